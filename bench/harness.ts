@@ -1,0 +1,91 @@
+/**
+ * A small benchmark harness: every implementation of an operation runs in the same process,
+ * with warm-up, and results print as ops/s (MB/s for bulk) plus pqmsg's ratio to each peer.
+ * Timing is wall-clock (performance.now); results go into a sink so the JIT cannot drop work.
+ */
+
+export interface BenchCase {
+  area: string;
+  op: string;
+  /** Bytes processed per call (for MB/s) — omit for fixed-size operations like keygen. */
+  size?: number;
+  /** Implementations by name; 'pqmsg' is ours, the others are peers. Each call does one op. */
+  impls: Record<string, () => unknown>;
+}
+
+export interface Measurement {
+  area: string;
+  op: string;
+  size: number | null;
+  impl: string;
+  opsPerSec: number;
+  bytesPerSec: number | null;
+}
+
+export interface BenchOptions {
+  /** Minimum measured time per implementation, ms. */
+  timeMs: number;
+  /** Minimum warm-up time per implementation, ms (and at least `warmupCalls` calls). */
+  warmupMs: number;
+  warmupCalls: number;
+}
+
+export const DEFAULT_OPTIONS: BenchOptions = { timeMs: 1000, warmupMs: 300, warmupCalls: 300 };
+
+let sink: unknown;
+export const lastSink = (): unknown => sink;
+
+/** Calls fn repeatedly and returns its rate in calls per second. */
+export function measure(fn: () => unknown, opts: BenchOptions = DEFAULT_OPTIONS): number {
+  const warmEnd = performance.now() + opts.warmupMs;
+  for (let i = 0; i < opts.warmupCalls || performance.now() < warmEnd; i++) {
+    sink = fn();
+    if (performance.now() > warmEnd + 5 * opts.warmupMs) break; // slow ops: bounded warm-up
+  }
+  let calls = 0;
+  let batch = 1;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < opts.timeMs) {
+    for (let i = 0; i < batch; i++) sink = fn();
+    calls += batch;
+    elapsed = performance.now() - t0;
+    if (elapsed < opts.timeMs / 10) batch *= 2;
+  }
+  return (calls * 1000) / elapsed;
+}
+
+function fmtRate(m: Measurement): string {
+  const ops = m.opsPerSec >= 100 ? Math.round(m.opsPerSec).toLocaleString('en-US') : m.opsPerSec.toFixed(1);
+  return m.bytesPerSec === null ? `${ops} ops/s` : `${ops} ops/s  ${(m.bytesPerSec / 1e6).toFixed(1)} MB/s`;
+}
+
+export function sizeLabel(size: number | null | undefined): string {
+  if (size === null || size === undefined) return '';
+  if (size >= 1 << 20) return `${size / (1 << 20)} MiB`;
+  if (size >= 1024) return `${size / 1024} KiB`;
+  return `${size} B`;
+}
+
+/** Runs one case (all its implementations) and prints a block with ratios to pqmsg. */
+export function runCase(c: BenchCase, opts: BenchOptions = DEFAULT_OPTIONS): Measurement[] {
+  const out: Measurement[] = [];
+  for (const [impl, fn] of Object.entries(c.impls)) {
+    const opsPerSec = measure(fn, opts);
+    out.push({
+      area: c.area,
+      op: c.op,
+      size: c.size ?? null,
+      impl,
+      opsPerSec,
+      bytesPerSec: c.size === undefined ? null : opsPerSec * c.size,
+    });
+  }
+  const ours = out.find((m) => m.impl === 'pqmsg');
+  console.log(`${c.area} · ${c.op}${c.size !== undefined ? ` · ${sizeLabel(c.size)}` : ''}`);
+  for (const m of out) {
+    const ratio = ours && m !== ours ? `   pqmsg = ${(ours.opsPerSec / m.opsPerSec).toFixed(2)}×` : '';
+    console.log(`  ${m.impl.padEnd(22)} ${fmtRate(m).padStart(30)}${ratio}`);
+  }
+  return out;
+}

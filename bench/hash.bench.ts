@@ -1,0 +1,6 @@
+/** Benchmarks for the hash area (filled in by the area's implementation work). */
+import type { BenchCase } from './harness.ts';
+
+export async function cases(): Promise<BenchCase[]> {
+  return [];
+}
