@@ -34,7 +34,7 @@ export interface SignatureScheme {
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
 }
 
-/** AEAD_CHACHA20_POLY1305 (RFC 8439 §2.8): 32-byte key, 12-byte nonce, 16-byte tag appended. */
+/** An AEAD with a 32-byte key and a 16-byte tag appended to the ciphertext. */
 export interface AeadScheme {
   seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
   /** Throws CryptoError('AUTH_FAILED') on a bad tag and releases no plaintext. */
@@ -49,7 +49,10 @@ export interface Suite {
   sigClassical: SignatureScheme;
   /** Post-quantum half of the hybrid identity signature. */
   sigPQ: SignatureScheme;
+  /** AEAD_CHACHA20_POLY1305 (RFC 8439): 12-byte nonces; message keys (each key used once). */
   aead: AeadScheme;
+  /** XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha): 24-byte nonces, safe to draw at random; header keys. */
+  xaead: AeadScheme;
   /** HKDF-SHA256 (RFC 5869). */
   hkdf(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
   /** HMAC-SHA256 (RFC 2104). */

@@ -2,7 +2,7 @@
  * The protocol Suite bound to peer libraries (@noble/*): a test oracle. Running the protocol on
  * this suite and on pqmsg's own must give byte-identical transcripts.
  */
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { chacha20poly1305, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
@@ -56,6 +56,16 @@ export const nobleSuite: Suite = {
         return chacha20poly1305(key, nonce, aad).decrypt(ct);
       } catch {
         throw new CryptoError('AUTH_FAILED', 'ChaCha20-Poly1305: tag mismatch (RFC 8439 §2.8)');
+      }
+    },
+  },
+  xaead: {
+    seal: (key, nonce, pt, aad) => xchacha20poly1305(key, nonce, aad).encrypt(pt),
+    open: (key, nonce, ct, aad) => {
+      try {
+        return xchacha20poly1305(key, nonce, aad).decrypt(ct);
+      } catch {
+        throw new CryptoError('AUTH_FAILED', 'XChaCha20-Poly1305: tag mismatch');
       }
     },
   },
