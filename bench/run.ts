@@ -12,6 +12,7 @@ const AREAS: Record<string, () => Promise<BenchCase[]>> = {
   curve25519: async () => (await import('./curve25519.bench.ts')).cases(),
   mlkem: async () => (await import('./mlkem.bench.ts')).cases(),
   mldsa: async () => (await import('./mldsa.bench.ts')).cases(),
+  protocol: async () => (await import('./protocol.bench.ts')).cases(),
 };
 
 const args = process.argv.slice(2);
