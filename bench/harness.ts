@@ -9,7 +9,8 @@ export interface BenchCase {
   op: string;
   /** Bytes processed per call (for MB/s) — omit for fixed-size operations like keygen. */
   size?: number;
-  /** Implementations by name; 'pqmsg' is ours, the others are peers. Each call does one op. */
+  /** Implementations by name; 'pqmsg' is ours, the others are peers. Each call does one op;
+   *  an implementation that returns a Promise is awaited (async peers such as libsignal). */
   impls: Record<string, () => unknown>;
 }
 
@@ -55,6 +56,24 @@ export function measure(fn: () => unknown, opts: BenchOptions = DEFAULT_OPTIONS)
   return (calls * 1000) / elapsed;
 }
 
+/** measure() for functions returning a Promise: every call is awaited before the next. */
+export async function measureAsync(fn: () => Promise<unknown>, opts: BenchOptions = DEFAULT_OPTIONS): Promise<number> {
+  const warmEnd = performance.now() + opts.warmupMs;
+  for (let i = 0; i < opts.warmupCalls || performance.now() < warmEnd; i++) {
+    sink = await fn();
+    if (performance.now() > warmEnd + 5 * opts.warmupMs) break;
+  }
+  let calls = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < opts.timeMs) {
+    sink = await fn();
+    calls++;
+    elapsed = performance.now() - t0;
+  }
+  return (calls * 1000) / elapsed;
+}
+
 function fmtRate(m: Measurement): string {
   const ops = m.opsPerSec >= 100 ? Math.round(m.opsPerSec).toLocaleString('en-US') : m.opsPerSec.toFixed(1);
   return m.bytesPerSec === null ? `${ops} ops/s` : `${ops} ops/s  ${(m.bytesPerSec / 1e6).toFixed(1)} MB/s`;
@@ -68,10 +87,14 @@ export function sizeLabel(size: number | null | undefined): string {
 }
 
 /** Runs one case (all its implementations) and prints a block with ratios to pqmsg. */
-export function runCase(c: BenchCase, opts: BenchOptions = DEFAULT_OPTIONS): Measurement[] {
+export async function runCase(c: BenchCase, opts: BenchOptions = DEFAULT_OPTIONS): Promise<Measurement[]> {
   const out: Measurement[] = [];
   for (const [impl, fn] of Object.entries(c.impls)) {
-    const opsPerSec = measure(fn, opts);
+    const first = fn();
+    const opsPerSec =
+      first instanceof Promise
+        ? (await first, await measureAsync(fn as () => Promise<unknown>, opts))
+        : measure(fn, opts);
     out.push({
       area: c.area,
       op: c.op,

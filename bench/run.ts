@@ -39,7 +39,7 @@ for (const [area, load] of Object.entries(AREAS)) {
     continue;
   }
   for (const c of cases) {
-    all.push(...runCase(c, opts));
+    all.push(...(await runCase(c, opts)));
     console.log();
   }
 }
