@@ -1,0 +1,449 @@
+/**
+ * Keccak-p[1600,24] and the sponge construction.
+ * NIST FIPS 202 (August 2015), SHA-3 Standard: §3.2 step mappings θ ρ π χ ι, §3.3
+ * Keccak-p[b, nr], §4 SPONGE[f, pad, r] with pad10*1 (Algorithm 9), §5.2 KECCAK-c.
+ * State layout: 50 32-bit words, lane i = x + 5y as (lo = state[2i], hi = state[2i+1]); on a
+ * little-endian host a Uint8Array view of the buffer is the FIPS 202 byte string (§3.1.2, B.1).
+ * The permutation is unrolled over the 25 lanes; the loop form it must equal lives in
+ * test/reference/keccak.ts. Bit-string input (len mod 8 ≠ 0) is supported only at the end of
+ * the message, through `finishBits` (used by the ACVP bit-oriented KATs).
+ * Side channels: no secret-dependent branch or index (only rate/position, which are public).
+ */
+import { CryptoError } from '../util/errors.ts';
+import { wipe } from '../util/ct.ts';
+
+/** Number of rounds n_r of Keccak-p[1600, 24]. */
+const NR = 24;
+
+/**
+ * The bit rc(t) of the round-constant LFSR, computed from its definition.
+ * FIPS 202, Algorithm 5 (rc).
+ */
+function rc(t: number): number {
+  if (t % 255 === 0) return 1; // t is a public loop counter
+  let R = 1; // R ← 10000000, bit i of the integer is R[i]
+  for (let i = 1; i <= t % 255; i++) {
+    R <<= 1; // R ← 0 || R
+    const r8 = (R >>> 8) & 1;
+    R ^= r8 | (r8 << 4) | (r8 << 5) | (r8 << 6); // R[0,4,5,6] ← R[0,4,5,6] ⊕ R[8]
+    R &= 0xff; // R ← Trunc₈(R)
+  }
+  return R & 1;
+}
+
+/** Round constants RC for i_r = 0..23 as lo/hi halves (FIPS 202, Algorithm 6 steps 2–3). */
+export const RC_LO = new Uint32Array(NR);
+export const RC_HI = new Uint32Array(NR);
+for (let ir = 0; ir < NR; ir++) {
+  for (let j = 0; j <= 6; j++) {
+    // RC[2^j − 1] ← rc(j + 7·i_r)
+    const bit = 2 ** j - 1;
+    if (rc(j + 7 * ir) === 0) continue;
+    if (bit < 32) RC_LO[ir] |= 1 << bit;
+    else RC_HI[ir] |= 1 << (bit - 32);
+  }
+}
+
+/**
+ * Applies Keccak-p[1600, 24] in place to 50 32-bit words (lane i = (lo, hi) at 2i, 2i+1).
+ * FIPS 202, Algorithm 7 (Keccak-p[b, n_r]) with Rnd = ι ∘ χ ∘ π ∘ ρ ∘ θ (§3.3).
+ * Differs from the spec text: θ's D is folded into the ρ/π load, and the ρ offsets of
+ * Algorithm 2 are written as constant lo/hi shifts (see test/reference/keccak.ts).
+ */
+export function keccakP1600(state: Uint32Array): void {
+  let a0l = state[0], a0h = state[1];
+  let a1l = state[2], a1h = state[3];
+  let a2l = state[4], a2h = state[5];
+  let a3l = state[6], a3h = state[7];
+  let a4l = state[8], a4h = state[9];
+  let a5l = state[10], a5h = state[11];
+  let a6l = state[12], a6h = state[13];
+  let a7l = state[14], a7h = state[15];
+  let a8l = state[16], a8h = state[17];
+  let a9l = state[18], a9h = state[19];
+  let a10l = state[20], a10h = state[21];
+  let a11l = state[22], a11h = state[23];
+  let a12l = state[24], a12h = state[25];
+  let a13l = state[26], a13h = state[27];
+  let a14l = state[28], a14h = state[29];
+  let a15l = state[30], a15h = state[31];
+  let a16l = state[32], a16h = state[33];
+  let a17l = state[34], a17h = state[35];
+  let a18l = state[36], a18h = state[37];
+  let a19l = state[38], a19h = state[39];
+  let a20l = state[40], a20h = state[41];
+  let a21l = state[42], a21h = state[43];
+  let a22l = state[44], a22h = state[45];
+  let a23l = state[46], a23h = state[47];
+  let a24l = state[48], a24h = state[49];
+  for (let round = 0; round < NR; round++) {
+    // θ: C[x] ← A[x,0] ⊕ A[x,1] ⊕ A[x,2] ⊕ A[x,3] ⊕ A[x,4]
+    const c0l = a0l ^ a5l ^ a10l ^ a15l ^ a20l;
+    const c0h = a0h ^ a5h ^ a10h ^ a15h ^ a20h;
+    const c1l = a1l ^ a6l ^ a11l ^ a16l ^ a21l;
+    const c1h = a1h ^ a6h ^ a11h ^ a16h ^ a21h;
+    const c2l = a2l ^ a7l ^ a12l ^ a17l ^ a22l;
+    const c2h = a2h ^ a7h ^ a12h ^ a17h ^ a22h;
+    const c3l = a3l ^ a8l ^ a13l ^ a18l ^ a23l;
+    const c3h = a3h ^ a8h ^ a13h ^ a18h ^ a23h;
+    const c4l = a4l ^ a9l ^ a14l ^ a19l ^ a24l;
+    const c4h = a4h ^ a9h ^ a14h ^ a19h ^ a24h;
+    // θ: D[x] ← C[(x−1) mod 5] ⊕ ROT(C[(x+1) mod 5], 1)
+    const d0l = c4l ^ ((c1l << 1) | (c1h >>> 31));
+    const d0h = c4h ^ ((c1h << 1) | (c1l >>> 31));
+    const d1l = c0l ^ ((c2l << 1) | (c2h >>> 31));
+    const d1h = c0h ^ ((c2h << 1) | (c2l >>> 31));
+    const d2l = c1l ^ ((c3l << 1) | (c3h >>> 31));
+    const d2h = c1h ^ ((c3h << 1) | (c3l >>> 31));
+    const d3l = c2l ^ ((c4l << 1) | (c4h >>> 31));
+    const d3h = c2h ^ ((c4h << 1) | (c4l >>> 31));
+    const d4l = c3l ^ ((c0l << 1) | (c0h >>> 31));
+    const d4h = c3h ^ ((c0h << 1) | (c0l >>> 31));
+    // θ, ρ, π: B[x,y] ← ROT(A[(x+3y) mod 5, x] ⊕ D[(x+3y) mod 5], r[(x+3y) mod 5, x])
+    const b0l = a0l ^ d0l;
+    const b0h = a0h ^ d0h;
+    const t1l = a6l ^ d1l;
+    const t1h = a6h ^ d1h;
+    const b1l = (t1h << 12) | (t1l >>> 20);
+    const b1h = (t1l << 12) | (t1h >>> 20);
+    const t2l = a12l ^ d2l;
+    const t2h = a12h ^ d2h;
+    const b2l = (t2h << 11) | (t2l >>> 21);
+    const b2h = (t2l << 11) | (t2h >>> 21);
+    const t3l = a18l ^ d3l;
+    const t3h = a18h ^ d3h;
+    const b3l = (t3l << 21) | (t3h >>> 11);
+    const b3h = (t3h << 21) | (t3l >>> 11);
+    const t4l = a24l ^ d4l;
+    const t4h = a24h ^ d4h;
+    const b4l = (t4l << 14) | (t4h >>> 18);
+    const b4h = (t4h << 14) | (t4l >>> 18);
+    const t5l = a3l ^ d3l;
+    const t5h = a3h ^ d3h;
+    const b5l = (t5l << 28) | (t5h >>> 4);
+    const b5h = (t5h << 28) | (t5l >>> 4);
+    const t6l = a9l ^ d4l;
+    const t6h = a9h ^ d4h;
+    const b6l = (t6l << 20) | (t6h >>> 12);
+    const b6h = (t6h << 20) | (t6l >>> 12);
+    const t7l = a10l ^ d0l;
+    const t7h = a10h ^ d0h;
+    const b7l = (t7l << 3) | (t7h >>> 29);
+    const b7h = (t7h << 3) | (t7l >>> 29);
+    const t8l = a16l ^ d1l;
+    const t8h = a16h ^ d1h;
+    const b8l = (t8h << 13) | (t8l >>> 19);
+    const b8h = (t8l << 13) | (t8h >>> 19);
+    const t9l = a22l ^ d2l;
+    const t9h = a22h ^ d2h;
+    const b9l = (t9h << 29) | (t9l >>> 3);
+    const b9h = (t9l << 29) | (t9h >>> 3);
+    const t10l = a1l ^ d1l;
+    const t10h = a1h ^ d1h;
+    const b10l = (t10l << 1) | (t10h >>> 31);
+    const b10h = (t10h << 1) | (t10l >>> 31);
+    const t11l = a7l ^ d2l;
+    const t11h = a7h ^ d2h;
+    const b11l = (t11l << 6) | (t11h >>> 26);
+    const b11h = (t11h << 6) | (t11l >>> 26);
+    const t12l = a13l ^ d3l;
+    const t12h = a13h ^ d3h;
+    const b12l = (t12l << 25) | (t12h >>> 7);
+    const b12h = (t12h << 25) | (t12l >>> 7);
+    const t13l = a19l ^ d4l;
+    const t13h = a19h ^ d4h;
+    const b13l = (t13l << 8) | (t13h >>> 24);
+    const b13h = (t13h << 8) | (t13l >>> 24);
+    const t14l = a20l ^ d0l;
+    const t14h = a20h ^ d0h;
+    const b14l = (t14l << 18) | (t14h >>> 14);
+    const b14h = (t14h << 18) | (t14l >>> 14);
+    const t15l = a4l ^ d4l;
+    const t15h = a4h ^ d4h;
+    const b15l = (t15l << 27) | (t15h >>> 5);
+    const b15h = (t15h << 27) | (t15l >>> 5);
+    const t16l = a5l ^ d0l;
+    const t16h = a5h ^ d0h;
+    const b16l = (t16h << 4) | (t16l >>> 28);
+    const b16h = (t16l << 4) | (t16h >>> 28);
+    const t17l = a11l ^ d1l;
+    const t17h = a11h ^ d1h;
+    const b17l = (t17l << 10) | (t17h >>> 22);
+    const b17h = (t17h << 10) | (t17l >>> 22);
+    const t18l = a17l ^ d2l;
+    const t18h = a17h ^ d2h;
+    const b18l = (t18l << 15) | (t18h >>> 17);
+    const b18h = (t18h << 15) | (t18l >>> 17);
+    const t19l = a23l ^ d3l;
+    const t19h = a23h ^ d3h;
+    const b19l = (t19h << 24) | (t19l >>> 8);
+    const b19h = (t19l << 24) | (t19h >>> 8);
+    const t20l = a2l ^ d2l;
+    const t20h = a2h ^ d2h;
+    const b20l = (t20h << 30) | (t20l >>> 2);
+    const b20h = (t20l << 30) | (t20h >>> 2);
+    const t21l = a8l ^ d3l;
+    const t21h = a8h ^ d3h;
+    const b21l = (t21h << 23) | (t21l >>> 9);
+    const b21h = (t21l << 23) | (t21h >>> 9);
+    const t22l = a14l ^ d4l;
+    const t22h = a14h ^ d4h;
+    const b22l = (t22h << 7) | (t22l >>> 25);
+    const b22h = (t22l << 7) | (t22h >>> 25);
+    const t23l = a15l ^ d0l;
+    const t23h = a15h ^ d0h;
+    const b23l = (t23h << 9) | (t23l >>> 23);
+    const b23h = (t23l << 9) | (t23h >>> 23);
+    const t24l = a21l ^ d1l;
+    const t24h = a21h ^ d1h;
+    const b24l = (t24l << 2) | (t24h >>> 30);
+    const b24h = (t24h << 2) | (t24l >>> 30);
+    // χ: A[x,y] ← B[x,y] ⊕ (¬B[(x+1) mod 5, y] ∧ B[(x+2) mod 5, y])
+    a0l = b0l ^ (~b1l & b2l);
+    a0h = b0h ^ (~b1h & b2h);
+    a1l = b1l ^ (~b2l & b3l);
+    a1h = b1h ^ (~b2h & b3h);
+    a2l = b2l ^ (~b3l & b4l);
+    a2h = b2h ^ (~b3h & b4h);
+    a3l = b3l ^ (~b4l & b0l);
+    a3h = b3h ^ (~b4h & b0h);
+    a4l = b4l ^ (~b0l & b1l);
+    a4h = b4h ^ (~b0h & b1h);
+    a5l = b5l ^ (~b6l & b7l);
+    a5h = b5h ^ (~b6h & b7h);
+    a6l = b6l ^ (~b7l & b8l);
+    a6h = b6h ^ (~b7h & b8h);
+    a7l = b7l ^ (~b8l & b9l);
+    a7h = b7h ^ (~b8h & b9h);
+    a8l = b8l ^ (~b9l & b5l);
+    a8h = b8h ^ (~b9h & b5h);
+    a9l = b9l ^ (~b5l & b6l);
+    a9h = b9h ^ (~b5h & b6h);
+    a10l = b10l ^ (~b11l & b12l);
+    a10h = b10h ^ (~b11h & b12h);
+    a11l = b11l ^ (~b12l & b13l);
+    a11h = b11h ^ (~b12h & b13h);
+    a12l = b12l ^ (~b13l & b14l);
+    a12h = b12h ^ (~b13h & b14h);
+    a13l = b13l ^ (~b14l & b10l);
+    a13h = b13h ^ (~b14h & b10h);
+    a14l = b14l ^ (~b10l & b11l);
+    a14h = b14h ^ (~b10h & b11h);
+    a15l = b15l ^ (~b16l & b17l);
+    a15h = b15h ^ (~b16h & b17h);
+    a16l = b16l ^ (~b17l & b18l);
+    a16h = b16h ^ (~b17h & b18h);
+    a17l = b17l ^ (~b18l & b19l);
+    a17h = b17h ^ (~b18h & b19h);
+    a18l = b18l ^ (~b19l & b15l);
+    a18h = b18h ^ (~b19h & b15h);
+    a19l = b19l ^ (~b15l & b16l);
+    a19h = b19h ^ (~b15h & b16h);
+    a20l = b20l ^ (~b21l & b22l);
+    a20h = b20h ^ (~b21h & b22h);
+    a21l = b21l ^ (~b22l & b23l);
+    a21h = b21h ^ (~b22h & b23h);
+    a22l = b22l ^ (~b23l & b24l);
+    a22h = b22h ^ (~b23h & b24h);
+    a23l = b23l ^ (~b24l & b20l);
+    a23h = b23h ^ (~b24h & b20h);
+    a24l = b24l ^ (~b20l & b21l);
+    a24h = b24h ^ (~b20h & b21h);
+
+    // ι: A[0,0] ← A[0,0] ⊕ RC
+    a0l ^= RC_LO[round];
+    a0h ^= RC_HI[round];
+  }
+  state[0] = a0l;
+  state[1] = a0h;
+  state[2] = a1l;
+  state[3] = a1h;
+  state[4] = a2l;
+  state[5] = a2h;
+  state[6] = a3l;
+  state[7] = a3h;
+  state[8] = a4l;
+  state[9] = a4h;
+  state[10] = a5l;
+  state[11] = a5h;
+  state[12] = a6l;
+  state[13] = a6h;
+  state[14] = a7l;
+  state[15] = a7h;
+  state[16] = a8l;
+  state[17] = a8h;
+  state[18] = a9l;
+  state[19] = a9h;
+  state[20] = a10l;
+  state[21] = a10h;
+  state[22] = a11l;
+  state[23] = a11h;
+  state[24] = a12l;
+  state[25] = a12h;
+  state[26] = a13l;
+  state[27] = a13h;
+  state[28] = a14l;
+  state[29] = a14h;
+  state[30] = a15l;
+  state[31] = a15h;
+  state[32] = a16l;
+  state[33] = a16h;
+  state[34] = a17l;
+  state[35] = a17h;
+  state[36] = a18l;
+  state[37] = a18h;
+  state[38] = a19l;
+  state[39] = a19h;
+  state[40] = a20l;
+  state[41] = a20h;
+  state[42] = a21l;
+  state[43] = a21h;
+  state[44] = a22l;
+  state[45] = a22h;
+  state[46] = a23l;
+  state[47] = a23h;
+  state[48] = a24l;
+  state[49] = a24h;
+}
+
+/**
+ * A KECCAK[c] sponge over Keccak-p[1600, 24] with pad10*1 and a domain-separation suffix.
+ * FIPS 202, §4 (Algorithm 8, SPONGE[f, pad, r]) and §5.1 (Algorithm 9, pad10*1).
+ * `suffix`/`suffixBits` are the bits appended to M before padding, LSB first (§6.1: 01 for
+ * SHA-3, §6.2: 1111 for SHAKE). The rate r = 1600 − c is given in bytes.
+ */
+export class KeccakSponge {
+  readonly state = new Uint32Array(50);
+  /** Byte position in the current block (absorbing) or in the current output block (squeezing). */
+  private pos = 0;
+  private squeezing = false;
+
+  constructor(
+    readonly rate: number,
+    private readonly suffix: number,
+    private readonly suffixBits: number,
+  ) {}
+
+  /** Absorbs whole bytes of M; callable repeatedly until the first squeeze. */
+  absorb(data: Uint8Array): void {
+    if (this.squeezing)
+      throw new CryptoError('BAD_PARAMS', 'Keccak sponge: absorb after squeeze (FIPS 202 §4)');
+    const { state, rate } = this;
+    const len = data.length;
+    let off = 0;
+    let pos = this.pos;
+    // Bytes up to the next word boundary, or all of a short input.
+    while (off < len && (pos & 3) !== 0) {
+      state[pos >> 2] ^= data[off++] << ((pos & 3) << 3);
+      if (++pos === rate) {
+        keccakP1600(state);
+        pos = 0;
+      }
+    }
+    // Whole 32-bit words, little-endian (§3.1.2 / B.1: byte k of a lane is bits 8k..8k+7).
+    while (len - off >= 4) {
+      state[pos >> 2] ^=
+        data[off] | (data[off + 1] << 8) | (data[off + 2] << 16) | (data[off + 3] << 24);
+      off += 4;
+      pos += 4;
+      if (pos === rate) {
+        keccakP1600(state);
+        pos = 0;
+      }
+    }
+    while (off < len) state[pos >> 2] ^= data[off++] << ((pos++ & 3) << 3);
+    this.pos = pos; // pos < rate: the word loop permutes at the boundary, the tail is < 4 bytes
+  }
+
+  /**
+   * Ends absorption after `nBits` (0..7) extra message bits taken from the low bits of
+   * `lastBits`, appends the suffix and pad10*1, and switches to squeezing.
+   * FIPS 202, Algorithm 8 steps 1–6 with pad10*1 (Algorithm 9) on M ‖ suffix.
+   */
+  finishBits(lastBits: number, nBits: number): void {
+    if (this.squeezing) return;
+    const { state, rate } = this;
+    // tail = M's last bits ‖ suffix ‖ 1 (the first bit of pad10*1), LSB first: ≤ 7 + 4 + 1 bits
+    const tailBits = nBits + this.suffixBits + 1;
+    const tail = (lastBits & ((1 << nBits) - 1)) | (this.suffix << nBits) | (1 << (tailBits - 1));
+    let pos = this.pos;
+    this.xorByte(pos, tail & 0xff);
+    if (tailBits > 8) {
+      if (++pos === rate) {
+        keccakP1600(state);
+        pos = 0;
+      }
+      this.xorByte(pos, tail >>> 8);
+    }
+    // The final 1 of pad10*1 is the last bit of a block; if the tail just used it, add a block.
+    const lastTailBit = (tailBits - 1) & 7;
+    if (pos === rate - 1 && lastTailBit === 7) keccakP1600(state);
+    this.xorByte(rate - 1, 0x80);
+    keccakP1600(state);
+    this.pos = 0;
+    this.squeezing = true;
+  }
+
+  /** Fills `out` with the next bytes of Z, permuting between blocks (Algorithm 8 steps 7–10). */
+  squeezeInto(out: Uint8Array): void {
+    if (!this.squeezing) this.finishBits(0, 0);
+    const { state, rate } = this;
+    const len = out.length;
+    let pos = this.pos;
+    let off = 0;
+    while (off < len) {
+      if (pos === rate) {
+        keccakP1600(state);
+        pos = 0;
+      }
+      if ((pos & 3) === 0 && len - off >= 4 && rate - pos >= 4) {
+        const w = state[pos >> 2];
+        out[off] = w;
+        out[off + 1] = w >>> 8;
+        out[off + 2] = w >>> 16;
+        out[off + 3] = w >>> 24;
+        off += 4;
+        pos += 4;
+      } else {
+        out[off++] = state[pos >> 2] >>> ((pos & 3) << 3);
+        pos++;
+      }
+    }
+    this.pos = pos;
+  }
+
+  /**
+   * Writes `nBlocks` whole rate-sized output blocks into `out` (from offset 0); the squeeze
+   * position must be at a block boundary. The per-block fast path for rejection sampling.
+   */
+  squeezeBlocks(out: Uint8Array, nBlocks: number): void {
+    if (!this.squeezing) this.finishBits(0, 0);
+    const { state, rate } = this;
+    if (this.pos !== 0 && this.pos !== rate)
+      throw new CryptoError('BAD_PARAMS', 'Keccak sponge: squeezeBlocks needs a block boundary');
+    if (out.length < nBlocks * rate)
+      throw new CryptoError('BAD_LENGTH', `Keccak sponge: output shorter than ${nBlocks} blocks`);
+    let off = 0;
+    for (let b = 0; b < nBlocks; b++) {
+      if (this.pos === rate) keccakP1600(state);
+      for (let i = 0; i < rate >> 2; i++, off += 4) {
+        const w = state[i];
+        out[off] = w;
+        out[off + 1] = w >>> 8;
+        out[off + 2] = w >>> 16;
+        out[off + 3] = w >>> 24;
+      }
+      this.pos = rate;
+    }
+  }
+
+  /** Zeroes the state (best effort, see util/ct.ts). */
+  destroy(): void {
+    wipe(this.state);
+    this.pos = 0;
+  }
+
+  private xorByte(pos: number, byte: number): void {
+    this.state[pos >> 2] ^= (byte & 0xff) << ((pos & 3) << 3);
+  }
+}
