@@ -15,3 +15,6 @@ export {
   shake128Xof,
   shake256Xof,
 } from './sha3.ts';
+export { Sha256, Sha512, createSha256, createSha512, sha256, sha512, type Hash } from './sha2.ts';
+export { Hmac, createHmac, hmac, hashLength, type HashName } from './hmac.ts';
+export { hkdf, hkdfExtract, hkdfExpand } from './hkdf.ts';

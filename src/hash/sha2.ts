@@ -1,0 +1,364 @@
+/**
+ * SHA-256 and SHA-512.
+ * NIST FIPS 180-4 (August 2015), Secure Hash Standard: §4.1.2/§4.1.3 functions, §4.2.2/§4.2.3
+ * constants, §5.1 padding, §5.3.3/§5.3.5 initial hash values, §6.2 SHA-256, §6.4 SHA-512.
+ * Constants are computed at module load from their definitions (fractional parts of square and
+ * cube roots of the first primes) with bigint, on public data only; test/hash/sha2.test.ts
+ * checks them against the values printed in §4.2 and §5.3.
+ * SHA-512 words are (hi, lo) pairs of 32-bit halves. SHA-224/384 and bit-length inputs are omitted.
+ * Side channels: no secret-dependent branch or index; lengths are public.
+ */
+import { expectBytes } from '../util/bytes.ts';
+import { wipe } from '../util/ct.ts';
+import { CryptoError } from '../util/errors.ts';
+
+/** The first n primes (public, for the constant definitions). */
+function firstPrimes(n: number): number[] {
+  const out: number[] = [];
+  for (let c = 2; out.length < n; c++) if (out.every((p) => c % p !== 0)) out.push(c);
+  return out;
+}
+
+/** ⌊n^(1/k)⌋ for k = 2 or 3, by Newton's method on bigint (public data, load time only). */
+function iroot(n: bigint, k: 2n | 3n): bigint {
+  let x = 1n << BigInt(Math.ceil(n.toString(2).length / Number(k)) + 1);
+  for (;;) {
+    const y = ((k - 1n) * x + n / x ** (k - 1n)) / k;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
+/** First 64 bits of the fractional part of p^(1/k): ⌊p^(1/k) · 2⁶⁴⌋ mod 2⁶⁴. */
+function fracBits64(p: number, k: 2n | 3n): bigint {
+  return iroot(BigInt(p) << (64n * k), k) & 0xffffffffffffffffn;
+}
+
+const PRIMES = firstPrimes(80);
+const K512 = PRIMES.map((p) => fracBits64(p, 3n)); // FIPS 180-4 §4.2.3
+const H512 = PRIMES.slice(0, 8).map((p) => fracBits64(p, 2n)); // §5.3.5
+
+/** SHA-256 K: first 32 bits of the fractional parts of the cube roots of the first 64 primes (§4.2.2). */
+export const K256 = Int32Array.from(K512.slice(0, 64), (k) => Number(k >> 32n));
+/** SHA-256 H⁽⁰⁾ (§5.3.3): first 32 bits of the fractional parts of √p for the first 8 primes. */
+export const H0_256 = Int32Array.from(H512, (h) => Number(h >> 32n));
+/** SHA-512 K (§4.2.3) as hi and lo halves. */
+export const K512_HI = Int32Array.from(K512, (k) => Number(k >> 32n));
+export const K512_LO = Int32Array.from(K512, (k) => Number(k & 0xffffffffn));
+/** SHA-512 H⁽⁰⁾ (§5.3.5), interleaved hi, lo. */
+export const H0_512 = Int32Array.from(H512.flatMap((h) => [Number(h >> 32n), Number(h & 0xffffffffn)]));
+
+/** An incremental hash: update any number of times, then digest once. */
+export interface Hash {
+  update(data: Uint8Array): this;
+  digest(): Uint8Array;
+}
+
+/**
+ * Shared Merkle–Damgård buffering and padding for SHA-256 and SHA-512.
+ * FIPS 180-4, §5.1 (padding the message) and §5.2 (parsing into blocks).
+ */
+abstract class MerkleDamgard implements Hash {
+  protected readonly buffer: Uint8Array;
+  private bufferLength = 0;
+  private totalLength = 0; // bytes; < 2⁵³, so 8·length fits the 64-bit length field exactly
+  private finished = false;
+
+  constructor(
+    readonly blockLength: 64 | 128,
+    readonly digestLength: 32 | 64,
+    private readonly name: string,
+  ) {
+    this.buffer = new Uint8Array(blockLength);
+  }
+
+  /** Processes one block of `blockLength` bytes starting at data[off]. */
+  protected abstract compress(data: Uint8Array, off: number): void;
+  /** Writes the final hash value H⁽ᴺ⁾ big-endian into `out`. */
+  protected abstract output(out: Uint8Array): void;
+  /** Wipes the chaining state and message schedule. */
+  protected abstract wipeState(): void;
+
+  update(data: Uint8Array): this {
+    expectBytes(data, `${this.name} update`);
+    if (this.finished) throw new CryptoError('BAD_PARAMS', `${this.name}: update after digest`);
+    const { buffer, blockLength } = this;
+    const len = data.length;
+    this.totalLength += len;
+    let off = 0;
+    if (this.bufferLength > 0) {
+      const take = Math.min(blockLength - this.bufferLength, len);
+      buffer.set(data.subarray(0, take), this.bufferLength);
+      this.bufferLength += take;
+      off = take;
+      if (this.bufferLength < blockLength) return this;
+      this.compress(buffer, 0);
+      this.bufferLength = 0;
+    }
+    for (; len - off >= blockLength; off += blockLength) this.compress(data, off);
+    buffer.set(data.subarray(off), 0);
+    this.bufferLength = len - off;
+    return this;
+  }
+
+  /** Pads (§5.1: M ‖ 1 ‖ 0ᵏ ‖ ℓ), processes the last block(s) and returns the digest. */
+  digest(): Uint8Array {
+    if (this.finished) throw new CryptoError('BAD_PARAMS', `${this.name}: digest called twice`);
+    this.finished = true;
+    const { buffer, blockLength } = this;
+    const lengthField = blockLength / 8; // 64-bit ℓ for SHA-256, 128-bit ℓ for SHA-512
+    let n = this.bufferLength;
+    buffer[n++] = 0x80;
+    if (n > blockLength - lengthField) {
+      buffer.fill(0, n);
+      this.compress(buffer, 0);
+      n = 0;
+    }
+    buffer.fill(0, n);
+    const bits = this.totalLength * 8; // < 2⁵⁶: exact in float64
+    const end = blockLength - 8;
+    const hi = Math.floor(bits / 2 ** 32);
+    buffer[end] = hi >>> 24;
+    buffer[end + 1] = hi >>> 16;
+    buffer[end + 2] = hi >>> 8;
+    buffer[end + 3] = hi;
+    buffer[end + 4] = bits >>> 24;
+    buffer[end + 5] = bits >>> 16;
+    buffer[end + 6] = bits >>> 8;
+    buffer[end + 7] = bits;
+    this.compress(buffer, 0);
+    const out = new Uint8Array(this.digestLength);
+    this.output(out);
+    this.wipeState();
+    wipe(buffer);
+    return out;
+  }
+
+  /** Wipes all state (best effort); the hasher cannot be used afterwards. */
+  destroy(): void {
+    this.finished = true;
+    this.wipeState();
+    wipe(this.buffer);
+  }
+
+  /** Copies buffered input and counters into `to` (a fresh hasher of the same kind). */
+  protected copyInto(to: MerkleDamgard): void {
+    to.buffer.set(this.buffer);
+    to.bufferLength = this.bufferLength;
+    to.totalLength = this.totalLength;
+    to.finished = this.finished;
+  }
+}
+
+/** Writes 32-bit words big-endian. */
+function storeWordsBE(out: Uint8Array, words: Int32Array): void {
+  for (let i = 0; i < out.length >> 2; i++) {
+    const w = words[i];
+    out[4 * i] = w >>> 24;
+    out[4 * i + 1] = w >>> 16;
+    out[4 * i + 2] = w >>> 8;
+    out[4 * i + 3] = w;
+  }
+}
+
+/** SHA-256 state. FIPS 180-4, §6.2 (SHA-256). */
+export class Sha256 extends MerkleDamgard {
+  private readonly H = Int32Array.from(H0_256);
+  private readonly W = new Int32Array(64);
+
+  constructor() {
+    super(64, 32, 'SHA-256');
+  }
+
+  /** FIPS 180-4, §6.2.2 (SHA-256 hash computation), steps 1–4 for one block. */
+  protected compress(M: Uint8Array, off: number): void {
+    const { H, W } = this;
+    // 1. W_t = M_t⁽ⁱ⁾ for 0 ≤ t ≤ 15; σ₁(W_{t−2}) + W_{t−7} + σ₀(W_{t−15}) + W_{t−16} for 16 ≤ t ≤ 63
+    for (let t = 0; t < 16; t++, off += 4)
+      W[t] = (M[off] << 24) | (M[off + 1] << 16) | (M[off + 2] << 8) | M[off + 3];
+    for (let t = 16; t < 64; t++) {
+      const w15 = W[t - 15];
+      const w2 = W[t - 2];
+      const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
+      const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
+      W[t] = (s1 + W[t - 7] + s0 + W[t - 16]) | 0;
+    }
+    // 2. a, b, …, h ← H⁽ⁱ⁻¹⁾
+    let a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
+    // 3. the 64 rounds
+    for (let t = 0; t < 64; t++) {
+      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7)); // Σ₁²⁵⁶(e)
+      const ch = (e & f) ^ (~e & g); // Ch(e, f, g)
+      const T1 = (h + S1 + ch + K256[t] + W[t]) | 0;
+      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10)); // Σ₀²⁵⁶(a)
+      const maj = (a & b) ^ (a & c) ^ (b & c); // Maj(a, b, c)
+      const T2 = (S0 + maj) | 0;
+      h = g;
+      g = f;
+      f = e;
+      e = (d + T1) | 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (T1 + T2) | 0;
+    }
+    // 4. H⁽ⁱ⁾ ← (a + H⁽ⁱ⁻¹⁾, …)
+    H[0] += a;
+    H[1] += b;
+    H[2] += c;
+    H[3] += d;
+    H[4] += e;
+    H[5] += f;
+    H[6] += g;
+    H[7] += h;
+  }
+
+  protected output(out: Uint8Array): void {
+    storeWordsBE(out, this.H);
+  }
+
+  protected wipeState(): void {
+    wipe(this.H, this.W);
+  }
+
+  /** An independent copy of the current state (for HMAC's precomputed pads). */
+  clone(): Sha256 {
+    const c = new Sha256();
+    c.H.set(this.H);
+    this.copyInto(c);
+    return c;
+  }
+}
+
+/** SHA-512 state: H and W as interleaved (hi, lo) 32-bit halves. FIPS 180-4, §6.4 (SHA-512). */
+export class Sha512 extends MerkleDamgard {
+  private readonly H = Int32Array.from(H0_512);
+  private readonly Wh = new Int32Array(80);
+  private readonly Wl = new Int32Array(80);
+
+  constructor() {
+    super(128, 64, 'SHA-512');
+  }
+
+  /**
+   * FIPS 180-4, §6.4.2 (SHA-512 hash computation), steps 1–4 for one block.
+   * 64-bit additions: low halves are summed as non-negative float64 (≤ 5 terms < 2³⁵, exact)
+   * and the carry ⌊sum / 2³²⌋ goes into the high half.
+   */
+  protected compress(M: Uint8Array, off: number): void {
+    const { H, Wh, Wl } = this;
+    // 1. W_t = M_t⁽ⁱ⁾ for 0 ≤ t ≤ 15
+    for (let t = 0; t < 16; t++, off += 8) {
+      Wh[t] = (M[off] << 24) | (M[off + 1] << 16) | (M[off + 2] << 8) | M[off + 3];
+      Wl[t] = (M[off + 4] << 24) | (M[off + 5] << 16) | (M[off + 6] << 8) | M[off + 7];
+    }
+    // W_t = σ₁⁵¹²(W_{t−2}) + W_{t−7} + σ₀⁵¹²(W_{t−15}) + W_{t−16} for 16 ≤ t ≤ 79
+    for (let t = 16; t < 80; t++) {
+      const xh = Wh[t - 15], xl = Wl[t - 15];
+      // σ₀⁵¹²(x) = ROTR¹(x) ⊕ ROTR⁸(x) ⊕ SHR⁷(x)
+      const s0h = ((xh >>> 1) | (xl << 31)) ^ ((xh >>> 8) | (xl << 24)) ^ (xh >>> 7);
+      const s0l = ((xl >>> 1) | (xh << 31)) ^ ((xl >>> 8) | (xh << 24)) ^ ((xl >>> 7) | (xh << 25));
+      const yh = Wh[t - 2], yl = Wl[t - 2];
+      // σ₁⁵¹²(x) = ROTR¹⁹(x) ⊕ ROTR⁶¹(x) ⊕ SHR⁶(x)
+      const s1h = ((yh >>> 19) | (yl << 13)) ^ ((yl >>> 29) | (yh << 3)) ^ (yh >>> 6);
+      const s1l = ((yl >>> 19) | (yh << 13)) ^ ((yh >>> 29) | (yl << 3)) ^ ((yl >>> 6) | (yh << 26));
+      const lo = (s1l >>> 0) + (Wl[t - 7] >>> 0) + (s0l >>> 0) + (Wl[t - 16] >>> 0);
+      Wh[t] = (s1h + Wh[t - 7] + s0h + Wh[t - 16] + ((lo / 0x100000000) | 0)) | 0;
+      Wl[t] = lo | 0;
+    }
+    // 2. a, b, …, h ← H⁽ⁱ⁻¹⁾
+    let ah = H[0], al = H[1], bh = H[2], bl = H[3], ch = H[4], cl = H[5], dh = H[6], dl = H[7];
+    let eh = H[8], el = H[9], fh = H[10], fl = H[11], gh = H[12], gl = H[13], hh = H[14], hl = H[15];
+    // 3. the 80 rounds
+    for (let t = 0; t < 80; t++) {
+      // Σ₁⁵¹²(e) = ROTR¹⁴(e) ⊕ ROTR¹⁸(e) ⊕ ROTR⁴¹(e)
+      const S1h = ((eh >>> 14) | (el << 18)) ^ ((eh >>> 18) | (el << 14)) ^ ((el >>> 9) | (eh << 23));
+      const S1l = ((el >>> 14) | (eh << 18)) ^ ((el >>> 18) | (eh << 14)) ^ ((eh >>> 9) | (el << 23));
+      // Ch(e, f, g) = (e ∧ f) ⊕ (¬e ∧ g)
+      const chh = (eh & fh) ^ (~eh & gh);
+      const chl = (el & fl) ^ (~el & gl);
+      // T₁ = h + Σ₁⁵¹²(e) + Ch(e, f, g) + K_t + W_t
+      const t1lo = (hl >>> 0) + (S1l >>> 0) + (chl >>> 0) + (K512_LO[t] >>> 0) + (Wl[t] >>> 0);
+      const T1h = (hh + S1h + chh + K512_HI[t] + Wh[t] + ((t1lo / 0x100000000) | 0)) | 0;
+      const T1l = t1lo | 0;
+      // Σ₀⁵¹²(a) = ROTR²⁸(a) ⊕ ROTR³⁴(a) ⊕ ROTR³⁹(a)
+      const S0h = ((ah >>> 28) | (al << 4)) ^ ((al >>> 2) | (ah << 30)) ^ ((al >>> 7) | (ah << 25));
+      const S0l = ((al >>> 28) | (ah << 4)) ^ ((ah >>> 2) | (al << 30)) ^ ((ah >>> 7) | (al << 25));
+      // Maj(a, b, c) = (a ∧ b) ⊕ (a ∧ c) ⊕ (b ∧ c)
+      const majh = (ah & bh) ^ (ah & ch) ^ (bh & ch);
+      const majl = (al & bl) ^ (al & cl) ^ (bl & cl);
+      // T₂ = Σ₀⁵¹²(a) + Maj(a, b, c)
+      const t2lo = (S0l >>> 0) + (majl >>> 0);
+      const T2h = (S0h + majh + ((t2lo / 0x100000000) | 0)) | 0;
+      hh = gh;
+      hl = gl;
+      gh = fh;
+      gl = fl;
+      fh = eh;
+      fl = el;
+      // e = d + T₁
+      const elo = (dl >>> 0) + (T1l >>> 0);
+      eh = (dh + T1h + ((elo / 0x100000000) | 0)) | 0;
+      el = elo | 0;
+      dh = ch;
+      dl = cl;
+      ch = bh;
+      cl = bl;
+      bh = ah;
+      bl = al;
+      // a = T₁ + T₂
+      const alo = (T1l >>> 0) + (t2lo >>> 0);
+      ah = (T1h + T2h + ((alo / 0x100000000) | 0)) | 0;
+      al = alo | 0;
+    }
+    // 4. H⁽ⁱ⁾ ← (a + H⁽ⁱ⁻¹⁾, …)
+    add64(H, 0, ah, al);
+    add64(H, 2, bh, bl);
+    add64(H, 4, ch, cl);
+    add64(H, 6, dh, dl);
+    add64(H, 8, eh, el);
+    add64(H, 10, fh, fl);
+    add64(H, 12, gh, gl);
+    add64(H, 14, hh, hl);
+  }
+
+  protected output(out: Uint8Array): void {
+    storeWordsBE(out, this.H);
+  }
+
+  protected wipeState(): void {
+    wipe(this.H, this.Wh, this.Wl);
+  }
+
+  /** An independent copy of the current state (for HMAC's precomputed pads). */
+  clone(): Sha512 {
+    const c = new Sha512();
+    c.H.set(this.H);
+    this.copyInto(c);
+    return c;
+  }
+}
+
+/** (H[i], H[i+1]) ← (H[i], H[i+1]) + (xh, xl) mod 2⁶⁴. */
+function add64(H: Int32Array, i: number, xh: number, xl: number): void {
+  const lo = (H[i + 1] >>> 0) + (xl >>> 0);
+  H[i] = (H[i] + xh + ((lo / 0x100000000) | 0)) | 0;
+  H[i + 1] = lo | 0;
+}
+
+/** A fresh incremental SHA-256. FIPS 180-4, §6.2 (SHA-256). */
+export const createSha256 = (): Sha256 => new Sha256();
+/** A fresh incremental SHA-512. FIPS 180-4, §6.4 (SHA-512). */
+export const createSha512 = (): Sha512 => new Sha512();
+
+/** SHA-256 of a byte string. FIPS 180-4, §6.2 (SHA-256). */
+export function sha256(msg: Uint8Array): Uint8Array {
+  expectBytes(msg, 'sha256');
+  return new Sha256().update(msg).digest();
+}
+
+/** SHA-512 of a byte string. FIPS 180-4, §6.4 (SHA-512). */
+export function sha512(msg: Uint8Array): Uint8Array {
+  expectBytes(msg, 'sha512');
+  return new Sha512().update(msg).digest();
+}
