@@ -1,0 +1,202 @@
+/**
+ * ChaCha20 stream cipher and HChaCha20.
+ * RFC 8439, "ChaCha20 and Poly1305 for IETF Protocols" (June 2018): §2.1 quarter round, §2.2 on
+ * the state, §2.3 block function, §2.4 encryption. HChaCha20: draft-irtf-cfrg-xchacha-03 §2.2.
+ * Side channels: ARX only (add, rotate, xor on 32-bit words); no secret-dependent branch, index or
+ * loop bound. Lengths and the block counter are public. JS gives no constant-time guarantee.
+ * The 20 rounds are unrolled over local variables; the loop form is test/reference/chacha20.ts.
+ */
+import { expectBytes, expectLength, load32LE } from '../util/bytes.ts';
+import { wipe } from '../util/ct.ts';
+import { CryptoError } from '../util/errors.ts';
+
+/** "expand 32-byte k" as four little-endian words (RFC 8439 §2.3). */
+export const SIGMA = Uint32Array.of(0x61707865, 0x3320646e, 0x79622d32, 0x6b206574);
+
+/** Uint32Array views are native-endian; the word-wise fast path is used on little-endian hosts only. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** A block counter is 32 bits (RFC 8439 §2.3), so one call covers at most 2³² blocks. */
+const COUNTER_LIMIT = 2 ** 32;
+
+const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n));
+
+/**
+ * The ChaCha quarter round on four words of the state, in place.
+ * RFC 8439 §2.2 (Quarter Round on the ChaCha State); the operations are those of §2.1.
+ */
+export function quarterRound(x: Uint32Array, a: number, b: number, c: number, d: number): void {
+  x[a] = (x[a] + x[b]) | 0; x[d] = rotl(x[d] ^ x[a], 16); // a += b; d ^= a; d <<<= 16;
+  x[c] = (x[c] + x[d]) | 0; x[b] = rotl(x[b] ^ x[c], 12); // c += d; b ^= c; b <<<= 12;
+  x[a] = (x[a] + x[b]) | 0; x[d] = rotl(x[d] ^ x[a], 8); //  a += b; d ^= a; d <<<= 8;
+  x[c] = (x[c] + x[d]) | 0; x[b] = rotl(x[b] ^ x[c], 7); //  c += d; b ^= c; b <<<= 7;
+}
+
+/**
+ * Builds the 16-word initial state: constants, key, block counter, nonce.
+ * RFC 8439 §2.3 (The ChaCha20 Block Function). Key 32 bytes, nonce 12 bytes (checked by callers).
+ */
+export function chacha20InitState(key: Uint8Array, counter: number, nonce: Uint8Array): Uint32Array {
+  const state = new Uint32Array(16);
+  state.set(SIGMA); //                                         cccccccc × 4
+  for (let i = 0; i < 8; i++) state[4 + i] = load32LE(key, 4 * i); // kkkkkkkk × 8
+  state[12] = counter; //                                     bbbbbbbb
+  for (let i = 0; i < 3; i++) state[13 + i] = load32LE(nonce, 4 * i); // nnnnnnnn × 3
+  return state;
+}
+
+/**
+ * dst[o..o+15] ^= ChaCha20 block of `state`: 20 rounds (10 column + diagonal double rounds), then
+ * the input state added word-wise. RFC 8439 §2.3 (The ChaCha20 Block Function).
+ * Differs from the spec only in form: quarter rounds are inlined over locals, and the block is
+ * XORed into dst (XOR into zeros to read the raw block). `state` is not modified.
+ */
+export function chacha20BlockXor(state: Uint32Array, dst: Uint32Array, o: number): void {
+  const j0 = state[0], j1 = state[1], j2 = state[2], j3 = state[3];
+  const j4 = state[4], j5 = state[5], j6 = state[6], j7 = state[7];
+  const j8 = state[8], j9 = state[9], j10 = state[10], j11 = state[11];
+  const j12 = state[12], j13 = state[13], j14 = state[14], j15 = state[15];
+  let x0 = j0, x1 = j1, x2 = j2, x3 = j3, x4 = j4, x5 = j5, x6 = j6, x7 = j7;
+  let x8 = j8, x9 = j9, x10 = j10, x11 = j11, x12 = j12, x13 = j13, x14 = j14, x15 = j15;
+  // prettier-ignore
+  for (let i = 0; i < 10; i++) {
+    // QUARTERROUND(0, 4, 8, 12), (1, 5, 9, 13), (2, 6, 10, 14), (3, 7, 11, 15): columns
+    x0 = (x0 + x4) | 0; x12 ^= x0; x12 = (x12 << 16) | (x12 >>> 16);
+    x8 = (x8 + x12) | 0; x4 ^= x8; x4 = (x4 << 12) | (x4 >>> 20);
+    x0 = (x0 + x4) | 0; x12 ^= x0; x12 = (x12 << 8) | (x12 >>> 24);
+    x8 = (x8 + x12) | 0; x4 ^= x8; x4 = (x4 << 7) | (x4 >>> 25);
+    x1 = (x1 + x5) | 0; x13 ^= x1; x13 = (x13 << 16) | (x13 >>> 16);
+    x9 = (x9 + x13) | 0; x5 ^= x9; x5 = (x5 << 12) | (x5 >>> 20);
+    x1 = (x1 + x5) | 0; x13 ^= x1; x13 = (x13 << 8) | (x13 >>> 24);
+    x9 = (x9 + x13) | 0; x5 ^= x9; x5 = (x5 << 7) | (x5 >>> 25);
+    x2 = (x2 + x6) | 0; x14 ^= x2; x14 = (x14 << 16) | (x14 >>> 16);
+    x10 = (x10 + x14) | 0; x6 ^= x10; x6 = (x6 << 12) | (x6 >>> 20);
+    x2 = (x2 + x6) | 0; x14 ^= x2; x14 = (x14 << 8) | (x14 >>> 24);
+    x10 = (x10 + x14) | 0; x6 ^= x10; x6 = (x6 << 7) | (x6 >>> 25);
+    x3 = (x3 + x7) | 0; x15 ^= x3; x15 = (x15 << 16) | (x15 >>> 16);
+    x11 = (x11 + x15) | 0; x7 ^= x11; x7 = (x7 << 12) | (x7 >>> 20);
+    x3 = (x3 + x7) | 0; x15 ^= x3; x15 = (x15 << 8) | (x15 >>> 24);
+    x11 = (x11 + x15) | 0; x7 ^= x11; x7 = (x7 << 7) | (x7 >>> 25);
+    // QUARTERROUND(0, 5, 10, 15), (1, 6, 11, 12), (2, 7, 8, 13), (3, 4, 9, 14): diagonals
+    x0 = (x0 + x5) | 0; x15 ^= x0; x15 = (x15 << 16) | (x15 >>> 16);
+    x10 = (x10 + x15) | 0; x5 ^= x10; x5 = (x5 << 12) | (x5 >>> 20);
+    x0 = (x0 + x5) | 0; x15 ^= x0; x15 = (x15 << 8) | (x15 >>> 24);
+    x10 = (x10 + x15) | 0; x5 ^= x10; x5 = (x5 << 7) | (x5 >>> 25);
+    x1 = (x1 + x6) | 0; x12 ^= x1; x12 = (x12 << 16) | (x12 >>> 16);
+    x11 = (x11 + x12) | 0; x6 ^= x11; x6 = (x6 << 12) | (x6 >>> 20);
+    x1 = (x1 + x6) | 0; x12 ^= x1; x12 = (x12 << 8) | (x12 >>> 24);
+    x11 = (x11 + x12) | 0; x6 ^= x11; x6 = (x6 << 7) | (x6 >>> 25);
+    x2 = (x2 + x7) | 0; x13 ^= x2; x13 = (x13 << 16) | (x13 >>> 16);
+    x8 = (x8 + x13) | 0; x7 ^= x8; x7 = (x7 << 12) | (x7 >>> 20);
+    x2 = (x2 + x7) | 0; x13 ^= x2; x13 = (x13 << 8) | (x13 >>> 24);
+    x8 = (x8 + x13) | 0; x7 ^= x8; x7 = (x7 << 7) | (x7 >>> 25);
+    x3 = (x3 + x4) | 0; x14 ^= x3; x14 = (x14 << 16) | (x14 >>> 16);
+    x9 = (x9 + x14) | 0; x4 ^= x9; x4 = (x4 << 12) | (x4 >>> 20);
+    x3 = (x3 + x4) | 0; x14 ^= x3; x14 = (x14 << 8) | (x14 >>> 24);
+    x9 = (x9 + x14) | 0; x4 ^= x9; x4 = (x4 << 7) | (x4 >>> 25);
+  }
+  // state += working_state; then XOR into dst
+  dst[o] ^= (x0 + j0) | 0; dst[o + 1] ^= (x1 + j1) | 0;
+  dst[o + 2] ^= (x2 + j2) | 0; dst[o + 3] ^= (x3 + j3) | 0;
+  dst[o + 4] ^= (x4 + j4) | 0; dst[o + 5] ^= (x5 + j5) | 0;
+  dst[o + 6] ^= (x6 + j6) | 0; dst[o + 7] ^= (x7 + j7) | 0;
+  dst[o + 8] ^= (x8 + j8) | 0; dst[o + 9] ^= (x9 + j9) | 0;
+  dst[o + 10] ^= (x10 + j10) | 0; dst[o + 11] ^= (x11 + j11) | 0;
+  dst[o + 12] ^= (x12 + j12) | 0; dst[o + 13] ^= (x13 + j13) | 0;
+  dst[o + 14] ^= (x14 + j14) | 0; dst[o + 15] ^= (x15 + j15) | 0;
+}
+
+/**
+ * buf ← buf ⊕ keystream, starting at block `state[12]`, in place; advances state[12].
+ * RFC 8439 §2.4 (The ChaCha20 Encryption Algorithm).
+ * Throws BAD_LENGTH if the 32-bit block counter would wrap within this call.
+ */
+export function chacha20XorInPlace(state: Uint32Array, buf: Uint8Array): void {
+  const len = buf.length;
+  const blocks = Math.ceil(len / 64); // len is public
+  if (state[12] + blocks > COUNTER_LIMIT)
+    throw new CryptoError('BAD_LENGTH', 'ChaCha20: block counter would wrap (RFC 8439 §2.4)');
+  let pos = 0;
+  if (LITTLE_ENDIAN && (buf.byteOffset & 3) === 0) {
+    // Aligned little-endian buffer: XOR whole blocks word by word (the alignment is public).
+    const words = new Uint32Array(buf.buffer, buf.byteOffset, len >>> 2);
+    for (; pos + 64 <= len; pos += 64) {
+      chacha20BlockXor(state, words, pos >>> 2);
+      state[12]++;
+    }
+  }
+  if (pos === len) return;
+  const keyStream = new Uint32Array(16);
+  for (; pos < len; pos += 64) {
+    keyStream.fill(0);
+    chacha20BlockXor(state, keyStream, 0);
+    state[12]++;
+    const n = Math.min(64, len - pos);
+    // serialize(keystream) little-endian, byte i of the block = word i/4, bits 8·(i mod 4)…
+    for (let i = 0; i < n; i++) buf[pos + i] ^= keyStream[i >>> 2] >>> ((i & 3) << 3);
+  }
+  wipe(keyStream);
+}
+
+function checkCounter(counter: number): void {
+  if (!Number.isInteger(counter) || counter < 0 || counter >= COUNTER_LIMIT)
+    throw new CryptoError('BAD_PARAMS', 'ChaCha20: counter must be an integer in [0, 2³²)');
+}
+
+/**
+ * The 64-byte serialized ChaCha20 block for (key, counter, nonce).
+ * RFC 8439 §2.3 (The ChaCha20 Block Function).
+ */
+export function chacha20Block(key: Uint8Array, counter: number, nonce: Uint8Array): Uint8Array {
+  expectLength(key, 32, 'ChaCha20 key');
+  expectLength(nonce, 12, 'ChaCha20 nonce');
+  checkCounter(counter);
+  const state = chacha20InitState(key, counter, nonce);
+  const out = new Uint8Array(64);
+  chacha20XorInPlace(state, out);
+  wipe(state);
+  return out;
+}
+
+/**
+ * Encrypts (or decrypts) `data` with ChaCha20, into a fresh array; `data` is not modified.
+ * RFC 8439 §2.4 (The ChaCha20 Encryption Algorithm). Key 32 bytes, nonce 12 bytes, counter < 2³².
+ */
+export function chacha20(key: Uint8Array, nonce: Uint8Array, counter: number, data: Uint8Array): Uint8Array {
+  expectLength(key, 32, 'ChaCha20 key');
+  expectLength(nonce, 12, 'ChaCha20 nonce');
+  expectBytes(data, 'ChaCha20 data');
+  checkCounter(counter);
+  const state = chacha20InitState(key, counter, nonce);
+  const out = data.slice(); // fresh, byteOffset 0: the aligned fast path applies
+  chacha20XorInPlace(state, out);
+  wipe(state);
+  return out;
+}
+
+/**
+ * Derives a 32-byte subkey from a key and a 16-byte nonce: the ChaCha20 rounds without the final
+ * addition, keeping words 0–3 and 12–15. draft-irtf-cfrg-xchacha-03 §2.2 (HChaCha20).
+ */
+export function hchacha20(key: Uint8Array, nonce16: Uint8Array): Uint8Array {
+  expectLength(key, 32, 'HChaCha20 key');
+  expectLength(nonce16, 16, 'HChaCha20 nonce');
+  const state = new Uint32Array(16);
+  state.set(SIGMA);
+  for (let i = 0; i < 8; i++) state[4 + i] = load32LE(key, 4 * i);
+  for (let i = 0; i < 4; i++) state[12 + i] = load32LE(nonce16, 4 * i);
+  const block = new Uint32Array(16);
+  chacha20BlockXor(state, block, 0);
+  // The block is rounds(state) + state, so rounds(state) = block − state (mod 2³²).
+  const out = new Uint8Array(32);
+  const pick = [0, 1, 2, 3, 12, 13, 14, 15];
+  for (let i = 0; i < 8; i++) {
+    const w = (block[pick[i]] - state[pick[i]]) | 0;
+    out[4 * i] = w;
+    out[4 * i + 1] = w >>> 8;
+    out[4 * i + 2] = w >>> 16;
+    out[4 * i + 3] = w >>> 24;
+  }
+  wipe(state, block);
+  return out;
+}

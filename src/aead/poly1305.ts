@@ -1,0 +1,190 @@
+/**
+ * Poly1305 one-time authenticator. RFC 8439 §2.5 (The Poly1305 Algorithm), §2.5.1 (pseudocode).
+ * Arithmetic mod p = 2¹³⁰ − 5 on six float64 limbs of 22 bits (radix 2²², 132 bits), so every
+ * product sum stays an exact integer below 2⁵³; the bounds are stated where they are used.
+ * (Five 26-bit limbs would need 2²⁶·5·2²⁶·5 > 2⁵³ per column: not exact in float64.)
+ * Side channels: no secret-dependent branch or index; carries use Math.floor on integers (exact,
+ * constant-time on SSE4.1 hardware) and the final reduction mod p selects through a mask.
+ * JS gives no constant-time guarantee. The bigint twin is test/reference/poly1305.ts.
+ */
+import { expectBytes, expectLength, load32LE, store32LE } from '../util/bytes.ts';
+import { wipe } from '../util/ct.ts';
+
+const M22 = 0x3fffff; // 2²² − 1
+const TWO22 = 4194304; // 2²²
+const INV22 = 1 / TWO22; // 2⁻²², exact
+const INV32 = 1 / 4294967296; // 2⁻³², exact
+
+/**
+ * Incremental Poly1305 state: r (clamped) and s from the one-time key, accumulator a, and a
+ * partial-block buffer. RFC 8439 §2.5. The key must be used for one message only.
+ */
+export class Poly1305 {
+  /** r as limbs r0…r5 (radix 2²²), then 20·r1 … 20·r5 (2¹³² ≡ 4·5 = 20 mod p). */
+  private readonly r = new Float64Array(11);
+  /** The accumulator a as six limbs, each < 2²² + 2¹³ between blocks. */
+  private readonly h = new Float64Array(6);
+  /** s = le_bytes_to_num(key[16..31]) as four words. */
+  private readonly s = new Uint32Array(4);
+  private readonly buffer = new Uint8Array(16);
+  private pos = 0;
+
+  constructor(key: Uint8Array) {
+    expectLength(key, 32, 'Poly1305 key');
+    // r = le_bytes_to_num(key[0..15]); clamp(r): r &= 0x0ffffffc0ffffffc0ffffffc0fffffff
+    const t0 = load32LE(key, 0) & 0x0fffffff;
+    const t1 = load32LE(key, 4) & 0x0ffffffc;
+    const t2 = load32LE(key, 8) & 0x0ffffffc;
+    const t3 = load32LE(key, 12) & 0x0ffffffc;
+    const r = this.r;
+    r[0] = t0 & M22; //                          bits 0…21
+    r[1] = ((t0 >>> 22) | (t1 << 10)) & M22; //  bits 22…43
+    r[2] = ((t1 >>> 12) | (t2 << 20)) & M22; //  bits 44…65
+    r[3] = (t2 >>> 2) & M22; //                  bits 66…87
+    r[4] = ((t2 >>> 24) | (t3 << 8)) & M22; //   bits 88…109
+    r[5] = t3 >>> 14; //                         bits 110…123 (clamped r < 2¹²⁴), so r5 < 2¹⁴
+    for (let j = 1; j < 6; j++) r[5 + j] = 20 * r[j]; // 20·r_j < 2²⁶·³⁴
+    for (let i = 0; i < 4; i++) this.s[i] = load32LE(key, 16 + 4 * i);
+  }
+
+  /** Absorbs msg; may be called repeatedly. RFC 8439 §2.5.1 (the loop over 16-byte blocks). */
+  update(msg: Uint8Array): this {
+    expectBytes(msg, 'Poly1305 message');
+    const len = msg.length;
+    let off = 0;
+    if (this.pos > 0) {
+      const take = Math.min(16 - this.pos, len);
+      this.buffer.set(msg.subarray(0, take), this.pos);
+      this.pos += take;
+      off = take;
+      if (this.pos < 16) return this;
+      blocks(this.h, this.r, this.buffer, 0, 16, 1);
+      this.pos = 0;
+    }
+    const full = off + ((len - off) & ~15);
+    if (full > off) blocks(this.h, this.r, msg, off, full, 1);
+    if (full < len) {
+      this.buffer.set(msg.subarray(full), 0);
+      this.pos = len - full;
+    }
+    return this;
+  }
+
+  /** Writes the 16-byte tag into out[off..off+15] and wipes the state. RFC 8439 §2.5.1. */
+  digestInto(out: Uint8Array, off: number): void {
+    if (this.pos > 0) {
+      // Last partial block: n = le_bytes_to_num(msg[i..] | 0x01), i.e. the 1 right after the
+      // bytes and no 2¹²⁸ bit.
+      this.buffer[this.pos] = 1;
+      this.buffer.fill(0, this.pos + 1);
+      blocks(this.h, this.r, this.buffer, 0, 16, 0);
+    }
+    finish(this.h, this.s, out, off);
+    wipe(this.r, this.h, this.s, this.buffer);
+    this.pos = 0;
+  }
+
+  /** The 16-byte tag, fresh. RFC 8439 §2.5.1. */
+  digest(): Uint8Array {
+    const tag = new Uint8Array(16);
+    this.digestInto(tag, 0);
+    return tag;
+  }
+}
+
+/**
+ * For each 16-byte block n of m[off..end): a ← ((a + n) · r) mod p, with n's bit 128 set to
+ * `hibit` (1 for a full message block). RFC 8439 §2.5.1. (end − off) is a multiple of 16.
+ */
+function blocks(h: Float64Array, r: Float64Array, m: Uint8Array, off: number, end: number, hibit: number): void {
+  const r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3], r4 = r[4], r5 = r[5];
+  const s1 = r[6], s2 = r[7], s3 = r[8], s4 = r[9], s5 = r[10];
+  let h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5];
+  const top = hibit << 18; // 2¹²⁸ is bit 18 of limb 5 (limb 5 starts at bit 110)
+  for (let i = off; i < end; i += 16) {
+    const w0 = m[i] | (m[i + 1] << 8) | (m[i + 2] << 16) | (m[i + 3] << 24);
+    const w1 = m[i + 4] | (m[i + 5] << 8) | (m[i + 6] << 16) | (m[i + 7] << 24);
+    const w2 = m[i + 8] | (m[i + 9] << 8) | (m[i + 10] << 16) | (m[i + 11] << 24);
+    const w3 = m[i + 12] | (m[i + 13] << 8) | (m[i + 14] << 16) | (m[i + 15] << 24);
+    // a += n: limbs of n are < 2²² (limb 5 < 2¹⁹), so now h_i < 2²³ + 2¹³
+    h0 += w0 & M22;
+    h1 += ((w0 >>> 22) | (w1 << 10)) & M22;
+    h2 += ((w1 >>> 12) | (w2 << 20)) & M22;
+    h3 += (w2 >>> 2) & M22;
+    h4 += ((w2 >>> 24) | (w3 << 8)) & M22;
+    h5 += (w3 >>> 14) | top;
+    // a ← a · r: column k sums h_i·r_j over i + j = k, and 20·h_i·r_j over i + j = k + 6.
+    // Each term < 2²³·⁰¹ · 2²⁶·³⁴ and six terms < 2⁵¹·⁹⁴ < 2⁵³: exact in float64.
+    let d0 = h0 * r0 + h1 * s5 + h2 * s4 + h3 * s3 + h4 * s2 + h5 * s1;
+    let d1 = h0 * r1 + h1 * r0 + h2 * s5 + h3 * s4 + h4 * s3 + h5 * s2;
+    let d2 = h0 * r2 + h1 * r1 + h2 * r0 + h3 * s5 + h4 * s4 + h5 * s3;
+    let d3 = h0 * r3 + h1 * r2 + h2 * r1 + h3 * r0 + h4 * s5 + h5 * s4;
+    let d4 = h0 * r4 + h1 * r3 + h2 * r2 + h3 * r1 + h4 * r0 + h5 * s5;
+    let d5 = h0 * r5 + h1 * r4 + h2 * r3 + h3 * r2 + h4 * r1 + h5 * r0;
+    // Carry (partial reduction mod p): each carry c < 2³¹, d_k + c < 2⁵³ stays exact.
+    let c = Math.floor(d0 * INV22); h0 = d0 - c * TWO22; d1 += c;
+    c = Math.floor(d1 * INV22); h1 = d1 - c * TWO22; d2 += c;
+    c = Math.floor(d2 * INV22); h2 = d2 - c * TWO22; d3 += c;
+    c = Math.floor(d3 * INV22); h3 = d3 - c * TWO22; d4 += c;
+    c = Math.floor(d4 * INV22); h4 = d4 - c * TWO22; d5 += c;
+    c = Math.floor(d5 * INV22); h5 = d5 - c * TWO22;
+    h0 += 20 * c; //                    2¹³² ≡ 20: h0 < 2²² + 20·2³¹ < 2³⁷
+    c = Math.floor(h0 * INV22); h0 -= c * TWO22; h1 += c; // now every h_i < 2²² + 2¹³
+  }
+  h[0] = h0; h[1] = h1; h[2] = h2; h[3] = h3; h[4] = h4; h[5] = h5;
+}
+
+/**
+ * tag = (a mod p + s) mod 2¹²⁸, little-endian into out[off..off+15]. RFC 8439 §2.5.1.
+ * Limbs enter < 2²² + 2¹³ < 2³¹, so 32-bit integer operations are exact from here on.
+ */
+function finish(h: Float64Array, s: Uint32Array, out: Uint8Array, off: number): void {
+  let h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5];
+  // Two carry passes, folding bits ≥ 2¹³⁰ back as ·5: afterwards h0…h4 < 2²², h5 < 2²⁰, a < 2¹³⁰.
+  for (let pass = 0; pass < 2; pass++) {
+    h1 += h0 >>> 22; h0 &= M22;
+    h2 += h1 >>> 22; h1 &= M22;
+    h3 += h2 >>> 22; h2 &= M22;
+    h4 += h3 >>> 22; h3 &= M22;
+    h5 += h4 >>> 22; h4 &= M22;
+    h0 += 5 * (h5 >>> 20); h5 &= 0xfffff;
+  }
+  // a mod p for a < 2¹³⁰ < 2p: g = a + 5 − 2¹³⁰ is the answer iff a + 5 ≥ 2¹³⁰, i.e. a ≥ p.
+  // if (a >= p) a -= p;
+  let g0 = h0 + 5;
+  let g1 = h1 + (g0 >>> 22); g0 &= M22;
+  let g2 = h2 + (g1 >>> 22); g1 &= M22;
+  let g3 = h3 + (g2 >>> 22); g2 &= M22;
+  let g4 = h4 + (g3 >>> 22); g3 &= M22;
+  let g5 = h5 + (g4 >>> 22); g4 &= M22;
+  const mask = -(g5 >>> 20); // all ones iff a ≥ p
+  g5 &= 0xfffff;
+  h0 = (h0 & ~mask) | (g0 & mask);
+  h1 = (h1 & ~mask) | (g1 & mask);
+  h2 = (h2 & ~mask) | (g2 & mask);
+  h3 = (h3 & ~mask) | (g3 & mask);
+  h4 = (h4 & ~mask) | (g4 & mask);
+  h5 = (h5 & ~mask) | (g5 & mask);
+  // a mod 2¹²⁸ as four words (limb boundaries at bits 22, 44, 66, 88, 110).
+  const a0 = (h0 | (h1 << 22)) >>> 0;
+  const a1 = ((h1 >>> 10) | (h2 << 12)) >>> 0;
+  const a2 = ((h2 >>> 20) | (h3 << 2) | (h4 << 24)) >>> 0;
+  const a3 = ((h4 >>> 8) | (h5 << 14)) >>> 0;
+  // a += s, mod 2¹²⁸: each word sum < 2³³ is exact; the carry is its bit 32.
+  let f = a0 + s[0];
+  store32LE(out, off, f >>> 0);
+  f = a1 + s[1] + Math.floor(f * INV32);
+  store32LE(out, off + 4, f >>> 0);
+  f = a2 + s[2] + Math.floor(f * INV32);
+  store32LE(out, off + 8, f >>> 0);
+  f = a3 + s[3] + Math.floor(f * INV32);
+  store32LE(out, off + 12, f >>> 0);
+}
+
+/**
+ * The 16-byte Poly1305 tag of msg under a 32-byte one-time key r‖s.
+ * RFC 8439 §2.5 (The Poly1305 Algorithm).
+ */
+export function poly1305(key: Uint8Array, msg: Uint8Array): Uint8Array {
+  return new Poly1305(key).update(msg).digest();
+}
