@@ -134,8 +134,17 @@ export function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad
   return openChecked(key, nonce, sealed, aad, 'ChaCha20-Poly1305', 'RFC 8439 §2.8');
 }
 
+/** The shape shared by ChaCha20-Poly1305 and XChaCha20-Poly1305 (matches protocol/suite.ts AeadScheme). */
+export interface Aead {
+  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array;
+  open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array;
+  readonly keyLength: number;
+  readonly nonceLength: number;
+  readonly tagLength: number;
+}
+
 /** AEAD_CHACHA20_POLY1305 as one object (RFC 8439 §2.8): seal / open, 32-byte key, 12-byte nonce. */
-export const chacha20poly1305 = Object.freeze({
+export const chacha20poly1305: Aead = Object.freeze({
   seal,
   open,
   keyLength: KEY_LENGTH,

@@ -7,7 +7,7 @@
  */
 import { expectBytes, expectLength } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
-import { KEY_LENGTH, TAG_LENGTH, openChecked, sealChecked } from './chacha20poly1305.ts';
+import { KEY_LENGTH, TAG_LENGTH, openChecked, sealChecked, type Aead } from './chacha20poly1305.ts';
 import { hchacha20 } from './chacha20.ts';
 
 export const NONCE_LENGTH = 24;
@@ -56,7 +56,7 @@ export function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad
 }
 
 /** XChaCha20-Poly1305 as one object: seal / open, 32-byte key, 24-byte nonce. */
-export const xchacha20poly1305 = Object.freeze({
+export const xchacha20poly1305: Aead = Object.freeze({
   seal,
   open,
   keyLength: KEY_LENGTH,
