@@ -1,0 +1,230 @@
+/**
+ * Bit packing and the key, signature and commitment encodings of ML-DSA.
+ * FIPS 204 §7.1–7.2: Algorithms 16–19 (SimpleBitPack, BitPack, SimpleBitUnpack, BitUnpack),
+ * 20–21 (HintBitPack, HintBitUnpack), 22–28 (pkEncode … w1Encode).
+ * Side channels: packing loops run a fixed number of steps per coefficient; secret coefficients
+ * (s₁, s₂, t₀, z before release) only flow through shifts and masks. HintBitUnpack and the
+ * decoders of pk and σ branch on public bytes.
+ * Bit strings are never materialised: packing writes coefficient bits LSB-first straight into
+ * bytes, which is BitsToBytes ∘ IntegerToBits (Algorithms 9, 12) fused.
+ */
+import { D, N, bitlen, type MlDsaParams } from './params.ts';
+import type { Poly } from './ntt.ts';
+
+/** Writes 256 values v[i] ∈ [0, 2^bits) as bits-bit little-endian fields at out[off…]. */
+function packBits(out: Uint8Array, off: number, v: ArrayLike<number>, bits: number, bias: number, sign: number): void {
+  let acc = 0;
+  let accBits = 0;
+  let o = off;
+  for (let i = 0; i < N; i++) {
+    acc |= (bias + sign * v[i]) << accBits; // accBits < 8 and bits ≤ 20: acc < 2²⁸
+    accBits += bits;
+    while (accBits >= 8) {
+      out[o++] = acc;
+      acc >>>= 8;
+      accBits -= 8;
+    }
+  }
+}
+
+/** Reads 256 bits-bit fields from v[off…] into out[i] = bias + sign·field. */
+function unpackBits(out: Int32Array, v: Uint8Array, off: number, bits: number, bias: number, sign: number): void {
+  const mask = (1 << bits) - 1;
+  let acc = 0;
+  let accBits = 0;
+  let o = off;
+  for (let i = 0; i < N; i++) {
+    while (accBits < bits) {
+      acc |= v[o++] << accBits;
+      accBits += 8;
+    }
+    out[i] = bias + sign * (acc & mask);
+    acc >>>= bits;
+    accBits -= bits;
+  }
+}
+
+/** Encodes w with coefficients in [0, b] using bitlen(b) bits each. FIPS 204, Algorithm 16. */
+export function simpleBitPack(out: Uint8Array, off: number, w: Poly, b: number): void {
+  packBits(out, off, w, bitlen(b), 0, 1);
+}
+
+/** Encodes w with coefficients in [−a, b] as b − w[i] in bitlen(a + b) bits. FIPS 204, Algorithm 17. */
+export function bitPack(out: Uint8Array, off: number, w: Poly, a: number, b: number): void {
+  packBits(out, off, w, bitlen(a + b), b, -1);
+}
+
+/** Inverse of SimpleBitPack: out[i] ∈ [0, 2^bitlen(b) − 1]. FIPS 204, Algorithm 18. */
+export function simpleBitUnpack(out: Poly, v: Uint8Array, off: number, b: number): void {
+  unpackBits(out, v, off, bitlen(b), 0, 1);
+}
+
+/**
+ * Inverse of BitPack: out[i] = b − field ∈ [b − 2^c + 1, b], c = bitlen(a + b).
+ * FIPS 204, Algorithm 19 (BitUnpack).
+ */
+export function bitUnpack(out: Poly, v: Uint8Array, off: number, a: number, b: number): void {
+  unpackBits(out, v, off, bitlen(a + b), b, -1);
+}
+
+/** Bytes of one polynomial packed with `bits` bits per coefficient. */
+const polyBytes = (bits: number): number => 32 * bits;
+
+/**
+ * Encodes the hint h (k polynomials with at most ω ones in total) into ω + k bytes at out[off…]:
+ * the indices of the ones, then the running count after each polynomial.
+ * FIPS 204, Algorithm 20 (HintBitPack). h is part of the released signature (public).
+ */
+export function hintBitPack(out: Uint8Array, off: number, h: Uint8Array[], omega: number): void {
+  out.fill(0, off, off + omega + h.length);
+  let index = 0;
+  for (let i = 0; i < h.length; i++) {
+    for (let j = 0; j < N; j++) {
+      if (h[i][j] !== 0) out[off + index++] = j; // y[index] ← j
+    }
+    out[off + omega + i] = index; // y[ω + i] ← index
+  }
+}
+
+/**
+ * Decodes a hint, returning null (⊥) when the encoding is malformed: counts out of order or
+ * above ω, indices not strictly increasing within a polynomial, or non-zero padding.
+ * FIPS 204, Algorithm 21 (HintBitUnpack). Input is public (a signature under verification).
+ */
+export function hintBitUnpack(y: Uint8Array, off: number, k: number, omega: number): Uint8Array[] | null {
+  const h: Uint8Array[] = [];
+  let index = 0;
+  for (let i = 0; i < k; i++) {
+    const hi = new Uint8Array(N);
+    const end = y[off + omega + i];
+    if (end < index || end > omega) return null; // malformed count
+    const first = index;
+    while (index < end) {
+      if (index > first && y[off + index - 1] >= y[off + index]) return null; // not increasing
+      hi[y[off + index]] = 1;
+      index++;
+    }
+    h.push(hi);
+  }
+  for (let i = index; i < omega; i++) if (y[off + i] !== 0) return null; // padding must be zero
+  return h;
+}
+
+/** pk = ρ ‖ SimpleBitPack(t₁[i], 2^(bitlen(q−1)−d) − 1) for each i. FIPS 204, Algorithm 22. */
+export function pkEncode(p: MlDsaParams, rho: Uint8Array, t1: Poly[]): Uint8Array {
+  const pk = new Uint8Array(p.pkBytes);
+  pk.set(rho, 0);
+  for (let i = 0; i < p.k; i++) simpleBitPack(pk, 32 + i * polyBytes(10), t1[i], (1 << 10) - 1);
+  return pk;
+}
+
+/** Reverses pkEncode: (ρ, t₁); ρ is a view into pk. FIPS 204, Algorithm 23 (pkDecode). */
+export function pkDecode(p: MlDsaParams, pk: Uint8Array): { rho: Uint8Array; t1: Poly[] } {
+  const t1: Poly[] = [];
+  for (let i = 0; i < p.k; i++) {
+    const t = new Int32Array(N);
+    simpleBitUnpack(t, pk, 32 + i * polyBytes(10), (1 << 10) - 1);
+    t1.push(t);
+  }
+  return { rho: pk.subarray(0, 32), t1 };
+}
+
+/** The decoded private key. */
+export interface SecretKeyParts {
+  rho: Uint8Array;
+  K: Uint8Array;
+  tr: Uint8Array;
+  s1: Poly[];
+  s2: Poly[];
+  t0: Poly[];
+}
+
+/**
+ * sk = ρ ‖ K ‖ tr ‖ BitPack(s₁[i], η, η) ‖ BitPack(s₂[i], η, η) ‖ BitPack(t₀[i], 2^(d−1) − 1, 2^(d−1)).
+ * FIPS 204, Algorithm 24 (skEncode).
+ */
+export function skEncode(p: MlDsaParams, sk: SecretKeyParts): Uint8Array {
+  const out = new Uint8Array(p.skBytes);
+  out.set(sk.rho, 0);
+  out.set(sk.K, 32);
+  out.set(sk.tr, 64);
+  let off = 128;
+  const eb = polyBytes(p.etaBits);
+  for (let i = 0; i < p.l; i++, off += eb) bitPack(out, off, sk.s1[i], p.eta, p.eta);
+  for (let i = 0; i < p.k; i++, off += eb) bitPack(out, off, sk.s2[i], p.eta, p.eta);
+  const H = 1 << (D - 1);
+  for (let i = 0; i < p.k; i++, off += polyBytes(D)) bitPack(out, off, sk.t0[i], H - 1, H);
+  return out;
+}
+
+/**
+ * Reverses skEncode (ρ, K, tr are copies). FIPS 204, Algorithm 25 (skDecode).
+ * As in the spec, s₁ and s₂ coefficients of a malformed key may fall outside [−η, η]; callers
+ * only pass keys of the right length, and a bad key yields wrong signatures, never a crash.
+ */
+export function skDecode(p: MlDsaParams, sk: Uint8Array): SecretKeyParts {
+  const rho = sk.slice(0, 32);
+  const K = sk.slice(32, 64);
+  const tr = sk.slice(64, 128);
+  let off = 128;
+  const eb = polyBytes(p.etaBits);
+  const vec = (n: number, bytes: number, a: number, b: number): Poly[] => {
+    const out: Poly[] = [];
+    for (let i = 0; i < n; i++, off += bytes) {
+      const w = new Int32Array(N);
+      bitUnpack(w, sk, off, a, b);
+      out.push(w);
+    }
+    return out;
+  };
+  const s1 = vec(p.l, eb, p.eta, p.eta);
+  const s2 = vec(p.k, eb, p.eta, p.eta);
+  const H = 1 << (D - 1);
+  const t0 = vec(p.k, polyBytes(D), H - 1, H);
+  return { rho, K, tr, s1, s2, t0 };
+}
+
+/**
+ * σ = c̃ ‖ BitPack(z[i], γ₁ − 1, γ₁) ‖ HintBitPack(h); z is centered.
+ * FIPS 204, Algorithm 26 (sigEncode).
+ */
+export function sigEncode(p: MlDsaParams, cTilde: Uint8Array, z: Poly[], h: Uint8Array[]): Uint8Array {
+  const sig = new Uint8Array(p.sigBytes);
+  sig.set(cTilde, 0);
+  let off = p.cTildeBytes;
+  for (let i = 0; i < p.l; i++, off += polyBytes(p.zBits)) bitPack(sig, off, z[i], p.gamma1 - 1, p.gamma1);
+  hintBitPack(sig, off, h, p.omega);
+  return sig;
+}
+
+/**
+ * Reverses sigEncode; null (⊥) when the hint is malformed. c̃ is a view into σ.
+ * FIPS 204, Algorithm 27 (sigDecode).
+ */
+export function sigDecode(
+  p: MlDsaParams,
+  sig: Uint8Array,
+): { cTilde: Uint8Array; z: Poly[]; h: Uint8Array[] } | null {
+  const cTilde = sig.subarray(0, p.cTildeBytes);
+  let off = p.cTildeBytes;
+  const z: Poly[] = [];
+  for (let i = 0; i < p.l; i++, off += polyBytes(p.zBits)) {
+    const zi = new Int32Array(N);
+    bitUnpack(zi, sig, off, p.gamma1 - 1, p.gamma1);
+    z.push(zi);
+  }
+  const h = hintBitUnpack(sig, off, p.k, p.omega);
+  return h === null ? null : { cTilde, z, h };
+}
+
+/**
+ * w1Encode(w₁) = SimpleBitPack(w₁[i], (q − 1)/(2γ₂) − 1) for each i, into out (32·k·bits bytes).
+ * FIPS 204, Algorithm 28 (w1Encode).
+ */
+export function w1Encode(p: MlDsaParams, out: Uint8Array, w1: Poly[]): void {
+  const bytes = polyBytes(p.w1Bits);
+  for (let i = 0; i < p.k; i++) packBits(out, i * bytes, w1[i], p.w1Bits, 0, 1);
+}
+
+/** Length of w1Encode's output for p. */
+export const w1EncodedBytes = (p: MlDsaParams): number => p.k * polyBytes(p.w1Bits);

@@ -1,0 +1,104 @@
+/**
+ * Rounding and hints: Power2Round, Decompose, HighBits, LowBits, MakeHint, UseHint, and the
+ * infinity-norm check. FIPS 204 §7.4, Algorithms 35–40; ‖·‖∞ from §2.3.
+ * Side channels: Power2Round, Decompose, HighBits, LowBits, MakeHint and the norm check run on
+ * secret-derived values in signing and use only shifts, masks and float products by public
+ * constants (no `%`, `/` or branches). UseHint runs on public data (verification) and branches.
+ */
+import { D, N, Q } from './params.ts';
+
+const HALF_2D = 1 << (D - 1); // 2^(d−1) = 4096
+
+/**
+ * r ↦ (r₁, r₀) with r = r₁·2^d + r₀ and r₀ = r mod± 2^d, for r ∈ [0, q); returns r₁ and writes
+ * r₀ into r0[i]. FIPS 204, Algorithm 35 (Power2Round).
+ */
+export function power2Round(r: number, r0: Int32Array, i: number): number {
+  // r₀ ∈ (−2^(d−1), 2^(d−1)] ⇔ r₁ = ⌊(r + 2^(d−1) − 1) / 2^d⌋
+  const r1 = (r + HALF_2D - 1) >> D;
+  r0[i] = r - (r1 << D); // r₀ ← r⁺ − r₁·2^d
+  return r1;
+}
+
+/** 2⁴⁴: scale of the reciprocal used to divide by 2γ₂ (see highBits). */
+const SHIFT = 2 ** 44;
+/** ⌈2⁴⁴ / (2γ₂)⌉ for each γ₂; chosen so that ⌊n·M / 2⁴⁴⌋ = ⌊n / (2γ₂)⌋ for all n < 2²⁴. */
+const recip = (gamma2: number): number => Math.ceil(SHIFT / (2 * gamma2));
+const RECIP_88 = recip((Q - 1) / 88);
+const RECIP_32 = recip((Q - 1) / 32);
+
+/**
+ * ⌊(r + γ₂ − 1) / (2γ₂)⌋ for r ∈ [0, q): with r₀ = r mod± 2γ₂ ∈ (−γ₂, γ₂] this is (r − r₀)/(2γ₂).
+ * Computed as a float product n·M < 2²⁴·2²⁷ < 2⁵³ (exact) floored by a power of two; the
+ * identity is checked for every r ∈ [0, q) in test/mldsa/rounding.test.ts.
+ */
+function quotient(r: number, gamma2: number): number {
+  const M = gamma2 === (Q - 1) / 88 ? RECIP_88 : RECIP_32; // public parameter
+  return Math.floor(((r + gamma2 - 1) * M) / SHIFT);
+}
+
+/**
+ * (r₁, r₀) with r ≡ r₁·2γ₂ + r₀ (mod q), r₀ ∈ (−γ₂, γ₂] except at the wrap, for r ∈ [0, q);
+ * returns r₁ and writes r₀ into r0[i]. FIPS 204, Algorithm 36 (Decompose).
+ */
+export function decompose(r: number, gamma2: number, r0: Int32Array, i: number): number {
+  const m = (Q - 1) / (2 * gamma2); // 16 or 44
+  const r1 = quotient(r, gamma2); // ∈ [0, m]
+  const wrap = (m - r1 - 1) >> 31; // −1 iff r⁺ − r₀ = q − 1, i.e. r₁ = m
+  r0[i] = r - r1 * 2 * gamma2 + wrap; // r₀ ← r⁺ mod± 2γ₂, minus 1 at the wrap
+  return r1 & ~wrap; // r₁ ← (r⁺ − r₀)/(2γ₂), or 0 at the wrap
+}
+
+/** r₁ = HighBits(r) for r ∈ [0, q). FIPS 204, Algorithm 37 (HighBits). */
+export function highBits(r: number, gamma2: number): number {
+  const m = (Q - 1) / (2 * gamma2);
+  const r1 = quotient(r, gamma2);
+  return r1 & ~((m - r1 - 1) >> 31);
+}
+
+/** r₀ = LowBits(r) for r ∈ [0, q). FIPS 204, Algorithm 38 (LowBits). */
+export function lowBits(r: number, gamma2: number): number {
+  const m = (Q - 1) / (2 * gamma2);
+  const r1 = quotient(r, gamma2);
+  return r - r1 * 2 * gamma2 + ((m - r1 - 1) >> 31);
+}
+
+/**
+ * 1 iff adding z to r changes its high bits, for z, r ∈ [0, q). FIPS 204, Algorithm 39 (MakeHint).
+ */
+export function makeHint(z: number, r: number, gamma2: number): 0 | 1 {
+  const r1 = highBits(r, gamma2); // r₁ ← HighBits(r)
+  let rz = r + z - Q;
+  rz += (rz >> 31) & Q; // (r + z) mod q
+  const v1 = highBits(rz, gamma2); // v₁ ← HighBits(r + z)
+  const diff = r1 ^ v1;
+  return ((diff | -diff) >>> 31) as 0 | 1; // [[r₁ ≠ v₁]]
+}
+
+/**
+ * The high bits of r adjusted by hint h, for r ∈ [0, q) and public h, r (verification).
+ * FIPS 204, Algorithm 40 (UseHint).
+ */
+export function useHint(h: number, r: number, gamma2: number): number {
+  const m = (Q - 1) / (2 * gamma2);
+  const r1 = highBits(r, gamma2); // (r₁, r₀) ← Decompose(r)
+  if (h === 0) return r1;
+  if (lowBits(r, gamma2) > 0) return r1 + 1 === m ? 0 : r1 + 1; // (r₁ + 1) mod m
+  return r1 === 0 ? m - 1 : r1 - 1; // (r₁ − 1) mod m
+}
+
+/**
+ * 1 iff ‖a‖∞ ≥ bound for centered coefficients (|a[i]| < 2³⁰), 0 otherwise. Every coefficient is
+ * read (no early exit): only the single accept/reject bit, which the rejection loop makes public
+ * by design, depends on the secret values. FIPS 204 §2.3 (‖·‖∞), Algorithm 7 steps 23 and 28.
+ */
+export function normAtLeast(a: Int32Array, bound: number): 0 | 1 {
+  let bad = 0;
+  for (let i = 0; i < N; i++) {
+    const x = a[i];
+    const s = x >> 31;
+    const abs = (x ^ s) - s; // |x| without a branch
+    bad |= bound - 1 - abs; // negative iff |x| ≥ bound
+  }
+  return (bad >>> 31) as 0 | 1;
+}

@@ -1,0 +1,109 @@
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import {
+  ZETAS,
+  bitRev8,
+  invNttInto,
+  matrixVectorNTT,
+  multiplyNTT,
+  newPoly,
+  newPolyNTT,
+  nttInto,
+  type PolyNTT,
+} from '../../src/mldsa/ntt.ts';
+import { N, Q } from '../../src/mldsa/params.ts';
+import { modQ, schoolbookMul } from '../reference/mldsa.ts';
+
+const polyArb = (bound: number) => fc.array(fc.integer({ min: -bound, max: bound }), { minLength: N, maxLength: N });
+const H = (Q - 1) / 2;
+const unsigned = (a: ArrayLike<number>) => Array.from(a, modQ);
+
+describe('FIPS 204 Alg 43 / Appendix B — BitRev₈ and zetas', () => {
+  test('BitRev₈ is an involution on [0, 256)', () => {
+    for (let m = 0; m < 256; m++) expect(bitRev8(bitRev8(m))).toBe(m);
+    expect(bitRev8(1)).toBe(128);
+  });
+
+  test('zetas[m] = 1753^BitRev₈(m) mod q (bigint), centered, and ζ is a primitive 512-th root', () => {
+    const q = BigInt(Q);
+    const pow = (b: bigint, e: number) => {
+      let r = 1n;
+      for (let i = 0; i < e; i++) r = (r * b) % q;
+      return r;
+    };
+    for (let m = 0; m < N; m++) {
+      expect(modQ(ZETAS[m])).toBe(Number(pow(1753n, bitRev8(m))));
+      expect(Math.abs(ZETAS[m])).toBeLessThanOrEqual(H);
+    }
+    expect(pow(1753n, 256)).toBe(q - 1n); // ζ²⁵⁶ = −1
+  });
+});
+
+describe('FIPS 204 Alg 41/42/45 — NTT, NTT⁻¹, MultiplyNTT', () => {
+  test('NTT⁻¹(NTT(w)) = w for |w| < 2²⁶; outputs centered', () => {
+    fc.assert(
+      fc.property(polyArb(2 ** 26 - 1), (w) => {
+        const a = Int32Array.from(w);
+        const hat = newPolyNTT();
+        nttInto(hat, a);
+        for (const x of hat) expect(Math.abs(x)).toBeLessThanOrEqual(H);
+        const back = newPoly();
+        invNttInto(back, hat);
+        for (const x of back) expect(Math.abs(x)).toBeLessThanOrEqual(H);
+        expect(unsigned(back)).toEqual(unsigned(a));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('in-place use (out = input) gives the same result', () => {
+    const a = Int32Array.from({ length: N }, (_, i) => (i * 7919) % Q - H);
+    const hat = newPolyNTT();
+    nttInto(hat, a);
+    const b = a.slice() as PolyNTT;
+    nttInto(b, b);
+    expect(b).toEqual(hat);
+    invNttInto(b, b);
+    expect(unsigned(b)).toEqual(unsigned(a));
+  });
+
+  test('NTT⁻¹(NTT(a) ∘ NTT(b)) = a·b in R_q (schoolbook, bigint)', () => {
+    fc.assert(
+      fc.property(polyArb(H), polyArb(2 ** 23), (a, b) => {
+        const ah = newPolyNTT();
+        const bh = newPolyNTT();
+        nttInto(ah, Int32Array.from(a));
+        nttInto(bh, Int32Array.from(b));
+        const ph = newPolyNTT();
+        multiplyNTT(ph, ah, bh);
+        const p = newPoly();
+        invNttInto(p, ph);
+        expect(unsigned(p)).toEqual(schoolbookMul(a, b));
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  test('Alg 48 MatrixVectorNTT equals the sum of MultiplyNTT products (k = 2, l = 7)', () => {
+    fc.assert(
+      fc.property(fc.array(polyArb(H), { minLength: 21, maxLength: 21 }), (ps) => {
+        const hat = ps.map((p) => Int32Array.from(p) as PolyNTT);
+        const A = [hat.slice(0, 7), hat.slice(7, 14)];
+        const v = hat.slice(14);
+        const out = [newPolyNTT(), newPolyNTT()];
+        matrixVectorNTT(out, A, v);
+        for (let i = 0; i < 2; i++) {
+          const want = new Array<number>(N).fill(0);
+          const tmp = newPolyNTT();
+          for (let j = 0; j < 7; j++) {
+            multiplyNTT(tmp, A[i][j], v[j]);
+            for (let c = 0; c < N; c++) want[c] = modQ(want[c] + tmp[c]);
+          }
+          for (const x of out[i]) expect(Math.abs(x)).toBeLessThanOrEqual(H);
+          expect(unsigned(out[i])).toEqual(want);
+        }
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
