@@ -1,0 +1,180 @@
+/**
+ * K-PKE, the CPA-secure public-key encryption scheme inside ML-KEM.
+ * NIST FIPS 203 (August 2024), §5: Algorithm 13 (K-PKE.KeyGen), Algorithm 14 (K-PKE.Encrypt),
+ * Algorithm 15 (K-PKE.Decrypt); G = SHA3-512 (§4.1).
+ * Side channels: secrets (σ, r, ŝ, y, e, m) flow only through masks, shifts, Shoup/Montgomery
+ * products and fixed-length loops; rejection sampling runs on public ρ only. Secret temporaries
+ * are wiped before returning (best effort: the GC and V8 may keep copies).
+ * Differs from the spec (same outputs): Â is never stored — each entry is sampled into one scratch
+ * polynomial and immediately multiplied into the accumulators, in the order the product needs
+ * (Âᵀ for Encrypt); the right operand of every T_q product is "prepared" once (ntt.ts).
+ */
+import { sha3_512 } from '../hash/sha3.ts';
+import { wipe } from '../util/ct.ts';
+import { barrettReduce, compress, decompress, reduceOnce } from './field.ts';
+import { byteDecode, byteEncode } from './encode.ts';
+import {
+  multiplyAccumulate,
+  nttInPlace,
+  nttInverseInPlace,
+  prepareNTT,
+  reduceAccumulator,
+  type PolyNTT,
+  type PreparedNTT,
+} from './ntt.ts';
+import { N, type MlKemParams } from './params.ts';
+import { prf, sampleNTT, samplePolyCBD } from './sample.ts';
+
+/** Scratch for one K-PKE call: k polynomials of each kind, one accumulator row, PRF output. */
+class Scratch {
+  readonly polys: Uint16Array[];
+  readonly prepared: Uint16Array[];
+  readonly acc = new Uint32Array(N);
+  readonly aHat = new Uint16Array(N);
+  readonly tmp = new Uint16Array(N);
+  readonly prfOut = new Uint8Array(192);
+
+  constructor(count: number, k: number) {
+    this.polys = Array.from({ length: count }, () => new Uint16Array(N));
+    this.prepared = Array.from({ length: k }, () => new Uint16Array(3 * N / 2));
+  }
+
+  wipe(): void {
+    wipe(this.acc, this.tmp, this.prfOut, ...this.polys, ...this.prepared);
+  }
+}
+
+/** f ← SamplePolyCBD_η(PRF_η(s, b)), using the scratch PRF buffer. FIPS 203, Alg 13 lines 9/13. */
+function sampleNoise(sc: Scratch, eta: number, s: Uint8Array, b: number, f: Uint16Array): void {
+  prf(eta, s, b, sc.prfOut);
+  samplePolyCBD(eta, sc.prfOut, f);
+}
+
+/**
+ * Generates (ek_PKE, dk_PKE) from the 32-byte seed d: ek_PKE = ByteEncode₁₂(t̂)‖ρ, dk_PKE = ByteEncode₁₂(ŝ).
+ * FIPS 203, Algorithm 13 (K-PKE.KeyGen).
+ */
+export function kpkeKeyGen(p: MlKemParams, d: Uint8Array): { ekPKE: Uint8Array; dkPKE: Uint8Array } {
+  const { k, eta1 } = p;
+  const seed = new Uint8Array(33);
+  seed.set(d);
+  seed[32] = k;
+  const rhoSigma = sha3_512(seed); // (ρ, σ) ← G(d‖k)
+  const rho = rhoSigma.subarray(0, 32);
+  const sigma = rhoSigma.subarray(32, 64);
+  const sc = new Scratch(2 * k, k);
+  const sHat = sc.polys.slice(0, k);
+  const eHat = sc.polys.slice(k, 2 * k);
+  let n = 0; // N ← 0
+  for (let i = 0; i < k; i++) sampleNoise(sc, eta1, sigma, n++, sHat[i]); // s[i] ← CBD_η₁(PRF_η₁(σ, N))
+  for (let i = 0; i < k; i++) sampleNoise(sc, eta1, sigma, n++, eHat[i]); // e[i] ← CBD_η₁(PRF_η₁(σ, N))
+  for (let i = 0; i < k; i++) {
+    nttInPlace(sHat[i]); // ŝ ← NTT(s)
+    nttInPlace(eHat[i]); // ê ← NTT(e)
+    prepareNTT(sc.prepared[i], sHat[i] as PolyNTT);
+  }
+  const ekPKE = new Uint8Array(384 * k + 32);
+  const dkPKE = new Uint8Array(384 * k);
+  for (let i = 0; i < k; i++) {
+    // t̂[i] ← Σⱼ Â[i, j] ∘ ŝ[j] + ê[i], with Â[i, j] ← SampleNTT(ρ‖j‖i)
+    for (let j = 0; j < k; j++) {
+      sampleNTT(sc.aHat, rho, j, i);
+      multiplyAccumulate(sc.acc, sc.aHat as PolyNTT, sc.prepared[j] as PreparedNTT);
+    }
+    reduceAccumulator(sc.tmp, sc.acc); // ∈ [0, 2q)
+    const e = eHat[i];
+    for (let c = 0; c < N; c++) sc.tmp[c] = barrettReduce(sc.tmp[c] + e[c]); // < 3q < 2¹⁶
+    byteEncode(12, sc.tmp, ekPKE, 384 * i); // ek_PKE ← ByteEncode₁₂(t̂)‖ρ
+    byteEncode(12, sHat[i], dkPKE, 384 * i); // dk_PKE ← ByteEncode₁₂(ŝ)
+  }
+  ekPKE.set(rho, 384 * k);
+  sc.wipe();
+  wipe(rhoSigma, seed);
+  return { ekPKE, dkPKE };
+}
+
+/**
+ * Encrypts the 32-byte message m under ek_PKE with randomness r, writing c = c₁‖c₂ into out.
+ * FIPS 203, Algorithm 14 (K-PKE.Encrypt).
+ * ek_PKE must already have passed the §7.2 checks (or come from a checked dk); t̂ is decoded here.
+ */
+export function kpkeEncrypt(
+  p: MlKemParams,
+  ekPKE: Uint8Array,
+  m: Uint8Array,
+  r: Uint8Array,
+  out: Uint8Array,
+): void {
+  const { k, eta1, eta2, du, dv } = p;
+  const sc = new Scratch(k + 1, k);
+  const y = sc.polys.slice(0, k);
+  const tHat = sc.polys[k];
+  const rho = ekPKE.subarray(384 * k, 384 * k + 32); // ρ ← ek_PKE[384k : 384k + 32]
+  let n = 0; // N ← 0
+  for (let i = 0; i < k; i++) {
+    sampleNoise(sc, eta1, r, n++, y[i]); // y[i] ← CBD_η₁(PRF_η₁(r, N))
+    nttInPlace(y[i]); // ŷ ← NTT(y)
+    prepareNTT(sc.prepared[i], y[i] as PolyNTT);
+  }
+  // u[i] ← NTT⁻¹(Σⱼ Âᵀ[i, j] ∘ ŷ[j]) + e₁[i], with Âᵀ[i, j] = Â[j, i] ← SampleNTT(ρ‖i‖j)
+  const u = sc.tmp;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      sampleNTT(sc.aHat, rho, i, j);
+      multiplyAccumulate(sc.acc, sc.aHat as PolyNTT, sc.prepared[j] as PreparedNTT);
+    }
+    reduceAccumulator(u, sc.acc);
+    nttInverseInPlace(u as PolyNTT);
+    sampleNoise(sc, eta2, r, n++, sc.aHat); // e₁[i] ← CBD_η₂(PRF_η₂(r, N))
+    for (let c = 0; c < N; c++) u[c] = compress(du, barrettReduce(u[c] + sc.aHat[c]));
+    byteEncode(du, u, out, 32 * du * i); // c₁ ← ByteEncode_du(Compress_du(u))
+  }
+  // v ← NTT⁻¹(t̂ᵀ ∘ ŷ) + e₂ + μ, with t̂ ← ByteDecode₁₂(ek_PKE[0 : 384k])
+  for (let j = 0; j < k; j++) {
+    byteDecode(12, ekPKE, tHat, 384 * j);
+    multiplyAccumulate(sc.acc, tHat as PolyNTT, sc.prepared[j] as PreparedNTT);
+  }
+  const v = sc.tmp;
+  reduceAccumulator(v, sc.acc);
+  nttInverseInPlace(v as PolyNTT);
+  sampleNoise(sc, eta2, r, n, sc.aHat); // e₂ ← CBD_η₂(PRF_η₂(r, N))
+  const e2 = sc.aHat;
+  for (let c = 0; c < N; c++) {
+    const bit = (m[c >> 3] >> (c & 7)) & 1; // μ ← Decompress₁(ByteDecode₁(m)) = bit·⌈q/2⌋
+    const mu = -bit & 1665;
+    v[c] = compress(dv, barrettReduce(v[c] + e2[c] + mu)); // < q + (q + 2) + 1665 < 2¹⁶
+  }
+  byteEncode(dv, v, out, 32 * du * k); // c₂ ← ByteEncode_dv(Compress_dv(v))
+  sc.wipe();
+}
+
+/**
+ * Decrypts c = c₁‖c₂ with dk_PKE, returning the 32-byte message m.
+ * FIPS 203, Algorithm 15 (K-PKE.Decrypt).
+ */
+export function kpkeDecrypt(p: MlKemParams, dkPKE: Uint8Array, c: Uint8Array): Uint8Array {
+  const { k, du, dv } = p;
+  const sc = new Scratch(1, k);
+  const uHat = sc.polys[0];
+  for (let i = 0; i < k; i++) {
+    byteDecode(du, c, uHat, 32 * du * i); // u′ ← Decompress_du(ByteDecode_du(c₁))
+    for (let j = 0; j < N; j++) uHat[j] = decompress(du, uHat[j]);
+    nttInPlace(uHat); // NTT(u′)
+    prepareNTT(sc.prepared[0], uHat as PolyNTT);
+    byteDecode(12, dkPKE, sc.tmp, 384 * i); // ŝ ← ByteDecode₁₂(dk_PKE)
+    multiplyAccumulate(sc.acc, sc.tmp as PolyNTT, sc.prepared[0] as PreparedNTT);
+  }
+  const w = sc.tmp;
+  reduceAccumulator(w, sc.acc);
+  nttInverseInPlace(w as PolyNTT); // NTT⁻¹(ŝᵀ ∘ NTT(u′)) ∈ [0, q)
+  const vPrime = sc.aHat;
+  byteDecode(dv, c, vPrime, 32 * du * k); // v′ ← Decompress_dv(ByteDecode_dv(c₂))
+  const m = new Uint8Array(32);
+  for (let j = 0; j < N; j++) {
+    const wj = reduceOnce(decompress(dv, vPrime[j]) - w[j] + 3329); // w ← v′ − NTT⁻¹(…) ∈ [0, q)
+    m[j >> 3] |= compress(1, wj) << (j & 7); // m ← ByteEncode₁(Compress₁(w))
+  }
+  sc.wipe();
+  return m;
+}
+
