@@ -1,0 +1,337 @@
+/**
+ * The Double Ratchet with header encryption: initialization, RatchetEncryptHE, RatchetDecryptHE
+ * (transactional), DHRatchetHE and SkipMessageKeysHE.
+ * Double Ratchet rev. 1 (Perrin, Marlinspike, 2016-11-20), §4.4–§4.6, with the §5.2 KDFs.
+ * Differs from the spec: (1) skipped keys are tried one header key at a time (≤ 5 chains), not
+ * one stored key at a time, and are bounded in total (§6.4); (2) a header that opens under a known
+ * key but whose message key is gone is reported as DUPLICATE_MESSAGE; (3) counters are u32.
+ * Side channels: no branch on secret bytes; branches on header fields and on which trial key
+ * opened the header are public (an observer of the message learns them too).
+ * Pure: state in, new state out; randomness only from the RandomSource argument.
+ */
+import { concatBytes, expectBytes, expectLength } from '../../util/bytes.ts';
+import { wipe } from '../../util/ct.ts';
+import { CryptoError, ProtocolError } from '../../util/errors.ts';
+import type { RandomSource } from '../../util/random.ts';
+import type { KeyPair, Suite } from '../suite.ts';
+import type { Trace } from '../trace.ts';
+import { DEFAULT_LIMITS, KEY_BYTES, DH_PUBLIC_BYTES, MAX_COUNTER, type RatchetLimits } from './constants.ts';
+import { hDecrypt, hEncrypt, type Header } from './header.ts';
+import { kdfCK, kdfRK, messageKeys } from './kdf-chains.ts';
+import { encodeMessage, parseMessage } from './message.ts';
+import { findCurrentChain, storeSkippedKey, takeSkippedKey } from './skipped-keys.ts';
+import { cloneState, wipeRatchetState, type RatchetState } from './state.ts';
+
+export type { RatchetState } from './state.ts';
+
+/**
+ * Initializes the initiator's state: a fresh ratchet key pair and a first sending chain toward
+ * Bob's ratchet key (his signed prekey). Double Ratchet rev. 1 §4.4 (RatchetInitAliceHE).
+ */
+export function ratchetInitAlice(
+  suite: Suite,
+  sk: Uint8Array,
+  bobRatchetPublic: Uint8Array,
+  sharedHka: Uint8Array,
+  sharedNhkb: Uint8Array,
+  random: RandomSource,
+  trace?: Trace,
+): RatchetState {
+  expectLength(sk, KEY_BYTES, 'ratchetInitAlice: SK');
+  expectLength(bobRatchetPublic, DH_PUBLIC_BYTES, 'ratchetInitAlice: Bob ratchet public key');
+  expectLength(sharedHka, KEY_BYTES, 'ratchetInitAlice: shared_hka');
+  expectLength(sharedNhkb, KEY_BYTES, 'ratchetInitAlice: shared_nhkb');
+  const dhSend = generateDH(suite, random); // state.DHRs = GENERATE_DH()
+  const dhOut = dh(suite, dhSend, bobRatchetPublic, trace);
+  const root = kdfRK(suite, sk, dhOut, trace); // RK, CKs, NHKs = KDF_RK_HE(SK, DH(DHRs, DHRr))
+  wipe(dhOut);
+  return {
+    dhSend,
+    dhRecv: bobRatchetPublic.slice(), // DHRr = bob_dh_public_key
+    rootKey: root.rootKey,
+    chainKeySend: root.chainKey,
+    chainKeyRecv: null,
+    nSend: 0,
+    nRecv: 0,
+    prevChainLength: 0,
+    headerKeySend: sharedHka.slice(), // HKs = shared_hka
+    headerKeyRecv: null,
+    nextHeaderKeySend: root.nextHeaderKey,
+    nextHeaderKeyRecv: sharedNhkb.slice(), // NHKr = shared_nhkb
+    skipped: [],
+  };
+}
+
+/**
+ * Initializes the responder's state from his ratchet key pair (SPK_B); he can send only after
+ * the first message arrives. Double Ratchet rev. 1 §4.4 (RatchetInitBobHE). `suite` is unused
+ * (nothing is computed) but kept so both initializers share one shape.
+ */
+export function ratchetInitBob(
+  suite: Suite,
+  sk: Uint8Array,
+  bobRatchetKeyPair: KeyPair,
+  sharedHka: Uint8Array,
+  sharedNhkb: Uint8Array,
+  trace?: Trace,
+): RatchetState {
+  expectLength(sk, KEY_BYTES, 'ratchetInitBob: SK');
+  expectBytes(bobRatchetKeyPair?.secretKey, 'ratchetInitBob: ratchet secret key');
+  expectLength(bobRatchetKeyPair.publicKey, DH_PUBLIC_BYTES, 'ratchetInitBob: ratchet public key');
+  expectLength(sharedHka, KEY_BYTES, 'ratchetInitBob: shared_hka');
+  expectLength(sharedNhkb, KEY_BYTES, 'ratchetInitBob: shared_nhkb');
+  trace?.({
+    step: 'RatchetInitBobHE: RK = SK, NHKs = shared_nhkb, NHKr = shared_hka',
+    section: 'Double Ratchet rev. 1 §4.4',
+    values: { SK: sk.slice(), DHs: bobRatchetKeyPair.publicKey.slice() },
+  });
+  return {
+    dhSend: { secretKey: bobRatchetKeyPair.secretKey.slice(), publicKey: bobRatchetKeyPair.publicKey.slice() },
+    dhRecv: null,
+    rootKey: sk.slice(), // RK = SK
+    chainKeySend: null,
+    chainKeyRecv: null,
+    nSend: 0,
+    nRecv: 0,
+    prevChainLength: 0,
+    headerKeySend: null,
+    headerKeyRecv: null,
+    nextHeaderKeySend: sharedNhkb.slice(), // NHKs = shared_nhkb
+    nextHeaderKeyRecv: sharedHka.slice(), // NHKr = shared_hka
+    skipped: [],
+  };
+}
+
+/**
+ * Encrypts one message: steps the sending chain, encrypts the header under HKs and the body
+ * under the message key with AD ‖ encrypted header. Pure: the input state is not modified;
+ * persist the returned state before sending the message (STYLE §1.5 rule 5).
+ * Double Ratchet rev. 1 §4.5 (RatchetEncryptHE).
+ */
+export function ratchetEncrypt(
+  suite: Suite,
+  state: Readonly<RatchetState>,
+  plaintext: Uint8Array,
+  ad: Uint8Array,
+  random: RandomSource,
+  trace?: Trace,
+): { state: RatchetState; message: Uint8Array } {
+  expectBytes(plaintext, 'ratchetEncrypt: plaintext');
+  expectBytes(ad, 'ratchetEncrypt: ad');
+  if (state.chainKeySend === null || state.headerKeySend === null)
+    throw new ProtocolError('BAD_STATE', 'ratchetEncrypt: no sending chain yet (the responder must receive first)');
+  if (state.nSend > MAX_COUNTER)
+    throw new ProtocolError('BAD_STATE', 'ratchetEncrypt: sending chain exhausted (u32 message counter)');
+  return transaction(state, (next) => {
+    const { chainKey, messageKey } = kdfCK(suite, next.chainKeySend!, trace); // CKs, mk = KDF_CK(CKs)
+    wipe(next.chainKeySend!);
+    next.chainKeySend = chainKey;
+    // header = HEADER(DHRs, PN, Ns); enc_header = HENCRYPT(HKs, header)
+    const header: Header = { dh: next.dhSend.publicKey, pn: next.prevChainLength, n: next.nSend };
+    const encHeader = hEncrypt(suite, next.headerKeySend!, header, random);
+    trace?.({
+      step: `RatchetEncryptHE: header (DHs, PN = ${header.pn}, N = ${header.n}) under HKs`,
+      section: 'Double Ratchet rev. 1 §4.5',
+      values: { DHs: header.dh.slice(), HKs: next.headerKeySend!.slice(), enc_header: encHeader.slice() },
+    });
+    next.nSend += 1; // Ns += 1
+    const keys = messageKeys(suite, messageKey, trace);
+    // ENCRYPT(mk, plaintext, CONCAT(AD, enc_header))
+    const body = suite.aead.seal(keys.key, keys.nonce, plaintext, concatBytes(ad, encHeader));
+    wipe(messageKey, keys.key, keys.nonce);
+    return { state: next, message: encodeMessage(encHeader, body) };
+  });
+}
+
+/**
+ * Decrypts one message. Transactional: on any error it throws a typed error and the input state
+ * is untouched; on success it returns the successor state. Errors: DECRYPT_FAILED (forged,
+ * corrupted, or from an unknown chain), DUPLICATE_MESSAGE (header authentic, key already used or
+ * evicted), TOO_MANY_SKIPPED (jump beyond MAX_SKIP), UNKNOWN_VERSION.
+ * Double Ratchet rev. 1 §4.6 (RatchetDecryptHE).
+ */
+export function ratchetDecrypt(
+  suite: Suite,
+  state: Readonly<RatchetState>,
+  message: Uint8Array,
+  ad: Uint8Array,
+  random: RandomSource,
+  trace?: Trace,
+): { state: RatchetState; plaintext: Uint8Array } {
+  return ratchetDecryptWithLimits(suite, state, message, ad, random, DEFAULT_LIMITS, trace);
+}
+
+/**
+ * ratchetDecrypt with explicit skipped-key bounds; tests use small ones to reach the bounds
+ * quickly. Limits above DEFAULT_LIMITS produce states that decodeRatchetState rejects.
+ * Double Ratchet rev. 1 §4.6 (RatchetDecryptHE).
+ */
+export function ratchetDecryptWithLimits(
+  suite: Suite,
+  state: Readonly<RatchetState>,
+  message: Uint8Array,
+  ad: Uint8Array,
+  random: RandomSource,
+  limits: RatchetLimits,
+  trace?: Trace,
+): { state: RatchetState; plaintext: Uint8Array } {
+  expectBytes(message, 'ratchetDecrypt: message');
+  expectBytes(ad, 'ratchetDecrypt: ad');
+  const { encHeader, body } = parseMessage(message);
+  return transaction(state, (next) => {
+    const mk = takeMessageKey(suite, next, encHeader, random, limits, trace);
+    const keys = messageKeys(suite, mk, trace);
+    wipe(mk);
+    try {
+      // DECRYPT(mk, ciphertext, CONCAT(AD, enc_header))
+      const plaintext = suite.aead.open(keys.key, keys.nonce, body, concatBytes(ad, encHeader));
+      return { state: next, plaintext };
+    } catch (e) {
+      if (e instanceof CryptoError && e.code === 'AUTH_FAILED')
+        throw new ProtocolError('DECRYPT_FAILED', 'ratchetDecrypt: message authentication failed');
+      throw e;
+    } finally {
+      wipe(keys.key, keys.nonce);
+    }
+  });
+}
+
+/** Runs `step` on a deep copy of `state`; if it throws, the copy is wiped and the error rethrown. */
+function transaction<T>(state: Readonly<RatchetState>, step: (next: RatchetState) => T): T {
+  const next = cloneState(state);
+  try {
+    return step(next);
+  } catch (e) {
+    wipeRatchetState(next);
+    throw e;
+  }
+}
+
+/**
+ * Finds the message key for an encrypted header, updating `next` (skips, DH step, chain step).
+ * Double Ratchet rev. 1 §4.6 (TrySkippedMessageKeysHE, DecryptHeader, SkipMessageKeysHE).
+ */
+function takeMessageKey(
+  suite: Suite,
+  next: RatchetState,
+  encHeader: Uint8Array,
+  random: RandomSource,
+  limits: RatchetLimits,
+  trace?: Trace,
+): Uint8Array {
+  // The current receiving chain: header = HDECRYPT(HKr, enc_header).
+  const current = next.headerKeyRecv === null ? -1 : findCurrentChain(next.skipped, next.headerKeyRecv);
+  if (next.headerKeyRecv !== null) {
+    const header = hDecrypt(suite, next.headerKeyRecv, encHeader);
+    if (header !== null) {
+      if (header.n < next.nRecv) return takeOrDuplicate(next, current, header.n);
+      checkCounter(header);
+      skipMessageKeys(suite, next, header.n, limits, trace); // SkipMessageKeysHE(state, header.n)
+      return stepReceivingChain(suite, next, trace);
+    }
+  }
+  // Older chains with skipped keys: one trial decryption per stored header key.
+  for (let i = 0; i < next.skipped.length; i++) {
+    if (i === current) continue; // already tried as HKr
+    const header = hDecrypt(suite, next.skipped[i].headerKey, encHeader);
+    if (header !== null) return takeOrDuplicate(next, i, header.n);
+  }
+  // header = HDECRYPT(NHKr, enc_header): the peer has started a new chain.
+  const header = hDecrypt(suite, next.nextHeaderKeyRecv, encHeader);
+  if (header === null) throw new ProtocolError('DECRYPT_FAILED', 'ratchetDecrypt: header opens under no known header key');
+  checkCounter(header);
+  skipMessageKeys(suite, next, header.pn, limits, trace); // SkipMessageKeysHE(state, header.pn)
+  dhRatchet(suite, next, header, random, trace); // DHRatchetHE(state, header)
+  skipMessageKeys(suite, next, header.n, limits, trace); // SkipMessageKeysHE(state, header.n)
+  return stepReceivingChain(suite, next, trace);
+}
+
+function takeOrDuplicate(next: RatchetState, chainIndex: number, n: number): Uint8Array {
+  const mk = takeSkippedKey(next.skipped, chainIndex, n); // mk = MKSKIPPED[hk, n]; del MKSKIPPED[hk, n]
+  if (mk === null)
+    throw new ProtocolError('DUPLICATE_MESSAGE', 'ratchetDecrypt: message already decrypted (or its skipped key was evicted)');
+  return mk;
+}
+
+function checkCounter(header: Header): void {
+  if (header.n > MAX_COUNTER) throw new ProtocolError('DECRYPT_FAILED', 'ratchetDecrypt: header counter N out of range');
+}
+
+/** CKr, mk = KDF_CK(CKr); Nr += 1. Double Ratchet rev. 1 §4.6 (RatchetDecryptHE). */
+function stepReceivingChain(suite: Suite, next: RatchetState, trace?: Trace): Uint8Array {
+  const { chainKey, messageKey } = kdfCK(suite, next.chainKeyRecv!, trace);
+  wipe(next.chainKeyRecv!);
+  next.chainKeyRecv = chainKey;
+  next.nRecv += 1;
+  return messageKey;
+}
+
+/**
+ * Derives and stores the receiving chain's keys up to (not including) `until`.
+ * Double Ratchet rev. 1 §4.6 (SkipMessageKeysHE): raises if Nr + MAX_SKIP < until.
+ */
+function skipMessageKeys(suite: Suite, next: RatchetState, until: number, limits: RatchetLimits, trace?: Trace): void {
+  if (next.nRecv + limits.maxSkip < until)
+    throw new ProtocolError('TOO_MANY_SKIPPED', `ratchetDecrypt: header skips more than ${limits.maxSkip} messages`);
+  if (next.chainKeyRecv === null) return;
+  while (next.nRecv < until) {
+    const mk = stepReceivingChain(suite, next, trace); // Nr is the index of mk before the step
+    storeSkippedKey(next.skipped, next.headerKeyRecv!, next.nRecv - 1, mk, limits); // MKSKIPPED[HKr, Nr] = mk
+  }
+}
+
+/**
+ * One DH ratchet step on receipt of a new ratchet key: receiving half, then a fresh key pair and
+ * the sending half. Double Ratchet rev. 1 §4.6 (DHRatchetHE).
+ */
+function dhRatchet(suite: Suite, next: RatchetState, header: Header, random: RandomSource, trace?: Trace): void {
+  next.prevChainLength = next.nSend; // PN = Ns
+  next.nSend = 0; // Ns = 0
+  next.nRecv = 0; // Nr = 0
+  if (next.headerKeySend !== null) wipe(next.headerKeySend);
+  if (next.headerKeyRecv !== null) wipe(next.headerKeyRecv);
+  next.headerKeySend = next.nextHeaderKeySend; // HKs = NHKs
+  next.headerKeyRecv = next.nextHeaderKeyRecv; // HKr = NHKr
+  if (next.dhRecv !== null) wipe(next.dhRecv);
+  next.dhRecv = header.dh.slice(); // DHRr = header.dh
+  // RK, CKr, NHKr = KDF_RK_HE(RK, DH(DHRs, DHRr))
+  const dhRecvOut = dh(suite, next.dhSend, next.dhRecv, trace);
+  const recv = kdfRK(suite, next.rootKey, dhRecvOut, trace);
+  wipe(dhRecvOut, next.rootKey);
+  if (next.chainKeyRecv !== null) wipe(next.chainKeyRecv);
+  next.rootKey = recv.rootKey;
+  next.chainKeyRecv = recv.chainKey;
+  next.nextHeaderKeyRecv = recv.nextHeaderKey;
+  // DHRs = GENERATE_DH()
+  wipe(next.dhSend.secretKey, next.dhSend.publicKey);
+  next.dhSend = generateDH(suite, random);
+  // RK, CKs, NHKs = KDF_RK_HE(RK, DH(DHRs, DHRr))
+  const dhSendOut = dh(suite, next.dhSend, next.dhRecv, trace);
+  const send = kdfRK(suite, next.rootKey, dhSendOut, trace);
+  wipe(dhSendOut, next.rootKey);
+  if (next.chainKeySend !== null) wipe(next.chainKeySend);
+  next.rootKey = send.rootKey;
+  next.chainKeySend = send.chainKey;
+  next.nextHeaderKeySend = send.nextHeaderKey;
+}
+
+/** GENERATE_DH(): a fresh X25519 key pair from 32 random bytes. Double Ratchet rev. 1 §3.1. */
+function generateDH(suite: Suite, random: RandomSource): KeyPair {
+  const seed = random(KEY_BYTES);
+  expectLength(seed, KEY_BYTES, 'GENERATE_DH: RandomSource output');
+  const kp = suite.dh.keygen(seed);
+  const out = { secretKey: kp.secretKey.slice(), publicKey: kp.publicKey.slice() };
+  wipe(seed); // the suite may have returned `seed` itself as the secret key: copied above
+  return out;
+}
+
+/** DH(dh_pair, dh_pub): X25519; an all-zero output throws CryptoError LOW_ORDER. §3.1 (DH). */
+function dh(suite: Suite, pair: KeyPair, peer: Uint8Array, trace?: Trace): Uint8Array {
+  const out = suite.dh.getSharedSecret(pair.secretKey, peer);
+  trace?.({
+    step: 'DH(DHs, DHr)',
+    section: 'Double Ratchet rev. 1 §3.1 (DH), §4.4/§4.6',
+    values: { DHs: pair.publicKey.slice(), DHr: peer.slice(), dh_out: out.slice() },
+  });
+  return out;
+}
