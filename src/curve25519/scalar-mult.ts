@@ -1,0 +1,196 @@
+/**
+ * Scalar multiplication on edwards25519 for Ed25519 (RFC 8032 §5.1.5 [s]B, §5.1.6 [r]B,
+ * §5.1.7 [S]B − [k]A): a constant-time fixed-base method for secrets, a variable-time one for
+ * the public scalars of verification.
+ * Fixed base: a = Σ e_i·16^i with signed digits e_i ∈ [−8, 8], and a table of j·16^i·B
+ * (i < 64, 1 ≤ j ≤ 8) in affine form (y+x, y−x, 2d·x·y), so [a]B is 64 mixed additions and
+ * no doublings. The table (≈ 180 KiB) is built on first use.
+ * Side channels: baseMul reads every entry of window i's row and keeps one through a mask, then
+ * negates through a mask; the row index i is the public loop counter. No secret-dependent branch
+ * or index. doubleScalarMulVartime branches on its (public) digits.
+ */
+import {
+  type Fe,
+  fe,
+  feAdd,
+  feCmov,
+  feCswap,
+  feInvert,
+  feMul,
+  feNeg,
+  feSub,
+} from './field.ts';
+import {
+  BASE,
+  D2,
+  type Point,
+  type Scratch,
+  pointAdd,
+  pointCopy,
+  pointDouble,
+  pointIdentity,
+  pointNegate,
+  scratch,
+  wipeScratch,
+} from './point.ts';
+
+/** An affine point in the form the mixed addition wants: (y + x, y − x, 2d·x·y). */
+interface Niels {
+  ypx: Fe;
+  ymx: Fe;
+  xy2d: Fe;
+}
+
+const ROWS = 64;
+const COLS = 8;
+let table: Niels[][] | null = null;
+
+/** Builds j·16^i·B for i < 64, j = 1..8 (public data; runs once). */
+function baseTable(): Niels[][] {
+  if (table !== null) return table;
+  const s = scratch();
+  const rowBase = pointIdentity();
+  pointCopy(rowBase, BASE);
+  const acc = pointIdentity();
+  const zInv = fe();
+  const x = fe();
+  const y = fe();
+  const rows: Niels[][] = [];
+  for (let i = 0; i < ROWS; i++) {
+    const row: Niels[] = [];
+    pointCopy(acc, rowBase);
+    for (let j = 1; j <= COLS; j++) {
+      if (j > 1) pointAdd(acc, acc, rowBase, s);
+      feInvert(zInv, acc.Z);
+      feMul(x, acc.X, zInv);
+      feMul(y, acc.Y, zInv);
+      const n: Niels = { ypx: fe(), ymx: fe(), xy2d: fe() };
+      feAdd(n.ypx, y, x);
+      feSub(n.ymx, y, x);
+      feMul(n.xy2d, x, y);
+      feMul(n.xy2d, n.xy2d, D2);
+      row.push(n);
+    }
+    rows.push(row);
+    for (let k = 0; k < 4; k++) pointDouble(rowBase, rowBase, s); // 16^(i+1)·B
+  }
+  table = rows;
+  return rows;
+}
+
+/**
+ * Recodes a 32-byte little-endian scalar a < 2^255 into 64 signed digits e_i ∈ [−8, 8] with
+ * a = Σ e_i·16^i. Constant-time: fixed loop, carries by shifts.
+ */
+function signedRadix16(a: Uint8Array): Int8Array {
+  const e = new Int8Array(64);
+  for (let i = 0; i < 32; i++) {
+    e[2 * i] = a[i] & 15;
+    e[2 * i + 1] = a[i] >>> 4;
+  }
+  let carry = 0;
+  for (let i = 0; i < 63; i++) {
+    e[i] += carry;
+    carry = (e[i] + 8) >> 4; // e_i ∈ [0, 16], so the carry is 0 or 1
+    e[i] -= carry << 4; //      e_i ∈ [−8, 7]
+  }
+  e[63] += carry; // a < 2^255: top nibble ≤ 7, so e_63 ≤ 8
+  return e;
+}
+
+/** o ← p + n for an affine n (Z2 = 1): the addition of RFC 8032 §5.1.4 with Z2 = 1 folded in. */
+function addNiels(o: Point, p: Point, n: Niels, s: Scratch): void {
+  const { a, b, c, d, e, f, g, h } = s;
+  feSub(a, p.Y, p.X);
+  feMul(a, a, n.ymx); //        A = (Y1 − X1)·(y2 − x2)
+  feAdd(b, p.Y, p.X);
+  feMul(b, b, n.ypx); //        B = (Y1 + X1)·(y2 + x2)
+  feMul(c, p.T, n.xy2d); //     C = T1·2d·x2·y2
+  feAdd(d, p.Z, p.Z); //        D = 2·Z1
+  feSub(e, b, a);
+  feSub(f, d, c);
+  feAdd(g, d, c);
+  feAdd(h, b, a);
+  feMul(o.X, e, f);
+  feMul(o.Y, g, h);
+  feMul(o.T, e, h);
+  feMul(o.Z, f, g);
+}
+
+/**
+ * [a]B for a secret 32-byte little-endian scalar a < 2^255, in constant time.
+ * RFC 8032 §5.1.5 step 3 ([s]B) and §5.1.6 step 3 ([r]B).
+ */
+export function baseMul(a: Uint8Array): Point {
+  const rows = baseTable();
+  const e = signedRadix16(a);
+  const s = scratch();
+  const q = pointIdentity();
+  const t: Niels = { ypx: fe(), ymx: fe(), xy2d: fe() };
+  const negXy2d = fe();
+  for (let i = 0; i < ROWS; i++) {
+    const ei = e[i];
+    const m = ei >> 31; //               −1 if e_i < 0, else 0
+    const abs = (ei ^ m) - m; //         |e_i| ∈ [0, 8]
+    const neg = m & 1;
+    t.ypx.fill(0);
+    t.ypx[0] = 1; //                     the neutral element (1, 1, 0)
+    t.ymx.fill(0);
+    t.ymx[0] = 1;
+    t.xy2d.fill(0);
+    const row = rows[i];
+    for (let j = 1; j <= COLS; j++) {
+      const eq = ((abs ^ j) - 1) >>> 31; // 1 iff |e_i| = j (abs ^ j ∈ [0, 15])
+      const n = row[j - 1];
+      feCmov(t.ypx, n.ypx, eq);
+      feCmov(t.ymx, n.ymx, eq);
+      feCmov(t.xy2d, n.xy2d, eq);
+    }
+    // −(x, y) = (−x, y): swap y+x with y−x and negate 2d·x·y, through masks.
+    feCswap(neg, t.ypx, t.ymx);
+    feNeg(negXy2d, t.xy2d);
+    feCmov(t.xy2d, negXy2d, neg);
+    addNiels(q, q, t, s);
+  }
+  e.fill(0);
+  wipeScratch(s);
+  t.ypx.fill(0);
+  t.ymx.fill(0);
+  t.xy2d.fill(0);
+  negXy2d.fill(0);
+  return q;
+}
+
+/**
+ * [S]B − [k]A for PUBLIC scalars S, k (32-byte little-endian, < 2^255) and a public point A:
+ * [S]B by the fixed-base table, [k]A by signed 4-bit windows (Horner, 1·A … 8·A precomputed).
+ * RFC 8032 §5.1.7 step 3. Variable-time: branches on the digits of k.
+ */
+export function doubleScalarMulVartime(S: Uint8Array, k: Uint8Array, A: Point): Point {
+  const s = scratch();
+  const multiples: Point[] = [pointIdentity()];
+  pointCopy(multiples[0], A);
+  for (let j = 1; j < COLS; j++) {
+    const next = pointIdentity();
+    pointAdd(next, multiples[j - 1], A, s); // (j+1)·A
+    multiples.push(next);
+  }
+  const e = signedRadix16(k);
+  const q = pointIdentity();
+  const neg = pointIdentity();
+  let started = false;
+  for (let i = 63; i >= 0; i--) {
+    if (started) for (let r = 0; r < 4; r++) pointDouble(q, q, s);
+    const ei = e[i];
+    if (ei > 0) pointAdd(q, q, multiples[ei - 1], s);
+    else if (ei < 0) {
+      pointNegate(neg, multiples[-ei - 1]);
+      pointAdd(q, q, neg, s);
+    }
+    if (ei !== 0) started = true;
+  }
+  pointNegate(q, q); //          −[k]A
+  const sb = baseMul(S);
+  pointAdd(sb, sb, q, s); //     [S]B − [k]A
+  return sb;
+}
