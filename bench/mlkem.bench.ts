@@ -1,6 +1,95 @@
-/** Benchmarks for the mlkem area (filled in by the area's implementation work). */
+/**
+ * Benchmarks for ML-KEM (FIPS 203): keygen (from a fixed 64-byte seed), encapsulate (fixed m) and
+ * decapsulate (a valid ciphertext) for ML-KEM-512/768/1024, against @noble/post-quantum, `mlkem`
+ * (its synchronous createMlKem* instances) and @oqs/liboqs-js (liboqs compiled to WebAssembly,
+ * the "how far is native" line; its keygen draws its own randomness, it has no seeded keygen).
+ */
+import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import { createMlKem1024, createMlKem512, createMlKem768 } from 'mlkem';
+import { mlkem1024, mlkem512, mlkem768, type MlKem } from '../src/mlkem/index.ts';
 import type { BenchCase } from './harness.ts';
 
+/** Deterministic, fixed input bytes (no RNG in benchmarks). */
+function input(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i * 131 + seed * 17) & 0xff;
+  return out;
+}
+
+interface OqsKem {
+  generateKeyPair(): { publicKey: Uint8Array; secretKey: Uint8Array };
+  encapsulate(pk: Uint8Array): { ciphertext: Uint8Array; sharedSecret: Uint8Array };
+  decapsulate(ct: Uint8Array, sk: Uint8Array): Uint8Array;
+}
+
+/** Loads the liboqs WebAssembly builds; null (reported) when they do not load here. */
+async function loadOqs(): Promise<Record<string, OqsKem> | null> {
+  try {
+    const oqs: any = await import('@oqs/liboqs-js');
+    return {
+      'ML-KEM-512': await oqs.createMLKEM512(),
+      'ML-KEM-768': await oqs.createMLKEM768(),
+      'ML-KEM-1024': await oqs.createMLKEM1024(),
+    };
+  } catch (e) {
+    console.log(`@oqs/liboqs-js: not available (${(e as Error).message.split('\n')[0]})`);
+    return null;
+  }
+}
+
 export async function cases(): Promise<BenchCase[]> {
-  return [];
+  const area = 'mlkem';
+  const oqs = await loadOqs();
+  const sets: [MlKem, typeof ml_kem768, any][] = [
+    [mlkem512, ml_kem512, await createMlKem512()],
+    [mlkem768, ml_kem768, await createMlKem768()],
+    [mlkem1024, ml_kem1024, await createMlKem1024()],
+  ];
+  const out: BenchCase[] = [];
+  for (const [ours, noble, dajiaji] of sets) {
+    const name = ours.params.name;
+    const seed = input(64, 1);
+    const m = input(32, 2);
+    const { publicKey, secretKey } = ours.keygen(seed);
+    const { cipherText } = ours.encapsulate(publicKey, m);
+    const [pkD, skD] = dajiaji.deriveKeyPair(seed);
+    const [ctD] = dajiaji.encap(pkD, m);
+    const o = oqs?.[name];
+    const oqsKeys = o?.generateKeyPair();
+    const oqsCt = o && oqsKeys ? o.encapsulate(oqsKeys.publicKey).ciphertext : undefined;
+    const withOqs = (fn: () => unknown): Record<string, () => unknown> => (o ? { '@oqs/liboqs-js (wasm)': fn } : {});
+    out.push(
+      {
+        area,
+        op: `${name} keygen`,
+        impls: {
+          pqmsg: () => ours.keygen(seed),
+          '@noble/post-quantum': () => noble.keygen(seed),
+          mlkem: () => dajiaji.deriveKeyPair(seed),
+          ...withOqs(() => o!.generateKeyPair()),
+        },
+      },
+      {
+        area,
+        op: `${name} encaps`,
+        impls: {
+          pqmsg: () => ours.encapsulate(publicKey, m),
+          '@noble/post-quantum': () => noble.encapsulate(publicKey, m),
+          mlkem: () => dajiaji.encap(pkD, m),
+          ...withOqs(() => o!.encapsulate(oqsKeys!.publicKey)),
+        },
+      },
+      {
+        area,
+        op: `${name} decaps`,
+        impls: {
+          pqmsg: () => ours.decapsulate(cipherText, secretKey),
+          '@noble/post-quantum': () => noble.decapsulate(cipherText, secretKey),
+          mlkem: () => dajiaji.decap(ctD, skD),
+          ...withOqs(() => o!.decapsulate(oqsCt!, oqsKeys!.secretKey)),
+        },
+      },
+    );
+  }
+  return out;
 }
