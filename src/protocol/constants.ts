@@ -1,0 +1,80 @@
+/**
+ * pqmsg v1 protocol constants: version bytes, key-type tags, domain-separation labels, KDF info
+ * strings and sizes. docs/PROTOCOL.md §2–§4 is the normative text for every value here.
+ * Key-type tags follow PQXDH rev. 3 §2.3 ("EncodeEC"/"EncodeKEM" with pairwise-disjoint ranges):
+ * every public key on the wire or under a signature is preceded by its one-byte type tag.
+ * Side channels: constants only.
+ */
+import { utf8 } from '../util/bytes.ts';
+
+/** Protocol version carried (and authenticated) in every encoding of pqmsg v1. */
+export const PROTOCOL_VERSION = 1;
+
+/** One-byte key-type tags (PROTOCOL.md §2.1). Disjoint, so an X25519 key never parses as a KEM key. */
+export const KEY_TYPE = Object.freeze({
+  X25519: 0x05,
+  ML_KEM_768: 0x0b,
+  ED25519: 0x21,
+  ML_DSA_65: 0x22,
+});
+
+/** Public-key, secret-seed and output sizes of the v1 suite (RFC 7748, RFC 8032, FIPS 203, FIPS 204). */
+export const SIZES = Object.freeze({
+  X25519_PUBLIC: 32,
+  ED25519_PUBLIC: 32,
+  ED25519_SIGNATURE: 64,
+  ML_DSA_65_PUBLIC: 1952,
+  ML_DSA_65_SIGNATURE: 3309,
+  ML_KEM_768_PUBLIC: 1184,
+  ML_KEM_768_CIPHERTEXT: 1088,
+  SEED: 32,
+  KEM_SEED: 64,
+  HASH: 32,
+});
+
+/** Hybrid signature = Ed25519 signature ‖ ML-DSA-65 signature (PROTOCOL.md §2.3). */
+export const HYBRID_SIGNATURE_BYTES = SIZES.ED25519_SIGNATURE + SIZES.ML_DSA_65_SIGNATURE;
+
+/** Roles of a signed prekey; the role byte is under the signature (PROTOCOL.md §3.1). */
+export const PREKEY_ROLE = Object.freeze({
+  /** SPK: signed X25519 prekey, rotated. */
+  SIGNED: 0x01,
+  /** PQSPK: signed last-resort ML-KEM-768 prekey. */
+  KEM_LAST_RESORT: 0x02,
+  /** PQOPK: signed one-time ML-KEM-768 prekey. */
+  KEM_ONE_TIME: 0x03,
+  /** OPK: signed one-time X25519 prekey. */
+  ONE_TIME: 0x04,
+});
+export type PreKeyRole = (typeof PREKEY_ROLE)[keyof typeof PREKEY_ROLE];
+
+/** Domain-separation label prefixed to every hybrid-signed message (PROTOCOL.md §2.3). */
+export const SIGNATURE_LABEL_PREKEY = 'pqmsg v1 prekey';
+
+/** PQXDH rev. 3 §2.2 `info`: names the protocol, curve, hash and KEM. */
+export const PQXDH_INFO = utf8('pqmsg_v1_X25519_SHA-256_ML-KEM-768');
+
+/** PQXDH rev. 3 §2.2: F = 32 bytes of 0xFF for X25519, prefixed to the KDF input. */
+export const PQXDH_F = new Uint8Array(32).fill(0xff);
+
+/** PQXDH KDF output: SK ‖ shared_hka ‖ shared_nhkb, 32 bytes each (PROTOCOL.md §4.3). */
+export const PQXDH_OUTPUT_BYTES = 96;
+
+
+/** Envelope message types (PROTOCOL.md §6.1). */
+export const ENVELOPE_TYPE = Object.freeze({
+  PREKEY: 0x01,
+  MESSAGE: 0x02,
+});
+
+/** Safety numbers: format version and hash iterations (PROTOCOL.md §7; Signal uses 5200). */
+export const SAFETY_NUMBER_VERSION = 0;
+export const SAFETY_NUMBER_ITERATIONS = 5200;
+export const SAFETY_NUMBER_SCANNABLE_VERSION = 1;
+
+/** Session serialization format version (PROTOCOL.md §6.3). */
+export const SESSION_STATE_VERSION = 1;
+
+/** Signed-prekey rotation policy defaults (PROTOCOL.md §3.3): rotate weekly, keep old keys 30 days. */
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_ROTATION_POLICY = Object.freeze({ rotateAfterMs: 7 * DAY_MS, graceMs: 30 * DAY_MS });

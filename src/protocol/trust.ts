@@ -1,0 +1,61 @@
+/**
+ * Trust decisions about peer identities: trust on first use, then loud, sticky detection of any
+ * identity change (PROTOCOL.md §8). Once a peer's identity differs from the pinned one, every
+ * handshake with that peer fails with ProtocolError('IDENTITY_CHANGED') until the user accepts the
+ * new identity (after comparing safety numbers). Model: PQXDH rev. 3 §4.1 (Authentication: "the
+ * parties may compare their identity public keys") and libsignal's IdentityKeyStore.
+ * Side channels: identities are public; plain comparisons.
+ */
+import { bytesEqual } from '../util/bytes.ts';
+import { ProtocolError } from '../util/errors.ts';
+import { encodeIdentityPublic, type IdentityPublic } from './identity.ts';
+import type { Address, TrustRecord, TrustStore } from './store.ts';
+
+/** 'new': first contact, pinned now (TOFU); 'unverified' / 'verified': matches the pinned identity. */
+export type TrustStatus = 'new' | 'unverified' | 'verified';
+
+/**
+ * Checks `identity` against the pin for `address`: pins it on first use, accepts a match, and on a
+ * mismatch records the new identity as a pending change and throws IDENTITY_CHANGED (every time,
+ * until `acceptIdentityChange`).
+ */
+export function checkIdentity(store: TrustStore, address: Address, identity: IdentityPublic, now: number): TrustStatus {
+  const encoded = encodeIdentityPublic(identity);
+  const record = store.loadTrust(address);
+  if (record === undefined) {
+    store.storeTrust(address, { identity: encoded, verified: false, firstSeen: now });
+    return 'new';
+  }
+  if (bytesEqual(record.identity, encoded)) return record.verified ? 'verified' : 'unverified';
+  store.storeTrust(address, { ...record, pendingChange: { identity: encoded, seenAt: now } });
+  throw new ProtocolError(
+    'IDENTITY_CHANGED',
+    `identity of ${address} has CHANGED (pinned at t=${record.firstSeen} ms): ` +
+      'compare safety numbers, then accept the new identity explicitly',
+  );
+}
+
+/** The user accepted a changed identity (ideally after comparing safety numbers): re-pin it. */
+export function acceptIdentityChange(
+  store: TrustStore,
+  address: Address,
+  identity: IdentityPublic,
+  now: number,
+  verified = false,
+): void {
+  store.storeTrust(address, { identity: encodeIdentityPublic(identity), verified, firstSeen: now });
+}
+
+/** Marks the pinned identity as verified (safety numbers matched). Throws if it is not the pinned one. */
+export function markVerified(store: TrustStore, address: Address, identity: IdentityPublic): void {
+  const record = store.loadTrust(address);
+  const encoded = encodeIdentityPublic(identity);
+  if (record === undefined || !bytesEqual(record.identity, encoded))
+    throw new ProtocolError('UNTRUSTED_IDENTITY', `markVerified: ${address} is not pinned to this identity`);
+  store.storeTrust(address, { identity: record.identity, verified: true, firstSeen: record.firstSeen });
+}
+
+/** The pending identity change for `address`, if one was detected and not yet accepted. */
+export function pendingIdentityChange(store: TrustStore, address: Address): TrustRecord['pendingChange'] {
+  return store.loadTrust(address)?.pendingChange;
+}

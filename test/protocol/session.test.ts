@@ -1,0 +1,180 @@
+import { describe, expect, test } from 'vitest';
+import { ENVELOPE_TYPE, PREKEY_ROLE } from '../../src/protocol/constants.ts';
+import { decodeEnvelope, encodeEnvelope } from '../../src/protocol/envelope.ts';
+import { receiveMessage, sendMessage, startSession } from '../../src/protocol/session-cipher.ts';
+import { decodeSession, encodeSession } from '../../src/protocol/session-state.ts';
+import { acceptIdentityChange } from '../../src/protocol/trust.ts';
+import { utf8 } from '../../src/util/bytes.ts';
+import { detRandom } from './helpers/det-rng.ts';
+import { fetchBundle, makeDevice, T0 } from './helpers/fixtures.ts';
+import { SUITE } from './helpers/suites.ts';
+
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+const code = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    return (e as { code?: string }).code ?? String(e);
+  }
+  return 'no error';
+};
+
+describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', () => {
+  test('full conversation both ways; PREKEY header repeated until the first reply', () => {
+    const rnd = detRandom('session: conversation');
+    const alice = makeDevice(SUITE, 'alice.1', rnd);
+    const bob = makeDevice(SUITE, 'bob.1', rnd, { oneTime: 2, kemOneTime: 2 });
+    expect(startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0)).toBe('new');
+
+    const a1 = sendMessage(alice.ctx, 'bob.1', utf8('hello 1'));
+    const a2 = sendMessage(alice.ctx, 'bob.1', utf8('hello 2'));
+    expect(decodeEnvelope(a1).type).toBe(1);
+    expect(decodeEnvelope(a2).type).toBe(1);
+    expect(decodeEnvelope(a2).handshake).toEqual(decodeEnvelope(a1).handshake);
+
+    const r1 = receiveMessage(bob.ctx, 'alice.1', a1, T0);
+    expect(text(r1.plaintext)).toBe('hello 1');
+    expect(r1.newSession).toBe(true);
+    const r2 = receiveMessage(bob.ctx, 'alice.1', a2, T0); // repeat of the same handshake
+    expect(text(r2.plaintext)).toBe('hello 2');
+    expect(r2.newSession).toBe(false);
+
+    const b1 = sendMessage(bob.ctx, 'alice.1', utf8('hi alice'));
+    expect(decodeEnvelope(b1).type).toBe(2);
+    expect(text(receiveMessage(alice.ctx, 'bob.1', b1, T0).plaintext)).toBe('hi alice');
+    const a3 = sendMessage(alice.ctx, 'bob.1', utf8('after reply'));
+    expect(decodeEnvelope(a3).type).toBe(2); // handshake no longer repeated
+    expect(text(receiveMessage(bob.ctx, 'alice.1', a3, T0).plaintext)).toBe('after reply');
+
+    let count = 0;
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 3; i++) {
+        const m = `a→b ${round}.${i}`;
+        expect(text(receiveMessage(bob.ctx, 'alice.1', sendMessage(alice.ctx, 'bob.1', utf8(m)), T0).plaintext)).toBe(m);
+        const n = `b→a ${round}.${i}`;
+        expect(text(receiveMessage(alice.ctx, 'bob.1', sendMessage(bob.ctx, 'alice.1', utf8(n)), T0).plaintext)).toBe(n);
+        count += 2;
+      }
+    }
+    expect(count).toBe(24);
+    // Bob's one-time prekeys named by the handshake were consumed, the others remain.
+    expect(bob.ctx.prekeys.isConsumed(PREKEY_ROLE.ONE_TIME, 100)).toBe(true);
+    expect(bob.ctx.prekeys.isConsumed(PREKEY_ROLE.KEM_ONE_TIME, 200)).toBe(true);
+    expect(bob.ctx.prekeys.loadPreKey(PREKEY_ROLE.ONE_TIME, 101)).toBeDefined();
+  });
+
+  test('a lost first message does not kill the session (the second carries the handshake)', () => {
+    const rnd = detRandom('session: lost first');
+    const alice = makeDevice(SUITE, 'alice.1', rnd);
+    const bob = makeDevice(SUITE, 'bob.1', rnd, { oneTime: 1, kemOneTime: 1 });
+    startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0);
+    sendMessage(alice.ctx, 'bob.1', utf8('lost'));
+    const a2 = sendMessage(alice.ctx, 'bob.1', utf8('second'));
+    const r = receiveMessage(bob.ctx, 'alice.1', a2, T0);
+    expect(r.newSession).toBe(true);
+    expect(text(r.plaintext)).toBe('second');
+    const b1 = sendMessage(bob.ctx, 'alice.1', utf8('reply'));
+    expect(text(receiveMessage(alice.ctx, 'bob.1', b1, T0).plaintext)).toBe('reply');
+  });
+
+  test('one-time prekey reuse: a second handshake naming a consumed OPK/PQOPK fails with PREKEY_REUSED', () => {
+    const rnd = detRandom('session: reuse');
+    const bob = makeDevice(SUITE, 'bob.1', rnd, { oneTime: 1, kemOneTime: 1 });
+    const bundle = fetchBundle(bob);
+    const alice = makeDevice(SUITE, 'alice.1', rnd);
+    const carol = makeDevice(SUITE, 'carol.1', rnd);
+    startSession(alice.ctx, 'bob.1', bundle, T0);
+    startSession(carol.ctx, 'bob.1', bundle, T0); // a malicious server hands out the same bundle twice
+    expect(receiveMessage(bob.ctx, 'alice.1', sendMessage(alice.ctx, 'bob.1', utf8('a')), T0).newSession).toBe(true);
+    const fromCarol = sendMessage(carol.ctx, 'bob.1', utf8('c'));
+    expect(code(() => receiveMessage(bob.ctx, 'carol.1', fromCarol, T0))).toBe('PREKEY_REUSED');
+    expect(bob.ctx.sessions.loadSession('carol.1')).toBeUndefined();
+    // An unknown prekey id is PREKEY_NOT_FOUND.
+    const dave = makeDevice(SUITE, 'dave.1', rnd);
+    startSession(dave.ctx, 'bob.1', { ...fetchBundle(bob) }, T0);
+    bob.ctx.prekeys.removePreKey(PREKEY_ROLE.SIGNED, 1);
+    expect(code(() => receiveMessage(bob.ctx, 'dave.1', sendMessage(dave.ctx, 'bob.1', utf8('d')), T0))).toBe('PREKEY_NOT_FOUND');
+  });
+
+  test('a forged PREKEY message consumes nothing, pins nothing, stores nothing', () => {
+    const rnd = detRandom('session: forged prekey');
+    const alice = makeDevice(SUITE, 'alice.1', rnd);
+    const bob = makeDevice(SUITE, 'bob.1', rnd, { oneTime: 1, kemOneTime: 1 });
+    startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0);
+    const a1 = sendMessage(alice.ctx, 'bob.1', utf8('genuine'));
+    const forged = a1.slice();
+    forged[forged.length - 1] ^= 1;
+    expect(code(() => receiveMessage(bob.ctx, 'alice.1', forged, T0))).toBe('DECRYPT_FAILED');
+    expect(bob.ctx.prekeys.isConsumed(PREKEY_ROLE.ONE_TIME, 100)).toBe(false);
+    expect(bob.ctx.trust.loadTrust('alice.1')).toBeUndefined();
+    expect(bob.ctx.sessions.loadSession('alice.1')).toBeUndefined();
+    expect(text(receiveMessage(bob.ctx, 'alice.1', a1, T0).plaintext)).toBe('genuine');
+  });
+
+  test('identity change is detected loudly on both sides until explicitly accepted', () => {
+    const rnd = detRandom('session: identity change');
+    const alice = makeDevice(SUITE, 'alice.1', rnd);
+    const bob = makeDevice(SUITE, 'bob.1', rnd);
+    startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0);
+    receiveMessage(bob.ctx, 'alice.1', sendMessage(alice.ctx, 'bob.1', utf8('1')), T0);
+    // Bob reinstalls: new identity, new prekeys. Alice's next handshake must fail loudly.
+    const bob2 = makeDevice(SUITE, 'bob.1', rnd);
+    expect(code(() => startSession(alice.ctx, 'bob.1', fetchBundle(bob2), T0 + 1))).toBe('IDENTITY_CHANGED');
+    expect(code(() => startSession(alice.ctx, 'bob.1', fetchBundle(bob2), T0 + 2))).toBe('IDENTITY_CHANGED'); // sticky
+    expect(alice.ctx.trust.loadTrust('bob.1')?.pendingChange).toBeDefined();
+    acceptIdentityChange(alice.ctx.trust, 'bob.1', bob2.identity.publicKey, T0 + 3);
+    expect(startSession(alice.ctx, 'bob.1', fetchBundle(bob2), T0 + 4)).toBe('unverified');
+    // Receiving side: Alice reinstalls and writes to Bob (who pinned her old identity).
+    const alice2 = makeDevice(SUITE, 'alice.1', rnd);
+    startSession(alice2.ctx, 'bob.1', fetchBundle(bob), T0 + 5);
+    const env = sendMessage(alice2.ctx, 'bob.1', utf8('new me'));
+    expect(code(() => receiveMessage(bob.ctx, 'alice.1', env, T0 + 6))).toBe('IDENTITY_CHANGED');
+    acceptIdentityChange(bob.ctx.trust, 'alice.1', alice2.identity.publicKey, T0 + 7);
+    expect(text(receiveMessage(bob.ctx, 'alice.1', env, T0 + 8).plaintext)).toBe('new me');
+  });
+
+  test('session serialization round-trips exactly and the decoded session keeps working', () => {
+    const rnd = detRandom('session: serialization');
+    const alice = makeDevice(SUITE, 'alice.1', rnd);
+    const bob = makeDevice(SUITE, 'bob.1', rnd, { oneTime: 1 });
+    startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0);
+    const pending = alice.ctx.sessions.loadSession('bob.1')!;
+    expect(encodeSession(decodeSession(pending))).toEqual(pending);
+    receiveMessage(bob.ctx, 'alice.1', sendMessage(alice.ctx, 'bob.1', utf8('x')), T0);
+    receiveMessage(alice.ctx, 'bob.1', sendMessage(bob.ctx, 'alice.1', utf8('y')), T0);
+    for (const bytes of [alice.ctx.sessions.loadSession('bob.1')!, bob.ctx.sessions.loadSession('alice.1')!]) {
+      const s = decodeSession(bytes);
+      expect(encodeSession(s)).toEqual(bytes);
+      expect(s.pendingHandshake).toBeNull();
+    }
+    const bytes = bob.ctx.sessions.loadSession('alice.1')!;
+    for (const bad of [bytes.subarray(0, bytes.length - 1), Uint8Array.of(...bytes, 0), Uint8Array.of(9, ...bytes.subarray(1))])
+      expect(() => decodeSession(bad)).toThrow();
+  });
+
+  test('receiving without a session, or a bad envelope, fails with a typed error', () => {
+    const rnd = detRandom('session: errors');
+    const alice = makeDevice(SUITE, 'alice.1', rnd);
+    const bob = makeDevice(SUITE, 'bob.1', rnd);
+    startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0);
+    const a1 = sendMessage(alice.ctx, 'bob.1', utf8('x'));
+    receiveMessage(bob.ctx, 'alice.1', a1, T0);
+    const b1 = sendMessage(bob.ctx, 'alice.1', utf8('y'));
+    const eve = makeDevice(SUITE, 'eve.1', rnd);
+    expect(code(() => receiveMessage(eve.ctx, 'bob.1', b1, T0))).toBe('BAD_STATE');
+    expect(code(() => sendMessage(eve.ctx, 'bob.1', utf8('z')))).toBe('BAD_STATE');
+    const wrongVersion = b1.slice();
+    wrongVersion[0] = 2;
+    expect(code(() => receiveMessage(alice.ctx, 'bob.1', wrongVersion, T0))).toBe('BAD_VERSION');
+    const wrongType = b1.slice();
+    wrongType[1] = 7;
+    expect(code(() => receiveMessage(alice.ctx, 'bob.1', wrongType, T0))).toBe('BAD_TAG');
+    // Stripping the handshake from a PREKEY envelope (type flip) changes the AD: DECRYPT_FAILED.
+    const a2bytes = sendMessage(alice.ctx, 'bob.1', utf8('w')); // Alice has not read b1: still PREKEY
+    const a2 = decodeEnvelope(a2bytes);
+    expect(a2.handshake).toBeDefined();
+    const stripped = encodeEnvelope({ type: ENVELOPE_TYPE.MESSAGE, message: a2.message });
+    expect(code(() => receiveMessage(bob.ctx, 'alice.1', stripped, T0))).toBe('DECRYPT_FAILED');
+    expect(text(receiveMessage(bob.ctx, 'alice.1', a2bytes, T0).plaintext)).toBe('w');
+  });
+});
