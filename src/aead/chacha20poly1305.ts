@@ -16,7 +16,7 @@ import { Poly1305 } from './poly1305.ts';
 export const KEY_LENGTH = 32;
 export const NONCE_LENGTH = 12;
 export const TAG_LENGTH = 16;
-/** RFC 8439 §2.8: "the plaintext … up to 247,877,906,880 bytes" = (2³² − 1) · 64. */
+/** RFC 8439 §2.8: P_MAX = 274,877,906,880 bytes = (2³² − 1) · 64 (block counter 1 … 2³² − 1). */
 export const MAX_PLAINTEXT_LENGTH = 2 ** 38 - 64;
 
 const EMPTY = new Uint8Array(0);
