@@ -34,9 +34,17 @@ import {
 } from './identity.ts';
 import { expectRole } from './prekeys.ts';
 import type { KeyPair, Suite } from './suite.ts';
-import type { Trace } from './trace.ts';
+import type { Trace, TraceEvent } from './trace.ts';
 
 const SECTION_SEND = 'PQXDH rev. 3 §3.3';
+
+/** Reports a step with COPIES of its values: the originals are wiped right after. */
+function emit(trace: Trace | undefined, e: TraceEvent): void {
+  if (!trace) return;
+  const values: Record<string, Uint8Array> = {};
+  for (const [k, v] of Object.entries(e.values)) values[k] = v.slice();
+  trace({ ...e, values });
+}
 const SECTION_RECV = 'PQXDH rev. 3 §3.4';
 
 /** The handshake part of Alice's initial message (PQXDH rev. 3 §3.3): IK_A, EK_A, CT, prekey ids. */
@@ -99,7 +107,7 @@ function kdf(
   const sk = okm.slice(0, 32);
   const sharedHka = okm.slice(32, 64);
   const sharedNhkb = okm.slice(64, 96);
-  trace?.({ step: 'PQXDH KDF: SK ‖ shared_hka ‖ shared_nhkb = HKDF(F ‖ DH1 ‖ … ‖ SS)', section, values: { IKM: ikm, SK: sk, shared_hka: sharedHka, shared_nhkb: sharedNhkb } });
+  emit(trace, { step: 'PQXDH KDF: SK ‖ shared_hka ‖ shared_nhkb = HKDF(F ‖ DH1 ‖ … ‖ SS)', section, values: { IKM: ikm, SK: sk, shared_hka: sharedHka, shared_nhkb: sharedNhkb } });
   wipe(ikm, okm);
   return { sk, sharedHka, sharedNhkb };
 }
@@ -124,21 +132,21 @@ export function pqxdhInitiate(
   const dh2 = suite.dh.getSharedSecret(ek.secretKey, bundle.identity.dhKey); // DH2 = DH(EK_A, IK_B)
   const dh3 = suite.dh.getSharedSecret(ek.secretKey, spk); // DH3 = DH(EK_A, SPK_B)
   const dhs = [dh1, dh2, dh3];
-  trace?.({ step: 'EK_A ← GENERATE_KEYPAIR()', section: s, values: { EK_A: ek.publicKey } });
-  trace?.({ step: 'DH1 = DH(IK_A, SPK_B)', section: s, values: { DH1: dh1 } });
-  trace?.({ step: 'DH2 = DH(EK_A, IK_B)', section: s, values: { DH2: dh2 } });
-  trace?.({ step: 'DH3 = DH(EK_A, SPK_B)', section: s, values: { DH3: dh3 } });
+  emit(trace, { step: 'EK_A ← GENERATE_KEYPAIR()', section: s, values: { EK_A: ek.publicKey } });
+  emit(trace, { step: 'DH1 = DH(IK_A, SPK_B)', section: s, values: { DH1: dh1 } });
+  emit(trace, { step: 'DH2 = DH(EK_A, IK_B)', section: s, values: { DH2: dh2 } });
+  emit(trace, { step: 'DH3 = DH(EK_A, SPK_B)', section: s, values: { DH3: dh3 } });
   if (bundle.oneTimePreKey) {
     const dh4 = suite.dh.getSharedSecret(ek.secretKey, bundle.oneTimePreKey.publicKey); // DH4 = DH(EK_A, OPK_B)
-    trace?.({ step: 'DH4 = DH(EK_A, OPK_B)', section: s, values: { DH4: dh4 } });
+    emit(trace, { step: 'DH4 = DH(EK_A, OPK_B)', section: s, values: { DH4: dh4 } });
     dhs.push(dh4);
   }
   const m = random(32);
   const { cipherText, sharedSecret } = suite.kem.encapsulate(bundle.kemPreKey.publicKey, m); // (CT, SS) = PQKEM-ENC(PQPK_B)
-  trace?.({ step: '(CT, SS) = PQKEM-ENC(PQPK_B)', section: s, values: { CT: cipherText, SS: sharedSecret } });
+  emit(trace, { step: '(CT, SS) = PQKEM-ENC(PQPK_B)', section: s, values: { CT: cipherText, SS: sharedSecret } });
   const keys = kdf(suite, dhs, sharedSecret, s, trace);
   const ad = associatedData(suite, alice.publicKey, bundle.identity);
-  trace?.({ step: 'AD = version ‖ EncodeEC(IK_A) ‖ EncodeEC(IK_B) ‖ H(ID_A) ‖ H(ID_B)', section: s, values: { AD: ad } });
+  emit(trace, { step: 'AD = version ‖ EncodeEC(IK_A) ‖ EncodeEC(IK_B) ‖ H(ID_A) ‖ H(ID_B)', section: s, values: { AD: ad } });
   const header: HandshakeHeader = {
     identity: alice.publicKey,
     ephemeralKey: ek.publicKey,
@@ -183,20 +191,20 @@ export function pqxdhRespond(
   const dh2 = suite.dh.getSharedSecret(bob.dh.secretKey, header.ephemeralKey); // DH2 = DH(IK_B, EK_A)
   const dh3 = suite.dh.getSharedSecret(spk, header.ephemeralKey); // DH3 = DH(SPK_B, EK_A)
   const dhs = [dh1, dh2, dh3];
-  trace?.({ step: 'DH1 = DH(SPK_B, IK_A)', section: s, values: { DH1: dh1 } });
-  trace?.({ step: 'DH2 = DH(IK_B, EK_A)', section: s, values: { DH2: dh2 } });
-  trace?.({ step: 'DH3 = DH(SPK_B, EK_A)', section: s, values: { DH3: dh3 } });
+  emit(trace, { step: 'DH1 = DH(SPK_B, IK_A)', section: s, values: { DH1: dh1 } });
+  emit(trace, { step: 'DH2 = DH(IK_B, EK_A)', section: s, values: { DH2: dh2 } });
+  emit(trace, { step: 'DH3 = DH(SPK_B, EK_A)', section: s, values: { DH3: dh3 } });
   if (header.oneTimePreKeyId !== undefined) {
     if (!keys.oneTimePreKey) throw new ProtocolError('PREKEY_NOT_FOUND', 'PQXDH: header names OPK_B but no key was given');
     const dh4 = suite.dh.getSharedSecret(keys.oneTimePreKey.secretKey, header.ephemeralKey); // DH4 = DH(OPK_B, EK_A)
-    trace?.({ step: 'DH4 = DH(OPK_B, EK_A)', section: s, values: { DH4: dh4 } });
+    emit(trace, { step: 'DH4 = DH(OPK_B, EK_A)', section: s, values: { DH4: dh4 } });
     dhs.push(dh4);
   }
   const ss = suite.kem.decapsulate(header.kemCipherText, keys.kemPreKey.secretKey); // SS = PQKEM-DEC(PQPK_B, CT)
-  trace?.({ step: 'SS = PQKEM-DEC(PQPK_B, CT)', section: s, values: { SS: ss } });
+  emit(trace, { step: 'SS = PQKEM-DEC(PQPK_B, CT)', section: s, values: { SS: ss } });
   const out = kdf(suite, dhs, ss, s, trace);
   const ad = associatedData(suite, header.identity, bob.publicKey);
-  trace?.({ step: 'AD = version ‖ EncodeEC(IK_A) ‖ EncodeEC(IK_B) ‖ H(ID_A) ‖ H(ID_B)', section: s, values: { AD: ad } });
+  emit(trace, { step: 'AD = version ‖ EncodeEC(IK_A) ‖ EncodeEC(IK_B) ‖ H(ID_A) ‖ H(ID_B)', section: s, values: { AD: ad } });
   wipe(ss, ...dhs);
   return { ...out, ad };
 }

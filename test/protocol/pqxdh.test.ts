@@ -1,0 +1,122 @@
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { x25519 } from '@noble/curves/ed25519.js';
+import { describe, expect, test } from 'vitest';
+import { verifyBundle } from '../../src/protocol/bundle.ts';
+import { encodeIdentityPublic } from '../../src/protocol/identity.ts';
+import {
+  associatedData,
+  decodeHandshakeHeader,
+  encodeHandshakeHeader,
+  pqxdhInitiate,
+  pqxdhRespond,
+  type HandshakeHeader,
+} from '../../src/protocol/pqxdh.ts';
+import { concatBytes, utf8 } from '../../src/util/bytes.ts';
+import { detRandom } from './helpers/det-rng.ts';
+import { fetchBundle, makeDevice, recorder } from './helpers/fixtures.ts';
+import { SUITE } from './helpers/suites.ts';
+
+const rnd = detRandom('pqxdh tests');
+const alice = makeDevice(SUITE, 'alice.1', rnd);
+const bob = makeDevice(SUITE, 'bob.1', rnd, { oneTime: 8, kemOneTime: 1 });
+
+function bobKeys(h: HandshakeHeader) {
+  const opk = h.oneTimePreKeyId === undefined ? undefined : bob.ctx.prekeys.loadPreKey(4, h.oneTimePreKeyId)!.keyPair;
+  return {
+    signedPreKey: bob.signedPreKey.keyPair,
+    kemPreKey: bob.ctx.prekeys.loadPreKey(h.kemPreKeyRole, h.kemPreKeyId)!.keyPair,
+    ...(opk ? { oneTimePreKey: opk } : {}),
+  };
+}
+
+describe('PQXDH rev. 3 §3.3/§3.4 — handshake', () => {
+  test('both sides derive the same SK, header keys and AD: with OPK+PQOPK, with OPK+PQSPK, without OPK', () => {
+    const bundles = [fetchBundle(bob), fetchBundle(bob), fetchBundle(bob)];
+    bundles[2] = { identity: bundles[2].identity, signedPreKey: bundles[2].signedPreKey, kemPreKey: bundles[2].kemPreKey };
+    expect(bundles.map((b) => [b.kemPreKey.role, b.oneTimePreKey?.id])).toEqual([[3, 100], [2, 101], [2, undefined]]);
+    const seen = new Set<string>();
+    for (const b of bundles) {
+      const { header, secrets } = pqxdhInitiate(SUITE, alice.identity, verifyBundle(SUITE, b), rnd);
+      const wire = decodeHandshakeHeader(encodeHandshakeHeader(header));
+      const theirs = pqxdhRespond(SUITE, bob.identity, wire, bobKeys(wire));
+      expect(theirs).toEqual(secrets);
+      expect(secrets.sk).not.toEqual(secrets.sharedHka);
+      seen.add(Buffer.from(secrets.sk).toString('hex'));
+    }
+    expect(seen.size).toBe(3);
+  });
+
+  test('SK = HKDF-SHA256(F ‖ DH1 ‖ DH2 ‖ DH3 ‖ DH4 ‖ SS, salt 0³², info, 96) recomputed with noble', () => {
+    const { events, trace } = recorder();
+    const b = verifyBundle(SUITE, fetchBundle(bob));
+    const { header, secrets } = pqxdhInitiate(SUITE, alice.identity, b, rnd, trace);
+    const v = Object.assign({}, ...events.map((e) => e.values)) as Record<string, Uint8Array>;
+    // Each DH recomputed from Bob's side with noble directly.
+    const opk = bob.ctx.prekeys.loadPreKey(4, header.oneTimePreKeyId!)!.keyPair;
+    expect(v.DH1).toEqual(x25519.getSharedSecret(bob.signedPreKey.keyPair.secretKey, alice.identity.publicKey.dhKey));
+    expect(v.DH2).toEqual(x25519.getSharedSecret(bob.identity.dh.secretKey, header.ephemeralKey));
+    expect(v.DH3).toEqual(x25519.getSharedSecret(bob.signedPreKey.keyPair.secretKey, header.ephemeralKey));
+    expect(v.DH4).toEqual(x25519.getSharedSecret(opk.secretKey, header.ephemeralKey));
+    const ikm = concatBytes(new Uint8Array(32).fill(0xff), v.DH1, v.DH2, v.DH3, v.DH4, v.SS);
+    const okm = hkdf(sha256, ikm, new Uint8Array(32), utf8('pqmsg_v1_X25519_SHA-256_ML-KEM-768'), 96);
+    expect(concatBytes(secrets.sk, secrets.sharedHka, secrets.sharedNhkb)).toEqual(okm);
+    expect(events.map((e) => e.step.split(' ')[0])).toEqual(['EK_A', 'DH1', 'DH2', 'DH3', 'DH4', '(CT,', 'PQXDH', 'AD']);
+    expect(events.every((e) => e.section === 'PQXDH rev. 3 §3.3')).toBe(true);
+  });
+
+  test('AD = 0x01 ‖ 0x05 ‖ IK_A ‖ 0x05 ‖ IK_B ‖ SHA-256(ID_A) ‖ SHA-256(ID_B); order matters', () => {
+    const ad = associatedData(SUITE, alice.identity.publicKey, bob.identity.publicKey);
+    expect(ad).toEqual(
+      concatBytes(
+        Uint8Array.of(1, 5), alice.identity.publicKey.dhKey, Uint8Array.of(5), bob.identity.publicKey.dhKey,
+        sha256(encodeIdentityPublic(alice.identity.publicKey)), sha256(encodeIdentityPublic(bob.identity.publicKey)),
+      ),
+    );
+    expect(associatedData(SUITE, bob.identity.publicKey, alice.identity.publicKey)).not.toEqual(ad);
+  });
+
+  test('tampering with any header field changes Bob\'s secrets (implicit authentication)', () => {
+    const b = verifyBundle(SUITE, fetchBundle(bob));
+    const { header, secrets } = pqxdhInitiate(SUITE, alice.identity, b, rnd);
+    const ct = header.kemCipherText.slice();
+    ct[10] ^= 1;
+    const ek = header.ephemeralKey.slice();
+    ek[3] ^= 1;
+    for (const h of [{ ...header, kemCipherText: ct }, { ...header, ephemeralKey: ek }]) {
+      expect(pqxdhRespond(SUITE, bob.identity, h, bobKeys(header)).sk).not.toEqual(secrets.sk);
+    }
+  });
+
+  test('a low-order EK_A is rejected (RFC 7748 §6.1) and wrong lengths are typed errors', () => {
+    const b = verifyBundle(SUITE, fetchBundle(bob));
+    const { header } = pqxdhInitiate(SUITE, alice.identity, b, rnd);
+    // noble's X25519 throws its own error before the oracle wrapper can map it; ours says LOW_ORDER.
+    const lowOrder = SUITE.name === 'noble' ? expect.anything() : expect.objectContaining({ code: 'LOW_ORDER' });
+    expect(() => pqxdhRespond(SUITE, bob.identity, { ...header, ephemeralKey: new Uint8Array(32) }, bobKeys(header))).toThrow(
+      lowOrder,
+    );
+    expect(() =>
+      pqxdhRespond(SUITE, bob.identity, { ...header, kemCipherText: header.kemCipherText.subarray(1) }, bobKeys(header)),
+    ).toThrow(expect.objectContaining({ code: 'BAD_LENGTH' }));
+    const { oneTimePreKey: _drop, ...noOpk } = bobKeys(header);
+    expect(() => pqxdhRespond(SUITE, bob.identity, header, noOpk)).toThrow(expect.objectContaining({ code: 'PREKEY_NOT_FOUND' }));
+  });
+
+  test('handshake header codec: exact round trip, strict tags/roles/flags, no trailing bytes', () => {
+    const { header } = pqxdhInitiate(SUITE, alice.identity, verifyBundle(SUITE, fetchBundle(bob)), rnd);
+    const enc = encodeHandshakeHeader(header);
+    expect(encodeHandshakeHeader(decodeHandshakeHeader(enc))).toEqual(enc);
+    const at = 2020; // right after the identity
+    const mutate = (o: number, v: number) => {
+      const x = enc.slice();
+      x[o] = v;
+      return x;
+    };
+    expect(() => decodeHandshakeHeader(mutate(at, 0x0b))).toThrow(expect.objectContaining({ code: 'BAD_TAG' }));
+    expect(() => decodeHandshakeHeader(mutate(at + 1 + 32 + 4, 1))).toThrow(expect.objectContaining({ code: 'BAD_TAG' })); // role SPK
+    expect(() => decodeHandshakeHeader(mutate(at + 1 + 32 + 4 + 1 + 4, 2))).toThrow(expect.objectContaining({ code: 'BAD_VALUE' }));
+    expect(() => decodeHandshakeHeader(Uint8Array.of(...enc, 1))).toThrow(expect.objectContaining({ code: 'TRAILING_BYTES' }));
+    expect(() => decodeHandshakeHeader(enc.subarray(0, enc.length - 1))).toThrow(expect.objectContaining({ code: 'TRUNCATED' }));
+  });
+});
