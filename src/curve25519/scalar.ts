@@ -62,13 +62,14 @@ function reduceLimbs(x: Float64Array): Uint8Array {
     carry(x, k - 12, k - 1); // limbs k−12..k−2 back in [0, 2^21); x[k−1] moves by at most ±3
   }
   // Now v = Σ_(m<12) x[m]·2^(21m) with x[0..10] canonical and x[11] ∈ (−3, 2^21 + 3), so
-  // v ∈ (−2^233, 2^252 + 2^233). Subtract c·L for c = ⌊x[11] / 2^21⌋ ∈ {−1, 0, 1}: v ∈ [−δ, 2^252).
+  // v ∈ (−2^233, 2^252 + 2^233). Subtract c·L for c = ⌊x[11] / 2^21⌋ ∈ {−1, 0, 1}: v ∈ [−δ, L).
   const c = Math.floor(x[11] * INV_RADIX);
   x[11] -= c * RADIX;
   for (let j = 0; j < 6; j++) x[j] -= c * DELTA[j];
   carry(x, 0, 11);
-  // v < 0 exactly when x[11] = −1 (limbs 0..10 are canonical and |v| ≤ δ < 2^231): add L once.
-  const neg = -Math.floor(x[11] * INV_RADIX); // 1 if v < 0, else 0
+  // v < 0 exactly when x[11] = −1 (limbs 0..10 are canonical and |v| ≤ δ < 2^231), else
+  // x[11] ∈ [0, 2^21]; x[11] is a small integer, so its sign bit is a 32-bit shift. Add L once.
+  const neg = x[11] >>> 31; // 1 if v < 0, else 0
   x[11] += neg * RADIX;
   for (let j = 0; j < 6; j++) x[j] += neg * DELTA[j];
   carry(x, 0, 11); // v ∈ [0, L): x[11] ∈ [0, 2^21]
