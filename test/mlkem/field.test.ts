@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  barrettReduce,
+  compress,
+  decompress,
+  fieldMul,
+  montgomeryReduce,
+  mulShoup,
+  reduceOnce,
+  shoupPrecompute,
+  MONT_R,
+  Q_NEG_INV,
+} from '../../src/mlkem/field.ts';
+import { GAMMAS, ZETAS } from '../../src/mlkem/ntt.ts';
+import { Q } from '../../src/mlkem/params.ts';
+
+describe('FIPS 203 §2.4 — Z_q reductions (exhaustive over each stated input range)', () => {
+  test('constants: −q⁻¹ mod 2¹⁶ and R = 2¹⁶ mod q', () => {
+    expect((Q * Q_NEG_INV) % 65536).toBe(65535);
+    expect(MONT_R).toBe(65536 % Q);
+  });
+
+  test('reduceOnce: all x ∈ [0, 2q)', () => {
+    let bad = 0;
+    for (let x = 0; x < 2 * Q; x++) if (reduceOnce(x) !== x % Q) bad++;
+    expect(bad).toBe(0);
+  });
+
+  test('barrettReduce: all x ∈ [0, 2¹⁶)', () => {
+    let bad = 0;
+    for (let x = 0; x < 65536; x++) if (barrettReduce(x) !== x % Q) bad++;
+    expect(bad).toBe(0);
+  });
+
+  /** Counts x ∈ [from, to) where montgomeryReduce(x) is not x·2⁻¹⁶ mod q (+ 0 or q). */
+  function montgomeryMisses(from: number, to: number): number {
+    const R_INV = 169; // 2⁻¹⁶ mod q
+    const reduce = montgomeryReduce;
+    let expected = (from % Q) * R_INV % Q;
+    let bad = 0;
+    for (let x = from; x < to; x++) {
+      const r = reduce(x);
+      if (r !== expected && r !== expected + Q) bad++;
+      expected += R_INV;
+      if (expected >= Q) expected -= Q;
+    }
+    return bad;
+  }
+
+  test('montgomeryReduce: all x ∈ [0, 2²⁴) (every product of two values < q)', () => {
+    expect((MONT_R * 169) % Q).toBe(1);
+    expect(montgomeryMisses(0, 2 ** 24)).toBe(0);
+  });
+
+  test('montgomeryReduce on [0, q·2¹⁶): r = ⌊x/2¹⁶⌋ + c(x mod 2¹⁶) with c ≤ q, for all 2¹⁶ low halves', () => {
+    // x + t·q with t = t(x mod 2¹⁶) is a multiple of 2¹⁶, so r = hi + (lo + t·q)/2¹⁶ exactly;
+    // hi < q over the stated range, so r < 2q iff every c(lo) ≤ q, and r ≡ x·2⁻¹⁶ iff c(lo) ≡ lo·2⁻¹⁶.
+    let bad = 0;
+    for (let lo = 0; lo < 65536; lo++) {
+      const c = montgomeryReduce(lo);
+      if ((c * 65536 - lo) % Q !== 0 || c > Q) bad++;
+      if (montgomeryReduce((Q - 1) * 65536 + lo) !== Q - 1 + c) bad++;
+    }
+    expect(bad).toBe(0);
+  });
+
+  // The whole range is 2.2·10⁸ values (seconds outside vitest, ~30 s inside): SLOW=1 only.
+  test.skipIf(process.env.SLOW !== '1')('montgomeryReduce: all x ∈ [0, q·2¹⁶) (SLOW)', () => {
+    expect(montgomeryMisses(0, Q * 65536)).toBe(0);
+  });
+
+  test('mulShoup: all a ∈ [0, 2¹⁶) for every constant the NTT uses, r ≡ a·w with r < 2q', () => {
+    const constants = new Set<number>([...ZETAS, ...GAMMAS.map((g) => fieldMul(g, MONT_R)), MONT_R, 3303]);
+    let bad = 0;
+    for (const w of constants) {
+      const ws = shoupPrecompute(w);
+      for (let a = 0; a < 65536; a++) {
+        const r = mulShoup(a, w, ws);
+        if (r < 0 || r >= 2 * Q || r % Q !== (a * w) % Q) bad++;
+      }
+    }
+    expect(constants.size).toBeGreaterThan(250);
+    expect(bad).toBe(0);
+  });
+
+  test('mulShoup: random constants w ∈ [0, q)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: Q - 1 }), (a, w) => {
+        const r = mulShoup(a, w, shoupPrecompute(w));
+        expect(r).toBeGreaterThanOrEqual(0);
+        expect(r).toBeLessThan(2 * Q);
+        expect(r % Q).toBe((a * w) % Q);
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  test('fieldMul: all a, b ∈ [0, q)', () => {
+    let bad = 0;
+    for (let a = 0; a < Q; a++) for (let b = 0; b < Q; b++) if (fieldMul(a, b) !== (a * b) % Q) bad++;
+    expect(bad).toBe(0);
+  });
+});
+
+describe('FIPS 203 §4.2.1 — Compress_d / Decompress_d (eq. 4.7, 4.8), exhaustive', () => {
+  const DS = [1, 4, 5, 10, 11];
+
+  /** ⌈(num/den)⌋ = ⌊num/den + 1/2⌋ exactly, on integers (public test data). */
+  const roundRational = (num: number, den: number): number => Math.floor((2 * num + den) / (2 * den));
+
+  test.each(DS)('Compress_%i: all x ∈ [0, q) against exact rational rounding', (d) => {
+    let bad = 0;
+    for (let x = 0; x < Q; x++) if (compress(d, x) !== roundRational(2 ** d * x, Q) % 2 ** d) bad++;
+    expect(bad).toBe(0);
+  });
+
+  test('Compress_d for every d ∈ [1, 11], all x ∈ [0, q)', () => {
+    let bad = 0;
+    for (let d = 1; d <= 11; d++)
+      for (let x = 0; x < Q; x++) if (compress(d, x) !== roundRational(2 ** d * x, Q) % 2 ** d) bad++;
+    expect(bad).toBe(0);
+  });
+
+  test.each(DS)('Decompress_%i: all y ∈ [0, 2^d) against exact rational rounding', (d) => {
+    let bad = 0;
+    for (let y = 0; y < 2 ** d; y++) if (decompress(d, y) !== roundRational(Q * y, 2 ** d)) bad++;
+    expect(bad).toBe(0);
+  });
+
+  test.each(DS)('Decompress_%i ∘ Compress_%i is within ⌈q/2^(d+1)⌋ of x (mod± q)', (d) => {
+    const bound = roundRational(Q, 2 ** (d + 1));
+    for (let x = 0; x < Q; x++) {
+      let diff = (decompress(d, compress(d, x)) - x) % Q;
+      if (diff > Q / 2) diff -= Q;
+      if (diff < -Q / 2) diff += Q;
+      expect(Math.abs(diff)).toBeLessThanOrEqual(bound);
+    }
+  });
+
+  test('Compress_d ∘ Decompress_d is the identity on [0, 2^d)', () => {
+    for (const d of DS) for (let y = 0; y < 2 ** d; y++) expect(compress(d, decompress(d, y))).toBe(y);
+  });
+});
