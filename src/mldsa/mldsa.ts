@@ -1,260 +1,138 @@
 /**
- * ML-DSA key generation, signing and verification.
- * FIPS 204 §5 and §6: Algorithm 1 (ML-DSA.KeyGen), 2 (ML-DSA.Sign), 3 (ML-DSA.Verify),
- * 6 (ML-DSA.KeyGen_internal), 7 (ML-DSA.Sign_internal), 8 (ML-DSA.Verify_internal); the
- * external-μ form of Sign/Verify_internal (μ given instead of M′, §6.2 note / ACVP externalMu).
- * Side channels: signing works on s₁, s₂, t₀, K, y with fixed-shape arithmetic (no `%`, `/`,
- * or secret indices). The rejection loop's iteration count is public by design (FIPS 204 §6.2):
- * only the accept/reject bit of each attempt leaks, and norm checks read every coefficient.
- * Verification handles public data only and may branch and return early. Temporaries holding
- * secrets are wiped (best effort: the GC and V8 may keep copies).
+ * ML-DSA key generation, signing and verification, and the public object API.
+ * FIPS 204 §5.1–5.3: Algorithm 1 (ML-DSA.KeyGen), 2 (ML-DSA.Sign), 3 (ML-DSA.Verify), over the
+ * deterministic cores in internal.ts. Pure ML-DSA with a context string (|ctx| ≤ 255 bytes);
+ * signing is hedged by default (fresh 32-byte rnd) with a deterministic option (rnd = 0³²).
+ * Side channels: argument checks branch on public lengths only; see internal.ts for signing.
  */
-import { shake256Xof } from '../hash/sha3.ts';
+import { expectBytes, expectLength } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
-import { bytesEqual } from '../util/bytes.ts';
-import {
-  pkDecode,
-  pkEncode,
-  sigDecode,
-  sigEncode,
-  skDecode,
-  skEncode,
-  w1Encode,
-  w1EncodedBytes,
-} from './encode.ts';
-import { reduce, toUnsigned } from './field.ts';
-import {
-  invNttInto,
-  matrixVectorNTT,
-  multiplyNTT,
-  nttInto,
-  type Poly,
-  type PolyNTT,
-} from './ntt.ts';
-import { D, N, type MlDsaParams } from './params.ts';
-import { highBits, lowBits, makeHint, normAtLeast, power2Round, useHint } from './rounding.ts';
-import {
-  EXPAND_MASK_BUF_BYTES,
-  expandA,
-  expandMask,
-  expandS,
-  sampleInBall,
-} from './sample.ts';
+import { CryptoError } from '../util/errors.ts';
+import { defaultRandom } from '../util/random.ts';
+import { keyGenInternal, signInternal, verifyInternal } from './internal.ts';
+import { ML_DSA_44, ML_DSA_65, ML_DSA_87, type MlDsaParams } from './params.ts';
 
-const newVec = (n: number): Poly[] => Array.from({ length: n }, () => new Int32Array(N));
-const newVecNTT = (n: number): PolyNTT[] => newVec(n) as PolyNTT[];
-
-/** H(parts…, outLen) = SHAKE256 of the concatenation (FIPS 204 §3.7). */
-export function H(parts: Uint8Array[], outLen: number): Uint8Array {
-  const x = shake256Xof();
-  for (const part of parts) x.absorb(part);
-  const out = x.squeeze(outLen);
-  x.destroy();
-  return out;
+/** An ML-DSA key pair: pk and the expanded sk (FIPS 204 Algorithms 22 and 24). */
+export interface KeyPair {
+  publicKey: Uint8Array;
+  secretKey: Uint8Array;
 }
 
-/** v̂[i] ← NTT(v[i]) into fresh arrays. */
-function nttVec(v: Poly[]): PolyNTT[] {
-  const out = newVecNTT(v.length);
-  for (let i = 0; i < v.length; i++) nttInto(out[i], v[i]);
-  return out;
+export interface SignOptions {
+  /** Context string ctx, at most 255 bytes (default empty). */
+  context?: Uint8Array;
+  /** The 32-byte rnd for hedged signing (default: fresh from the system CSPRNG). */
+  random?: Uint8Array;
+  /** rnd = 0³² (the deterministic variant of FIPS 204 §3.4); excludes `random`. */
+  deterministic?: boolean;
 }
 
-/** out[i] ← NTT⁻¹(ĉ ∘ v̂[i]). */
-function mulInvNtt(out: Poly[], cHat: PolyNTT, vHat: PolyNTT[]): void {
-  for (let i = 0; i < vHat.length; i++) {
-    multiplyNTT(out[i] as PolyNTT, cHat, vHat[i]);
-    invNttInto(out[i], out[i] as PolyNTT);
+export interface VerifyOptions {
+  /** Context string ctx used when signing (default empty). */
+  context?: Uint8Array;
+}
+
+export interface MlDsaLengths {
+  publicKey: number;
+  secretKey: number;
+  signature: number;
+  seed: number;
+}
+
+export interface MlDsa {
+  readonly params: MlDsaParams;
+  readonly lengths: MlDsaLengths;
+  keygen(seed?: Uint8Array): KeyPair;
+  sign(secretKey: Uint8Array, message: Uint8Array, opts?: SignOptions): Uint8Array;
+  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array, opts?: VerifyOptions): boolean;
+}
+
+/** The 2-byte prefix IntegerToBytes(domain, 1) ‖ IntegerToBytes(|ctx|, 1) of M′. */
+export function messagePrefix(domain: 0 | 1, ctx: Uint8Array): Uint8Array {
+  return Uint8Array.of(domain, ctx.length);
+}
+
+/**
+ * Generates a key pair from the 32-byte seed ξ, or from fresh randomness when ξ is omitted.
+ * FIPS 204, Algorithm 1 (ML-DSA.KeyGen).
+ */
+export function keyGen(p: MlDsaParams, seed?: Uint8Array): KeyPair {
+  if (seed !== undefined) expectLength(seed, 32, `${p.name}.KeyGen: seed ξ`);
+  const xi = seed ?? defaultRandom(32); // ξ ←$ B³²
+  const { pk, sk } = keyGenInternal(p, xi);
+  if (seed === undefined) wipe(xi);
+  return { publicKey: pk, secretKey: sk };
+}
+
+/** Returns ctx (default empty) after the type and 255-byte checks. */
+function checkContext(p: MlDsaParams, what: string, ctx: Uint8Array | undefined): Uint8Array {
+  if (ctx === undefined) return new Uint8Array(0);
+  expectBytes(ctx, `${p.name}.${what}: context`);
+  if (ctx.length > 255)
+    throw new CryptoError('BAD_PARAMS', `${p.name}.${what}: context longer than 255 bytes (FIPS 204 §5.2)`);
+  return ctx;
+}
+
+/** The 32-byte rnd for one signature, per the options. */
+export function signingRandomness(p: MlDsaParams, what: string, opts: SignOptions): Uint8Array {
+  if (opts.deterministic === true) {
+    if (opts.random !== undefined)
+      throw new CryptoError('BAD_PARAMS', `${p.name}.${what}: 'random' and 'deterministic' exclude each other`);
+    return new Uint8Array(32); // rnd ← {0}³²
   }
-}
-
-/**
- * Generates a key pair from the 32-byte seed ξ. FIPS 204, Algorithm 6 (ML-DSA.KeyGen_internal).
- */
-export function keyGenInternal(p: MlDsaParams, xi: Uint8Array): { pk: Uint8Array; sk: Uint8Array } {
-  // (ρ, ρ′, K) ← H(ξ ‖ IntegerToBytes(k, 1) ‖ IntegerToBytes(l, 1), 128)
-  const seeds = H([xi, Uint8Array.of(p.k, p.l)], 128);
-  const rho = seeds.slice(0, 32);
-  const rhoPrime = seeds.subarray(32, 96);
-  const K = seeds.slice(96, 128);
-  const AHat = expandA(p, rho); // Â ← ExpandA(ρ)
-  const { s1, s2 } = expandS(p, rhoPrime); // (s₁, s₂) ← ExpandS(ρ′)
-  // t ← NTT⁻¹(Â ∘ NTT(s₁)) + s₂
-  const s1Hat = nttVec(s1);
-  const t = newVec(p.k);
-  matrixVectorNTT(t as PolyNTT[], AHat, s1Hat);
-  const t1 = newVec(p.k);
-  const t0 = newVec(p.k);
-  for (let i = 0; i < p.k; i++) {
-    invNttInto(t[i], t[i] as PolyNTT);
-    for (let j = 0; j < N; j++) {
-      // (t₁, t₀) ← Power2Round(t), on t mod q; |t + s₂| < q/2 + η so one fold suffices
-      t1[i][j] = power2Round(toUnsigned(t[i][j] + s2[i][j]), t0[i], j);
-    }
+  if (opts.random !== undefined) {
+    expectLength(opts.random, 32, `${p.name}.${what}: rnd`);
+    return opts.random;
   }
-  const pk = pkEncode(p, rho, t1); // pk ← pkEncode(ρ, t₁)
-  const tr = H([pk], 64); // tr ← H(pk, 64)
-  const sk = skEncode(p, { rho, K, tr, s1, s2, t0 }); // sk ← skEncode(ρ, K, tr, s₁, s₂, t₀)
-  wipe(seeds, K, ...s1, ...s2, ...s1Hat, ...t, ...t0);
-  return { pk, sk };
+  return defaultRandom(32); // rnd ←$ B³²
 }
 
 /**
- * μ ← H(BytesToBits(tr) ‖ M′, 64), with M′ given as a list of byte strings absorbed in order
- * (so that 0 ‖ |ctx| ‖ ctx ‖ M is never copied). FIPS 204, Algorithm 7 step 6 / Algorithm 8 step 7.
+ * Signs M under sk with context ctx: M′ ← 0 ‖ |ctx| ‖ ctx ‖ M, σ ← Sign_internal(sk, M′, rnd).
+ * FIPS 204, Algorithm 2 (ML-DSA.Sign).
  */
-export function computeMu(tr: Uint8Array, mPrime: Uint8Array[]): Uint8Array {
-  return H([tr, ...mPrime], 64);
+export function sign(p: MlDsaParams, sk: Uint8Array, message: Uint8Array, opts: SignOptions = {}): Uint8Array {
+  expectLength(sk, p.skBytes, `${p.name}.Sign: secret key`);
+  expectBytes(message, `${p.name}.Sign: message`);
+  const ctx = checkContext(p, 'Sign', opts.context); // if |ctx| > 255 then return error
+  const rnd = signingRandomness(p, 'Sign', opts);
+  return signInternal(p, sk, [messagePrefix(0, ctx), ctx, message], rnd);
 }
 
 /**
- * Signs the message representative μ (64 bytes) with the expanded key sk and the 32-byte rnd.
- * FIPS 204, Algorithm 7 (ML-DSA.Sign_internal) from step 7 on; steps 1–6 are the callers'
- * (signInternal computes μ from M′; the ACVP external-μ interface passes μ itself).
- * Differs from the spec: ŝ₁, ŝ₂, t̂₀ and Â are computed once before the loop (as the spec's
- * steps 2–5 also do) and reused across attempts; the z and r₀ checks of step 23 come before t₀
- * is touched, exactly as in the spec.
+ * Verifies σ on M under pk with context ctx; false for wrong lengths, |ctx| > 255 or a malformed
+ * σ (throws only on a non-Uint8Array argument). FIPS 204, Algorithm 3 (ML-DSA.Verify).
  */
-export function signMu(p: MlDsaParams, sk: Uint8Array, mu: Uint8Array, rnd: Uint8Array): Uint8Array {
-  const { rho, K, s1, s2, t0 } = skDecode(p, sk); // (ρ, K, tr, s₁, s₂, t₀) ← skDecode(sk)
-  const s1Hat = nttVec(s1); // ŝ₁ ← NTT(s₁)
-  const s2Hat = nttVec(s2); // ŝ₂ ← NTT(s₂)
-  const t0Hat = nttVec(t0); // t̂₀ ← NTT(t₀)
-  const AHat = expandA(p, rho); // Â ← ExpandA(ρ)
-  // ρ″ ← H(K ‖ rnd ‖ μ, 64), kept in a 66-byte buffer that ExpandMask extends with κ
-  const seed = new Uint8Array(66);
-  seed.set(H([K, rnd, mu], 64), 0);
-
-  const y = newVec(p.l);
-  const yHat = newVecNTT(p.l);
-  const w = newVec(p.k);
-  const w1 = newVec(p.k);
-  const cs1 = newVec(p.l);
-  const cs2 = newVec(p.k);
-  const ct0 = newVec(p.k);
-  const r0 = new Int32Array(N);
-  const c = new Int32Array(N);
-  const cHat = new Int32Array(N) as PolyNTT;
-  const h = Array.from({ length: p.k }, () => new Uint8Array(N));
-  const w1Bytes = new Uint8Array(w1EncodedBytes(p));
-  const maskBuf = new Uint8Array(EXPAND_MASK_BUF_BYTES);
-  const ballBuf = new Uint8Array(136);
-  const { gamma1, gamma2, beta, omega } = p;
-
-  let sig: Uint8Array | null = null;
-  for (let kappa = 0; sig === null; kappa += p.l) {
-    // The loop runs until an attempt passes all checks (public count, FIPS 204 §6.2).
-    expandMask(p, y, seed, kappa, maskBuf); // y ← ExpandMask(ρ″, κ)
-    for (let i = 0; i < p.l; i++) nttInto(yHat[i], y[i]);
-    matrixVectorNTT(w as PolyNTT[], AHat, yHat); // w ← NTT⁻¹(Â ∘ NTT(y))
-    for (let i = 0; i < p.k; i++) {
-      invNttInto(w[i], w[i] as PolyNTT);
-      const wi = w[i];
-      const w1i = w1[i];
-      for (let j = 0; j < N; j++) w1i[j] = highBits(toUnsigned(wi[j]), gamma2); // w₁ ← HighBits(w)
-    }
-    w1Encode(p, w1Bytes, w1);
-    const cTilde = H([mu, w1Bytes], p.cTildeBytes); // c̃ ← H(μ ‖ w1Encode(w₁), λ/4)
-    sampleInBall(c, p.tau, cTilde, ballBuf); // c ← SampleInBall(c̃)
-    nttInto(cHat, c); // ĉ ← NTT(c)
-    mulInvNtt(cs1, cHat, s1Hat); // ⟨⟨cs₁⟩⟩ ← NTT⁻¹(ĉ ∘ ŝ₁)
-    mulInvNtt(cs2, cHat, s2Hat); // ⟨⟨cs₂⟩⟩ ← NTT⁻¹(ĉ ∘ ŝ₂)
-    // z ← y + ⟨⟨cs₁⟩⟩ (|cs₁| ≤ β, so the centered sum is z mod± q); kept in cs1
-    let reject = 0;
-    for (let i = 0; i < p.l; i++) {
-      const zi = cs1[i];
-      const yi = y[i];
-      for (let j = 0; j < N; j++) zi[j] += yi[j];
-      reject |= normAtLeast(zi, gamma1 - beta); // ‖z‖∞ ≥ γ₁ − β
-    }
-    // r₀ ← LowBits(w − ⟨⟨cs₂⟩⟩); w − cs₂ kept in cs2
-    for (let i = 0; i < p.k; i++) {
-      const d = cs2[i];
-      const wi = w[i];
-      for (let j = 0; j < N; j++) {
-        d[j] = toUnsigned(wi[j] - d[j]); // (w − cs₂) mod q ∈ [0, q)
-        r0[j] = lowBits(d[j], gamma2);
-      }
-      reject |= normAtLeast(r0, gamma2 - beta); // ‖r₀‖∞ ≥ γ₂ − β
-    }
-    if (reject !== 0) continue; // public by design: the attempt is discarded
-    mulInvNtt(ct0, cHat, t0Hat); // ⟨⟨ct₀⟩⟩ ← NTT⁻¹(ĉ ∘ t̂₀)
-    // h ← MakeHint(−⟨⟨ct₀⟩⟩, w − ⟨⟨cs₂⟩⟩ + ⟨⟨ct₀⟩⟩)
-    let ones = 0;
-    for (let i = 0; i < p.k; i++) {
-      const d = cs2[i];
-      const ct = ct0[i];
-      const hi = h[i];
-      for (let j = 0; j < N; j++) {
-        const hint = makeHint(toUnsigned(-ct[j]), toUnsigned(reduce(d[j] + ct[j])), gamma2);
-        hi[j] = hint;
-        ones += hint;
-      }
-      reject |= normAtLeast(ct, gamma2); // ‖⟨⟨ct₀⟩⟩‖∞ ≥ γ₂
-    }
-    if (reject !== 0 || ones > omega) continue; // public by design
-    sig = sigEncode(p, cTilde, cs1, h); // σ ← sigEncode(c̃, z mod± q, h)
-  }
-  wipe(seed, K, r0, c, cHat, maskBuf, ...s1, ...s2, ...t0, ...s1Hat, ...s2Hat, ...t0Hat);
-  wipe(...y, ...yHat, ...w, ...w1, ...cs1, ...cs2, ...ct0);
-  return sig;
+export function verify(
+  p: MlDsaParams,
+  pk: Uint8Array,
+  message: Uint8Array,
+  sig: Uint8Array,
+  opts: VerifyOptions = {},
+): boolean {
+  expectBytes(pk, `${p.name}.Verify: public key`);
+  expectBytes(message, `${p.name}.Verify: message`);
+  expectBytes(sig, `${p.name}.Verify: signature`);
+  const ctx = opts.context ?? new Uint8Array(0);
+  expectBytes(ctx, `${p.name}.Verify: context`);
+  if (ctx.length > 255) return false; // if |ctx| > 255 then return error (⊥ → false)
+  return verifyInternal(p, pk, [messagePrefix(0, ctx), ctx, message], sig);
 }
 
-/**
- * Signs the formatted message M′ (as byte strings absorbed in order) with the expanded key sk.
- * FIPS 204, Algorithm 7 (ML-DSA.Sign_internal).
- */
-export function signInternal(p: MlDsaParams, sk: Uint8Array, mPrime: Uint8Array[], rnd: Uint8Array): Uint8Array {
-  const tr = sk.subarray(64, 128);
-  return signMu(p, sk, computeMu(tr, mPrime), rnd); // μ ← H(BytesToBits(tr) ‖ M′, 64)
+function api(p: MlDsaParams): MlDsa {
+  return Object.freeze({
+    params: p,
+    lengths: Object.freeze({ publicKey: p.pkBytes, secretKey: p.skBytes, signature: p.sigBytes, seed: 32 }),
+    keygen: (seed?: Uint8Array) => keyGen(p, seed),
+    sign: (sk: Uint8Array, message: Uint8Array, opts?: SignOptions) => sign(p, sk, message, opts),
+    verify: (pk: Uint8Array, message: Uint8Array, sig: Uint8Array, opts?: VerifyOptions) =>
+      verify(p, pk, message, sig, opts),
+  });
 }
 
-/**
- * Verifies σ on the message representative μ under pk; false for a malformed σ (never throws
- * on well-typed input). FIPS 204, Algorithm 8 (ML-DSA.Verify_internal) with μ given.
- * Differs from the spec: the ‖z‖∞ check of step 13 is done first (public data, early return).
- */
-export function verifyMu(p: MlDsaParams, pk: Uint8Array, mu: Uint8Array, sig: Uint8Array): boolean {
-  if (pk.length !== p.pkBytes || sig.length !== p.sigBytes) return false;
-  const { rho, t1 } = pkDecode(p, pk); // (ρ, t₁) ← pkDecode(pk)
-  const decoded = sigDecode(p, sig); // (c̃, z, h) ← sigDecode(σ)
-  if (decoded === null) return false; // h = ⊥
-  const { cTilde, z, h } = decoded;
-  for (let i = 0; i < p.l; i++) if (normAtLeast(z[i], p.gamma1 - p.beta)) return false;
-  const AHat = expandA(p, rho); // Â ← ExpandA(ρ)
-  const c = new Int32Array(N);
-  sampleInBall(c, p.tau, cTilde, new Uint8Array(136)); // c ← SampleInBall(c̃)
-  const cHat = new Int32Array(N) as PolyNTT;
-  nttInto(cHat, c);
-  // w′_Approx ← NTT⁻¹(Â ∘ NTT(z) − NTT(c) ∘ NTT(t₁·2^d))
-  const zHat = nttVec(z);
-  const w = newVecNTT(p.k);
-  matrixVectorNTT(w, AHat, zHat);
-  const t1Hat = new Int32Array(N) as PolyNTT;
-  const w1 = newVec(p.k);
-  for (let i = 0; i < p.k; i++) {
-    const t = t1[i];
-    for (let j = 0; j < N; j++) t[j] <<= D; // t₁·2^d < 2²³
-    nttInto(t1Hat, t);
-    const wi = w[i];
-    for (let j = 0; j < N; j++) wi[j] = reduce(wi[j] - cHat[j] * t1Hat[j]); // < 2⁴⁵
-    invNttInto(wi, wi);
-    const hi = h[i];
-    const w1i = w1[i];
-    for (let j = 0; j < N; j++) w1i[j] = useHint(hi[j], toUnsigned(wi[j]), p.gamma2); // w₁′ ← UseHint(h, w′)
-  }
-  const w1Bytes = new Uint8Array(w1EncodedBytes(p));
-  w1Encode(p, w1Bytes, w1);
-  const cTildePrime = H([mu, w1Bytes], p.cTildeBytes); // c̃′ ← H(μ ‖ w1Encode(w₁′), λ/4)
-  return bytesEqual(cTilde, cTildePrime); // public data: plain compare
-}
-
-/**
- * Verifies σ on the formatted message M′ under pk. FIPS 204, Algorithm 8 (ML-DSA.Verify_internal).
- */
-export function verifyInternal(p: MlDsaParams, pk: Uint8Array, mPrime: Uint8Array[], sig: Uint8Array): boolean {
-  if (pk.length !== p.pkBytes || sig.length !== p.sigBytes) return false;
-  const tr = H([pk], 64); // tr ← H(pk, 64)
-  return verifyMu(p, pk, computeMu(tr, mPrime), sig); // μ ← H(BytesToBits(tr) ‖ M′, 64)
-}
-
+/** ML-DSA-44 (FIPS 204 Table 1, security category 2). */
+export const mldsa44: MlDsa = api(ML_DSA_44);
+/** ML-DSA-65 (FIPS 204 Table 1, security category 3): pqmsg's identity signature. */
+export const mldsa65: MlDsa = api(ML_DSA_65);
+/** ML-DSA-87 (FIPS 204 Table 1, security category 5). */
+export const mldsa87: MlDsa = api(ML_DSA_87);
