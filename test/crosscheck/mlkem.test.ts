@@ -24,60 +24,60 @@ const SETS: [MlKem, typeof ml_kem768, () => Promise<Peer>][] = [
 
 describe('FIPS 203 ML-KEM — differential vs @noble/post-quantum and mlkem', () => {
   for (const [ours, noble, createDajiaji] of SETS) {
-  const name = ours.params.name;
+    const name = ours.params.name;
 
-  test(`${name}: keygen, encaps, decaps equal noble and mlkem on random seeds and messages`, async () => {
-    const dajiaji = await createDajiaji();
-    let runs = 0;
-    fc.assert(
-      fc.property(bytes(64), bytes(32), (seed, m) => {
-        const a = ours.keygen(seed);
-        const b = noble.keygen(seed);
-        const [pkD, skD] = dajiaji.deriveKeyPair(seed);
-        expect(a.publicKey).toEqual(b.publicKey);
-        expect(a.secretKey).toEqual(b.secretKey);
-        expect(a.publicKey).toEqual(pkD);
-        expect(a.secretKey).toEqual(skD);
-        const ea = ours.encapsulate(a.publicKey, m);
-        const eb = noble.encapsulate(a.publicKey, m);
-        const [ctD, ssD] = dajiaji.encap(a.publicKey, m);
-        expect(ea.cipherText).toEqual(eb.cipherText);
-        expect(ea.sharedSecret).toEqual(eb.sharedSecret);
-        expect(ea.cipherText).toEqual(ctD);
-        expect(ea.sharedSecret).toEqual(ssD);
-        expect(ours.decapsulate(ea.cipherText, a.secretKey)).toEqual(ea.sharedSecret);
-        runs++;
-      }),
-      { numRuns: 40 },
-    );
-    expect(runs).toBe(40);
-  });
-
-  test(`${name}: garbled and random ciphertexts give the same K̄ as noble and mlkem`, async () => {
-    const dajiaji = await createDajiaji();
-    const { publicKey, secretKey } = ours.keygen(new Uint8Array(64).fill(9));
-    const { cipherText } = ours.encapsulate(publicKey);
-    let runs = 0;
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.array(fc.tuple(fc.nat(cipherText.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }).map((flips) => {
-            const c = cipherText.slice();
-            for (const [i, x] of flips) c[i] ^= x;
-            return c;
-          }),
-          bytes(cipherText.length),
-        ),
-        (c) => {
-          const K = ours.decapsulate(c, secretKey);
-          expect(K).toEqual(noble.decapsulate(c, secretKey));
-          expect(K).toEqual(dajiaji.decap(c, secretKey));
+    test(`${name}: keygen, encaps, decaps equal noble and mlkem on random seeds and messages`, async () => {
+      const dajiaji = await createDajiaji();
+      let runs = 0;
+      fc.assert(
+        fc.property(bytes(64), bytes(32), (seed, m) => {
+          const a = ours.keygen(seed);
+          const b = noble.keygen(seed);
+          const [pkD, skD] = dajiaji.deriveKeyPair(seed);
+          expect(a.publicKey).toEqual(b.publicKey);
+          expect(a.secretKey).toEqual(b.secretKey);
+          expect(a.publicKey).toEqual(pkD);
+          expect(a.secretKey).toEqual(skD);
+          const ea = ours.encapsulate(a.publicKey, m);
+          const eb = noble.encapsulate(a.publicKey, m);
+          const [ctD, ssD] = dajiaji.encap(a.publicKey, m);
+          expect(ea.cipherText).toEqual(eb.cipherText);
+          expect(ea.sharedSecret).toEqual(eb.sharedSecret);
+          expect(ea.cipherText).toEqual(ctD);
+          expect(ea.sharedSecret).toEqual(ssD);
+          expect(ours.decapsulate(ea.cipherText, a.secretKey)).toEqual(ea.sharedSecret);
           runs++;
-        },
-      ),
-      { numRuns: 60 },
-    );
-    expect(runs).toBe(60);
-  });
+        }),
+        { numRuns: 40 },
+      );
+      expect(runs).toBe(40);
+    });
+
+    test(`${name}: garbled and random ciphertexts give the same K̄ as noble and mlkem`, async () => {
+      const dajiaji = await createDajiaji();
+      const { publicKey, secretKey } = ours.keygen(new Uint8Array(64).fill(9));
+      const { cipherText } = ours.encapsulate(publicKey);
+      let runs = 0;
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            fc.array(fc.tuple(fc.nat(cipherText.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }).map((flips) => {
+              const c = cipherText.slice();
+              for (const [i, x] of flips) c[i] ^= x;
+              return c;
+            }),
+            bytes(cipherText.length),
+          ),
+          (c) => {
+            const K = ours.decapsulate(c, secretKey);
+            expect(K).toEqual(noble.decapsulate(c, secretKey));
+            expect(K).toEqual(dajiaji.decap(c, secretKey));
+            runs++;
+          },
+        ),
+        { numRuns: 60 },
+      );
+      expect(runs).toBe(60);
+    });
   }
 });
