@@ -1,7 +1,7 @@
 /**
- * The suite protocol tests run on. TEMPORARY: nobleSuite until src/protocol/default-suite.ts exists.
+ * The suite protocol tests run on. pqmsg's own primitives (default-suite.ts); crosscheck.test.ts also runs nobleSuite.
  */
-import { nobleSuite } from '../../helpers/noble-suite.ts';
+import { defaultSuite } from '../../../src/protocol/default-suite.ts';
 import type { Suite } from '../../../src/protocol/suite.ts';
 
-export const SUITE: Suite = nobleSuite;
+export const SUITE: Suite = defaultSuite;
