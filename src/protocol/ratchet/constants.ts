@@ -59,7 +59,7 @@ export interface RatchetLimits {
 /**
  * The v1 bounds (justified in docs/protocol-ratchet.md): a jump of at most 1000 per chain, at most
  * 2000 stored keys over at most 5 chains, so one message costs at most 2000 HMAC chain steps and
- * 7 header trial decryptions, and a session holds at most 2000 · 68 bytes of skipped keys.
+ * 7 header trial decryptions, and a session stores at most 2000 skipped message keys.
  */
 export const DEFAULT_LIMITS: RatchetLimits = Object.freeze({
   maxSkip: 1000,
