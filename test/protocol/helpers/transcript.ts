@@ -1,0 +1,101 @@
+/**
+ * The deterministic transcript behind test/vectors/pqxdh-transcript.json (PROTOCOL.md §9): fixed
+ * RNG → identities, prekeys, bundle, PQXDH, and the first four messages (two PREKEY envelopes from
+ * Alice, Bob's reply, Alice's next message), with every traced intermediate value in hex.
+ * Regenerate (only when the protocol deliberately changes): npx tsx test/protocol/helpers/transcript.ts --write
+ */
+import { writeFileSync } from 'node:fs';
+import { encodeBundle, verifyBundle, type PreKeyBundle } from '../../../src/protocol/bundle.ts';
+import { PREKEY_ROLE } from '../../../src/protocol/constants.ts';
+import { encodeIdentityPublic, generateIdentity } from '../../../src/protocol/identity.ts';
+import { generatePreKey, publicPreKey } from '../../../src/protocol/prekeys.ts';
+import { decryptMessage, encryptMessage, initiateSession, respondToPreKeyMessage, type Session } from '../../../src/protocol/session.ts';
+import { encodeSession } from '../../../src/protocol/session-state.ts';
+import type { Suite } from '../../../src/protocol/suite.ts';
+import type { TraceEvent } from '../../../src/protocol/trace.ts';
+import { toHex, utf8 } from '../../../src/util/bytes.ts';
+import { detRandom } from './det-rng.ts';
+
+export const TRANSCRIPT_FILE = new URL('../../vectors/pqxdh-transcript.json', import.meta.url);
+export const TRANSCRIPT_RNG_LABEL = 'pqmsg v1 transcript';
+const CREATED_AT = Date.UTC(2026, 0, 1);
+
+interface Step {
+  actor: 'alice' | 'bob';
+  step: string;
+  section: string;
+  values: Record<string, string>;
+}
+
+export interface Transcript {
+  description: string;
+  rng: string;
+  createdAt: number;
+  alice: { identity: string };
+  bob: { identity: string; bundle: string };
+  messages: { from: 'alice' | 'bob'; plaintext: string; envelope: string }[];
+  steps: Step[];
+  finalSessions: { alice: string; bob: string };
+}
+
+/** Runs the fixed scenario on `suite` and returns the transcript (all bytes as lower-case hex). */
+export function makeTranscript(suite: Suite, label = TRANSCRIPT_RNG_LABEL): Transcript {
+  const random = detRandom(label);
+  const steps: Step[] = [];
+  const tracer = (actor: Step['actor']) => (e: TraceEvent) => {
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(e.values)) values[k] = toHex(v);
+    steps.push({ actor, step: e.step, section: e.section, values });
+  };
+  const ta = tracer('alice');
+  const tb = tracer('bob');
+  // Draw order is normative for the vectors: Alice's identity, Bob's identity, SPK, PQSPK, OPK, PQOPK.
+  const alice = generateIdentity(suite, random);
+  const bob = generateIdentity(suite, random);
+  const spk = generatePreKey(suite, bob, PREKEY_ROLE.SIGNED, 1, CREATED_AT, random);
+  const pqspk = generatePreKey(suite, bob, PREKEY_ROLE.KEM_LAST_RESORT, 1, CREATED_AT, random);
+  const opk = generatePreKey(suite, bob, PREKEY_ROLE.ONE_TIME, 100, CREATED_AT, random);
+  const pqopk = generatePreKey(suite, bob, PREKEY_ROLE.KEM_ONE_TIME, 200, CREATED_AT, random);
+  void pqspk;
+  const bundle: PreKeyBundle = {
+    identity: bob.publicKey,
+    signedPreKey: publicPreKey(spk),
+    kemPreKey: publicPreKey(pqopk),
+    oneTimePreKey: publicPreKey(opk),
+  };
+  const messages: Transcript['messages'] = [];
+  let a: Session = initiateSession(suite, alice, verifyBundle(suite, bundle), random, ta);
+  const send = (from: 'alice' | 'bob', s: Session, text: string): [Session, Uint8Array] => {
+    const out = encryptMessage(suite, s, utf8(text), random, from === 'alice' ? ta : tb);
+    messages.push({ from, plaintext: text, envelope: toHex(out.envelope) });
+    return [out.session, out.envelope];
+  };
+  let e1: Uint8Array, e2: Uint8Array, e3: Uint8Array, e4: Uint8Array;
+  [a, e1] = send('alice', a, 'Hello Bob! (1, carries the PQXDH header)');
+  [a, e2] = send('alice', a, 'Still me (2, repeats the header)');
+  const keys = { signedPreKey: spk.keyPair, kemPreKey: pqopk.keyPair, oneTimePreKey: opk.keyPair };
+  let b = respondToPreKeyMessage(suite, bob, e1, keys, random, tb).session;
+  b = decryptMessage(suite, b, e2, random, tb).session;
+  [b, e3] = send('bob', b, 'Hi Alice (3, first reply: a DH ratchet step)');
+  a = decryptMessage(suite, a, e3, random, ta).session;
+  [a, e4] = send('alice', a, 'Got it (4, no header any more)');
+  b = decryptMessage(suite, b, e4, random, tb).session;
+  return {
+    description:
+      'pqmsg v1 deterministic transcript: identities, bundle, PQXDH, 4 messages; every traced value is hex (docs/PROTOCOL.md §9)',
+    rng: `SHA-256(u32be(len(label)) ‖ label ‖ u64be(i)), i = 0, 1, …, label = "${label}"`,
+    createdAt: CREATED_AT,
+    alice: { identity: toHex(encodeIdentityPublic(alice.publicKey)) },
+    bob: { identity: toHex(encodeIdentityPublic(bob.publicKey)), bundle: toHex(encodeBundle(bundle)) },
+    messages,
+    steps,
+    finalSessions: { alice: toHex(encodeSession(a)), bob: toHex(encodeSession(b)) },
+  };
+}
+
+if (process.argv.includes('--write')) {
+  const { defaultSuite } = await import('../../../src/protocol/default-suite.ts');
+  const json = JSON.stringify(makeTranscript(defaultSuite), null, 1) + '\n';
+  writeFileSync(TRANSCRIPT_FILE, json);
+  console.log(`wrote ${json.length} bytes to ${TRANSCRIPT_FILE.pathname}`);
+}
