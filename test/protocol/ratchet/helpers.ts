@@ -7,10 +7,13 @@ import type { Suite } from '../../../src/protocol/suite.ts';
 import type { RandomSource } from '../../../src/util/random.ts';
 import { ratchetInitAlice, ratchetInitBob, type RatchetState } from '../../../src/protocol/ratchet/double-ratchet.ts';
 import { encodeRatchetState } from '../../../src/protocol/ratchet/state-codec.ts';
+import { defaultSuite } from '../../../src/protocol/default-suite.ts';
 import { nobleSuite } from '../../helpers/noble-suite.ts';
 
-/** The suite every ratchet test runs on. Switch to pqmsg's default suite when it lands. */
-export const suite: Suite = nobleSuite;
+/** The suite every ratchet test runs on: pqmsg's own primitives. */
+export const suite: Suite = defaultSuite;
+/** The noble-backed oracle; crosscheck.test.ts asserts identical transcripts on both. */
+export const oracleSuite: Suite = nobleSuite;
 
 /** SHA-256 in counter mode over a label: a reproducible RandomSource (tests only). */
 export function detRandom(label: string): RandomSource {
@@ -43,15 +46,15 @@ export interface Pair {
 }
 
 /** Alice and Bob as PQXDH would leave them (SK, shared_hka, shared_nhkb, SPK_B drawn at random). */
-export function newPair(label = 'pair'): Pair {
+export function newPair(label = 'pair', on: Suite = suite): Pair {
   const random = detRandom(label);
   const sk = random(32);
   const hka = random(32);
   const nhkb = random(32);
-  const spk = suite.dh.keygen(random(32));
+  const spk = on.dh.keygen(random(32));
   const ad = random(64);
-  const alice = ratchetInitAlice(suite, sk, spk.publicKey, hka, nhkb, random);
-  const bob = ratchetInitBob(suite, sk, spk, hka, nhkb);
+  const alice = ratchetInitAlice(on, sk, spk.publicKey, hka, nhkb, random);
+  const bob = ratchetInitBob(on, sk, spk, hka, nhkb);
   return { alice, bob, ad, random, sk, hka, nhkb, bobRatchetPublic: spk.publicKey };
 }
 
