@@ -33,12 +33,12 @@ export function quarterRound(x: Uint32Array, a: number, b: number, c: number, d:
 }
 
 /**
- * Builds the 16-word initial state: constants, key, block counter, nonce.
+ * Builds the 16-word initial state (constants, key, block counter, nonce) in `state`.
  * RFC 8439 §2.3 (The ChaCha20 Block Function). Key 32 bytes, nonce 12 bytes (checked by callers).
  */
-export function chacha20InitState(key: Uint8Array, counter: number, nonce: Uint8Array): Uint32Array {
-  const state = new Uint32Array(16);
-  state.set(SIGMA); //                                         cccccccc × 4
+export function chacha20InitState(
+  key: Uint8Array, counter: number, nonce: Uint8Array, state: Uint32Array = new Uint32Array(16),
+): Uint32Array {  state.set(SIGMA); //                                         cccccccc × 4
   for (let i = 0; i < 8; i++) state[4 + i] = load32LE(key, 4 * i); // kkkkkkkk × 8
   state[12] = counter; //                                     bbbbbbbb
   for (let i = 0; i < 3; i++) state[13 + i] = load32LE(nonce, 4 * i); // nnnnnnnn × 3
@@ -106,18 +106,20 @@ export function chacha20BlockXor(state: Uint32Array, dst: Uint32Array, o: number
   dst[o + 14] ^= (x14 + j14) | 0; dst[o + 15] ^= (x15 + j15) | 0;
 }
 
+/** Key stream of a final partial block; wiped after each use (calls are synchronous). */
+const TAIL = new Uint32Array(16);
+
 /**
- * buf ← buf ⊕ keystream, starting at block `state[12]`, in place; advances state[12].
+ * buf[0..len) ← buf[0..len) ⊕ keystream from block `state[12]` on, in place; advances state[12].
  * RFC 8439 §2.4 (The ChaCha20 Encryption Algorithm).
  * Throws BAD_LENGTH if the 32-bit block counter would wrap within this call.
  */
-export function chacha20XorInPlace(state: Uint32Array, buf: Uint8Array): void {
-  const len = buf.length;
+export function chacha20XorInPlace(state: Uint32Array, buf: Uint8Array, len: number = buf.length): void {
   const blocks = Math.ceil(len / 64); // len is public
   if (state[12] + blocks > COUNTER_LIMIT)
     throw new CryptoError('BAD_LENGTH', 'ChaCha20: block counter would wrap (RFC 8439 §2.4)');
   let pos = 0;
-  if (LITTLE_ENDIAN && (buf.byteOffset & 3) === 0) {
+  if (LITTLE_ENDIAN && (buf.byteOffset & 3) === 0 && len >= 64) {
     // Aligned little-endian buffer: XOR whole blocks word by word (the alignment is public).
     const words = new Uint32Array(buf.buffer, buf.byteOffset, len >>> 2);
     for (; pos + 64 <= len; pos += 64) {
@@ -125,17 +127,15 @@ export function chacha20XorInPlace(state: Uint32Array, buf: Uint8Array): void {
       state[12]++;
     }
   }
-  if (pos === len) return;
-  const keyStream = new Uint32Array(16);
   for (; pos < len; pos += 64) {
-    keyStream.fill(0);
-    chacha20BlockXor(state, keyStream, 0);
+    TAIL.fill(0);
+    chacha20BlockXor(state, TAIL, 0);
     state[12]++;
     const n = Math.min(64, len - pos);
-    // serialize(keystream) little-endian, byte i of the block = word i/4, bits 8·(i mod 4)…
-    for (let i = 0; i < n; i++) buf[pos + i] ^= keyStream[i >>> 2] >>> ((i & 3) << 3);
+    // serialize(keystream) little-endian: byte i of the block is byte (i mod 4) of word ⌊i/4⌋
+    for (let i = 0; i < n; i++) buf[pos + i] ^= TAIL[i >>> 2] >>> ((i & 3) << 3);
   }
-  wipe(keyStream);
+  wipe(TAIL);
 }
 
 function checkCounter(counter: number): void {

@@ -10,7 +10,7 @@
 import { expectBytes, expectLength, store64LE } from '../util/bytes.ts';
 import { ctEqual, wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
-import { chacha20InitState, chacha20XorInPlace, chacha20BlockXor } from './chacha20.ts';
+import { chacha20InitState, chacha20XorInPlace } from './chacha20.ts';
 import { Poly1305 } from './poly1305.ts';
 
 export const KEY_LENGTH = 32;
@@ -20,19 +20,40 @@ export const TAG_LENGTH = 16;
 export const MAX_PLAINTEXT_LENGTH = 2 ** 38 - 64;
 
 const EMPTY = new Uint8Array(0);
-const ZEROS16 = new Uint8Array(16);
+
+// Per-module scratch, so that a call allocates only its output. Calls are synchronous and never
+// re-enter, and every secret in here is wiped before the call returns.
+const STATE = new Uint32Array(16);
+const OTK = new Uint8Array(32);
+const MAC = new Poly1305(OTK);
+const LENGTHS = new Uint8Array(16);
+const TAG = new Uint8Array(TAG_LENGTH);
 
 /**
- * The Poly1305 one-time key: the first 32 bytes of the ChaCha20 block with counter 0.
- * RFC 8439 §2.6 (Generating the Poly1305 Key Using ChaCha20). `state[12]` must be 0.
+ * Sets up STATE for (key, nonce) and the MAC with the one-time key: the first 32 bytes of the
+ * ChaCha20 block with counter 0, after which STATE's counter is 1, where the cipher starts.
+ * RFC 8439 §2.6 (Generating the Poly1305 Key Using ChaCha20) and §2.8.
  */
-function poly1305KeyGenFromState(state: Uint32Array): Uint8Array {
-  const block = new Uint32Array(16);
-  chacha20BlockXor(state, block, 0);
-  const otk = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) otk[i] = block[i >>> 2] >>> ((i & 3) << 3);
-  wipe(block);
-  return otk;
+function initCipherAndMac(key: Uint8Array, nonce: Uint8Array): void {
+  chacha20InitState(key, 0, nonce, STATE);
+  OTK.fill(0);
+  chacha20XorInPlace(STATE, OTK); //             otk ← chacha20_block(key, 0, nonce)[0..31]
+  MAC.reset(OTK);
+  wipe(OTK);
+}
+
+/**
+ * tag = Poly1305(otk, aad ‖ pad16(aad) ‖ ct ‖ pad16(ct) ‖ num_to_8_le_bytes(aad.length) ‖
+ * num_to_8_le_bytes(ct.length)) into out[off..off+15], for ct = ctBytes[0..ctLength).
+ * RFC 8439 §2.8 (AEAD Construction).
+ */
+function macInto(aad: Uint8Array, ctBytes: Uint8Array, ctLength: number, out: Uint8Array, off: number): void {
+  MAC.updatePadded(aad, aad.length);
+  MAC.updatePadded(ctBytes, ctLength);
+  store64LE(LENGTHS, 0, aad.length);
+  store64LE(LENGTHS, 8, ctLength);
+  MAC.update(LENGTHS);
+  MAC.digestInto(out, off); //                    also wipes the MAC state
 }
 
 /**
@@ -42,23 +63,10 @@ export function poly1305KeyGen(key: Uint8Array, nonce: Uint8Array): Uint8Array {
   expectLength(key, KEY_LENGTH, 'ChaCha20-Poly1305 key');
   expectLength(nonce, NONCE_LENGTH, 'ChaCha20-Poly1305 nonce');
   const state = chacha20InitState(key, 0, nonce);
-  const otk = poly1305KeyGenFromState(state);
+  const otk = new Uint8Array(32);
+  chacha20XorInPlace(state, otk);
   wipe(state);
   return otk;
-}
-
-/**
- * tag = Poly1305(otk, aad ‖ pad16(aad) ‖ ct ‖ pad16(ct) ‖ len(aad) ‖ len(ct)) into out[off..].
- * RFC 8439 §2.8 (AEAD Construction); lengths are 64-bit little-endian.
- */
-function tagInto(otk: Uint8Array, aad: Uint8Array, ct: Uint8Array, out: Uint8Array, off: number): void {
-  const mac = new Poly1305(otk);
-  mac.update(aad).update(ZEROS16.subarray(0, (16 - (aad.length & 15)) & 15));
-  mac.update(ct).update(ZEROS16.subarray(0, (16 - (ct.length & 15)) & 15));
-  const lengths = new Uint8Array(16);
-  store64LE(lengths, 0, aad.length);
-  store64LE(lengths, 8, ct.length);
-  mac.update(lengths).digestInto(out, off);
 }
 
 /**
@@ -69,21 +77,18 @@ export function sealChecked(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8
   const n = plaintext.length;
   if (n > MAX_PLAINTEXT_LENGTH)
     throw new CryptoError('BAD_LENGTH', 'ChaCha20-Poly1305: plaintext longer than 2³⁸ − 64 bytes (RFC 8439 §2.8)');
-  const state = chacha20InitState(key, 0, nonce);
-  const otk = poly1305KeyGenFromState(state); // §2.6: block counter 0
-  const out = new Uint8Array(n + TAG_LENGTH);
-  const ct = out.subarray(0, n);
-  ct.set(plaintext);
-  state[12] = 1; //                              ciphertext = chacha20_encrypt(key, 1, nonce, plaintext)
-  chacha20XorInPlace(state, ct);
-  tagInto(otk, aad, ct, out, n);
-  wipe(state, otk);
+  initCipherAndMac(key, nonce);
+  const out = new Uint8Array(n + TAG_LENGTH); // fresh, byteOffset 0: the aligned fast path applies
+  out.set(plaintext);
+  chacha20XorInPlace(STATE, out, n); //          ciphertext = chacha20_encrypt(key, 1, nonce, plaintext)
+  wipe(STATE);
+  macInto(aad, out, n, out, n);
   return out;
 }
 
 /**
- * Open with an already-checked key and nonce; verifies the tag (constant-time) before decrypting.
- * RFC 8439 §2.8 (AEAD Construction). `name` prefixes the AUTH_FAILED message.
+ * Open with an already-checked key and nonce: verifies the tag (ctEqual) before decrypting, so
+ * no plaintext exists on failure. RFC 8439 §2.8. `name` and `cite` make the AUTH_FAILED message.
  */
 export function openChecked(
   key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array, name: string, cite: string,
@@ -91,22 +96,18 @@ export function openChecked(
   if (sealed.length < TAG_LENGTH)
     throw new CryptoError('BAD_LENGTH', `${name}: sealed input shorter than the 16-byte tag`);
   const n = sealed.length - TAG_LENGTH;
-  const ct = sealed.subarray(0, n);
-  const state = chacha20InitState(key, 0, nonce);
-  const otk = poly1305KeyGenFromState(state);
-  const expected = new Uint8Array(TAG_LENGTH);
-  tagInto(otk, aad, ct, expected, 0);
-  const ok = ctEqual(expected, sealed.subarray(n));
-  wipe(otk, expected);
+  initCipherAndMac(key, nonce);
+  macInto(aad, sealed, n, TAG, 0);
+  const ok = ctEqual(TAG, sealed.subarray(n));
+  wipe(TAG);
   if (ok === 0) {
     // The comparison result is public (the caller learns it anyway); no plaintext was produced.
-    wipe(state);
+    wipe(STATE);
     throw new CryptoError('AUTH_FAILED', `${name}: tag mismatch (${cite})`);
   }
-  const out = ct.slice(); // fresh, aligned
-  state[12] = 1;
-  chacha20XorInPlace(state, out);
-  wipe(state);
+  const out = sealed.slice(0, n); // fresh, byteOffset 0
+  chacha20XorInPlace(STATE, out); //              counter 1 onwards, as in seal
+  wipe(STATE);
   return out;
 }
 

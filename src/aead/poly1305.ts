@@ -22,7 +22,7 @@ const INV32 = 1 / 4294967296; // 2⁻³², exact
 export class Poly1305 {
   /** r as limbs r0…r5 (radix 2²²), then 20·r1 … 20·r5 (2¹³² ≡ 4·5 = 20 mod p). */
   private readonly r = new Float64Array(11);
-  /** The accumulator a as six limbs, each < 2²² + 2¹³ between blocks. */
+  /** The accumulator a as six limbs, each < 2²² + 2¹⁶ between blocks. */
   private readonly h = new Float64Array(6);
   /** s = le_bytes_to_num(key[16..31]) as four words. */
   private readonly s = new Uint32Array(4);
@@ -30,8 +30,16 @@ export class Poly1305 {
   private pos = 0;
 
   constructor(key: Uint8Array) {
+    this.reset(key);
+  }
+
+  /**
+   * Starts over with a new one-time key r‖s (lets the AEAD reuse one instance without allocating).
+   * RFC 8439 §2.5.1: r = le_bytes_to_num(key[0..15]) clamped, s = le_bytes_to_num(key[16..31]).
+   */
+  reset(key: Uint8Array): void {
     expectLength(key, 32, 'Poly1305 key');
-    // r = le_bytes_to_num(key[0..15]); clamp(r): r &= 0x0ffffffc0ffffffc0ffffffc0fffffff
+    // clamp(r): r &= 0x0ffffffc0ffffffc0ffffffc0fffffff
     const t0 = load32LE(key, 0) & 0x0fffffff;
     const t1 = load32LE(key, 4) & 0x0ffffffc;
     const t2 = load32LE(key, 8) & 0x0ffffffc;
@@ -45,6 +53,8 @@ export class Poly1305 {
     r[5] = t3 >>> 14; //                         bits 110…123 (clamped r < 2¹²⁴), so r5 < 2¹⁴
     for (let j = 1; j < 6; j++) r[5 + j] = 20 * r[j]; // 20·r_j < 2²⁶·³⁴
     for (let i = 0; i < 4; i++) this.s[i] = load32LE(key, 16 + 4 * i);
+    this.h.fill(0); //                           a = 0
+    this.pos = 0;
   }
 
   /** Absorbs msg; may be called repeatedly. RFC 8439 §2.5.1 (the loop over 16-byte blocks). */
@@ -68,6 +78,24 @@ export class Poly1305 {
       this.pos = len - full;
     }
     return this;
+  }
+
+  /**
+   * Absorbs msg[0..len), then zeros until the total absorbed is a multiple of 16 bytes.
+   * RFC 8439 §2.8 (pad16 in the AEAD construction). `len` ≤ msg.length is public.
+   */
+  updatePadded(msg: Uint8Array, len: number): void {
+    let full = 0;
+    if (this.pos === 0) {
+      full = len & ~15; // on a block boundary: whole blocks straight from msg
+      if (full > 0) blocks(this.h, this.r, msg, 0, full, 1);
+    }
+    if (full < len) this.update(msg.subarray(full, len));
+    if (this.pos > 0) {
+      this.buffer.fill(0, this.pos);
+      blocks(this.h, this.r, this.buffer, 0, 16, 1);
+      this.pos = 0;
+    }
   }
 
   /** Writes the 16-byte tag into out[off..off+15] and wipes the state. RFC 8439 §2.5.1. */
@@ -106,7 +134,7 @@ function blocks(h: Float64Array, r: Float64Array, m: Uint8Array, off: number, en
     const w1 = m[i + 4] | (m[i + 5] << 8) | (m[i + 6] << 16) | (m[i + 7] << 24);
     const w2 = m[i + 8] | (m[i + 9] << 8) | (m[i + 10] << 16) | (m[i + 11] << 24);
     const w3 = m[i + 12] | (m[i + 13] << 8) | (m[i + 14] << 16) | (m[i + 15] << 24);
-    // a += n: limbs of n are < 2²² (limb 5 < 2¹⁹), so now h_i < 2²³ + 2¹³
+    // a += n: limbs of n are < 2²² (limb 5 < 2¹⁹), so now h_i < 2²³ + 2¹⁶
     h0 += w0 & M22;
     h1 += ((w0 >>> 22) | (w1 << 10)) & M22;
     h2 += ((w1 >>> 12) | (w2 << 20)) & M22;
@@ -114,29 +142,32 @@ function blocks(h: Float64Array, r: Float64Array, m: Uint8Array, off: number, en
     h4 += ((w2 >>> 24) | (w3 << 8)) & M22;
     h5 += (w3 >>> 14) | top;
     // a ← a · r: column k sums h_i·r_j over i + j = k, and 20·h_i·r_j over i + j = k + 6.
-    // Each term < 2²³·⁰¹ · 2²⁶·³⁴ and six terms < 2⁵¹·⁹⁴ < 2⁵³: exact in float64.
-    let d0 = h0 * r0 + h1 * s5 + h2 * s4 + h3 * s3 + h4 * s2 + h5 * s1;
-    let d1 = h0 * r1 + h1 * r0 + h2 * s5 + h3 * s4 + h4 * s3 + h5 * s2;
-    let d2 = h0 * r2 + h1 * r1 + h2 * r0 + h3 * s5 + h4 * s4 + h5 * s3;
-    let d3 = h0 * r3 + h1 * r2 + h2 * r1 + h3 * r0 + h4 * s5 + h5 * s4;
-    let d4 = h0 * r4 + h1 * r3 + h2 * r2 + h3 * r1 + h4 * r0 + h5 * s5;
-    let d5 = h0 * r5 + h1 * r4 + h2 * r3 + h3 * r2 + h4 * r1 + h5 * r0;
-    // Carry (partial reduction mod p): each carry c < 2³¹, d_k + c < 2⁵³ stays exact.
-    let c = Math.floor(d0 * INV22); h0 = d0 - c * TWO22; d1 += c;
-    c = Math.floor(d1 * INV22); h1 = d1 - c * TWO22; d2 += c;
-    c = Math.floor(d2 * INV22); h2 = d2 - c * TWO22; d3 += c;
-    c = Math.floor(d3 * INV22); h3 = d3 - c * TWO22; d4 += c;
-    c = Math.floor(d4 * INV22); h4 = d4 - c * TWO22; d5 += c;
-    c = Math.floor(d5 * INV22); h5 = d5 - c * TWO22;
-    h0 += 20 * c; //                    2¹³² ≡ 20: h0 < 2²² + 20·2³¹ < 2³⁷
-    c = Math.floor(h0 * INV22); h0 -= c * TWO22; h1 += c; // now every h_i < 2²² + 2¹³
+    // Each term < 2²³·⁰¹ · 2²⁶·³⁴ and six terms < 2⁵¹·⁹⁴ < 2⁵³: exact in float64 in any order,
+    // so the sums are grouped in pairs to shorten the dependency chain.
+    let d0 = (h0 * r0 + h1 * s5) + (h2 * s4 + h3 * s3) + (h4 * s2 + h5 * s1);
+    let d1 = (h0 * r1 + h1 * r0) + (h2 * s5 + h3 * s4) + (h4 * s3 + h5 * s2);
+    let d2 = (h0 * r2 + h1 * r1) + (h2 * r0 + h3 * s5) + (h4 * s4 + h5 * s3);
+    let d3 = (h0 * r3 + h1 * r2) + (h2 * r1 + h3 * r0) + (h4 * s5 + h5 * s4);
+    let d4 = (h0 * r4 + h1 * r3) + (h2 * r2 + h3 * r1) + (h4 * r0 + h5 * s5);
+    let d5 = (h0 * r5 + h1 * r4) + (h2 * r3 + h3 * r2) + (h4 * r1 + h5 * r0);
+    // Carry (partial reduction mod p) in two interleaved chains, 0→1→2→3→4 and 3→4→5→0→1:
+    // every carry out of a d_k < 2⁵³ is < 2³¹, so every sum stays exact.
+    let c0 = Math.floor(d0 * INV22); d0 -= c0 * TWO22; d1 += c0;
+    let c3 = Math.floor(d3 * INV22); d3 -= c3 * TWO22; d4 += c3;
+    const c1 = Math.floor(d1 * INV22); h1 = d1 - c1 * TWO22; d2 += c1;
+    const c4 = Math.floor(d4 * INV22); h4 = d4 - c4 * TWO22; d5 += c4;
+    const c2 = Math.floor(d2 * INV22); h2 = d2 - c2 * TWO22; d3 += c2; //    d3 < 2²² + 2³¹
+    const c5 = Math.floor(d5 * INV22); h5 = d5 - c5 * TWO22; d0 += 20 * c5; // 2¹³² ≡ 20: d0 < 2³⁷
+    c3 = Math.floor(d3 * INV22); h3 = d3 - c3 * TWO22; h4 += c3; //          c3 < 2¹⁰
+    c0 = Math.floor(d0 * INV22); h0 = d0 - c0 * TWO22; h1 += c0; //          c0 < 2¹⁶
+    // now h0, h2, h3, h5 < 2²² and h1, h4 < 2²² + 2¹⁶
   }
   h[0] = h0; h[1] = h1; h[2] = h2; h[3] = h3; h[4] = h4; h[5] = h5;
 }
 
 /**
  * tag = (a mod p + s) mod 2¹²⁸, little-endian into out[off..off+15]. RFC 8439 §2.5.1.
- * Limbs enter < 2²² + 2¹³ < 2³¹, so 32-bit integer operations are exact from here on.
+ * Limbs enter < 2²² + 2¹⁶ < 2³¹, so 32-bit integer operations are exact from here on.
  */
 function finish(h: Float64Array, s: Uint32Array, out: Uint8Array, off: number): void {
   let h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5];

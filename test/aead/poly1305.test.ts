@@ -92,6 +92,29 @@ describe('RFC 8439 §2.5 — Poly1305 (float limbs vs bigint reference)', () => 
     );
   });
 
+  test('updatePadded zero-pads the stream to a 16-byte boundary (RFC 8439 §2.8 pad16)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.nat(),
+        (key, a, b, cut) => {
+          const k = cut % (b.length + 1); // absorb only b[0..k)
+          const mac = new Poly1305(key);
+          mac.update(a);
+          mac.updatePadded(b, k);
+          const absorbed = a.length + k;
+          const padded = new Uint8Array(absorbed + ((16 - (absorbed % 16)) % 16));
+          padded.set(a);
+          padded.set(b.subarray(0, k), a.length);
+          expect(toHex(mac.digest())).toBe(toHex(refPoly1305(key, padded)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   test('does not mutate its inputs', () => {
     const key = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
     const msg = Uint8Array.from({ length: 77 }, (_, i) => i);
