@@ -1,0 +1,70 @@
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import {
+  coeffFromHalfByte,
+  expandA,
+  expandMask,
+  expandS,
+  sampleInBall,
+  EXPAND_MASK_BUF_BYTES,
+} from '../../src/mldsa/sample.ts';
+import { ML_DSA_44, ML_DSA_65, ML_DSA_87, Q } from '../../src/mldsa/params.ts';
+
+const PARAMS = [ML_DSA_44, ML_DSA_65, ML_DSA_87];
+const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
+
+describe('FIPS 204 Alg 15 — CoeffFromHalfByte', () => {
+  test('every nibble, both η, against the literal definition', () => {
+    for (let b = 0; b < 16; b++) {
+      expect(coeffFromHalfByte(b, 2)).toBe(b < 15 ? 2 - (b % 5) : 0xff);
+      expect(coeffFromHalfByte(b, 4)).toBe(b < 9 ? 4 - b : 0xff);
+    }
+  });
+});
+
+describe('FIPS 204 Alg 29 — SampleInBall', () => {
+  for (const p of PARAMS) {
+    test(`${p.name}: exactly τ = ${p.tau} coefficients, all ±1`, () => {
+      fc.assert(
+        fc.property(bytes(p.cTildeBytes), (cTilde) => {
+          const c = new Int32Array(256);
+          sampleInBall(c, p.tau, cTilde, new Uint8Array(136));
+          expect(c.filter((x) => x === 1 || x === -1).length).toBe(p.tau);
+          expect(c.filter((x) => x === 0).length).toBe(256 - p.tau);
+        }),
+        { numRuns: 100 },
+      );
+    });
+  }
+});
+
+describe('FIPS 204 Alg 30–34 — ExpandA, ExpandS, ExpandMask ranges', () => {
+  test('ExpandA: k×l entries, coefficients centered mod q, deterministic in ρ', () => {
+    const rho = new Uint8Array(32).fill(5);
+    const A = expandA(ML_DSA_65, rho);
+    expect(A.length).toBe(6);
+    expect(A[0].length).toBe(5);
+    for (const row of A) for (const a of row) expect(a.every((x) => Math.abs(x) <= (Q - 1) / 2)).toBe(true);
+    expect(expandA(ML_DSA_65, rho)).toEqual(A);
+    expect(A[0][1]).not.toEqual(A[1][0]); // ρ ‖ s ‖ r: the two indices are not interchangeable
+  });
+
+  for (const p of PARAMS) {
+    test(`${p.name}: ExpandS in [−η, η], ExpandMask in [−γ₁ + 1, γ₁]`, () => {
+      fc.assert(
+        fc.property(bytes(64), fc.integer({ min: 0, max: 1000 }), (seed, kappa) => {
+          const { s1, s2 } = expandS(p, seed);
+          expect(s1.length).toBe(p.l);
+          expect(s2.length).toBe(p.k);
+          for (const s of [...s1, ...s2]) expect(s.every((x) => Math.abs(x) <= p.eta)).toBe(true);
+          const y = Array.from({ length: p.l }, () => new Int32Array(256));
+          const buf = new Uint8Array(66);
+          buf.set(seed);
+          expandMask(p, y, buf, kappa * p.l, new Uint8Array(EXPAND_MASK_BUF_BYTES));
+          for (const v of y) expect(v.every((x) => x > -p.gamma1 && x <= p.gamma1)).toBe(true);
+        }),
+        { numRuns: 20 },
+      );
+    });
+  }
+});
