@@ -45,8 +45,7 @@ export function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, le
   let T: Uint8Array = new Uint8Array(0); // T(0) = empty string
   for (let i = 1, off = 0; off < length; i++, off += hashLen) {
     counter[0] = i; // i ≤ 255 by the check on L
-    const h = keyed.clone();
-    const next = h.update(T).update(info).update(counter).digest();
+    const next = keyed.reset().update(T).update(info).update(counter).digest();
     wipe(T);
     T = next;
     okm.set(length - off < hashLen ? T.subarray(0, length - off) : T, off);

@@ -31,6 +31,9 @@ const OPAD = 0x5c;
 export class Hmac {
   private readonly inner: Sha256 | Sha512;
   private readonly outer: Sha256 | Sha512;
+  /** Chaining values after K₀ ⊕ ipad and K₀ ⊕ opad (RFC 2104 §4, precomputed pads). */
+  private readonly innerKeyed: Int32Array;
+  private readonly outerKeyed: Int32Array;
 
   /** Keys the inner and outer hashes. RFC 2104, §2 steps (1)–(2) and the key-hashing rule. */
   constructor(hash: HashName, key: Uint8Array) {
@@ -53,6 +56,8 @@ export class Hmac {
     for (let i = 0; i < B; i++) pad[i] = K0[i] ^ OPAD; // K₀ ⊕ opad
     this.outer.update(pad);
     wipe(K0, pad);
+    this.innerKeyed = this.inner.exportChaining();
+    this.outerKeyed = this.outer.exportChaining();
   }
 
   /** Appends `data` to the text. */
@@ -70,10 +75,23 @@ export class Hmac {
     return this.outer.digest();
   }
 
+  /** Forgets the text (and any digest) and starts a new MAC under the same key. */
+  reset(): this {
+    const B = this.inner.blockLength;
+    this.inner.importChaining(this.innerKeyed, B);
+    this.outer.importChaining(this.outerKeyed, B);
+    return this;
+  }
+
   /** A copy keyed the same way and holding the same text so far. */
   clone(): Hmac {
     const c: Hmac = Object.create(Hmac.prototype);
-    Object.assign(c, { inner: this.inner.clone(), outer: this.outer.clone() });
+    Object.assign(c, {
+      inner: this.inner.clone(),
+      outer: this.outer.clone(),
+      innerKeyed: this.innerKeyed.slice(),
+      outerKeyed: this.outerKeyed.slice(),
+    });
     return c;
   }
 
@@ -81,6 +99,7 @@ export class Hmac {
   destroy(): void {
     this.inner.destroy();
     this.outer.destroy();
+    wipe(this.innerKeyed, this.outerKeyed);
   }
 }
 

@@ -68,16 +68,16 @@ abstract class MerkleDamgard implements Hash {
     readonly blockLength: 64 | 128,
     readonly digestLength: 32 | 64,
     private readonly name: string,
+    /** The chaining value H⁽ⁱ⁾ as 32-bit words (SHA-512: hi, lo interleaved). */
+    protected readonly H: Int32Array,
   ) {
     this.buffer = new Uint8Array(blockLength);
   }
 
   /** Processes one block of `blockLength` bytes starting at data[off]. */
   protected abstract compress(data: Uint8Array, off: number): void;
-  /** Writes the final hash value H⁽ᴺ⁾ big-endian into `out`. */
-  protected abstract output(out: Uint8Array): void;
-  /** Wipes the chaining state and message schedule. */
-  protected abstract wipeState(): void;
+  /** Wipes the message-schedule scratch shared by all hashers of this kind. */
+  protected abstract wipeSchedule(): void;
 
   update(data: Uint8Array): this {
     expectBytes(data, `${this.name} update`);
@@ -128,27 +128,54 @@ abstract class MerkleDamgard implements Hash {
     buffer[end + 7] = bits;
     this.compress(buffer, 0);
     const out = new Uint8Array(this.digestLength);
-    this.output(out);
-    this.wipeState();
-    wipe(buffer);
+    storeWordsBE(out, this.H);
+    this.wipeSchedule();
+    wipe(this.H, buffer);
     return out;
   }
 
   /** Wipes all state (best effort); the hasher cannot be used afterwards. */
   destroy(): void {
     this.finished = true;
-    this.wipeState();
-    wipe(this.buffer);
+    this.wipeSchedule();
+    wipe(this.H, this.buffer);
   }
 
-  /** Copies buffered input and counters into `to` (a fresh hasher of the same kind). */
+  /** Copies chaining value, buffered input and counters into `to` (same kind of hasher). */
   protected copyInto(to: MerkleDamgard): void {
+    to.H.set(this.H);
     to.buffer.set(this.buffer);
     to.bufferLength = this.bufferLength;
     to.totalLength = this.totalLength;
     to.finished = this.finished;
   }
+
+  /**
+   * The chaining value after a whole number of blocks, for precomputed HMAC pads
+   * (RFC 2104 §4, implementation note). Only valid at a block boundary.
+   */
+  exportChaining(): Int32Array {
+    if (this.bufferLength !== 0 || this.finished)
+      throw new CryptoError('BAD_PARAMS', `${this.name}: chaining value only at a block boundary`);
+    return this.H.slice();
+  }
+
+  /** Restarts from a chaining value exported after `totalLength` bytes (a multiple of the block). */
+  importChaining(H: Int32Array, totalLength: number): void {
+    this.H.set(H);
+    this.bufferLength = 0;
+    this.totalLength = totalLength;
+    this.finished = false;
+  }
 }
+
+/**
+ * Message-schedule scratch W_t, shared by all hashers: compress() fills it completely before
+ * reading it and never yields in between (JS is single-threaded), and digest() wipes it.
+ */
+const W256 = new Int32Array(64);
+const W512_HI = new Int32Array(80);
+const W512_LO = new Int32Array(80);
 
 /** Writes 32-bit words big-endian. */
 function storeWordsBE(out: Uint8Array, words: Int32Array): void {
@@ -163,16 +190,14 @@ function storeWordsBE(out: Uint8Array, words: Int32Array): void {
 
 /** SHA-256 state. FIPS 180-4, §6.2 (SHA-256). */
 export class Sha256 extends MerkleDamgard {
-  private readonly H = Int32Array.from(H0_256);
-  private readonly W = new Int32Array(64);
-
   constructor() {
-    super(64, 32, 'SHA-256');
+    super(64, 32, 'SHA-256', H0_256.slice());
   }
 
   /** FIPS 180-4, §6.2.2 (SHA-256 hash computation), steps 1–4 for one block. */
   protected compress(M: Uint8Array, off: number): void {
-    const { H, W } = this;
+    const { H } = this;
+    const W = W256;
     // 1. W_t = M_t⁽ⁱ⁾ for 0 ≤ t ≤ 15; σ₁(W_{t−2}) + W_{t−7} + σ₀(W_{t−15}) + W_{t−16} for 16 ≤ t ≤ 63
     for (let t = 0; t < 16; t++, off += 4)
       W[t] = (M[off] << 24) | (M[off + 1] << 16) | (M[off + 2] << 8) | M[off + 3];
@@ -185,22 +210,53 @@ export class Sha256 extends MerkleDamgard {
     }
     // 2. a, b, …, h ← H⁽ⁱ⁻¹⁾
     let a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
-    // 3. the 64 rounds
-    for (let t = 0; t < 64; t++) {
-      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7)); // Σ₁²⁵⁶(e)
-      const ch = (e & f) ^ (~e & g); // Ch(e, f, g)
-      const T1 = (h + S1 + ch + K256[t] + W[t]) | 0;
-      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10)); // Σ₀²⁵⁶(a)
-      const maj = (a & b) ^ (a & c) ^ (b & c); // Maj(a, b, c)
-      const T2 = (S0 + maj) | 0;
-      h = g;
-      g = f;
-      f = e;
-      e = (d + T1) | 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (T1 + T2) | 0;
+    // 3. the 64 rounds, unrolled by 8. Each round is
+    //      T₁ = h + Σ₁²⁵⁶(e) + Ch(e, f, g) + K_t + W_t;  T₂ = Σ₀²⁵⁶(a) + Maj(a, b, c);
+    //      h ← g, g ← f, f ← e, e ← d + T₁, d ← c, c ← b, b ← a, a ← T₁ + T₂
+    //    computed in place as h ← T₁; d ← d + T₁; h ← T₁ + T₂, with the names a…h rotating by
+    //    one position per round instead of moving the values (Σ₁ = ROTR⁶ ⊕ ROTR¹¹ ⊕ ROTR²⁵,
+    //    Σ₀ = ROTR² ⊕ ROTR¹³ ⊕ ROTR²², §4.1.2). test/reference/sha2.ts is the plain loop.
+    for (let t = 0; t < 64; t += 8) {
+      h = (h + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) +
+        ((e & f) ^ (~e & g)) + K256[t] + W[t]) | 0;
+      d = (d + h) | 0;
+      h = (h + (((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) +
+        ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      g = (g + (((d >>> 6) | (d << 26)) ^ ((d >>> 11) | (d << 21)) ^ ((d >>> 25) | (d << 7))) +
+        ((d & e) ^ (~d & f)) + K256[t + 1] + W[t + 1]) | 0;
+      c = (c + g) | 0;
+      g = (g + (((h >>> 2) | (h << 30)) ^ ((h >>> 13) | (h << 19)) ^ ((h >>> 22) | (h << 10))) +
+        ((h & a) ^ (h & b) ^ (a & b))) | 0;
+      f = (f + (((c >>> 6) | (c << 26)) ^ ((c >>> 11) | (c << 21)) ^ ((c >>> 25) | (c << 7))) +
+        ((c & d) ^ (~c & e)) + K256[t + 2] + W[t + 2]) | 0;
+      b = (b + f) | 0;
+      f = (f + (((g >>> 2) | (g << 30)) ^ ((g >>> 13) | (g << 19)) ^ ((g >>> 22) | (g << 10))) +
+        ((g & h) ^ (g & a) ^ (h & a))) | 0;
+      e = (e + (((b >>> 6) | (b << 26)) ^ ((b >>> 11) | (b << 21)) ^ ((b >>> 25) | (b << 7))) +
+        ((b & c) ^ (~b & d)) + K256[t + 3] + W[t + 3]) | 0;
+      a = (a + e) | 0;
+      e = (e + (((f >>> 2) | (f << 30)) ^ ((f >>> 13) | (f << 19)) ^ ((f >>> 22) | (f << 10))) +
+        ((f & g) ^ (f & h) ^ (g & h))) | 0;
+      d = (d + (((a >>> 6) | (a << 26)) ^ ((a >>> 11) | (a << 21)) ^ ((a >>> 25) | (a << 7))) +
+        ((a & b) ^ (~a & c)) + K256[t + 4] + W[t + 4]) | 0;
+      h = (h + d) | 0;
+      d = (d + (((e >>> 2) | (e << 30)) ^ ((e >>> 13) | (e << 19)) ^ ((e >>> 22) | (e << 10))) +
+        ((e & f) ^ (e & g) ^ (f & g))) | 0;
+      c = (c + (((h >>> 6) | (h << 26)) ^ ((h >>> 11) | (h << 21)) ^ ((h >>> 25) | (h << 7))) +
+        ((h & a) ^ (~h & b)) + K256[t + 5] + W[t + 5]) | 0;
+      g = (g + c) | 0;
+      c = (c + (((d >>> 2) | (d << 30)) ^ ((d >>> 13) | (d << 19)) ^ ((d >>> 22) | (d << 10))) +
+        ((d & e) ^ (d & f) ^ (e & f))) | 0;
+      b = (b + (((g >>> 6) | (g << 26)) ^ ((g >>> 11) | (g << 21)) ^ ((g >>> 25) | (g << 7))) +
+        ((g & h) ^ (~g & a)) + K256[t + 6] + W[t + 6]) | 0;
+      f = (f + b) | 0;
+      b = (b + (((c >>> 2) | (c << 30)) ^ ((c >>> 13) | (c << 19)) ^ ((c >>> 22) | (c << 10))) +
+        ((c & d) ^ (c & e) ^ (d & e))) | 0;
+      a = (a + (((f >>> 6) | (f << 26)) ^ ((f >>> 11) | (f << 21)) ^ ((f >>> 25) | (f << 7))) +
+        ((f & g) ^ (~f & h)) + K256[t + 7] + W[t + 7]) | 0;
+      e = (e + a) | 0;
+      a = (a + (((b >>> 2) | (b << 30)) ^ ((b >>> 13) | (b << 19)) ^ ((b >>> 22) | (b << 10))) +
+        ((b & c) ^ (b & d) ^ (c & d))) | 0;
     }
     // 4. H⁽ⁱ⁾ ← (a + H⁽ⁱ⁻¹⁾, …)
     H[0] += a;
@@ -213,18 +269,13 @@ export class Sha256 extends MerkleDamgard {
     H[7] += h;
   }
 
-  protected output(out: Uint8Array): void {
-    storeWordsBE(out, this.H);
+  protected wipeSchedule(): void {
+    wipe(W256);
   }
 
-  protected wipeState(): void {
-    wipe(this.H, this.W);
-  }
-
-  /** An independent copy of the current state (for HMAC's precomputed pads). */
+  /** An independent copy of the current state. */
   clone(): Sha256 {
     const c = new Sha256();
-    c.H.set(this.H);
     this.copyInto(c);
     return c;
   }
@@ -232,12 +283,8 @@ export class Sha256 extends MerkleDamgard {
 
 /** SHA-512 state: H and W as interleaved (hi, lo) 32-bit halves. FIPS 180-4, §6.4 (SHA-512). */
 export class Sha512 extends MerkleDamgard {
-  private readonly H = Int32Array.from(H0_512);
-  private readonly Wh = new Int32Array(80);
-  private readonly Wl = new Int32Array(80);
-
   constructor() {
-    super(128, 64, 'SHA-512');
+    super(128, 64, 'SHA-512', H0_512.slice());
   }
 
   /**
@@ -246,7 +293,9 @@ export class Sha512 extends MerkleDamgard {
    * and the carry ⌊sum / 2³²⌋ goes into the high half.
    */
   protected compress(M: Uint8Array, off: number): void {
-    const { H, Wh, Wl } = this;
+    const { H } = this;
+    const Wh = W512_HI;
+    const Wl = W512_LO;
     // 1. W_t = M_t⁽ⁱ⁾ for 0 ≤ t ≤ 15
     for (let t = 0; t < 16; t++, off += 8) {
       Wh[t] = (M[off] << 24) | (M[off + 1] << 16) | (M[off + 2] << 8) | M[off + 3];
@@ -322,18 +371,13 @@ export class Sha512 extends MerkleDamgard {
     add64(H, 14, hh, hl);
   }
 
-  protected output(out: Uint8Array): void {
-    storeWordsBE(out, this.H);
+  protected wipeSchedule(): void {
+    wipe(W512_HI, W512_LO);
   }
 
-  protected wipeState(): void {
-    wipe(this.H, this.Wh, this.Wl);
-  }
-
-  /** An independent copy of the current state (for HMAC's precomputed pads). */
+  /** An independent copy of the current state. */
   clone(): Sha512 {
     const c = new Sha512();
-    c.H.set(this.H);
     this.copyInto(c);
     return c;
   }

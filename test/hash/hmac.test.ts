@@ -53,6 +53,17 @@ describe('RFC 2104 §2 — HMAC-SHA-256/512', () => {
     );
   });
 
+  test('reset() restarts under the same key (precomputed pads, RFC 2104 §4)', () => {
+    for (const hash of HASHES) {
+      const key = new Uint8Array(40).fill(7);
+      const h = createHmac(hash, key).update(new Uint8Array([1, 2, 3]));
+      h.digest();
+      expect(h.reset().update(new Uint8Array([4])).digest()).toEqual(hmac(hash, key, new Uint8Array([4])));
+      h.reset().update(new Uint8Array([5]));
+      expect(h.reset().digest()).toEqual(hmac(hash, key, new Uint8Array(0)));
+    }
+  });
+
   test('output lengths; unknown hash names throw BAD_PARAMS', () => {
     expect(hmac('sha256', new Uint8Array(0), new Uint8Array(0)).length).toBe(32);
     expect(hmac('sha512', new Uint8Array(0), new Uint8Array(0)).length).toBe(64);

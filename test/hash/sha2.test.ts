@@ -15,6 +15,7 @@ import {
 } from '../../src/hash/sha2.ts';
 import { CryptoError } from '../../src/util/errors.ts';
 import { toHex } from '../../src/util/bytes.ts';
+import { sha256Reference, sha512Reference } from '../reference/sha2.ts';
 
 const u32 = (x: number): string => (x >>> 0).toString(16).padStart(8, '0');
 
@@ -135,6 +136,24 @@ describe('FIPS 180-4 §6.2 / §6.4 — SHA-256 and SHA-512', () => {
         expect(msg).toEqual(copy);
       }),
       { numRuns: 50 },
+    );
+  });
+});
+
+describe('unrolled SHA-256 / hi-lo SHA-512 against the plain-loop reference twins', () => {
+  test('random messages and every padding boundary', () => {
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 111, 112, 119, 120, 127, 128, 129, 255, 256])
+      expect([n, sha256(new Uint8Array(n).fill(0xa5)), sha512(new Uint8Array(n).fill(0x5a))]).toEqual([
+        n,
+        sha256Reference(new Uint8Array(n).fill(0xa5)),
+        sha512Reference(new Uint8Array(n).fill(0x5a)),
+      ]);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (msg) => {
+        expect(sha256(msg)).toEqual(sha256Reference(msg));
+        expect(sha512(msg)).toEqual(sha512Reference(msg));
+      }),
+      { numRuns: 100 },
     );
   });
 });
