@@ -15,7 +15,13 @@ import { CryptoError, ProtocolError } from '../../util/errors.ts';
 import type { RandomSource } from '../../util/random.ts';
 import type { KeyPair, Suite } from '../suite.ts';
 import type { Trace } from '../trace.ts';
-import { DEFAULT_LIMITS, KEY_BYTES, DH_PUBLIC_BYTES, MAX_COUNTER, type RatchetLimits } from './constants.ts';
+import {
+  DEFAULT_LIMITS,
+  DH_PUBLIC_BYTES,
+  KEY_BYTES,
+  MAX_COUNTER,
+  type RatchetLimits,
+} from './constants.ts';
 import { hDecrypt, hEncrypt, type Header } from './header.ts';
 import { kdfCK, kdfRK, messageKeys } from './kdf-chains.ts';
 import { encodeMessage, parseMessage } from './message.ts';
@@ -86,7 +92,10 @@ export function ratchetInitBob(
     values: { SK: sk.slice(), DHs: bobRatchetKeyPair.publicKey.slice() },
   });
   return {
-    dhSend: { secretKey: bobRatchetKeyPair.secretKey.slice(), publicKey: bobRatchetKeyPair.publicKey.slice() },
+    dhSend: {
+      secretKey: bobRatchetKeyPair.secretKey.slice(),
+      publicKey: bobRatchetKeyPair.publicKey.slice(),
+    },
     dhRecv: null,
     rootKey: sk.slice(), // RK = SK
     chainKeySend: null,
@@ -119,11 +128,18 @@ export function ratchetEncrypt(
   expectBytes(plaintext, 'ratchetEncrypt: plaintext');
   expectBytes(ad, 'ratchetEncrypt: ad');
   if (state.chainKeySend === null || state.headerKeySend === null)
-    throw new ProtocolError('BAD_STATE', 'ratchetEncrypt: no sending chain yet (the responder must receive first)');
+    throw new ProtocolError(
+      'BAD_STATE',
+      'ratchetEncrypt: no sending chain yet (the responder must receive first)',
+    );
   if (state.nSend > MAX_COUNTER)
-    throw new ProtocolError('BAD_STATE', 'ratchetEncrypt: sending chain exhausted (u32 message counter)');
+    throw new ProtocolError(
+      'BAD_STATE',
+      'ratchetEncrypt: sending chain exhausted (u32 message counter)',
+    );
   return transaction(state, (next) => {
-    const { chainKey, messageKey } = kdfCK(suite, next.chainKeySend!, trace); // CKs, mk = KDF_CK(CKs)
+    // CKs, mk = KDF_CK(CKs)
+    const { chainKey, messageKey } = kdfCK(suite, next.chainKeySend!, trace);
     wipe(next.chainKeySend!);
     next.chainKeySend = chainKey;
     // header = HEADER(DHRs, PN, Ns); enc_header = HENCRYPT(HKs, header)
@@ -132,7 +148,11 @@ export function ratchetEncrypt(
     trace?.({
       step: `RatchetEncryptHE: header (DHs, PN = ${header.pn}, N = ${header.n}) under HKs`,
       section: 'Double Ratchet rev. 1 §4.5',
-      values: { DHs: header.dh.slice(), HKs: next.headerKeySend!.slice(), enc_header: encHeader.slice() },
+      values: {
+        DHs: header.dh.slice(),
+        HKs: next.headerKeySend!.slice(),
+        enc_header: encHeader.slice(),
+      },
     });
     next.nSend += 1; // Ns += 1
     const keys = messageKeys(suite, messageKey, trace);
@@ -196,7 +216,7 @@ export function ratchetDecryptWithLimits(
   });
 }
 
-/** Runs `step` on a deep copy of `state`; if it throws, the copy is wiped and the error rethrown. */
+/** Runs `step` on a deep copy of `state`; if it throws, wipes the copy and rethrows. */
 function transaction<T>(state: Readonly<RatchetState>, step: (next: RatchetState) => T): T {
   const next = cloneState(state);
   try {
@@ -220,7 +240,8 @@ function takeMessageKey(
   trace?: Trace,
 ): Uint8Array {
   // The current receiving chain: header = HDECRYPT(HKr, enc_header).
-  const current = next.headerKeyRecv === null ? -1 : findCurrentChain(next.skipped, next.headerKeyRecv);
+  const current =
+    next.headerKeyRecv === null ? -1 : findCurrentChain(next.skipped, next.headerKeyRecv);
   if (next.headerKeyRecv !== null) {
     const header = hDecrypt(suite, next.headerKeyRecv, encHeader);
     if (header !== null) {
@@ -238,7 +259,8 @@ function takeMessageKey(
   }
   // header = HDECRYPT(NHKr, enc_header): the peer has started a new chain.
   const header = hDecrypt(suite, next.nextHeaderKeyRecv, encHeader);
-  if (header === null) throw new ProtocolError('DECRYPT_FAILED', 'ratchetDecrypt: header opens under no known header key');
+  if (header === null)
+    throw new ProtocolError('DECRYPT_FAILED', 'ratchetDecrypt: header opens under no known key');
   checkCounter(header);
   skipMessageKeys(suite, next, header.pn, limits, trace); // SkipMessageKeysHE(state, header.pn)
   dhRatchet(suite, next, header, random, trace); // DHRatchetHE(state, header)
@@ -247,14 +269,19 @@ function takeMessageKey(
 }
 
 function takeOrDuplicate(next: RatchetState, chainIndex: number, n: number): Uint8Array {
-  const mk = takeSkippedKey(next.skipped, chainIndex, n); // mk = MKSKIPPED[hk, n]; del MKSKIPPED[hk, n]
+  // mk = MKSKIPPED[hk, n]; del MKSKIPPED[hk, n]
+  const mk = takeSkippedKey(next.skipped, chainIndex, n);
   if (mk === null)
-    throw new ProtocolError('DUPLICATE_MESSAGE', 'ratchetDecrypt: message already decrypted (or its skipped key was evicted)');
+    throw new ProtocolError(
+      'DUPLICATE_MESSAGE',
+      'ratchetDecrypt: message already decrypted (or its skipped key was evicted)',
+    );
   return mk;
 }
 
 function checkCounter(header: Header): void {
-  if (header.n > MAX_COUNTER) throw new ProtocolError('DECRYPT_FAILED', 'ratchetDecrypt: header counter N out of range');
+  if (header.n > MAX_COUNTER)
+    throw new ProtocolError('DECRYPT_FAILED', 'ratchetDecrypt: header counter N out of range');
 }
 
 /** CKr, mk = KDF_CK(CKr); Nr += 1. Double Ratchet rev. 1 §4.6 (RatchetDecryptHE). */
@@ -270,13 +297,23 @@ function stepReceivingChain(suite: Suite, next: RatchetState, trace?: Trace): Ui
  * Derives and stores the receiving chain's keys up to (not including) `until`.
  * Double Ratchet rev. 1 §4.6 (SkipMessageKeysHE): raises if Nr + MAX_SKIP < until.
  */
-function skipMessageKeys(suite: Suite, next: RatchetState, until: number, limits: RatchetLimits, trace?: Trace): void {
+function skipMessageKeys(
+  suite: Suite,
+  next: RatchetState,
+  until: number,
+  limits: RatchetLimits,
+  trace?: Trace,
+): void {
   if (next.nRecv + limits.maxSkip < until)
-    throw new ProtocolError('TOO_MANY_SKIPPED', `ratchetDecrypt: header skips more than ${limits.maxSkip} messages`);
+    throw new ProtocolError(
+      'TOO_MANY_SKIPPED',
+      `ratchetDecrypt: header skips more than ${limits.maxSkip} messages`,
+    );
   if (next.chainKeyRecv === null) return;
   while (next.nRecv < until) {
     const mk = stepReceivingChain(suite, next, trace); // Nr is the index of mk before the step
-    storeSkippedKey(next.skipped, next.headerKeyRecv!, next.nRecv - 1, mk, limits); // MKSKIPPED[HKr, Nr] = mk
+    // MKSKIPPED[HKr, Nr] = mk
+    storeSkippedKey(next.skipped, next.headerKeyRecv!, next.nRecv - 1, mk, limits);
   }
 }
 
@@ -284,7 +321,13 @@ function skipMessageKeys(suite: Suite, next: RatchetState, until: number, limits
  * One DH ratchet step on receipt of a new ratchet key: receiving half, then a fresh key pair and
  * the sending half. Double Ratchet rev. 1 §4.6 (DHRatchetHE).
  */
-function dhRatchet(suite: Suite, next: RatchetState, header: Header, random: RandomSource, trace?: Trace): void {
+function dhRatchet(
+  suite: Suite,
+  next: RatchetState,
+  header: Header,
+  random: RandomSource,
+  trace?: Trace,
+): void {
   next.prevChainLength = next.nSend; // PN = Ns
   next.nSend = 0; // Ns = 0
   next.nRecv = 0; // Nr = 0

@@ -17,7 +17,7 @@ import {
   RATCHET_MESSAGE_VERSION,
 } from './constants.ts';
 
-/** A plaintext header: the sender's ratchet public key, previous chain length and message number. */
+/** A plaintext header: the sender's ratchet public key, previous chain length, message number. */
 export interface Header {
   /** DHs: the sender's current ratchet public key. */
   dh: Uint8Array;
@@ -29,7 +29,7 @@ export interface Header {
 
 const VERSION_AAD = Uint8Array.of(RATCHET_MESSAGE_VERSION);
 
-/** Encodes a header as DHs ‖ PN ‖ N (u32 big-endian counters). Double Ratchet rev. 1 §3.1 (HEADER). */
+/** Encodes a header as DHs ‖ PN ‖ N (u32 big-endian). Double Ratchet rev. 1 §3.1 (HEADER). */
 export function encodeHeader(header: Header): Uint8Array {
   return new Writer().fixed(header.dh).u32(header.pn).u32(header.n).finish();
 }
@@ -46,10 +46,15 @@ export function decodeHeader(bytes: Uint8Array): Header {
  * Encrypts a header under a header key with a fresh random 24-byte nonce.
  * Double Ratchet rev. 1 §4.2 (HENCRYPT). Returns version ‖ nonce ‖ sealed header (81 bytes).
  */
-export function hEncrypt(suite: Suite, hk: Uint8Array, header: Header, random: RandomSource): Uint8Array {
+export function hEncrypt(
+  suite: Suite,
+  hk: Uint8Array,
+  header: Header,
+  random: RandomSource,
+): Uint8Array {
   const nonce = random(HEADER_NONCE_BYTES);
   if (nonce.length !== HEADER_NONCE_BYTES)
-    throw new CryptoError('BAD_LENGTH', 'HENCRYPT: RandomSource returned the wrong number of bytes');
+    throw new CryptoError('BAD_LENGTH', 'HENCRYPT: RandomSource returned a wrong-length nonce');
   const plain = encodeHeader(header);
   const sealed = suite.xaead.seal(hk, nonce, plain, VERSION_AAD);
   const out = new Uint8Array(ENC_HEADER_BYTES);
@@ -65,7 +70,9 @@ export function hEncrypt(suite: Suite, hk: Uint8Array, header: Header, random: R
  * outcome, never a plaintext: the caller tries the next key or rejects the message.
  */
 export function hDecrypt(suite: Suite, hk: Uint8Array, encHeader: Uint8Array): Header | null {
-  if (encHeader.length !== ENC_HEADER_BYTES || encHeader[0] !== RATCHET_MESSAGE_VERSION) return null;
+  // Length and version are public; parseMessage has already checked both.
+  if (encHeader.length !== ENC_HEADER_BYTES || encHeader[0] !== RATCHET_MESSAGE_VERSION)
+    return null;
   const nonce = encHeader.subarray(1, 1 + HEADER_NONCE_BYTES);
   const sealed = encHeader.subarray(1 + HEADER_NONCE_BYTES);
   let plain: Uint8Array;

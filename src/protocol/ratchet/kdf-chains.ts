@@ -1,6 +1,6 @@
 /**
  * The Double Ratchet's KDF chains: the root chain (KDF_RK, header-encryption variant) and the
- * sending/receiving chains (KDF_CK), plus the expansion of a message key into an AEAD key and nonce.
+ * sending/receiving chains (KDF_CK), plus the expansion of a message key into AEAD key and nonce.
  * Double Ratchet rev. 1 (signal.org/docs/specifications/doubleratchet), §2.1, §4.2, §5.2.
  * Side channels: HKDF/HMAC on fixed-length secrets; no secret-dependent branch or index.
  * Every function returns fresh arrays and never mutates its inputs.
@@ -88,7 +88,8 @@ export interface MessageKeys {
  * ChaCha20-Poly1305 instead of AES-256-CBC + HMAC, so 44 bytes (key, nonce) instead of 80.
  */
 export function messageKeys(suite: Suite, mk: Uint8Array, trace?: Trace): MessageKeys {
-  const okm = suite.hkdf(mk, new Uint8Array(KEY_BYTES), MESSAGE_KEYS_INFO, KEY_BYTES + MESSAGE_NONCE_BYTES);
+  const salt = new Uint8Array(KEY_BYTES); // 0³²
+  const okm = suite.hkdf(mk, salt, MESSAGE_KEYS_INFO, KEY_BYTES + MESSAGE_NONCE_BYTES);
   const keys: MessageKeys = {
     key: okm.slice(0, KEY_BYTES),
     nonce: okm.slice(KEY_BYTES, KEY_BYTES + MESSAGE_NONCE_BYTES),

@@ -29,7 +29,10 @@ export function parseMessage(message: Uint8Array): RatchetMessageParts {
   if (message[0] !== RATCHET_MESSAGE_VERSION)
     throw new ProtocolError('UNKNOWN_VERSION', `ratchet message: unknown version ${message[0]}`);
   if (message.length < MIN_MESSAGE_BYTES)
-    throw new ProtocolError('DECRYPT_FAILED', `ratchet message: ${message.length} bytes is shorter than ${MIN_MESSAGE_BYTES}`);
+    throw new ProtocolError(
+      'DECRYPT_FAILED',
+      `ratchet message: ${message.length} bytes is shorter than ${MIN_MESSAGE_BYTES}`,
+    );
   return {
     encHeader: message.subarray(0, ENC_HEADER_BYTES),
     body: message.subarray(ENC_HEADER_BYTES),

@@ -75,7 +75,11 @@ export function storeSkippedKey(
 }
 
 /** Removes and returns MKSKIPPED[chain, n], or null if that key is not stored (used or evicted). */
-export function takeSkippedKey(store: SkippedKeys, chainIndex: number, n: number): Uint8Array | null {
+export function takeSkippedKey(
+  store: SkippedKeys,
+  chainIndex: number,
+  n: number,
+): Uint8Array | null {
   if (chainIndex < 0) return null;
   const chain = store[chainIndex];
   const mk = chain.keys.get(n);

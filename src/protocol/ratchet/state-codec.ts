@@ -28,7 +28,10 @@ const KNOWN_FLAGS = FLAG_DH_RECV | FLAG_SENDING | FLAG_RECEIVING;
 export function encodeRatchetState(state: Readonly<RatchetState>): Uint8Array {
   const sending = pairPresence(state.chainKeySend, state.headerKeySend, 'sending');
   const receiving = pairPresence(state.chainKeyRecv, state.headerKeyRecv, 'receiving');
-  const flags = (state.dhRecv !== null ? FLAG_DH_RECV : 0) | (sending ? FLAG_SENDING : 0) | (receiving ? FLAG_RECEIVING : 0);
+  const flags =
+    (state.dhRecv !== null ? FLAG_DH_RECV : 0) |
+    (sending ? FLAG_SENDING : 0) |
+    (receiving ? FLAG_RECEIVING : 0);
   checkFlags(flags, state.skipped.length > 0);
   const w = new Writer().u8(RATCHET_STATE_VERSION).u8(flags);
   w.fixed(key(state.dhSend.secretKey, DH_SECRET_BYTES, 'DHs secret key'));
@@ -58,7 +61,8 @@ export function decodeRatchetState(bytes: Uint8Array): RatchetState {
   if (version !== RATCHET_STATE_VERSION)
     throw new DecodeError('BAD_VERSION', `ratchet state: unknown version ${version}`);
   const flags = r.u8();
-  if ((flags & ~KNOWN_FLAGS) !== 0) throw new DecodeError('BAD_VALUE', `ratchet state: unknown flags ${flags}`);
+  if ((flags & ~KNOWN_FLAGS) !== 0)
+    throw new DecodeError('BAD_VALUE', `ratchet state: unknown flags ${flags}`);
   const secretKey = r.fixed(DH_SECRET_BYTES);
   const publicKey = r.fixed(DH_PUBLIC_BYTES);
   const dhRecv = flags & FLAG_DH_RECV ? r.fixed(DH_PUBLIC_BYTES) : null;
@@ -97,12 +101,14 @@ function encodeSkipped(w: Writer, skipped: SkippedKeys): void {
   checkSkippedShape(skipped.length, skipped.reduce((t, c) => t + c.keys.size, 0));
   w.u8(skipped.length);
   for (const chain of skipped) {
-    if (chain.keys.size === 0) throw new DecodeError('BAD_VALUE', 'ratchet state: empty skipped chain');
+    if (chain.keys.size === 0)
+      throw new DecodeError('BAD_VALUE', 'ratchet state: empty skipped chain');
     w.fixed(key(chain.headerKey, KEY_BYTES, 'skipped HK'));
     w.u16(chain.keys.size);
     let prev = -1;
     for (const [n, mk] of chain.keys) {
-      if (!(n > prev)) throw new DecodeError('BAD_VALUE', 'ratchet state: skipped keys out of order');
+      if (!(n > prev))
+        throw new DecodeError('BAD_VALUE', 'ratchet state: skipped keys out of order');
       prev = n;
       w.u32(n).fixed(key(mk, KEY_BYTES, 'skipped mk'));
     }
@@ -124,7 +130,8 @@ function decodeSkipped(r: Reader): SkippedKeys {
     let prev = -1;
     for (let i = 0; i < count; i++) {
       const n = r.u32();
-      if (!(n > prev)) throw new DecodeError('BAD_VALUE', 'ratchet state: skipped keys out of order');
+      if (!(n > prev))
+        throw new DecodeError('BAD_VALUE', 'ratchet state: skipped keys out of order');
       prev = n;
       keys.set(n, r.fixed(KEY_BYTES));
     }
@@ -135,9 +142,15 @@ function decodeSkipped(r: Reader): SkippedKeys {
 
 function checkSkippedShape(chains: number, total: number): void {
   if (chains > DEFAULT_LIMITS.maxSkippedChains)
-    throw new DecodeError('BAD_VALUE', `ratchet state: ${chains} skipped chains exceed ${DEFAULT_LIMITS.maxSkippedChains}`);
+    throw new DecodeError(
+      'BAD_VALUE',
+      `ratchet state: ${chains} skipped chains exceed ${DEFAULT_LIMITS.maxSkippedChains}`,
+    );
   if (total > DEFAULT_LIMITS.maxSkippedKeys)
-    throw new DecodeError('BAD_VALUE', `ratchet state: ${total} skipped keys exceed ${DEFAULT_LIMITS.maxSkippedKeys}`);
+    throw new DecodeError(
+      'BAD_VALUE',
+      `ratchet state: ${total} skipped keys exceed ${DEFAULT_LIMITS.maxSkippedKeys}`,
+    );
 }
 
 /** Chains need the peer's ratchet key; skipped keys only come from a receiving chain. */
@@ -148,9 +161,16 @@ function checkFlags(flags: number, hasSkipped: boolean): void {
     throw new DecodeError('BAD_VALUE', 'ratchet state: skipped keys without a receiving chain');
 }
 
-function pairPresence(chainKey: Uint8Array | null, headerKey: Uint8Array | null, which: string): boolean {
+function pairPresence(
+  chainKey: Uint8Array | null,
+  headerKey: Uint8Array | null,
+  which: string,
+): boolean {
   if ((chainKey === null) !== (headerKey === null))
-    throw new DecodeError('BAD_VALUE', `ratchet state: ${which} chain key and header key must be both set or both null`);
+    throw new DecodeError(
+      'BAD_VALUE',
+      `ratchet state: ${which} chain key and header key must be both set or both null`,
+    );
   return chainKey !== null;
 }
 

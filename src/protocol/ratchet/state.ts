@@ -44,7 +44,10 @@ const copy = (a: Uint8Array | null): Uint8Array | null => (a === null ? null : a
 /** A deep copy sharing no array with `state`, so the copy can be mutated or wiped alone. */
 export function cloneState(state: Readonly<RatchetState>): RatchetState {
   return {
-    dhSend: { secretKey: state.dhSend.secretKey.slice(), publicKey: state.dhSend.publicKey.slice() },
+    dhSend: {
+      secretKey: state.dhSend.secretKey.slice(),
+      publicKey: state.dhSend.publicKey.slice(),
+    },
     dhRecv: copy(state.dhRecv),
     rootKey: state.rootKey.slice(),
     chainKeySend: copy(state.chainKeySend),
