@@ -5,7 +5,7 @@
  * Fixed base: a = Σ e_i·16^i with signed digits e_i ∈ [−8, 8], and a table of j·16^i·B
  * (i < 64, 1 ≤ j ≤ 8) in affine form (y+x, y−x, 2d·x·y), so [a]B is 64 mixed additions and
  * no doublings. The table (≈ 180 KiB) is built on first use.
- * Side channels: baseMul reads every entry of window i's row and keeps one through a mask, then
+ * Side channels: baseMul reads every entry of window i's row and combines them with 0/1 masks, then
  * negates through a mask; the row index i is the public loop counter. No secret-dependent branch
  * or index. doubleScalarMulVartime branches on its (public) digits.
  */
@@ -43,10 +43,12 @@ interface Niels {
 
 const ROWS = 64;
 const COLS = 8;
-let table: Niels[][] | null = null;
+const ENTRY = 45; // three field elements of 15 limbs: y+x, y−x, 2d·x·y
+/** Row i holds j·16^i·B for j = 1..8, entry after entry, each as (y+x ‖ y−x ‖ 2d·x·y). */
+let table: Float64Array | null = null;
 
-/** Builds j·16^i·B for i < 64, j = 1..8 (public data; runs once). */
-function baseTable(): Niels[][] {
+/** Builds the fixed-base table (public data; runs once, on first use). */
+function baseTable(): Float64Array {
   if (table !== null) return table;
   const s = scratch();
   const rowBase = pointIdentity();
@@ -55,27 +57,30 @@ function baseTable(): Niels[][] {
   const zInv = fe();
   const x = fe();
   const y = fe();
-  const rows: Niels[][] = [];
+  const t = new Float64Array(ROWS * COLS * ENTRY);
   for (let i = 0; i < ROWS; i++) {
-    const row: Niels[] = [];
     pointCopy(acc, rowBase);
     for (let j = 1; j <= COLS; j++) {
       if (j > 1) pointAdd(acc, acc, rowBase, s);
       feInvert(zInv, acc.Z);
       feMul(x, acc.X, zInv);
       feMul(y, acc.Y, zInv);
-      const n: Niels = { ypx: fe(), ymx: fe(), xy2d: fe() };
+      const at = (i * COLS + j - 1) * ENTRY;
+      const n = niels(t.subarray(at, at + ENTRY));
       feAdd(n.ypx, y, x);
       feSub(n.ymx, y, x);
       feMul(n.xy2d, x, y);
       feMul(n.xy2d, n.xy2d, D2);
-      row.push(n);
     }
-    rows.push(row);
     for (let k = 0; k < 4; k++) pointDouble(rowBase, rowBase, s); // 16^(i+1)·B
   }
-  table = rows;
-  return rows;
+  table = t;
+  return t;
+}
+
+/** Views of the three coordinates of a 45-float entry. */
+function niels(entry: Float64Array): Niels {
+  return { ypx: entry.subarray(0, 15), ymx: entry.subarray(15, 30), xy2d: entry.subarray(30, 45) };
 }
 
 /**
@@ -122,30 +127,38 @@ function addNiels(o: Point, p: Point, n: Niels, s: Scratch): void {
  * RFC 8032 §5.1.5 step 3 ([s]B) and §5.1.6 step 3 ([r]B).
  */
 export function baseMul(a: Uint8Array): Point {
-  const rows = baseTable();
+  const tab = baseTable();
   const e = signedRadix16(a);
   const s = scratch();
   const q = pointIdentity();
-  const t: Niels = { ypx: fe(), ymx: fe(), xy2d: fe() };
+  const sel = new Float64Array(ENTRY);
+  const t = niels(sel);
   const negXy2d = fe();
   for (let i = 0; i < ROWS; i++) {
     const ei = e[i];
     const m = ei >> 31; //               −1 if e_i < 0, else 0
     const abs = (ei ^ m) - m; //         |e_i| ∈ [0, 8]
     const neg = m & 1;
-    t.ypx.fill(0);
-    t.ypx[0] = 1; //                     the neutral element (1, 1, 0)
-    t.ymx.fill(0);
-    t.ymx[0] = 1;
-    t.xy2d.fill(0);
-    const row = rows[i];
-    for (let j = 1; j <= COLS; j++) {
-      const eq = ((abs ^ j) - 1) >>> 31; // 1 iff |e_i| = j (abs ^ j ∈ [0, 15])
-      const n = row[j - 1];
-      feCmov(t.ypx, n.ypx, eq);
-      feCmov(t.ymx, n.ymx, eq);
-      feCmov(t.xy2d, n.xy2d, eq);
+    // m_j = 1 iff |e_i| = j (abs ^ j ∈ [0, 15], so abs ^ j − 1 < 0 iff they are equal).
+    const m0 = ((abs ^ 0) - 1) >>> 31, m1 = ((abs ^ 1) - 1) >>> 31, m2 = ((abs ^ 2) - 1) >>> 31;
+    const m3 = ((abs ^ 3) - 1) >>> 31, m4 = ((abs ^ 4) - 1) >>> 31, m5 = ((abs ^ 5) - 1) >>> 31;
+    const m6 = ((abs ^ 6) - 1) >>> 31, m7 = ((abs ^ 7) - 1) >>> 31, m8 = ((abs ^ 8) - 1) >>> 31;
+    // Masked select over the whole row: sel = Σ_j m_j·entry_j, exactly one m_j is 1; m_0 picks
+    // the neutral element (1, 1, 0), whose only non-zero limbs are limb 0 of y+x and of y−x.
+    const r = i * COLS * ENTRY;
+    for (let c = 0; c < ENTRY; c++) {
+      sel[c] =
+        m1 * tab[r + c] +
+        m2 * tab[r + ENTRY + c] +
+        m3 * tab[r + 2 * ENTRY + c] +
+        m4 * tab[r + 3 * ENTRY + c] +
+        m5 * tab[r + 4 * ENTRY + c] +
+        m6 * tab[r + 5 * ENTRY + c] +
+        m7 * tab[r + 6 * ENTRY + c] +
+        m8 * tab[r + 7 * ENTRY + c];
     }
+    sel[0] += m0;
+    sel[15] += m0;
     // −(x, y) = (−x, y): swap y+x with y−x and negate 2d·x·y, through masks.
     feCswap(neg, t.ypx, t.ymx);
     feNeg(negXy2d, t.xy2d);
@@ -154,9 +167,7 @@ export function baseMul(a: Uint8Array): Point {
   }
   e.fill(0);
   wipeScratch(s);
-  t.ypx.fill(0);
-  t.ymx.fill(0);
-  t.xy2d.fill(0);
+  sel.fill(0);
   negXy2d.fill(0);
   return q;
 }

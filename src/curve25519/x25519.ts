@@ -2,6 +2,7 @@
  * X25519 (RFC 7748, Elliptic Curves for Security): §5 the X25519 function (decodeScalar25519,
  * decodeUCoordinate, Montgomery ladder) and §6.1 Diffie-Hellman, with the all-zero check.
  * This is the SHIPPED path, on the limb field of field.ts; reference.ts is its bigint twin.
+ * Public keys (u = 9) take the edwards25519 fixed-base table of scalar-mult.ts instead.
  * Side channels: no secret-dependent branch, loop bound or index — the ladder runs 255 steps for
  * every scalar and swaps through feCswap; JS gives no constant-time guarantee. The only branch on
  * the output is the LOW_ORDER throw, taken when the result is going to be discarded anyway.
@@ -23,6 +24,7 @@ import {
   feSub,
   feToBytes,
 } from './field.ts';
+import { baseMul } from './scalar-mult.ts';
 
 /** a24 = (486662 − 2) / 4. RFC 7748 §5. */
 const A24 = 121665;
@@ -90,10 +92,30 @@ export function scalarMult(kBytes: Uint8Array, uBytes: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * X25519(k, 9) through edwards25519: u = (1 + y)/(1 − y) = (Z + Y)/(Z − Y) for [k]B, the
+ * birational map of RFC 7748 §4.1 (B maps to u = 9), computed with the constant-time fixed-base
+ * table instead of a 255-step ladder. Same value as scalarMult(k, BASE_U) (tested).
+ */
+function scalarMultBase(kBytes: Uint8Array): Uint8Array {
+  const k = decodeScalar25519(kBytes); // k < 2^255: what baseMul accepts
+  const P = baseMul(k);
+  const num = fe();
+  const den = fe();
+  feAdd(num, P.Z, P.Y);
+  feSub(den, P.Z, P.Y);
+  feInvert(den, den);
+  feMul(num, num, den);
+  const out = new Uint8Array(32);
+  feToBytes(out, num);
+  wipe(k, num, den, P.X, P.Y, P.Z, P.T);
+  return out;
+}
+
 /** The public key X25519(secretKey, 9) of a 32-byte secret key. RFC 7748 §6.1. */
 export function getPublicKey(secretKey: Uint8Array): Uint8Array {
   expectLength(secretKey, 32, 'X25519 secret key');
-  return scalarMult(secretKey, BASE_U);
+  return scalarMultBase(secretKey);
 }
 
 /**
@@ -103,7 +125,7 @@ export function getPublicKey(secretKey: Uint8Array): Uint8Array {
 export function keygen(seed?: Uint8Array): { secretKey: Uint8Array; publicKey: Uint8Array } {
   if (seed !== undefined) expectLength(seed, 32, 'X25519 seed');
   const secretKey = seed === undefined ? defaultRandom(32) : seed.slice();
-  return { secretKey, publicKey: scalarMult(secretKey, BASE_U) };
+  return { secretKey, publicKey: scalarMultBase(secretKey) };
 }
 
 /**
