@@ -234,6 +234,20 @@ describe('forgeries are rejected and leave the state byte-identical (Double Ratc
   });
 });
 
+describe('malicious peer: a low-order ratchet key (RFC 7748 §6.1)', () => {
+  test('a genuine new-chain header carrying the all-zero point fails with LOW_ORDER, state unchanged', () => {
+    const { p, A, B } = setup('low-order');
+    recv(p, B, send(p, A, 'a0'));
+    // Alice's next sending header key is Bob's NHKr: she can start a chain with any DH key.
+    const header = { dh: new Uint8Array(32), pn: 1, n: 0 };
+    const encHeader = hEncrypt(suite, A.state.nextHeaderKeySend, header, p.random);
+    const before = snapshot(B.state);
+    const m = concatBytes(encHeader, new Uint8Array(16));
+    expectCode(() => recv(p, B, m), 'LOW_ORDER');
+    expect(snapshot(B.state)).toEqual(before);
+  });
+});
+
 describe('skipped-key bounds (Double Ratchet rev. 1 §3.5 MAX_SKIP, §6.4)', () => {
   test('a jump of MAX_SKIP = 1000 is accepted; 1001 is TOO_MANY_SKIPPED with the state unchanged', () => {
     const { p, A, B } = setup('max-skip');
