@@ -361,7 +361,10 @@ export class KeccakSponge {
    * FIPS 202, Algorithm 8 steps 1–6 with pad10*1 (Algorithm 9) on M ‖ suffix.
    */
   finishBits(lastBits: number, nBits: number): void {
-    if (this.squeezing) return;
+    if (this.squeezing)
+      throw new CryptoError('BAD_PARAMS', 'Keccak sponge: padding applied twice (FIPS 202 §4)');
+    if (!Number.isInteger(nBits) || nBits < 0 || nBits > 7)
+      throw new CryptoError('BAD_PARAMS', 'Keccak sponge: 0..7 trailing message bits');
     const { state, rate } = this;
     // tail = M's last bits ‖ suffix ‖ 1 (the first bit of pad10*1), LSB first: ≤ 7 + 4 + 1 bits
     const tailBits = nBits + this.suffixBits + 1;

@@ -101,6 +101,13 @@ describe('FIPS 202 §4–5 — sponge with pad10*1, against the bit-level refere
     });
   }
 
+  test('finishBits twice, or with more than 7 bits, throws', () => {
+    const s = new KeccakSponge(136, 0b10, 2);
+    expect(() => s.finishBits(0, 8)).toThrow(/0\.\.7/);
+    s.finishBits(1, 1);
+    expect(() => s.finishBits(0, 0)).toThrow(/twice/);
+  });
+
   test('squeezeBlocks refuses a position inside a block', () => {
     const s = new KeccakSponge(168, 0b1111, 4);
     s.squeezeInto(new Uint8Array(5));
