@@ -15,14 +15,18 @@ export interface RatchetMessageParts {
   body: Uint8Array;
 }
 
-/** Joins an encrypted header and a body into message bytes. */
+/**
+ * Joins an encrypted header and a body into message bytes.
+ * Double Ratchet rev. 1 §4.5 (RatchetEncryptHE returns enc_header, ciphertext).
+ */
 export function encodeMessage(encHeader: Uint8Array, body: Uint8Array): Uint8Array {
   return concatBytes(encHeader, body);
 }
 
 /**
  * Splits message bytes, checking the version byte and the minimum length before any crypto.
- * Throws ProtocolError UNKNOWN_VERSION for another version, DECRYPT_FAILED if too short.
+ * Double Ratchet rev. 1 §4.6 (RatchetDecryptHE input). Throws ProtocolError UNKNOWN_VERSION for
+ * another version, DECRYPT_FAILED if empty or too short.
  */
 export function parseMessage(message: Uint8Array): RatchetMessageParts {
   if (message.length === 0) throw new ProtocolError('DECRYPT_FAILED', 'ratchet message: empty');

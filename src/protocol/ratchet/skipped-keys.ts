@@ -23,14 +23,17 @@ export interface SkippedChain {
 /** MKSKIPPED: chains oldest first; every chain holds at least one key. */
 export type SkippedKeys = SkippedChain[];
 
-/** Total number of stored message keys. */
+/** Total number of stored message keys. Double Ratchet rev. 1 §6.4 (the total bound). */
 export function countSkipped(store: SkippedKeys): number {
   let total = 0;
   for (const chain of store) total += chain.keys.size;
   return total;
 }
 
-/** A deep copy: no array is shared with the original, so either may be wiped alone. */
+/**
+ * A deep copy: no array is shared with the original, so either may be wiped alone.
+ * Double Ratchet rev. 1 §3.5 (state changes are made on a copy and discarded on error).
+ */
 export function cloneSkipped(store: SkippedKeys): SkippedKeys {
   return store.map((chain) => ({
     headerKey: chain.headerKey.slice(),
@@ -38,7 +41,7 @@ export function cloneSkipped(store: SkippedKeys): SkippedKeys {
   }));
 }
 
-/** Wipes every key in the store and empties it. */
+/** Wipes every key in the store and empties it. Double Ratchet rev. 1 §6.1 (secure deletion). */
 export function wipeSkipped(store: SkippedKeys): void {
   for (const chain of store) {
     wipe(chain.headerKey);
@@ -48,7 +51,10 @@ export function wipeSkipped(store: SkippedKeys): void {
   store.length = 0;
 }
 
-/** Index of the chain stored under `headerKey`, or −1. Only the newest chain can be current. */
+/**
+ * Index of the chain stored under `headerKey` (the current HKr), or −1; only the newest chain
+ * can be the current one. Double Ratchet rev. 1 §4.6 (MKSKIPPED[HKr, Nr]).
+ */
 export function findCurrentChain(store: SkippedKeys, headerKey: Uint8Array): number {
   const last = store.length - 1;
   return last >= 0 && ctEqual(store[last].headerKey, headerKey) === 1 ? last : -1;
@@ -74,7 +80,10 @@ export function storeSkippedKey(
   store[store.length - 1].keys.set(n, mk);
 }
 
-/** Removes and returns MKSKIPPED[chain, n], or null if that key is not stored (used or evicted). */
+/**
+ * Removes and returns MKSKIPPED[chain, n], or null if that key is not stored (used or evicted).
+ * Double Ratchet rev. 1 §4.6 (TrySkippedMessageKeysHE: del MKSKIPPED[hk, n]).
+ */
 export function takeSkippedKey(
   store: SkippedKeys,
   chainIndex: number,

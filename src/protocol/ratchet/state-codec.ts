@@ -24,7 +24,10 @@ const FLAG_SENDING = 0x02; // CKs and HKs present
 const FLAG_RECEIVING = 0x04; // CKr and HKr present
 const KNOWN_FLAGS = FLAG_DH_RECV | FLAG_SENDING | FLAG_RECEIVING;
 
-/** Serializes a state; throws (BAD_LENGTH, BAD_VALUE) on a state the ratchet cannot produce. */
+/**
+ * Serializes a state; throws (BAD_LENGTH, BAD_VALUE) on a state the ratchet cannot produce.
+ * Double Ratchet rev. 1 §4.3 (State variables), in the layout of docs/protocol-ratchet.md §5.11.
+ */
 export function encodeRatchetState(state: Readonly<RatchetState>): Uint8Array {
   const sending = pairPresence(state.chainKeySend, state.headerKeySend, 'sending');
   const receiving = pairPresence(state.chainKeyRecv, state.headerKeyRecv, 'receiving');
@@ -50,7 +53,8 @@ export function encodeRatchetState(state: Readonly<RatchetState>): Uint8Array {
 }
 
 /**
- * Parses a serialized state. Throws DecodeError: BAD_VERSION (unknown state version), TRUNCATED,
+ * Parses a serialized state. Double Ratchet rev. 1 §4.3; docs/protocol-ratchet.md §5.11.
+ * Throws DecodeError: BAD_VERSION (unknown state version), TRUNCATED,
  * TRAILING_BYTES, or BAD_VALUE (unknown flags, inconsistent presence, skipped keys out of bounds
  * or out of order).
  */

@@ -41,7 +41,10 @@ export interface RatchetState {
 
 const copy = (a: Uint8Array | null): Uint8Array | null => (a === null ? null : a.slice());
 
-/** A deep copy sharing no array with `state`, so the copy can be mutated or wiped alone. */
+/**
+ * A deep copy sharing no array with `state`, so the copy can be mutated or wiped alone.
+ * Double Ratchet rev. 1 §3.5 ("changes to the state object are discarded" on error).
+ */
 export function cloneState(state: Readonly<RatchetState>): RatchetState {
   return {
     dhSend: {
