@@ -49,6 +49,9 @@ for (let ir = 0; ir < NR; ir++) {
  * FIPS 202, Algorithm 7 (Keccak-p[b, n_r]) with Rnd = ι ∘ χ ∘ π ∘ ρ ∘ θ (§3.3).
  * Differs from the spec text: θ's D is folded into the ρ/π load, and the ρ offsets of
  * Algorithm 2 are written as constant lo/hi shifts (see test/reference/keccak.ts).
+ * Names: a{i}l / a{i}h are the low / high halves of lane i = x + 5y of A; c{x}, d{x} are θ's
+ * C[x], D[x]; b{i} is lane i of B = π(ρ(θ(A))), which χ reads. Rotations by r < 32 shift each
+ * half left by r and carry the top r bits of the other half; r ≥ 32 swaps halves first.
  */
 export function keccakP1600(state: Uint32Array): void {
   let a0l = state[0], a0h = state[1];
