@@ -80,6 +80,37 @@ describe('crosscheck — ChaCha20-Poly1305 (RFC 8439 §2.8) vs @noble/ciphers an
   });
 });
 
+describe('crosscheck — every length 0 … 320 and one large message', () => {
+  const k = Uint8Array.from({ length: 32 }, (_, i) => 3 * i + 1);
+  const n12 = Uint8Array.from({ length: 12 }, (_, i) => 5 * i + 2);
+  const n24 = Uint8Array.from({ length: 24 }, (_, i) => 7 * i + 3);
+  const aad = Uint8Array.from({ length: 21 }, (_, i) => i);
+
+  test('seal equals @noble/ciphers and node:crypto at every length up to five blocks', () => {
+    let checked = 0;
+    for (let len = 0; len <= 320; len++) {
+      const pt = Uint8Array.from({ length: len }, (_, i) => (i * 13 + len) & 0xff);
+      const ad = aad.subarray(0, len % 22);
+      const ours = chacha20poly1305.seal(k, n12, pt, ad);
+      expect(toHex(ours)).toBe(toHex(nobleChaCha(k, n12, ad).encrypt(pt)));
+      expect(toHex(ours)).toBe(toHex(nodeSeal(k, n12, pt, ad)));
+      expect(toHex(xchacha20poly1305.seal(k, n24, pt, ad))).toBe(toHex(nobleXChaCha(k, n24, ad).encrypt(pt)));
+      expect(toHex(poly1305(k, pt))).toBe(toHex(noblePoly1305(pt, k)));
+      checked++;
+    }
+    expect(checked).toBe(321);
+  });
+
+  test('a 1 MiB + 7 byte message seals like node:crypto and opens', () => {
+    const pt = new Uint8Array((1 << 20) + 7);
+    for (let i = 0; i < pt.length; i++) pt[i] = (i * 2654435761) >>> 24;
+    const ours = chacha20poly1305.seal(k, n12, pt, aad);
+    const theirs = nodeSeal(k, n12, pt, aad);
+    expect(Buffer.from(ours).equals(Buffer.from(theirs))).toBe(true);
+    expect(Buffer.from(chacha20poly1305.open(k, n12, theirs, aad)).equals(Buffer.from(pt))).toBe(true);
+  });
+});
+
 describe('crosscheck — XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha-03) vs @noble/ciphers', () => {
   test('seal equal, open round-trips, any flipped bit rejected', () => {
     fc.assert(
