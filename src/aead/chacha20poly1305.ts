@@ -96,6 +96,8 @@ export function openChecked(
   if (sealed.length < TAG_LENGTH)
     throw new CryptoError('BAD_LENGTH', `${name}: sealed input shorter than the 16-byte tag`);
   const n = sealed.length - TAG_LENGTH;
+  if (n > MAX_PLAINTEXT_LENGTH)
+    throw new CryptoError('BAD_LENGTH', `${name}: ciphertext longer than 2³⁸ − 64 bytes (RFC 8439 §2.8)`);
   initCipherAndMac(key, nonce);
   macInto(aad, sealed, n, TAG, 0);
   const ok = ctEqual(TAG, sealed.subarray(n));
