@@ -4,7 +4,8 @@
  * the state, §2.3 block function, §2.4 encryption. HChaCha20: draft-irtf-cfrg-xchacha-03 §2.2.
  * Side channels: ARX only (add, rotate, xor on 32-bit words); no secret-dependent branch, index or
  * loop bound. Lengths and the block counter are public. JS gives no constant-time guarantee.
- * The 20 rounds are unrolled over local variables; the loop form is test/reference/chacha20.ts.
+ * The quarter rounds are inlined over local variables (ten double-round iterations); the plain
+ * loop form is test/reference/chacha20.ts.
  */
 import { expectBytes, expectLength, load32LE } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
@@ -38,7 +39,8 @@ export function quarterRound(x: Uint32Array, a: number, b: number, c: number, d:
  */
 export function chacha20InitState(
   key: Uint8Array, counter: number, nonce: Uint8Array, state: Uint32Array = new Uint32Array(16),
-): Uint32Array {  state.set(SIGMA); //                                         cccccccc × 4
+): Uint32Array {
+  state.set(SIGMA); //                                         cccccccc × 4
   for (let i = 0; i < 8; i++) state[4 + i] = load32LE(key, 4 * i); // kkkkkkkk × 8
   state[12] = counter; //                                     bbbbbbbb
   for (let i = 0; i < 3; i++) state[13 + i] = load32LE(nonce, 4 * i); // nnnnnnnn × 3
