@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { scalarMult } from '../src/curve25519/x25519.ts';
 import { baseMul } from '../src/curve25519/scalar-mult.ts';
 import { fieldPow } from '../src/curve25519/reference.ts';
-import { bytesEqual } from '../src/util/bytes.ts';
+import { bytesEqual, toHex } from '../src/util/bytes.ts';
 import { ctEqual } from '../src/util/ct.ts';
 
 /** A timing target: two input classes (class 0, class 1) and the operation under test. */
@@ -109,7 +109,7 @@ export const targets: CtTarget[] = [
   },
   {
     name: 'CONTROL bigint reference fieldPow (square-and-multiply): exponent 2^254 vs random',
-    classes: [() => 2n ** 254n, () => BigInt('0x' + Buffer.from(random(32)).toString('hex')) | (1n << 254n)],
+    classes: [() => 2n ** 254n, () => BigInt('0x' + toHex(random(32))) | (1n << 254n)],
     run: (e: bigint) => fieldPow(9n, e),
     control: true,
     samples: 2000,
@@ -120,16 +120,22 @@ export const targets: CtTarget[] = [
 export async function main(filters: string[]): Promise<CtResult[]> {
   const all = [...targets];
   const mlkem = fileURLToPath(new URL('./ct-mlkem.ts', import.meta.url));
-  if (existsSync(mlkem)) all.push(...((await import(pathToFileURL(mlkem).href)).targets as CtTarget[]));
+  if (existsSync(mlkem)) {
+    const extra: { targets: CtTarget[] } = await import(pathToFileURL(mlkem).href);
+    all.push(...extra.targets);
+  }
   const chosen = all.filter((t) => filters.length === 0 || filters.some((f) => t.name.includes(f)));
   console.log('dudect-style timing check — Welch |t| (> 4.5: leak likely); informative only\n');
   const results: CtResult[] = [];
   for (const target of chosen) {
     const r = measureTarget(target);
     results.push(r);
-    const verdict = r.t > 4.5 ? 'LEAK?' : 'no leak seen';
-    const expect = r.control ? (r.t > 4.5 ? ' (control: leak seen, as expected)' : ' (control: NOT seen)') : '';
-    console.log(`${r.t.toFixed(2).padStart(8)}  ${verdict.padEnd(12)} ${r.name} [n=${r.samples}]${expect}`);
+    const leak = r.t > 4.5;
+    const verdict = leak ? 'LEAK?' : 'no leak seen';
+    let note = '';
+    if (r.control) note = leak ? ' (control: leak seen, as expected)' : ' (control: NOT seen)';
+    const t = r.t.toFixed(2).padStart(8);
+    console.log(`${t}  ${verdict.padEnd(12)} ${r.name} [n=${r.samples}]${note}`);
   }
   return results;
 }

@@ -4,7 +4,13 @@
  * @noble/curves (bigint), tweetnacl (16-bit limbs), libsodium-wrappers (WebAssembly) and
  * node:crypto (OpenSSL, native: a ceiling, not a pure-JS rival). Fixed inputs, no RNG.
  */
-import { createPrivateKey, createPublicKey, diffieHellman, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
 import { ed25519 as nobleEd, x25519 as nobleX } from '@noble/curves/ed25519.js';
 import sodium from 'libsodium-wrappers';
 import nacl from 'tweetnacl';
@@ -17,7 +23,8 @@ function input(n: number, seed: number): Uint8Array {
 }
 
 // DER prefixes of PKCS#8 private keys and SPKI public keys (RFC 8410).
-const der = (prefix: string, raw: Uint8Array): Buffer => Buffer.concat([Buffer.from(prefix, 'hex'), raw]);
+const der = (prefix: string, raw: Uint8Array): Buffer =>
+  Buffer.concat([Buffer.from(prefix, 'hex'), raw]);
 const X_PKCS8 = '302e020100300506032b656e04220420';
 const X_SPKI = '302a300506032b656e032100';
 const ED_PKCS8 = '302e020100300506032b657004220420';

@@ -21,13 +21,20 @@ import { scIsCanonical, scMulAdd, scReduce } from './scalar.ts';
 const NO_DOM = new Uint8Array(0);
 const DOM2_PREFIX = new TextEncoder().encode('SigEd25519 no Ed25519 collisions');
 
-/** dom2(phflag, context) = "SigEd25519 no Ed25519 collisions" ‖ octet(phflag) ‖ octet(|C|) ‖ C. RFC 8032 §2. */
+/**
+ * dom2(phflag, C) = "SigEd25519 no Ed25519 collisions" ‖ octet(phflag) ‖ octet(|C|) ‖ C.
+ * RFC 8032 §2 (Notation and Conventions).
+ */
 function dom2(phflag: 0 | 1, context: Uint8Array): Uint8Array {
-  if (context.length > 255) throw new CryptoError('BAD_LENGTH', 'Ed25519ph: context longer than 255 bytes (RFC 8032 §5.1)');
+  if (context.length > 255)
+    throw new CryptoError('BAD_LENGTH', 'Ed25519ph: context longer than 255 bytes (RFC 8032 §5.1)');
   return concatBytes(DOM2_PREFIX, Uint8Array.of(phflag, context.length), context);
 }
 
-/** The secret scalar s (clamped first half of SHA-512(seed)) and the prefix. RFC 8032 §5.1.5 steps 1–2. */
+/**
+ * The secret scalar s (the clamped first half of SHA-512(seed)) and the prefix (second half).
+ * RFC 8032 §5.1.5 steps 1–2.
+ */
 function expandSecret(secretKey: Uint8Array): { h: Uint8Array; s: Uint8Array; prefix: Uint8Array } {
   const h = sha512(secretKey);
   const s = h.slice(0, 32);
@@ -46,7 +53,10 @@ export function getPublicKey(secretKey: Uint8Array): Uint8Array {
   return A;
 }
 
-/** A key pair from a 32-byte seed (the RFC 8032 private key; random when absent). RFC 8032 §5.1.5. */
+/**
+ * A key pair from a 32-byte seed, the RFC 8032 private key (random when absent).
+ * RFC 8032 §5.1.5.
+ */
 export function keygen(seed?: Uint8Array): { secretKey: Uint8Array; publicKey: Uint8Array } {
   if (seed !== undefined) expectLength(seed, 32, 'Ed25519 seed');
   const secretKey = seed === undefined ? defaultRandom(32) : seed.slice();
@@ -76,7 +86,12 @@ export function signInternal(secretKey: Uint8Array, M: Uint8Array, dom: Uint8Arr
  * Whether sig is a valid signature of M under publicKey, with the rule in the file header.
  * RFC 8032 §5.1.7. All inputs are public; returns false on any malformed value.
  */
-export function verifyInternal(publicKey: Uint8Array, M: Uint8Array, sig: Uint8Array, dom: Uint8Array): boolean {
+export function verifyInternal(
+  publicKey: Uint8Array,
+  M: Uint8Array,
+  sig: Uint8Array,
+  dom: Uint8Array,
+): boolean {
   if (publicKey.length !== 32 || sig.length !== 64) return false;
   const R = sig.subarray(0, 32);
   const S = sig.subarray(32, 64);
@@ -99,7 +114,10 @@ export function sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
   return signInternal(secretKey, message, NO_DOM);
 }
 
-/** Verifies an Ed25519 signature; false (never a throw) for malformed keys or signatures. RFC 8032 §5.1.7. */
+/**
+ * Verifies an Ed25519 signature: false, never a throw, for malformed keys or signatures of the
+ * right type. RFC 8032 §5.1.7.
+ */
 export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   expectBytes(publicKey, 'Ed25519 public key');
   expectBytes(message, 'Ed25519 message');
@@ -107,8 +125,12 @@ export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Ui
   return verifyInternal(publicKey, message, signature, NO_DOM);
 }
 
-/** Signs SHA-512(message) with Ed25519ph under a context of at most 255 bytes. RFC 8032 §5.1 (Ed25519ph). */
-export function signPh(secretKey: Uint8Array, message: Uint8Array, context: Uint8Array = NO_DOM): Uint8Array {
+/** Signs SHA-512(message) with Ed25519ph under a context of at most 255 bytes. RFC 8032 §5.1. */
+export function signPh(
+  secretKey: Uint8Array,
+  message: Uint8Array,
+  context: Uint8Array = NO_DOM,
+): Uint8Array {
   expectLength(secretKey, 32, 'Ed25519ph secret key');
   expectBytes(message, 'Ed25519ph message');
   expectBytes(context, 'Ed25519ph context');

@@ -55,7 +55,8 @@ function carryPass(t: Fe): void {
 }
 
 /**
- * Encodes a as the 32-byte little-endian canonical value in [0, p). RFC 7748 §5 (encodeUCoordinate).
+ * Encodes a as the 32-byte little-endian canonical value in [0, p).
+ * RFC 7748 §5 (encodeUCoordinate).
  * Input limbs |a[i]| < 2^26 (every output of this file qualifies).
  */
 export function feToBytes(out: Uint8Array, a: Fe): void {
@@ -119,8 +120,9 @@ export function feMul(o: Fe, a: Fe, b: Fe): void {
   const a8 = a[8], a9 = a[9], a10 = a[10], a11 = a[11], a12 = a[12], a13 = a[13], a14 = a[14];
   const b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4], b5 = b[5], b6 = b[6], b7 = b[7];
   const b8 = b[8], b9 = b[9], b10 = b[10], b11 = b[11], b12 = b[12], b13 = b[13], b14 = b[14];
-  const c1 = 19 * b1, c2 = 19 * b2, c3 = 19 * b3, c4 = 19 * b4, c5 = 19 * b5, c6 = 19 * b6, c7 = 19 * b7;
-  const c8 = 19 * b8, c9 = 19 * b9, c10 = 19 * b10, c11 = 19 * b11, c12 = 19 * b12, c13 = 19 * b13, c14 = 19 * b14;
+  const c1 = 19 * b1, c2 = 19 * b2, c3 = 19 * b3, c4 = 19 * b4, c5 = 19 * b5;
+  const c6 = 19 * b6, c7 = 19 * b7, c8 = 19 * b8, c9 = 19 * b9, c10 = 19 * b10;
+  const c11 = 19 * b11, c12 = 19 * b12, c13 = 19 * b13, c14 = 19 * b14;
   // t_k = Σ_(i+j=k) a_i·b_j + 19·Σ_(i+j=k+15) a_i·b_j   (2^255 ≡ 19)
   let t0 = a0 * b0 + a1 * c14 + a2 * c13 + a3 * c12 + a4 * c11 + a5 * c10 + a6 * c9 + a7 * c8
     + a8 * c7 + a9 * c6 + a10 * c5 + a11 * c4 + a12 * c3 + a13 * c2 + a14 * c1;
@@ -193,9 +195,11 @@ export function feMul(o: Fe, a: Fe, b: Fe): void {
 export function feSqr(o: Fe, a: Fe): void {
   const a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];
   const a8 = a[8], a9 = a[9], a10 = a[10], a11 = a[11], a12 = a[12], a13 = a[13], a14 = a[14];
-  const d0 = 2 * a0, d1 = 2 * a1, d2 = 2 * a2, d3 = 2 * a3, d4 = 2 * a4, d5 = 2 * a5, d6 = 2 * a6;
-  const d7 = 2 * a7, d8 = 2 * a8, d9 = 2 * a9, d10 = 2 * a10, d11 = 2 * a11, d12 = 2 * a12, d13 = 2 * a13;
-  const e8 = 19 * a8, e9 = 19 * a9, e10 = 19 * a10, e11 = 19 * a11, e12 = 19 * a12, e13 = 19 * a13, e14 = 19 * a14;
+  const d0 = 2 * a0, d1 = 2 * a1, d2 = 2 * a2, d3 = 2 * a3, d4 = 2 * a4, d5 = 2 * a5;
+  const d6 = 2 * a6, d7 = 2 * a7, d8 = 2 * a8, d9 = 2 * a9, d10 = 2 * a10, d11 = 2 * a11;
+  const d12 = 2 * a12, d13 = 2 * a13;
+  const e8 = 19 * a8, e9 = 19 * a9, e10 = 19 * a10, e11 = 19 * a11;
+  const e12 = 19 * a12, e13 = 19 * a13, e14 = 19 * a14;
   let t0 = a0 * a0 + d1 * e14 + d2 * e13 + d3 * e12 + d4 * e11 + d5 * e10 + d6 * e9 + d7 * e8;
   let t1 = d0 * a1 + d2 * e14 + d3 * e13 + d4 * e12 + d5 * e11 + d6 * e10 + d7 * e9 + a8 * e8;
   let t2 = d0 * a2 + a1 * a1 + d3 * e14 + d4 * e13 + d5 * e12 + d6 * e11 + d7 * e10 + d8 * e9;

@@ -91,12 +91,18 @@ function reduceLimbs(x: Float64Array): Uint8Array {
   return out;
 }
 
-/** x mod L for a little-endian byte string of at most 64 bytes (e.g. SHA-512(…)). RFC 8032 §5.1.6 step 2. */
+/**
+ * x mod L for a little-endian byte string of at most 64 bytes, e.g. a SHA-512 digest.
+ * RFC 8032 §5.1.6 step 2 (r = SHA-512(…) mod L).
+ */
 export function scReduce(bytes: Uint8Array): Uint8Array {
   return reduceLimbs(limbsFromBytes(bytes, 25));
 }
 
-/** (a · b + c) mod L for 32-byte little-endian a, b, c. RFC 8032 §5.1.6 step 4: S = (r + k·s) mod L. */
+/**
+ * (a · b + c) mod L for 32-byte little-endian a, b, c.
+ * RFC 8032 §5.1.6 step 4: S = (r + k·s) mod L.
+ */
 export function scMulAdd(a: Uint8Array, b: Uint8Array, c: Uint8Array): Uint8Array {
   const A = limbsFromBytes(a, 13); // 13 · 21 = 273 ≥ 256 bits
   const B = limbsFromBytes(b, 13);
@@ -109,7 +115,10 @@ export function scMulAdd(a: Uint8Array, b: Uint8Array, c: Uint8Array): Uint8Arra
   return reduceLimbs(x);
 }
 
-/** True iff the 32-byte little-endian S is < L. Variable-time: for the public S of a signature. RFC 8032 §5.1.7 step 1. */
+/**
+ * True iff the 32-byte little-endian S is < L. Variable-time: for the public S of a signature.
+ * RFC 8032 §5.1.7 step 1.
+ */
 export function scIsCanonical(s: Uint8Array): boolean {
   for (let i = 31; i >= 0; i--) {
     if (s[i] !== L_BYTES[i]) return s[i] < L_BYTES[i];

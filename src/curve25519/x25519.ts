@@ -32,7 +32,10 @@ const A24 = 121665;
 /** The u-coordinate of the base point, 9. RFC 7748 §4.1. */
 export const BASE_U: Uint8Array = Uint8Array.of(9, ...new Array<number>(31).fill(0));
 
-/** Copies k and clamps it: clears bits 0, 1, 2 and 255, sets bit 254. RFC 7748 §5 (decodeScalar25519). */
+/**
+ * Copies k and clamps it: clears bits 0, 1, 2 and 255, sets bit 254.
+ * RFC 7748 §5 (decodeScalar25519).
+ */
 export function decodeScalar25519(k: Uint8Array): Uint8Array {
   const kList = k.slice(0, 32);
   kList[0] &= 248;
@@ -55,7 +58,8 @@ export function scalarMult(kBytes: Uint8Array, uBytes: Uint8Array): Uint8Array {
   const x3 = fe();
   x3.set(x1);
   const z3 = fe(1);
-  const A = fe(), AA = fe(), B = fe(), BB = fe(), E = fe(), C = fe(), D = fe(), DA = fe(), CB = fe();
+  const [A, AA, B, BB, E] = [fe(), fe(), fe(), fe(), fe()];
+  const [C, D, DA, CB] = [fe(), fe(), fe(), fe()];
   let swap = 0;
   for (let t = 254; t >= 0; t--) {
     const kt = (k[t >>> 3] >>> (t & 7)) & 1; // k_t; the byte index is the public t
