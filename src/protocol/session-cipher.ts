@@ -1,5 +1,5 @@
 /**
- * Store-backed send/receive on top of the pure session functions (PROTOCOL.md §5): trust checks,
+ * Store-backed send/receive on top of the pure session functions (PROTOCOL.md §6.2): trust checks,
  * prekey lookup and one-time consumption, and session persistence — in the order that keeps every
  * step transactional. Modelled on libsignal's SessionBuilder/SessionCipher (PQXDH rev. 3 §3.4:
  * "Bob deletes any one-time prekey private keys that were used" only after decryption succeeds).

@@ -1,6 +1,6 @@
 /**
  * Session orchestration, pure: bundle → PQXDH → Double Ratchet, and the envelope around each
- * ratchet message (PROTOCOL.md §5). Every function takes a session and returns a NEW session plus
+ * ratchet message (PROTOCOL.md §6.2). Every function takes a session and returns a NEW session plus
  * its output; nothing is mutated, so the caller persists the new session and only then sends
  * (STYLE §1.5 rule 5) or, on any error, keeps the old one (Double Ratchet rev. 1 §3.5).
  * The initiator repeats its handshake header on every message until the first reply decrypts
