@@ -27,7 +27,41 @@ function checkHashName(hash: unknown): asserts hash is HashName {
 const IPAD = 0x36;
 const OPAD = 0x5c;
 
-/** An incremental HMAC: keyed once, update any number of times, digest once. */
+/** Scratch for K₀ ⊕ pad and the inner digest (single-threaded JS; wiped after each use). */
+const PAD = new Uint8Array(128);
+const INNER_DIGEST = new Uint8Array(64);
+
+function newHash(hash: HashName): Sha256 | Sha512 {
+  return hash === 'sha256' ? new Sha256() : new Sha512();
+}
+
+/**
+ * Absorbs K₀ ⊕ ipad into `inner` and K₀ ⊕ opad into `outer`, with K₀ = K zero-padded to the
+ * block length B, or H(K) zero-padded when K is longer than B. RFC 2104, §2 steps (1)–(2).
+ */
+function keyPads(hash: HashName, inner: Sha256 | Sha512, outer: Sha256 | Sha512, key: Uint8Array): void {
+  const B = inner.blockLength;
+  const K0 = PAD.subarray(0, B);
+  K0.fill(0);
+  if (key.length > B) newHash(hash).update(key).digestInto(K0);
+  else K0.set(key);
+  for (let i = 0; i < B; i++) K0[i] ^= IPAD; // K₀ ⊕ ipad
+  inner.update(K0);
+  for (let i = 0; i < B; i++) K0[i] ^= IPAD ^ OPAD; // K₀ ⊕ opad
+  outer.update(K0);
+  wipe(K0);
+}
+
+/** H((K₀ ⊕ opad) ‖ H((K₀ ⊕ ipad) ‖ text)) from keyed states. RFC 2104, §2 steps (3)–(7). */
+function finish(inner: Sha256 | Sha512, outer: Sha256 | Sha512): Uint8Array {
+  const innerDigest = INNER_DIGEST.subarray(0, inner.digestLength);
+  inner.digestInto(innerDigest);
+  outer.update(innerDigest);
+  wipe(innerDigest);
+  return outer.digest();
+}
+
+/** An incremental HMAC: keyed once, update any number of times, digest once (or reset). */
 export class Hmac {
   private readonly inner: Sha256 | Sha512;
   private readonly outer: Sha256 | Sha512;
@@ -35,27 +69,13 @@ export class Hmac {
   private readonly innerKeyed: Int32Array;
   private readonly outerKeyed: Int32Array;
 
-  /** Keys the inner and outer hashes. RFC 2104, §2 steps (1)–(2) and the key-hashing rule. */
+  /** Keys the inner and outer hashes. RFC 2104, §2 steps (1)–(2). */
   constructor(hash: HashName, key: Uint8Array) {
     checkHashName(hash);
     expectBytes(key, 'HMAC key');
-    const create = hash === 'sha256' ? () => new Sha256() : () => new Sha512();
-    this.inner = create();
-    this.outer = create();
-    const B = this.inner.blockLength;
-    // K₀: keys longer than B are hashed first, then K₀ is padded with zeros to B bytes
-    const K0 = new Uint8Array(B);
-    if (key.length > B) {
-      const hk = create().update(key).digest();
-      K0.set(hk);
-      wipe(hk);
-    } else K0.set(key);
-    const pad = new Uint8Array(B);
-    for (let i = 0; i < B; i++) pad[i] = K0[i] ^ IPAD; // K₀ ⊕ ipad
-    this.inner.update(pad);
-    for (let i = 0; i < B; i++) pad[i] = K0[i] ^ OPAD; // K₀ ⊕ opad
-    this.outer.update(pad);
-    wipe(K0, pad);
+    this.inner = newHash(hash);
+    this.outer = newHash(hash);
+    keyPads(hash, this.inner, this.outer, key);
     this.innerKeyed = this.inner.exportChaining();
     this.outerKeyed = this.outer.exportChaining();
   }
@@ -69,10 +89,7 @@ export class Hmac {
 
   /** H((K₀ ⊕ opad) ‖ H((K₀ ⊕ ipad) ‖ text)). RFC 2104, §2 steps (3)–(7). */
   digest(): Uint8Array {
-    const innerDigest = this.inner.digest();
-    this.outer.update(innerDigest);
-    wipe(innerDigest);
-    return this.outer.digest();
+    return finish(this.inner, this.outer);
   }
 
   /** Forgets the text (and any digest) and starts a new MAC under the same key. */
@@ -108,8 +125,12 @@ export const createHmac = (hash: HashName, key: Uint8Array): Hmac => new Hmac(ha
 
 /** HMAC-SHA-256 or HMAC-SHA-512 of `msg` under `key`. RFC 2104, §2. */
 export function hmac(hash: HashName, key: Uint8Array, msg: Uint8Array): Uint8Array {
+  checkHashName(hash);
+  expectBytes(key, 'HMAC key');
   expectBytes(msg, 'HMAC message');
-  const h = new Hmac(hash, key);
-  h.update(msg);
-  return h.digest();
+  const inner = newHash(hash);
+  const outer = newHash(hash);
+  keyPads(hash, inner, outer, key);
+  inner.update(msg);
+  return finish(inner, outer);
 }

@@ -103,6 +103,15 @@ abstract class MerkleDamgard implements Hash {
 
   /** Pads (§5.1: M ‖ 1 ‖ 0ᵏ ‖ ℓ), processes the last block(s) and returns the digest. */
   digest(): Uint8Array {
+    const out = new Uint8Array(this.digestLength);
+    this.digestInto(out);
+    return out;
+  }
+
+  /** As digest(), writing the digest into out[0, digestLength). */
+  digestInto(out: Uint8Array): void {
+    if (out.length < this.digestLength)
+      throw new CryptoError('BAD_LENGTH', `${this.name}: output shorter than the digest`);
     if (this.finished) throw new CryptoError('BAD_PARAMS', `${this.name}: digest called twice`);
     this.finished = true;
     const { buffer, blockLength } = this;
@@ -127,11 +136,9 @@ abstract class MerkleDamgard implements Hash {
     buffer[end + 6] = bits >>> 8;
     buffer[end + 7] = bits;
     this.compress(buffer, 0);
-    const out = new Uint8Array(this.digestLength);
-    storeWordsBE(out, this.H);
+    storeWordsBE(out, this.H, this.digestLength >> 2);
     this.wipeSchedule();
     wipe(this.H, buffer);
-    return out;
   }
 
   /** Wipes all state (best effort); the hasher cannot be used afterwards. */
@@ -177,9 +184,9 @@ const W256 = new Int32Array(64);
 const W512_HI = new Int32Array(80);
 const W512_LO = new Int32Array(80);
 
-/** Writes 32-bit words big-endian. */
-function storeWordsBE(out: Uint8Array, words: Int32Array): void {
-  for (let i = 0; i < out.length >> 2; i++) {
+/** Writes the first n 32-bit words big-endian. */
+function storeWordsBE(out: Uint8Array, words: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
     const w = words[i];
     out[4 * i] = w >>> 24;
     out[4 * i + 1] = w >>> 16;
