@@ -13,10 +13,10 @@ export const Q_NEG_INV = 3327;
 /** R mod q with R = 2¹⁶ (the Montgomery radix). */
 export const MONT_R = 2285;
 /** ⌊2²⁶ / q⌋, the Barrett multiplier for inputs below 2¹⁶. */
-const BARRETT16_MUL = 20158;
+export const BARRETT16_MUL = 20158;
 /** ⌈2³³ / q⌉, the exact-division multiplier for Compress (checked for all numerators it sees). */
-const COMPRESS_MUL = 2580335;
-const COMPRESS_DIV = 2 ** 33;
+export const COMPRESS_MUL = 2580335;
+export const COMPRESS_DIV = 2 ** 33;
 
 /** Maps x ∈ [0, 2q) to x mod q ∈ [0, q) with a sign mask instead of a branch. */
 export function reduceOnce(x: number): number {

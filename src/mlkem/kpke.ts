@@ -11,7 +11,14 @@
  */
 import { sha3_512 } from '../hash/sha3.ts';
 import { wipe } from '../util/ct.ts';
-import { barrettReduce, compress, decompress, reduceOnce } from './field.ts';
+import {
+  compress,
+  decompress,
+  reduceOnce,
+  BARRETT16_MUL,
+  COMPRESS_DIV,
+  COMPRESS_MUL,
+} from './field.ts';
 import { byteDecode, byteEncode } from './encode.ts';
 import {
   multiplyAccumulate,
@@ -22,32 +29,65 @@ import {
   type PolyNTT,
   type PreparedNTT,
 } from './ntt.ts';
-import { N, type MlKemParams } from './params.ts';
+import { N, Q, type MlKemParams } from './params.ts';
+
+const HALF_Q = Q >> 1;
 import { prf, sampleNTT, samplePolyCBD } from './sample.ts';
 
-/** Scratch for one K-PKE call: k polynomials of each kind, one accumulator row, PRF output. */
+/**
+ * Scratch for K-PKE calls: 2k polynomials, k prepared operands, one accumulator row and the PRF
+ * output. One instance per k, reused by every call (JS is single-threaded and no K-PKE call nests
+ * another), and wiped before each call returns.
+ */
 class Scratch {
   readonly polys: Uint16Array[];
   readonly prepared: Uint16Array[];
-  readonly acc = new Uint32Array(N);
+  readonly acc = new Int32Array(N);
   readonly aHat = new Uint16Array(N);
   readonly tmp = new Uint16Array(N);
   readonly prfOut = new Uint8Array(192);
 
-  constructor(count: number, k: number) {
-    this.polys = Array.from({ length: count }, () => new Uint16Array(N));
-    this.prepared = Array.from({ length: k }, () => new Uint16Array(3 * N / 2));
+  constructor(k: number) {
+    this.polys = Array.from({ length: 2 * k }, () => new Uint16Array(N));
+    this.prepared = Array.from({ length: k }, () => new Uint16Array((3 * N) / 2));
   }
 
   wipe(): void {
-    wipe(this.acc, this.tmp, this.prfOut, ...this.polys, ...this.prepared);
+    wipe(this.acc, this.tmp, this.aHat, this.prfOut, ...this.polys, ...this.prepared);
   }
+}
+
+const SCRATCH: Scratch[] = [2, 3, 4].map((k) => new Scratch(k));
+
+function scratchFor(k: number): Scratch {
+  return SCRATCH[k - 2];
 }
 
 /** f ← SamplePolyCBD_η(PRF_η(s, b)), using the scratch PRF buffer. FIPS 203, Alg 13 lines 9/13. */
 function sampleNoise(sc: Scratch, eta: number, s: Uint8Array, b: number, f: Uint16Array): void {
   prf(eta, s, b, sc.prfOut);
   samplePolyCBD(eta, sc.prfOut, f);
+}
+
+/** a ← (a + b) mod q for a + b < 2¹⁶ (barrettReduce written out: hot loop). */
+function addReduce(a: Uint16Array, b: Uint16Array): void {
+  for (let c = 0; c < N; c++) {
+    const x = a[c] + b[c];
+    const r = x - ((x * BARRETT16_MUL) >>> 26) * Q - Q;
+    a[c] = r + ((r >> 31) & Q);
+  }
+}
+
+/** a ← Compress_d((a + e) mod q) for a + e < 2¹⁶ (FIPS 203 eq. 4.7 as in field.ts, written out). */
+function addCompress(d: number, a: Uint16Array, e: Uint16Array): void {
+  const mask = (1 << d) - 1;
+  const scale = 1 << d;
+  for (let c = 0; c < N; c++) {
+    const x = a[c] + e[c];
+    const r = x - ((x * BARRETT16_MUL) >>> 26) * Q - Q;
+    const y = r + ((r >> 31) & Q); // (a + e) mod q
+    a[c] = Math.floor(((y * scale + HALF_Q) * COMPRESS_MUL) / COMPRESS_DIV) & mask;
+  }
 }
 
 /**
@@ -62,7 +102,7 @@ export function kpkeKeyGen(p: MlKemParams, d: Uint8Array): { ekPKE: Uint8Array; 
   const rhoSigma = sha3_512(seed); // (ρ, σ) ← G(d‖k)
   const rho = rhoSigma.subarray(0, 32);
   const sigma = rhoSigma.subarray(32, 64);
-  const sc = new Scratch(2 * k, k);
+  const sc = scratchFor(k);
   const sHat = sc.polys.slice(0, k);
   const eHat = sc.polys.slice(k, 2 * k);
   let n = 0; // N ← 0
@@ -82,8 +122,7 @@ export function kpkeKeyGen(p: MlKemParams, d: Uint8Array): { ekPKE: Uint8Array; 
       multiplyAccumulate(sc.acc, sc.aHat as PolyNTT, sc.prepared[j] as PreparedNTT);
     }
     reduceAccumulator(sc.tmp, sc.acc); // ∈ [0, 2q)
-    const e = eHat[i];
-    for (let c = 0; c < N; c++) sc.tmp[c] = barrettReduce(sc.tmp[c] + e[c]); // < 3q < 2¹⁶
+    addReduce(sc.tmp, eHat[i]); // < 2q + q < 2¹⁶
     byteEncode(12, sc.tmp, ekPKE, 384 * i); // ek_PKE ← ByteEncode₁₂(t̂)‖ρ
     byteEncode(12, sHat[i], dkPKE, 384 * i); // dk_PKE ← ByteEncode₁₂(ŝ)
   }
@@ -106,7 +145,7 @@ export function kpkeEncrypt(
   out: Uint8Array,
 ): void {
   const { k, eta1, eta2, du, dv } = p;
-  const sc = new Scratch(k + 1, k);
+  const sc = scratchFor(k);
   const y = sc.polys.slice(0, k);
   const tHat = sc.polys[k];
   const rho = ekPKE.subarray(384 * k, 384 * k + 32); // ρ ← ek_PKE[384k : 384k + 32]
@@ -126,7 +165,7 @@ export function kpkeEncrypt(
     reduceAccumulator(u, sc.acc);
     nttInverseInPlace(u as PolyNTT);
     sampleNoise(sc, eta2, r, n++, sc.aHat); // e₁[i] ← CBD_η₂(PRF_η₂(r, N))
-    for (let c = 0; c < N; c++) u[c] = compress(du, barrettReduce(u[c] + sc.aHat[c]));
+    addCompress(du, u, sc.aHat); // Compress_du(u[i] + e₁[i]); u < q, e₁ < q + 3
     byteEncode(du, u, out, 32 * du * i); // c₁ ← ByteEncode_du(Compress_du(u))
   }
   // v ← NTT⁻¹(t̂ᵀ ∘ ŷ) + e₂ + μ, with t̂ ← ByteDecode₁₂(ek_PKE[0 : 384k])
@@ -141,9 +180,9 @@ export function kpkeEncrypt(
   const e2 = sc.aHat;
   for (let c = 0; c < N; c++) {
     const bit = (m[c >> 3] >> (c & 7)) & 1; // μ ← Decompress₁(ByteDecode₁(m)) = bit·⌈q/2⌋
-    const mu = -bit & 1665;
-    v[c] = compress(dv, barrettReduce(v[c] + e2[c] + mu)); // < q + (q + 2) + 1665 < 2¹⁶
+    e2[c] += -bit & 1665; // e₂ + μ < q + 3 + 1665
   }
+  addCompress(dv, v, e2); // Compress_dv(v + e₂ + μ); v < q
   byteEncode(dv, v, out, 32 * du * k); // c₂ ← ByteEncode_dv(Compress_dv(v))
   sc.wipe();
 }
@@ -154,7 +193,7 @@ export function kpkeEncrypt(
  */
 export function kpkeDecrypt(p: MlKemParams, dkPKE: Uint8Array, c: Uint8Array): Uint8Array {
   const { k, du, dv } = p;
-  const sc = new Scratch(1, k);
+  const sc = scratchFor(k);
   const uHat = sc.polys[0];
   for (let i = 0; i < k; i++) {
     byteDecode(du, c, uHat, 32 * du * i); // u′ ← Decompress_du(ByteDecode_du(c₁))

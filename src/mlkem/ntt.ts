@@ -9,7 +9,7 @@
  * bounds, and a "prepared" right operand for T_q products (see `prepareNTT`).
  */
 import { Q, N, ZETA } from './params.ts';
-import { barrettReduce, montgomeryReduce, mulShoup, reduceOnce, shoupPrecompute, fieldMul, MONT_R } from './field.ts';
+import { fieldMul, reduceOnce, shoupPrecompute, BARRETT16_MUL, MONT_R, Q_NEG_INV } from './field.ts';
 
 /** A polynomial in R_q, coefficient form: 256 coefficients (ranges stated where used). */
 export type Poly = Uint16Array;
@@ -38,9 +38,10 @@ export const GAMMAS: Uint16Array = Uint16Array.from({ length: 128 }, (_, i) =>
   powMod(ZETA, 2 * bitRev7(i) + 1),
 );
 
-const ZETAS_SHOUP = ZETAS.map(shoupPrecompute);
-const GAMMAS_R = GAMMAS.map((g) => fieldMul(g, MONT_R)); // γ·R mod q
-const GAMMAS_R_SHOUP = GAMMAS_R.map(shoupPrecompute);
+const ZETAS_I32 = Int32Array.from(ZETAS);
+const ZETAS_SHOUP = Int32Array.from(ZETAS, shoupPrecompute);
+const GAMMAS_R = Int32Array.from(GAMMAS, (g) => fieldMul(g, MONT_R)); // γ·R mod q
+const GAMMAS_R_SHOUP = Int32Array.from(GAMMAS_R, shoupPrecompute);
 const R_SHOUP = shoupPrecompute(MONT_R);
 /** 128⁻¹ mod q = 3303, the final scaling of NTT⁻¹. FIPS 203, Algorithm 10, line 14. */
 const INV_128 = 3303;
@@ -57,17 +58,24 @@ export function nttInPlace(f: Poly): PolyNTT {
   let i = 1; // i ← 1
   for (let len = 128; len >= 2; len >>= 1) {
     for (let start = 0; start < N; start += 2 * len) {
-      const zeta = ZETAS[i]; // zeta ← ζ^BitRev₇(i) mod q
+      const zeta = ZETAS_I32[i]; // zeta ← ζ^BitRev₇(i) mod q
       const zetaShoup = ZETAS_SHOUP[i++];
       for (let j = start; j < start + len; j++) {
-        const t = mulShoup(f[j + len], zeta, zetaShoup); // t ← zeta·f̂[j+len]
-        const fj = f[j];
-        f[j + len] = fj - t + TWO_Q; // f̂[j+len] ← f̂[j] − t   (+2q keeps it ≥ 0)
-        f[j] = fj + t; // f̂[j] ← f̂[j] + t
+        const b = f[j + len];
+        // t ← zeta·f̂[j+len]: mulShoup(b, zeta, zetaShoup) written out (hot loop), t ∈ [0, 2q)
+        const t = (Math.imul(b, zeta) - Math.imul(Math.imul(b, zetaShoup) >>> 16, Q)) | 0;
+        const a = f[j];
+        f[j + len] = a - t + TWO_Q; // f̂[j+len] ← f̂[j] − t   (+2q keeps it ≥ 0)
+        f[j] = a + t; // f̂[j] ← f̂[j] + t
       }
     }
   }
-  for (let j = 0; j < N; j++) f[j] = barrettReduce(f[j]); // < 16q < 2¹⁶ → [0, q)
+  for (let j = 0; j < N; j++) {
+    // barrettReduce(f[j]) written out: f[j] < 16q < 2¹⁶ → [0, q)
+    const x = f[j];
+    const r = x - ((x * BARRETT16_MUL) >>> 26) * Q - Q;
+    f[j] = r + ((r >> 31) & Q);
+  }
   return f as PolyNTT;
 }
 
@@ -82,18 +90,25 @@ export function nttInverseInPlace(fHat: PolyNTT): Poly {
   let i = 127; // i ← 127
   for (let len = 2; len <= 128; len <<= 1) {
     for (let start = 0; start < N; start += 2 * len) {
-      const zeta = ZETAS[i]; // zeta ← ζ^BitRev₇(i) mod q
+      const zeta = ZETAS_I32[i]; // zeta ← ζ^BitRev₇(i) mod q
       const zetaShoup = ZETAS_SHOUP[i--];
       for (let j = start; j < start + len; j++) {
         const t = f[j]; // t ← f[j]
         const u = f[j + len];
         const s = t + u - TWO_Q; // f[j] ← t + f[j+len]   (< 4q, then −2q if ≥ 2q)
         f[j] = s + ((s >> 31) & TWO_Q);
-        f[j + len] = mulShoup(u - t + TWO_Q, zeta, zetaShoup); // f[j+len] ← zeta·(f[j+len] − t)
+        // f[j+len] ← zeta·(f[j+len] − t): mulShoup(d, zeta, zetaShoup) written out, d < 4q
+        const d = u - t + TWO_Q;
+        f[j + len] = Math.imul(d, zeta) - Math.imul(Math.imul(d, zetaShoup) >>> 16, Q);
       }
     }
   }
-  for (let j = 0; j < N; j++) f[j] = reduceOnce(mulShoup(f[j], INV_128, INV_128_SHOUP)); // f ← f·3303
+  for (let j = 0; j < N; j++) {
+    // f ← f·3303 (= 128⁻¹ mod q): mulShoup then reduceOnce, written out
+    const x = f[j];
+    const r = Math.imul(x, INV_128) - Math.imul(Math.imul(x, INV_128_SHOUP) >>> 16, Q) - Q;
+    f[j] = r + ((r >> 31) & Q);
+  }
   return f;
 }
 
@@ -131,9 +146,15 @@ export function prepareNTT(out: Uint16Array, gHat: PolyNTT): PreparedNTT {
   for (let i = 0; i < 128; i++) {
     const g0 = gHat[2 * i];
     const g1 = gHat[2 * i + 1];
-    out[3 * i] = reduceOnce(mulShoup(g0, MONT_R, R_SHOUP));
-    out[3 * i + 1] = reduceOnce(mulShoup(g1, MONT_R, R_SHOUP));
-    out[3 * i + 2] = reduceOnce(mulShoup(g1, GAMMAS_R[i], GAMMAS_R_SHOUP[i]));
+    const gr = GAMMAS_R[i];
+    const grShoup = GAMMAS_R_SHOUP[i];
+    // reduceOnce(mulShoup(·, ·, ·)) written out three times (hot loop)
+    const r0 = Math.imul(g0, MONT_R) - Math.imul(Math.imul(g0, R_SHOUP) >>> 16, Q) - Q;
+    const r1 = Math.imul(g1, MONT_R) - Math.imul(Math.imul(g1, R_SHOUP) >>> 16, Q) - Q;
+    const r2 = Math.imul(g1, gr) - Math.imul(Math.imul(g1, grShoup) >>> 16, Q) - Q;
+    out[3 * i] = r0 + ((r0 >> 31) & Q); // ĝ₂ᵢ·R
+    out[3 * i + 1] = r1 + ((r1 >> 31) & Q); // ĝ₂ᵢ₊₁·R
+    out[3 * i + 2] = r2 + ((r2 >> 31) & Q); // ĝ₂ᵢ₊₁·γᵢ·R
   }
   return out as PreparedNTT;
 }
@@ -142,7 +163,7 @@ export function prepareNTT(out: Uint16Array, gHat: PolyNTT): PreparedNTT {
  * acc ← acc + f̂ ×_T ĝ without reduction (Algorithms 11–12 with R-scaled ĝ), for f̂ in [0, q).
  * Each product term is < 2q² per coefficient; `reduceAccumulator` is exact for up to 9 terms.
  */
-export function multiplyAccumulate(acc: Uint32Array, fHat: PolyNTT, gPrep: PreparedNTT): void {
+export function multiplyAccumulate(acc: Int32Array, fHat: PolyNTT, gPrep: PreparedNTT): void {
   for (let i = 0; i < 128; i++) {
     const a0 = fHat[2 * i];
     const a1 = fHat[2 * i + 1];
@@ -157,9 +178,10 @@ export function multiplyAccumulate(acc: Uint32Array, fHat: PolyNTT, gPrep: Prepa
 /**
  * out ← acc·R⁻¹ mod q in [0, 2q) (Montgomery), then clears acc. acc < 9·2q² < q·2¹⁶ is required.
  */
-export function reduceAccumulator(out: Uint16Array, acc: Uint32Array): void {
+export function reduceAccumulator(out: Uint16Array, acc: Int32Array): void {
   for (let j = 0; j < N; j++) {
-    out[j] = montgomeryReduce(acc[j]);
+    const x = acc[j];
+    out[j] = (x + (Math.imul(x, Q_NEG_INV) & 0xffff) * Q) >>> 16; // montgomeryReduce(x), written out
     acc[j] = 0;
   }
 }

@@ -129,7 +129,7 @@ describe('FIPS 203 Alg 11/12 — MultiplyNTTs, BaseCaseMultiply', () => {
   test('prepared multiply-accumulate of k ≤ 9 products equals Σ MultiplyNTTs', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 9 }), fc.array(coeffs(), { minLength: 18, maxLength: 18 }), (k, ps) => {
-        const acc = new Uint32Array(256);
+        const acc = new Int32Array(256);
         const expected = new Array<number>(256).fill(0);
         for (let j = 0; j < k; j++) {
           const f = poly(ps[2 * j]) as PolyNTT;
@@ -151,7 +151,7 @@ describe('FIPS 203 Alg 11/12 — MultiplyNTTs, BaseCaseMultiply', () => {
   test('multiply-accumulate at the bound: 9 products of all-(q − 1) operands', () => {
     const f = new Uint16Array(256).fill(Q - 1) as PolyNTT;
     const prep = prepareNTT(new Uint16Array(384), f);
-    const acc = new Uint32Array(256);
+    const acc = new Int32Array(256);
     for (let j = 0; j < 9; j++) multiplyAccumulate(acc, f, prep);
     const h = multiplyNTTs(f, f);
     const out = new Uint16Array(256);
