@@ -113,6 +113,17 @@ describe('FIPS 180-4 §6.2 / §6.4 — SHA-256 and SHA-512', () => {
     }
   });
 
+  test('digestInto writes the digest in place and refuses a short buffer', () => {
+    const m = new Uint8Array(77).fill(9);
+    const out = new Uint8Array(70).fill(0xee);
+    createSha512().update(m).digestInto(out);
+    expect(out.subarray(0, 64)).toEqual(sha512(m));
+    expect(out.subarray(64)).toEqual(new Uint8Array(6).fill(0xee));
+    expect(() => createSha256().digestInto(new Uint8Array(31))).toThrow(
+      expect.objectContaining({ code: 'BAD_LENGTH' }),
+    );
+  });
+
   test('digest twice, update after digest, use after destroy throw', () => {
     for (const h of [createSha256(), createSha512()]) {
       h.digest();
