@@ -7,7 +7,12 @@ import {
   ratchetInitBob,
   type RatchetState,
 } from '../../../src/protocol/ratchet/double-ratchet.ts';
-import { ENC_HEADER_BYTES, MAX_COUNTER, MIN_MESSAGE_BYTES, RATCHET_MESSAGE_VERSION } from '../../../src/protocol/ratchet/constants.ts';
+import {
+  ENC_HEADER_BYTES,
+  MAX_COUNTER,
+  MIN_MESSAGE_BYTES,
+  RATCHET_MESSAGE_VERSION,
+} from '../../../src/protocol/ratchet/constants.ts';
 import { hDecrypt, hEncrypt } from '../../../src/protocol/ratchet/header.ts';
 import { kdfCK, messageKeys } from '../../../src/protocol/ratchet/kdf-chains.ts';
 import { concatBytes, toHex } from '../../../src/util/bytes.ts';
@@ -15,14 +20,15 @@ import type { TraceEvent } from '../../../src/protocol/trace.ts';
 import { dec, enc, expectCode, newPair, snapshot, suite } from './helpers.ts';
 
 type Dir = { state: RatchetState };
+type Ctx = { random: (n: number) => Uint8Array; ad: Uint8Array };
 
-function send(p: { random: (n: number) => Uint8Array; ad: Uint8Array }, from: Dir, text: string): Uint8Array {
+function send(p: Ctx, from: Dir, text: string): Uint8Array {
   const r = ratchetEncrypt(suite, from.state, enc(text), p.ad, p.random);
   from.state = r.state;
   return r.message;
 }
 
-function recv(p: { random: (n: number) => Uint8Array; ad: Uint8Array }, to: Dir, message: Uint8Array): string {
+function recv(p: Ctx, to: Dir, message: Uint8Array): string {
   const r = ratchetDecrypt(suite, to.state, message, p.ad, p.random);
   to.state = r.state;
   return dec(r.plaintext);
@@ -63,7 +69,8 @@ describe('Double Ratchet rev. 1 §4.4–§4.6 — round trips', () => {
       A.state = m.state;
       expect(m.message.length).toBe(MIN_MESSAGE_BYTES + len);
       expect(m.message[0]).toBe(RATCHET_MESSAGE_VERSION);
-      expect(ratchetDecrypt(suite, B.state, m.message, p.ad, p.random).plaintext).toEqual(new Uint8Array(len).fill(7));
+      const out = ratchetDecrypt(suite, B.state, m.message, p.ad, p.random);
+      expect(out.plaintext).toEqual(new Uint8Array(len).fill(7));
     }
   });
 
@@ -90,7 +97,8 @@ describe('Double Ratchet rev. 1 §4.4–§4.6 — round trips', () => {
     const keys = messageKeys(suite, kdfCK(suite, ck).messageKey);
     const encHeader = m.subarray(0, ENC_HEADER_BYTES);
     const body = m.subarray(ENC_HEADER_BYTES);
-    expect(dec(suite.aead.open(keys.key, keys.nonce, body, concatBytes(p.ad, encHeader)))).toBe('check');
+    const opened = suite.aead.open(keys.key, keys.nonce, body, concatBytes(p.ad, encHeader));
+    expect(dec(opened)).toBe('check');
     expect(() => suite.aead.open(keys.key, keys.nonce, body, p.ad)).toThrow();
   });
 
@@ -98,7 +106,8 @@ describe('Double Ratchet rev. 1 §4.4–§4.6 — round trips', () => {
     const { p, A, B } = setup('wrong-ad');
     const m = send(p, A, 'hi');
     const before = snapshot(B.state);
-    expectCode(() => ratchetDecrypt(suite, B.state, m, new Uint8Array(64), p.random), 'DECRYPT_FAILED');
+    const otherAd = new Uint8Array(64);
+    expectCode(() => ratchetDecrypt(suite, B.state, m, otherAd, p.random), 'DECRYPT_FAILED');
     expect(snapshot(B.state)).toEqual(before);
     expect(recv(p, B, m)).toBe('hi');
   });
@@ -128,11 +137,13 @@ describe('Double Ratchet rev. 1 §4.4–§4.6 — round trips', () => {
     const { p, A } = setup('args');
     const spk = suite.dh.keygen(new Uint8Array(32).fill(3));
     const k = new Uint8Array(32);
-    expectCode(() => ratchetInitAlice(suite, new Uint8Array(31), spk.publicKey, k, k, p.random), 'BAD_LENGTH');
+    const short = new Uint8Array(31);
+    expectCode(() => ratchetInitAlice(suite, short, spk.publicKey, k, k, p.random), 'BAD_LENGTH');
     expectCode(() => ratchetInitAlice(suite, k, new Uint8Array(33), k, k, p.random), 'BAD_LENGTH');
     expectCode(() => ratchetInitBob(suite, k, spk, new Uint8Array(16), k), 'BAD_LENGTH');
-    expectCode(() => ratchetEncrypt(suite, A.state, 'text' as unknown as Uint8Array, p.ad, p.random), 'BAD_TYPE');
-    expectCode(() => ratchetDecrypt(suite, A.state, [1, 2] as unknown as Uint8Array, p.ad, p.random), 'BAD_TYPE');
+    const notBytes = [1, 2] as unknown as Uint8Array;
+    expectCode(() => ratchetEncrypt(suite, A.state, notBytes, p.ad, p.random), 'BAD_TYPE');
+    expectCode(() => ratchetDecrypt(suite, A.state, notBytes, p.ad, p.random), 'BAD_TYPE');
   });
 });
 
@@ -214,7 +225,8 @@ describe('forgeries are rejected and leave the state byte-identical (Double Ratc
         flips++;
       }
     }
-    for (let len = 0; len < m.length; len++) expectCode(() => recv(p, B, m.slice(0, len)), 'DECRYPT_FAILED');
+    for (let len = 0; len < m.length; len++)
+      expectCode(() => recv(p, B, m.slice(0, len)), 'DECRYPT_FAILED');
     expectCode(() => recv(p, B, concatBytes(m, Uint8Array.of(0))), 'DECRYPT_FAILED');
     expect(flips).toBe(2 * m.length);
     expect(snapshot(B.state)).toEqual(before);
@@ -309,7 +321,10 @@ describe('skipped-key bounds (Double Ratchet rev. 1 §3.5 MAX_SKIP, §6.4)', () 
     const { p, A, B } = setup('limits');
     const ms = [0, 1, 2, 3].map((i) => send(p, A, `m${i}`));
     const limits = { maxSkip: 2, maxSkippedKeys: 2, maxSkippedChains: 1 };
-    expectCode(() => ratchetDecryptWithLimits(suite, B.state, ms[3], p.ad, p.random, limits), 'TOO_MANY_SKIPPED');
+    expectCode(
+      () => ratchetDecryptWithLimits(suite, B.state, ms[3], p.ad, p.random, limits),
+      'TOO_MANY_SKIPPED',
+    );
     const r = ratchetDecryptWithLimits(suite, B.state, ms[2], p.ad, p.random, limits);
     expect([...r.state.skipped[0].keys.keys()]).toEqual([0, 1]);
   });
@@ -323,15 +338,18 @@ describe('u32 counters (pqmsg: N ≤ 2³² − 2)', () => {
     const b = { ...B.state, nRecv: MAX_COUNTER };
     const { state, message } = ratchetEncrypt(suite, a, enc('last'), p.ad, p.random);
     expect(dec(ratchetDecrypt(suite, b, message, p.ad, p.random).plaintext)).toBe('last');
-    expectCode(() => ratchetEncrypt(suite, state, enc('one too many'), p.ad, p.random), 'BAD_STATE');
+    const more = enc('one too many');
+    expectCode(() => ratchetEncrypt(suite, state, more, p.ad, p.random), 'BAD_STATE');
   });
 
   test('a genuine header with N = 2³² − 1 is rejected (DECRYPT_FAILED)', () => {
     const { p, A, B } = setup('counter-rx');
     recv(p, B, send(p, A, 'first'));
-    const encHeader = hEncrypt(suite, A.state.headerKeySend!, { dh: A.state.dhSend.publicKey, pn: 0, n: 0xffffffff }, p.random);
+    const header = { dh: A.state.dhSend.publicKey, pn: 0, n: 0xffffffff };
+    const encHeader = hEncrypt(suite, A.state.headerKeySend!, header, p.random);
     const b = { ...B.state, nRecv: MAX_COUNTER };
-    expectCode(() => ratchetDecrypt(suite, b, concatBytes(encHeader, new Uint8Array(16)), p.ad, p.random), 'DECRYPT_FAILED');
+    const m = concatBytes(encHeader, new Uint8Array(16));
+    expectCode(() => ratchetDecrypt(suite, b, m, p.ad, p.random), 'DECRYPT_FAILED');
   });
 });
 
@@ -346,7 +364,8 @@ describe('trace', () => {
     events.length = 0;
     ratchetDecrypt(suite, B.state, m, p.ad, p.random, t);
     const steps2 = events.map((e) => e.step.split(':')[0]);
-    expect(steps2).toEqual(['DH(DHs, DHr)', 'KDF_RK', 'DH(DHs, DHr)', 'KDF_RK', 'KDF_CK', 'message keys']);
+    const dhStep = ['DH(DHs, DHr)', 'KDF_RK'];
+    expect(steps2).toEqual([...dhStep, ...dhStep, 'KDF_CK', 'message keys']);
     for (const e of events) expect(e.section).toMatch(/^Double Ratchet rev\. 1 §/);
   });
 });

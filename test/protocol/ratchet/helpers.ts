@@ -5,7 +5,11 @@
 import { createHash } from 'node:crypto';
 import type { Suite } from '../../../src/protocol/suite.ts';
 import type { RandomSource } from '../../../src/util/random.ts';
-import { ratchetInitAlice, ratchetInitBob, type RatchetState } from '../../../src/protocol/ratchet/double-ratchet.ts';
+import {
+  ratchetInitAlice,
+  ratchetInitBob,
+  type RatchetState,
+} from '../../../src/protocol/ratchet/double-ratchet.ts';
 import { encodeRatchetState } from '../../../src/protocol/ratchet/state-codec.ts';
 import { defaultSuite } from '../../../src/protocol/default-suite.ts';
 import { nobleSuite } from '../../helpers/noble-suite.ts';
@@ -23,7 +27,8 @@ export function detRandom(label: string): RandomSource {
     const out = new Uint8Array(n);
     let off = 0;
     while (off < n) {
-      if (pool.length === 0) pool = new Uint8Array(createHash('sha256').update(`${label}/${counter++}`).digest());
+      if (pool.length === 0)
+        pool = new Uint8Array(createHash('sha256').update(`${label}/${counter++}`).digest());
       const take = Math.min(pool.length, n - off);
       out.set(pool.subarray(0, take), off);
       pool = pool.subarray(take);
@@ -70,7 +75,8 @@ export function expectCode(fn: () => unknown, code: string): Error & { code: str
     fn();
   } catch (e) {
     const err = e as Error & { code: string };
-    if (err.code !== code) throw new Error(`expected ${code}, got ${err.code ?? ''}: ${err.message}`);
+    if (err.code !== code)
+      throw new Error(`expected ${code}, got ${err.code ?? ''}: ${err.message}`);
     return err;
   }
   throw new Error(`expected ${code}, but nothing was thrown`);

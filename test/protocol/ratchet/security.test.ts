@@ -3,8 +3,15 @@
  * checked on serialized states: the bytes an attacker who steals a device would get.
  */
 import { describe, expect, test } from 'vitest';
-import { ratchetDecrypt, ratchetEncrypt, type RatchetState } from '../../../src/protocol/ratchet/double-ratchet.ts';
-import { decodeRatchetState, encodeRatchetState } from '../../../src/protocol/ratchet/state-codec.ts';
+import {
+  ratchetDecrypt,
+  ratchetEncrypt,
+  type RatchetState,
+} from '../../../src/protocol/ratchet/double-ratchet.ts';
+import {
+  decodeRatchetState,
+  encodeRatchetState,
+} from '../../../src/protocol/ratchet/state-codec.ts';
 import { ENC_HEADER_BYTES, KEY_BYTES } from '../../../src/protocol/ratchet/constants.ts';
 import { hDecrypt } from '../../../src/protocol/ratchet/header.ts';
 import { kdfCK, messageKeys } from '../../../src/protocol/ratchet/kdf-chains.ts';
@@ -37,7 +44,8 @@ function bodyOpens(w: Uint8Array, message: Uint8Array, ad: Uint8Array): boolean 
   return false;
 }
 
-const headerOpens = (w: Uint8Array, message: Uint8Array) => hDecrypt(suite, w, message.subarray(0, ENC_HEADER_BYTES)) !== null;
+const headerOpens = (w: Uint8Array, message: Uint8Array) =>
+  hDecrypt(suite, w, message.subarray(0, ENC_HEADER_BYTES)) !== null;
 
 function conversation(label: string) {
   const p = newPair(label);
@@ -94,7 +102,8 @@ describe('forward secrecy (Double Ratchet rev. 1 §6.1): delivered messages cann
     deliver('bob', send('alice', 'a4'));
     ws = windows([st.alice, st.bob]);
     const old = delivered.slice(0, 7);
-    for (const m of old) for (const w of ws) expect(headerOpens(w, m) || bodyOpens(w, m, p.ad)).toBe(false);
+    for (const m of old)
+      for (const w of ws) expect(headerOpens(w, m) || bodyOpens(w, m, p.ad)).toBe(false);
   });
 });
 

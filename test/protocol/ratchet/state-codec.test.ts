@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ratchetDecrypt, ratchetEncrypt, type RatchetState } from '../../../src/protocol/ratchet/double-ratchet.ts';
-import { decodeRatchetState, encodeRatchetState, wipeRatchetState } from '../../../src/protocol/ratchet/state-codec.ts';
+import {
+  ratchetDecrypt,
+  ratchetEncrypt,
+  type RatchetState,
+} from '../../../src/protocol/ratchet/double-ratchet.ts';
+import {
+  decodeRatchetState,
+  encodeRatchetState,
+  wipeRatchetState,
+} from '../../../src/protocol/ratchet/state-codec.ts';
 import { RATCHET_STATE_VERSION } from '../../../src/protocol/ratchet/constants.ts';
 import { concatBytes } from '../../../src/util/bytes.ts';
 import { enc, expectCode, newPair, suite } from './helpers.ts';
@@ -29,7 +37,12 @@ function busyStates(): { alice: RatchetState; bob: RatchetState; p: ReturnType<t
   return { alice, bob, p };
 }
 
-describe('ratchet state serialization (docs/protocol-ratchet.md, State serialization)', () => {
+const conversationSteps = fc.array(fc.tuple(fc.boolean(), fc.boolean()), {
+  minLength: 1,
+  maxLength: 20,
+});
+
+describe('ratchet state serialization (docs/protocol-ratchet.md §5.11)', () => {
   test('fresh states round-trip exactly (Alice: no receiving chain; Bob: no chains at all)', () => {
     const p = newPair('codec-fresh');
     for (const s of [p.alice, p.bob]) {
@@ -57,7 +70,7 @@ describe('ratchet state serialization (docs/protocol-ratchet.md, State serializa
 
   test('round trip at random points of random conversations (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 20 }), fc.integer(), (steps, seed) => {
+      fc.property(conversationSteps, fc.integer(), (steps, seed) => {
         const p = newPair(`codec-prop-${seed}`);
         const st = [p.alice, p.bob];
         const inflight: Uint8Array[][] = [[], []]; // messages toward Alice (0) and Bob (1)
@@ -96,7 +109,8 @@ describe('ratchet state serialization (docs/protocol-ratchet.md, State serializa
 
   test('every truncation is TRUNCATED and a trailing byte is TRAILING_BYTES', () => {
     const bytes = encodeRatchetState(busyStates().bob);
-    for (let len = 0; len < bytes.length; len++) expectCode(() => decodeRatchetState(bytes.slice(0, len)), 'TRUNCATED');
+    for (let len = 0; len < bytes.length; len++)
+      expectCode(() => decodeRatchetState(bytes.slice(0, len)), 'TRUNCATED');
     expectCode(() => decodeRatchetState(concatBytes(bytes, Uint8Array.of(0))), 'TRAILING_BYTES');
     expectCode(() => decodeRatchetState('x' as unknown as Uint8Array), 'BAD_TYPE');
   });
@@ -138,7 +152,13 @@ describe('ratchet state serialization (docs/protocol-ratchet.md, State serializa
 
   test('wipeRatchetState zeroes every key and empties MKSKIPPED', () => {
     const { bob } = busyStates();
-    const keys = [bob.rootKey, bob.chainKeyRecv!, bob.skipped[1].keys.get(1)!, bob.skipped[0].headerKey, bob.dhSend.secretKey];
+    const keys = [
+      bob.rootKey,
+      bob.chainKeyRecv!,
+      bob.skipped[1].keys.get(1)!,
+      bob.skipped[0].headerKey,
+      bob.dhSend.secretKey,
+    ];
     wipeRatchetState(bob);
     for (const k of keys) expect(k.every((x) => x === 0)).toBe(true);
     expect(bob.skipped).toHaveLength(0);
