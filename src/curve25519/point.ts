@@ -194,8 +194,12 @@ export function pointAdd(o: Point, p: Point, q: Point, s: Scratch): void {
   feMul(o.Z, f, g); //          Z3 = F·G
 }
 
-/** o ← 2p (o may alias p). RFC 8032 §5.1.4 (doubling). */
-export function pointDouble(o: Point, p: Point, s: Scratch): void {
+/**
+ * o ← 2p (o may alias p). RFC 8032 §5.1.4 (doubling). With withT = false (a public choice) T3
+ * is not computed and o.T is left stale: only for a result that is doubled again, since doubling
+ * never reads T.
+ */
+export function pointDouble(o: Point, p: Point, s: Scratch, withT = true): void {
   const { a, b, c, e, f, g, h } = s;
   feSqr(a, p.X); //             A = X1²
   feSqr(b, p.Y); //             B = Y1²
@@ -209,7 +213,7 @@ export function pointDouble(o: Point, p: Point, s: Scratch): void {
   feAdd(f, c, g); //            F = C + G
   feMul(o.X, e, f); //          X3 = E·F
   feMul(o.Y, g, h); //          Y3 = G·H
-  feMul(o.T, e, h); //          T3 = E·H
+  if (withT) feMul(o.T, e, h); // T3 = E·H
   feMul(o.Z, f, g); //          Z3 = F·G
 }
 

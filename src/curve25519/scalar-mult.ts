@@ -14,6 +14,7 @@ import {
   fe,
   feAdd,
   feCmov,
+  feCopy,
   feCswap,
   feInvert,
   feMul,
@@ -174,24 +175,27 @@ export function baseMul(a: Uint8Array): Point {
 
 /**
  * [S]B − [k]A for PUBLIC scalars S, k (32-byte little-endian, < 2^255) and a public point A:
- * [S]B by the fixed-base table, [k]A by signed 4-bit windows (Horner, 1·A … 8·A precomputed).
- * RFC 8032 §5.1.7 step 3. Variable-time: branches on the digits of k.
+ * [k](−A) by signed 4-bit windows (Horner, 1·(−A) … 8·(−A) precomputed), then [S]B added
+ * from the fixed-base table, indexed directly by the public digits of S.
+ * RFC 8032 §5.1.7 step 3. Variable-time: branches on digits and indexes by them.
  */
 export function doubleScalarMulVartime(S: Uint8Array, k: Uint8Array, A: Point): Point {
   const s = scratch();
-  const multiples: Point[] = [pointIdentity()];
-  pointCopy(multiples[0], A);
+  const negA = pointIdentity();
+  pointNegate(negA, A);
+  const multiples: Point[] = [negA]; // j·(−A) for j = 1..8
   for (let j = 1; j < COLS; j++) {
     const next = pointIdentity();
-    pointAdd(next, multiples[j - 1], A, s); // (j+1)·A
+    pointAdd(next, multiples[j - 1], negA, s);
     multiples.push(next);
   }
-  const e = signedRadix16(k);
   const q = pointIdentity();
   const neg = pointIdentity();
+  const e = signedRadix16(k);
   let started = false;
   for (let i = 63; i >= 0; i--) {
-    if (started) for (let r = 0; r < 4; r++) pointDouble(q, q, s);
+    // T is only read by additions, so the first three of four doublings skip it.
+    if (started) for (let r = 0; r < 4; r++) pointDouble(q, q, s, r === 3);
     const ei = e[i];
     if (ei > 0) pointAdd(q, q, multiples[ei - 1], s);
     else if (ei < 0) {
@@ -200,8 +204,21 @@ export function doubleScalarMulVartime(S: Uint8Array, k: Uint8Array, A: Point): 
     }
     if (ei !== 0) started = true;
   }
-  pointNegate(q, q); //          −[k]A
-  const sb = baseMul(S);
-  pointAdd(sb, sb, q, s); //     [S]B − [k]A
-  return sb;
+  const tab = baseTable();
+  const f = signedRadix16(S);
+  const negEntry: Niels = { ypx: fe(), ymx: fe(), xy2d: fe() };
+  for (let i = 0; i < ROWS; i++) {
+    const fi = f[i];
+    if (fi === 0) continue;
+    const at = (i * COLS + Math.abs(fi) - 1) * ENTRY;
+    const n = niels(tab.subarray(at, at + ENTRY));
+    if (fi > 0) addNiels(q, q, n, s);
+    else {
+      feCopy(negEntry.ypx, n.ymx); // −(x, y) = (−x, y): swap y+x and y−x, negate 2d·x·y
+      feCopy(negEntry.ymx, n.ypx);
+      feNeg(negEntry.xy2d, n.xy2d);
+      addNiels(q, q, negEntry, s);
+    }
+  }
+  return q;
 }
