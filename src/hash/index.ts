@@ -1,6 +1,10 @@
 /**
- * Public API of the hash area: FIPS 202 SHA-3/SHAKE, FIPS 180-4 SHA-256/512, RFC 2104 HMAC,
- * RFC 5869 HKDF. Re-exports only.
+ * Public API of the hash area. Re-exports only. Sources:
+ * - NIST FIPS 202 (Aug 2015), SHA-3 Standard — https://doi.org/10.6028/NIST.FIPS.202
+ * - NIST FIPS 180-4 (Aug 2015), Secure Hash Standard — https://doi.org/10.6028/NIST.FIPS.180-4
+ * - RFC 2104 (Feb 1997), HMAC — https://www.rfc-editor.org/rfc/rfc2104
+ * - RFC 5869 (May 2010), HKDF — https://www.rfc-editor.org/rfc/rfc5869
+ * Side channels: see each module's header.
  */
 export { keccakP1600 } from './keccak.ts';
 export {
