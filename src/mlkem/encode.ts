@@ -5,8 +5,8 @@
  * Side channels: loop bounds and positions depend only on d (public); coefficient values are
  * moved with shifts and masks, never used as indices or branch conditions. The d = 12 decoding
  * reduces mod q with a sign mask. JS gives no constant-time guarantee.
- * Differs from the spec: ByteEncode/ByteDecode pack through a bit accumulator (and d = 12 through
- * 3-byte groups) instead of materialising the bit array; test/mlkem/encode.test.ts checks them
+ * Differs from the spec: ByteEncode/ByteDecode pack through a bit accumulator (and d = 4, 10, 12,
+ * the common widths, through fixed byte groups) instead of materialising the bit array; test/mlkem/encode.test.ts checks them
  * against the spec composition ByteEncode_d = BitsToBytes ∘ (bits of each coefficient).
  */
 import { Q, N } from './params.ts';
@@ -43,6 +43,24 @@ export function byteEncode(d: number, F: Uint16Array, out: Uint8Array, offset = 
     }
     return;
   }
+  if (d === 10) {
+    for (let i = 0, o = offset; i < N; i += 4, o += 5) {
+      const a0 = F[i];
+      const a1 = F[i + 1];
+      const a2 = F[i + 2];
+      const a3 = F[i + 3];
+      out[o] = a0;
+      out[o + 1] = (a0 >> 8) | (a1 << 2);
+      out[o + 2] = (a1 >> 6) | (a2 << 4);
+      out[o + 3] = (a2 >> 4) | (a3 << 6);
+      out[o + 4] = a3 >> 2;
+    }
+    return;
+  }
+  if (d === 4) {
+    for (let i = 0, o = offset; i < N; i += 2, o++) out[o] = F[i] | (F[i + 1] << 4);
+    return;
+  }
   let acc = 0; // bit accumulator: holds `bits` pending bits, least significant first
   let bits = 0;
   let o = offset;
@@ -70,6 +88,25 @@ export function byteDecode(d: number, B: Uint8Array, F: Uint16Array, offset = 0)
       const b2 = B[o + 2];
       F[i] = reduceOnce(b0 | ((b1 & 0x0f) << 8)); // 12-bit value < 4096 < 2q
       F[i + 1] = reduceOnce((b1 >> 4) | (b2 << 4));
+    }
+    return;
+  }
+  if (d === 10) {
+    for (let i = 0, o = offset; i < N; i += 4, o += 5) {
+      const b1 = B[o + 1];
+      const b2 = B[o + 2];
+      const b3 = B[o + 3];
+      F[i] = B[o] | ((b1 & 0x03) << 8);
+      F[i + 1] = (b1 >> 2) | ((b2 & 0x0f) << 6);
+      F[i + 2] = (b2 >> 4) | ((b3 & 0x3f) << 4);
+      F[i + 3] = (b3 >> 6) | (B[o + 4] << 2);
+    }
+    return;
+  }
+  if (d === 4) {
+    for (let i = 0, o = offset; i < N; i += 2, o++) {
+      F[i] = B[o] & 0x0f;
+      F[i + 1] = B[o] >> 4;
     }
     return;
   }

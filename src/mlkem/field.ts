@@ -14,9 +14,11 @@ export const Q_NEG_INV = 3327;
 export const MONT_R = 2285;
 /** ⌊2²⁶ / q⌋, the Barrett multiplier for inputs below 2¹⁶. */
 export const BARRETT16_MUL = 20158;
-/** ⌈2³³ / q⌉, the exact-division multiplier for Compress (checked for all numerators it sees). */
-export const COMPRESS_MUL = 2580335;
-export const COMPRESS_DIV = 2 ** 33;
+/**
+ * ⌈2³³/q⌉ / 2³³ = 2580335·2⁻³³, the exact-division factor of Compress. It is exactly representable
+ * (a 22-bit integer times a power of two); n·COMPRESS_SCALE is exact for n < 2²⁴ (n·2580335 < 2⁴⁶).
+ */
+export const COMPRESS_SCALE = 2580335 * 2 ** -33;
 
 /** Maps x ∈ [0, 2q) to x mod q ∈ [0, q) with a sign mask instead of a branch. */
 export function reduceOnce(x: number): number {
@@ -71,13 +73,14 @@ export function fieldMul(a: number, b: number): number {
 /**
  * Compress_d(x) = ⌈(2^d / q)·x⌋ mod 2^d for x ∈ [0, q), 1 ≤ d ≤ 11.
  * FIPS 203, §4.2.1, equation (4.7).
- * ⌈(2^d·x)/q⌋ = ⌊(2^d·x + 1664)/q⌋ since q is odd; the numerator is < 2²³·1, and for all such
- * numerators n, ⌊n·⌈2³³/q⌉ / 2³³⌋ = ⌊n/q⌋ (n · (⌈2³³/q⌉·q − 2³³) < 2³³). n·⌈2³³/q⌉ < 2⁴⁵: exact.
+ * ⌈(2^d·x)/q⌋ = ⌊(2^d·x + 1664)/q⌋ since q is odd; the numerator n is < 2²³ + 2¹¹, and for all
+ * such n, ⌊n·⌈2³³/q⌉ / 2³³⌋ = ⌊n/q⌋ (n·(⌈2³³/q⌉·q − 2³³) < 2³³). n·COMPRESS_SCALE is exact in
+ * float64 and < 2³¹, so `| 0` is the floor.
  */
 export function compress(d: number, x: number): number {
   // return Math.round((2 ** d / Q) * x) % 2 ** d;   (spec form: division and % on a secret)
   const n = x * (1 << d) + (Q >> 1);
-  return Math.floor((n * COMPRESS_MUL) / COMPRESS_DIV) & ((1 << d) - 1);
+  return ((n * COMPRESS_SCALE) | 0) & ((1 << d) - 1);
 }
 
 /**

@@ -16,8 +16,7 @@ import {
   decompress,
   reduceOnce,
   BARRETT16_MUL,
-  COMPRESS_DIV,
-  COMPRESS_MUL,
+  COMPRESS_SCALE,
 } from './field.ts';
 import { byteDecode, byteEncode } from './encode.ts';
 import {
@@ -86,7 +85,7 @@ function addCompress(d: number, a: Uint16Array, e: Uint16Array): void {
     const x = a[c] + e[c];
     const r = x - ((x * BARRETT16_MUL) >>> 26) * Q - Q;
     const y = r + ((r >> 31) & Q); // (a + e) mod q
-    a[c] = Math.floor(((y * scale + HALF_Q) * COMPRESS_MUL) / COMPRESS_DIV) & mask;
+    a[c] = (((y * scale + HALF_Q) * COMPRESS_SCALE) | 0) & mask;
   }
 }
 
