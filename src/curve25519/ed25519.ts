@@ -14,7 +14,7 @@ import { concatBytes, expectBytes, expectLength } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
 import { defaultRandom } from '../util/random.ts';
-import { pointDecode, pointEncode } from './point.ts';
+import { pointDecode, pointEncode, pointWipe } from './point.ts';
 import { baseMul, doubleScalarMulVartime } from './scalar-mult.ts';
 import { scIsCanonical, scMulAdd, scReduce } from './scalar.ts';
 
@@ -48,8 +48,10 @@ function expandSecret(secretKey: Uint8Array): { h: Uint8Array; s: Uint8Array; pr
 export function getPublicKey(secretKey: Uint8Array): Uint8Array {
   expectLength(secretKey, 32, 'Ed25519 secret key');
   const { h, s } = expandSecret(secretKey);
-  const A = pointEncode(baseMul(s));
+  const sB = baseMul(s);
+  const A = pointEncode(sB);
   wipe(h, s);
+  pointWipe(sB);
   return A;
 }
 
@@ -69,16 +71,20 @@ export function keygen(seed?: Uint8Array): { secretKey: Uint8Array; publicKey: U
  */
 export function signInternal(secretKey: Uint8Array, M: Uint8Array, dom: Uint8Array): Uint8Array {
   const { h, s, prefix } = expandSecret(secretKey);
-  const A = pointEncode(baseMul(s));
+  const sB = baseMul(s);
+  const A = pointEncode(sB);
   // step 2: r = SHA-512(dom2(F, C) ‖ prefix ‖ PH(M)) mod L
   const rHash = createSha512().update(dom).update(prefix).update(M).digest();
   const r = scReduce(rHash);
   // step 3: R = [r]B
-  const R = pointEncode(baseMul(r));
+  const rB = baseMul(r);
+  const R = pointEncode(rB);
   // step 4: k = SHA-512(dom2(F, C) ‖ R ‖ A ‖ PH(M)) mod L; S = (r + k·s) mod L
   const k = scReduce(createSha512().update(dom).update(R).update(A).update(M).digest());
   const S = scMulAdd(k, s, r);
   wipe(h, s, rHash, r);
+  pointWipe(sB);
+  pointWipe(rB);
   return concatBytes(R, S); // step 5
 }
 

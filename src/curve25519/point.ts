@@ -25,6 +25,7 @@ import {
   feSub,
   feToBytes,
 } from './field.ts';
+import { wipe } from '../util/ct.ts';
 
 /** A point in extended coordinates. */
 export interface Point {
@@ -37,6 +38,11 @@ export interface Point {
 /** The neutral element (0, 1). */
 export function pointIdentity(): Point {
   return { X: fe(0), Y: fe(1), Z: fe(1), T: fe(0) };
+}
+
+/** Zeroes the coordinates of a secret-derived point (best effort). */
+export function pointWipe(p: Point): void {
+  wipe(p.X, p.Y, p.Z, p.T);
 }
 
 /** o ← p. */

@@ -24,6 +24,7 @@ import {
   feSub,
   feToBytes,
 } from './field.ts';
+import { pointWipe } from './point.ts';
 import { baseMul } from './scalar-mult.ts';
 
 /** a24 = (486662 − 2) / 4. RFC 7748 §5. */
@@ -112,7 +113,8 @@ function scalarMultBase(kBytes: Uint8Array): Uint8Array {
   feMul(num, num, den);
   const out = new Uint8Array(32);
   feToBytes(out, num);
-  wipe(k, num, den, P.X, P.Y, P.Z, P.T);
+  wipe(k, num, den);
+  pointWipe(P);
   return out;
 }
 
