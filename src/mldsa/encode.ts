@@ -28,7 +28,7 @@ function packBits(out: Uint8Array, off: number, v: ArrayLike<number>, bits: numb
 }
 
 /** Reads 256 bits-bit fields from v[off…] into out[i] = bias + sign·field. */
-function unpackBits(out: Int32Array, v: Uint8Array, off: number, bits: number, bias: number, sign: number): void {
+function unpackBits(out: Float64Array, v: Uint8Array, off: number, bits: number, bias: number, sign: number): void {
   const mask = (1 << bits) - 1;
   let acc = 0;
   let accBits = 0;
@@ -122,7 +122,7 @@ export function pkEncode(p: MlDsaParams, rho: Uint8Array, t1: Poly[]): Uint8Arra
 export function pkDecode(p: MlDsaParams, pk: Uint8Array): { rho: Uint8Array; t1: Poly[] } {
   const t1: Poly[] = [];
   for (let i = 0; i < p.k; i++) {
-    const t = new Int32Array(N);
+    const t = new Float64Array(N);
     simpleBitUnpack(t, pk, 32 + i * polyBytes(10), (1 << 10) - 1);
     t1.push(t);
   }
@@ -171,7 +171,7 @@ export function skDecode(p: MlDsaParams, sk: Uint8Array): SecretKeyParts {
   const vec = (n: number, bytes: number, a: number, b: number): Poly[] => {
     const out: Poly[] = [];
     for (let i = 0; i < n; i++, off += bytes) {
-      const w = new Int32Array(N);
+      const w = new Float64Array(N);
       bitUnpack(w, sk, off, a, b);
       out.push(w);
     }
@@ -209,7 +209,7 @@ export function sigDecode(
   let off = p.cTildeBytes;
   const z: Poly[] = [];
   for (let i = 0; i < p.l; i++, off += polyBytes(p.zBits)) {
-    const zi = new Int32Array(N);
+    const zi = new Float64Array(N);
     bitUnpack(zi, sig, off, p.gamma1 - 1, p.gamma1);
     z.push(zi);
   }

@@ -1,6 +1,8 @@
 /**
  * Arithmetic in Z_q, q = 8380417, on JavaScript numbers: exact float64 products and a
  * round-to-nearest Barrett reduction to the centered range. FIPS 204 §2.3 (mod±) and §7.5.
+ * Coefficients live in Float64Array (integer values only): measured 2–2.5× faster NTTs than
+ * Int32Array here, because no int32 ↔ float64 conversion sits in the butterflies.
  * Side channels: no branches, no `%` or `/` on coefficients; float multiplication and the
  * rounding add/subtract are fixed-latency on normal doubles. JS gives no constant-time guarantee.
  * Differs from the spec: instead of Montgomery reduction (Algorithm 49, which would need the high
@@ -21,7 +23,7 @@ const ROUND = 6755399441055744;
  */
 export function reduce(c: number): number {
   const t = c * INV_Q + ROUND - ROUND;
-  return (c - t * Q) | 0; // exact integer in int32 range; | 0 also folds −0 to 0
+  return c - t * Q; // may be −0, which every consumer (bit ops, comparisons) treats as 0
 }
 
 /** a·b mod± q for integers with |a·b| < 2⁵⁰ (e.g. |a| < 2²⁷ and |b| ≤ (q−1)/2 < 2²³). */
@@ -38,14 +40,4 @@ export function toUnsigned(x: number): number {
 export function toCentered(x: number): number {
   // x > (q−1)/2  ⇔  (q−1)/2 − x < 0
   return x - (((((Q - 1) >> 1) - x) >> 31) & Q);
-}
-
-/** Reduces every coefficient of a (|a[i]| < 2³¹) to mod± q, in place. */
-export function polyReduceInPlace(a: Int32Array): void {
-  for (let i = 0; i < a.length; i++) a[i] = reduce(a[i]);
-}
-
-/** Maps every coefficient of a (|a[i]| < 2³¹) to [0, q), in place. */
-export function polyToUnsignedInPlace(a: Int32Array): void {
-  for (let i = 0; i < a.length; i++) a[i] = toUnsigned(reduce(a[i]));
 }

@@ -42,7 +42,7 @@ import {
   sampleInBall,
 } from './sample.ts';
 
-const newVec = (n: number): Poly[] => Array.from({ length: n }, () => new Int32Array(N));
+const newVec = (n: number): Poly[] => Array.from({ length: n }, () => new Float64Array(N));
 const newVecNTT = (n: number): PolyNTT[] => newVec(n) as PolyNTT[];
 
 /** H(parts…, outLen) = SHAKE256 of the concatenation (FIPS 204 §3.7). */
@@ -133,9 +133,9 @@ export function signMu(p: MlDsaParams, sk: Uint8Array, mu: Uint8Array, rnd: Uint
   const cs1 = newVec(p.l);
   const cs2 = newVec(p.k);
   const ct0 = newVec(p.k);
-  const r0 = new Int32Array(N);
-  const c = new Int32Array(N);
-  const cHat = new Int32Array(N) as PolyNTT;
+  const r0 = new Float64Array(N);
+  const c = new Float64Array(N);
+  const cHat = new Float64Array(N) as PolyNTT;
   const h = Array.from({ length: p.k }, () => new Uint8Array(N));
   const w1Bytes = new Uint8Array(w1EncodedBytes(p));
   const maskBuf = new Uint8Array(EXPAND_MASK_BUF_BYTES);
@@ -223,15 +223,15 @@ export function verifyMu(p: MlDsaParams, pk: Uint8Array, mu: Uint8Array, sig: Ui
   const { cTilde, z, h } = decoded;
   for (let i = 0; i < p.l; i++) if (normAtLeast(z[i], p.gamma1 - p.beta)) return false;
   const AHat = expandA(p, rho); // Â ← ExpandA(ρ)
-  const c = new Int32Array(N);
+  const c = new Float64Array(N);
   sampleInBall(c, p.tau, cTilde, new Uint8Array(136)); // c ← SampleInBall(c̃)
-  const cHat = new Int32Array(N) as PolyNTT;
+  const cHat = new Float64Array(N) as PolyNTT;
   nttInto(cHat, c);
   // w′_Approx ← NTT⁻¹(Â ∘ NTT(z) − NTT(c) ∘ NTT(t₁·2^d))
   const zHat = nttVec(z);
   const w = newVecNTT(p.k);
   matrixVectorNTT(w, AHat, zHat);
-  const t1Hat = new Int32Array(N) as PolyNTT;
+  const t1Hat = new Float64Array(N) as PolyNTT;
   const w1 = newVec(p.k);
   for (let i = 0; i < p.k; i++) {
     const t = t1[i];

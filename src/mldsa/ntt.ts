@@ -6,19 +6,20 @@
  * on coefficients. JS gives no constant-time guarantee.
  * Bounds convention: polynomials handed between functions are centered (|a| ≤ (q−1)/2) unless a
  * function says otherwise; each reduction states why its product is < 2⁵⁰ (field.ts).
+ * Coefficients are integer-valued float64 (see field.ts for why not Int32Array).
  */
 import { fieldMul, reduce } from './field.ts';
 import { N, Q, ZETA } from './params.ts';
 
-/** A polynomial in R_q = Z_q[X]/(X²⁵⁶ + 1), coefficient form. */
-export type Poly = Int32Array;
+/** A polynomial in R_q = Z_q[X]/(X²⁵⁶ + 1), coefficient form (integer-valued float64). */
+export type Poly = Float64Array;
 /** An element of T_q (NTT form, bit-reversed order). */
-export type PolyNTT = Int32Array & { readonly __ntt: true };
+export type PolyNTT = Float64Array & { readonly __ntt: true };
 
 /** A fresh zero polynomial. */
-export const newPoly = (): Poly => new Int32Array(N);
+export const newPoly = (): Poly => new Float64Array(N);
 /** A fresh zero element of T_q. */
-export const newPolyNTT = (): PolyNTT => new Int32Array(N) as PolyNTT;
+export const newPolyNTT = (): PolyNTT => new Float64Array(N) as PolyNTT;
 
 /** Reverses the 8 low bits of m. FIPS 204, Algorithm 43 (BitRev₈). */
 export function bitRev8(m: number): number {
@@ -28,11 +29,11 @@ export function bitRev8(m: number): number {
 }
 
 /** zetas[m] = ζ^BitRev₈(m) mod± q for m ∈ [0, 256), computed at load (FIPS 204 Appendix B). */
-export const ZETAS: Int32Array = (() => {
-  const powers = new Int32Array(N); // ζ^i mod± q; factors < q so products < 2⁴⁶
+export const ZETAS: Float64Array = (() => {
+  const powers = new Float64Array(N); // ζ^i mod± q; factors < q so products < 2⁴⁶
   powers[0] = 1;
   for (let i = 1; i < N; i++) powers[i] = fieldMul(powers[i - 1], ZETA);
-  const z = new Int32Array(N);
+  const z = new Float64Array(N);
   for (let m = 0; m < N; m++) z[m] = powers[bitRev8(m)];
   return z;
 })();
@@ -44,12 +45,13 @@ const F = 8347681 - Q;
  * out ← NTT(w): maps w ∈ R_q to ŵ ∈ T_q; out may be w itself (in place).
  * FIPS 204, Algorithm 41 (NTT).
  * Input |w[i]| < 2²⁶; each layer adds at most (q−1)/2, so operands stay < 2²⁶ + 4q < 2²⁷ and
- * products with |ζ| ≤ (q−1)/2 stay < 2⁵⁰. Output centered (a final reduction pass).
+ * products with |ζ| ≤ (q−1)/2 stay < 2⁵⁰. The last layer (len = 1) also reduces both outputs,
+ * so the result is centered.
  */
 export function nttInto(out: PolyNTT, w: Poly): void {
   if (out !== w) out.set(w);
   let m = 0; // m ← 0
-  for (let len = 128; len >= 1; len >>= 1) {
+  for (let len = 128; len >= 2; len >>= 1) {
     for (let start = 0; start < N; start += 2 * len) {
       const z = ZETAS[++m]; // z ← zetas[m]
       for (let j = start; j < start + len; j++) {
@@ -60,7 +62,13 @@ export function nttInto(out: PolyNTT, w: Poly): void {
       }
     }
   }
-  for (let i = 0; i < N; i++) out[i] = reduce(out[i]);
+  for (let j = 0; j < N; j += 2) {
+    const z = ZETAS[++m]; // len = 1
+    const t = reduce(z * out[j + 1]);
+    const a = out[j];
+    out[j + 1] = reduce(a - t);
+    out[j] = reduce(a + t);
+  }
 }
 
 /**
@@ -74,12 +82,13 @@ export function invNttInto(out: Poly, w: PolyNTT): void {
   if (out !== w) out.set(w);
   let m = N; // m ← 256
   for (let len = 1; len < N; len <<= 1) {
+    const reduceSums = len === 8; // public: depends on the layer only
     for (let start = 0; start < N; start += 2 * len) {
       const z = -ZETAS[--m]; // z ← −zetas[m]
       for (let j = start; j < start + len; j++) {
         const t = out[j]; // t ← w[j]
         const u = out[j + len];
-        out[j] = len === 8 ? reduce(t + u) : t + u; // w[j] ← t + w[j + len]
+        out[j] = reduceSums ? reduce(t + u) : t + u; // w[j] ← t + w[j + len]
         out[j + len] = reduce(z * (t - u)); // w[j + len] ← z·(t − w[j + len])
       }
     }

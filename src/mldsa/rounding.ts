@@ -13,7 +13,7 @@ const HALF_2D = 1 << (D - 1); // 2^(d−1) = 4096
  * r ↦ (r₁, r₀) with r = r₁·2^d + r₀ and r₀ = r mod± 2^d, for r ∈ [0, q); returns r₁ and writes
  * r₀ into r0[i]. FIPS 204, Algorithm 35 (Power2Round).
  */
-export function power2Round(r: number, r0: Int32Array, i: number): number {
+export function power2Round(r: number, r0: Float64Array, i: number): number {
   // r₀ ∈ (−2^(d−1), 2^(d−1)] ⇔ r₁ = ⌊(r + 2^(d−1) − 1) / 2^d⌋
   const r1 = (r + HALF_2D - 1) >> D;
   r0[i] = r - (r1 << D); // r₀ ← r⁺ − r₁·2^d
@@ -41,7 +41,7 @@ function quotient(r: number, gamma2: number): number {
  * (r₁, r₀) with r ≡ r₁·2γ₂ + r₀ (mod q), r₀ ∈ (−γ₂, γ₂] except at the wrap, for r ∈ [0, q);
  * returns r₁ and writes r₀ into r0[i]. FIPS 204, Algorithm 36 (Decompose).
  */
-export function decompose(r: number, gamma2: number, r0: Int32Array, i: number): number {
+export function decompose(r: number, gamma2: number, r0: Float64Array, i: number): number {
   const m = (Q - 1) / (2 * gamma2); // 16 or 44
   const r1 = quotient(r, gamma2); // ∈ [0, m]
   const wrap = (m - r1 - 1) >> 31; // −1 iff r⁺ − r₀ = q − 1, i.e. r₁ = m
@@ -92,7 +92,7 @@ export function useHint(h: number, r: number, gamma2: number): number {
  * read (no early exit): only the single accept/reject bit, which the rejection loop makes public
  * by design, depends on the secret values. FIPS 204 §2.3 (‖·‖∞), Algorithm 7 steps 23 and 28.
  */
-export function normAtLeast(a: Int32Array, bound: number): 0 | 1 {
+export function normAtLeast(a: Float64Array, bound: number): 0 | 1 {
   let bad = 0;
   for (let i = 0; i < N; i++) {
     const x = a[i];

@@ -59,7 +59,7 @@ export function expandA(p: MlDsaParams, rho: Uint8Array): PolyNTT[][] {
     for (let s = 0; s < p.l; s++) {
       seed[32] = s; // ρ′ ← ρ ‖ IntegerToBytes(s, 1) ‖ IntegerToBytes(r, 1)
       seed[33] = r;
-      const a = new Int32Array(N) as PolyNTT;
+      const a = new Float64Array(N) as PolyNTT;
       rejNTTPoly(a, seed, buf);
       row.push(a);
     }
@@ -112,7 +112,7 @@ export function expandS(p: MlDsaParams, rhoPrime: Uint8Array): { s1: Poly[]; s2:
   for (let r = 0; r < p.l + p.k; r++) {
     seed[64] = r; // ρ′ ‖ IntegerToBytes(r, 2), r < 256
     seed[65] = 0;
-    const a = new Int32Array(N);
+    const a = new Float64Array(N);
     rejBoundedPoly(a, p.eta, seed, buf);
     (r < p.l ? s1 : s2).push(a);
   }

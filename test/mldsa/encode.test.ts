@@ -20,7 +20,7 @@ import { ML_DSA_44, ML_DSA_65, ML_DSA_87, bitlen, type MlDsaParams } from '../..
 import { packRef } from '../reference/mldsa.ts';
 
 const polyIn = (lo: number, hi: number) =>
-  fc.array(fc.integer({ min: lo, max: hi }), { minLength: 256, maxLength: 256 }).map((a) => Int32Array.from(a));
+  fc.array(fc.integer({ min: lo, max: hi }), { minLength: 256, maxLength: 256 }).map((a) => Float64Array.from(a));
 const vecIn = (n: number, lo: number, hi: number) => fc.array(polyIn(lo, hi), { minLength: n, maxLength: n });
 const PARAMS: MlDsaParams[] = [ML_DSA_44, ML_DSA_65, ML_DSA_87];
 
@@ -32,7 +32,7 @@ describe('FIPS 204 Alg 16–19 — SimpleBitPack / BitPack and their inverses', 
           const out = new Uint8Array(32 * bitlen(b));
           simpleBitPack(out, 0, w, b);
           expect(out).toEqual(packRef(w, bitlen(b)));
-          const back = new Int32Array(256);
+          const back = new Float64Array(256);
           simpleBitUnpack(back, out, 0, b);
           expect(back).toEqual(w);
         }),
@@ -48,7 +48,7 @@ describe('FIPS 204 Alg 16–19 — SimpleBitPack / BitPack and their inverses', 
           const out = new Uint8Array(32 * c);
           bitPack(out, 0, w, a, b);
           expect(out).toEqual(packRef(Array.from(w, (x) => b - x), c));
-          const back = new Int32Array(256);
+          const back = new Float64Array(256);
           bitUnpack(back, out, 0, a, b);
           expect(back).toEqual(w);
         }),

@@ -42,7 +42,7 @@ describe('FIPS 204 Alg 41/42/45 — NTT, NTT⁻¹, MultiplyNTT', () => {
   test('NTT⁻¹(NTT(w)) = w for |w| < 2²⁶; outputs centered', () => {
     fc.assert(
       fc.property(polyArb(2 ** 26 - 1), (w) => {
-        const a = Int32Array.from(w);
+        const a = Float64Array.from(w);
         const hat = newPolyNTT();
         nttInto(hat, a);
         expect(hat.every((x) => Math.abs(x) <= H)).toBe(true);
@@ -56,7 +56,7 @@ describe('FIPS 204 Alg 41/42/45 — NTT, NTT⁻¹, MultiplyNTT', () => {
   });
 
   test('in-place use (out = input) gives the same result', () => {
-    const a = Int32Array.from({ length: N }, (_, i) => (i * 7919) % Q - H);
+    const a = Float64Array.from({ length: N }, (_, i) => (i * 7919) % Q - H);
     const hat = newPolyNTT();
     nttInto(hat, a);
     const b = a.slice() as PolyNTT;
@@ -71,8 +71,8 @@ describe('FIPS 204 Alg 41/42/45 — NTT, NTT⁻¹, MultiplyNTT', () => {
       fc.property(polyArb(H), polyArb(2 ** 23), (a, b) => {
         const ah = newPolyNTT();
         const bh = newPolyNTT();
-        nttInto(ah, Int32Array.from(a));
-        nttInto(bh, Int32Array.from(b));
+        nttInto(ah, Float64Array.from(a));
+        nttInto(bh, Float64Array.from(b));
         const ph = newPolyNTT();
         multiplyNTT(ph, ah, bh);
         const p = newPoly();
@@ -86,7 +86,7 @@ describe('FIPS 204 Alg 41/42/45 — NTT, NTT⁻¹, MultiplyNTT', () => {
   test('Alg 48 MatrixVectorNTT equals the sum of MultiplyNTT products (k = 2, l = 7)', () => {
     fc.assert(
       fc.property(fc.array(polyArb(H), { minLength: 21, maxLength: 21 }), (ps) => {
-        const hat = ps.map((p) => Int32Array.from(p) as PolyNTT);
+        const hat = ps.map((p) => Float64Array.from(p) as PolyNTT);
         const A = [hat.slice(0, 7), hat.slice(7, 14)];
         const v = hat.slice(14);
         const out = [newPolyNTT(), newPolyNTT()];

@@ -27,7 +27,7 @@ describe('FIPS 204 Alg 29 — SampleInBall', () => {
     test(`${p.name}: exactly τ = ${p.tau} coefficients, all ±1`, () => {
       fc.assert(
         fc.property(bytes(p.cTildeBytes), (cTilde) => {
-          const c = new Int32Array(256);
+          const c = new Float64Array(256);
           sampleInBall(c, p.tau, cTilde, new Uint8Array(136));
           expect(c.filter((x) => x === 1 || x === -1).length).toBe(p.tau);
           expect(c.filter((x) => x === 0).length).toBe(256 - p.tau);
@@ -57,7 +57,7 @@ describe('FIPS 204 Alg 30–34 — ExpandA, ExpandS, ExpandMask ranges', () => {
           expect(s1.length).toBe(p.l);
           expect(s2.length).toBe(p.k);
           for (const s of [...s1, ...s2]) expect(s.every((x) => Math.abs(x) <= p.eta)).toBe(true);
-          const y = Array.from({ length: p.l }, () => new Int32Array(256));
+          const y = Array.from({ length: p.l }, () => new Float64Array(256));
           const buf = new Uint8Array(66);
           buf.set(seed);
           expandMask(p, y, buf, kappa * p.l, new Uint8Array(EXPAND_MASK_BUF_BYTES));
