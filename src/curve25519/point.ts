@@ -1,13 +1,12 @@
 /**
  * edwards25519 points in extended coordinates (X : Y : Z : T), x = X/Z, y = Y/Z, x·y = T/Z, on
  * −x² + y² = 1 + d·x²·y² (RFC 8032 §5.1: a = −1): encoding §5.1.2, decoding §5.1.3, addition and
- * doubling §5.1.4, and the two scalar multiplications Ed25519 needs.
- * Side channels: pointAdd/pointDouble/pointEncode and the fixed-base multiplication are branch- and
- * index-free in secrets — the fixed-base table is read by scanning every entry of a window's row
- * with masked selects. pointDecode and the double-scalar multiplication of verification are
- * variable-time and for PUBLIC data only (keys, signatures). JS gives no constant-time guarantee.
- * Bounds: every field input below is a carried feMul/feSqr output (limbs < 2^17 + 2^14) or a
- * sum/difference of at most three of them, well under field.ts's 2^19.5 multiplication bound.
+ * doubling §5.1.4. Scalar multiplication is in scalar-mult.ts.
+ * Side channels: pointAdd, pointDouble and pointEncode have no secret-dependent branch or index.
+ * pointDecode is variable-time and for PUBLIC data only (keys, signatures). JS gives no
+ * constant-time guarantee.
+ * Bounds: every field input below is a carried feMul/feSqr output (|limb| < 2^17 + 2^14) or a
+ * sum/difference of at most four of them (< 2^19.2), under field.ts's 2^19.5 multiplication bound.
  */
 import {
   type Fe,
