@@ -54,12 +54,11 @@ export function chacha20InitState(
  * XORed into dst (XOR into zeros to read the raw block). `state` is not modified.
  */
 export function chacha20BlockXor(state: Uint32Array, dst: Uint32Array, o: number): void {
-  const j0 = state[0], j1 = state[1], j2 = state[2], j3 = state[3];
-  const j4 = state[4], j5 = state[5], j6 = state[6], j7 = state[7];
-  const j8 = state[8], j9 = state[9], j10 = state[10], j11 = state[11];
-  const j12 = state[12], j13 = state[13], j14 = state[14], j15 = state[15];
-  let x0 = j0, x1 = j1, x2 = j2, x3 = j3, x4 = j4, x5 = j5, x6 = j6, x7 = j7;
-  let x8 = j8, x9 = j9, x10 = j10, x11 = j11, x12 = j12, x13 = j13, x14 = j14, x15 = j15;
+  // working_state = state; the input words are re-read at the end (fewer live registers).
+  let x0 = state[0], x1 = state[1], x2 = state[2], x3 = state[3];
+  let x4 = state[4], x5 = state[5], x6 = state[6], x7 = state[7];
+  let x8 = state[8], x9 = state[9], x10 = state[10], x11 = state[11];
+  let x12 = state[12], x13 = state[13], x14 = state[14], x15 = state[15];
   // prettier-ignore
   for (let i = 0; i < 10; i++) {
     // QUARTERROUND(0, 4, 8, 12), (1, 5, 9, 13), (2, 6, 10, 14), (3, 7, 11, 15): columns
@@ -98,14 +97,14 @@ export function chacha20BlockXor(state: Uint32Array, dst: Uint32Array, o: number
     x9 = (x9 + x14) | 0; x4 ^= x9; x4 = (x4 << 7) | (x4 >>> 25);
   }
   // state += working_state; then XOR into dst
-  dst[o] ^= (x0 + j0) | 0; dst[o + 1] ^= (x1 + j1) | 0;
-  dst[o + 2] ^= (x2 + j2) | 0; dst[o + 3] ^= (x3 + j3) | 0;
-  dst[o + 4] ^= (x4 + j4) | 0; dst[o + 5] ^= (x5 + j5) | 0;
-  dst[o + 6] ^= (x6 + j6) | 0; dst[o + 7] ^= (x7 + j7) | 0;
-  dst[o + 8] ^= (x8 + j8) | 0; dst[o + 9] ^= (x9 + j9) | 0;
-  dst[o + 10] ^= (x10 + j10) | 0; dst[o + 11] ^= (x11 + j11) | 0;
-  dst[o + 12] ^= (x12 + j12) | 0; dst[o + 13] ^= (x13 + j13) | 0;
-  dst[o + 14] ^= (x14 + j14) | 0; dst[o + 15] ^= (x15 + j15) | 0;
+  dst[o] ^= (x0 + state[0]) | 0; dst[o + 1] ^= (x1 + state[1]) | 0;
+  dst[o + 2] ^= (x2 + state[2]) | 0; dst[o + 3] ^= (x3 + state[3]) | 0;
+  dst[o + 4] ^= (x4 + state[4]) | 0; dst[o + 5] ^= (x5 + state[5]) | 0;
+  dst[o + 6] ^= (x6 + state[6]) | 0; dst[o + 7] ^= (x7 + state[7]) | 0;
+  dst[o + 8] ^= (x8 + state[8]) | 0; dst[o + 9] ^= (x9 + state[9]) | 0;
+  dst[o + 10] ^= (x10 + state[10]) | 0; dst[o + 11] ^= (x11 + state[11]) | 0;
+  dst[o + 12] ^= (x12 + state[12]) | 0; dst[o + 13] ^= (x13 + state[13]) | 0;
+  dst[o + 14] ^= (x14 + state[14]) | 0; dst[o + 15] ^= (x15 + state[15]) | 0;
 }
 
 /** Key stream of a final partial block; wiped after each use (calls are synchronous). */
