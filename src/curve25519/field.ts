@@ -15,6 +15,10 @@ export type Fe = Float64Array;
 
 const RADIX = 131072; // 2^17
 const INV_RADIX = 1 / RADIX; // exact power of two: x · 2^−17 then floor is ⌊x / 2^17⌋
+// Adding and subtracting 1.5·2^69 rounds any |x| < 2^68 to the nearest multiple of 2^17 (the ulp
+// at 2^69), exactly and without a branch: the carry step of feMul/feSqr/feMulSmall. It leaves
+// limbs in [−2^16, 2^16] and is much faster in V8 than Math.floor.
+const ROUND = 1.5 * 2 ** 69;
 const LIMBS = 15; // 15 · 17 = 255 bits
 
 /** A fresh element, optionally set to a small non-negative integer (< 2^17). */
@@ -110,10 +114,11 @@ export function feNeg(o: Fe, a: Fe): void {
 }
 
 /**
- * o ← a · b mod p, carried: output limbs in [0, 2^17) except limb 1 ∈ (−2^14, 2^17 + 2^14).
- * Inputs |a[i]|, |b[i]| < 2^19.5: each column is 15 products, the wrapped ones by 19·b[j], so
- * |t_k| < 15 · 19 · 2^39 < 2^48 < 2^53 — exact in float64. t_14 has no wrapped term (< 2^43), so
- * the final 19·carry is < 2^31 and limb 1 moves by < 2^14. o may alias a or b.
+ * o ← a · b mod p, carried (rounding carries): output limbs in [−2^16, 2^16] except limb 1,
+ * |limb 1| < 2^16 + 2^14. Inputs |a[i]|, |b[i]| < 2^19.5: each column is 15 products, the wrapped
+ * ones by 19·b[j], so |t_k| < 15 · 19 · 2^39 < 2^48 < 2^53 — exact in float64. t_14 has no
+ * wrapped term (< 2^43), so the final 19·carry is < 2^31 and limb 1 moves by < 2^14.
+ * o may alias a or b.
  */
 export function feMul(o: Fe, a: Fe, b: Fe): void {
   const a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];
@@ -155,22 +160,22 @@ export function feMul(o: Fe, a: Fe, b: Fe): void {
   let t14 = a0 * b14 + a1 * b13 + a2 * b12 + a3 * b11 + a4 * b10 + a5 * b9 + a6 * b8 + a7 * b7
     + a8 * b6 + a9 * b5 + a10 * b4 + a11 * b3 + a12 * b2 + a13 * b1 + a14 * b0;
   let c: number;
-  c = Math.floor(t0 * INV_RADIX); t0 -= c * RADIX; t1 += c;
-  c = Math.floor(t1 * INV_RADIX); t1 -= c * RADIX; t2 += c;
-  c = Math.floor(t2 * INV_RADIX); t2 -= c * RADIX; t3 += c;
-  c = Math.floor(t3 * INV_RADIX); t3 -= c * RADIX; t4 += c;
-  c = Math.floor(t4 * INV_RADIX); t4 -= c * RADIX; t5 += c;
-  c = Math.floor(t5 * INV_RADIX); t5 -= c * RADIX; t6 += c;
-  c = Math.floor(t6 * INV_RADIX); t6 -= c * RADIX; t7 += c;
-  c = Math.floor(t7 * INV_RADIX); t7 -= c * RADIX; t8 += c;
-  c = Math.floor(t8 * INV_RADIX); t8 -= c * RADIX; t9 += c;
-  c = Math.floor(t9 * INV_RADIX); t9 -= c * RADIX; t10 += c;
-  c = Math.floor(t10 * INV_RADIX); t10 -= c * RADIX; t11 += c;
-  c = Math.floor(t11 * INV_RADIX); t11 -= c * RADIX; t12 += c;
-  c = Math.floor(t12 * INV_RADIX); t12 -= c * RADIX; t13 += c;
-  c = Math.floor(t13 * INV_RADIX); t13 -= c * RADIX; t14 += c;
-  c = Math.floor(t14 * INV_RADIX); t14 -= c * RADIX; t0 += 19 * c;
-  c = Math.floor(t0 * INV_RADIX); t0 -= c * RADIX; t1 += c;
+  c = t0 + ROUND - ROUND; t0 -= c; t1 += c * INV_RADIX;
+  c = t1 + ROUND - ROUND; t1 -= c; t2 += c * INV_RADIX;
+  c = t2 + ROUND - ROUND; t2 -= c; t3 += c * INV_RADIX;
+  c = t3 + ROUND - ROUND; t3 -= c; t4 += c * INV_RADIX;
+  c = t4 + ROUND - ROUND; t4 -= c; t5 += c * INV_RADIX;
+  c = t5 + ROUND - ROUND; t5 -= c; t6 += c * INV_RADIX;
+  c = t6 + ROUND - ROUND; t6 -= c; t7 += c * INV_RADIX;
+  c = t7 + ROUND - ROUND; t7 -= c; t8 += c * INV_RADIX;
+  c = t8 + ROUND - ROUND; t8 -= c; t9 += c * INV_RADIX;
+  c = t9 + ROUND - ROUND; t9 -= c; t10 += c * INV_RADIX;
+  c = t10 + ROUND - ROUND; t10 -= c; t11 += c * INV_RADIX;
+  c = t11 + ROUND - ROUND; t11 -= c; t12 += c * INV_RADIX;
+  c = t12 + ROUND - ROUND; t12 -= c; t13 += c * INV_RADIX;
+  c = t13 + ROUND - ROUND; t13 -= c; t14 += c * INV_RADIX;
+  c = t14 + ROUND - ROUND; t14 -= c; t0 += 19 * INV_RADIX * c;
+  c = t0 + ROUND - ROUND; t0 -= c; t1 += c * INV_RADIX;
   o[0] = t0;
   o[1] = t1;
   o[2] = t2;
@@ -216,22 +221,22 @@ export function feSqr(o: Fe, a: Fe): void {
   let t13 = d0 * a13 + d1 * a12 + d2 * a11 + d3 * a10 + d4 * a9 + d5 * a8 + d6 * a7 + a14 * e14;
   let t14 = d0 * a14 + d1 * a13 + d2 * a12 + d3 * a11 + d4 * a10 + d5 * a9 + d6 * a8 + a7 * a7;
   let c: number;
-  c = Math.floor(t0 * INV_RADIX); t0 -= c * RADIX; t1 += c;
-  c = Math.floor(t1 * INV_RADIX); t1 -= c * RADIX; t2 += c;
-  c = Math.floor(t2 * INV_RADIX); t2 -= c * RADIX; t3 += c;
-  c = Math.floor(t3 * INV_RADIX); t3 -= c * RADIX; t4 += c;
-  c = Math.floor(t4 * INV_RADIX); t4 -= c * RADIX; t5 += c;
-  c = Math.floor(t5 * INV_RADIX); t5 -= c * RADIX; t6 += c;
-  c = Math.floor(t6 * INV_RADIX); t6 -= c * RADIX; t7 += c;
-  c = Math.floor(t7 * INV_RADIX); t7 -= c * RADIX; t8 += c;
-  c = Math.floor(t8 * INV_RADIX); t8 -= c * RADIX; t9 += c;
-  c = Math.floor(t9 * INV_RADIX); t9 -= c * RADIX; t10 += c;
-  c = Math.floor(t10 * INV_RADIX); t10 -= c * RADIX; t11 += c;
-  c = Math.floor(t11 * INV_RADIX); t11 -= c * RADIX; t12 += c;
-  c = Math.floor(t12 * INV_RADIX); t12 -= c * RADIX; t13 += c;
-  c = Math.floor(t13 * INV_RADIX); t13 -= c * RADIX; t14 += c;
-  c = Math.floor(t14 * INV_RADIX); t14 -= c * RADIX; t0 += 19 * c;
-  c = Math.floor(t0 * INV_RADIX); t0 -= c * RADIX; t1 += c;
+  c = t0 + ROUND - ROUND; t0 -= c; t1 += c * INV_RADIX;
+  c = t1 + ROUND - ROUND; t1 -= c; t2 += c * INV_RADIX;
+  c = t2 + ROUND - ROUND; t2 -= c; t3 += c * INV_RADIX;
+  c = t3 + ROUND - ROUND; t3 -= c; t4 += c * INV_RADIX;
+  c = t4 + ROUND - ROUND; t4 -= c; t5 += c * INV_RADIX;
+  c = t5 + ROUND - ROUND; t5 -= c; t6 += c * INV_RADIX;
+  c = t6 + ROUND - ROUND; t6 -= c; t7 += c * INV_RADIX;
+  c = t7 + ROUND - ROUND; t7 -= c; t8 += c * INV_RADIX;
+  c = t8 + ROUND - ROUND; t8 -= c; t9 += c * INV_RADIX;
+  c = t9 + ROUND - ROUND; t9 -= c; t10 += c * INV_RADIX;
+  c = t10 + ROUND - ROUND; t10 -= c; t11 += c * INV_RADIX;
+  c = t11 + ROUND - ROUND; t11 -= c; t12 += c * INV_RADIX;
+  c = t12 + ROUND - ROUND; t12 -= c; t13 += c * INV_RADIX;
+  c = t13 + ROUND - ROUND; t13 -= c; t14 += c * INV_RADIX;
+  c = t14 + ROUND - ROUND; t14 -= c; t0 += 19 * INV_RADIX * c;
+  c = t0 + ROUND - ROUND; t0 -= c; t1 += c * INV_RADIX;
   o[0] = t0;
   o[1] = t1;
   o[2] = t2;
@@ -249,13 +254,23 @@ export function feSqr(o: Fe, a: Fe): void {
   o[14] = t14;
 }
 
-/** o ← a · k mod p for a public constant 0 ≤ k < 2^17; |a[i]| < 2^19.5 gives products < 2^37. */
+/**
+ * o ← a · k mod p for a public constant 0 ≤ k < 2^17; |a[i]| < 2^19.5 gives products < 2^37.
+ * Output range as feMul.
+ */
 export function feMulSmall(o: Fe, a: Fe, k: number): void {
   for (let i = 0; i < LIMBS; i++) o[i] = a[i] * k;
-  carryPass(o);
-  const c = Math.floor(o[0] * INV_RADIX);
-  o[0] -= c * RADIX;
-  o[1] += c;
+  for (let i = 0; i < LIMBS - 1; i++) {
+    const c = o[i] + ROUND - ROUND;
+    o[i] -= c;
+    o[i + 1] += c * INV_RADIX;
+  }
+  const c14 = o[14] + ROUND - ROUND;
+  o[14] -= c14;
+  o[0] += 19 * INV_RADIX * c14;
+  const c0 = o[0] + ROUND - ROUND;
+  o[0] -= c0;
+  o[1] += c0 * INV_RADIX;
 }
 
 /** o ← a^(2^k) (k squarings; k is public). */
