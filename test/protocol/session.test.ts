@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ENVELOPE_TYPE, PREKEY_ROLE } from '../../src/protocol/constants.ts';
 import { decodeEnvelope, encodeEnvelope } from '../../src/protocol/envelope.ts';
+import { decryptMessage } from '../../src/protocol/session.ts';
 import { receiveMessage, sendMessage, startSession } from '../../src/protocol/session-cipher.ts';
 import { decodeSession, encodeSession } from '../../src/protocol/session-state.ts';
 import { acceptIdentityChange } from '../../src/protocol/trust.ts';
@@ -131,6 +132,37 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     expect(code(() => receiveMessage(bob.ctx, 'alice.1', env, T0 + 6))).toBe('IDENTITY_CHANGED');
     acceptIdentityChange(bob.ctx.trust, 'alice.1', alice2.identity.publicKey, T0 + 7);
     expect(text(receiveMessage(bob.ctx, 'alice.1', env, T0 + 8).plaintext)).toBe('new me');
+  });
+
+  test('post-compromise security: a stolen state follows the session only until Bob\'s fresh ratchet key round-trips', () => {
+    const rnd = detRandom('session: pcs');
+    const alice = makeDevice(SUITE, 'alice.1', rnd);
+    const bob = makeDevice(SUITE, 'bob.1', rnd);
+    startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0);
+    const hop = (from: typeof alice, to: typeof alice, toAddr: string, fromAddr: string, t: string) => {
+      const env = sendMessage(from.ctx, toAddr, utf8(t));
+      expect(text(receiveMessage(to.ctx, fromAddr, env, T0).plaintext)).toBe(t);
+      return env;
+    };
+    hop(alice, bob, 'bob.1', 'alice.1', 'a0');
+    hop(bob, alice, 'alice.1', 'bob.1', 'b0');
+    hop(alice, bob, 'bob.1', 'alice.1', 'a1'); // Bob takes a DH step: his current ratchet key predates the theft
+    let eve = decodeSession(bob.ctx.sessions.loadSession('alice.1')!);
+    const eveReads = (env: Uint8Array): string => {
+      const out = decryptMessage(SUITE, eve, env, rnd);
+      eve = out.session;
+      return text(out.plaintext);
+    };
+    expect(eveReads(hop(alice, bob, 'bob.1', 'alice.1', 'secret 1'))).toBe('secret 1');
+    hop(bob, alice, 'alice.1', 'bob.1', 'reply 1'); // still Bob's pre-theft ratchet key
+    expect(eveReads(hop(alice, bob, 'bob.1', 'alice.1', 'secret 2'))).toBe('secret 2');
+    hop(bob, alice, 'alice.1', 'bob.1', 'reply 2'); // a ratchet key generated after the theft
+    const before = encodeSession(eve);
+    for (const t of ['secret 3', 'secret 4']) {
+      const env = hop(alice, bob, 'bob.1', 'alice.1', t);
+      expect(code(() => eveReads(env))).toBe('DECRYPT_FAILED');
+      expect(encodeSession(eve)).toEqual(before);
+    }
   });
 
   test('session serialization round-trips exactly and the decoded session keeps working', () => {
