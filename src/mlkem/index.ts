@@ -8,7 +8,7 @@ export {
   mlkem1024,
   type MlKem,
   type MlKemLengths,
-  type KeyPair,
-  type Encapsulation,
+  type MlKemKeyPair,
+  type MlKemEncapsulation,
 } from './mlkem.ts';
 export { ML_KEM_512, ML_KEM_768, ML_KEM_1024, type MlKemParams } from './params.ts';

@@ -23,13 +23,13 @@ import {
 } from './params.ts';
 
 /** An ML-KEM key pair: ek (public) and the expanded dk = dk_PKE‖ek‖H(ek)‖z (secret). */
-export interface KeyPair {
+export interface MlKemKeyPair {
   publicKey: Uint8Array;
   secretKey: Uint8Array;
 }
 
 /** The output of encapsulation: the ciphertext c and the shared secret K. */
-export interface Encapsulation {
+export interface MlKemEncapsulation {
   cipherText: Uint8Array;
   sharedSecret: Uint8Array;
 }
@@ -56,7 +56,7 @@ function G(a: Uint8Array, b: Uint8Array): Uint8Array {
  * Derives (ek, dk) from the 32-byte seeds d and z; dk ← dk_PKE‖ek‖H(ek)‖z.
  * FIPS 203, Algorithm 16 (ML-KEM.KeyGen_internal).
  */
-export function keyGenInternal(p: MlKemParams, d: Uint8Array, z: Uint8Array): KeyPair {
+export function keyGenInternal(p: MlKemParams, d: Uint8Array, z: Uint8Array): MlKemKeyPair {
   const { ekPKE, dkPKE } = kpkeKeyGen(p, d); // (ek_PKE, dk_PKE) ← K-PKE.KeyGen(d)
   const ek = ekPKE; // ek ← ek_PKE
   const dk = new Uint8Array(p.dkBytes); // dk ← dk_PKE‖ek‖H(ek)‖z
@@ -73,7 +73,7 @@ export function keyGenInternal(p: MlKemParams, d: Uint8Array, z: Uint8Array): Ke
  * Encapsulates to ek with the 32-byte randomness m: (K, r) ← G(m‖H(ek)), c ← K-PKE.Encrypt(ek, m, r).
  * FIPS 203, Algorithm 17 (ML-KEM.Encaps_internal). ek must have passed the §7.2 checks.
  */
-export function encapsInternal(p: MlKemParams, ek: Uint8Array, m: Uint8Array): Encapsulation {
+export function encapsInternal(p: MlKemParams, ek: Uint8Array, m: Uint8Array): MlKemEncapsulation {
   const Kr = G(m, sha3_256(ek)); // (K, r) ← G(m‖H(ek))
   const c = new Uint8Array(p.ctBytes);
   kpkeEncrypt(p, ek, m, Kr.subarray(32, 64), c); // c ← K-PKE.Encrypt(ek, m, r)
@@ -134,7 +134,7 @@ export function checkDecapsulationInputs(p: MlKemParams, dk: unknown, c: unknown
  * Generates a key pair from fresh randomness d, z (32 bytes each, drawn in that order).
  * FIPS 203, Algorithm 19 (ML-KEM.KeyGen).
  */
-export function keyGen(p: MlKemParams, random: RandomSource = defaultRandom): KeyPair {
+export function keyGen(p: MlKemParams, random: RandomSource = defaultRandom): MlKemKeyPair {
   const d = random(32); // d ←$ B³²
   const z = random(32); // z ←$ B³²
   const pair = keyGenInternal(p, d, z);
@@ -146,7 +146,7 @@ export function keyGen(p: MlKemParams, random: RandomSource = defaultRandom): Ke
  * Checks ek (§7.2) and encapsulates to it with fresh 32-byte randomness m.
  * FIPS 203, Algorithm 20 (ML-KEM.Encaps).
  */
-export function encaps(p: MlKemParams, ek: Uint8Array, random: RandomSource = defaultRandom): Encapsulation {
+export function encaps(p: MlKemParams, ek: Uint8Array, random: RandomSource = defaultRandom): MlKemEncapsulation {
   checkEncapsulationKey(p, ek);
   const m = random(32); // m ←$ B³²
   const out = encapsInternal(p, ek, m);
@@ -180,9 +180,9 @@ export interface MlKem {
   readonly params: MlKemParams;
   readonly lengths: MlKemLengths;
   /** KeyGen_internal(d, z) on a 64-byte seed d‖z, else KeyGen with fresh randomness. */
-  keygen(seed?: Uint8Array): KeyPair;
+  keygen(seed?: Uint8Array): MlKemKeyPair;
   /** Checks ek (§7.2), then Encaps_internal with the 32-byte m, or with fresh randomness. */
-  encapsulate(publicKey: Uint8Array, m?: Uint8Array): Encapsulation;
+  encapsulate(publicKey: Uint8Array, m?: Uint8Array): MlKemEncapsulation;
   /** Checks c and dk (§7.3), then Decaps_internal. */
   decapsulate(cipherText: Uint8Array, secretKey: Uint8Array): Uint8Array;
 }
@@ -198,12 +198,12 @@ function makeMlKem(p: MlKemParams): MlKem {
       seed: 64,
       msg: 32,
     }),
-    keygen(seed?: Uint8Array): KeyPair {
+    keygen(seed?: Uint8Array): MlKemKeyPair {
       if (seed === undefined) return keyGen(p);
       expectLength(seed, 64, `${p.name}.KeyGen: seed d‖z`);
       return keyGenInternal(p, seed.subarray(0, 32), seed.subarray(32, 64));
     },
-    encapsulate(publicKey: Uint8Array, m?: Uint8Array): Encapsulation {
+    encapsulate(publicKey: Uint8Array, m?: Uint8Array): MlKemEncapsulation {
       if (m === undefined) return encaps(p, publicKey);
       checkEncapsulationKey(p, publicKey);
       expectLength(m, 32, `${p.name}.Encaps: message m`);

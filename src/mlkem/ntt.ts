@@ -46,32 +46,68 @@ const R_SHOUP = shoupPrecompute(MONT_R);
 /** 128⁻¹ mod q = 3303, the final scaling of NTT⁻¹. FIPS 203, Algorithm 10, line 14. */
 const INV_128 = 3303;
 const INV_128_SHOUP = shoupPrecompute(INV_128);
+/** ζ^BitRev₇(1)·128⁻¹ mod q: the last layer's zeta with the final scaling folded in. */
+const ZETA1_INV_128 = fieldMul(ZETAS[1], INV_128);
+const ZETA1_INV_128_SHOUP = shoupPrecompute(ZETA1_INV_128);
 const TWO_Q = 2 * Q;
 
 /**
  * Computes f̂ = NTT(f) in place; the result is in bit-reversed order, coefficients in [0, q).
  * FIPS 203, Algorithm 9 (NTT).
- * Input coefficients must be < 2q. Lazy reduction: each layer adds at most 2q to the bound
- * (t = ζ·f̂[j+len] ∈ [0, 2q) by Shoup), so after 7 layers every value is < 16q < 2¹⁶.
+ * Differs from the spec text (same butterflies, same zetas): layers len and len/2 are done in one
+ * pass over four coefficients (fewer loads and stores), and reduction is lazy. Input coefficients
+ * must be < 2q; each layer adds at most 2q to the bound (t = ζ·f̂[j+len] ∈ [0, 2q) by Shoup), so
+ * after 7 layers every value is < 16q < 2¹⁶, and one Barrett pass maps it to [0, q).
  */
 export function nttInPlace(f: Poly): PolyNTT {
+  // Layers (128, 64), (32, 16), (8, 4): layer len uses zetas i + g, layer len/2 uses 2(i + g) and
+  // 2(i + g) + 1 for group g, exactly the indices Algorithm 9's counter i takes.
   let i = 1; // i ← 1
-  for (let len = 128; len >= 2; len >>= 1) {
-    for (let start = 0; start < N; start += 2 * len) {
-      const zeta = ZETAS_I32[i]; // zeta ← ζ^BitRev₇(i) mod q
-      const zetaShoup = ZETAS_SHOUP[i++];
-      for (let j = start; j < start + len; j++) {
-        const b = f[j + len];
-        // t ← zeta·f̂[j+len]: mulShoup(b, zeta, zetaShoup) written out (hot loop), t ∈ [0, 2q)
-        const t = (Math.imul(b, zeta) - Math.imul(Math.imul(b, zetaShoup) >>> 16, Q)) | 0;
-        const a = f[j];
-        f[j + len] = a - t + TWO_Q; // f̂[j+len] ← f̂[j] − t   (+2q keeps it ≥ 0)
-        f[j] = a + t; // f̂[j] ← f̂[j] + t
+  for (let len = 128; len >= 8; len >>= 2) {
+    const half = len >> 1;
+    for (let g = 0, start = 0; start < N; g++, start += 2 * len) {
+      const z1 = ZETAS_I32[i + g]; // zeta ← ζ^BitRev₇(i) mod q, layer len
+      const z1Shoup = ZETAS_SHOUP[i + g];
+      const z2 = ZETAS_I32[2 * (i + g)]; // layer len/2, first half of the group
+      const z2Shoup = ZETAS_SHOUP[2 * (i + g)];
+      const z3 = ZETAS_I32[2 * (i + g) + 1]; // layer len/2, second half
+      const z3Shoup = ZETAS_SHOUP[2 * (i + g) + 1];
+      for (let j = start; j < start + half; j++) {
+        let a0 = f[j];
+        let a1 = f[j + half];
+        let a2 = f[j + len];
+        let a3 = f[j + len + half];
+        // t ← zeta·f̂[j+len]; f̂[j+len] ← f̂[j] − t; f̂[j] ← f̂[j] + t   (mulShoup written out,
+        // +2q keeps differences ≥ 0)
+        let t = (Math.imul(a2, z1) - Math.imul(Math.imul(a2, z1Shoup) >>> 16, Q)) | 0;
+        a2 = a0 - t + TWO_Q;
+        a0 += t;
+        t = (Math.imul(a3, z1) - Math.imul(Math.imul(a3, z1Shoup) >>> 16, Q)) | 0;
+        a3 = a1 - t + TWO_Q;
+        a1 += t;
+        t = (Math.imul(a1, z2) - Math.imul(Math.imul(a1, z2Shoup) >>> 16, Q)) | 0;
+        f[j + half] = a0 - t + TWO_Q;
+        f[j] = a0 + t;
+        t = (Math.imul(a3, z3) - Math.imul(Math.imul(a3, z3Shoup) >>> 16, Q)) | 0;
+        f[j + len + half] = a2 - t + TWO_Q;
+        f[j + len] = a2 + t;
       }
+    }
+    i *= 4;
+  }
+  // Layer len = 2 (zetas 64…127), then f̂ mod q (barrettReduce written out; values < 16q < 2¹⁶).
+  for (let start = 0; start < N; start += 4) {
+    const zeta = ZETAS_I32[i];
+    const zetaShoup = ZETAS_SHOUP[i++];
+    for (let j = start; j < start + 2; j++) {
+      const b = f[j + 2];
+      const t = (Math.imul(b, zeta) - Math.imul(Math.imul(b, zetaShoup) >>> 16, Q)) | 0;
+      const a = f[j];
+      f[j + 2] = a - t + TWO_Q;
+      f[j] = a + t;
     }
   }
   for (let j = 0; j < N; j++) {
-    // barrettReduce(f[j]) written out: f[j] < 16q < 2¹⁶ → [0, q)
     const x = f[j];
     const r = x - ((x * BARRETT16_MUL) >>> 26) * Q - Q;
     f[j] = r + ((r >> 31) & Q);
@@ -82,32 +118,65 @@ export function nttInPlace(f: Poly): PolyNTT {
 /**
  * Computes f = NTT⁻¹(f̂) in place, coefficients in [0, q).
  * FIPS 203, Algorithm 10 (NTT⁻¹).
- * Input coefficients must be < 2q; every layer keeps them < 2q (sums get one conditional −2q,
- * differences + 2q stay < 4q < 2¹⁶ for Shoup).
+ * Differs from the spec text (same butterflies, same zetas): layers len and 2len are done in one
+ * pass, and the last layer (len = 128) is fused with the final multiplication by 128⁻¹ = 3303.
+ * Input coefficients must be < 2q. Within a pass the first layer's sums stay unreduced (< 4q), the
+ * second layer's sums (< 8q) are Barrett-reduced and its products are Shoup outputs (< 2q), so every
+ * pass starts below 2q and every Shoup input is < 8q < 2¹⁶.
  */
 export function nttInverseInPlace(fHat: PolyNTT): Poly {
   const f: Poly = fHat;
-  let i = 127; // i ← 127
-  for (let len = 2; len <= 128; len <<= 1) {
-    for (let start = 0; start < N; start += 2 * len) {
-      const zeta = ZETAS_I32[i]; // zeta ← ζ^BitRev₇(i) mod q
-      const zetaShoup = ZETAS_SHOUP[i--];
+  // Layers (2, 4), (8, 16), (32, 64). Algorithm 10's counter i runs from 127 down; in layer len
+  // (G = 128/len groups) group g uses i = 2G − 1 − g.
+  for (let len = 2; len <= 32; len <<= 2) {
+    const G = 128 / len;
+    const len2 = 2 * len;
+    for (let h = 0, start = 0; start < N; h++, start += 4 * len) {
+      const ia = 2 * G - 1 - 2 * h; // layer len, group 2h
+      const ib = ia - 1; // layer len, group 2h + 1
+      const ic = G - 1 - h; // layer 2len, group h
+      const za = ZETAS_I32[ia];
+      const zaShoup = ZETAS_SHOUP[ia];
+      const zb = ZETAS_I32[ib];
+      const zbShoup = ZETAS_SHOUP[ib];
+      const zc = ZETAS_I32[ic];
+      const zcShoup = ZETAS_SHOUP[ic];
       for (let j = start; j < start + len; j++) {
-        const t = f[j]; // t ← f[j]
-        const u = f[j + len];
-        const s = t + u - TWO_Q; // f[j] ← t + f[j+len]   (< 4q, then −2q if ≥ 2q)
-        f[j] = s + ((s >> 31) & TWO_Q);
-        // f[j+len] ← zeta·(f[j+len] − t): mulShoup(d, zeta, zetaShoup) written out, d < 4q
-        const d = u - t + TWO_Q;
-        f[j + len] = Math.imul(d, zeta) - Math.imul(Math.imul(d, zetaShoup) >>> 16, Q);
+        const a0 = f[j];
+        const a1 = f[j + len];
+        const a2 = f[j + len2];
+        const a3 = f[j + len2 + len];
+        // layer len: f[j] ← t + f[j+len]; f[j+len] ← zeta·(f[j+len] − t)   (mulShoup written out)
+        const s0 = a0 + a1; // < 4q
+        let d = a1 - a0 + TWO_Q;
+        const t1 = Math.imul(d, za) - Math.imul(Math.imul(d, zaShoup) >>> 16, Q);
+        const s2 = a2 + a3;
+        d = a3 - a2 + TWO_Q;
+        const t3 = Math.imul(d, zb) - Math.imul(Math.imul(d, zbShoup) >>> 16, Q);
+        // layer 2len on (s0, s2) and (t1, t3), sums Barrett-reduced (barrettReduce written out)
+        let x = s0 + s2; // < 8q
+        x = x - ((x * BARRETT16_MUL) >>> 26) * Q - Q;
+        f[j] = x + ((x >> 31) & Q);
+        d = s2 - s0 + 4 * Q;
+        f[j + len2] = Math.imul(d, zc) - Math.imul(Math.imul(d, zcShoup) >>> 16, Q);
+        x = t1 + t3; // < 4q
+        x = x - ((x * BARRETT16_MUL) >>> 26) * Q - Q;
+        f[j + len] = x + ((x >> 31) & Q);
+        d = t3 - t1 + TWO_Q;
+        f[j + len2 + len] = Math.imul(d, zc) - Math.imul(Math.imul(d, zcShoup) >>> 16, Q);
       }
     }
   }
-  for (let j = 0; j < N; j++) {
-    // f ← f·3303 (= 128⁻¹ mod q): mulShoup then reduceOnce, written out
-    const x = f[j];
+  // Layer 128 (i = 1) and f ← f·3303: f[j] ← (t + u)·3303, f[j+128] ← (ζ·3303)·(u − t).
+  for (let j = 0; j < 128; j++) {
+    const t = f[j];
+    const u = f[j + 128];
+    const x = t + u; // < 4q
     const r = Math.imul(x, INV_128) - Math.imul(Math.imul(x, INV_128_SHOUP) >>> 16, Q) - Q;
     f[j] = r + ((r >> 31) & Q);
+    const d = u - t + TWO_Q; // < 4q
+    const y = Math.imul(d, ZETA1_INV_128) - Math.imul(Math.imul(d, ZETA1_INV_128_SHOUP) >>> 16, Q) - Q;
+    f[j + 128] = y + ((y >> 31) & Q);
   }
   return f;
 }
