@@ -182,8 +182,9 @@ export function ratchetDecrypt(
 }
 
 /**
- * ratchetDecrypt with explicit skipped-key bounds; tests use small ones to reach the bounds
- * quickly. Limits above DEFAULT_LIMITS produce states that decodeRatchetState rejects.
+ * ratchetDecrypt with explicit, tighter skipped-key bounds; tests use small ones to reach the
+ * bounds quickly. Limits above DEFAULT_LIMITS are refused (BAD_PARAMS): the state codec would
+ * reject the states they allow.
  * Double Ratchet rev. 1 §4.6 (RatchetDecryptHE).
  */
 export function ratchetDecryptWithLimits(
@@ -197,6 +198,7 @@ export function ratchetDecryptWithLimits(
 ): { state: RatchetState; plaintext: Uint8Array } {
   expectBytes(message, 'ratchetDecrypt: message');
   expectBytes(ad, 'ratchetDecrypt: ad');
+  checkLimits(limits);
   const { encHeader, body } = parseMessage(message);
   return transaction(state, (next) => {
     const mk = takeMessageKey(suite, next, encHeader, random, limits, trace);
@@ -214,6 +216,17 @@ export function ratchetDecryptWithLimits(
       wipe(keys.key, keys.nonce);
     }
   });
+}
+
+/** Limits must be integers within the v1 bounds, so every reachable state stays encodable. */
+function checkLimits(limits: RatchetLimits): void {
+  const ok = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
+  if (
+    !ok(limits.maxSkip, 0, DEFAULT_LIMITS.maxSkip) ||
+    !ok(limits.maxSkippedKeys, 1, DEFAULT_LIMITS.maxSkippedKeys) ||
+    !ok(limits.maxSkippedChains, 1, DEFAULT_LIMITS.maxSkippedChains)
+  )
+    throw new CryptoError('BAD_PARAMS', 'ratchetDecrypt: limits outside the v1 bounds');
 }
 
 /** Runs `step` on a deep copy of `state`; if it throws, wipes the copy and rethrows. */

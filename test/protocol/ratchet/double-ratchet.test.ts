@@ -327,6 +327,16 @@ describe('skipped-key bounds (Double Ratchet rev. 1 §3.5 MAX_SKIP, §6.4)', () 
     );
     const r = ratchetDecryptWithLimits(suite, B.state, ms[2], p.ad, p.random, limits);
     expect([...r.state.skipped[0].keys.keys()]).toEqual([0, 1]);
+    const bads = [
+      { ...limits, maxSkip: 1001 },
+      { ...limits, maxSkippedKeys: 0 },
+      { ...limits, maxSkippedChains: 1.5 },
+    ];
+    for (const bad of bads)
+      expectCode(
+        () => ratchetDecryptWithLimits(suite, B.state, ms[2], p.ad, p.random, bad),
+        'BAD_PARAMS',
+      );
   });
 });
 
