@@ -140,12 +140,13 @@ export function signMu(p: MlDsaParams, sk: Uint8Array, mu: Uint8Array, rnd: Uint
   const w1Bytes = new Uint8Array(w1EncodedBytes(p));
   const maskBuf = new Uint8Array(EXPAND_MASK_BUF_BYTES);
   const ballBuf = new Uint8Array(136);
+  const state = new Uint32Array(50); // Keccak scratch for ExpandMask and SampleInBall
   const { gamma1, gamma2, beta, omega } = p;
 
   let sig: Uint8Array | null = null;
   for (let kappa = 0; sig === null; kappa += p.l) {
     // The loop runs until an attempt passes all checks; the attempt count is public.
-    expandMask(p, y, seed, kappa, maskBuf); // y ← ExpandMask(ρ″, κ)
+    expandMask(p, y, seed, kappa, maskBuf, state); // y ← ExpandMask(ρ″, κ)
     for (let i = 0; i < p.l; i++) nttInto(yHat[i], y[i]);
     matrixVectorNTT(w as PolyNTT[], AHat, yHat); // w ← NTT⁻¹(Â ∘ NTT(y))
     for (let i = 0; i < p.k; i++) {
@@ -156,7 +157,7 @@ export function signMu(p: MlDsaParams, sk: Uint8Array, mu: Uint8Array, rnd: Uint
     }
     w1Encode(p, w1Bytes, w1);
     const cTilde = H([mu, w1Bytes], p.cTildeBytes); // c̃ ← H(μ ‖ w1Encode(w₁), λ/4)
-    sampleInBall(c, p.tau, cTilde, ballBuf); // c ← SampleInBall(c̃)
+    sampleInBall(c, p.tau, cTilde, ballBuf, state); // c ← SampleInBall(c̃)
     nttInto(cHat, c); // ĉ ← NTT(c)
     mulInvNtt(cs1, cHat, s1Hat); // ⟨⟨cs₁⟩⟩ ← NTT⁻¹(ĉ ∘ ŝ₁)
     mulInvNtt(cs2, cHat, s2Hat); // ⟨⟨cs₂⟩⟩ ← NTT⁻¹(ĉ ∘ ŝ₂)
@@ -196,7 +197,7 @@ export function signMu(p: MlDsaParams, sk: Uint8Array, mu: Uint8Array, rnd: Uint
     if (reject !== 0 || ones > omega) continue; // public by design
     sig = sigEncode(p, cTilde, cs1, h); // σ ← sigEncode(c̃, z mod± q, h)
   }
-  wipe(seed, K, r0, c, cHat, maskBuf, ...s1, ...s2, ...t0, ...s1Hat, ...s2Hat, ...t0Hat);
+  wipe(seed, K, r0, c, cHat, maskBuf, ballBuf, state, ...s1, ...s2, ...t0, ...s1Hat, ...s2Hat, ...t0Hat);
   wipe(...y, ...yHat, ...w, ...w1, ...cs1, ...cs2, ...ct0);
   return sig;
 }
@@ -224,7 +225,7 @@ export function verifyMu(p: MlDsaParams, pk: Uint8Array, mu: Uint8Array, sig: Ui
   for (let i = 0; i < p.l; i++) if (normAtLeast(z[i], p.gamma1 - p.beta)) return false;
   const AHat = expandA(p, rho); // Â ← ExpandA(ρ)
   const c = new Float64Array(N);
-  sampleInBall(c, p.tau, cTilde, new Uint8Array(136)); // c ← SampleInBall(c̃)
+  sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50)); // c ← SampleInBall(c̃)
   const cHat = new Float64Array(N) as PolyNTT;
   nttInto(cHat, c);
   // w′_Approx ← NTT⁻¹(Â ∘ NTT(z) − NTT(c) ∘ NTT(t₁·2^d))

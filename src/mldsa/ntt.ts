@@ -76,12 +76,13 @@ export function nttInto(out: PolyNTT, w: Poly): void {
  * FIPS 204, Algorithm 42 (NTT⁻¹).
  * Input centered. Without reduction the sums double each layer (q/2 → 4q after three layers),
  * so the sums of the layer len = 8 are reduced: every operand stays ≤ 8q and every product
- * ≤ 8q·(q−1)/2 < 2⁴⁹. Output centered.
+ * ≤ 8q·(q−1)/2 < 2⁴⁹. The final scaling by f = 256⁻¹ (steps 21–23) is folded into the last
+ * layer (len = 128) as f and f·z. Output centered.
  */
 export function invNttInto(out: Poly, w: PolyNTT): void {
   if (out !== w) out.set(w);
   let m = N; // m ← 256
-  for (let len = 1; len < N; len <<= 1) {
+  for (let len = 1; len < N / 2; len <<= 1) {
     const reduceSums = len === 8; // public: depends on the layer only
     for (let start = 0; start < N; start += 2 * len) {
       const z = -ZETAS[--m]; // z ← −zetas[m]
@@ -93,7 +94,14 @@ export function invNttInto(out: Poly, w: PolyNTT): void {
       }
     }
   }
-  for (let j = 0; j < N; j++) out[j] = reduce(F * out[j]); // w[j] ← f·w[j]; |w[j]| ≤ 8q
+  // len = 128, m = 1, with w[j] ← f·w[j] for all j (operands ≤ 8q, products < 2⁴⁹)
+  const fz = reduce(F * -ZETAS[--m]);
+  for (let j = 0; j < N / 2; j++) {
+    const t = out[j];
+    const u = out[j + N / 2];
+    out[j] = reduce(F * (t + u));
+    out[j + N / 2] = reduce(fz * (t - u));
+  }
 }
 
 /** out ← â ∘ b̂ (coefficient-wise product in T_q). FIPS 204, Algorithm 45 (MultiplyNTT). */

@@ -28,7 +28,7 @@ describe('FIPS 204 Alg 29 — SampleInBall', () => {
       fc.assert(
         fc.property(bytes(p.cTildeBytes), (cTilde) => {
           const c = new Float64Array(256);
-          sampleInBall(c, p.tau, cTilde, new Uint8Array(136));
+          sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50));
           expect(c.filter((x) => x === 1 || x === -1).length).toBe(p.tau);
           expect(c.filter((x) => x === 0).length).toBe(256 - p.tau);
         }),
@@ -60,7 +60,7 @@ describe('FIPS 204 Alg 30–34 — ExpandA, ExpandS, ExpandMask ranges', () => {
           const y = Array.from({ length: p.l }, () => new Float64Array(256));
           const buf = new Uint8Array(66);
           buf.set(seed);
-          expandMask(p, y, buf, kappa * p.l, new Uint8Array(EXPAND_MASK_BUF_BYTES));
+          expandMask(p, y, buf, kappa * p.l, new Uint8Array(EXPAND_MASK_BUF_BYTES), new Uint32Array(50));
           for (const v of y) expect(v.every((x) => x > -p.gamma1 && x <= p.gamma1)).toBe(true);
         }),
         { numRuns: 20 },
