@@ -110,11 +110,10 @@ export function computeMu(tr: Uint8Array, mPrime: Uint8Array[]): Uint8Array {
 
 /**
  * Signs the message representative μ (64 bytes) with the expanded key sk and the 32-byte rnd.
- * FIPS 204, Algorithm 7 (ML-DSA.Sign_internal) from step 7 on; steps 1–6 are the callers'
- * (signInternal computes μ from M′; the ACVP external-μ interface passes μ itself).
- * Differs from the spec: ŝ₁, ŝ₂, t̂₀ and Â are computed once before the loop (as the spec's
- * steps 2–5 also do) and reused across attempts; the z and r₀ checks of step 23 come before t₀
- * is touched, exactly as in the spec.
+ * FIPS 204, Algorithm 7 (ML-DSA.Sign_internal) without step 6: μ is the caller's (signInternal
+ * computes it from M′; the ACVP external-μ interface passes μ itself).
+ * Differs from the spec only in storage: z is built in the cs₁ buffers and w − cs₂ in the cs₂
+ * buffers. Both checks of step 23 are evaluated before its single branch, as in the spec.
  */
 export function signMu(p: MlDsaParams, sk: Uint8Array, mu: Uint8Array, rnd: Uint8Array): Uint8Array {
   const { rho, K, s1, s2, t0 } = skDecode(p, sk); // (ρ, K, tr, s₁, s₂, t₀) ← skDecode(sk)
@@ -124,7 +123,9 @@ export function signMu(p: MlDsaParams, sk: Uint8Array, mu: Uint8Array, rnd: Uint
   const AHat = expandA(p, rho); // Â ← ExpandA(ρ)
   // ρ″ ← H(K ‖ rnd ‖ μ, 64), kept in a 66-byte buffer that ExpandMask extends with κ
   const seed = new Uint8Array(66);
-  seed.set(H([K, rnd, mu], 64), 0);
+  const rhoPrimePrime = H([K, rnd, mu], 64);
+  seed.set(rhoPrimePrime, 0);
+  wipe(rhoPrimePrime);
 
   const y = newVec(p.l);
   const yHat = newVecNTT(p.l);

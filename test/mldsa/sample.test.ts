@@ -6,12 +6,33 @@ import {
   expandMask,
   expandS,
   sampleInBall,
+  shakeOneBlock,
   EXPAND_MASK_BUF_BYTES,
 } from '../../src/mldsa/sample.ts';
+import { keccakP1600 } from '../../src/hash/keccak.ts';
+import { shake128, shake256 } from '../../src/hash/sha3.ts';
 import { ML_DSA_44, ML_DSA_65, ML_DSA_87, Q } from '../../src/mldsa/params.ts';
 
 const PARAMS = [ML_DSA_44, ML_DSA_65, ML_DSA_87];
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
+
+describe('FIPS 202 §6.2 — one-block SHAKE start used by the samplers', () => {
+  for (const [rate, shake] of [[168, shake128], [136, shake256]] as const) {
+    test(`equals sha3.ts SHAKE${rate === 168 ? 128 : 256} over two blocks for every input length < rate − 1`, () => {
+      const state = new Uint32Array(50);
+      for (let n = 0; n <= rate - 2; n++) {
+        const input = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+        shakeOneBlock(state, input, rate);
+        const got = new Uint8Array(2 * rate);
+        for (let b = 0; b < 2; b++) {
+          if (b > 0) keccakP1600(state);
+          for (let i = 0; i < rate; i++) got[b * rate + i] = state[i >> 2] >>> ((i & 3) << 3);
+        }
+        expect(got).toEqual(shake(input, 2 * rate));
+      }
+    });
+  }
+});
 
 describe('FIPS 204 Alg 15 — CoeffFromHalfByte', () => {
   test('every nibble, both η, against the literal definition', () => {
