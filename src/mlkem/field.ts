@@ -5,6 +5,7 @@
  * Barrett, Montgomery (R = 2¹⁶) or Shoup multiplication by a public constant, all in 32-bit
  * integers except Compress, which uses exact float64 products (< 2⁵³). JS gives no CT guarantee.
  * Every function is exhaustively checked over its stated input range in test/mlkem/field.test.ts.
+ * The hot loops of ntt.ts and kpke.ts use written-out copies of these reductions (named there).
  */
 import { Q } from './params.ts';
 

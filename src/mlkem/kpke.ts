@@ -11,13 +11,7 @@
  */
 import { sha3_512 } from '../hash/sha3.ts';
 import { wipe } from '../util/ct.ts';
-import {
-  compress,
-  decompress,
-  reduceOnce,
-  BARRETT16_MUL,
-  COMPRESS_SCALE,
-} from './field.ts';
+import { compress, decompress, reduceOnce, BARRETT16_MUL, COMPRESS_SCALE } from './field.ts';
 import { byteDecode, byteEncode } from './encode.ts';
 import {
   multiplyAccumulate,
@@ -29,9 +23,9 @@ import {
   type PreparedNTT,
 } from './ntt.ts';
 import { N, Q, type MlKemParams } from './params.ts';
-
-const HALF_Q = Q >> 1;
 import { prf, sampleNTT, samplePolyCBD } from './sample.ts';
+
+const HALF_Q = Q >> 1; // ⌊q/2⌋: Compress_d rounds ⌈2^d·x/q⌋ as ⌊(2^d·x + ⌊q/2⌋)/q⌋
 
 /**
  * Scratch for K-PKE calls: 2k polynomials, k prepared operands, one accumulator row and the PRF
@@ -62,7 +56,7 @@ function scratchFor(k: number): Scratch {
   return SCRATCH[k - 2];
 }
 
-/** f ← SamplePolyCBD_η(PRF_η(s, b)), using the scratch PRF buffer. FIPS 203, Alg 13 lines 9/13. */
+/** f ← SamplePolyCBD_η(PRF_η(s, b)), through the scratch PRF buffer (FIPS 203, Algorithms 13–14). */
 function sampleNoise(sc: Scratch, eta: number, s: Uint8Array, b: number, f: Uint16Array): void {
   prf(eta, s, b, sc.prfOut);
   samplePolyCBD(eta, sc.prfOut, f);
@@ -209,7 +203,7 @@ export function kpkeDecrypt(p: MlKemParams, dkPKE: Uint8Array, c: Uint8Array): U
   byteDecode(dv, c, vPrime, 32 * du * k); // v′ ← Decompress_dv(ByteDecode_dv(c₂))
   const m = new Uint8Array(32);
   for (let j = 0; j < N; j++) {
-    const wj = reduceOnce(decompress(dv, vPrime[j]) - w[j] + 3329); // w ← v′ − NTT⁻¹(…) ∈ [0, q)
+    const wj = reduceOnce(decompress(dv, vPrime[j]) - w[j] + Q); // w ← v′ − NTT⁻¹(…) ∈ [0, q)
     m[j >> 3] |= compress(1, wj) << (j & 7); // m ← ByteEncode₁(Compress₁(w))
   }
   sc.wipe();

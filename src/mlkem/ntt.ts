@@ -6,7 +6,10 @@
  * zetas use Shoup's method (public constant), products use Montgomery reduction. No secret-dependent
  * branch or index. JS gives no constant-time guarantee.
  * Differs from the spec (for speed, same results): lazy reduction inside the transforms with stated
- * bounds, and a "prepared" right operand for T_q products (see `prepareNTT`).
+ * bounds, two layers per pass, and a "prepared" right operand for T_q products (see `prepareNTT`).
+ * The hot loops carry written-out copies of field.ts's mulShoup / barrettReduce / montgomeryReduce
+ * (V8 did not inline those cross-module calls here: the NTT ran 3× slower); each copy names the
+ * function it expands, and test/mlkem/ntt.test.ts checks the loops against verbatim Alg 9/10.
  */
 import { Q, N, ZETA } from './params.ts';
 import { fieldMul, reduceOnce, shoupPrecompute, BARRETT16_MUL, MONT_R, Q_NEG_INV } from './field.ts';
@@ -43,7 +46,7 @@ const ZETAS_SHOUP = Int32Array.from(ZETAS, shoupPrecompute);
 const GAMMAS_R = Int32Array.from(GAMMAS, (g) => fieldMul(g, MONT_R)); // γ·R mod q
 const GAMMAS_R_SHOUP = Int32Array.from(GAMMAS_R, shoupPrecompute);
 const R_SHOUP = shoupPrecompute(MONT_R);
-/** 128⁻¹ mod q = 3303, the final scaling of NTT⁻¹. FIPS 203, Algorithm 10, line 14. */
+/** 128⁻¹ mod q = 3303, the final scaling of NTT⁻¹ (FIPS 203, Algorithm 10, last step). */
 const INV_128 = 3303;
 const INV_128_SHOUP = shoupPrecompute(INV_128);
 /** ζ^BitRev₇(1)·128⁻¹ mod q: the last layer's zeta with the final scaling folded in. */

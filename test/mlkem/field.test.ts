@@ -71,7 +71,13 @@ describe('FIPS 203 §2.4 — Z_q reductions (exhaustive over each stated input r
   });
 
   test('mulShoup: all a ∈ [0, 2¹⁶) for every constant the NTT uses, r ≡ a·w with r < 2q', () => {
-    const constants = new Set<number>([...ZETAS, ...GAMMAS.map((g) => fieldMul(g, MONT_R)), MONT_R, 3303]);
+    const constants = new Set<number>([
+      ...ZETAS,
+      ...GAMMAS.map((g) => fieldMul(g, MONT_R)), // γ·R (prepareNTT)
+      MONT_R,
+      3303, // 128⁻¹
+      fieldMul(ZETAS[1], 3303), // ζ·128⁻¹ (last inverse layer)
+    ]);
     let bad = 0;
     for (const w of constants) {
       const ws = shoupPrecompute(w);
