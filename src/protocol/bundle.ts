@@ -27,7 +27,7 @@ import {
 } from './prekeys.ts';
 import type { Suite } from './suite.ts';
 
-/** PQXDH rev. 3 §3.2–3.3 prekey bundle: IK_B, SPK_B, PQPK_B (PQOPK_B or PQSPK_B), optional OPK_B. */
+/** PQXDH rev. 3 §3.2–3.3 bundle: IK_B, SPK_B, PQPK_B (PQOPK_B or PQSPK_B), optional OPK_B. */
 export interface PreKeyBundle {
   readonly identity: IdentityPublic;
   /** SPK_B (role SIGNED). */
@@ -52,7 +52,7 @@ export function encodeBundle(b: PreKeyBundle): Uint8Array {
   return w.finish();
 }
 
-/** Decodes a bundle; strict versions, tags, lengths, flag values and no trailing bytes. Does NOT verify. */
+/** Decodes a bundle strictly (versions, tags, flags, no trailing bytes); does not verify it. */
 export function decodeBundle(bytes: Uint8Array): PreKeyBundle {
   const r = new Reader(bytes, 'bundle');
   expectVersion(r.u8(), 'bundle');
@@ -63,7 +63,9 @@ export function decodeBundle(bytes: Uint8Array): PreKeyBundle {
   if (flag > 1) throw new DecodeError('BAD_VALUE', `bundle: one-time prekey flag ${flag}`);
   const oneTimePreKey = flag === 1 ? readPreKeyPublic(r) : undefined;
   r.end();
-  return oneTimePreKey ? { identity, signedPreKey, kemPreKey, oneTimePreKey } : { identity, signedPreKey, kemPreKey };
+  return oneTimePreKey
+    ? { identity, signedPreKey, kemPreKey, oneTimePreKey }
+    : { identity, signedPreKey, kemPreKey };
 }
 
 /**
@@ -73,9 +75,10 @@ export function decodeBundle(bytes: Uint8Array): PreKeyBundle {
  * of the wrong size, ProtocolError('BAD_SIGNATURE') if any signature half fails.
  */
 export function verifyBundle(suite: Suite, bundle: PreKeyBundle): VerifiedBundle {
-  expectLength(bundle.identity.dhKey, SIZES.X25519_PUBLIC, 'bundle identity X25519 key');
-  expectLength(bundle.identity.signingKeyClassical, SIZES.ED25519_PUBLIC, 'bundle identity Ed25519 key');
-  expectLength(bundle.identity.signingKeyPQ, SIZES.ML_DSA_65_PUBLIC, 'bundle identity ML-DSA-65 key');
+  const id = bundle.identity;
+  expectLength(id.dhKey, SIZES.X25519_PUBLIC, 'bundle identity X25519 key');
+  expectLength(id.signingKeyClassical, SIZES.ED25519_PUBLIC, 'bundle identity Ed25519 key');
+  expectLength(id.signingKeyPQ, SIZES.ML_DSA_65_PUBLIC, 'bundle identity ML-DSA-65 key');
   const slots: [SignedPreKeyPublic | undefined, readonly number[], string][] = [
     [bundle.signedPreKey, [PREKEY_ROLE.SIGNED], 'signed prekey'],
     [bundle.kemPreKey, [PREKEY_ROLE.KEM_ONE_TIME, PREKEY_ROLE.KEM_LAST_RESORT], 'KEM prekey'],
@@ -83,11 +86,15 @@ export function verifyBundle(suite: Suite, bundle: PreKeyBundle): VerifiedBundle
   ];
   for (const [prekey, roles, what] of slots) {
     if (prekey === undefined) continue;
-    if (!roles.includes(prekey.role)) throw new DecodeError('BAD_TAG', `bundle: ${what} has role ${prekey.role}`);
+    if (!roles.includes(prekey.role))
+      throw new DecodeError('BAD_TAG', `bundle: ${what} has role ${prekey.role}`);
     expectLength(prekey.publicKey, roleKeyType(prekey.role).length, `bundle ${what}`);
     expectLength(prekey.signature, HYBRID_SIGNATURE_BYTES, `bundle ${what} signature`);
     if (!verifyPreKey(suite, bundle.identity, prekey))
-      throw new ProtocolError('BAD_SIGNATURE', `bundle: ${what} signature does not verify (PQXDH rev. 3 §3.3)`);
+      throw new ProtocolError(
+        'BAD_SIGNATURE',
+        `bundle: ${what} signature does not verify (PQXDH rev. 3 §3.3)`,
+      );
   }
   return bundle as VerifiedBundle;
 }

@@ -10,7 +10,7 @@ import { utf8 } from '../util/bytes.ts';
 /** Protocol version carried (and authenticated) in every encoding of pqmsg v1. */
 export const PROTOCOL_VERSION = 1;
 
-/** One-byte key-type tags (PROTOCOL.md §2.1). Disjoint, so an X25519 key never parses as a KEM key. */
+/** One-byte key-type tags (PROTOCOL.md §2.1); disjoint, so no key parses as another type. */
 export const KEY_TYPE = Object.freeze({
   X25519: 0x05,
   ML_KEM_768: 0x0b,
@@ -18,7 +18,7 @@ export const KEY_TYPE = Object.freeze({
   ML_DSA_65: 0x22,
 });
 
-/** Public-key, secret-seed and output sizes of the v1 suite (RFC 7748, RFC 8032, FIPS 203, FIPS 204). */
+/** Key, seed and output sizes of the v1 suite (RFC 7748, RFC 8032, FIPS 203, FIPS 204). */
 export const SIZES = Object.freeze({
   X25519_PUBLIC: 32,
   ED25519_PUBLIC: 32,
@@ -75,6 +75,9 @@ export const SAFETY_NUMBER_SCANNABLE_VERSION = 1;
 /** Session serialization format version (PROTOCOL.md §6.3). */
 export const SESSION_STATE_VERSION = 1;
 
-/** Signed-prekey rotation policy defaults (PROTOCOL.md §3.3): rotate weekly, keep old keys 30 days. */
+/** Signed-prekey rotation defaults (PROTOCOL.md §3.3): rotate weekly, keep old keys 30 days. */
 export const DAY_MS = 24 * 60 * 60 * 1000;
-export const DEFAULT_ROTATION_POLICY = Object.freeze({ rotateAfterMs: 7 * DAY_MS, graceMs: 30 * DAY_MS });
+export const DEFAULT_ROTATION_POLICY = Object.freeze({
+  rotateAfterMs: 7 * DAY_MS,
+  graceMs: 30 * DAY_MS,
+});

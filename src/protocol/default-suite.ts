@@ -17,12 +17,14 @@ export const defaultSuite: Suite = Object.freeze({
   name: 'pqmsg',
   dh: {
     keygen: (seed: Uint8Array) => x25519.keygen(seed),
-    getSharedSecret: (secretKey: Uint8Array, publicKey: Uint8Array) => x25519.getSharedSecret(secretKey, publicKey),
+    getSharedSecret: (secretKey: Uint8Array, publicKey: Uint8Array) =>
+      x25519.getSharedSecret(secretKey, publicKey),
   },
   kem: {
     keygen: (seed: Uint8Array) => mlkem768.keygen(seed),
     encapsulate: (publicKey: Uint8Array, m: Uint8Array) => mlkem768.encapsulate(publicKey, m),
-    decapsulate: (cipherText: Uint8Array, secretKey: Uint8Array) => mlkem768.decapsulate(cipherText, secretKey),
+    decapsulate: (cipherText: Uint8Array, secretKey: Uint8Array) =>
+      mlkem768.decapsulate(cipherText, secretKey),
   },
   sigClassical: {
     keygen: (seed: Uint8Array) => ed25519.keygen(seed),
@@ -39,7 +41,8 @@ export const defaultSuite: Suite = Object.freeze({
   },
   aead: chacha20poly1305,
   xaead: xchacha20poly1305,
-  hkdf: (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number) => hkdf('sha256', ikm, salt, info, length),
+  hkdf: (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number) =>
+    hkdf('sha256', ikm, salt, info, length),
   hmac: (key: Uint8Array, message: Uint8Array) => hmac('sha256', key, message),
   sha256,
   sha512,

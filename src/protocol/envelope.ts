@@ -1,6 +1,6 @@
 /**
  * The pqmsg v1 envelope (PROTOCOL.md §6.1): what a peer sends, wrapping one Double Ratchet message.
- *   envelope = version (0x01) ‖ type ‖ [PREKEY: u32 len ‖ handshake header] ‖ u32 len ‖ ratchet message
+ *   envelope = version (0x01) ‖ type ‖ [PREKEY: bytes(handshake header)] ‖ bytes(ratchet message)
  * A PREKEY envelope repeats the PQXDH handshake header (Double Ratchet rev. 1 §5.1 / PQXDH rev. 3
  * §3.3 "initial message") on every message until the initiator receives a reply.
  * The envelope's version, type and handshake header are authenticated: the ratchet AEAD's AD is
@@ -51,8 +51,10 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   return handshake ? { type, handshake, message } : { type, message };
 }
 
-/** The AD given to the ratchet for this envelope: session AD ‖ version ‖ type [‖ SHA-256(handshake)]. */
+/** The ratchet AD for this envelope: session AD ‖ version ‖ type [‖ SHA-256(handshake)]. */
 export function envelopeAD(suite: Suite, sessionAd: Uint8Array, e: Envelope): Uint8Array {
   const prefix = Uint8Array.of(PROTOCOL_VERSION, e.type);
-  return e.handshake ? concatBytes(sessionAd, prefix, suite.sha256(e.handshake)) : concatBytes(sessionAd, prefix);
+  return e.handshake
+    ? concatBytes(sessionAd, prefix, suite.sha256(e.handshake))
+    : concatBytes(sessionAd, prefix);
 }

@@ -19,7 +19,7 @@ export function toBeSigned(label: string, message: Uint8Array): Uint8Array {
   return new Writer().bytes(utf8(label)).fixed(message).finish();
 }
 
-/** Signs `message` under `label` with both identity signing keys; returns Ed25519 sig ‖ ML-DSA-65 sig. */
+/** Signs `message` under `label` with both signing keys: Ed25519 sig ‖ ML-DSA-65 sig. */
 export function hybridSign(
   suite: Suite,
   identity: IdentityKeyPair,
@@ -28,7 +28,8 @@ export function hybridSign(
   random: RandomSource,
 ): Uint8Array {
   const tbs = toBeSigned(label, message);
-  const classical = suite.sigClassical.sign(identity.sigClassical.secretKey, tbs, new Uint8Array(32));
+  const unused = new Uint8Array(32); // Ed25519 is deterministic (RFC 8032 §5.1.6)
+  const classical = suite.sigClassical.sign(identity.sigClassical.secretKey, tbs, unused);
   const pq = suite.sigPQ.sign(identity.sigPQ.secretKey, tbs, random(32)); // FIPS 204 hedged: rnd
   if (classical.length !== SIZES.ED25519_SIGNATURE || pq.length !== SIZES.ML_DSA_65_SIGNATURE)
     throw new CryptoError('BAD_LENGTH', 'hybridSign: suite returned a signature of the wrong size');

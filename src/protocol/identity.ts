@@ -30,7 +30,11 @@ export interface IdentityKeyPair {
   readonly dh: KeyPair;
   readonly sigClassical: KeyPair;
   readonly sigPQ: KeyPair;
-  readonly seeds: { readonly dh: Uint8Array; readonly classical: Uint8Array; readonly pq: Uint8Array };
+  readonly seeds: {
+    readonly dh: Uint8Array;
+    readonly classical: Uint8Array;
+    readonly pq: Uint8Array;
+  };
 }
 
 /** Length of `encodeIdentityPublic` output: version, then three type-tagged keys. */
@@ -63,7 +67,7 @@ export function identityFromSeeds(
   };
 }
 
-/** Generates a fresh device identity, drawing its three seeds from `random` (DH, Ed25519, ML-DSA). */
+/** Generates a device identity, drawing three seeds from `random` (DH, Ed25519, ML-DSA). */
 export function generateIdentity(suite: Suite, random: RandomSource): IdentityKeyPair {
   const seeds = { dh: random(SIZES.SEED), classical: random(SIZES.SEED), pq: random(SIZES.SEED) };
   const id = identityFromSeeds(suite, seeds);
@@ -99,7 +103,7 @@ export function readIdentityPublic(r: Reader): IdentityPublic {
   return { dhKey, signingKeyClassical, signingKeyPQ };
 }
 
-/** Decodes `encodeIdentityPublic` output; rejects wrong versions, tags, lengths and trailing bytes. */
+/** Decodes `encodeIdentityPublic` output; rejects bad versions, tags, lengths, trailing bytes. */
 export function decodeIdentityPublic(bytes: Uint8Array): IdentityPublic {
   expectLength(bytes, IDENTITY_PUBLIC_BYTES, 'encoded identity');
   const r = new Reader(bytes, 'identity');
@@ -118,7 +122,9 @@ export function decodeIdentitySecret(suite: Suite, bytes: Uint8Array): IdentityK
   expectLength(bytes, IDENTITY_SECRET_BYTES, 'encoded identity secret');
   const r = new Reader(bytes, 'identity secret');
   expectVersion(r.u8(), 'identity secret');
-  const seeds = { dh: r.fixed(SIZES.SEED), classical: r.fixed(SIZES.SEED), pq: r.fixed(SIZES.SEED) };
+  const dh = r.fixed(SIZES.SEED);
+  const classical = r.fixed(SIZES.SEED);
+  const seeds = { dh, classical, pq: r.fixed(SIZES.SEED) };
   r.end();
   const id = identityFromSeeds(suite, seeds);
   wipe(seeds.dh, seeds.classical, seeds.pq);
@@ -134,10 +140,12 @@ export function identitiesEqual(a: IdentityPublic, b: IdentityPublic): boolean {
 
 /** Throws DecodeError('BAD_VERSION') unless `v` is the v1 version byte. */
 export function expectVersion(v: number, what: string): void {
-  if (v !== PROTOCOL_VERSION) throw new DecodeError('BAD_VERSION', `${what}: unsupported version ${v}`);
+  if (v !== PROTOCOL_VERSION)
+    throw new DecodeError('BAD_VERSION', `${what}: unsupported version ${v}`);
 }
 
 /** Throws DecodeError('BAD_TAG') unless `tag` is the expected key-type or role tag. */
 export function expectTag(tag: number, expected: number, what: string): void {
-  if (tag !== expected) throw new DecodeError('BAD_TAG', `${what}: unexpected type tag 0x${tag.toString(16)}`);
+  if (tag !== expected)
+    throw new DecodeError('BAD_TAG', `${what}: unexpected type tag 0x${tag.toString(16)}`);
 }

@@ -33,7 +33,13 @@ export {
   type SignedPreKeyPublic,
   type RotationPolicy,
 } from './prekeys.ts';
-export { encodeBundle, decodeBundle, verifyBundle, type PreKeyBundle, type VerifiedBundle } from './bundle.ts';
+export {
+  encodeBundle,
+  decodeBundle,
+  verifyBundle,
+  type PreKeyBundle,
+  type VerifiedBundle,
+} from './bundle.ts';
 export {
   pqxdhInitiate,
   pqxdhRespond,
@@ -54,9 +60,27 @@ export {
   type Session,
 } from './session.ts';
 export { encodeSession, decodeSession, wipeSession } from './session-state.ts';
-export { startSession, sendMessage, receiveMessage, type ProtocolContext } from './session-cipher.ts';
-export type { Address, IdentityStore, PreKeyStore, SessionStore, TrustStore, TrustRecord } from './store.ts';
-export { checkIdentity, acceptIdentityChange, markVerified, pendingIdentityChange, type TrustStatus } from './trust.ts';
+export {
+  startSession,
+  sendMessage,
+  receiveMessage,
+  type ProtocolContext,
+} from './session-cipher.ts';
+export type {
+  Address,
+  IdentityStore,
+  PreKeyStore,
+  SessionStore,
+  TrustStore,
+  TrustRecord,
+} from './store.ts';
+export {
+  checkIdentity,
+  acceptIdentityChange,
+  markVerified,
+  pendingIdentityChange,
+  type TrustStatus,
+} from './trust.ts';
 export {
   safetyNumber,
   partyFingerprint,

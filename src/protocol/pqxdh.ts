@@ -38,16 +38,21 @@ import type { Trace, TraceEvent } from './trace.ts';
 
 const SECTION_SEND = 'PQXDH rev. 3 §3.3';
 
+type Values = TraceEvent['values'];
+
 /** Reports a step with COPIES of its values: the originals are wiped right after. */
-function emit(trace: Trace | undefined, e: TraceEvent): void {
+function emit(trace: Trace | undefined, section: string, step: string, values: Values): void {
   if (!trace) return;
-  const values: Record<string, Uint8Array> = {};
-  for (const [k, v] of Object.entries(e.values)) values[k] = v.slice();
-  trace({ ...e, values });
+  const copies: Record<string, Uint8Array> = {};
+  for (const [k, v] of Object.entries(values)) copies[k] = v.slice();
+  trace({ step, section, values: copies });
 }
+
+const AD_STEP = 'AD = version ‖ EncodeEC(IK_A) ‖ EncodeEC(IK_B) ‖ H(ID_A) ‖ H(ID_B)';
+const KDF_STEP = 'PQXDH KDF: SK ‖ shared_hka ‖ shared_nhkb = HKDF(F ‖ DH1 ‖ … ‖ SS)';
 const SECTION_RECV = 'PQXDH rev. 3 §3.4';
 
-/** The handshake part of Alice's initial message (PQXDH rev. 3 §3.3): IK_A, EK_A, CT, prekey ids. */
+/** The handshake part of Alice's initial message (PQXDH rev. 3 §3.3): IK_A, EK_A, CT, ids. */
 export interface HandshakeHeader {
   /** IK_A: Alice's complete public identity. */
   readonly identity: IdentityPublic;
@@ -78,7 +83,11 @@ export interface HandshakeSecrets {
  * Differs from the spec: the SHA-256 of each complete identity encoding (DH, Ed25519 and ML-DSA-65
  * keys) is appended, so the signing keys are bound too without a 4 KB AD on every message.
  */
-export function associatedData(suite: Suite, initiator: IdentityPublic, responder: IdentityPublic): Uint8Array {
+export function associatedData(
+  suite: Suite,
+  initiator: IdentityPublic,
+  responder: IdentityPublic,
+): Uint8Array {
   return new Writer()
     .u8(PROTOCOL_VERSION)
     .u8(KEY_TYPE.X25519)
@@ -107,7 +116,8 @@ function kdf(
   const sk = okm.slice(0, 32);
   const sharedHka = okm.slice(32, 64);
   const sharedNhkb = okm.slice(64, 96);
-  emit(trace, { step: 'PQXDH KDF: SK ‖ shared_hka ‖ shared_nhkb = HKDF(F ‖ DH1 ‖ … ‖ SS)', section, values: { IKM: ikm, SK: sk, shared_hka: sharedHka, shared_nhkb: sharedNhkb } });
+  const values = { IKM: ikm, SK: sk, shared_hka: sharedHka, shared_nhkb: sharedNhkb };
+  emit(trace, section, KDF_STEP, values);
   wipe(ikm, okm);
   return { sk, sharedHka, sharedNhkb };
 }
@@ -127,26 +137,31 @@ export function pqxdhInitiate(
   const s = SECTION_SEND;
   const ekSeed = random(SIZES.SEED);
   const ek = suite.dh.keygen(ekSeed); // EK_A
+  emit(trace, s, 'EK_A ← GENERATE_KEYPAIR()', { EK_A: ek.publicKey });
   const spk = bundle.signedPreKey.publicKey;
-  const dh1 = suite.dh.getSharedSecret(alice.dh.secretKey, spk); // DH1 = DH(IK_A, SPK_B)
-  const dh2 = suite.dh.getSharedSecret(ek.secretKey, bundle.identity.dhKey); // DH2 = DH(EK_A, IK_B)
-  const dh3 = suite.dh.getSharedSecret(ek.secretKey, spk); // DH3 = DH(EK_A, SPK_B)
+  // DH1 = DH(IK_A, SPK_B)
+  const dh1 = suite.dh.getSharedSecret(alice.dh.secretKey, spk);
+  emit(trace, s, 'DH1 = DH(IK_A, SPK_B)', { DH1: dh1 });
+  // DH2 = DH(EK_A, IK_B)
+  const dh2 = suite.dh.getSharedSecret(ek.secretKey, bundle.identity.dhKey);
+  emit(trace, s, 'DH2 = DH(EK_A, IK_B)', { DH2: dh2 });
+  // DH3 = DH(EK_A, SPK_B)
+  const dh3 = suite.dh.getSharedSecret(ek.secretKey, spk);
+  emit(trace, s, 'DH3 = DH(EK_A, SPK_B)', { DH3: dh3 });
   const dhs = [dh1, dh2, dh3];
-  emit(trace, { step: 'EK_A ← GENERATE_KEYPAIR()', section: s, values: { EK_A: ek.publicKey } });
-  emit(trace, { step: 'DH1 = DH(IK_A, SPK_B)', section: s, values: { DH1: dh1 } });
-  emit(trace, { step: 'DH2 = DH(EK_A, IK_B)', section: s, values: { DH2: dh2 } });
-  emit(trace, { step: 'DH3 = DH(EK_A, SPK_B)', section: s, values: { DH3: dh3 } });
   if (bundle.oneTimePreKey) {
-    const dh4 = suite.dh.getSharedSecret(ek.secretKey, bundle.oneTimePreKey.publicKey); // DH4 = DH(EK_A, OPK_B)
-    emit(trace, { step: 'DH4 = DH(EK_A, OPK_B)', section: s, values: { DH4: dh4 } });
+    // DH4 = DH(EK_A, OPK_B)
+    const dh4 = suite.dh.getSharedSecret(ek.secretKey, bundle.oneTimePreKey.publicKey);
+    emit(trace, s, 'DH4 = DH(EK_A, OPK_B)', { DH4: dh4 });
     dhs.push(dh4);
   }
+  // (CT, SS) = PQKEM-ENC(PQPK_B)
   const m = random(32);
-  const { cipherText, sharedSecret } = suite.kem.encapsulate(bundle.kemPreKey.publicKey, m); // (CT, SS) = PQKEM-ENC(PQPK_B)
-  emit(trace, { step: '(CT, SS) = PQKEM-ENC(PQPK_B)', section: s, values: { CT: cipherText, SS: sharedSecret } });
+  const { cipherText, sharedSecret } = suite.kem.encapsulate(bundle.kemPreKey.publicKey, m);
+  emit(trace, s, '(CT, SS) = PQKEM-ENC(PQPK_B)', { CT: cipherText, SS: sharedSecret });
   const keys = kdf(suite, dhs, sharedSecret, s, trace);
   const ad = associatedData(suite, alice.publicKey, bundle.identity);
-  emit(trace, { step: 'AD = version ‖ EncodeEC(IK_A) ‖ EncodeEC(IK_B) ‖ H(ID_A) ‖ H(ID_B)', section: s, values: { AD: ad } });
+  emit(trace, s, AD_STEP, { AD: ad });
   const header: HandshakeHeader = {
     identity: alice.publicKey,
     ephemeralKey: ek.publicKey,
@@ -156,7 +171,8 @@ export function pqxdhInitiate(
     ...(bundle.oneTimePreKey ? { oneTimePreKeyId: bundle.oneTimePreKey.id } : {}),
     kemCipherText: cipherText,
   };
-  wipe(ekSeed, ek.secretKey, m, sharedSecret, ...dhs); // "Alice deletes her ephemeral private key and the DH outputs"
+  // "Alice deletes her ephemeral private key and the DH outputs" (and SS, m).
+  wipe(ekSeed, ek.secretKey, m, sharedSecret, ...dhs);
   return { header, secrets: { ...keys, ad } };
 }
 
@@ -187,29 +203,38 @@ export function pqxdhRespond(
   expectLength(header.kemCipherText, SIZES.ML_KEM_768_CIPHERTEXT, 'PQXDH KEM ciphertext');
   expectLength(header.identity.dhKey, SIZES.X25519_PUBLIC, 'IK_A');
   const spk = keys.signedPreKey.secretKey;
-  const dh1 = suite.dh.getSharedSecret(spk, header.identity.dhKey); // DH1 = DH(SPK_B, IK_A)
-  const dh2 = suite.dh.getSharedSecret(bob.dh.secretKey, header.ephemeralKey); // DH2 = DH(IK_B, EK_A)
-  const dh3 = suite.dh.getSharedSecret(spk, header.ephemeralKey); // DH3 = DH(SPK_B, EK_A)
+  // DH1 = DH(SPK_B, IK_A)
+  const dh1 = suite.dh.getSharedSecret(spk, header.identity.dhKey);
+  emit(trace, s, 'DH1 = DH(SPK_B, IK_A)', { DH1: dh1 });
+  // DH2 = DH(IK_B, EK_A)
+  const dh2 = suite.dh.getSharedSecret(bob.dh.secretKey, header.ephemeralKey);
+  emit(trace, s, 'DH2 = DH(IK_B, EK_A)', { DH2: dh2 });
+  // DH3 = DH(SPK_B, EK_A)
+  const dh3 = suite.dh.getSharedSecret(spk, header.ephemeralKey);
+  emit(trace, s, 'DH3 = DH(SPK_B, EK_A)', { DH3: dh3 });
   const dhs = [dh1, dh2, dh3];
-  emit(trace, { step: 'DH1 = DH(SPK_B, IK_A)', section: s, values: { DH1: dh1 } });
-  emit(trace, { step: 'DH2 = DH(IK_B, EK_A)', section: s, values: { DH2: dh2 } });
-  emit(trace, { step: 'DH3 = DH(SPK_B, EK_A)', section: s, values: { DH3: dh3 } });
   if (header.oneTimePreKeyId !== undefined) {
-    if (!keys.oneTimePreKey) throw new ProtocolError('PREKEY_NOT_FOUND', 'PQXDH: header names OPK_B but no key was given');
-    const dh4 = suite.dh.getSharedSecret(keys.oneTimePreKey.secretKey, header.ephemeralKey); // DH4 = DH(OPK_B, EK_A)
-    emit(trace, { step: 'DH4 = DH(OPK_B, EK_A)', section: s, values: { DH4: dh4 } });
+    if (!keys.oneTimePreKey)
+      throw new ProtocolError('PREKEY_NOT_FOUND', 'PQXDH: header names OPK_B but no key was given');
+    // DH4 = DH(OPK_B, EK_A)
+    const dh4 = suite.dh.getSharedSecret(keys.oneTimePreKey.secretKey, header.ephemeralKey);
+    emit(trace, s, 'DH4 = DH(OPK_B, EK_A)', { DH4: dh4 });
     dhs.push(dh4);
   }
-  const ss = suite.kem.decapsulate(header.kemCipherText, keys.kemPreKey.secretKey); // SS = PQKEM-DEC(PQPK_B, CT)
-  emit(trace, { step: 'SS = PQKEM-DEC(PQPK_B, CT)', section: s, values: { SS: ss } });
+  // SS = PQKEM-DEC(PQPK_B, CT)
+  const ss = suite.kem.decapsulate(header.kemCipherText, keys.kemPreKey.secretKey);
+  emit(trace, s, 'SS = PQKEM-DEC(PQPK_B, CT)', { SS: ss });
   const out = kdf(suite, dhs, ss, s, trace);
   const ad = associatedData(suite, header.identity, bob.publicKey);
-  emit(trace, { step: 'AD = version ‖ EncodeEC(IK_A) ‖ EncodeEC(IK_B) ‖ H(ID_A) ‖ H(ID_B)', section: s, values: { AD: ad } });
+  emit(trace, s, AD_STEP, { AD: ad });
   wipe(ss, ...dhs);
   return { ...out, ad };
 }
 
-/** Encodes a handshake header: identity ‖ 0x05 ‖ EK_A ‖ u32 spkId ‖ u8 kemRole ‖ u32 kemId ‖ u8 hasOPK ‖ [u32 opkId] ‖ CT. */
+/**
+ * Encodes a handshake header (PROTOCOL.md §4.5): identity ‖ 0x05 ‖ EK_A ‖ u32 spkId ‖ u8 kemRole
+ * ‖ u32 kemId ‖ u8 hasOPK ‖ [u32 opkId] ‖ CT.
+ */
 export function encodeHandshakeHeader(h: HandshakeHeader): Uint8Array {
   expectLength(h.ephemeralKey, SIZES.X25519_PUBLIC, 'EK_A');
   expectLength(h.kemCipherText, SIZES.ML_KEM_768_CIPHERTEXT, 'PQXDH KEM ciphertext');
@@ -225,7 +250,7 @@ export function encodeHandshakeHeader(h: HandshakeHeader): Uint8Array {
   return w.fixed(h.kemCipherText).finish();
 }
 
-/** Decodes `encodeHandshakeHeader` output (strict tags, roles, flags, lengths; no trailing bytes). */
+/** Decodes `encodeHandshakeHeader` output: strict tags, roles, flags, lengths; no extra bytes. */
 export function decodeHandshakeHeader(bytes: Uint8Array): HandshakeHeader {
   const r = new Reader(bytes, 'handshake header');
   const identity = readIdentityPublic(r);
@@ -237,7 +262,8 @@ export function decodeHandshakeHeader(bytes: Uint8Array): HandshakeHeader {
     expectTag(kemPreKeyRole, PREKEY_ROLE.KEM_LAST_RESORT, 'handshake KEM prekey role');
   const kemPreKeyId = r.u32();
   const flag = r.u8();
-  if (flag > 1) throw new DecodeError('BAD_VALUE', `handshake header: one-time prekey flag ${flag}`);
+  if (flag > 1)
+    throw new DecodeError('BAD_VALUE', `handshake header: one-time prekey flag ${flag}`);
   const oneTimePreKeyId = flag === 1 ? r.u32() : undefined;
   const kemCipherText = r.fixed(SIZES.ML_KEM_768_CIPHERTEXT);
   r.end();

@@ -65,11 +65,17 @@ export function expectRole(role: number): PreKeyRole {
   return role as PreKeyRole;
 }
 
-/** The exact bytes under a prekey's hybrid signature: version ‖ role ‖ tag ‖ u32 id ‖ u64 createdAt ‖ key. */
-export function preKeyPayload(role: PreKeyRole, id: number, createdAt: number, publicKey: Uint8Array): Uint8Array {
+/** The bytes under a prekey's signature: version ‖ role ‖ tag ‖ u32 id ‖ u64 createdAt ‖ key. */
+export function preKeyPayload(
+  role: PreKeyRole,
+  id: number,
+  createdAt: number,
+  publicKey: Uint8Array,
+): Uint8Array {
   const { tag, length } = roleKeyType(role);
   expectLength(publicKey, length, 'prekey public key');
-  return new Writer().u8(PROTOCOL_VERSION).u8(role).u8(tag).u32(id).u64(createdAt).fixed(publicKey).finish();
+  const w = new Writer().u8(PROTOCOL_VERSION).u8(role).u8(tag);
+  return w.u32(id).u64(createdAt).fixed(publicKey).finish();
 }
 
 /** Generates one signed prekey of `role`, drawing its seed and the ML-DSA `rnd` from `random`. */
@@ -81,7 +87,9 @@ export function generatePreKey(
   now: number,
   random: RandomSource,
 ): PreKeyRecord {
-  const keyPair = isDhRole(role) ? suite.dh.keygen(random(SIZES.SEED)) : suite.kem.keygen(random(SIZES.KEM_SEED));
+  const keyPair = isDhRole(role)
+    ? suite.dh.keygen(random(SIZES.SEED))
+    : suite.kem.keygen(random(SIZES.KEM_SEED));
   const payload = preKeyPayload(role, id, now, keyPair.publicKey);
   const signature = hybridSign(suite, identity, SIGNATURE_LABEL_PREKEY, payload, random);
   return { role, id, createdAt: now, publicKey: keyPair.publicKey, signature, keyPair };
@@ -98,7 +106,8 @@ export function generateOneTimePreKeys(
   random: RandomSource,
 ): PreKeyRecord[] {
   const out: PreKeyRecord[] = [];
-  for (let i = 0; i < count; i++) out.push(generatePreKey(suite, identity, role, startId + i, now, random));
+  for (let i = 0; i < count; i++)
+    out.push(generatePreKey(suite, identity, role, startId + i, now, random));
   return out;
 }
 
@@ -108,8 +117,12 @@ export function publicPreKey(record: SignedPreKeyPublic): SignedPreKeyPublic {
   return { role, id, createdAt, publicKey, signature };
 }
 
-/** True iff `prekey` has a valid hybrid signature by `identity` (both halves) and well-formed fields. */
-export function verifyPreKey(suite: Suite, identity: IdentityPublic, prekey: SignedPreKeyPublic): boolean {
+/** True iff both halves of `prekey`'s hybrid signature verify under `identity`. */
+export function verifyPreKey(
+  suite: Suite,
+  identity: IdentityPublic,
+  prekey: SignedPreKeyPublic,
+): boolean {
   expectBytes(prekey.publicKey, 'prekey public key');
   if (prekey.publicKey.length !== roleKeyType(prekey.role).length) return false;
   const payload = preKeyPayload(prekey.role, prekey.id, prekey.createdAt, prekey.publicKey);
@@ -119,7 +132,8 @@ export function verifyPreKey(suite: Suite, identity: IdentityPublic, prekey: Sig
 /** Writes the public prekey: its signed payload followed by the fixed-size hybrid signature. */
 export function writePreKeyPublic(w: Writer, prekey: SignedPreKeyPublic): Writer {
   expectLength(prekey.signature, HYBRID_SIGNATURE_BYTES, 'prekey signature');
-  return w.fixed(preKeyPayload(prekey.role, prekey.id, prekey.createdAt, prekey.publicKey)).fixed(prekey.signature);
+  const payload = preKeyPayload(prekey.role, prekey.id, prekey.createdAt, prekey.publicKey);
+  return w.fixed(payload).fixed(prekey.signature);
 }
 
 /** Reads what `writePreKeyPublic` wrote; strict version, role and key-type tag. */
@@ -128,7 +142,8 @@ export function readPreKeyPublic(r: Reader): SignedPreKeyPublic {
   const role = expectRole(r.u8());
   const { tag, length } = roleKeyType(role);
   const t = r.u8();
-  if (t !== tag) throw new DecodeError('BAD_TAG', `prekey: key type 0x${t.toString(16)} does not match its role`);
+  if (t !== tag)
+    throw new DecodeError('BAD_TAG', `prekey: key type 0x${t.toString(16)} does not fit its role`);
   const id = r.u32();
   const createdAt = r.u64();
   const publicKey = r.fixed(length);

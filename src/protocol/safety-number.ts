@@ -4,8 +4,8 @@
  * each identity (X25519, Ed25519, ML-DSA-65) rather than one 33-byte key (PROTOCOL.md §7).
  * Per party: K = SHA-512(identity encoding); h₀ = SHA-512(u16 version ‖ K ‖ u32 len(id) ‖ id);
  * hᵢ₊₁ = SHA-512(hᵢ ‖ K) for 5200 iterations; the party's fingerprint is the first 32 bytes.
- * Display: 6 × (5-byte big-endian chunk mod 100000) → 30 digits each; the two strings are sorted and
- * concatenated (order-independent), 60 digits in 12 groups of 5.
+ * Display: 6 × (5-byte big-endian chunk mod 100000) → 30 digits each; the two strings are sorted
+ * and concatenated (order-independent), 60 digits in 12 groups of 5.
  * Scannable payload: version ‖ the two 32-byte fingerprints in sorted order (same on both sides).
  * Side channels: inputs are public keys and public ids; `%` here is on public data.
  */
@@ -20,7 +20,7 @@ import {
 import { encodeIdentityPublic, type IdentityPublic } from './identity.ts';
 import type { Suite } from './suite.ts';
 
-/** One party of a safety-number comparison: a stable id (e.g. the account address) and its identity. */
+/** One party of a safety-number comparison: a stable id (e.g. its address) and its identity. */
 export interface SafetyNumberParty {
   readonly stableId: string;
   readonly identity: IdentityPublic;
@@ -47,7 +47,8 @@ export function partyFingerprint(
   iterations = SAFETY_NUMBER_ITERATIONS,
 ): Uint8Array {
   const key = suite.sha512(encodeIdentityPublic(party.identity)); // K commits to every public key
-  let h = suite.sha512(new Writer().u16(SAFETY_NUMBER_VERSION).fixed(key).bytes(utf8(party.stableId)).finish());
+  const id = utf8(party.stableId);
+  let h = suite.sha512(new Writer().u16(SAFETY_NUMBER_VERSION).fixed(key).bytes(id).finish());
   const buf = new Uint8Array(h.length + key.length);
   buf.set(key, h.length);
   for (let i = 0; i < iterations; i++) {
@@ -72,13 +73,18 @@ export function displayDigits(fingerprint: Uint8Array): string {
  * The safety number of two parties; the same on both devices whichever is "local".
  * Model: Signal numeric fingerprint (NumericFingerprintGenerator), extended to hybrid identities.
  */
-export function safetyNumber(suite: Suite, a: SafetyNumberParty, b: SafetyNumberParty): SafetyNumber {
+export function safetyNumber(
+  suite: Suite,
+  a: SafetyNumberParty,
+  b: SafetyNumberParty,
+): SafetyNumber {
   const fa = partyFingerprint(suite, a);
   const fb = partyFingerprint(suite, b);
   const [da, db] = [displayDigits(fa), displayDigits(fb)];
   const digits = da <= db ? da + db : db + da;
   const [first, second] = toHex(fa) <= toHex(fb) ? [fa, fb] : [fb, fa];
-  const scannable = new Writer().u8(SAFETY_NUMBER_SCANNABLE_VERSION).fixed(first).fixed(second).finish();
+  const w = new Writer().u8(SAFETY_NUMBER_SCANNABLE_VERSION);
+  const scannable = w.fixed(first).fixed(second).finish();
   return {
     digits,
     display: digits.match(/.{5}/g)!.join(' '),
@@ -91,9 +97,10 @@ export function safetyNumber(suite: Suite, a: SafetyNumberParty, b: SafetyNumber
 export function parseScannable(input: Uint8Array | string): Uint8Array {
   let bytes: Uint8Array;
   if (typeof input === 'string') {
-    if (!input.startsWith(SCANNABLE_PREFIX) || !/^[0-9a-f]*$/.test(input.slice(SCANNABLE_PREFIX.length)))
+    const hex = input.slice(SCANNABLE_PREFIX.length);
+    if (!input.startsWith(SCANNABLE_PREFIX) || !/^[0-9a-f]*$/.test(hex))
       throw new DecodeError('BAD_TAG', 'safety number: not a pqmsg-sn1 payload');
-    bytes = fromHex(input.slice(SCANNABLE_PREFIX.length));
+    bytes = fromHex(hex);
   } else {
     expectBytes(input, 'scannable safety number');
     bytes = input;

@@ -36,7 +36,8 @@ export function encodeSession(s: Session): Uint8Array {
 export function decodeSession(bytes: Uint8Array): Session {
   const r = new Reader(bytes, 'session');
   const version = r.u8();
-  if (version !== SESSION_STATE_VERSION) throw new DecodeError('BAD_VERSION', `session: unsupported version ${version}`);
+  if (version !== SESSION_STATE_VERSION)
+    throw new DecodeError('BAD_VERSION', `session: unsupported version ${version}`);
   const code = r.u8();
   if (code !== ROLE_CODE.initiator && code !== ROLE_CODE.responder)
     throw new DecodeError('BAD_TAG', `session: unknown role ${code}`);
@@ -46,7 +47,8 @@ export function decodeSession(bytes: Uint8Array): Session {
   const handshakeId = r.fixed(SIZES.HASH);
   const flag = r.u8();
   if (flag > 1) throw new DecodeError('BAD_VALUE', `session: pending flag ${flag}`);
-  if (flag === 1 && role !== 'initiator') throw new DecodeError('BAD_VALUE', 'session: responder with a pending handshake');
+  if (flag === 1 && role !== 'initiator')
+    throw new DecodeError('BAD_VALUE', 'session: responder with a pending handshake');
   const pendingHandshake = flag === 1 ? r.bytes(4096) : null;
   const ratchetBytes = r.bytes();
   r.end();

@@ -77,10 +77,11 @@ export function initiateSession(
   trace?: Trace,
 ): Session {
   const { header, secrets } = pqxdhInitiate(suite, local, bundle, random, trace);
-  const ratchet = ratchetInitAlice(
-    suite, secrets.sk, bundle.signedPreKey.publicKey, secrets.sharedHka, secrets.sharedNhkb, random, trace,
-  );
-  return fromHandshake(suite, 'initiator', bundle.identity, encodeHandshakeHeader(header), secrets, ratchet);
+  const { sk, sharedHka, sharedNhkb } = secrets;
+  const spk = bundle.signedPreKey.publicKey; // Bob's first ratchet key
+  const ratchet = ratchetInitAlice(suite, sk, spk, sharedHka, sharedNhkb, random, trace);
+  const headerBytes = encodeHandshakeHeader(header);
+  return fromHandshake(suite, 'initiator', bundle.identity, headerBytes, secrets, ratchet);
 }
 
 /**
@@ -99,7 +100,8 @@ export function encryptMessage(
     : { type: ENVELOPE_TYPE.MESSAGE };
   const ad = envelopeAD(suite, session.ad, { ...shell, message: new Uint8Array(0) });
   const { state, message } = ratchetEncrypt(suite, session.ratchet, plaintext, ad, random, trace);
-  return { session: { ...session, ratchet: state }, envelope: encodeEnvelope({ ...shell, message }) };
+  const envelope = encodeEnvelope({ ...shell, message });
+  return { session: { ...session, ratchet: state }, envelope };
 }
 
 /**
@@ -117,16 +119,19 @@ export function decryptMessage(
 ): { session: Session; plaintext: Uint8Array } {
   const e = envelope instanceof Uint8Array ? decodeEnvelope(envelope) : envelope;
   if (e.handshake && !bytesEqual(suite.sha256(e.handshake), session.handshakeId))
-    throw new ProtocolError('BAD_STATE', 'prekey message from a different handshake than this session');
+    throw new ProtocolError('BAD_STATE', 'prekey message of another handshake than this session');
   const ad = envelopeAD(suite, session.ad, e);
   const { state, plaintext } = ratchetDecrypt(suite, session.ratchet, e.message, ad, random, trace);
-  // A message from the responder proves the session exists on both sides: stop repeating the header.
+  // A reply proves the session exists on both sides: stop repeating the handshake header.
   const pendingHandshake = session.role === 'initiator' ? null : session.pendingHandshake;
   return { session: { ...session, ratchet: state, pendingHandshake }, plaintext };
 }
 
-/** Parses the handshake header of a PREKEY envelope (so the caller can look up the named prekeys). */
-export function readPreKeyMessage(envelope: Uint8Array | Envelope): { envelope: Envelope; header: HandshakeHeader } {
+/** Parses the handshake header of a PREKEY envelope (to look up the prekeys it names). */
+export function readPreKeyMessage(envelope: Uint8Array | Envelope): {
+  envelope: Envelope;
+  header: HandshakeHeader;
+} {
   const e = envelope instanceof Uint8Array ? decodeEnvelope(envelope) : envelope;
   if (!e.handshake) throw new ProtocolError('BAD_STATE', 'not a prekey message');
   return { envelope: e, header: decodeHandshakeHeader(e.handshake) };
@@ -147,7 +152,8 @@ export function respondToPreKeyMessage(
 ): { session: Session; plaintext: Uint8Array; header: HandshakeHeader } {
   const { envelope: e, header } = readPreKeyMessage(envelope);
   const secrets = pqxdhRespond(suite, local, header, keys, trace);
-  const ratchet = ratchetInitBob(suite, secrets.sk, keys.signedPreKey, secrets.sharedHka, secrets.sharedNhkb, trace);
+  const { sk, sharedHka, sharedNhkb } = secrets;
+  const ratchet = ratchetInitBob(suite, sk, keys.signedPreKey, sharedHka, sharedNhkb, trace);
   const fresh = fromHandshake(suite, 'responder', header.identity, e.handshake!, secrets, ratchet);
   try {
     const { session, plaintext } = decryptMessage(suite, fresh, e, random, trace);

@@ -11,7 +11,7 @@ import { ProtocolError } from '../util/errors.ts';
 import { encodeIdentityPublic, type IdentityPublic } from './identity.ts';
 import type { Address, TrustRecord, TrustStore } from './store.ts';
 
-/** 'new': first contact, pinned now (TOFU); 'unverified' / 'verified': matches the pinned identity. */
+/** 'new': first contact, pinned now (TOFU); 'unverified' / 'verified': matches the pin. */
 export type TrustStatus = 'new' | 'unverified' | 'verified';
 
 /**
@@ -19,7 +19,12 @@ export type TrustStatus = 'new' | 'unverified' | 'verified';
  * mismatch records the new identity as a pending change and throws IDENTITY_CHANGED (every time,
  * until `acceptIdentityChange`).
  */
-export function checkIdentity(store: TrustStore, address: Address, identity: IdentityPublic, now: number): TrustStatus {
+export function checkIdentity(
+  store: TrustStore,
+  address: Address,
+  identity: IdentityPublic,
+  now: number,
+): TrustStatus {
   const encoded = encodeIdentityPublic(identity);
   const record = store.loadTrust(address);
   if (record === undefined) {
@@ -46,16 +51,20 @@ export function acceptIdentityChange(
   store.storeTrust(address, { identity: encodeIdentityPublic(identity), verified, firstSeen: now });
 }
 
-/** Marks the pinned identity as verified (safety numbers matched). Throws if it is not the pinned one. */
+/** Marks the pinned identity verified (safety numbers matched); throws if it is not the pin. */
 export function markVerified(store: TrustStore, address: Address, identity: IdentityPublic): void {
   const record = store.loadTrust(address);
   const encoded = encodeIdentityPublic(identity);
   if (record === undefined || !bytesEqual(record.identity, encoded))
-    throw new ProtocolError('UNTRUSTED_IDENTITY', `markVerified: ${address} is not pinned to this identity`);
-  store.storeTrust(address, { identity: record.identity, verified: true, firstSeen: record.firstSeen });
+    throw new ProtocolError('UNTRUSTED_IDENTITY', `markVerified: ${address} is not pinned to it`);
+  const { firstSeen } = record;
+  store.storeTrust(address, { identity: record.identity, verified: true, firstSeen });
 }
 
 /** The pending identity change for `address`, if one was detected and not yet accepted. */
-export function pendingIdentityChange(store: TrustStore, address: Address): TrustRecord['pendingChange'] {
+export function pendingIdentityChange(
+  store: TrustStore,
+  address: Address,
+): TrustRecord['pendingChange'] {
   return store.loadTrust(address)?.pendingChange;
 }
