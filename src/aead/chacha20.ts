@@ -128,6 +128,7 @@ export function chacha20XorInPlace(state: Uint32Array, buf: Uint8Array, len: num
       state[12]++;
     }
   }
+  if (pos === len) return;
   for (; pos < len; pos += 64) {
     TAIL.fill(0);
     chacha20BlockXor(state, TAIL, 0);

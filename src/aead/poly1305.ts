@@ -14,6 +14,8 @@ const M22 = 0x3fffff; // 2²² − 1
 const TWO22 = 4194304; // 2²²
 const INV22 = 1 / TWO22; // 2⁻²², exact
 const INV32 = 1 / 4294967296; // 2⁻³², exact
+/** Up to this many bytes of whole blocks go through the internal buffer (see absorb). */
+const SHORT = 64;
 
 /**
  * Incremental Poly1305 state: r (clamped) and s from the one-time key, accumulator a, and a
@@ -27,6 +29,7 @@ export class Poly1305 {
   /** s = le_bytes_to_num(key[16..31]) as four words. */
   private readonly s = new Uint32Array(4);
   private readonly buffer = new Uint8Array(16);
+  private readonly bufferView = new DataView(this.buffer.buffer);
   private pos = 0;
 
   constructor(key: Uint8Array) {
@@ -55,7 +58,7 @@ export class Poly1305 {
     // r² mod p (for two blocks per step): a ← r, then one block of zeros gives a ← r · r.
     this.h.set(r.subarray(0, 6));
     this.buffer.fill(0);
-    blocks(this.h, r, this.buffer, 0, 16, 0);
+    blocks(this.h, r, this.bufferView, 0, 16, 0);
     r.set(this.h, 11); //                        limbs < 2²² + 2¹⁶
     for (let j = 1; j < 6; j++) r[16 + j] = 20 * r[11 + j]; // < 2²⁶·³⁵
     for (let i = 0; i < 4; i++) this.s[i] = load32LE(key, 16 + 4 * i);
@@ -66,23 +69,7 @@ export class Poly1305 {
   /** Absorbs msg; may be called repeatedly. RFC 8439 §2.5.1 (the loop over 16-byte blocks). */
   update(msg: Uint8Array): this {
     expectBytes(msg, 'Poly1305 message');
-    const len = msg.length;
-    let off = 0;
-    if (this.pos > 0) {
-      const take = Math.min(16 - this.pos, len);
-      this.buffer.set(msg.subarray(0, take), this.pos);
-      this.pos += take;
-      off = take;
-      if (this.pos < 16) return this;
-      blocks(this.h, this.r, this.buffer, 0, 16, 1);
-      this.pos = 0;
-    }
-    const full = off + ((len - off) & ~15);
-    if (full > off) blocks(this.h, this.r, msg, off, full, 1);
-    if (full < len) {
-      this.buffer.set(msg.subarray(full), 0);
-      this.pos = len - full;
-    }
+    this.absorb(msg, msg.length);
     return this;
   }
 
@@ -91,17 +78,40 @@ export class Poly1305 {
    * RFC 8439 §2.8 (pad16 in the AEAD construction). `len` ≤ msg.length is public.
    */
   updatePadded(msg: Uint8Array, len: number): void {
-    let full = 0;
-    if (this.pos === 0) {
-      full = len & ~15; // on a block boundary: whole blocks straight from msg
-      if (full > 0) blocks(this.h, this.r, msg, 0, full, 1);
-    }
-    if (full < len) this.update(msg.subarray(full, len));
+    this.absorb(msg, len);
     if (this.pos > 0) {
       this.buffer.fill(0, this.pos);
-      blocks(this.h, this.r, this.buffer, 0, 16, 1);
+      blocks(this.h, this.r, this.bufferView, 0, 16, 1);
       this.pos = 0;
     }
+  }
+
+  /** Absorbs msg[0..len): completes a buffered partial block, then whole blocks, then buffers the rest. */
+  private absorb(msg: Uint8Array, len: number): void {
+    let off = 0;
+    if (this.pos > 0) {
+      off = Math.min(16 - this.pos, len);
+      this.toBuffer(msg, 0, off);
+      if (this.pos < 16) return;
+      blocks(this.h, this.r, this.bufferView, 0, 16, 1);
+      this.pos = 0;
+    }
+    const full = off + ((len - off) & ~15);
+    if (full - off > SHORT) blocks(this.h, this.r, viewOf(msg), off, full, 1);
+    else {
+      // A few blocks: copying them through the buffer is cheaper than a new DataView.
+      for (let i = off; i < full; i += 16) {
+        this.toBuffer(msg, i, i + 16);
+        blocks(this.h, this.r, this.bufferView, 0, 16, 1);
+        this.pos = 0;
+      }
+    }
+    this.toBuffer(msg, full, len);
+  }
+
+  /** Appends msg[from..to) to the partial block (at most 16 − pos bytes). */
+  private toBuffer(msg: Uint8Array, from: number, to: number): void {
+    for (let i = from; i < to; i++) this.buffer[this.pos++] = msg[i];
   }
 
   /** Writes the 16-byte tag into out[off..off+15] and wipes the state. RFC 8439 §2.5.1. */
@@ -111,7 +121,7 @@ export class Poly1305 {
       // bytes and no 2¹²⁸ bit.
       this.buffer[this.pos] = 1;
       this.buffer.fill(0, this.pos + 1);
-      blocks(this.h, this.r, this.buffer, 0, 16, 0);
+      blocks(this.h, this.r, this.bufferView, 0, 16, 0);
     }
     finish(this.h, this.s, out, off);
     wipe(this.r, this.h, this.s, this.buffer);
@@ -126,13 +136,16 @@ export class Poly1305 {
   }
 }
 
+const viewOf = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
 /**
  * For each 16-byte block n of m[off..end): a ← ((a + n) · r) mod p, with n's bit 128 set to
  * `hibit` (1 for a full message block). RFC 8439 §2.5.1. (end − off) is a multiple of 16.
+ * The message is read through a DataView: little-endian 32-bit loads at any alignment.
  * Differs from the spec in order only: two blocks n₁, n₂ per step as a ← (a + n₁)·r² + n₂·r,
  * which equals ((a + n₁)·r + n₂)·r and halves the serial carry chains.
  */
-function blocks(h: Float64Array, r: Float64Array, m: Uint8Array, off: number, end: number, hibit: number): void {
+function blocks(h: Float64Array, r: Float64Array, m: DataView, off: number, end: number, hibit: number): void {
   const r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3], r4 = r[4], r5 = r[5];
   const s1 = r[6], s2 = r[7], s3 = r[8], s4 = r[9], s5 = r[10];
   const q0 = r[11], q1 = r[12], q2 = r[13], q3 = r[14], q4 = r[15], q5 = r[16]; // r² (0 while r² is computed)
@@ -141,10 +154,10 @@ function blocks(h: Float64Array, r: Float64Array, m: Uint8Array, off: number, en
   const top = hibit << 18; // 2¹²⁸ is bit 18 of limb 5 (limb 5 starts at bit 110)
   let i = off;
   for (; i + 32 <= end; i += 32) {
-    let w0 = m[i] | (m[i + 1] << 8) | (m[i + 2] << 16) | (m[i + 3] << 24);
-    let w1 = m[i + 4] | (m[i + 5] << 8) | (m[i + 6] << 16) | (m[i + 7] << 24);
-    let w2 = m[i + 8] | (m[i + 9] << 8) | (m[i + 10] << 16) | (m[i + 11] << 24);
-    let w3 = m[i + 12] | (m[i + 13] << 8) | (m[i + 14] << 16) | (m[i + 15] << 24);
+    let w0 = m.getInt32(i, true);
+    let w1 = m.getInt32(i + 4, true);
+    let w2 = m.getInt32(i + 8, true);
+    let w3 = m.getInt32(i + 12, true);
     // a + n₁: limbs < 2²³ + 2¹⁶
     h0 += w0 & M22;
     h1 += ((w0 >>> 22) | (w1 << 10)) & M22;
@@ -152,10 +165,10 @@ function blocks(h: Float64Array, r: Float64Array, m: Uint8Array, off: number, en
     h3 += (w2 >>> 2) & M22;
     h4 += ((w2 >>> 24) | (w3 << 8)) & M22;
     h5 += (w3 >>> 14) | top;
-    w0 = m[i + 16] | (m[i + 17] << 8) | (m[i + 18] << 16) | (m[i + 19] << 24);
-    w1 = m[i + 20] | (m[i + 21] << 8) | (m[i + 22] << 16) | (m[i + 23] << 24);
-    w2 = m[i + 24] | (m[i + 25] << 8) | (m[i + 26] << 16) | (m[i + 27] << 24);
-    w3 = m[i + 28] | (m[i + 29] << 8) | (m[i + 30] << 16) | (m[i + 31] << 24);
+    w0 = m.getInt32(i + 16, true);
+    w1 = m.getInt32(i + 20, true);
+    w2 = m.getInt32(i + 24, true);
+    w3 = m.getInt32(i + 28, true);
     // n₂: limbs < 2²²
     const n0 = w0 & M22;
     const n1 = ((w0 >>> 22) | (w1 << 10)) & M22;
@@ -188,10 +201,10 @@ function blocks(h: Float64Array, r: Float64Array, m: Uint8Array, off: number, en
     c0 = Math.floor(d0 * INV22); h0 = d0 - c0 * TWO22; h1 += c0;
   }
   for (; i < end; i += 16) {
-    const w0 = m[i] | (m[i + 1] << 8) | (m[i + 2] << 16) | (m[i + 3] << 24);
-    const w1 = m[i + 4] | (m[i + 5] << 8) | (m[i + 6] << 16) | (m[i + 7] << 24);
-    const w2 = m[i + 8] | (m[i + 9] << 8) | (m[i + 10] << 16) | (m[i + 11] << 24);
-    const w3 = m[i + 12] | (m[i + 13] << 8) | (m[i + 14] << 16) | (m[i + 15] << 24);
+    const w0 = m.getInt32(i, true);
+    const w1 = m.getInt32(i + 4, true);
+    const w2 = m.getInt32(i + 8, true);
+    const w3 = m.getInt32(i + 12, true);
     // a += n: limbs of n are < 2²² (limb 5 < 2¹⁹), so now h_i < 2²³ + 2¹⁶
     h0 += w0 & M22;
     h1 += ((w0 >>> 22) | (w1 << 10)) & M22;
