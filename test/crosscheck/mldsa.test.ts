@@ -9,6 +9,7 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { sha3_256 } from '@noble/hashes/sha3.js';
 import { describe, expect, test } from 'vitest';
 import { hashSign, hashVerify, mldsa44, mldsa65, mldsa87, type MlDsa } from '../../src/mldsa/index.ts';
+import { shake128Xof, shake256Xof } from '../../src/hash/sha3.ts';
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 const message = fc.uint8Array({ maxLength: 300 });
@@ -110,5 +111,28 @@ describe('FIPS 204 ML-DSA — differential vs @noble/post-quantum', () => {
       { numRuns: 9 },
     );
     expect(runs).toBe(9);
+  });
+
+  // Long run (tier 3): hundreds of keygen/sign/verify rounds per set from a SHAKE128 stream,
+  // every output hashed into one digest on each side. Behind SLOW=1: one to two minutes on 2 cores.
+  test.skipIf(process.env.SLOW !== '1')('SLOW: 300 rounds per set, digest equals noble', () => {
+    for (const [ours, noble] of SETS) {
+      const rng = shake128Xof().absorb(Uint8Array.of(0x6d, 0x6c, 0x64, 0x73, 0x61)); // 'mldsa'
+      const a = shake256Xof();
+      const b = shake256Xof();
+      for (let i = 0; i < 300; i++) {
+        const seed = rng.squeeze(32);
+        const msg = rng.squeeze(rng.squeeze(1)[0]);
+        const ctx = rng.squeeze(rng.squeeze(1)[0]);
+        const rnd = rng.squeeze(32);
+        const k = ours.keygen(seed);
+        const sig = ours.sign(k.secretKey, msg, { context: ctx, random: rnd });
+        a.absorb(k.publicKey).absorb(k.secretKey).absorb(sig).absorb(Uint8Array.of(+ours.verify(k.publicKey, msg, sig, { context: ctx })));
+        const n = noble.keygen(seed);
+        const nsig = noble.sign(msg, n.secretKey, { context: ctx, extraEntropy: rnd });
+        b.absorb(n.publicKey).absorb(n.secretKey).absorb(nsig).absorb(Uint8Array.of(+noble.verify(nsig, msg, n.publicKey, { context: ctx })));
+      }
+      expect(a.squeeze(32)).toEqual(b.squeeze(32));
+    }
   });
 });
