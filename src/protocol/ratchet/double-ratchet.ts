@@ -1,6 +1,6 @@
 /**
  * The Double Ratchet with header encryption: initialization, RatchetEncryptHE, RatchetDecryptHE
- * (transactional), DHRatchetHE and SkipMessageKeysHE.
+ * (transactional) and SkipMessageKeysHE; the DH step itself is in dh-ratchet.ts.
  * Double Ratchet rev. 1 (Perrin, Marlinspike, 2016-11-20), §4.4–§4.6, with the §5.2 KDFs.
  * Differs from the spec: (1) skipped keys are tried one header key at a time (≤ 5 chains), not
  * one stored key at a time, and are bounded in total (§6.4); (2) a header that opens under a known
@@ -23,6 +23,7 @@ import {
   type RatchetLimits,
 } from './constants.ts';
 import { hDecrypt, hEncrypt, type Header } from './header.ts';
+import { dh, dhRatchet, generateDH } from './dh-ratchet.ts';
 import { kdfCK, kdfRK, messageKeys } from './kdf-chains.ts';
 import { encodeMessage, parseMessage } from './message.ts';
 import { findCurrentChain, storeSkippedKey, takeSkippedKey } from './skipped-keys.ts';
@@ -200,8 +201,9 @@ export function ratchetDecryptWithLimits(
   expectBytes(ad, 'ratchetDecrypt: ad');
   checkLimits(limits);
   const { encHeader, body } = parseMessage(message);
+  const located = locateHeader(suite, state, encHeader);
   return transaction(state, (next) => {
-    const mk = takeMessageKey(suite, next, encHeader, random, limits, trace);
+    const mk = takeMessageKey(suite, next, located, random, limits, trace);
     const keys = messageKeys(suite, mk, trace);
     wipe(mk);
     try {
@@ -240,40 +242,56 @@ function transaction<T>(state: Readonly<RatchetState>, step: (next: RatchetState
   }
 }
 
+/** Which header key opened the header: the current chain, a stored older chain, or NHKr. */
+type Located =
+  | { kind: 'current' | 'skipped'; header: Header; chain: number }
+  | { kind: 'next'; header: Header };
+
 /**
- * Finds the message key for an encrypted header, updating `next` (skips, DH step, chain step).
- * Double Ratchet rev. 1 §4.6 (TrySkippedMessageKeysHE, DecryptHeader, SkipMessageKeysHE).
+ * Trial-decrypts the header with HKr, then each older stored header key, then NHKr, on the
+ * read-only state: a message no key opens is rejected before the state is copied. `chain` is the
+ * index in MKSKIPPED of the header's chain (−1 if it has no stored keys).
+ * Double Ratchet rev. 1 §4.6 (TrySkippedMessageKeysHE, DecryptHeader).
+ */
+function locateHeader(suite: Suite, state: Readonly<RatchetState>, encHeader: Uint8Array): Located {
+  const current =
+    state.headerKeyRecv === null ? -1 : findCurrentChain(state.skipped, state.headerKeyRecv);
+  if (state.headerKeyRecv !== null) {
+    const header = hDecrypt(suite, state.headerKeyRecv, encHeader); // HDECRYPT(HKr, enc_header)
+    if (header !== null) return { kind: 'current', header, chain: current };
+  }
+  for (let i = 0; i < state.skipped.length; i++) {
+    if (i === current) continue; // already tried as HKr
+    const header = hDecrypt(suite, state.skipped[i].headerKey, encHeader);
+    if (header !== null) return { kind: 'skipped', header, chain: i };
+  }
+  const header = hDecrypt(suite, state.nextHeaderKeyRecv, encHeader); // HDECRYPT(NHKr, …)
+  if (header === null)
+    throw new ProtocolError('DECRYPT_FAILED', 'ratchetDecrypt: header opens under no known key');
+  return { kind: 'next', header };
+}
+
+/**
+ * Finds the message key for a located header, updating `next` (skips, DH step, chain step).
+ * Double Ratchet rev. 1 §4.6 (RatchetDecryptHE, SkipMessageKeysHE).
  */
 function takeMessageKey(
   suite: Suite,
   next: RatchetState,
-  encHeader: Uint8Array,
+  located: Located,
   random: RandomSource,
   limits: RatchetLimits,
   trace?: Trace,
 ): Uint8Array {
-  // The current receiving chain: header = HDECRYPT(HKr, enc_header).
-  const current =
-    next.headerKeyRecv === null ? -1 : findCurrentChain(next.skipped, next.headerKeyRecv);
-  if (next.headerKeyRecv !== null) {
-    const header = hDecrypt(suite, next.headerKeyRecv, encHeader);
-    if (header !== null) {
-      if (header.n < next.nRecv) return takeOrDuplicate(next, current, header.n);
-      checkCounter(header);
-      skipMessageKeys(suite, next, header.n, limits, trace); // SkipMessageKeysHE(state, header.n)
-      return stepReceivingChain(suite, next, trace);
-    }
+  const { header } = located;
+  if (located.kind === 'skipped') return takeOrDuplicate(next, located.chain, header.n);
+  if (located.kind === 'current') {
+    if (header.n < next.nRecv) return takeOrDuplicate(next, located.chain, header.n);
+    checkCounter(header);
+    skipMessageKeys(suite, next, header.n, limits, trace); // SkipMessageKeysHE(state, header.n)
+    return stepReceivingChain(suite, next, trace);
   }
-  // Older chains with skipped keys: one trial decryption per stored header key.
-  for (let i = 0; i < next.skipped.length; i++) {
-    if (i === current) continue; // already tried as HKr
-    const header = hDecrypt(suite, next.skipped[i].headerKey, encHeader);
-    if (header !== null) return takeOrDuplicate(next, i, header.n);
-  }
-  // header = HDECRYPT(NHKr, enc_header): the peer has started a new chain.
-  const header = hDecrypt(suite, next.nextHeaderKeyRecv, encHeader);
-  if (header === null)
-    throw new ProtocolError('DECRYPT_FAILED', 'ratchetDecrypt: header opens under no known key');
+  // The peer has started a new chain.
   checkCounter(header);
   skipMessageKeys(suite, next, header.pn, limits, trace); // SkipMessageKeysHE(state, header.pn)
   dhRatchet(suite, next, header, random, trace); // DHRatchetHE(state, header)
@@ -328,66 +346,4 @@ function skipMessageKeys(
     // MKSKIPPED[HKr, Nr] = mk
     storeSkippedKey(next.skipped, next.headerKeyRecv!, next.nRecv - 1, mk, limits);
   }
-}
-
-/**
- * One DH ratchet step on receipt of a new ratchet key: receiving half, then a fresh key pair and
- * the sending half. Double Ratchet rev. 1 §4.6 (DHRatchetHE).
- */
-function dhRatchet(
-  suite: Suite,
-  next: RatchetState,
-  header: Header,
-  random: RandomSource,
-  trace?: Trace,
-): void {
-  next.prevChainLength = next.nSend; // PN = Ns
-  next.nSend = 0; // Ns = 0
-  next.nRecv = 0; // Nr = 0
-  if (next.headerKeySend !== null) wipe(next.headerKeySend);
-  if (next.headerKeyRecv !== null) wipe(next.headerKeyRecv);
-  next.headerKeySend = next.nextHeaderKeySend; // HKs = NHKs
-  next.headerKeyRecv = next.nextHeaderKeyRecv; // HKr = NHKr
-  if (next.dhRecv !== null) wipe(next.dhRecv);
-  next.dhRecv = header.dh.slice(); // DHRr = header.dh
-  // RK, CKr, NHKr = KDF_RK_HE(RK, DH(DHRs, DHRr))
-  const dhRecvOut = dh(suite, next.dhSend, next.dhRecv, trace);
-  const recv = kdfRK(suite, next.rootKey, dhRecvOut, trace);
-  wipe(dhRecvOut, next.rootKey);
-  if (next.chainKeyRecv !== null) wipe(next.chainKeyRecv);
-  next.rootKey = recv.rootKey;
-  next.chainKeyRecv = recv.chainKey;
-  next.nextHeaderKeyRecv = recv.nextHeaderKey;
-  // DHRs = GENERATE_DH()
-  wipe(next.dhSend.secretKey, next.dhSend.publicKey);
-  next.dhSend = generateDH(suite, random);
-  // RK, CKs, NHKs = KDF_RK_HE(RK, DH(DHRs, DHRr))
-  const dhSendOut = dh(suite, next.dhSend, next.dhRecv, trace);
-  const send = kdfRK(suite, next.rootKey, dhSendOut, trace);
-  wipe(dhSendOut, next.rootKey);
-  if (next.chainKeySend !== null) wipe(next.chainKeySend);
-  next.rootKey = send.rootKey;
-  next.chainKeySend = send.chainKey;
-  next.nextHeaderKeySend = send.nextHeaderKey;
-}
-
-/** GENERATE_DH(): a fresh X25519 key pair from 32 random bytes. Double Ratchet rev. 1 §3.1. */
-function generateDH(suite: Suite, random: RandomSource): KeyPair {
-  const seed = random(KEY_BYTES);
-  expectLength(seed, KEY_BYTES, 'GENERATE_DH: RandomSource output');
-  const kp = suite.dh.keygen(seed);
-  const out = { secretKey: kp.secretKey.slice(), publicKey: kp.publicKey.slice() };
-  wipe(seed); // the suite may have returned `seed` itself as the secret key: copied above
-  return out;
-}
-
-/** DH(dh_pair, dh_pub): X25519; an all-zero output throws CryptoError LOW_ORDER. §3.1 (DH). */
-function dh(suite: Suite, pair: KeyPair, peer: Uint8Array, trace?: Trace): Uint8Array {
-  const out = suite.dh.getSharedSecret(pair.secretKey, peer);
-  trace?.({
-    step: 'DH(DHs, DHr)',
-    section: 'Double Ratchet rev. 1 §3.1 (DH), §4.4/§4.6',
-    values: { DHs: pair.publicKey.slice(), DHr: peer.slice(), dh_out: out.slice() },
-  });
-  return out;
 }
