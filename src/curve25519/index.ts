@@ -26,3 +26,9 @@ export const ed25519 = Object.freeze({
 
 /** Ed25519ph (RFC 8032 §5.1, pre-hashed with SHA-512, optional context): sign, verify. */
 export const ed25519ph = Object.freeze({ sign: ed.signPh, verify: ed.verifyPh });
+
+/**
+ * The readable bigint model of GF(2^255 − 19) and the X25519 ladder, shaped like RFC 7748 §5:
+ * for readers and as a test oracle. Variable-time teaching code — never use it on secrets.
+ */
+export * as curve25519Reference from './reference.ts';
