@@ -1,18 +1,13 @@
 /**
  * Timing-leak targets for ML-KEM decapsulation (FIPS 203 Alg 18/21, implicit rejection), for the
  * dudect-style runner in bench/ct.ts (Welch's t between two input classes; informative, never CI).
- * Each target is `{ name, classes: [() => input, () => input], run(input) }`; the classes draw from
- * pools generated up front so that input generation is not timed.
+ * Each target is a `CtTarget` (`{ name, classes: [() => input, () => input], run(input) }`); the
+ * classes draw from pools generated up front. `npm run ct -- ML-KEM` runs them.
  * The positive control is an early-exit comparison of c with c′, which must show a large |t|.
  */
 import { bytesEqual } from '../src/util/bytes.ts';
 import { mlkem1024, mlkem512, mlkem768, type MlKem } from '../src/mlkem/index.ts';
-
-export interface CtTarget<T = unknown> {
-  name: string;
-  classes: [() => T, () => T];
-  run(input: T): unknown;
-}
+import type { CtTarget } from './ct.ts';
 
 const POOL = 64;
 
@@ -51,9 +46,10 @@ function decapsTarget(kem: MlKem, seed: number): CtTarget<Uint8Array> {
     invalid.push(c);
   }
   return {
-    name: `${kem.params.name} decaps: valid vs modified ciphertext`,
+    name: `${kem.params.name} decaps: valid vs modified ciphertext (implicit rejection)`,
     classes: [cycle(valid), cycle(invalid)],
     run: (c) => kem.decapsulate(c, secretKey),
+    samples: 6000,
   };
 }
 
@@ -65,8 +61,10 @@ function leakyControl(): CtTarget<Uint8Array> {
   const differsEarly = reference.slice();
   differsEarly[0] ^= 1;
   return {
-    name: 'positive control: early-exit compare of c and c′ (must leak)',
+    name: 'CONTROL ML-KEM: early-exit compare (bytesEqual) of c and c′: equal vs differing in byte 0',
     classes: [() => same, () => differsEarly],
+    control: true,
+    samples: 6000,
     run: (c) => {
       let r = false;
       for (let i = 0; i < 20; i++) r = bytesEqual(reference, c);
