@@ -49,7 +49,13 @@ export function ratchetInitAlice(
   expectLength(sharedHka, KEY_BYTES, 'ratchetInitAlice: shared_hka');
   expectLength(sharedNhkb, KEY_BYTES, 'ratchetInitAlice: shared_nhkb');
   const dhSend = generateDH(suite, random); // state.DHRs = GENERATE_DH()
-  const dhOut = dh(suite, dhSend, bobRatchetPublic, trace);
+  let dhOut: Uint8Array;
+  try {
+    dhOut = dh(suite, dhSend, bobRatchetPublic, trace);
+  } catch (e) {
+    wipe(dhSend.secretKey); // e.g. LOW_ORDER: a malicious ratchet key in the bundle
+    throw e;
+  }
   const root = kdfRK(suite, sk, dhOut, trace); // RK, CKs, NHKs = KDF_RK_HE(SK, DH(DHRs, DHRr))
   wipe(dhOut);
   return {

@@ -141,6 +141,8 @@ describe('Double Ratchet rev. 1 §4.4–§4.6 — round trips', () => {
     expectCode(() => ratchetInitAlice(suite, short, spk.publicKey, k, k, p.random), 'BAD_LENGTH');
     expectCode(() => ratchetInitAlice(suite, k, new Uint8Array(33), k, k, p.random), 'BAD_LENGTH');
     expectCode(() => ratchetInitBob(suite, k, spk, new Uint8Array(16), k), 'BAD_LENGTH');
+    const lowOrder = new Uint8Array(32); // u = 0 (RFC 7748 §6.1)
+    expectCode(() => ratchetInitAlice(suite, k, lowOrder, k, k, p.random), 'LOW_ORDER');
     const notBytes = [1, 2] as unknown as Uint8Array;
     expectCode(() => ratchetEncrypt(suite, A.state, notBytes, p.ad, p.random), 'BAD_TYPE');
     expectCode(() => ratchetDecrypt(suite, A.state, notBytes, p.ad, p.random), 'BAD_TYPE');
