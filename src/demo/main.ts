@@ -9,16 +9,33 @@ import { defaultSuite as suite } from '../protocol/default-suite.ts';
 import { encodeBundle, verifyBundle, type PreKeyBundle } from '../protocol/bundle.ts';
 import { HYBRID_SIGNATURE_BYTES, PREKEY_ROLE } from '../protocol/constants.ts';
 import { decodeEnvelope } from '../protocol/envelope.ts';
-import { encodeIdentityPublic, generateIdentity, type IdentityKeyPair } from '../protocol/identity.ts';
-import { generateOneTimePreKeys, generatePreKey, publicPreKey, type PreKeyRecord } from '../protocol/prekeys.ts';
+import { encodeIdentityPublic, generateIdentity } from '../protocol/identity.ts';
+import type { IdentityKeyPair } from '../protocol/identity.ts';
+import {
+  generateOneTimePreKeys,
+  generatePreKey,
+  publicPreKey,
+  type PreKeyRecord,
+} from '../protocol/prekeys.ts';
 import { safetyNumber, compareScannable } from '../protocol/safety-number.ts';
 import { decryptMessage } from '../protocol/session.ts';
-import { receiveMessage, sendMessage, startSession, type ProtocolContext } from '../protocol/session-cipher.ts';
+import {
+  receiveMessage,
+  sendMessage,
+  startSession,
+  type ProtocolContext,
+} from '../protocol/session-cipher.ts';
 import { decodeSession } from '../protocol/session-state.ts';
-import { MemoryIdentityStore, MemoryPreKeyStore, MemorySessionStore, MemoryTrustStore } from '../storage/memory.ts';
+import {
+  MemoryIdentityStore,
+  MemoryPreKeyStore,
+  MemorySessionStore,
+  MemoryTrustStore,
+} from '../storage/memory.ts';
 import { utf8 } from '../util/bytes.ts';
 import { defaultRandom } from '../util/random.ts';
-import { c, chapter, fail, fp, note, ok, quote, say, size, tracePrinter, type Actor } from './ui.ts';
+import { c, chapter, fail, fp, note, ok, quote, say, size, tracePrinter } from './ui.ts';
+import type { Actor } from './ui.ts';
 
 const TRACE = process.argv.includes('--trace');
 const now = Date.now();
@@ -48,10 +65,12 @@ function makeDevice(name: Actor, address: string): Device {
 function deliver(to: Device, from: Device, envelope: Uint8Array): Uint8Array | undefined {
   try {
     const { plaintext, newSession } = receiveMessage(to.ctx, from.address, envelope, now);
-    ok(`${to.name} decrypts ${quote(plaintext)}${newSession ? c.dim('  (new session from the PQXDH header)') : ''}`);
+    const fresh = newSession ? c.dim('  (new session from the PQXDH header)') : '';
+    ok(`${to.name} decrypts ${quote(plaintext)}${fresh}`);
     return plaintext;
   } catch (e) {
-    fail(`${to.name} rejects it: ${c.red((e as { code?: string }).code ?? String(e))} ${c.dim((e as Error).message)}`);
+    const code = (e as { code?: string }).code ?? String(e);
+    fail(`${to.name} rejects it: ${c.red(code)} ${c.dim((e as Error).message)}`);
     return undefined;
   }
 }
@@ -60,55 +79,95 @@ function send(from: Device, to: Device, text: string): Uint8Array {
   const envelope = sendMessage(from.ctx, to.address, utf8(text));
   const e = decodeEnvelope(envelope);
   const kind = e.handshake ? c.yellow('PREKEY') : c.green('MESSAGE');
-  say(from.name, `sends ${quote(utf8(text))}  ${c.dim(`${kind} envelope, ${size(envelope.length)}`)}`);
+  const what = c.dim(`${kind} envelope, ${size(envelope.length)}`);
+  say(from.name, `sends ${quote(utf8(text))}  ${what}`);
   return envelope;
 }
 
 console.log(c.bold('\npqmsg — a post-quantum end-to-end encrypted conversation, narrated'));
-console.log(c.dim(`primitives: ${suite.name} (X25519, ML-KEM-768, Ed25519 + ML-DSA-65, ChaCha20-Poly1305, HKDF-SHA256)`));
-if (!TRACE) console.log(c.dim('run `npm start -- --trace` to see every KDF step with its spec section'));
+const PRIMITIVES = 'X25519, ML-KEM-768, Ed25519 + ML-DSA-65, ChaCha20-Poly1305, HKDF-SHA256';
+console.log(c.dim(`primitives: ${suite.name}'s own (${PRIMITIVES})`));
+if (!TRACE)
+  console.log(c.dim('run `npm start -- --trace` to see each KDF step and its spec section'));
 
 // 1. Identities ------------------------------------------------------------------------------
-chapter('Identities', 'Each device has a hybrid identity: an X25519 key for the handshake and two signing keys, Ed25519 (classical) and ML-DSA-65 (post-quantum). Every signature must verify under BOTH.');
+chapter(
+  'Identities',
+  'Each device has a hybrid identity: an X25519 key for the handshake and two signing ' +
+  'keys, Ed25519 (classical) and ML-DSA-65 (post-quantum). Every signature must verify ' +
+  'under BOTH.',
+);
 const alice = makeDevice('Alice', 'alice.1');
 const bob = makeDevice('Bob', 'bob.1');
-for (const d of [alice, bob])
-  say(d.name, `identity ${fp(encodeIdentityPublic(d.identity.publicKey))}: X25519 ${fp(d.identity.publicKey.dhKey)}, ` +
-    `Ed25519 ${fp(d.identity.publicKey.signingKeyClassical)}, ML-DSA-65 ${fp(d.identity.publicKey.signingKeyPQ)} ` +
-    c.dim(`(${size(encodeIdentityPublic(d.identity.publicKey).length)})`));
+for (const d of [alice, bob]) {
+  const id = d.identity.publicKey;
+  const enc = encodeIdentityPublic(id);
+  const sig = `Ed25519 ${fp(id.signingKeyClassical)}, ML-DSA-65 ${fp(id.signingKeyPQ)}`;
+  const keys = `X25519 ${fp(id.dhKey)}, ${sig}`;
+  say(d.name, `identity ${fp(enc)}: ${keys} ${c.dim(`(${size(enc.length)})`)}`);
+}
 
 // 2. Prekeys ---------------------------------------------------------------------------------
-chapter('Prekeys and the bundle', 'Bob is offline, so he publishes signed prekeys in advance: a signed X25519 prekey (rotated weekly), a last-resort ML-KEM-768 prekey, and batches of one-time X25519 and ML-KEM-768 prekeys. The server hands each one-time key out once.');
+chapter(
+  'Prekeys and the bundle',
+  'Bob is offline, so he publishes signed prekeys in advance: a signed X25519 prekey ' +
+  '(rotated weekly), a last-resort ML-KEM-768 prekey, and batches of one-time X25519 ' +
+  'and ML-KEM-768 prekeys. The server hands each one-time key out once.',
+);
 const spk = generatePreKey(suite, bob.identity, PREKEY_ROLE.SIGNED, 1, now, defaultRandom);
-const pqspk = generatePreKey(suite, bob.identity, PREKEY_ROLE.KEM_LAST_RESORT, 1, now, defaultRandom);
-const opks = generateOneTimePreKeys(suite, bob.identity, PREKEY_ROLE.ONE_TIME, 100, 3, now, defaultRandom);
-const pqopks = generateOneTimePreKeys(suite, bob.identity, PREKEY_ROLE.KEM_ONE_TIME, 200, 3, now, defaultRandom);
+const { KEM_LAST_RESORT, ONE_TIME, KEM_ONE_TIME } = PREKEY_ROLE;
+const pqspk = generatePreKey(suite, bob.identity, KEM_LAST_RESORT, 1, now, defaultRandom);
+const rnd = defaultRandom;
+const opks = generateOneTimePreKeys(suite, bob.identity, ONE_TIME, 100, 3, now, rnd);
+const pqopks = generateOneTimePreKeys(suite, bob.identity, KEM_ONE_TIME, 200, 3, now, rnd);
 for (const r of [spk, pqspk, ...opks, ...pqopks]) bob.ctx.prekeys.storePreKey(r);
-say('Bob', `signs 8 prekeys (each signature ${size(HYBRID_SIGNATURE_BYTES)}: Ed25519 ‖ ML-DSA-65) and uploads them`);
+const sigSize = size(HYBRID_SIGNATURE_BYTES);
+say('Bob', `signs 8 prekeys (each signature ${sigSize}: Ed25519 ‖ ML-DSA-65) and uploads them`);
 const server = { opks: [...opks], pqopks: [...pqopks] };
 const fetchBundle = (): PreKeyBundle => {
   const opk = server.opks.shift() as PreKeyRecord | undefined;
   const pq = (server.pqopks.shift() as PreKeyRecord | undefined) ?? pqspk;
-  return { identity: bob.identity.publicKey, signedPreKey: publicPreKey(spk), kemPreKey: publicPreKey(pq), ...(opk ? { oneTimePreKey: publicPreKey(opk) } : {}) };
+  return {
+    identity: bob.identity.publicKey,
+    signedPreKey: publicPreKey(spk),
+    kemPreKey: publicPreKey(pq),
+    ...(opk ? { oneTimePreKey: publicPreKey(opk) } : {}),
+  };
 };
 const bundle = fetchBundle();
-say('Server', `gives Alice Bob's bundle: SPK #${bundle.signedPreKey.id}, PQOPK #${bundle.kemPreKey.id}, OPK #${bundle.oneTimePreKey?.id} ` +
-  c.dim(`(${size(encodeBundle(bundle).length)}; those one-time keys are now deleted from the server)`));
+const ids =
+  `SPK #${bundle.signedPreKey.id}, PQOPK #${bundle.kemPreKey.id}, OPK #${bundle.oneTimePreKey?.id}`;
+const gone = `${size(encodeBundle(bundle).length)}; the server deletes those one-time keys`;
+say('Server', `gives Alice Bob's bundle: ${ids} ${c.dim(`(${gone})`)}`);
 
 // 3. Verify + handshake ----------------------------------------------------------------------
-chapter('Verifying the bundle, then PQXDH', 'Alice checks both signature halves on every prekey before she uses any of them (PQXDH rev. 3 §3.3). Then DH1..DH4 and an ML-KEM-768 encapsulation feed HKDF: an attacker must break X25519 AND ML-KEM-768 to learn the session key.');
-const forged = { ...bundle, kemPreKey: { ...bundle.kemPreKey, signature: bundle.kemPreKey.signature.map((b, i) => (i === 100 ? b ^ 1 : b)) } };
+chapter(
+  'Verifying the bundle, then PQXDH',
+  'Alice checks both signature halves on every prekey before she uses any of them ' +
+  '(PQXDH rev. 3 §3.3). Then DH1..DH4 and an ML-KEM-768 encapsulation feed HKDF: an ' +
+  'attacker must break X25519 AND ML-KEM-768 to learn the session key.',
+);
+const badSignature = bundle.kemPreKey.signature.slice();
+badSignature[100] ^= 1; // a byte inside the ML-DSA-65 half
+const forged = { ...bundle, kemPreKey: { ...bundle.kemPreKey, signature: badSignature } };
 try {
   verifyBundle(suite, forged);
 } catch (e) {
-  say('Alice', `a bundle whose ML-DSA-65 half was tampered with: ${c.red((e as { code: string }).code)} — refused`);
+  const code = c.red((e as { code: string }).code);
+  say('Alice', `a bundle whose ML-DSA-65 half was tampered with: ${code} — refused`);
 }
 say('Alice', 'verifies every signature in the real bundle, then runs PQXDH');
 const status = startSession(alice.ctx, bob.address, bundle, now);
-ok(`bundle verified; Bob's identity ${status === 'new' ? 'pinned on first use (TOFU)' : status}; session created`);
+const pinned = status === 'new' ? 'pinned on first use (TOFU)' : status;
+ok(`bundle verified; Bob's identity ${pinned}; session created`);
 
 // 4. Messages --------------------------------------------------------------------------------
-chapter('Messages, a lost one, a reordered burst', 'Until Bob replies, every message Alice sends repeats the handshake header, so losing the first one does not lose the session. Headers are encrypted: the relay sees neither counters nor ratchet keys.');
+chapter(
+  'Messages, a lost one, a reordered burst',
+  'Until Bob replies, every message Alice sends repeats the handshake header, so losing ' +
+  'the first one does not lose the session. Headers are encrypted: the relay sees ' +
+  'neither counters nor ratchet keys.',
+);
 send(alice, bob, 'Hi Bob! This is the first message.');
 say('Network', c.yellow('drops it'));
 const m2 = send(alice, bob, 'Did you get my first message?');
@@ -123,16 +182,24 @@ say('Network', c.yellow('replays message three'));
 deliver(bob, alice, burst[2]);
 
 // 5. Compromise and recovery -----------------------------------------------------------------
-chapter('A stolen session, and the recovery', 'Eve copies Bob’s serialized session state and then follows every message Alice sends him. She reads them as long as Bob’s ratchet key from the time of the theft is in use. Bob’s next reply brings a ratchet key generated after the theft; from then on her copy is useless: post-compromise security.');
+chapter(
+  'A stolen session, and the recovery',
+  'Eve copies Bob’s serialized session state and then follows every message Alice sends ' +
+  'him. She reads them as long as Bob’s ratchet key from the time of the theft is in ' +
+  'use. Bob’s next reply brings a ratchet key generated after the theft; from then on ' +
+  'her copy is useless: post-compromise security.',
+);
 let eve = decodeSession(bob.ctx.sessions.loadSession(alice.address)!);
-say('Eve', `steals Bob’s session state ${c.dim(`(${size(bob.ctx.sessions.loadSession(alice.address)!.length)})`)} and keeps it up to date`);
+const stolenBytes = bob.ctx.sessions.loadSession(alice.address)!.length;
+say('Eve', `steals Bob’s session state ${c.dim(`(${size(stolenBytes)})`)} and keeps it up to date`);
 const eveRead = (envelope: Uint8Array) => {
   try {
     const out = decryptMessage(suite, eve, envelope, defaultRandom);
     eve = out.session;
     fail(`Eve reads ${quote(out.plaintext)} with the stolen state`);
   } catch (e) {
-    ok(`Eve’s stolen state no longer opens it: ${c.green((e as { code?: string }).code ?? String(e))}`);
+    const code = (e as { code?: string }).code ?? String(e);
+    ok(`Eve’s stolen state no longer opens it: ${c.green(code)}`);
   }
 };
 const exchange = (text: string, reply: string) => {
@@ -142,23 +209,35 @@ const exchange = (text: string, reply: string) => {
   if (reply) deliver(alice, bob, send(bob, alice, reply));
 };
 exchange('The door code is 4711.', 'Noted.');
-note('Bob’s reply still used his ratchet key from before the theft, so Eve can follow Alice’s next DH step too.');
+note('Bob’s reply still used his ratchet key from before the theft, so Eve can follow ' +
+  'Alice’s next DH step too.');
 exchange('Change of plan: the code is 0815.', 'OK, got it.');
-note('This reply carried a ratchet key Bob generated after the theft. Eve cannot compute the next root key.');
+note('This reply carried a ratchet key Bob generated after the theft. Eve cannot compute ' +
+  'the next root key.');
 exchange('Final code: 2323.', '');
 
 // 6. Safety numbers --------------------------------------------------------------------------
-chapter('Safety numbers', 'Trust on first use is only a start: Alice and Bob compare a 60-digit number (or scan a code) derived from every public key of both identities. The same on both phones; different if anyone in between swapped a key.');
-const aliceView = safetyNumber(suite, { stableId: alice.address, identity: alice.identity.publicKey }, { stableId: bob.address, identity: bob.identity.publicKey });
-const bobView = safetyNumber(suite, { stableId: bob.address, identity: bob.identity.publicKey }, { stableId: alice.address, identity: alice.identity.publicKey });
+chapter(
+  'Safety numbers',
+  'Trust on first use is only a start: Alice and Bob compare a 60-digit number (or scan ' +
+  'a code) derived from every public key of both identities. The same on both phones; ' +
+  'different if anyone in between swapped a key.',
+);
+const party = (d: Device) => ({ stableId: d.address, identity: d.identity.publicKey });
+const aliceView = safetyNumber(suite, party(alice), party(bob));
+const bobView = safetyNumber(suite, party(bob), party(alice));
 for (const [who, sn] of [['Alice', aliceView], ['Bob', bobView]] as const) {
   const groups = sn.display.split(' ');
   say(who, `${c.bold(groups.slice(0, 6).join(' '))}`);
   say(who, `${c.bold(groups.slice(6).join(' '))}`);
 }
-if (compareScannable(aliceView, bobView.scannableText)) ok(`Alice scans Bob’s code ${c.dim(bobView.scannableText.slice(0, 30) + '…')}: match`);
+if (compareScannable(aliceView, bobView.scannableText))
+  ok(`Alice scans Bob’s code ${c.dim(bobView.scannableText.slice(0, 30) + '…')}: match`);
 const mallory = generateIdentity(suite, defaultRandom);
-const mitm = safetyNumber(suite, { stableId: alice.address, identity: alice.identity.publicKey }, { stableId: bob.address, identity: mallory.publicKey });
-if (!compareScannable(mitm, bobView.scannable)) fail(`had a server swapped in Mallory’s key, the numbers would differ: ${mitm.display.slice(0, 17)}…`);
+const fakeBob = { stableId: bob.address, identity: mallory.publicKey };
+const mitm = safetyNumber(suite, party(alice), fakeBob);
+if (!compareScannable(mitm, bobView.scannable))
+  fail(`had a server swapped in Mallory’s key, they would differ: ${mitm.display.slice(0, 17)}…`);
 
-console.log(`\n${c.bold('Done.')} ${c.dim('Spec: docs/PROTOCOL.md · vectors: test/vectors/pqxdh-transcript.json')}\n`);
+const refs = 'Spec: docs/PROTOCOL.md · vectors: test/vectors/pqxdh-transcript.json';
+console.log(`\n${c.bold('Done.')} ${c.dim(refs)}\n`);
