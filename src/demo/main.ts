@@ -237,7 +237,7 @@ const mallory = generateIdentity(suite, defaultRandom);
 const fakeBob = { stableId: bob.address, identity: mallory.publicKey };
 const mitm = safetyNumber(suite, party(alice), fakeBob);
 if (!compareScannable(mitm, bobView.scannable))
-  fail(`had a server swapped in Mallory’s key, they would differ: ${mitm.display.slice(0, 17)}…`);
+  fail(`had a server swapped in Mallory’s key for Bob’s, Alice would see:\n            ${mitm.display}`);
 
 const refs = 'Spec: docs/PROTOCOL.md · vectors: test/vectors/pqxdh-transcript.json';
 console.log(`\n${c.bold('Done.')} ${c.dim(refs)}\n`);
