@@ -22,7 +22,7 @@ const SHORT = 64;
  * partial-block buffer. RFC 8439 §2.5. The key must be used for one message only.
  */
 export class Poly1305 {
-  /** Limbs (radix 2²²) of r, 20·r1…20·r5 (2¹³² ≡ 4·5 = 20 mod p), r² mod p, 20·(r²)1…5. */
+  /** Limbs (radix 2²²) of r, 20·r1…20·r5 (2¹³² ≡ 4·5 = 20 mod p), r² (partially reduced), 20·(r²)1…5. */
   private readonly r = new Float64Array(22);
   /** The accumulator a as six limbs, each < 2²² + 2¹⁶ between blocks. */
   private readonly h = new Float64Array(6);
