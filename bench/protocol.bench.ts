@@ -26,7 +26,7 @@ import type { BenchCase } from './harness.ts';
 const KIB = 1024;
 const message = new Uint8Array(KIB).fill(0x61);
 
-/** Bob's keys and bundle, Alice's identity, and an established session pair (made once per suite). */
+/** Bob's keys and bundle, Alice's identity, and an established session pair (once per suite). */
 function setup(suite: Suite) {
   const rnd = defaultRandom;
   const alice = generateIdentity(suite, rnd);
@@ -64,11 +64,11 @@ function setup(suite: Suite) {
   const bobBeforeStep = b;
   const fixedB = decryptMessage(suite, b, first.envelope, rnd).session;
 
-  /** Pure functions: encrypt from the same state, decrypt the same message against the same state. */
+  /** Pure: encrypt from the same state, decrypt the same message against the same state. */
   const encrypt = () => encryptMessage(suite, fixedA, message, rnd).envelope;
   const decrypt = () => decryptMessage(suite, fixedB, second.envelope, rnd).plaintext;
   const decryptWithStep = () => decryptMessage(suite, bobBeforeStep, first.envelope, rnd).plaintext;
-  /** Stateful: one message Alice → Bob per call, states carried forward (like the libsignal line). */
+  /** Stateful: one message Alice → Bob per call, states carried forward (as libsignal's). */
   let liveA = fixedA;
   let liveB = fixedB;
   const roundTrip = () => {
@@ -85,9 +85,11 @@ function setup(suite: Suite) {
 async function loadLibsignal() {
   try {
     const lib = await import('./libsignal.ts');
-    return { handshake: await lib.libsignalHandshakeFactory(), ratchet: await lib.libsignalRatchetFactory() };
+    const handshake = await lib.libsignalHandshakeFactory();
+    return { handshake, ratchet: await lib.libsignalRatchetFactory() };
   } catch (e) {
-    console.log(`@signalapp/libsignal-client: not available (${(e as Error).message.split('\n')[0]})`);
+    const why = (e as Error).message.split('\n')[0];
+    console.log(`@signalapp/libsignal-client: not available (${why})`);
     return null;
   }
 }
@@ -108,7 +110,7 @@ export async function cases(): Promise<BenchCase[]> {
       area: 'protocol',
       op: 'handshake: verify + initiate + 1st message + respond',
       size: KIB,
-      impls: { pqmsg: ours.handshake, 'noble-suite': noble.handshake, ...native(lib?.handshake) } as Record<string, () => unknown>,
+      impls: { pqmsg: ours.handshake, 'noble-suite': noble.handshake, ...native(lib?.handshake) },
     },
     {
       area: 'protocol',
@@ -132,7 +134,7 @@ export async function cases(): Promise<BenchCase[]> {
       area: 'protocol',
       op: 'ratchet encrypt + decrypt (one message, state carried)',
       size: KIB,
-      impls: { pqmsg: ours.roundTrip, 'noble-suite': noble.roundTrip, ...native(lib?.ratchet) } as Record<string, () => unknown>,
+      impls: { pqmsg: ours.roundTrip, 'noble-suite': noble.roundTrip, ...native(lib?.ratchet) },
     },
   ];
 }
