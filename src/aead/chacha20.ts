@@ -14,7 +14,7 @@ import { CryptoError } from '../util/errors.ts';
 /** "expand 32-byte k" as four little-endian words (RFC 8439 §2.3). */
 export const SIGMA = Uint32Array.of(0x61707865, 0x3320646e, 0x79622d32, 0x6b206574);
 
-/** Uint32Array views are native-endian; the word-wise fast path is used on little-endian hosts only. */
+/** Uint32Array views are native-endian: the word-wise fast path is for little-endian hosts. */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** A block counter is 32 bits (RFC 8439 §2.3), so one call covers at most 2³² blocks. */
@@ -115,7 +115,11 @@ const TAIL = new Uint32Array(16);
  * RFC 8439 §2.4 (The ChaCha20 Encryption Algorithm).
  * Throws BAD_LENGTH if the 32-bit block counter would wrap within this call.
  */
-export function chacha20XorInPlace(state: Uint32Array, buf: Uint8Array, len: number = buf.length): void {
+export function chacha20XorInPlace(
+  state: Uint32Array,
+  buf: Uint8Array,
+  len: number = buf.length,
+): void {
   const blocks = Math.ceil(len / 64); // len is public
   if (state[12] + blocks > COUNTER_LIMIT)
     throw new CryptoError('BAD_LENGTH', 'ChaCha20: block counter would wrap (RFC 8439 §2.4)');
@@ -164,7 +168,12 @@ export function chacha20Block(key: Uint8Array, counter: number, nonce: Uint8Arra
  * Encrypts (or decrypts) `data` with ChaCha20, into a fresh array; `data` is not modified.
  * RFC 8439 §2.4 (The ChaCha20 Encryption Algorithm). Key 32 bytes, nonce 12 bytes, counter < 2³².
  */
-export function chacha20(key: Uint8Array, nonce: Uint8Array, counter: number, data: Uint8Array): Uint8Array {
+export function chacha20(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  counter: number,
+  data: Uint8Array,
+): Uint8Array {
   expectLength(key, 32, 'ChaCha20 key');
   expectLength(nonce, 12, 'ChaCha20 nonce');
   expectBytes(data, 'ChaCha20 data');

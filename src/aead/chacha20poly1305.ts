@@ -47,7 +47,13 @@ function initCipherAndMac(key: Uint8Array, nonce: Uint8Array): void {
  * num_to_8_le_bytes(ct.length)) into out[off..off+15], for ct = ctBytes[0..ctLength).
  * RFC 8439 §2.8 (AEAD Construction).
  */
-function macInto(aad: Uint8Array, ctBytes: Uint8Array, ctLength: number, out: Uint8Array, off: number): void {
+function macInto(
+  aad: Uint8Array,
+  ctBytes: Uint8Array,
+  ctLength: number,
+  out: Uint8Array,
+  off: number,
+): void {
   MAC.updatePadded(aad, aad.length);
   MAC.updatePadded(ctBytes, ctLength);
   store64LE(LENGTHS, 0, aad.length);
@@ -73,14 +79,23 @@ export function poly1305KeyGen(key: Uint8Array, nonce: Uint8Array): Uint8Array {
  * Seal with an already-checked 32-byte key and 12-byte nonce: ciphertext ‖ tag, fresh.
  * RFC 8439 §2.8 (AEAD Construction). Shared with XChaCha20-Poly1305.
  */
-export function sealChecked(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+export function sealChecked(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
   const n = plaintext.length;
   if (n > MAX_PLAINTEXT_LENGTH)
-    throw new CryptoError('BAD_LENGTH', 'ChaCha20-Poly1305: plaintext longer than 2³⁸ − 64 bytes (RFC 8439 §2.8)');
+    throw new CryptoError(
+      'BAD_LENGTH',
+      'ChaCha20-Poly1305: plaintext longer than 2³⁸ − 64 bytes (RFC 8439 §2.8)',
+    );
   initCipherAndMac(key, nonce);
   const out = new Uint8Array(n + TAG_LENGTH); // fresh, byteOffset 0: the aligned fast path applies
   out.set(plaintext);
-  chacha20XorInPlace(STATE, out, n); //          ciphertext = chacha20_encrypt(key, 1, nonce, plaintext)
+  // ciphertext = chacha20_encrypt(key, 1, nonce, plaintext)
+  chacha20XorInPlace(STATE, out, n);
   wipe(STATE);
   macInto(aad, out, n, out, n);
   return out;
@@ -91,13 +106,18 @@ export function sealChecked(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8
  * no plaintext exists on failure. RFC 8439 §2.8. `name` and `cite` make the AUTH_FAILED message.
  */
 export function openChecked(
-  key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array, name: string, cite: string,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array,
+  name: string,
+  cite: string,
 ): Uint8Array {
   if (sealed.length < TAG_LENGTH)
     throw new CryptoError('BAD_LENGTH', `${name}: sealed input shorter than the 16-byte tag`);
   const n = sealed.length - TAG_LENGTH;
   if (n > MAX_PLAINTEXT_LENGTH)
-    throw new CryptoError('BAD_LENGTH', `${name}: ciphertext longer than 2³⁸ − 64 bytes (RFC 8439 §2.8)`);
+    throw new CryptoError('BAD_LENGTH', `${name}: ciphertext over 2³⁸ − 64 bytes (RFC 8439 §2.8)`);
   initCipherAndMac(key, nonce);
   macInto(aad, sealed, n, TAG, 0);
   const ok = ctEqual(TAG, sealed.subarray(n));
@@ -117,7 +137,12 @@ export function openChecked(
  * Encrypts and authenticates: returns ciphertext ‖ 16-byte tag (fresh). Key 32 bytes, nonce
  * 12 bytes (never reuse a nonce with a key). RFC 8439 §2.8 (AEAD Construction).
  */
-export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
+export function seal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array = EMPTY,
+): Uint8Array {
   expectLength(key, KEY_LENGTH, 'ChaCha20-Poly1305 key');
   expectLength(nonce, NONCE_LENGTH, 'ChaCha20-Poly1305 nonce');
   expectBytes(plaintext, 'ChaCha20-Poly1305 plaintext');
@@ -129,7 +154,12 @@ export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, 
  * Verifies and decrypts ciphertext ‖ tag; throws CryptoError AUTH_FAILED (releasing nothing) on
  * a bad tag. RFC 8439 §2.8 (AEAD Construction; decryption as described there).
  */
-export function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
+export function open(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array = EMPTY,
+): Uint8Array {
   expectLength(key, KEY_LENGTH, 'ChaCha20-Poly1305 key');
   expectLength(nonce, NONCE_LENGTH, 'ChaCha20-Poly1305 nonce');
   expectBytes(sealed, 'ChaCha20-Poly1305 sealed');
@@ -137,7 +167,7 @@ export function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad
   return openChecked(key, nonce, sealed, aad, 'ChaCha20-Poly1305', 'RFC 8439 §2.8');
 }
 
-/** The shape shared by ChaCha20-Poly1305 and XChaCha20-Poly1305 (matches protocol/suite.ts AeadScheme). */
+/** The shape of ChaCha20-Poly1305 and XChaCha20-Poly1305 (fits protocol/suite.ts AeadScheme). */
 export interface Aead {
   seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array;
   open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array;
@@ -146,7 +176,7 @@ export interface Aead {
   readonly tagLength: number;
 }
 
-/** AEAD_CHACHA20_POLY1305 as one object (RFC 8439 §2.8): seal / open, 32-byte key, 12-byte nonce. */
+/** AEAD_CHACHA20_POLY1305 (RFC 8439 §2.8) as one object: seal, open, 32-byte key, 12-byte nonce. */
 export const chacha20poly1305: Aead = Object.freeze({
   seal,
   open,

@@ -5,5 +5,10 @@
  */
 export { chacha20, chacha20Block, hchacha20, quarterRound } from './chacha20.ts';
 export { Poly1305, poly1305 } from './poly1305.ts';
-export { chacha20poly1305, poly1305KeyGen, MAX_PLAINTEXT_LENGTH, type Aead } from './chacha20poly1305.ts';
+export {
+  chacha20poly1305,
+  poly1305KeyGen,
+  MAX_PLAINTEXT_LENGTH,
+  type Aead,
+} from './chacha20poly1305.ts';
 export { xchacha20poly1305 } from './xchacha20poly1305.ts';

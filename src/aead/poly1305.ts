@@ -22,7 +22,7 @@ const SHORT = 64;
  * partial-block buffer. RFC 8439 §2.5. The key must be used for one message only.
  */
 export class Poly1305 {
-  /** Limbs (radix 2²²) of r, 20·r1…20·r5 (2¹³² ≡ 4·5 = 20 mod p), r² (partially reduced), 20·(r²)1…5. */
+  /** Limbs (radix 2²²) of r, 20·r₁…₅ (2¹³² ≡ 4·5 = 20 mod p), r² (partly reduced), 20·r²₁…₅. */
   private readonly r = new Float64Array(22);
   /** The accumulator a as six limbs, each < 2²² + 2¹⁶ between blocks. */
   private readonly h = new Float64Array(6);
@@ -86,7 +86,7 @@ export class Poly1305 {
     }
   }
 
-  /** Absorbs msg[0..len): completes a buffered partial block, then whole blocks, then buffers the rest. */
+  /** Absorbs msg[0..len): completes a buffered partial block, whole blocks, buffers the rest. */
   private absorb(msg: Uint8Array, len: number): void {
     let off = 0;
     if (this.pos > 0) {
@@ -145,11 +145,19 @@ const viewOf = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset,
  * Differs from the spec in order only: two blocks n₁, n₂ per step as a ← (a + n₁)·r² + n₂·r,
  * which equals ((a + n₁)·r + n₂)·r and halves the serial carry chains.
  */
-function blocks(h: Float64Array, r: Float64Array, m: DataView, off: number, end: number, hibit: number): void {
+function blocks(
+  h: Float64Array,
+  r: Float64Array,
+  m: DataView,
+  off: number,
+  end: number,
+  hibit: number,
+): void {
   const r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3], r4 = r[4], r5 = r[5];
   const s1 = r[6], s2 = r[7], s3 = r[8], s4 = r[9], s5 = r[10];
-  const q0 = r[11], q1 = r[12], q2 = r[13], q3 = r[14], q4 = r[15], q5 = r[16]; // r² (0 while r² is computed)
-  const t1 = r[17], t2 = r[18], t3 = r[19], t4 = r[20], t5 = r[21]; //               20·r²
+  // r² and 20·r² (unused, and stale, while reset() computes r²: that is a single block)
+  const q0 = r[11], q1 = r[12], q2 = r[13], q3 = r[14], q4 = r[15], q5 = r[16];
+  const t1 = r[17], t2 = r[18], t3 = r[19], t4 = r[20], t5 = r[21];
   let h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5];
   const top = hibit << 18; // 2¹²⁸ is bit 18 of limb 5 (limb 5 starts at bit 110)
   let i = off;

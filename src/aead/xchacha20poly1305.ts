@@ -11,10 +11,14 @@ import { KEY_LENGTH, TAG_LENGTH, openChecked, sealChecked, type Aead } from './c
 import { hchacha20 } from './chacha20.ts';
 
 export const NONCE_LENGTH = 24;
+const CITE = 'draft-irtf-cfrg-xchacha-03 §2.3';
 const EMPTY = new Uint8Array(0);
 
 /** The ChaCha20-Poly1305 key and nonce for an XChaCha20 key and 24-byte nonce (§2.3). */
-function deriveSubkeyAndNonce(key: Uint8Array, nonce: Uint8Array): { subkey: Uint8Array; nonce12: Uint8Array } {
+function deriveSubkeyAndNonce(
+  key: Uint8Array,
+  nonce: Uint8Array,
+): { subkey: Uint8Array; nonce12: Uint8Array } {
   const subkey = hchacha20(key, nonce.subarray(0, 16));
   const nonce12 = new Uint8Array(12); // 0x00000000 ‖ nonce[16..23]
   nonce12.set(nonce.subarray(16, 24), 4);
@@ -25,7 +29,12 @@ function deriveSubkeyAndNonce(key: Uint8Array, nonce: Uint8Array): { subkey: Uin
  * Encrypts and authenticates with a 32-byte key and 24-byte nonce: ciphertext ‖ tag (fresh).
  * draft-irtf-cfrg-xchacha-03 §2.3 (AEAD_XChaCha20_Poly1305).
  */
-export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
+export function seal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array = EMPTY,
+): Uint8Array {
   expectLength(key, KEY_LENGTH, 'XChaCha20-Poly1305 key');
   expectLength(nonce, NONCE_LENGTH, 'XChaCha20-Poly1305 nonce');
   expectBytes(plaintext, 'XChaCha20-Poly1305 plaintext');
@@ -42,14 +51,19 @@ export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, 
  * Verifies and decrypts ciphertext ‖ tag; throws CryptoError AUTH_FAILED on a bad tag.
  * draft-irtf-cfrg-xchacha-03 §2.3 (AEAD_XChaCha20_Poly1305).
  */
-export function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
+export function open(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array = EMPTY,
+): Uint8Array {
   expectLength(key, KEY_LENGTH, 'XChaCha20-Poly1305 key');
   expectLength(nonce, NONCE_LENGTH, 'XChaCha20-Poly1305 nonce');
   expectBytes(sealed, 'XChaCha20-Poly1305 sealed');
   expectBytes(aad, 'XChaCha20-Poly1305 aad');
   const { subkey, nonce12 } = deriveSubkeyAndNonce(key, nonce);
   try {
-    return openChecked(subkey, nonce12, sealed, aad, 'XChaCha20-Poly1305', 'draft-irtf-cfrg-xchacha-03 §2.3');
+    return openChecked(subkey, nonce12, sealed, aad, 'XChaCha20-Poly1305', CITE);
   } finally {
     wipe(subkey);
   }
