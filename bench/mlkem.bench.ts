@@ -57,7 +57,8 @@ export async function cases(): Promise<BenchCase[]> {
     const o = oqs?.[name];
     const oqsKeys = o?.generateKeyPair();
     const oqsCt = o && oqsKeys ? o.encapsulate(oqsKeys.publicKey).ciphertext : undefined;
-    const withOqs = (fn: () => unknown): Record<string, () => unknown> => (o ? { '@oqs/liboqs-js (wasm)': fn } : {});
+    const withOqs = (fn: () => unknown): Record<string, () => unknown> =>
+      o ? { '@oqs/liboqs-js (wasm)': fn } : {};
     out.push(
       {
         area,

@@ -50,7 +50,15 @@ function rejects(code: string, run: () => void): boolean {
   }
 }
 
-function each(data: any, p: MlKemParams, fn: string | undefined, kf: string | undefined, tally: Tally, body: (t: Record<string, any>) => boolean): void {
+/** Runs `body` on every test of the matching groups, counting each in the tally. */
+function each(
+  data: any,
+  p: MlKemParams,
+  fn: string | undefined,
+  kf: string | undefined,
+  tally: Tally,
+  body: (t: Record<string, any>) => boolean,
+): void {
   for (const g of groups(data, p, fn, kf))
     for (const t of g.tests) tally.check(`tg${g.tgId}/tc${t.tcId}`, () => body(t));
 }

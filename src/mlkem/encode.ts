@@ -6,20 +6,28 @@
  * moved with shifts and masks, never used as indices or branch conditions. The d = 12 decoding
  * reduces mod q with a sign mask. JS gives no constant-time guarantee.
  * Differs from the spec: ByteEncode/ByteDecode pack through a bit accumulator (and d = 4, 10, 12,
- * the common widths, through fixed byte groups) instead of materialising the bit array; test/mlkem/encode.test.ts checks them
- * against the spec composition ByteEncode_d = BitsToBytes ∘ (bits of each coefficient).
+ * the common widths, through fixed byte groups) instead of materialising the bit array;
+ * test/mlkem/encode.test.ts checks them against the spec composition
+ * ByteEncode_d = BitsToBytes ∘ (bits of each coefficient).
  */
 import { Q, N } from './params.ts';
 import { reduceOnce } from './field.ts';
 
-/** Converts a bit array (length a multiple of 8) into bytes, little-endian within each byte. FIPS 203, Algorithm 3 (BitsToBytes). */
+/**
+ * Converts a bit array (length a multiple of 8) into bytes, little-endian within each byte.
+ * FIPS 203, Algorithm 3 (BitsToBytes).
+ */
 export function bitsToBytes(b: Uint8Array): Uint8Array {
   const B = new Uint8Array(b.length >> 3);
-  for (let i = 0; i < b.length; i++) B[i >> 3] |= b[i] << (i & 7); // B[⌊i/8⌋] ← B[⌊i/8⌋] + b[i]·2^(i mod 8)
+  // B[⌊i/8⌋] ← B[⌊i/8⌋] + b[i]·2^(i mod 8)
+  for (let i = 0; i < b.length; i++) B[i >> 3] |= b[i] << (i & 7);
   return B;
 }
 
-/** Converts bytes into a bit array, little-endian within each byte. FIPS 203, Algorithm 4 (BytesToBits). */
+/**
+ * Converts bytes into a bit array, little-endian within each byte.
+ * FIPS 203, Algorithm 4 (BytesToBits).
+ */
 export function bytesToBits(B: Uint8Array): Uint8Array {
   const b = new Uint8Array(8 * B.length);
   for (let i = 0; i < B.length; i++) {

@@ -56,7 +56,7 @@ function scratchFor(k: number): Scratch {
   return SCRATCH[k - 2];
 }
 
-/** f ← SamplePolyCBD_η(PRF_η(s, b)), through the scratch PRF buffer (FIPS 203, Algorithms 13–14). */
+/** f ← SamplePolyCBD_η(PRF_η(s, b)) through the scratch PRF buffer (FIPS 203, Alg 13–14). */
 function sampleNoise(sc: Scratch, eta: number, s: Uint8Array, b: number, f: Uint16Array): void {
   prf(eta, s, b, sc.prfOut);
   samplePolyCBD(eta, sc.prfOut, f);
@@ -84,10 +84,14 @@ function addCompress(d: number, a: Uint16Array, e: Uint16Array): void {
 }
 
 /**
- * Generates (ek_PKE, dk_PKE) from the 32-byte seed d: ek_PKE = ByteEncode₁₂(t̂)‖ρ, dk_PKE = ByteEncode₁₂(ŝ).
+ * Generates (ek_PKE, dk_PKE) from the 32-byte seed d: ek_PKE = ByteEncode₁₂(t̂)‖ρ and
+ * dk_PKE = ByteEncode₁₂(ŝ).
  * FIPS 203, Algorithm 13 (K-PKE.KeyGen).
  */
-export function kpkeKeyGen(p: MlKemParams, d: Uint8Array): { ekPKE: Uint8Array; dkPKE: Uint8Array } {
+export function kpkeKeyGen(
+  p: MlKemParams,
+  d: Uint8Array,
+): { ekPKE: Uint8Array; dkPKE: Uint8Array } {
   const { k, eta1 } = p;
   const seed = new Uint8Array(33);
   seed.set(d);
@@ -99,8 +103,9 @@ export function kpkeKeyGen(p: MlKemParams, d: Uint8Array): { ekPKE: Uint8Array; 
   const sHat = sc.polys.slice(0, k);
   const eHat = sc.polys.slice(k, 2 * k);
   let n = 0; // N ← 0
-  for (let i = 0; i < k; i++) sampleNoise(sc, eta1, sigma, n++, sHat[i]); // s[i] ← CBD_η₁(PRF_η₁(σ, N))
-  for (let i = 0; i < k; i++) sampleNoise(sc, eta1, sigma, n++, eHat[i]); // e[i] ← CBD_η₁(PRF_η₁(σ, N))
+  // s[i] ← SamplePolyCBD_η₁(PRF_η₁(σ, N)); N ← N + 1, then e[i] likewise
+  for (let i = 0; i < k; i++) sampleNoise(sc, eta1, sigma, n++, sHat[i]);
+  for (let i = 0; i < k; i++) sampleNoise(sc, eta1, sigma, n++, eHat[i]);
   for (let i = 0; i < k; i++) {
     nttInPlace(sHat[i]); // ŝ ← NTT(s)
     nttInPlace(eHat[i]); // ê ← NTT(e)

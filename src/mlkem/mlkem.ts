@@ -70,7 +70,8 @@ export function keyGenInternal(p: MlKemParams, d: Uint8Array, z: Uint8Array): Ml
 }
 
 /**
- * Encapsulates to ek with the 32-byte randomness m: (K, r) ← G(m‖H(ek)), c ← K-PKE.Encrypt(ek, m, r).
+ * Encapsulates to ek with the 32-byte randomness m: (K, r) ← G(m‖H(ek)) and
+ * c ← K-PKE.Encrypt(ek, m, r).
  * FIPS 203, Algorithm 17 (ML-KEM.Encaps_internal). ek must have passed the §7.2 checks.
  */
 export function encapsInternal(p: MlKemParams, ek: Uint8Array, m: Uint8Array): MlKemEncapsulation {
@@ -97,7 +98,8 @@ export function decapsInternal(p: MlKemParams, dk: Uint8Array, c: Uint8Array): U
   const KrPrime = G(mPrime, h); // (K′, r′) ← G(m′‖h)
   const KBar = J(z, c); // K̄ ← J(z‖c)
   const cPrime = new Uint8Array(p.ctBytes);
-  kpkeEncrypt(p, ekPKE, mPrime, KrPrime.subarray(32, 64), cPrime); // c′ ← K-PKE.Encrypt(ek_PKE, m′, r′)
+  // c′ ← K-PKE.Encrypt(ek_PKE, m′, r′)
+  kpkeEncrypt(p, ekPKE, mPrime, KrPrime.subarray(32, 64), cPrime);
   // if c ≠ c′ then K′ ← K̄ — as a masked selection: the comparison result is secret
   const K = ctSelect(ctEqual(c, cPrime), KrPrime.subarray(0, 32), KBar);
   wipe(mPrime, KrPrime, KBar, cPrime);
@@ -113,7 +115,10 @@ export function checkEncapsulationKey(p: MlKemParams, ek: unknown): asserts ek i
   for (let i = 0; i < p.k; i++) {
     // ek is public: the check may return early.
     if (!isCanonical12(ek, 384 * i))
-      throw new CryptoError('NON_CANONICAL', `${p.name}.Encaps: modulus check failed (FIPS 203 §7.2)`);
+      throw new CryptoError(
+        'NON_CANONICAL',
+        `${p.name}.Encaps: modulus check failed (FIPS 203 §7.2)`,
+      );
   }
 }
 
@@ -121,9 +126,13 @@ export function checkEncapsulationKey(p: MlKemParams, ek: unknown): asserts ek i
  * The decapsulation input checks: c has 32(d_u·k + d_v) bytes, dk has 768k + 96 bytes, and
  * H(dk[384k : 768k + 32]) = dk[768k + 32 : 768k + 64]. FIPS 203, §7.3.
  */
-export function checkDecapsulationInputs(p: MlKemParams, dk: unknown, c: unknown): asserts dk is Uint8Array {
+export function checkDecapsulationInputs(
+  p: MlKemParams,
+  dk: unknown,
+  c: unknown,
+): asserts dk is Uint8Array {
   expectLength(c, p.ctBytes, `${p.name}.Decaps: ciphertext`); // ciphertext type check
-  expectLength(dk, p.dkBytes, `${p.name}.Decaps: decapsulation key`); // decapsulation key type check
+  expectLength(dk, p.dkBytes, `${p.name}.Decaps: decapsulation key`); // dk type check
   const k = p.k;
   const test = sha3_256(dk.subarray(384 * k, 768 * k + 32)); // hash check (ek and H(ek) are public)
   if (!bytesEqual(test, dk.subarray(768 * k + 32, 768 * k + 64)))
@@ -146,7 +155,11 @@ export function keyGen(p: MlKemParams, random: RandomSource = defaultRandom): Ml
  * Checks ek (§7.2) and encapsulates to it with fresh 32-byte randomness m.
  * FIPS 203, Algorithm 20 (ML-KEM.Encaps).
  */
-export function encaps(p: MlKemParams, ek: Uint8Array, random: RandomSource = defaultRandom): MlKemEncapsulation {
+export function encaps(
+  p: MlKemParams,
+  ek: Uint8Array,
+  random: RandomSource = defaultRandom,
+): MlKemEncapsulation {
   checkEncapsulationKey(p, ek);
   const m = random(32); // m ←$ B³²
   const out = encapsInternal(p, ek, m);

@@ -1,10 +1,11 @@
 /**
  * The number-theoretic transform on R_q and multiplication in T_q.
  * NIST FIPS 203 (August 2024), §4.3: Algorithm 9 (NTT), Algorithm 10 (NTT⁻¹), Algorithm 11
- * (MultiplyNTTs), Algorithm 12 (BaseCaseMultiply); ζ = 17, zetas ζ^BitRev₇(i), gammas ζ^(2BitRev₇(i)+1).
- * Side channels: loop bounds and table indices depend only on public positions; multiplications by
- * zetas use Shoup's method (public constant), products use Montgomery reduction. No secret-dependent
- * branch or index. JS gives no constant-time guarantee.
+ * (MultiplyNTTs), Algorithm 12 (BaseCaseMultiply); ζ = 17, zetas ζ^BitRev₇(i), gammas
+ * ζ^(2BitRev₇(i)+1).
+ * Side channels: loop bounds and table indices depend only on public positions; multiplications
+ * by zetas use Shoup's method (public constant), products use Montgomery reduction. No
+ * secret-dependent branch or index. JS gives no constant-time guarantee.
  * Differs from the spec (for speed, same results): lazy reduction inside the transforms with stated
  * bounds, two layers per pass, and a "prepared" right operand for T_q products (see `prepareNTT`).
  * The hot loops carry written-out copies of field.ts's mulShoup / barrettReduce / montgomeryReduce
@@ -12,7 +13,14 @@
  * function it expands, and test/mlkem/ntt.test.ts checks the loops against verbatim Alg 9/10.
  */
 import { Q, N, ZETA } from './params.ts';
-import { fieldMul, reduceOnce, shoupPrecompute, BARRETT16_MUL, MONT_R, Q_NEG_INV } from './field.ts';
+import {
+  fieldMul,
+  reduceOnce,
+  shoupPrecompute,
+  BARRETT16_MUL,
+  MONT_R,
+  Q_NEG_INV,
+} from './field.ts';
 
 /** A polynomial in R_q, coefficient form: 256 coefficients (ranges stated where used). */
 export type Poly = Uint16Array;
@@ -35,7 +43,9 @@ function powMod(base: number, e: number): number {
 }
 
 /** ZETAS[i] = ζ^BitRev₇(i) mod q, i ∈ [0, 128). FIPS 203 §4.3 (Appendix A lists them). */
-export const ZETAS: Uint16Array = Uint16Array.from({ length: 128 }, (_, i) => powMod(ZETA, bitRev7(i)));
+export const ZETAS: Uint16Array = Uint16Array.from({ length: 128 }, (_, i) =>
+  powMod(ZETA, bitRev7(i)),
+);
 /** GAMMAS[i] = ζ^(2·BitRev₇(i)+1) mod q, i ∈ [0, 128). FIPS 203 §4.3 (Appendix A lists them). */
 export const GAMMAS: Uint16Array = Uint16Array.from({ length: 128 }, (_, i) =>
   powMod(ZETA, 2 * bitRev7(i) + 1),
@@ -123,9 +133,9 @@ export function nttInPlace(f: Poly): PolyNTT {
  * FIPS 203, Algorithm 10 (NTT⁻¹).
  * Differs from the spec text (same butterflies, same zetas): layers len and 2len are done in one
  * pass, and the last layer (len = 128) is fused with the final multiplication by 128⁻¹ = 3303.
- * Input coefficients must be < 2q. Within a pass the first layer's sums stay unreduced (< 4q), the
- * second layer's sums (< 8q) are Barrett-reduced and its products are Shoup outputs (< 2q), so every
- * pass starts below 2q and every Shoup input is < 8q < 2¹⁶.
+ * Input coefficients must be < 2q. Within a pass the first layer's sums stay unreduced (< 4q),
+ * the second layer's sums (< 8q) are Barrett-reduced and its products are Shoup outputs (< 2q),
+ * so every pass starts below 2q and every Shoup input is < 8q < 2¹⁶.
  */
 export function nttInverseInPlace(fHat: PolyNTT): Poly {
   const f: Poly = fHat;
@@ -178,7 +188,8 @@ export function nttInverseInPlace(fHat: PolyNTT): Poly {
     const r = Math.imul(x, INV_128) - Math.imul(Math.imul(x, INV_128_SHOUP) >>> 16, Q) - Q;
     f[j] = r + ((r >> 31) & Q);
     const d = u - t + TWO_Q; // < 4q
-    const y = Math.imul(d, ZETA1_INV_128) - Math.imul(Math.imul(d, ZETA1_INV_128_SHOUP) >>> 16, Q) - Q;
+    const quotient = Math.imul(d, ZETA1_INV_128_SHOUP) >>> 16;
+    const y = Math.imul(d, ZETA1_INV_128) - Math.imul(quotient, Q) - Q;
     f[j + 128] = y + ((y >> 31) & Q);
   }
   return f;
@@ -188,7 +199,13 @@ export function nttInverseInPlace(fHat: PolyNTT): Poly {
  * Computes the product (c₀, c₁) of a₀ + a₁X and b₀ + b₁X modulo X² − γ, for inputs in [0, q).
  * FIPS 203, Algorithm 12 (BaseCaseMultiply).
  */
-export function baseCaseMultiply(a0: number, a1: number, b0: number, b1: number, gamma: number): [number, number] {
+export function baseCaseMultiply(
+  a0: number,
+  a1: number,
+  b0: number,
+  b1: number,
+  gamma: number,
+): [number, number] {
   const c0 = reduceOnce(fieldMul(a0, b0) + fieldMul(fieldMul(a1, b1), gamma)); // c₀ ← a₀b₀ + a₁b₁γ
   const c1 = reduceOnce(fieldMul(a0, b1) + fieldMul(a1, b0)); // c₁ ← a₀b₁ + a₁b₀
   return [c0, c1];
@@ -202,7 +219,13 @@ export function baseCaseMultiply(a0: number, a1: number, b0: number, b1: number,
 export function multiplyNTTs(fHat: PolyNTT, gHat: PolyNTT): PolyNTT {
   const hHat = new Uint16Array(N) as PolyNTT;
   for (let i = 0; i < 128; i++) {
-    const [c0, c1] = baseCaseMultiply(fHat[2 * i], fHat[2 * i + 1], gHat[2 * i], gHat[2 * i + 1], GAMMAS[i]);
+    const [c0, c1] = baseCaseMultiply(
+      fHat[2 * i],
+      fHat[2 * i + 1],
+      gHat[2 * i],
+      gHat[2 * i + 1],
+      GAMMAS[i],
+    );
     hHat[2 * i] = c0;
     hHat[2 * i + 1] = c1;
   }
@@ -253,7 +276,7 @@ export function multiplyAccumulate(acc: Int32Array, fHat: PolyNTT, gPrep: Prepar
 export function reduceAccumulator(out: Uint16Array, acc: Int32Array): void {
   for (let j = 0; j < N; j++) {
     const x = acc[j];
-    out[j] = (x + (Math.imul(x, Q_NEG_INV) & 0xffff) * Q) >>> 16; // montgomeryReduce(x), written out
+    out[j] = (x + (Math.imul(x, Q_NEG_INV) & 0xffff) * Q) >>> 16; // montgomeryReduce, written out
     acc[j] = 0;
   }
 }

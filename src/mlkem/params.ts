@@ -1,13 +1,13 @@
 /**
  * ML-KEM parameter sets and the byte sizes derived from them.
  * NIST FIPS 203 (August 2024), Module-Lattice-Based Key-Encapsulation Mechanism Standard:
- * §2.4 (n, q), §8 Table 2 (k, η₁, η₂, d_u, d_v) and Table 3 (sizes of ek, dk, c).
+ * §8 Table 2 (n, q, k, η₁, η₂, d_u, d_v) and Table 3 (sizes of ek, dk, c); ζ = 17 from §4.3.
  * Side channels: public constants only.
  */
 
-/** n: the degree of the polynomial ring R_q = Z_q[X]/(Xⁿ + 1). FIPS 203 §2.4. */
+/** n: the degree of the polynomial ring R_q = Z_q[X]/(Xⁿ + 1). FIPS 203 §8, Table 2. */
 export const N = 256;
-/** q: the prime modulus 3329 = 2⁸·13 + 1. FIPS 203 §2.4. */
+/** q: the prime modulus 3329 = 2⁸·13 + 1. FIPS 203 §8, Table 2. */
 export const Q = 3329;
 /** ζ = 17: the primitive 256-th root of unity mod q used by the NTT. FIPS 203 §4.3. */
 export const ZETA = 17;

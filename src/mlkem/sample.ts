@@ -18,7 +18,7 @@ if (new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1)
 
 const SHAKE128_RATE = 168;
 const SHAKE256_RATE = 136;
-/** The SHAKE domain suffix 1111 followed by the first 1 of pad10*1, LSB first (FIPS 202 §6.2, §5.1). */
+/** The SHAKE suffix 1111, then the first 1 of pad10*1, LSB first (FIPS 202 §6.2, §5.1). */
 const SHAKE_PAD_FIRST = 0x1f;
 /** The last 1 of pad10*1, at the last bit of the block. */
 const PAD_LAST = 0x80;
@@ -31,7 +31,12 @@ const stateBytes = new Uint8Array(state.buffer);
  * Parses 3-byte groups of one XOF block into coefficients < q (rejecting the rest), appending to
  * aHat from position j; returns the new position. The loop body of FIPS 203, Algorithm 7.
  */
-export function parseNTTBlock(aHat: Uint16Array, j: number, C: Uint8Array, blockLength: number): number {
+export function parseNTTBlock(
+  aHat: Uint16Array,
+  j: number,
+  C: Uint8Array,
+  blockLength: number,
+): number {
   for (let p = 0; p < blockLength && j < N; p += 3) {
     const c1 = C[p + 1];
     const d1 = C[p] | ((c1 & 0x0f) << 8); // d₁ ← C[0] + 256·(C[1] mod 16)

@@ -15,7 +15,7 @@ import {
 import { GAMMAS, ZETAS } from '../../src/mlkem/ntt.ts';
 import { Q } from '../../src/mlkem/params.ts';
 
-describe('FIPS 203 §2.4 — Z_q reductions (exhaustive over each stated input range)', () => {
+describe('FIPS 203 — Z_q reductions (exhaustive over each stated input range)', () => {
   test('constants: −q⁻¹ mod 2¹⁶ and R = 2¹⁶ mod q', () => {
     expect((Q * Q_NEG_INV) % 65536).toBe(65535);
     expect(MONT_R).toBe(65536 % Q);

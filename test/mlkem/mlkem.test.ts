@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { shake256 } from '../../src/hash/sha3.ts';
 import { mlkem1024, mlkem512, mlkem768, type MlKem } from '../../src/mlkem/index.ts';
-import { decapsInternal, encaps, keyGen, kpkeDecrypt, kpkeEncrypt, kpkeKeyGen } from '../../src/mlkem/testing.ts';
+import {
+  decapsInternal,
+  encaps,
+  keyGen,
+  kpkeDecrypt,
+  kpkeEncrypt,
+  kpkeKeyGen,
+} from '../../src/mlkem/testing.ts';
 import { Q } from '../../src/mlkem/params.ts';
 import { CryptoError } from '../../src/util/errors.ts';
 
