@@ -50,6 +50,7 @@ export {
   type HandshakeSecrets,
   type ResponderKeys,
 } from './pqxdh.ts';
+export { rotateMediumTermPreKey, replenishOneTimePreKeys } from './prekey-maintenance.ts';
 export { encodeEnvelope, decodeEnvelope, type Envelope } from './envelope.ts';
 export {
   initiateSession,
