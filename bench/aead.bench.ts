@@ -4,7 +4,10 @@
  * (WebAssembly; a reference line). Fixed inputs; 16 bytes of AAD (a message header's worth).
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { chacha20poly1305 as nobleChaCha, xchacha20poly1305 as nobleXChaCha } from '@noble/ciphers/chacha.js';
+import {
+  chacha20poly1305 as nobleChaCha,
+  xchacha20poly1305 as nobleXChaCha,
+} from '@noble/ciphers/chacha.js';
 import sodium from 'libsodium-wrappers';
 import { chacha20poly1305, xchacha20poly1305 } from '../src/aead/index.ts';
 import type { BenchCase } from './harness.ts';
@@ -26,7 +29,12 @@ function nodeSeal(key: Uint8Array, nonce: Uint8Array, pt: Uint8Array, aad: Uint8
   return Buffer.concat([body, c.getAuthTag()]);
 }
 
-function nodeOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
+function nodeOpen(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
   const n = sealed.length - 16;
   const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
   d.setAuthTag(sealed.subarray(n));
@@ -54,7 +62,8 @@ export async function cases(): Promise<BenchCase[]> {
         pqmsg: () => chacha20poly1305.seal(key, nonce, pt, aad),
         '@noble/ciphers': () => nobleChaCha(key, nonce, aad).encrypt(pt),
         'node:crypto': () => nodeSeal(key, nonce, pt, aad),
-        'libsodium (wasm)': () => sodium.crypto_aead_chacha20poly1305_ietf_encrypt(pt, aad, null, nonce, key),
+        'libsodium (wasm)': () =>
+          sodium.crypto_aead_chacha20poly1305_ietf_encrypt(pt, aad, null, nonce, key),
       },
     });
     out.push({
@@ -65,7 +74,8 @@ export async function cases(): Promise<BenchCase[]> {
         pqmsg: () => chacha20poly1305.open(key, nonce, sealed, aad),
         '@noble/ciphers': () => nobleChaCha(key, nonce, aad).decrypt(sealed),
         'node:crypto': () => nodeOpen(key, nonce, sealed, aad),
-        'libsodium (wasm)': () => sodium.crypto_aead_chacha20poly1305_ietf_decrypt(null, sealed, aad, nonce, key),
+        'libsodium (wasm)': () =>
+          sodium.crypto_aead_chacha20poly1305_ietf_decrypt(null, sealed, aad, nonce, key),
       },
     });
     out.push({
@@ -75,7 +85,8 @@ export async function cases(): Promise<BenchCase[]> {
       impls: {
         pqmsg: () => xchacha20poly1305.seal(key, xnonce, pt, aad),
         '@noble/ciphers': () => nobleXChaCha(key, xnonce, aad).encrypt(pt),
-        'libsodium (wasm)': () => sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(pt, aad, null, xnonce, key),
+        'libsodium (wasm)': () =>
+          sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(pt, aad, null, xnonce, key),
       },
     });
   }

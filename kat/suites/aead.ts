@@ -3,7 +3,12 @@
  * to rfc/rfc8439.json) and Wycheproof ChaCha20-Poly1305 / XChaCha20-Poly1305 (valid cases seal to
  * ct‖tag and open to msg; invalid cases — modified tags, wrong nonce sizes — must throw).
  */
-import { chacha20Block, chacha20InitState, chacha20, quarterRound } from '../../src/aead/chacha20.ts';
+import {
+  chacha20Block,
+  chacha20InitState,
+  chacha20,
+  quarterRound,
+} from '../../src/aead/chacha20.ts';
 import { chacha20poly1305, poly1305KeyGen, type Aead } from '../../src/aead/chacha20poly1305.ts';
 import { poly1305 } from '../../src/aead/poly1305.ts';
 import { xchacha20poly1305 } from '../../src/aead/xchacha20poly1305.ts';
@@ -22,7 +27,8 @@ const sameWords = (a: Uint32Array, ws: string[]): boolean =>
 /** The 16 output words of the block function (serialized little-endian in the block). */
 const blockWords = (block: Uint8Array): Uint32Array => {
   const out = new Uint32Array(16);
-  for (let i = 0; i < 16; i++) out[i] = new DataView(block.buffer, block.byteOffset).getUint32(4 * i, true);
+  const view = new DataView(block.buffer, block.byteOffset);
+  for (let i = 0; i < 16; i++) out[i] = view.getUint32(4 * i, true);
   return out;
 };
 
@@ -40,7 +46,12 @@ function throwsCode(f: () => unknown, ...codes: string[]): boolean {
   return false;
 }
 
-function rfcSuite(primitive: string, kind: string, passed: number, check: (v: any) => boolean): KatSuite {
+function rfcSuite(
+  primitive: string,
+  kind: string,
+  passed: number,
+  check: (v: any) => boolean,
+): KatSuite {
   return {
     primitive,
     files: [RFC8439],
@@ -64,9 +75,12 @@ function wycheproofSuite(primitive: string, file: string, aead: Aead, passed: nu
           const sealed = hex(t.ct + t.tag);
           tally.check(`tcId ${t.tcId} (${t.result}; ${t.flags.join(',')})`, () => {
             if (t.result === 'valid')
-              return sameHex(aead.seal(key, iv, msg, aad), t.ct + t.tag) && sameHex(aead.open(key, iv, sealed, aad), t.msg);
+              return (
+                sameHex(aead.seal(key, iv, msg, aad), t.ct + t.tag) &&
+                sameHex(aead.open(key, iv, sealed, aad), t.msg)
+              );
             if (t.result !== 'invalid') throw new Error(`unexpected result ${t.result}`);
-            // InvalidNonceSize: both directions reject the nonce; ModifiedTag: open rejects the tag.
+            // InvalidNonceSize: seal and open reject the nonce; ModifiedTag: open rejects the tag.
             if (iv.length !== aead.nonceLength)
               return throwsCode(() => aead.seal(key, iv, msg, aad), 'BAD_LENGTH') &&
                 throwsCode(() => aead.open(key, iv, sealed, aad), 'BAD_LENGTH');
@@ -114,7 +128,9 @@ export const suites: KatSuite[] = [
     }
     return ok;
   }),
-  rfcSuite('Poly1305 (§2.5, A.3)', 'poly1305', 12, (v) => sameHex(poly1305(hex(v.key), hex(v.message)), v.tag)),
+  rfcSuite('Poly1305 (§2.5, A.3)', 'poly1305', 12, (v) =>
+    sameHex(poly1305(hex(v.key), hex(v.message)), v.tag),
+  ),
   rfcSuite('Poly1305 key generation (§2.6, A.4)', 'poly1305_key_gen', 4, (v) => {
     if (v.counter !== 0) throw new Error('§2.6 key generation uses block counter 0');
     return sameHex(poly1305KeyGen(hex(v.key), hex(v.nonce)), v.one_time_key);

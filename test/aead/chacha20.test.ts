@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { chacha20, chacha20Block, hchacha20, quarterRound } from '../../src/aead/chacha20.ts';
 import { CryptoError } from '../../src/util/errors.ts';
-import { refChacha20, refChacha20Block, refHchacha20, refQuarterRound } from '../reference/chacha20.ts';
+import {
+  refChacha20,
+  refChacha20Block,
+  refHchacha20,
+  refQuarterRound,
+} from '../reference/chacha20.ts';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/[\s:]/g, ''), 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -20,7 +25,9 @@ function codeOf(f: () => unknown): string {
 }
 
 /** Lengths around every block boundary up to four blocks. */
-const BOUNDARY_LENGTHS = [0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 191, 192, 193, 255, 256, 257];
+const BOUNDARY_LENGTHS = [
+  0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 191, 192, 193, 255, 256, 257,
+];
 
 describe('RFC 8439 §2.1–2.2 — quarter round', () => {
   test('§2.1.1 test vector', () => {
@@ -47,7 +54,7 @@ describe('RFC 8439 §2.1–2.2 — quarter round', () => {
   });
 });
 
-describe('RFC 8439 §2.3–2.4 — ChaCha20 block and encryption (unrolled vs loop-form reference)', () => {
+describe('RFC 8439 §2.3–2.4 — ChaCha20 block and encryption (vs the loop-form reference)', () => {
   test('block function agrees with the reference (random key, nonce, counter)', () => {
     fc.assert(
       fc.property(
@@ -55,14 +62,16 @@ describe('RFC 8439 §2.3–2.4 — ChaCha20 block and encryption (unrolled vs lo
         fc.uint8Array({ minLength: 12, maxLength: 12 }),
         fc.integer({ min: 0, max: 0xffffffff }),
         (key, nonce, counter) => {
-          expect(toHex(chacha20Block(key, counter, nonce))).toBe(toHex(refChacha20Block(key, counter, nonce)));
+          expect(toHex(chacha20Block(key, counter, nonce))).toBe(
+            toHex(refChacha20Block(key, counter, nonce)),
+          );
         },
       ),
       { numRuns: 200 },
     );
   });
 
-  test('encryption agrees with the reference at every block boundary, aligned and unaligned', () => {
+  test('encryption agrees with the reference at block boundaries, aligned and unaligned', () => {
     for (const len of BOUNDARY_LENGTHS) {
       for (const shift of [0, 1, 2, 3]) {
         const backing = Uint8Array.from({ length: len + shift }, (_, i) => (i * 7 + len) & 0xff);
@@ -80,7 +89,9 @@ describe('RFC 8439 §2.3–2.4 — ChaCha20 block and encryption (unrolled vs lo
         fc.integer({ min: 0, max: 2 ** 32 - 8 }),
         fc.uint8Array({ maxLength: 400 }),
         (key, nonce, counter, data) => {
-          expect(toHex(chacha20(key, nonce, counter, data))).toBe(toHex(refChacha20(key, nonce, counter, data)));
+          expect(toHex(chacha20(key, nonce, counter, data))).toBe(
+            toHex(refChacha20(key, nonce, counter, data)),
+          );
         },
       ),
       { numRuns: 150 },
@@ -98,7 +109,9 @@ describe('RFC 8439 §2.3–2.4 — ChaCha20 block and encryption (unrolled vs lo
 
   test('the 32-bit block counter may reach 2³² − 1 but never wraps within a call', () => {
     const last = 2 ** 32 - 1;
-    expect(toHex(chacha20(KEY, NONCE, last, new Uint8Array(64)))).toBe(toHex(refChacha20Block(KEY, last, NONCE)));
+    expect(toHex(chacha20(KEY, NONCE, last, new Uint8Array(64)))).toBe(
+      toHex(refChacha20Block(KEY, last, NONCE)),
+    );
     expect(codeOf(() => chacha20(KEY, NONCE, last, new Uint8Array(65)))).toBe('BAD_LENGTH');
     expect(codeOf(() => chacha20(KEY, NONCE, last - 1, new Uint8Array(129)))).toBe('BAD_LENGTH');
     expect(chacha20(KEY, NONCE, last - 1, new Uint8Array(128)).length).toBe(128);
@@ -110,7 +123,9 @@ describe('RFC 8439 §2.3–2.4 — ChaCha20 block and encryption (unrolled vs lo
     expect(codeOf(() => chacha20(new Uint8Array(33), NONCE, 0, data))).toBe('BAD_LENGTH');
     expect(codeOf(() => chacha20(KEY, new Uint8Array(8), 0, data))).toBe('BAD_LENGTH');
     expect(codeOf(() => chacha20(KEY, new Uint8Array(24), 0, data))).toBe('BAD_LENGTH');
-    expect(codeOf(() => chacha20([...KEY] as unknown as Uint8Array, NONCE, 0, data))).toBe('BAD_TYPE');
+    expect(codeOf(() => chacha20([...KEY] as unknown as Uint8Array, NONCE, 0, data))).toBe(
+      'BAD_TYPE',
+    );
     expect(codeOf(() => chacha20(KEY, NONCE, 0, 'text' as unknown as Uint8Array))).toBe('BAD_TYPE');
     for (const counter of [-1, 0.5, 2 ** 32, NaN])
       expect(codeOf(() => chacha20(KEY, NONCE, counter, data))).toBe('BAD_PARAMS');
@@ -121,16 +136,21 @@ describe('RFC 8439 §2.3–2.4 — ChaCha20 block and encryption (unrolled vs lo
 
 describe('draft-irtf-cfrg-xchacha-03 §2.2 — HChaCha20', () => {
   test('§2.2.1 test vector', () => {
-    // draft-irtf-cfrg-xchacha-03 §2.2.1: key 00:01:…:1f, nonce 00:00:00:09:00:00:00:4a:00:00:00:00:31:41:59:27
+    // draft-irtf-cfrg-xchacha-03 §2.2.1: key 00:01:…:1f,
+    // nonce 00:00:00:09:00:00:00:4a:00:00:00:00:31:41:59:27
     const subkey = hchacha20(KEY, hex('000000090000004a0000000031415927'));
     expect(toHex(subkey)).toBe('82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc');
   });
 
   test('agrees with the reference on random inputs', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), (key, nonce) => {
-        expect(toHex(hchacha20(key, nonce))).toBe(toHex(refHchacha20(key, nonce)));
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        (key, nonce) => {
+          expect(toHex(hchacha20(key, nonce))).toBe(toHex(refHchacha20(key, nonce)));
+        },
+      ),
       { numRuns: 200 },
     );
   });

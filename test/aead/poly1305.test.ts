@@ -38,19 +38,28 @@ const edgeKey = fc.tuple(
 describe('RFC 8439 §2.5 — Poly1305 (float limbs vs bigint reference)', () => {
   test('agrees with the reference on random keys and messages', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 300 }), (key, msg) => {
-        expect(toHex(poly1305(key, msg))).toBe(toHex(refPoly1305(key, msg)));
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 300 }),
+        (key, msg) => {
+          expect(toHex(poly1305(key, msg))).toBe(toHex(refPoly1305(key, msg)));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   test('agrees with the reference on edge-case keys and all-0xff messages', () => {
     fc.assert(
-      fc.property(edgeKey, fc.integer({ min: 0, max: 200 }), fc.constantFrom(0x00, 0xff), (key, len, fill) => {
-        const msg = new Uint8Array(len).fill(fill);
-        expect(toHex(poly1305(key, msg))).toBe(toHex(refPoly1305(key, msg)));
-      }),
+      fc.property(
+        edgeKey,
+        fc.integer({ min: 0, max: 200 }),
+        fc.constantFrom(0x00, 0xff),
+        (key, len, fill) => {
+          const msg = new Uint8Array(len).fill(fill);
+          expect(toHex(poly1305(key, msg))).toBe(toHex(refPoly1305(key, msg)));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -126,7 +135,11 @@ describe('RFC 8439 §2.5 — Poly1305 (float limbs vs bigint reference)', () => 
   test('bad inputs throw typed errors', () => {
     expect(codeOf(() => poly1305(new Uint8Array(31), new Uint8Array(1)))).toBe('BAD_LENGTH');
     expect(codeOf(() => poly1305(new Uint8Array(33), new Uint8Array(1)))).toBe('BAD_LENGTH');
-    expect(codeOf(() => poly1305('k'.repeat(32) as unknown as Uint8Array, new Uint8Array(1)))).toBe('BAD_TYPE');
-    expect(codeOf(() => poly1305(new Uint8Array(32), [1, 2] as unknown as Uint8Array))).toBe('BAD_TYPE');
+    expect(codeOf(() => poly1305('k'.repeat(32) as unknown as Uint8Array, new Uint8Array(1)))).toBe(
+      'BAD_TYPE',
+    );
+    expect(codeOf(() => poly1305(new Uint8Array(32), [1, 2] as unknown as Uint8Array))).toBe(
+      'BAD_TYPE',
+    );
   });
 });

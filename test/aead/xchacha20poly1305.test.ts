@@ -7,7 +7,8 @@ import { refAeadSeal } from '../reference/poly1305.ts';
 
 const { seal, open } = xchacha20poly1305;
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const bytes = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+const bytes = (n: number, seed: number): Uint8Array =>
+  Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 const KEY = bytes(32, 1);
 const NONCE = bytes(24, 2);
 
@@ -47,7 +48,7 @@ describe('draft-irtf-cfrg-xchacha-03 §2.3 — AEAD_XChaCha20_Poly1305', () => {
     );
   });
 
-  test('flipping any single bit of nonce, aad, ciphertext or tag is rejected with AUTH_FAILED', () => {
+  test('any single flipped bit of nonce, aad, ciphertext or tag is rejected: AUTH_FAILED', () => {
     const pt = bytes(33, 4);
     const aad = bytes(7, 5);
     const sealed = seal(KEY, NONCE, pt, aad);
@@ -88,7 +89,8 @@ describe('draft-irtf-cfrg-xchacha-03 §2.3 — AEAD_XChaCha20_Poly1305', () => {
       expect(errorOf(() => seal(KEY, new Uint8Array(len), pt)).code).toBe('BAD_LENGTH');
       expect(errorOf(() => open(KEY, new Uint8Array(len), sealed)).code).toBe('BAD_LENGTH');
     }
-    for (const len of [16, 31, 33]) expect(errorOf(() => seal(new Uint8Array(len), NONCE, pt)).code).toBe('BAD_LENGTH');
+    for (const len of [16, 31, 33])
+      expect(errorOf(() => seal(new Uint8Array(len), NONCE, pt)).code).toBe('BAD_LENGTH');
     expect(errorOf(() => open(KEY, NONCE, new Uint8Array(15))).code).toBe('BAD_LENGTH');
     const notBytes = [null, 'abc', [1, 2, 3]] as unknown as Uint8Array[];
     for (const v of notBytes) {

@@ -5,7 +5,11 @@
  * nonces, AAD and lengths 0 … 5 blocks, including every 16- and 64-byte boundary.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { chacha20 as nobleChacha20, chacha20poly1305 as nobleChaCha, xchacha20poly1305 as nobleXChaCha } from '@noble/ciphers/chacha.js';
+import {
+  chacha20 as nobleChacha20,
+  chacha20poly1305 as nobleChaCha,
+  xchacha20poly1305 as nobleXChaCha,
+} from '@noble/ciphers/chacha.js';
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
 import fc from 'fast-check';
 import nacl from 'tweetnacl';
@@ -18,7 +22,9 @@ const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 /** Lengths 0 … 5·64 + 1, biased towards the values next to every 16-byte boundary. */
 const length = fc.oneof(
   fc.integer({ min: 0, max: 321 }),
-  fc.integer({ min: 0, max: 20 }).chain((k) => fc.constantFrom(16 * k - 1, 16 * k, 16 * k + 1).filter((n) => n >= 0)),
+  fc
+    .integer({ min: 0, max: 20 })
+    .chain((k) => fc.constantFrom(16 * k - 1, 16 * k, 16 * k + 1).filter((n) => n >= 0)),
 );
 const bytesOf = (n: fc.Arbitrary<number>): fc.Arbitrary<Uint8Array> =>
   n.chain((len) => fc.uint8Array({ minLength: len, maxLength: len }));
@@ -94,7 +100,9 @@ describe('crosscheck — every length 0 … 320 and one large message', () => {
       const ours = chacha20poly1305.seal(k, n12, pt, ad);
       expect(toHex(ours)).toBe(toHex(nobleChaCha(k, n12, ad).encrypt(pt)));
       expect(toHex(ours)).toBe(toHex(nodeSeal(k, n12, pt, ad)));
-      expect(toHex(xchacha20poly1305.seal(k, n24, pt, ad))).toBe(toHex(nobleXChaCha(k, n24, ad).encrypt(pt)));
+      expect(toHex(xchacha20poly1305.seal(k, n24, pt, ad))).toBe(
+        toHex(nobleXChaCha(k, n24, ad).encrypt(pt)),
+      );
       expect(toHex(poly1305(k, pt))).toBe(toHex(noblePoly1305(pt, k)));
       checked++;
     }
@@ -107,7 +115,9 @@ describe('crosscheck — every length 0 … 320 and one large message', () => {
     const ours = chacha20poly1305.seal(k, n12, pt, aad);
     const theirs = nodeSeal(k, n12, pt, aad);
     expect(Buffer.from(ours).equals(Buffer.from(theirs))).toBe(true);
-    expect(Buffer.from(chacha20poly1305.open(k, n12, theirs, aad)).equals(Buffer.from(pt))).toBe(true);
+    expect(Buffer.from(chacha20poly1305.open(k, n12, theirs, aad)).equals(Buffer.from(pt))).toBe(
+      true,
+    );
   });
 });
 
@@ -132,15 +142,24 @@ describe('crosscheck — XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha-03) vs @nob
 describe('crosscheck — ChaCha20 (§2.4) and Poly1305 (§2.5) building blocks', () => {
   test('ChaCha20 equals @noble/ciphers chacha20 (RFC 8439 variant) for any counter', () => {
     fc.assert(
-      fc.property(key, nonce12, bytesOf(length), fc.integer({ min: 0, max: 2 ** 32 - 6 }), (k, n, data, counter) => {
-        expect(toHex(chacha20(k, n, counter, data))).toBe(toHex(nobleChacha20(k, n, data, undefined, counter)));
-      }),
+      fc.property(
+        key,
+        nonce12,
+        bytesOf(length),
+        fc.integer({ min: 0, max: 2 ** 32 - 6 }),
+        (k, n, data, counter) => {
+          expect(toHex(chacha20(k, n, counter, data))).toBe(
+            toHex(nobleChacha20(k, n, data, undefined, counter)),
+          );
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
   test('Poly1305 equals @noble/ciphers poly1305 and tweetnacl crypto_onetimeauth', () => {
-    const lowlevel = (nacl as unknown as { lowlevel: { crypto_onetimeauth: (...a: unknown[]) => number } }).lowlevel;
+    type Lowlevel = { crypto_onetimeauth: (...a: unknown[]) => number };
+    const lowlevel = (nacl as unknown as { lowlevel: Lowlevel }).lowlevel;
     fc.assert(
       fc.property(key, bytesOf(length), (k, msg) => {
         const ours = toHex(poly1305(k, msg));

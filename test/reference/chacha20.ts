@@ -56,11 +56,17 @@ export function refChacha20Block(key: Uint8Array, counter: number, nonce: Uint8A
 }
 
 /** RFC 8439 §2.4 chacha20_encrypt(key, counter, nonce, plaintext). */
-export function refChacha20(key: Uint8Array, nonce: Uint8Array, counter: number, data: Uint8Array): Uint8Array {
+export function refChacha20(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  counter: number,
+  data: Uint8Array,
+): Uint8Array {
   const out = new Uint8Array(data.length);
   for (let j = 0; j * 64 < data.length; j++) {
     const keyStream = refChacha20Block(key, counter + j, nonce);
-    for (let i = 0; i < 64 && 64 * j + i < data.length; i++) out[64 * j + i] = data[64 * j + i] ^ keyStream[i];
+    for (let i = 0; i < 64 && 64 * j + i < data.length; i++)
+      out[64 * j + i] = data[64 * j + i] ^ keyStream[i];
   }
   return out;
 }

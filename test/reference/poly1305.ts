@@ -54,9 +54,21 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 /** RFC 8439 §2.8 chacha20_aead_encrypt(aad, key, nonce, plaintext) → ciphertext ‖ tag. */
-export function refAeadSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+export function refAeadSeal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
   const otk = refChacha20Block(key, 0, nonce).subarray(0, 32); // §2.6 poly1305_key_gen
   const ciphertext = refChacha20(key, nonce, 1, plaintext);
-  const macData = concat(aad, pad16(aad.length), ciphertext, pad16(ciphertext.length), num64(aad.length), num64(ciphertext.length));
+  const macData = concat(
+    aad,
+    pad16(aad.length),
+    ciphertext,
+    pad16(ciphertext.length),
+    num64(aad.length),
+    num64(ciphertext.length),
+  );
   return concat(ciphertext, refPoly1305(otk, macData));
 }
