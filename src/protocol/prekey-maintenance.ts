@@ -62,7 +62,7 @@ export function rotateMediumTermPreKey(
   return created ? { created, deleted } : { deleted };
 }
 
-/** Tops the one-time prekeys of `role` up to `target` live keys; returns the new ones (to upload). */
+/** Tops the one-time prekeys of `role` up to `target` live keys; returns the new ones. */
 export function replenishOneTimePreKeys(
   suite: Suite,
   identity: IdentityKeyPair,
@@ -73,7 +73,8 @@ export function replenishOneTimePreKeys(
   random: RandomSource,
 ): PreKeyRecord[] {
   const missing = Math.max(0, target - store.listPreKeys(role).length);
-  const fresh = generateOneTimePreKeys(suite, identity, role, nextId(store, role), missing, now, random);
+  const start = nextId(store, role);
+  const fresh = generateOneTimePreKeys(suite, identity, role, start, missing, now, random);
   for (const r of fresh) store.storePreKey(r);
   return fresh;
 }
