@@ -20,8 +20,9 @@ export function power2Round(r: number, r0: Float64Array, i: number): number {
   return r1;
 }
 
-/** 2⁴⁴: scale of the reciprocal used to divide by 2γ₂ (see highBits). */
+/** 2⁴⁴: scale of the reciprocal used to divide by 2γ₂ (see quotient); 2⁻⁴⁴ scales back exactly. */
 const SHIFT = 2 ** 44;
+const INV_SHIFT = 2 ** -44;
 /** ⌈2⁴⁴ / (2γ₂)⌉ for each γ₂; chosen so that ⌊n·M / 2⁴⁴⌋ = ⌊n / (2γ₂)⌋ for all n < 2²⁴. */
 const recip = (gamma2: number): number => Math.ceil(SHIFT / (2 * gamma2));
 const RECIP_88 = recip((Q - 1) / 88);
@@ -34,7 +35,7 @@ const RECIP_32 = recip((Q - 1) / 32);
  */
 function quotient(r: number, gamma2: number): number {
   const M = gamma2 === (Q - 1) / 88 ? RECIP_88 : RECIP_32; // public parameter
-  return Math.floor(((r + gamma2 - 1) * M) / SHIFT);
+  return Math.floor((r + gamma2 - 1) * M * INV_SHIFT); // ·2⁻⁴⁴ is exact (a power of two)
 }
 
 /**
