@@ -91,9 +91,9 @@ export function sealChecked(
       'BAD_LENGTH',
       'ChaCha20-Poly1305: plaintext longer than 2³⁸ − 64 bytes (RFC 8439 §2.8)',
     );
-  initCipherAndMac(key, nonce);
   const out = new Uint8Array(n + TAG_LENGTH); // fresh, byteOffset 0: the aligned fast path applies
-  out.set(plaintext);
+  out.set(plaintext); //                          allocate before any secret enters the scratch
+  initCipherAndMac(key, nonce);
   // ciphertext = chacha20_encrypt(key, 1, nonce, plaintext)
   chacha20XorInPlace(STATE, out, n);
   wipe(STATE);
@@ -118,6 +118,7 @@ export function openChecked(
   const n = sealed.length - TAG_LENGTH;
   if (n > MAX_PLAINTEXT_LENGTH)
     throw new CryptoError('BAD_LENGTH', `${name}: ciphertext over 2³⁸ − 64 bytes (RFC 8439 §2.8)`);
+  const out = new Uint8Array(n); //               fresh, byteOffset 0; filled only once verified
   initCipherAndMac(key, nonce);
   macInto(aad, sealed, n, TAG, 0);
   const ok = ctEqual(TAG, sealed.subarray(n));
@@ -127,7 +128,7 @@ export function openChecked(
     wipe(STATE);
     throw new CryptoError('AUTH_FAILED', `${name}: tag mismatch (${cite})`);
   }
-  const out = sealed.slice(0, n); // fresh, byteOffset 0
+  out.set(sealed.subarray(0, n));
   chacha20XorInPlace(STATE, out); //              counter 1 onwards, as in seal
   wipe(STATE);
   return out;
