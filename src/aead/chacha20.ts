@@ -179,7 +179,9 @@ export function chacha20(
   expectBytes(data, 'ChaCha20 data');
   checkCounter(counter);
   const state = chacha20InitState(key, counter, nonce);
-  const out = data.slice(); // fresh, byteOffset 0: the aligned fast path applies
+  // A copy, not data.slice(): Node's Buffer#slice returns a view. Fresh, so word-aligned.
+  const out = new Uint8Array(data.length);
+  out.set(data);
   chacha20XorInPlace(state, out);
   wipe(state);
   return out;

@@ -98,6 +98,14 @@ describe('RFC 8439 §2.3–2.4 — ChaCha20 block and encryption (vs the loop-fo
     );
   });
 
+  test('never mutates a Node Buffer input (whose slice() is a view)', () => {
+    const data = Buffer.from(Uint8Array.from({ length: 100 }, (_, i) => i));
+    const copy = toHex(data);
+    const ct = chacha20(KEY, NONCE, 0, data);
+    expect(toHex(data)).toBe(copy);
+    expect(toHex(ct)).toBe(toHex(refChacha20(KEY, NONCE, 0, data)));
+  });
+
   test('is an involution and does not mutate its inputs', () => {
     const data = Uint8Array.from({ length: 200 }, (_, i) => i);
     const [k, n, d] = [KEY.slice(), NONCE.slice(), data.slice()];

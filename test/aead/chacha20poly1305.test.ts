@@ -136,6 +136,17 @@ describe('RFC 8439 §2.8 — AEAD_CHACHA20_POLY1305', () => {
     expect(toHex(pt)).toBe(before[2]);
   });
 
+  test('accepts Node Buffers (a Uint8Array subclass) without mutating them', () => {
+    const pt = Buffer.from(bytes(70, 8));
+    const aad = Buffer.from(bytes(5, 9));
+    const [ptHex, aadHex] = [toHex(pt), toHex(aad)];
+    const sealed = seal(Buffer.from(KEY), Buffer.from(NONCE), pt, aad);
+    expect(toHex(sealed)).toBe(toHex(refAeadSeal(KEY, NONCE, pt, aad)));
+    const sealedBuf = Buffer.from(sealed);
+    expect(toHex(open(KEY, NONCE, sealedBuf, aad))).toBe(ptHex);
+    expect([toHex(pt), toHex(aad), toHex(sealedBuf)]).toEqual([ptHex, aadHex, toHex(sealed)]);
+  });
+
   test('bad inputs throw typed errors before anything else', () => {
     const pt = bytes(10, 1);
     const sealed = seal(KEY, NONCE, pt);
