@@ -3,10 +3,11 @@
  * signed last-resort ML-KEM-768 prekey PQSPK, and batches of signed one-time X25519 (OPK) and
  * ML-KEM-768 (PQOPK) prekeys. PQXDH rev. 3 §3.2 (Publishing keys) is the model; unlike Signal,
  * pqmsg also signs its one-time X25519 prekeys, and every signature is the hybrid one.
- * Signed payload: version ‖ role ‖ key-type tag ‖ u32 id ‖ u64 createdAt (ms) ‖ public key.
+ * Payload: version ‖ role ‖ key-type tag ‖ u32 id ‖ u64 createdAt (ms) ‖ public key; the signed
+ * message is SHA-256(owner identity) ‖ payload.
  * Side channels: secret keys are produced by the suite and copied; no branch on them.
  */
-import { expectBytes, expectLength } from '../util/bytes.ts';
+import { concatBytes, expectBytes, expectLength } from '../util/bytes.ts';
 import { DecodeError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import { Reader, Writer } from '../wire/codec.ts';
@@ -21,7 +22,12 @@ import {
   type PreKeyRole,
 } from './constants.ts';
 import { hybridSign, hybridVerify } from './hybrid-signature.ts';
-import { expectVersion, type IdentityKeyPair, type IdentityPublic } from './identity.ts';
+import {
+  encodeIdentityPublic,
+  expectVersion,
+  type IdentityKeyPair,
+  type IdentityPublic,
+} from './identity.ts';
 import type { KeyPair, Suite } from './suite.ts';
 
 /** The public, signed form of a prekey, as published in bundles. */
@@ -32,7 +38,7 @@ export interface SignedPreKeyPublic {
   /** Creation time, ms since the Unix epoch (u64 on the wire). */
   readonly createdAt: number;
   readonly publicKey: Uint8Array;
-  /** Hybrid signature over `preKeyPayload(...)`. */
+  /** Hybrid signature over `preKeySignedMessage(...)`. */
   readonly signature: Uint8Array;
 }
 
@@ -78,6 +84,19 @@ export function preKeyPayload(
   return w.u32(id).u64(createdAt).fixed(publicKey).finish();
 }
 
+/**
+ * The message under a prekey's hybrid signature: SHA-256(owner's identity encoding) ‖ payload.
+ * The hash binds the owner's X25519 identity key to its signing keys, so a server cannot pair
+ * genuine signed prekeys with an identity DH key of its own (PROTOCOL.md §3.1).
+ */
+export function preKeySignedMessage(
+  suite: Suite,
+  owner: IdentityPublic,
+  payload: Uint8Array,
+): Uint8Array {
+  return concatBytes(suite.sha256(encodeIdentityPublic(owner)), payload);
+}
+
 /** Generates one signed prekey of `role`, drawing its seed and the ML-DSA `rnd` from `random`. */
 export function generatePreKey(
   suite: Suite,
@@ -91,7 +110,8 @@ export function generatePreKey(
     ? suite.dh.keygen(random(SIZES.SEED))
     : suite.kem.keygen(random(SIZES.KEM_SEED));
   const payload = preKeyPayload(role, id, now, keyPair.publicKey);
-  const signature = hybridSign(suite, identity, SIGNATURE_LABEL_PREKEY, payload, random);
+  const message = preKeySignedMessage(suite, identity.publicKey, payload);
+  const signature = hybridSign(suite, identity, SIGNATURE_LABEL_PREKEY, message, random);
   return { role, id, createdAt: now, publicKey: keyPair.publicKey, signature, keyPair };
 }
 
@@ -126,7 +146,8 @@ export function verifyPreKey(
   expectBytes(prekey.publicKey, 'prekey public key');
   if (prekey.publicKey.length !== roleKeyType(prekey.role).length) return false;
   const payload = preKeyPayload(prekey.role, prekey.id, prekey.createdAt, prekey.publicKey);
-  return hybridVerify(suite, identity, SIGNATURE_LABEL_PREKEY, payload, prekey.signature);
+  const message = preKeySignedMessage(suite, identity, payload);
+  return hybridVerify(suite, identity, SIGNATURE_LABEL_PREKEY, message, prekey.signature);
 }
 
 /** Writes the public prekey: its signed payload followed by the fixed-size hybrid signature. */

@@ -63,6 +63,9 @@ describe('prekey bundles — PQXDH rev. 3 §3.2–3.3 (PROTOCOL.md §3)', () => 
     for (const tampered of [{ ...spk, id: spk.id + 1 }, { ...spk, createdAt: spk.createdAt + 1 }, { ...spk, publicKey: key }])
       expect(codeOf(() => verifyBundle(SUITE, { ...bundle, signedPreKey: tampered }))).toBe('BAD_SIGNATURE');
     expect(codeOf(() => verifyBundle(SUITE, { ...bundle, identity: other.identity.publicKey }))).toBe('BAD_SIGNATURE');
+    // The identity's X25519 key is bound too: genuine signing keys with a substituted DH key fail.
+    const swappedDh = { ...bundle.identity, dhKey: other.identity.publicKey.dhKey };
+    expect(codeOf(() => verifyBundle(SUITE, { ...bundle, identity: swappedDh }))).toBe('BAD_SIGNATURE');
     expect(verifyPreKey(SUITE, other.identity.publicKey, spk)).toBe(false);
   });
 
