@@ -25,7 +25,8 @@ import { ML_DSA_44, ML_DSA_65, ML_DSA_87, type MlDsaParams } from '../../src/mld
 const SETS: MlDsaParams[] = [ML_DSA_44, ML_DSA_65, ML_DSA_87];
 const DIR = 'acvp/ML-DSA-';
 const SKIP_REASON =
-  'HashML-DSA with SHA2-224/SHA2-384/SHA2-512/224/SHA2-512/256 pre-hash: not implemented in src/hash';
+  'HashML-DSA with SHA2-224/SHA2-384/SHA2-512/224/SHA2-512/256 pre-hash: ' +
+  'not implemented in src/hash';
 
 /** One ACVP test joined with its group's fields (and, for sigGen, its expected signature). */
 interface Case {
@@ -37,13 +38,15 @@ interface Case {
 /** The tests of one parameter set, joining expectedResults by (tgId, tcId) when given. */
 function casesFor(p: MlDsaParams, prompt: any, results?: any): Case[] {
   const byId = new Map<string, Record<string, any>>();
-  for (const g of results?.testGroups ?? []) for (const t of g.tests) byId.set(`${g.tgId}/${t.tcId}`, t);
+  for (const g of results?.testGroups ?? [])
+    for (const t of g.tests) byId.set(`${g.tgId}/${t.tcId}`, t);
   const out: Case[] = [];
   for (const group of prompt.testGroups) {
     if (group.parameterSet !== p.name) continue;
     for (const test of group.tests) {
       const expected = results ? byId.get(`${group.tgId}/${test.tcId}`) : undefined;
-      if (results && !expected) throw new Error(`no expected result for tgId ${group.tgId} tcId ${test.tcId}`);
+      if (results && !expected)
+        throw new Error(`no expected result for tgId ${group.tgId} tcId ${test.tcId}`);
       out.push({ group, test, expected });
     }
   }
@@ -55,7 +58,8 @@ const supported = (c: Case): boolean =>
 
 /** FIPS 204 Algorithm 2/4/7 as the group selects, returning σ. */
 function sigGen(p: MlDsaParams, { group, test }: Case): Uint8Array {
-  const sk = test.sk !== undefined ? hex(test.sk) : keyGenInternal(p, hex(test.seed)).sk; // keyFormat
+  // keyFormat (-tr1): an expanded sk, or the seed ξ it is generated from
+  const sk = test.sk !== undefined ? hex(test.sk) : keyGenInternal(p, hex(test.seed)).sk;
   const rnd = group.deterministic ? new Uint8Array(32) : hex(test.rnd);
   if (group.signatureInterface === 'internal') {
     if (group.externalMu) return signMu(p, sk, hex(test.mu), rnd);
@@ -75,7 +79,8 @@ function sigVer(p: MlDsaParams, { group, test }: Case): boolean {
     return verifyInternal(p, pk, [hex(test.message)], sig);
   }
   const opts = { context: hex(test.context) };
-  if (group.preHash === 'preHash') return hashVerify(p, pk, hex(test.message), sig, test.hashAlg, opts);
+  if (group.preHash === 'preHash')
+    return hashVerify(p, pk, hex(test.message), sig, test.hashAlg, opts);
   return verify(p, pk, hex(test.message), sig, opts);
 }
 
@@ -136,4 +141,9 @@ const sigVerSuites: KatSuite[] = SETS.map((p) => ({
   },
 }));
 
-export const suites: KatSuite[] = [...keyGenSuites, ...sigGenSuites, ...sigGenTr1Suites, ...sigVerSuites];
+export const suites: KatSuite[] = [
+  ...keyGenSuites,
+  ...sigGenSuites,
+  ...sigGenTr1Suites,
+  ...sigVerSuites,
+];

@@ -12,7 +12,14 @@ import { D, N, bitlen, type MlDsaParams } from './params.ts';
 import type { Poly } from './ntt.ts';
 
 /** Writes 256 values v[i] ∈ [0, 2^bits) as bits-bit little-endian fields at out[off…]. */
-function packBits(out: Uint8Array, off: number, v: ArrayLike<number>, bits: number, bias: number, sign: number): void {
+function packBits(
+  out: Uint8Array,
+  off: number,
+  v: ArrayLike<number>,
+  bits: number,
+  bias: number,
+  sign: number,
+): void {
   let acc = 0;
   let accBits = 0;
   let o = off;
@@ -28,7 +35,14 @@ function packBits(out: Uint8Array, off: number, v: ArrayLike<number>, bits: numb
 }
 
 /** Reads 256 bits-bit fields from v[off…] into out[i] = bias + sign·field. */
-function unpackBits(out: Float64Array, v: Uint8Array, off: number, bits: number, bias: number, sign: number): void {
+function unpackBits(
+  out: Float64Array,
+  v: Uint8Array,
+  off: number,
+  bits: number,
+  bias: number,
+  sign: number,
+): void {
   const mask = (1 << bits) - 1;
   let acc = 0;
   let accBits = 0;
@@ -49,7 +63,7 @@ export function simpleBitPack(out: Uint8Array, off: number, w: Poly, b: number):
   packBits(out, off, w, bitlen(b), 0, 1);
 }
 
-/** Encodes w with coefficients in [−a, b] as b − w[i] in bitlen(a + b) bits. FIPS 204, Algorithm 17. */
+/** Encodes w with coefficients in [−a, b] as b − w[i] in bitlen(a + b) bits. FIPS 204, Alg. 17. */
 export function bitPack(out: Uint8Array, off: number, w: Poly, a: number, b: number): void {
   packBits(out, off, w, bitlen(a + b), b, -1);
 }
@@ -91,7 +105,12 @@ export function hintBitPack(out: Uint8Array, off: number, h: Uint8Array[], omega
  * above ω, indices not strictly increasing within a polynomial, or non-zero padding.
  * FIPS 204, Algorithm 21 (HintBitUnpack). Input is public (a signature under verification).
  */
-export function hintBitUnpack(y: Uint8Array, off: number, k: number, omega: number): Uint8Array[] | null {
+export function hintBitUnpack(
+  y: Uint8Array,
+  off: number,
+  k: number,
+  omega: number,
+): Uint8Array[] | null {
   const h: Uint8Array[] = [];
   let index = 0;
   for (let i = 0; i < k; i++) {
@@ -140,7 +159,8 @@ export interface SecretKeyParts {
 }
 
 /**
- * sk = ρ ‖ K ‖ tr ‖ BitPack(s₁[i], η, η) ‖ BitPack(s₂[i], η, η) ‖ BitPack(t₀[i], 2^(d−1) − 1, 2^(d−1)).
+ * sk = ρ ‖ K ‖ tr ‖ BitPack(s₁[i], η, η) ‖ BitPack(s₂[i], η, η)
+ *      ‖ BitPack(t₀[i], 2^(d−1) − 1, 2^(d−1)).
  * FIPS 204, Algorithm 24 (skEncode).
  */
 export function skEncode(p: MlDsaParams, sk: SecretKeyParts): Uint8Array {
@@ -188,11 +208,17 @@ export function skDecode(p: MlDsaParams, sk: Uint8Array): SecretKeyParts {
  * σ = c̃ ‖ BitPack(z[i], γ₁ − 1, γ₁) ‖ HintBitPack(h); z is centered.
  * FIPS 204, Algorithm 26 (sigEncode).
  */
-export function sigEncode(p: MlDsaParams, cTilde: Uint8Array, z: Poly[], h: Uint8Array[]): Uint8Array {
+export function sigEncode(
+  p: MlDsaParams,
+  cTilde: Uint8Array,
+  z: Poly[],
+  h: Uint8Array[],
+): Uint8Array {
   const sig = new Uint8Array(p.sigBytes);
   sig.set(cTilde, 0);
   let off = p.cTildeBytes;
-  for (let i = 0; i < p.l; i++, off += polyBytes(p.zBits)) bitPack(sig, off, z[i], p.gamma1 - 1, p.gamma1);
+  for (let i = 0; i < p.l; i++, off += polyBytes(p.zBits))
+    bitPack(sig, off, z[i], p.gamma1 - 1, p.gamma1);
   hintBitPack(sig, off, h, p.omega);
   return sig;
 }

@@ -1,6 +1,7 @@
 /**
  * Public API of the ML-DSA area (FIPS 204): the three parameter sets as objects with keygen,
- * sign, verify and lengths, plus HashML-DSA. Re-exports only; test-only internals are in testing.ts.
+ * sign, verify and lengths, plus HashML-DSA. Re-exports only; test-only internals are in
+ * testing.ts.
  */
 export {
   mldsa44,

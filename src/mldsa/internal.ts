@@ -102,7 +102,7 @@ export function keyGenInternal(p: MlDsaParams, xi: Uint8Array): { pk: Uint8Array
 
 /**
  * μ ← H(BytesToBits(tr) ‖ M′, 64), with M′ given as a list of byte strings absorbed in order
- * (so that 0 ‖ |ctx| ‖ ctx ‖ M is never copied). FIPS 204, Algorithm 7 step 6 / Algorithm 8 step 7.
+ * (so that 0 ‖ |ctx| ‖ ctx ‖ M is never copied). FIPS 204, Algorithms 7 and 8 (the μ line).
  */
 export function computeMu(tr: Uint8Array, mPrime: Uint8Array[]): Uint8Array {
   return H([tr, ...mPrime], 64);
@@ -110,12 +110,17 @@ export function computeMu(tr: Uint8Array, mPrime: Uint8Array[]): Uint8Array {
 
 /**
  * Signs the message representative μ (64 bytes) with the expanded key sk and the 32-byte rnd.
- * FIPS 204, Algorithm 7 (ML-DSA.Sign_internal) without step 6: μ is the caller's (signInternal
+ * FIPS 204, Algorithm 7 (ML-DSA.Sign_internal) without its μ line: μ is the caller's (signInternal
  * computes it from M′; the ACVP external-μ interface passes μ itself).
  * Differs from the spec only in storage: z is built in the cs₁ buffers and w − cs₂ in the cs₂
- * buffers. Both checks of step 23 are evaluated before its single branch, as in the spec.
+ * buffers. The ‖z‖∞ and ‖r₀‖∞ checks are evaluated together before one branch, as in the spec.
  */
-export function signMu(p: MlDsaParams, sk: Uint8Array, mu: Uint8Array, rnd: Uint8Array): Uint8Array {
+export function signMu(
+  p: MlDsaParams,
+  sk: Uint8Array,
+  mu: Uint8Array,
+  rnd: Uint8Array,
+): Uint8Array {
   const { rho, K, s1, s2, t0 } = skDecode(p, sk); // (ρ, K, tr, s₁, s₂, t₀) ← skDecode(sk)
   const s1Hat = nttVec(s1); // ŝ₁ ← NTT(s₁)
   const s2Hat = nttVec(s2); // ŝ₂ ← NTT(s₂)
@@ -198,7 +203,8 @@ export function signMu(p: MlDsaParams, sk: Uint8Array, mu: Uint8Array, rnd: Uint
     if (reject !== 0 || ones > omega) continue; // public by design
     sig = sigEncode(p, cTilde, cs1, h); // σ ← sigEncode(c̃, z mod± q, h)
   }
-  wipe(seed, K, r0, c, cHat, maskBuf, ballBuf, state, ...s1, ...s2, ...t0, ...s1Hat, ...s2Hat, ...t0Hat);
+  wipe(seed, K, r0, c, cHat, maskBuf, ballBuf, state);
+  wipe(...s1, ...s2, ...t0, ...s1Hat, ...s2Hat, ...t0Hat);
   wipe(...y, ...yHat, ...w, ...w1, ...cs1, ...cs2, ...ct0);
   return sig;
 }
@@ -207,7 +213,12 @@ export function signMu(p: MlDsaParams, sk: Uint8Array, mu: Uint8Array, rnd: Uint
  * Signs the formatted message M′ (as byte strings absorbed in order) with the expanded key sk.
  * FIPS 204, Algorithm 7 (ML-DSA.Sign_internal).
  */
-export function signInternal(p: MlDsaParams, sk: Uint8Array, mPrime: Uint8Array[], rnd: Uint8Array): Uint8Array {
+export function signInternal(
+  p: MlDsaParams,
+  sk: Uint8Array,
+  mPrime: Uint8Array[],
+  rnd: Uint8Array,
+): Uint8Array {
   const tr = sk.subarray(64, 128);
   return signMu(p, sk, computeMu(tr, mPrime), rnd); // μ ← H(BytesToBits(tr) ‖ M′, 64)
 }
@@ -215,7 +226,7 @@ export function signInternal(p: MlDsaParams, sk: Uint8Array, mPrime: Uint8Array[
 /**
  * Verifies σ on the message representative μ under pk; false for a malformed σ (never throws
  * on well-typed input). FIPS 204, Algorithm 8 (ML-DSA.Verify_internal) with μ given.
- * Differs from the spec: the ‖z‖∞ check of step 13 is done first (public data, early return).
+ * Differs from the spec: the final ‖z‖∞ check is done first (public data, early return).
  */
 export function verifyMu(p: MlDsaParams, pk: Uint8Array, mu: Uint8Array, sig: Uint8Array): boolean {
   if (pk.length !== p.pkBytes || sig.length !== p.sigBytes) return false;
@@ -244,7 +255,8 @@ export function verifyMu(p: MlDsaParams, pk: Uint8Array, mu: Uint8Array, sig: Ui
     invNttInto(wi, wi);
     const hi = h[i];
     const w1i = w1[i];
-    for (let j = 0; j < N; j++) w1i[j] = useHint(hi[j], toUnsigned(wi[j]), p.gamma2); // w₁′ ← UseHint(h, w′)
+    // w₁′ ← UseHint(h, w′_Approx)
+    for (let j = 0; j < N; j++) w1i[j] = useHint(hi[j], toUnsigned(wi[j]), p.gamma2);
   }
   const w1Bytes = new Uint8Array(w1EncodedBytes(p));
   w1Encode(p, w1Bytes, w1);
@@ -255,7 +267,12 @@ export function verifyMu(p: MlDsaParams, pk: Uint8Array, mu: Uint8Array, sig: Ui
 /**
  * Verifies σ on the formatted message M′ under pk. FIPS 204, Algorithm 8 (ML-DSA.Verify_internal).
  */
-export function verifyInternal(p: MlDsaParams, pk: Uint8Array, mPrime: Uint8Array[], sig: Uint8Array): boolean {
+export function verifyInternal(
+  p: MlDsaParams,
+  pk: Uint8Array,
+  mPrime: Uint8Array[],
+  sig: Uint8Array,
+): boolean {
   if (pk.length !== p.pkBytes || sig.length !== p.sigBytes) return false;
   const tr = H([pk], 64); // tr ← H(pk, 64)
   return verifyMu(p, pk, computeMu(tr, mPrime), sig); // μ ← H(BytesToBits(tr) ‖ M′, 64)

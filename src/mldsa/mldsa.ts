@@ -44,7 +44,12 @@ export interface MlDsa {
   readonly lengths: MlDsaLengths;
   keygen(seed?: Uint8Array): KeyPair;
   sign(secretKey: Uint8Array, message: Uint8Array, opts?: SignOptions): Uint8Array;
-  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array, opts?: VerifyOptions): boolean;
+  verify(
+    publicKey: Uint8Array,
+    message: Uint8Array,
+    signature: Uint8Array,
+    opts?: VerifyOptions,
+  ): boolean;
 }
 
 /** The 2-byte prefix IntegerToBytes(domain, 1) ‖ IntegerToBytes(|ctx|, 1) of M′. */
@@ -69,7 +74,10 @@ function checkContext(p: MlDsaParams, what: string, ctx: Uint8Array | undefined)
   if (ctx === undefined) return new Uint8Array(0);
   expectBytes(ctx, `${p.name}.${what}: context`);
   if (ctx.length > 255)
-    throw new CryptoError('BAD_PARAMS', `${p.name}.${what}: context longer than 255 bytes (FIPS 204 §5.2)`);
+    throw new CryptoError(
+      'BAD_PARAMS',
+      `${p.name}.${what}: context longer than 255 bytes (FIPS 204 §5.2)`,
+    );
   return ctx;
 }
 
@@ -77,7 +85,10 @@ function checkContext(p: MlDsaParams, what: string, ctx: Uint8Array | undefined)
 export function signingRandomness(p: MlDsaParams, what: string, opts: SignOptions): Uint8Array {
   if (opts.deterministic === true) {
     if (opts.random !== undefined)
-      throw new CryptoError('BAD_PARAMS', `${p.name}.${what}: 'random' and 'deterministic' exclude each other`);
+      throw new CryptoError(
+        'BAD_PARAMS',
+        `${p.name}.${what}: 'random' and 'deterministic' exclude each other`,
+      );
     return new Uint8Array(32); // rnd ← {0}³²
   }
   if (opts.random !== undefined) {
@@ -91,7 +102,12 @@ export function signingRandomness(p: MlDsaParams, what: string, opts: SignOption
  * Signs M under sk with context ctx: M′ ← 0 ‖ |ctx| ‖ ctx ‖ M, σ ← Sign_internal(sk, M′, rnd).
  * FIPS 204, Algorithm 2 (ML-DSA.Sign).
  */
-export function sign(p: MlDsaParams, sk: Uint8Array, message: Uint8Array, opts: SignOptions = {}): Uint8Array {
+export function sign(
+  p: MlDsaParams,
+  sk: Uint8Array,
+  message: Uint8Array,
+  opts: SignOptions = {},
+): Uint8Array {
   expectLength(sk, p.skBytes, `${p.name}.Sign: secret key`);
   expectBytes(message, `${p.name}.Sign: message`);
   const ctx = checkContext(p, 'Sign', opts.context); // if |ctx| > 255 then return error
@@ -122,7 +138,12 @@ export function verify(
 function api(p: MlDsaParams): MlDsa {
   return Object.freeze({
     params: p,
-    lengths: Object.freeze({ publicKey: p.pkBytes, secretKey: p.skBytes, signature: p.sigBytes, seed: 32 }),
+    lengths: Object.freeze({
+      publicKey: p.pkBytes,
+      secretKey: p.skBytes,
+      signature: p.sigBytes,
+      seed: 32,
+    }),
     keygen: (seed?: Uint8Array) => keyGen(p, seed),
     sign: (sk: Uint8Array, message: Uint8Array, opts?: SignOptions) => sign(p, sk, message, opts),
     verify: (pk: Uint8Array, message: Uint8Array, sig: Uint8Array, opts?: VerifyOptions) =>

@@ -38,7 +38,7 @@ export const ZETAS: Float64Array = (() => {
   return z;
 })();
 
-/** 256⁻¹ mod q = 8347681, written centered (FIPS 204 Algorithm 42, step 21). */
+/** f = 256⁻¹ mod q = 8347681 (FIPS 204 Algorithm 42), written centered. */
 const F = 8347681 - Q;
 
 /**
@@ -98,7 +98,7 @@ export function nttInto(out: PolyNTT, w: Poly): void {
  * Two layers per pass as in nttInto: layers len = L and 2L, with −zetas[256/L − 1 − b] for block b
  * of layer L (m counts down). Input centered. Without reduction the sums double each layer
  * (q/2 → 4q after three layers), so the sums of the layer len = 8 are reduced: every operand
- * stays ≤ 8q and every product ≤ 8q·(q−1)/2 < 2⁴⁹. The final scaling by f = 256⁻¹ (steps 21–23)
+ * stays ≤ 8q and every product ≤ 8q·(q−1)/2 < 2⁴⁹. The final scaling by f = 256⁻¹ (the last loop)
  * is folded into the last layer (len = 128) as f and f·z. Output centered.
  */
 export function invNttInto(out: Poly, w: PolyNTT): void {

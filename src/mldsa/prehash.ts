@@ -21,7 +21,7 @@ interface PreHash {
   ph: (m: Uint8Array) => Uint8Array;
 }
 
-/** Pre-hash functions by ACVP name (FIPS 204 §5.4.1 lists SHA-256, SHA-512, SHAKE128 as examples). */
+/** Pre-hash functions by ACVP name (FIPS 204 §5.4.1 names SHA-256, SHA-512 and SHAKE128). */
 export const PRE_HASHES: Readonly<Record<string, PreHash>> = Object.freeze({
   'SHA2-256': { oidLast: 0x01, ph: sha256 },
   'SHA2-512': { oidLast: 0x03, ph: sha512 },
@@ -34,9 +34,15 @@ export const PRE_HASHES: Readonly<Record<string, PreHash>> = Object.freeze({
 });
 
 /** OID ‖ PH(M) for the named pre-hash, or a BAD_PARAMS error for an unsupported one. */
-function oidAndDigest(p: MlDsaParams, what: string, hash: string, message: Uint8Array): Uint8Array[] {
+function oidAndDigest(
+  p: MlDsaParams,
+  what: string,
+  hash: string,
+  message: Uint8Array,
+): Uint8Array[] {
   const h = Object.hasOwn(PRE_HASHES, hash) ? PRE_HASHES[hash] : undefined;
-  if (h === undefined) throw new CryptoError('BAD_PARAMS', `${p.name}.${what}: unsupported pre-hash ${hash}`);
+  if (h === undefined)
+    throw new CryptoError('BAD_PARAMS', `${p.name}.${what}: unsupported pre-hash ${hash}`);
   const oid = Uint8Array.of(0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, h.oidLast);
   return [oid, h.ph(message)];
 }
@@ -57,7 +63,10 @@ export function hashSign(
   const ctx = opts.context ?? new Uint8Array(0);
   expectBytes(ctx, `${p.name}.HashSign: context`);
   if (ctx.length > 255)
-    throw new CryptoError('BAD_PARAMS', `${p.name}.HashSign: context longer than 255 bytes (FIPS 204 §5.4)`);
+    throw new CryptoError(
+      'BAD_PARAMS',
+      `${p.name}.HashSign: context longer than 255 bytes (FIPS 204 §5.4)`,
+    );
   const tail = oidAndDigest(p, 'HashSign', hash, message);
   const rnd = signingRandomness(p, 'HashSign', opts);
   return signInternal(p, sk, [messagePrefix(1, ctx), ctx, ...tail], rnd);

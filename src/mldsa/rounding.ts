@@ -91,7 +91,7 @@ export function useHint(h: number, r: number, gamma2: number): number {
 /**
  * 1 iff ‖a‖∞ ≥ bound for centered coefficients (|a[i]| < 2³⁰), 0 otherwise. Every coefficient is
  * read (no early exit): only the single accept/reject bit, which the rejection loop makes public
- * by design, depends on the secret values. FIPS 204 §2.3 (‖·‖∞), Algorithm 7 steps 23 and 28.
+ * by design, depends on the secret values. FIPS 204 §2.3 (‖·‖∞), the checks of Algorithm 7.
  */
 export function normAtLeast(a: Float64Array, bound: number): 0 | 1 {
   let bad = 0;

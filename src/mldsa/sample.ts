@@ -115,7 +115,13 @@ function squeezeBlock(state: Uint32Array, buf: Uint8Array, off: number, rate: nu
  * a ∈ R_q with coefficients in [−η, η] sampled from H(ρ′) for a 66-byte ρ′, into out.
  * FIPS 204, Algorithm 31 (RejBoundedPoly). `buf` (136 bytes) and `state` are scratch.
  */
-export function rejBoundedPoly(out: Poly, eta: number, rhoPrime: Uint8Array, buf: Uint8Array, state: Uint32Array): void {
+export function rejBoundedPoly(
+  out: Poly,
+  eta: number,
+  rhoPrime: Uint8Array,
+  buf: Uint8Array,
+  state: Uint32Array,
+): void {
   shakeOneBlock(state, rhoPrime, H_RATE);
   let j = 0;
   for (;;) {
@@ -189,7 +195,13 @@ export const EXPAND_MASK_BUF_BYTES = 5 * H_RATE;
  * c ∈ R with τ coefficients in {−1, 1} and the rest 0, from the seed ρ = c̃, into out;
  * `buf` (136 bytes) and `state` are scratch. FIPS 204, Algorithm 29 (SampleInBall).
  */
-export function sampleInBall(out: Poly, tau: number, rho: Uint8Array, buf: Uint8Array, state: Uint32Array): void {
+export function sampleInBall(
+  out: Poly,
+  tau: number,
+  rho: Uint8Array,
+  buf: Uint8Array,
+  state: Uint32Array,
+): void {
   out.fill(0); // c ← 0
   shakeOneBlock(state, rho, H_RATE); // ctx ← H.Absorb(H.Init(), ρ)
   squeezeBlock(state, buf, 0, H_RATE);

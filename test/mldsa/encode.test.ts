@@ -16,12 +16,21 @@ import {
   w1Encode,
   w1EncodedBytes,
 } from '../../src/mldsa/encode.ts';
-import { ML_DSA_44, ML_DSA_65, ML_DSA_87, bitlen, type MlDsaParams } from '../../src/mldsa/params.ts';
+import {
+  ML_DSA_44,
+  ML_DSA_65,
+  ML_DSA_87,
+  bitlen,
+  type MlDsaParams,
+} from '../../src/mldsa/params.ts';
 import { packRef } from '../reference/mldsa.ts';
 
 const polyIn = (lo: number, hi: number) =>
-  fc.array(fc.integer({ min: lo, max: hi }), { minLength: 256, maxLength: 256 }).map((a) => Float64Array.from(a));
-const vecIn = (n: number, lo: number, hi: number) => fc.array(polyIn(lo, hi), { minLength: n, maxLength: n });
+  fc
+    .array(fc.integer({ min: lo, max: hi }), { minLength: 256, maxLength: 256 })
+    .map((a) => Float64Array.from(a));
+const vecIn = (n: number, lo: number, hi: number) =>
+  fc.array(polyIn(lo, hi), { minLength: n, maxLength: n });
 const PARAMS: MlDsaParams[] = [ML_DSA_44, ML_DSA_65, ML_DSA_87];
 
 describe('FIPS 204 Alg 16–19 — SimpleBitPack / BitPack and their inverses', () => {
@@ -40,7 +49,8 @@ describe('FIPS 204 Alg 16–19 — SimpleBitPack / BitPack and their inverses', 
       );
     });
   }
-  for (const [a, b] of [[2, 2], [4, 4], [4095, 4096], [2 ** 17 - 1, 2 ** 17], [2 ** 19 - 1, 2 ** 19]]) {
+  const ranges = [[2, 2], [4, 4], [4095, 4096], [2 ** 17 - 1, 2 ** 17], [2 ** 19 - 1, 2 ** 19]];
+  for (const [a, b] of ranges) {
     test(`BitPack(w, ${a}, ${b}) packs b − w[i] and BitUnpack inverts it`, () => {
       fc.assert(
         fc.property(polyIn(-a, b), (w) => {

@@ -14,7 +14,8 @@ import {
 import { N, Q } from '../../src/mldsa/params.ts';
 import { invNttRef, modQ, nttRef, schoolbookMul } from '../reference/mldsa.ts';
 
-const polyArb = (bound: number) => fc.array(fc.integer({ min: -bound, max: bound }), { minLength: N, maxLength: N });
+const polyArb = (bound: number) =>
+  fc.array(fc.integer({ min: -bound, max: bound }), { minLength: N, maxLength: N });
 const H = (Q - 1) / 2;
 const unsigned = (a: ArrayLike<number>) => Array.from(a, modQ);
 

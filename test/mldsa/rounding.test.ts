@@ -22,7 +22,8 @@ describe('FIPS 204 Alg 35 — Power2Round', () => {
       let w0 = r & 8191; // r⁺ mod± 2¹³, inlined from power2RoundRef for speed
       if (w0 > 4096) w0 -= 8192;
       const w1 = (r - w0) / 8192;
-      if (r1 !== w1 || r0[0] !== w0) throw new Error(`r = ${r}: got (${r1}, ${r0[0]}), want (${w1}, ${w0})`);
+      if (r1 !== w1 || r0[0] !== w0)
+        throw new Error(`r = ${r}: got (${r1}, ${r0[0]}), want (${w1}, ${w0})`);
     }
     for (const r of [0, 4096, 4097, 8191, Q - 1]) {
       const [w1, w0] = power2RoundRef(r);
@@ -63,11 +64,15 @@ describe('FIPS 204 Alg 39/40 — MakeHint / UseHint laws', () => {
   for (const gamma2 of GAMMA2S) {
     test(`UseHint(MakeHint(z, r), r) = HighBits(r + z) for ‖z‖∞ ≤ γ₂ (γ₂ = ${gamma2})`, () => {
       fc.assert(
-        fc.property(fc.integer({ min: 0, max: Q - 1 }), fc.integer({ min: -gamma2, max: gamma2 }), (r, zc) => {
-          const z = modQ(zc);
-          const h = makeHint(z, r, gamma2);
-          expect(useHint(h, r, gamma2)).toBe(highBits(modQ(r + z), gamma2));
-        }),
+        fc.property(
+          fc.integer({ min: 0, max: Q - 1 }),
+          fc.integer({ min: -gamma2, max: gamma2 }),
+          (r, zc) => {
+            const z = modQ(zc);
+            const h = makeHint(z, r, gamma2);
+            expect(useHint(h, r, gamma2)).toBe(highBits(modQ(r + z), gamma2));
+          },
+        ),
         { numRuns: 10000 },
       );
     });
@@ -75,7 +80,8 @@ describe('FIPS 204 Alg 39/40 — MakeHint / UseHint laws', () => {
     test(`every r near the wrap and block edges obeys the law (γ₂ = ${gamma2})`, () => {
       const rs: number[] = [];
       for (let t = 0; t <= (Q - 1) / (2 * gamma2); t++)
-        for (let e = -3; e <= 3; e++) rs.push(modQ(t * 2 * gamma2 + gamma2 + e), modQ(t * 2 * gamma2 + e));
+        for (let e = -3; e <= 3; e++)
+          rs.push(modQ(t * 2 * gamma2 + gamma2 + e), modQ(t * 2 * gamma2 + e));
       for (const r of rs)
         for (const zc of [-gamma2, -gamma2 + 1, -1, 0, 1, gamma2 - 1, gamma2]) {
           const z = modQ(zc);
@@ -100,10 +106,14 @@ describe('FIPS 204 Alg 39/40 — MakeHint / UseHint laws', () => {
 describe('FIPS 204 §2.3 — infinity norm check', () => {
   test('normAtLeast(a, b) = [[max |a[i]| ≥ b]]', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -(2 ** 24), max: 2 ** 24 }), { minLength: 256, maxLength: 256 }), fc.integer({ min: 1, max: 2 ** 24 }), (a, b) => {
-        const max = Math.max(...a.map(Math.abs));
-        expect(normAtLeast(Float64Array.from(a), b)).toBe(max >= b ? 1 : 0);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -(2 ** 24), max: 2 ** 24 }), { minLength: 256, maxLength: 256 }),
+        fc.integer({ min: 1, max: 2 ** 24 }),
+        (a, b) => {
+          const max = Math.max(...a.map(Math.abs));
+          expect(normAtLeast(Float64Array.from(a), b)).toBe(max >= b ? 1 : 0);
+        },
+      ),
       { numRuns: 2000 },
     );
     const a = new Float64Array(256);

@@ -65,7 +65,8 @@ describe('FIPS 204 Alg 30–34 — ExpandA, ExpandS, ExpandMask ranges', () => {
     const A = expandA(ML_DSA_65, rho);
     expect(A.length).toBe(6);
     expect(A[0].length).toBe(5);
-    for (const row of A) for (const a of row) expect(a.every((x) => Math.abs(x) <= (Q - 1) / 2)).toBe(true);
+    for (const row of A)
+      for (const a of row) expect(a.every((x) => Math.abs(x) <= (Q - 1) / 2)).toBe(true);
     expect(expandA(ML_DSA_65, rho)).toEqual(A);
     expect(A[0][1]).not.toEqual(A[1][0]); // ρ ‖ s ‖ r: the two indices are not interchangeable
   });
@@ -81,7 +82,8 @@ describe('FIPS 204 Alg 30–34 — ExpandA, ExpandS, ExpandMask ranges', () => {
           const y = Array.from({ length: p.l }, () => new Float64Array(256));
           const buf = new Uint8Array(66);
           buf.set(seed);
-          expandMask(p, y, buf, kappa * p.l, new Uint8Array(EXPAND_MASK_BUF_BYTES), new Uint32Array(50));
+          const maskBuf = new Uint8Array(EXPAND_MASK_BUF_BYTES);
+          expandMask(p, y, buf, kappa * p.l, maskBuf, new Uint32Array(50));
           for (const v of y) expect(v.every((x) => x > -p.gamma1 && x <= p.gamma1)).toBe(true);
         }),
         { numRuns: 20 },

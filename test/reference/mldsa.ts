@@ -62,7 +62,8 @@ export function packRef(values: ArrayLike<number>, alpha: number): Uint8Array {
 
 /** ζ^BitRev₈(m) mod q for m ∈ [0, 256) (FIPS 204 Appendix B), by repeated multiplication. */
 const ZETAS_REF: number[] = (() => {
-  const rev = (m: number) => parseInt(m.toString(2).padStart(8, '0').split('').reverse().join(''), 2);
+  const rev = (m: number) =>
+    parseInt(m.toString(2).padStart(8, '0').split('').reverse().join(''), 2);
   const pow = (e: number) => {
     let r = 1;
     for (let i = 0; i < e; i++) r = (r * 1753) % Q; // < 2⁴⁶: exact
