@@ -172,3 +172,28 @@ describe('crosscheck — ChaCha20 (§2.4) and Poly1305 (§2.5) building blocks',
     );
   });
 });
+
+describe('crosscheck — long run (SLOW=1)', () => {
+  // 30,000 cases up to 4 KiB take about half a minute on two shared cores: not in `npm test`.
+  const skipSlow = process.env.SLOW !== '1';
+  test.skipIf(skipSlow)('ChaCha20-Poly1305 and XChaCha20-Poly1305 vs noble, 30,000 cases', () => {
+    fc.assert(
+      fc.property(
+        key,
+        nonce24,
+        bytesOf(fc.integer({ min: 0, max: 4096 })),
+        aadArb,
+        (k, n, pt, aad) => {
+          const n12 = n.subarray(0, 12);
+          expect(toHex(chacha20poly1305.seal(k, n12, pt, aad))).toBe(
+            toHex(nobleChaCha(k, n12, aad).encrypt(pt)),
+          );
+          expect(toHex(xchacha20poly1305.seal(k, n, pt, aad))).toBe(
+            toHex(nobleXChaCha(k, n, aad).encrypt(pt)),
+          );
+        },
+      ),
+      { numRuns: 30_000 },
+    );
+  });
+});
