@@ -26,6 +26,7 @@ import {
   type ProtocolContext,
 } from '../protocol/session-cipher.ts';
 import { decodeSession } from '../protocol/session-state.ts';
+import { acceptIdentityChange } from '../protocol/trust.ts';
 import {
   MemoryIdentityStore,
   MemoryPreKeyStore,
@@ -238,6 +239,30 @@ const fakeBob = { stableId: bob.address, identity: mallory.publicKey };
 const mitm = safetyNumber(suite, party(alice), fakeBob);
 if (!compareScannable(mitm, bobView.scannable))
   fail(`had a server swapped in Mallory’s key for Bob’s, Alice would see:\n            ${mitm.display}`);
+
+// 7. Identity change --------------------------------------------------------------------------
+chapter(
+  'A changed identity is loud',
+  'Bob reinstalls pqmsg and gets a new identity. Alice’s device notices that the key it pinned ' +
+    'has changed and refuses to continue until she has compared the new safety number.',
+);
+const bob2 = makeDevice('Bob', 'bob.1');
+const spk2 = generatePreKey(suite, bob2.identity, PREKEY_ROLE.SIGNED, 1, now, rnd);
+const pq2 = generatePreKey(suite, bob2.identity, KEM_LAST_RESORT, 1, now, rnd);
+const bundle2 = {
+  identity: bob2.identity.publicKey,
+  signedPreKey: publicPreKey(spk2),
+  kemPreKey: publicPreKey(pq2),
+};
+try {
+  startSession(alice.ctx, bob.address, bundle2, now);
+} catch (e) {
+  const alarm = c.red(c.bold(`⚠ ${(e as { code: string }).code}`));
+  say('Alice', `${alarm} ${c.dim((e as Error).message)}`);
+}
+acceptIdentityChange(alice.ctx.trust, bob.address, bob2.identity.publicKey, now);
+startSession(alice.ctx, bob.address, bundle2, now);
+ok('after comparing the new safety number, Alice accepts the new identity; new session');
 
 const refs = 'Spec: docs/PROTOCOL.md · vectors: test/vectors/pqxdh-transcript.json';
 console.log(`\n${c.bold('Done.')} ${c.dim(refs)}\n`);
