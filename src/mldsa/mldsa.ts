@@ -112,7 +112,9 @@ export function sign(
   expectBytes(message, `${p.name}.Sign: message`);
   const ctx = checkContext(p, 'Sign', opts.context); // if |ctx| > 255 then return error
   const rnd = signingRandomness(p, 'Sign', opts);
-  return signInternal(p, sk, [messagePrefix(0, ctx), ctx, message], rnd);
+  const sig = signInternal(p, sk, [messagePrefix(0, ctx), ctx, message], rnd);
+  if (rnd !== opts.random) wipe(rnd); // ours, not the caller's
+  return sig;
 }
 
 /**

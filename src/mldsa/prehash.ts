@@ -10,6 +10,7 @@
 import { sha256, sha512 } from '../hash/sha2.ts';
 import { sha3_224, sha3_256, sha3_384, sha3_512, shake128, shake256 } from '../hash/sha3.ts';
 import { expectBytes, expectLength } from '../util/bytes.ts';
+import { wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
 import { signInternal, verifyInternal } from './internal.ts';
 import { messagePrefix, signingRandomness, type SignOptions, type VerifyOptions } from './mldsa.ts';
@@ -69,7 +70,9 @@ export function hashSign(
     );
   const tail = oidAndDigest(p, 'HashSign', hash, message);
   const rnd = signingRandomness(p, 'HashSign', opts);
-  return signInternal(p, sk, [messagePrefix(1, ctx), ctx, ...tail], rnd);
+  const sig = signInternal(p, sk, [messagePrefix(1, ctx), ctx, ...tail], rnd);
+  if (rnd !== opts.random) wipe(rnd); // ours, not the caller's
+  return sig;
 }
 
 /**
