@@ -2,17 +2,15 @@
  * Arithmetic in Z_q (q = 3329): reductions with stated input bounds, and Compress/Decompress.
  * NIST FIPS 203 (August 2024): §2.3 (mod±, ⌈·⌋), §4.2.1 (Compress_d eq. 4.7, Decompress_d eq. 4.8).
  * Side channels: no `%` or `/` on secret values, no secret-dependent branches; reductions use
- * Barrett, Montgomery (R = 2¹⁶) or Shoup multiplication by a public constant, all in 32-bit
- * integers except Compress, which uses exact float64 products (< 2⁵³). JS gives no CT guarantee.
+ * Barrett (integer, or with a float64 reciprocal for wide inputs) or Shoup multiplication by a
+ * public constant; Compress uses exact float64 products (< 2⁵³). JS gives no CT guarantee.
  * Every function is exhaustively checked over its stated input range in test/mlkem/field.test.ts.
  * The hot loops of ntt.ts and kpke.ts use written-out copies of these reductions (named there).
  */
 import { Q } from './params.ts';
 
-/** −q⁻¹ mod 2¹⁶, for Montgomery reduction: q · Q_NEG_INV ≡ −1 (mod 2¹⁶). */
-export const Q_NEG_INV = 3327;
-/** R mod q with R = 2¹⁶ (the Montgomery radix). */
-export const MONT_R = 2285;
+/** 1/q rounded to float64, for `barrettReduceWide`. */
+export const Q_RECIPROCAL = 1 / Q;
 /** ⌊2²⁶ / q⌋, the Barrett multiplier for inputs below 2¹⁶. */
 export const BARRETT16_MUL = 20158;
 /**
@@ -38,12 +36,13 @@ export function barrettReduce(x: number): number {
 }
 
 /**
- * Montgomery reduction: for 0 ≤ x < q·2¹⁶ returns r ≡ x·2⁻¹⁶ (mod q) with r ∈ [0, 2q).
- * t = x·(−q⁻¹) mod 2¹⁶ makes x + t·q divisible by 2¹⁶; x + t·q < 2q·2¹⁶ < 2³¹: exact in int32.
+ * x mod q up to one extra q, for 0 ≤ x < 2³¹: returns r ≡ x (mod q) with r ∈ [0, 2q).
+ * Barrett with a float64 reciprocal: x·fl(1/q) is within 2⁻³³ of x/q (two roundings), while the
+ * fractional part of x/q is 0 or ≥ 1/q, so the truncated quotient is ⌊x/q⌋ or ⌊x/q⌋ − 1.
  */
-export function montgomeryReduce(x: number): number {
-  const t = Math.imul(x, Q_NEG_INV) & 0xffff;
-  return (x + t * Q) >>> 16;
+export function barrettReduceWide(x: number): number {
+  const quotient = (x * Q_RECIPROCAL) | 0;
+  return x - quotient * Q;
 }
 
 /** Precomputes ⌊w·2¹⁶ / q⌋ for Shoup multiplication by the public constant w ∈ [0, q). */

@@ -2,7 +2,7 @@
  * K-PKE, the CPA-secure public-key encryption scheme inside ML-KEM.
  * NIST FIPS 203 (August 2024), §5: Algorithm 13 (K-PKE.KeyGen), Algorithm 14 (K-PKE.Encrypt),
  * Algorithm 15 (K-PKE.Decrypt); G = SHA3-512 (§4.1).
- * Side channels: secrets (σ, r, ŝ, y, e, m) flow only through masks, shifts, Shoup/Montgomery
+ * Side channels: secrets (σ, r, ŝ, y, e, m) flow only through masks, shifts, Shoup/Barrett
  * products and fixed-length loops; rejection sampling runs on public ρ only. Secret temporaries
  * are wiped before returning (best effort: the GC and V8 may keep copies).
  * Differs from the spec (same outputs): Â is never stored — each entry is sampled into one scratch
@@ -42,7 +42,7 @@ class Scratch {
 
   constructor(k: number) {
     this.polys = Array.from({ length: 2 * k }, () => new Uint16Array(N));
-    this.prepared = Array.from({ length: k }, () => new Uint16Array((3 * N) / 2));
+    this.prepared = Array.from({ length: k }, () => new Uint16Array(N / 2));
   }
 
   wipe(): void {
@@ -117,7 +117,7 @@ export function kpkeKeyGen(
     // t̂[i] ← Σⱼ Â[i, j] ∘ ŝ[j] + ê[i], with Â[i, j] ← SampleNTT(ρ‖j‖i)
     for (let j = 0; j < k; j++) {
       sampleNTT(sc.aHat, rho, j, i);
-      multiplyAccumulate(sc.acc, sc.aHat as PolyNTT, sc.prepared[j] as PreparedNTT);
+      multiplyAccumulate(sc.acc, sc.aHat as PolyNTT, sHat[j] as PolyNTT, sc.prepared[j] as PreparedNTT);
     }
     reduceAccumulator(sc.tmp, sc.acc); // ∈ [0, 2q)
     addReduce(sc.tmp, eHat[i]); // < 2q + q < 2¹⁶
@@ -158,7 +158,7 @@ export function kpkeEncrypt(
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) {
       sampleNTT(sc.aHat, rho, i, j);
-      multiplyAccumulate(sc.acc, sc.aHat as PolyNTT, sc.prepared[j] as PreparedNTT);
+      multiplyAccumulate(sc.acc, sc.aHat as PolyNTT, y[j] as PolyNTT, sc.prepared[j] as PreparedNTT);
     }
     reduceAccumulator(u, sc.acc);
     nttInverseInPlace(u as PolyNTT);
@@ -169,7 +169,7 @@ export function kpkeEncrypt(
   // v ← NTT⁻¹(t̂ᵀ ∘ ŷ) + e₂ + μ, with t̂ ← ByteDecode₁₂(ek_PKE[0 : 384k])
   for (let j = 0; j < k; j++) {
     byteDecode(12, ekPKE, tHat, 384 * j);
-    multiplyAccumulate(sc.acc, tHat as PolyNTT, sc.prepared[j] as PreparedNTT);
+    multiplyAccumulate(sc.acc, tHat as PolyNTT, y[j] as PolyNTT, sc.prepared[j] as PreparedNTT);
   }
   const v = sc.tmp;
   reduceAccumulator(v, sc.acc);
@@ -199,7 +199,7 @@ export function kpkeDecrypt(p: MlKemParams, dkPKE: Uint8Array, c: Uint8Array): U
     nttInPlace(uHat); // NTT(u′)
     prepareNTT(sc.prepared[0], uHat as PolyNTT);
     byteDecode(12, dkPKE, sc.tmp, 384 * i); // ŝ ← ByteDecode₁₂(dk_PKE)
-    multiplyAccumulate(sc.acc, sc.tmp as PolyNTT, sc.prepared[0] as PreparedNTT);
+    multiplyAccumulate(sc.acc, sc.tmp as PolyNTT, uHat as PolyNTT, sc.prepared[0] as PreparedNTT);
   }
   const w = sc.tmp;
   reduceAccumulator(w, sc.acc);

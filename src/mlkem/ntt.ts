@@ -4,29 +4,22 @@
  * (MultiplyNTTs), Algorithm 12 (BaseCaseMultiply); ζ = 17, zetas ζ^BitRev₇(i), gammas
  * ζ^(2BitRev₇(i)+1).
  * Side channels: loop bounds and table indices depend only on public positions; multiplications
- * by zetas use Shoup's method (public constant), products use Montgomery reduction. No
+ * by zetas use Shoup's method (public constant), products use Barrett reduction. No
  * secret-dependent branch or index. JS gives no constant-time guarantee.
  * Differs from the spec (for speed, same results): lazy reduction inside the transforms with stated
- * bounds, two layers per pass, and a "prepared" right operand for T_q products (see `prepareNTT`).
- * The hot loops carry written-out copies of field.ts's mulShoup / barrettReduce / montgomeryReduce
+ * bounds, two layers per pass, and γ-premultiplied odd coefficients for T_q products (`prepareNTT`).
+ * The hot loops carry written-out copies of field.ts's mulShoup / barrettReduce(Wide)
  * (V8 did not inline those cross-module calls here: the NTT ran 3× slower); each copy names the
  * function it expands, and test/mlkem/ntt.test.ts checks the loops against verbatim Alg 9/10.
  */
 import { Q, N, ZETA } from './params.ts';
-import {
-  fieldMul,
-  reduceOnce,
-  shoupPrecompute,
-  BARRETT16_MUL,
-  MONT_R,
-  Q_NEG_INV,
-} from './field.ts';
+import { fieldMul, reduceOnce, shoupPrecompute, BARRETT16_MUL, Q_RECIPROCAL } from './field.ts';
 
 /** A polynomial in R_q, coefficient form: 256 coefficients (ranges stated where used). */
 export type Poly = Uint16Array;
 /** A polynomial in T_q (NTT form, bit-reversed order). Branded so R_q and T_q cannot be mixed. */
 export type PolyNTT = Uint16Array & { readonly __ntt: true };
-/** A T_q element pre-multiplied for `multiplyAccumulate`: per pair (b₀R, b₁R, b₁γR) mod q. */
+/** The 128 products ĝ₂ᵢ₊₁·γᵢ mod q of a T_q element ĝ, for `multiplyAccumulate`. */
 export type PreparedNTT = Uint16Array & { readonly __prepared: true };
 
 /** BitRev₇(r): reverses the 7 bits of r ∈ [0, 128). FIPS 203 §4.3. */
@@ -53,9 +46,8 @@ export const GAMMAS: Uint16Array = Uint16Array.from({ length: 128 }, (_, i) =>
 
 const ZETAS_I32 = Int32Array.from(ZETAS);
 const ZETAS_SHOUP = Int32Array.from(ZETAS, shoupPrecompute);
-const GAMMAS_R = Int32Array.from(GAMMAS, (g) => fieldMul(g, MONT_R)); // γ·R mod q
-const GAMMAS_R_SHOUP = Int32Array.from(GAMMAS_R, shoupPrecompute);
-const R_SHOUP = shoupPrecompute(MONT_R);
+const GAMMAS_I32 = Int32Array.from(GAMMAS);
+const GAMMAS_SHOUP = Int32Array.from(GAMMAS, shoupPrecompute);
 /** 128⁻¹ mod q = 3303, the final scaling of NTT⁻¹ (FIPS 203, Algorithm 10, last step). */
 const INV_128 = 3303;
 const INV_128_SHOUP = shoupPrecompute(INV_128);
@@ -233,50 +225,44 @@ export function multiplyNTTs(fHat: PolyNTT, gHat: PolyNTT): PolyNTT {
 }
 
 /**
- * Writes the prepared form of ĝ (coefficients in [0, q)) into out (384 entries): for each pair,
- * (ĝ₂ᵢR, ĝ₂ᵢ₊₁R, ĝ₂ᵢ₊₁·γᵢR) mod q with R = 2¹⁶, so that `multiplyAccumulate` needs no reduction
- * inside a product and its single Montgomery reduction (·R⁻¹) returns the true T_q product.
+ * Writes the 128 products ĝ₂ᵢ₊₁·γᵢ mod q of ĝ (coefficients < 2¹⁶) into out: the only reduction
+ * BaseCaseMultiply needs inside a product, done once per ĝ instead of once per product.
  */
 export function prepareNTT(out: Uint16Array, gHat: PolyNTT): PreparedNTT {
   for (let i = 0; i < 128; i++) {
-    const g0 = gHat[2 * i];
     const g1 = gHat[2 * i + 1];
-    const gr = GAMMAS_R[i];
-    const grShoup = GAMMAS_R_SHOUP[i];
-    // reduceOnce(mulShoup(·, ·, ·)) written out three times (hot loop)
-    const r0 = Math.imul(g0, MONT_R) - Math.imul(Math.imul(g0, R_SHOUP) >>> 16, Q) - Q;
-    const r1 = Math.imul(g1, MONT_R) - Math.imul(Math.imul(g1, R_SHOUP) >>> 16, Q) - Q;
-    const r2 = Math.imul(g1, gr) - Math.imul(Math.imul(g1, grShoup) >>> 16, Q) - Q;
-    out[3 * i] = r0 + ((r0 >> 31) & Q); // ĝ₂ᵢ·R
-    out[3 * i + 1] = r1 + ((r1 >> 31) & Q); // ĝ₂ᵢ₊₁·R
-    out[3 * i + 2] = r2 + ((r2 >> 31) & Q); // ĝ₂ᵢ₊₁·γᵢ·R
+    // reduceOnce(mulShoup(g1, γᵢ, ⌊γᵢ·2¹⁶/q⌋)) written out (hot loop)
+    const r = Math.imul(g1, GAMMAS_I32[i]) - Math.imul(Math.imul(g1, GAMMAS_SHOUP[i]) >>> 16, Q) - Q;
+    out[i] = r + ((r >> 31) & Q);
   }
   return out as PreparedNTT;
 }
 
 /**
- * acc ← acc + f̂ ×_T ĝ without reduction (Algorithms 11–12 with R-scaled ĝ), for f̂ in [0, q).
- * Each product term is < 2q² per coefficient; `reduceAccumulator` is exact for up to 9 terms.
+ * acc ← acc + f̂ ×_T ĝ without reduction (Algorithms 11–12), for f̂, ĝ in [0, q) and
+ * gPrep = prepareNTT(ĝ). Each product adds < 2q² per coefficient; `reduceAccumulator` is exact
+ * while acc < 2³¹, i.e. for up to 96 products.
  */
-export function multiplyAccumulate(acc: Int32Array, fHat: PolyNTT, gPrep: PreparedNTT): void {
+export function multiplyAccumulate(
+  acc: Int32Array,
+  fHat: PolyNTT,
+  gHat: PolyNTT,
+  gPrep: PreparedNTT,
+): void {
   for (let i = 0; i < 128; i++) {
     const a0 = fHat[2 * i];
     const a1 = fHat[2 * i + 1];
-    const b0 = gPrep[3 * i];
-    const b1 = gPrep[3 * i + 1];
-    const b1g = gPrep[3 * i + 2];
-    acc[2 * i] += a0 * b0 + a1 * b1g; // c₀ ← a₀b₀ + a₁b₁γ
-    acc[2 * i + 1] += a0 * b1 + a1 * b0; // c₁ ← a₀b₁ + a₁b₀
+    const b0 = gHat[2 * i];
+    acc[2 * i] += a0 * b0 + a1 * gPrep[i]; // c₀ ← a₀b₀ + a₁b₁γ
+    acc[2 * i + 1] += a0 * gHat[2 * i + 1] + a1 * b0; // c₁ ← a₀b₁ + a₁b₀
   }
 }
 
-/**
- * out ← acc·R⁻¹ mod q in [0, 2q) (Montgomery), then clears acc. acc < 9·2q² < q·2¹⁶ is required.
- */
+/** out ← acc mod q in [0, 2q) (barrettReduceWide written out), then clears acc; acc < 2³¹. */
 export function reduceAccumulator(out: Uint16Array, acc: Int32Array): void {
   for (let j = 0; j < N; j++) {
     const x = acc[j];
-    out[j] = (x + (Math.imul(x, Q_NEG_INV) & 0xffff) * Q) >>> 16; // montgomeryReduce, written out
+    out[j] = x - ((x * Q_RECIPROCAL) | 0) * Q;
     acc[j] = 0;
   }
 }
