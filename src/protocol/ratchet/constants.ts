@@ -1,6 +1,6 @@
 /**
  * pqmsg v1 Double Ratchet constants: the message version byte, KDF info strings, field sizes and
- * the skipped-message-key bounds. docs/protocol-ratchet.md is the normative text for every value.
+ * the skipped-message-key bounds. docs/PROTOCOL.md is the normative text for every value.
  * Double Ratchet rev. 1 (Perrin, Marlinspike, 2016-11-20), §4 (header encryption), §5.2
  * (recommended algorithms), §6.4 (deletion of skipped message keys).
  * Side channels: constants only.
@@ -57,7 +57,7 @@ export interface RatchetLimits {
 }
 
 /**
- * The v1 bounds (justified in docs/protocol-ratchet.md): a jump of at most 1000 per chain, at most
+ * The v1 bounds (justified in docs/PROTOCOL.md): a jump of at most 1000 per chain, at most
  * 2000 stored keys over at most 5 chains, so one message costs at most 2000 HMAC chain steps and
  * 7 header trial decryptions, and a session stores at most 2000 skipped message keys.
  */

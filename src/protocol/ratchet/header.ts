@@ -1,7 +1,7 @@
 /**
  * The ratchet header (DHs public key, PN, N) and its encryption under a header key.
  * Double Ratchet rev. 1 §3.1 (HEADER), §4.2 (HENCRYPT, HDECRYPT). Byte layout in
- * docs/protocol-ratchet.md: header = DHs (32) ‖ PN (u32 BE) ‖ N (u32 BE); the encrypted header is
+ * docs/PROTOCOL.md: header = DHs (32) ‖ PN (u32 BE) ‖ N (u32 BE); the encrypted header is
  * version (1) ‖ nonce (24) ‖ XChaCha20-Poly1305(HK, nonce, header, aad = version) (56).
  * Header keys are reused for a whole chain, so nonces are 192-bit random values (pitfall §4.10).
  * Side channels: the AEAD checks the tag in constant time; which trial key succeeds is public.

@@ -2,7 +2,7 @@
  * The ratchet message byte layout: version (1) ‖ nonce (24) ‖ sealed header (56) ‖ body, where
  * body = ChaCha20-Poly1305(key, nonce, plaintext, AD ‖ first 81 bytes) (plaintext length + 16).
  * Double Ratchet rev. 1 §4.5 (RatchetEncryptHE returns enc_header, ciphertext); the layout and
- * the version byte are pqmsg's (docs/protocol-ratchet.md, "Message layout").
+ * the version byte are pqmsg's (docs/PROTOCOL.md, "Message layout").
  * Side channels: only public lengths and the public version byte are examined.
  */
 import { concatBytes } from '../../util/bytes.ts';

@@ -2,7 +2,7 @@
  * MKSKIPPED: message keys of messages not yet received, indexed by (header key, N), bounded per
  * jump (MAX_SKIP, checked by the caller), in total and in the number of distinct header keys,
  * with oldest-first eviction. Double Ratchet rev. 1 §3.5 (MAX_SKIP), §4.6 (MKSKIPPED[HKr, Nr]),
- * §6.4 (deletion of skipped message keys); bounds in constants.ts and docs/protocol-ratchet.md.
+ * §6.4 (deletion of skipped message keys); bounds in constants.ts and docs/PROTOCOL.md.
  * Side channels: header keys are compared with ctEqual; the branch on the result reveals only
  * whether two chains are the same. N is public (it travels in the header).
  *

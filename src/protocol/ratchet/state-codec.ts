@@ -1,6 +1,6 @@
 /**
  * Versioned binary serialization of a RatchetState, with an exact round trip, and its wipe.
- * Layout (docs/protocol-ratchet.md, "State serialization"): version ‖ flags ‖ DHs ‖ [DHr] ‖ RK ‖
+ * Layout (docs/PROTOCOL.md, "State serialization"): version ‖ flags ‖ DHs ‖ [DHr] ‖ RK ‖
  * [CKs] ‖ [CKr] ‖ Ns ‖ Nr ‖ PN ‖ [HKs] ‖ [HKr] ‖ NHKs ‖ NHKr ‖ MKSKIPPED, in the order of
  * Double Ratchet rev. 1 §4.3; integers are big-endian. The decoder accepts exactly the states the
  * ratchet can reach: known flags, bounded and ordered skipped keys, no trailing bytes.
@@ -26,7 +26,7 @@ const KNOWN_FLAGS = FLAG_DH_RECV | FLAG_SENDING | FLAG_RECEIVING;
 
 /**
  * Serializes a state; throws (BAD_LENGTH, BAD_VALUE) on a state the ratchet cannot produce.
- * Double Ratchet rev. 1 §4.3 (State variables), in the layout of docs/protocol-ratchet.md §5.11.
+ * Double Ratchet rev. 1 §4.3 (State variables), in the layout of docs/PROTOCOL.md §5.11.
  */
 export function encodeRatchetState(state: Readonly<RatchetState>): Uint8Array {
   const sending = pairPresence(state.chainKeySend, state.headerKeySend, 'sending');
@@ -53,7 +53,7 @@ export function encodeRatchetState(state: Readonly<RatchetState>): Uint8Array {
 }
 
 /**
- * Parses a serialized state. Double Ratchet rev. 1 §4.3; docs/protocol-ratchet.md §5.11.
+ * Parses a serialized state. Double Ratchet rev. 1 §4.3; docs/PROTOCOL.md §5.11.
  * Throws DecodeError: BAD_VERSION (unknown state version), TRUNCATED,
  * TRAILING_BYTES, or BAD_VALUE (unknown flags, inconsistent presence, skipped keys out of bounds
  * or out of order).

@@ -1,5 +1,5 @@
 /**
- * Conformance with docs/protocol-ratchet.md: the initialization, a first message and the
+ * Conformance with docs/PROTOCOL.md: the initialization, a first message and the
  * receiver's DH step are recomputed from the document's formulas alone, with independent
  * primitives (node:crypto HKDF/HMAC/ChaCha20-Poly1305, @noble X25519 and XChaCha20-Poly1305),
  * and must match what the ratchet produces byte for byte.
@@ -36,7 +36,7 @@ function script(...chunks: Uint8Array[]) {
   };
 }
 
-describe('docs/protocol-ratchet.md §5.2–§5.7 recomputed independently', () => {
+describe('docs/PROTOCOL.md §5.2–§5.7 recomputed independently', () => {
   const r = detRandom('interop');
   const SK = r(32);
   const hka = r(32);

@@ -42,7 +42,7 @@ const conversationSteps = fc.array(fc.tuple(fc.boolean(), fc.boolean()), {
   maxLength: 20,
 });
 
-describe('ratchet state serialization (docs/protocol-ratchet.md §5.11)', () => {
+describe('ratchet state serialization (docs/PROTOCOL.md §5.11)', () => {
   test('fresh states round-trip exactly (Alice: no receiving chain; Bob: no chains at all)', () => {
     const p = newPair('codec-fresh');
     for (const s of [p.alice, p.bob]) {
