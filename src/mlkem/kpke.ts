@@ -34,7 +34,7 @@ const HALF_Q = Q >> 1; // ⌊q/2⌋: Compress_d rounds ⌈2^d·x/q⌋ as ⌊(2^d
  */
 class Scratch {
   readonly polys: Uint16Array[];
-  readonly prepared: Uint16Array[];
+  readonly prepared: PreparedNTT[];
   readonly acc = new Int32Array(N);
   readonly aHat = new Uint16Array(N);
   readonly tmp = new Uint16Array(N);
@@ -42,7 +42,7 @@ class Scratch {
 
   constructor(k: number) {
     this.polys = Array.from({ length: 2 * k }, () => new Uint16Array(N));
-    this.prepared = Array.from({ length: k }, () => new Uint16Array(N / 2));
+    this.prepared = Array.from({ length: k }, () => new Uint16Array(N / 2) as PreparedNTT);
   }
 
   wipe(): void {
@@ -116,8 +116,8 @@ export function kpkeKeyGen(
   for (let i = 0; i < k; i++) {
     // t̂[i] ← Σⱼ Â[i, j] ∘ ŝ[j] + ê[i], with Â[i, j] ← SampleNTT(ρ‖j‖i)
     for (let j = 0; j < k; j++) {
-      sampleNTT(sc.aHat, rho, j, i);
-      multiplyAccumulate(sc.acc, sc.aHat as PolyNTT, sHat[j] as PolyNTT, sc.prepared[j] as PreparedNTT);
+      const aHat = sampleNTT(sc.aHat, rho, j, i);
+      multiplyAccumulate(sc.acc, aHat, sHat[j] as PolyNTT, sc.prepared[j]);
     }
     reduceAccumulator(sc.tmp, sc.acc); // ∈ [0, 2q)
     addReduce(sc.tmp, eHat[i]); // < 2q + q < 2¹⁶
@@ -157,8 +157,8 @@ export function kpkeEncrypt(
   const u = sc.tmp;
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) {
-      sampleNTT(sc.aHat, rho, i, j);
-      multiplyAccumulate(sc.acc, sc.aHat as PolyNTT, y[j] as PolyNTT, sc.prepared[j] as PreparedNTT);
+      const aHat = sampleNTT(sc.aHat, rho, i, j);
+      multiplyAccumulate(sc.acc, aHat, y[j] as PolyNTT, sc.prepared[j]);
     }
     reduceAccumulator(u, sc.acc);
     nttInverseInPlace(u as PolyNTT);
@@ -169,7 +169,7 @@ export function kpkeEncrypt(
   // v ← NTT⁻¹(t̂ᵀ ∘ ŷ) + e₂ + μ, with t̂ ← ByteDecode₁₂(ek_PKE[0 : 384k])
   for (let j = 0; j < k; j++) {
     byteDecode(12, ekPKE, tHat, 384 * j);
-    multiplyAccumulate(sc.acc, tHat as PolyNTT, y[j] as PolyNTT, sc.prepared[j] as PreparedNTT);
+    multiplyAccumulate(sc.acc, tHat as PolyNTT, y[j] as PolyNTT, sc.prepared[j]);
   }
   const v = sc.tmp;
   reduceAccumulator(v, sc.acc);
@@ -199,7 +199,7 @@ export function kpkeDecrypt(p: MlKemParams, dkPKE: Uint8Array, c: Uint8Array): U
     nttInPlace(uHat); // NTT(u′)
     prepareNTT(sc.prepared[0], uHat as PolyNTT);
     byteDecode(12, dkPKE, sc.tmp, 384 * i); // ŝ ← ByteDecode₁₂(dk_PKE)
-    multiplyAccumulate(sc.acc, sc.tmp as PolyNTT, uHat as PolyNTT, sc.prepared[0] as PreparedNTT);
+    multiplyAccumulate(sc.acc, sc.tmp as PolyNTT, uHat as PolyNTT, sc.prepared[0]);
   }
   const w = sc.tmp;
   reduceAccumulator(w, sc.acc);

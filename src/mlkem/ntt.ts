@@ -7,7 +7,8 @@
  * by zetas use Shoup's method (public constant), products use Barrett reduction. No
  * secret-dependent branch or index. JS gives no constant-time guarantee.
  * Differs from the spec (for speed, same results): lazy reduction inside the transforms with stated
- * bounds, two layers per pass, and γ-premultiplied odd coefficients for T_q products (`prepareNTT`).
+ * bounds, two layers per pass, and γ-premultiplied odd coefficients for T_q products
+ * (`prepareNTT`).
  * The hot loops carry written-out copies of field.ts's mulShoup / barrettReduce(Wide)
  * (V8 did not inline those cross-module calls here: the NTT ran 3× slower); each copy names the
  * function it expands, and test/mlkem/ntt.test.ts checks the loops against verbatim Alg 9/10.
@@ -232,7 +233,8 @@ export function prepareNTT(out: Uint16Array, gHat: PolyNTT): PreparedNTT {
   for (let i = 0; i < 128; i++) {
     const g1 = gHat[2 * i + 1];
     // reduceOnce(mulShoup(g1, γᵢ, ⌊γᵢ·2¹⁶/q⌋)) written out (hot loop)
-    const r = Math.imul(g1, GAMMAS_I32[i]) - Math.imul(Math.imul(g1, GAMMAS_SHOUP[i]) >>> 16, Q) - Q;
+    const quotient = Math.imul(g1, GAMMAS_SHOUP[i]) >>> 16;
+    const r = Math.imul(g1, GAMMAS_I32[i]) - Math.imul(quotient, Q) - Q;
     out[i] = r + ((r >> 31) & Q);
   }
   return out as PreparedNTT;
