@@ -37,6 +37,13 @@ describe('FIPS 204 Alg 43 / Appendix B — BitRev₈ and zetas', () => {
     expect(ZETAS.every((z) => Math.abs(z) <= H)).toBe(true);
     expect(pow(1753n, 256)).toBe(q - 1n); // ζ²⁵⁶ = −1
   });
+
+  test('zetas[1..15] match FIPS 204 Appendix B (entry 0 is unused there)', () => {
+    // prettier-ignore
+    const appendixB = [4808194, 3765607, 3761513, 5178923, 5496691, 5234739, 5178987, 7778734,
+      3542485, 2682288, 2129892, 3764867, 7375178, 557458, 7159240];
+    expect(unsigned(ZETAS.subarray(1, 16))).toEqual(appendixB);
+  });
 });
 
 describe('FIPS 204 Alg 41/42/45 — NTT, NTT⁻¹, MultiplyNTT', () => {
