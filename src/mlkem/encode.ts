@@ -11,7 +11,6 @@
  * ByteEncode_d = BitsToBytes ∘ (bits of each coefficient).
  */
 import { Q, N } from './params.ts';
-import { reduceOnce } from './field.ts';
 
 /**
  * Converts a bit array (length a multiple of 8) into bytes, little-endian within each byte.
@@ -94,8 +93,11 @@ export function byteDecode(d: number, B: Uint8Array, F: Uint16Array, offset = 0)
       const b0 = B[o];
       const b1 = B[o + 1];
       const b2 = B[o + 2];
-      F[i] = reduceOnce(b0 | ((b1 & 0x0f) << 8)); // 12-bit value < 4096 < 2q
-      F[i + 1] = reduceOnce((b1 >> 4) | (b2 << 4));
+      // 12-bit values < 4096 < 2q, mod q by reduceOnce (written out: hot loop)
+      const x = (b0 | ((b1 & 0x0f) << 8)) - Q;
+      const y = ((b1 >> 4) | (b2 << 4)) - Q;
+      F[i] = x + ((x >> 31) & Q);
+      F[i + 1] = y + ((y >> 31) & Q);
     }
     return;
   }

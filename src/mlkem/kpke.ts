@@ -11,7 +11,7 @@
  */
 import { sha3_512 } from '../hash/sha3.ts';
 import { wipe } from '../util/ct.ts';
-import { compress, decompress, reduceOnce, BARRETT16_MUL, COMPRESS_SCALE } from './field.ts';
+import { BARRETT16_MUL, COMPRESS_SCALE } from './field.ts';
 import { byteDecode, byteEncode } from './encode.ts';
 import {
   multiplyAccumulate,
@@ -60,6 +60,12 @@ function scratchFor(k: number): Scratch {
 function sampleNoise(sc: Scratch, eta: number, s: Uint8Array, b: number, f: Uint16Array): void {
   prf(eta, s, b, sc.prfOut);
   samplePolyCBD(eta, sc.prfOut, f);
+}
+
+/** a ← Decompress_d(a) for a < 2^d (FIPS 203 eq. 4.8, as field.ts decompress, written out). */
+function decompressInPlace(d: number, a: Uint16Array): void {
+  const half = 1 << (d - 1);
+  for (let c = 0; c < N; c++) a[c] = (a[c] * Q + half) >> d;
 }
 
 /** a ← (a + b) mod q for a + b < 2¹⁶ (barrettReduce written out: hot loop). */
@@ -195,7 +201,7 @@ export function kpkeDecrypt(p: MlKemParams, dkPKE: Uint8Array, c: Uint8Array): U
   const uHat = sc.polys[0];
   for (let i = 0; i < k; i++) {
     byteDecode(du, c, uHat, 32 * du * i); // u′ ← Decompress_du(ByteDecode_du(c₁))
-    for (let j = 0; j < N; j++) uHat[j] = decompress(du, uHat[j]);
+    decompressInPlace(du, uHat);
     nttInPlace(uHat); // NTT(u′)
     prepareNTT(sc.prepared[0], uHat as PolyNTT);
     byteDecode(12, dkPKE, sc.tmp, 384 * i); // ŝ ← ByteDecode₁₂(dk_PKE)
@@ -206,10 +212,13 @@ export function kpkeDecrypt(p: MlKemParams, dkPKE: Uint8Array, c: Uint8Array): U
   nttInverseInPlace(w as PolyNTT); // NTT⁻¹(ŝᵀ ∘ NTT(u′)) ∈ [0, q)
   const vPrime = sc.aHat;
   byteDecode(dv, c, vPrime, 32 * du * k); // v′ ← Decompress_dv(ByteDecode_dv(c₂))
+  decompressInPlace(dv, vPrime);
   const m = new Uint8Array(32);
   for (let j = 0; j < N; j++) {
-    const wj = reduceOnce(decompress(dv, vPrime[j]) - w[j] + Q); // w ← v′ − NTT⁻¹(…) ∈ [0, q)
-    m[j >> 3] |= compress(1, wj) << (j & 7); // m ← ByteEncode₁(Compress₁(w))
+    const x = vPrime[j] - w[j]; // w ← v′ − NTT⁻¹(…), in (−q, q)
+    const wj = x + ((x >> 31) & Q); // mod q
+    // m ← ByteEncode₁(Compress₁(w)): Compress₁(w) = ⌊(2w + ⌊q/2⌋)/q⌋ mod 2 (as field.ts compress)
+    m[j >> 3] |= ((((2 * wj + HALF_Q) * COMPRESS_SCALE) | 0) & 1) << (j & 7);
   }
   sc.wipe();
   return m;

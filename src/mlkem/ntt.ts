@@ -10,7 +10,7 @@
  * bounds, two layers per pass, and γ-premultiplied odd coefficients for T_q products
  * (`prepareNTT`).
  * The hot loops carry written-out copies of field.ts's mulShoup / barrettReduce(Wide)
- * (V8 did not inline those cross-module calls here: the NTT ran 3× slower); each copy names the
+ * (V8 did not inline those cross-module calls here: the NTT ran 2–3× slower); each copy names the
  * function it expands, and test/mlkem/ntt.test.ts checks the loops against verbatim Alg 9/10.
  */
 import { Q, N, ZETA } from './params.ts';
