@@ -63,7 +63,7 @@ const TWO_Q = 2 * Q;
  * Differs from the spec text (same butterflies, same zetas): layers len and len/2 are done in one
  * pass over four coefficients (fewer loads and stores), and reduction is lazy. Input coefficients
  * must be < 2q; each layer adds at most 2q to the bound (t = ζ·f̂[j+len] ∈ [0, 2q) by Shoup), so
- * after 7 layers every value is < 16q < 2¹⁶, and one Barrett pass maps it to [0, q).
+ * after 7 layers every value is < 16q < 2¹⁶, and the last layer Barrett-reduces to [0, q).
  */
 export function nttInPlace(f: Poly): PolyNTT {
   // Layers (128, 64), (32, 16), (8, 4): layer len uses zetas i + g, layer len/2 uses 2(i + g) and
@@ -101,7 +101,8 @@ export function nttInPlace(f: Poly): PolyNTT {
     }
     i *= 4;
   }
-  // Layer len = 2 (zetas 64…127), then f̂ mod q (barrettReduce written out; values < 16q < 2¹⁶).
+  // Layer len = 2 (zetas 64…127), its outputs (< 16q < 2¹⁶) reduced mod q as they are written
+  // (barrettReduce written out).
   for (let start = 0; start < N; start += 4) {
     const zeta = ZETAS_I32[i];
     const zetaShoup = ZETAS_SHOUP[i++];
@@ -109,14 +110,13 @@ export function nttInPlace(f: Poly): PolyNTT {
       const b = f[j + 2];
       const t = (Math.imul(b, zeta) - Math.imul(Math.imul(b, zetaShoup) >>> 16, Q)) | 0;
       const a = f[j];
-      f[j + 2] = a - t + TWO_Q;
-      f[j] = a + t;
+      const x = a - t + TWO_Q;
+      const y = a + t;
+      const rx = x - ((x * BARRETT16_MUL) >>> 26) * Q - Q;
+      const ry = y - ((y * BARRETT16_MUL) >>> 26) * Q - Q;
+      f[j + 2] = rx + ((rx >> 31) & Q);
+      f[j] = ry + ((ry >> 31) & Q);
     }
-  }
-  for (let j = 0; j < N; j++) {
-    const x = f[j];
-    const r = x - ((x * BARRETT16_MUL) >>> 26) * Q - Q;
-    f[j] = r + ((r >> 31) & Q);
   }
   return f as PolyNTT;
 }
