@@ -8,7 +8,7 @@
  */
 import { expectBytes } from '../util/bytes.ts';
 import { CryptoError } from '../util/errors.ts';
-import { KeccakSponge } from './keccak.ts';
+import { KeccakSponge } from './sponge.ts';
 
 /** The SHA-3 suffix 01 (LSB first: bit 0 = 0, bit 1 = 1), FIPS 202 §6.1. */
 const SHA3_SUFFIX = 0b10;
