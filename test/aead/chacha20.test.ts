@@ -8,21 +8,13 @@ import {
   refHchacha20,
   refQuarterRound,
 } from '../reference/chacha20.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/[\s:]/g, ''), 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const KEY = Uint8Array.from({ length: 32 }, (_, i) => i);
 const NONCE = hex('000000090000004a00000000');
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CryptoError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 /** Lengths around every block boundary up to four blocks. */
 const BOUNDARY_LENGTHS = [

@@ -3,18 +3,10 @@ import { describe, expect, test } from 'vitest';
 import { Poly1305, poly1305 } from '../../src/aead/poly1305.ts';
 import { CryptoError } from '../../src/util/errors.ts';
 import { refPoly1305 } from '../reference/poly1305.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CryptoError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 /** 16 little-endian bytes of a non-negative bigint < 2¹²⁸. */
 function le16(n: bigint): Uint8Array {

@@ -9,6 +9,7 @@ import { feToBytes } from '../../src/curve25519/field.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { CryptoError } from '../../src/util/errors.ts';
 import { BASE_REF, D_REF, addRef, encodeRef, mulRef } from '../reference/edwards25519.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const message = fc.uint8Array({ maxLength: 300 });
@@ -23,14 +24,6 @@ function valueOf(b: Uint8Array): bigint {
   return v;
 }
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof CryptoError ? e.code : 'not a CryptoError';
-  }
-  return undefined;
-}
 
 describe('RFC 8032 §5.1.1–5.1.4 — edwards25519 points (limbs vs bigint affine twin)', () => {
   test('d and B are the RFC 8032 §5.1 constants; B encodes as 0x58 66…66', () => {

@@ -5,6 +5,7 @@ import { P, x25519Reference } from '../../src/curve25519/reference.ts';
 import { BASE_U, decodeScalar25519, scalarMult } from '../../src/curve25519/x25519.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
 import { CryptoError } from '../../src/util/errors.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 
@@ -12,14 +13,6 @@ function bytesOf(v: bigint): Uint8Array {
   return Uint8Array.from({ length: 32 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn));
 }
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof CryptoError ? e.code : 'not a CryptoError';
-  }
-  return undefined;
-}
 
 describe('RFC 7748 §5 — X25519 function (limb ladder vs bigint reference)', () => {
   test('RFC 7748 §5.2 first test vector (quoted)', () => {

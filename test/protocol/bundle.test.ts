@@ -14,20 +14,13 @@ import {
 import { detRandom } from './helpers/det-rng.ts';
 import { fetchBundle, makeDevice, T0 } from './helpers/fixtures.ts';
 import { SUITE } from './helpers/suites.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const rnd = detRandom('bundle tests');
 const bob = makeDevice(SUITE, 'bob.1', rnd, { oneTime: 1, kemOneTime: 1 });
 const bundle = fetchBundle(bob);
 const other = makeDevice(SUITE, 'mallory.1', rnd);
 
-const codeOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code ?? String(e);
-  }
-  return 'no error';
-};
 
 describe('prekey bundles — PQXDH rev. 3 §3.2–3.3 (PROTOCOL.md §3)', () => {
   test('encode/decode round-trips exactly, with and without OPK; verification passes', () => {

@@ -8,16 +8,9 @@ import { utf8 } from '../../src/util/bytes.ts';
 import { detRandom } from './helpers/det-rng.ts';
 import { makeDevice, T0 } from './helpers/fixtures.ts';
 import { SUITE } from './helpers/suites.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const rnd = detRandom('prekey maintenance');
-const codeOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code ?? String(e);
-  }
-  return 'no error';
-};
 
 describe('prekey maintenance — rotation with a grace period, replenishment (PROTOCOL.md §3.3)', () => {
   test('SPK rotation: new key when due; old key works during the grace period, then PREKEY_NOT_FOUND', () => {

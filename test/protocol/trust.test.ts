@@ -9,18 +9,11 @@ import { concatBytes } from '../../src/util/bytes.ts';
 import { detRandom } from './helpers/det-rng.ts';
 import { T0 } from './helpers/fixtures.ts';
 import { SUITE } from './helpers/suites.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const rnd = detRandom('trust tests');
 const id1 = generateIdentity(SUITE, rnd);
 const id2 = generateIdentity(SUITE, rnd);
-const codeOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code ?? String(e);
-  }
-  return 'no error';
-};
 
 describe('trust store — TOFU and loud identity-change detection (PROTOCOL.md §8)', () => {
   test('first use pins; a match is accepted; a change throws every time until accepted', () => {
