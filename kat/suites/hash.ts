@@ -13,7 +13,8 @@
 import { ctEqual } from '../../src/util/ct.ts';
 import { CryptoError } from '../../src/util/errors.ts';
 import { Sha3, Shake } from '../../src/hash/sha3.ts';
-import { Sha256, Sha512, sha256, sha512 } from '../../src/hash/sha2.ts';
+import { Sha256, sha256 } from '../../src/hash/sha256.ts';
+import { Sha512, sha512 } from '../../src/hash/sha512.ts';
 import { hmac, type HashName } from '../../src/hash/hmac.ts';
 import { hkdf, hkdfExtract } from '../../src/hash/hkdf.ts';
 import { hex, sameHex, type KatSuite } from '../lib.ts';

@@ -9,7 +9,7 @@
  * (fixed-base table with masked selects, scalar arithmetic without branches); verification
  * handles public data only and is variable-time. Ed25519ctx is omitted (no vectors, no caller).
  */
-import { createSha512, sha512 } from '../hash/sha2.ts';
+import { createSha512, sha512 } from '../hash/sha512.ts';
 import { concatBytes, expectBytes, expectLength } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';

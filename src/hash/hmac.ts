@@ -8,7 +8,8 @@
 import { expectBytes } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
-import { Sha256, Sha512 } from './sha2.ts';
+import { Sha256 } from './sha256.ts';
+import { Sha512 } from './sha512.ts';
 
 /** The hash functions HMAC and HKDF accept. */
 export type HashName = 'sha256' | 'sha512';

@@ -19,6 +19,18 @@ export {
   shake128Xof,
   shake256Xof,
 } from './sha3.ts';
-export { Sha256, Sha512, createSha256, createSha512, sha256, sha512, type Hash } from './sha2.ts';
+export { type Hash } from './sha2.ts';
+export { Sha256, createSha224, createSha256, sha224, sha256 } from './sha256.ts';
+export {
+  Sha512,
+  createSha384,
+  createSha512,
+  createSha512_224,
+  createSha512_256,
+  sha384,
+  sha512,
+  sha512_224,
+  sha512_256,
+} from './sha512.ts';
 export { Hmac, createHmac, hmac, hashLength, type HashName } from './hmac.ts';
 export { hkdf, hkdfExtract, hkdfExpand } from './hkdf.ts';

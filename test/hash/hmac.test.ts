@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createHmac, hashLength, hmac, type HashName } from '../../src/hash/hmac.ts';
-import { sha256, sha512 } from '../../src/hash/sha2.ts';
+import { sha256 } from '../../src/hash/sha256.ts';
+import { sha512 } from '../../src/hash/sha512.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
 
 const HASHES: HashName[] = ['sha256', 'sha512'];

@@ -1,11 +1,13 @@
 /**
- * Reference twins of src/hash/sha2.ts: SHA-256 and SHA-512 written as FIPS 180-4 (August 2015)
- * states them — §5.1 padding on a byte array, §6.2.2 / §6.4.2 as plain 64/80-round loops with
- * the eight working variables moved each round; SHA-512 on bigint words. Constants are taken
- * from the shipped module (they have their own test). Slow on purpose; test oracle only.
+ * Reference twins of src/hash/sha256.ts and src/hash/sha512.ts: the SHA-256 and SHA-512
+ * computations written as FIPS 180-4 (August 2015) states them — §5.1 padding on a byte array,
+ * §6.2.2 / §6.4.2 as plain 64/80-round loops with the eight working variables moved each round;
+ * SHA-512 on bigint words. A given H⁽⁰⁾ and digest length give the truncated variants (§6.3,
+ * §6.5–6.7). Constants are taken from the shipped modules (they have their own test). Slow on purpose; test oracle only.
  * Side channels: bigint is variable-time (teaching code).
  */
-import { H0_256, H0_512, K256, K512_HI, K512_LO } from '../../src/hash/sha2.ts';
+import { H0_256, K256 } from '../../src/hash/sha256.ts';
+import { H0_512, K512_HI, K512_LO } from '../../src/hash/sha512.ts';
 
 /** §5.1.1 / §5.1.2: M ‖ 1 ‖ 0ᵏ ‖ ℓ (ℓ in `lenBytes` big-endian bytes). */
 function pad(msg: Uint8Array, blockBytes: number, lenBytes: number): Uint8Array {
@@ -20,10 +22,10 @@ function pad(msg: Uint8Array, blockBytes: number, lenBytes: number): Uint8Array 
 
 const rotr32 = (x: number, n: number): number => ((x >>> n) | (x << (32 - n))) >>> 0;
 
-/** SHA-256. FIPS 180-4, §6.2 (SHA-256). */
-export function sha256Reference(msg: Uint8Array): Uint8Array {
+/** SHA-256 (or SHA-224 with its H⁽⁰⁾ and 28 bytes). FIPS 180-4, §6.2 (SHA-256), §6.3. */
+export function sha256Reference(msg: Uint8Array, iv = H0_256, digestLength = 32): Uint8Array {
   const M = pad(msg, 64, 8);
-  const H = Array.from(H0_256, (h) => h >>> 0);
+  const H = Array.from(iv, (h) => h >>> 0);
   for (let i = 0; i < M.length; i += 64) {
     const W: number[] = [];
     for (let t = 0; t < 16; t++)
@@ -51,18 +53,18 @@ export function sha256Reference(msg: Uint8Array): Uint8Array {
   }
   const out = new Uint8Array(32);
   H.forEach((h, j) => new DataView(out.buffer).setUint32(4 * j, h));
-  return out;
+  return out.slice(0, digestLength);
 }
 
 const MASK64 = (1n << 64n) - 1n;
 const rotr64 = (x: bigint, n: bigint): bigint => ((x >> n) | (x << (64n - n))) & MASK64;
 const word64 = (hi: number, lo: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
-/** SHA-512. FIPS 180-4, §6.4 (SHA-512). */
-export function sha512Reference(msg: Uint8Array): Uint8Array {
+/** SHA-512 (or a truncated variant, given its H⁽⁰⁾). FIPS 180-4, §6.4 (SHA-512), §6.5–6.7. */
+export function sha512Reference(msg: Uint8Array, iv = H0_512, digestLength = 64): Uint8Array {
   const M = pad(msg, 128, 16);
   const K = Array.from(K512_HI, (hi, t) => word64(hi, K512_LO[t]));
-  const H = Array.from({ length: 8 }, (_, j) => word64(H0_512[2 * j], H0_512[2 * j + 1]));
+  const H = Array.from({ length: 8 }, (_, j) => word64(iv[2 * j], iv[2 * j + 1]));
   const view = new DataView(M.buffer);
   for (let i = 0; i < M.length; i += 128) {
     const W: bigint[] = [];
@@ -90,5 +92,5 @@ export function sha512Reference(msg: Uint8Array): Uint8Array {
   }
   const out = new Uint8Array(64);
   H.forEach((h, j) => new DataView(out.buffer).setBigUint64(8 * j, h));
-  return out;
+  return out.slice(0, digestLength); // leftmost bytes of H⁽ᴺ⁾
 }
