@@ -1,25 +1,41 @@
 /**
  * Differential tests of the hash area against node:crypto (OpenSSL) and @noble/hashes on random
  * inputs: lengths 0 … several blocks plus every block boundary (rate − 1, rate, rate + 1 for each
- * Keccak rate; 55/56/64 for SHA-256; 111/112/128 for SHA-512), random XOF output lengths, HMAC
- * keys around the block size and HKDF via crypto.hkdfSync.
+ * Keccak rate; 55/56/64 for the SHA-256 family; 111/112/128 for the SHA-512 family), random XOF
+ * output lengths, random update() splits, HMAC keys around the block size and HKDF via
+ * crypto.hkdfSync.
  */
 import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js';
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
-import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
+import {
+  sha224 as nobleSha224,
+  sha256 as nobleSha256,
+  sha384 as nobleSha384,
+  sha512 as nobleSha512,
+  sha512_224 as nobleSha512_224,
+  sha512_256 as nobleSha512_256,
+} from '@noble/hashes/sha2.js';
 import * as nobleSha3 from '@noble/hashes/sha3.js';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
+  createSha224,
+  createSha384,
+  createSha512_224,
+  createSha512_256,
   hkdf,
   hmac,
+  sha224,
   sha256,
   sha3_224,
   sha3_256,
   sha3_384,
   sha3_512,
+  sha384,
   sha512,
+  sha512_224,
+  sha512_256,
   shake128,
   shake128Xof,
   shake256,
@@ -111,6 +127,35 @@ describe('crosscheck — SHA-2, HMAC, HKDF vs node:crypto and @noble/hashes', ()
       { numRuns: 200 },
     );
   });
+
+  const truncated = [
+    ['sha224', sha224, createSha224, nobleSha224, 64],
+    ['sha384', sha384, createSha384, nobleSha384, 128],
+    ['sha512-224', sha512_224, createSha512_224, nobleSha512_224, 128],
+    ['sha512-256', sha512_256, createSha512_256, nobleSha512_256, 128],
+  ] as const;
+  for (const [name, ours, create, noble, block] of truncated)
+    test(`${name} one-shot and incremental (${block - 9}/${block - 8}/${block} boundaries)`, () => {
+      fc.assert(
+        fc.property(
+          messages([block - 9, block - 8, block], 5 * block),
+          fc.array(fc.nat({ max: 5 * block }), { maxLength: 4 }),
+          (m, cuts) => {
+            const d = ours(m);
+            expect(d).toEqual(node(name, m));
+            expect(d).toEqual(noble(m));
+            const h = create();
+            let prev = 0;
+            for (const c of [...cuts.map((x) => x % (m.length + 1)).sort((a, b) => a - b), m.length]) {
+              h.update(m.subarray(prev, c));
+              prev = c;
+            }
+            expect(h.digest()).toEqual(d);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
 
   test('hmac sha256/sha512 with keys around the block size', () => {
     fc.assert(
