@@ -1,13 +1,16 @@
 /**
  * HashML-DSA: signing and verifying a pre-hash PH(M) bound to the hash's OID.
- * FIPS 204 §5.4: Algorithm 4 (HashML-DSA.Sign), 5 (HashML-DSA.Verify); OIDs from the NIST
- * hashAlgs arc 2.16.840.1.101.3.4.2 (DER: 06 09 60 86 48 01 65 03 04 02 xx).
- * Supported: the hashes src/hash provides (SHA-256, SHA-512, SHA3-224/256/384/512, SHAKE128 with
- * 256-bit and SHAKE256 with 512-bit output). Omitted: SHA-224, SHA-384, SHA-512/224, SHA-512/256
- * (no implementation in src/hash yet).
+ * FIPS 204 §5.4: Algorithm 4 (HashML-DSA.Sign), 5 (HashML-DSA.Verify). OIDs from the NIST
+ * hashAlgs arc 2.16.840.1.101.3.4.2 (NIST Computer Security Objects Register,
+ * https://csrc.nist.gov/projects/computer-security-objects-register/algorithm-registration;
+ * DER: 06 09 60 86 48 01 65 03 04 02 xx): .1 SHA-256, .2 SHA-384, .3 SHA-512, .4 SHA-224,
+ * .5 SHA-512/224, .6 SHA-512/256, .7–.10 SHA3-224/256/384/512, .11 SHAKE128, .12 SHAKE256.
+ * Supported: all twelve ACVP pre-hashes (SHAKE128 with 256-bit and SHAKE256 with 512-bit output,
+ * FIPS 204 §5.4.1).
  * Side channels: as ML-DSA.Sign (internal.ts); the message and hash choice are public.
  */
-import { sha256, sha512 } from '../hash/sha2.ts';
+import { sha224, sha256 } from '../hash/sha256.ts';
+import { sha384, sha512, sha512_224, sha512_256 } from '../hash/sha512.ts';
 import { sha3_224, sha3_256, sha3_384, sha3_512, shake128, shake256 } from '../hash/sha3.ts';
 import { expectBytes, expectLength } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
@@ -22,10 +25,17 @@ interface PreHash {
   ph: (m: Uint8Array) => Uint8Array;
 }
 
-/** Pre-hash functions by ACVP name (FIPS 204 §5.4.1 names SHA-256, SHA-512 and SHAKE128). */
+/**
+ * Pre-hash functions by ACVP name, with their OID's last arc (FIPS 204 §5.4.1 names SHA-256,
+ * SHA-512 and SHAKE128; §5.4 allows any approved hash or XOF).
+ */
 export const PRE_HASHES: Readonly<Record<string, PreHash>> = Object.freeze({
+  'SHA2-224': { oidLast: 0x04, ph: sha224 },
   'SHA2-256': { oidLast: 0x01, ph: sha256 },
+  'SHA2-384': { oidLast: 0x02, ph: sha384 },
   'SHA2-512': { oidLast: 0x03, ph: sha512 },
+  'SHA2-512/224': { oidLast: 0x05, ph: sha512_224 },
+  'SHA2-512/256': { oidLast: 0x06, ph: sha512_256 },
   'SHA3-224': { oidLast: 0x07, ph: sha3_224 },
   'SHA3-256': { oidLast: 0x08, ph: sha3_256 },
   'SHA3-384': { oidLast: 0x09, ph: sha3_384 },
