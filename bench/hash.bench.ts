@@ -1,14 +1,32 @@
 /**
  * Benchmarks for the hash area: SHA3-256, SHAKE128 (incl. the ML-KEM 34 → 840 byte shape),
- * SHAKE256, SHA-256, SHA-512, HMAC-SHA256 and HKDF-SHA256 at 64 B, 1 KiB and 1 MiB, against
- * @noble/hashes and node:crypto (OpenSSL, native: a ceiling, not a pure-JS rival).
+ * SHAKE256, SHA-256, SHA-512, HMAC-SHA256 and HKDF-SHA256 at 64 B, 1 KiB and 1 MiB, and the
+ * truncated SHA-2 variants (SHA-224, SHA-384, SHA-512/256) at 1 KiB, against @noble/hashes and
+ * node:crypto (OpenSSL, native: a ceiling, not a pure-JS rival).
  */
 import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js';
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
-import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
+import {
+  sha224 as nobleSha224,
+  sha256 as nobleSha256,
+  sha384 as nobleSha384,
+  sha512 as nobleSha512,
+  sha512_256 as nobleSha512_256,
+} from '@noble/hashes/sha2.js';
 import { sha3_256 as nobleSha3_256, shake128 as nobleShake128, shake256 as nobleShake256 } from '@noble/hashes/sha3.js';
-import { hkdf, hmac, sha256, sha3_256, sha512, shake128, shake256 } from '../src/hash/index.ts';
+import {
+  hkdf,
+  hmac,
+  sha224,
+  sha256,
+  sha3_256,
+  sha384,
+  sha512,
+  sha512_256,
+  shake128,
+  shake256,
+} from '../src/hash/index.ts';
 import type { BenchCase } from './harness.ts';
 
 const SIZES = [64, 1024, 1 << 20];
@@ -114,5 +132,23 @@ export async function cases(): Promise<BenchCase[]> {
       },
     );
   }
+
+  const m1k = input(1024);
+  const variants = [
+    ['SHA-224', sha224, nobleSha224, 'sha224'],
+    ['SHA-384', sha384, nobleSha384, 'sha384'],
+    ['SHA-512/256', sha512_256, nobleSha512_256, 'sha512-256'],
+  ] as const;
+  for (const [op, ours, noble, nodeName] of variants)
+    out.push({
+      area,
+      op,
+      size: 1024,
+      impls: {
+        pqmsg: () => ours(m1k),
+        '@noble/hashes': () => noble(m1k),
+        'node:crypto': () => createHash(nodeName).update(m1k).digest(),
+      },
+    });
   return out;
 }
