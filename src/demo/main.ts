@@ -25,7 +25,7 @@ import {
   startSession,
   type ProtocolContext,
 } from '../protocol/session-cipher.ts';
-import { decodeSession } from '../protocol/session-state.ts';
+import { decodeSessionRecord } from '../protocol/session-state.ts';
 import { acceptIdentityChange } from '../protocol/trust.ts';
 import {
   MemoryIdentityStore,
@@ -190,7 +190,7 @@ chapter(
   'use. Bob’s next reply brings a ratchet key generated after the theft; from then on ' +
   'her copy is useless: post-compromise security.',
 );
-let eve = decodeSession(bob.ctx.sessions.loadSession(alice.address)!);
+let eve = decodeSessionRecord(bob.ctx.sessions.loadSession(alice.address)!).current;
 const stolenBytes = bob.ctx.sessions.loadSession(alice.address)!.length;
 say('Eve', `steals Bob’s session state ${c.dim(`(${size(stolenBytes)})`)} and keeps it up to date`);
 const eveRead = (envelope: Uint8Array) => {

@@ -72,8 +72,22 @@ export const SAFETY_NUMBER_VERSION = 0;
 export const SAFETY_NUMBER_ITERATIONS = 5200;
 export const SAFETY_NUMBER_SCANNABLE_VERSION = 1;
 
-/** Session serialization format version (PROTOCOL.md §6.3). */
+/** Serialization format version of one session's state (PROTOCOL.md §6.3). */
 export const SESSION_STATE_VERSION = 1;
+
+/**
+ * Serialization format version of a session record: the current session plus its archived
+ * predecessors, what a SessionStore holds per address (PROTOCOL.md §6.3). Version 1 was the bare
+ * single-session state of earlier builds; it is rejected, not migrated.
+ */
+export const SESSION_RECORD_VERSION = 2;
+
+/**
+ * Archived (previous) sessions kept per peer address besides the current one, as libsignal's
+ * ARCHIVED_STATES_MAX_LENGTH (40) but smaller: each costs up to 7 header trial decryptions on an
+ * unrecognized MESSAGE (PROTOCOL.md §6.2, §12). The oldest is evicted and wiped.
+ */
+export const MAX_ARCHIVED_SESSIONS = 5;
 
 /** Signed-prekey rotation defaults (PROTOCOL.md §3.3): rotate weekly, keep old keys 30 days. */
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -60,7 +60,22 @@ export {
   respondToPreKeyMessage,
   type Session,
 } from './session.ts';
-export { encodeSession, decodeSession, wipeSession } from './session-state.ts';
+export {
+  addSession,
+  findSessionByHandshake,
+  encryptWithRecord,
+  decryptWithRecord,
+  allSessions,
+  type SessionRecord,
+} from './session-record.ts';
+export {
+  encodeSession,
+  decodeSession,
+  wipeSession,
+  encodeSessionRecord,
+  decodeSessionRecord,
+  wipeSessionRecord,
+} from './session-state.ts';
 export {
   startSession,
   sendMessage,

@@ -1,28 +1,32 @@
 /**
- * Store-backed send/receive on top of the pure session functions (PROTOCOL.md §6.2): trust checks,
- * prekey lookup and one-time consumption, and session persistence — in the order that keeps every
- * step transactional. Modelled on libsignal's SessionBuilder/SessionCipher (PQXDH rev. 3 §3.4:
+ * Store-backed send/receive on top of the pure session and session-record functions (PROTOCOL.md
+ * §6.2): trust checks, prekey lookup and one-time consumption, and persistence of the per-address
+ * session record (current + archived sessions) — in the order that keeps every step transactional. Modelled on libsignal's SessionBuilder/SessionCipher (PQXDH rev. 3 §3.4:
  * "Bob deletes any one-time prekey private keys that were used" only after decryption succeeds).
  * Ordering rules: a session is stored BEFORE its envelope is returned for sending; on receive,
  * nothing is stored, pinned or consumed unless the message decrypted.
  * Side channels: orchestration only; branches on public envelope fields and store lookups.
  */
-import { bytesEqual } from '../util/bytes.ts';
 import { ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import { verifyBundle, type PreKeyBundle } from './bundle.ts';
 import { ENVELOPE_TYPE, PREKEY_ROLE, type PreKeyRole } from './constants.ts';
 import { decodeEnvelope } from './envelope.ts';
 import { isOneTimeRole, type PreKeyRecord } from './prekeys.ts';
+import { initiateSession, readPreKeyMessage, respondToPreKeyMessage } from './session.ts';
 import {
-  decryptMessage,
-  encryptMessage,
-  initiateSession,
-  readPreKeyMessage,
-  respondToPreKeyMessage,
-  type Session,
-} from './session.ts';
-import { decodeSession, encodeSession, wipeSession } from './session-state.ts';
+  addSession,
+  decryptWithRecord,
+  encryptWithRecord,
+  findSessionByHandshake,
+  type SessionRecord,
+} from './session-record.ts';
+import {
+  decodeSessionRecord,
+  encodeSessionRecord,
+  wipeSession,
+  wipeSessionRecord,
+} from './session-state.ts';
 import type { Address, IdentityStore, PreKeyStore, SessionStore, TrustStore } from './store.ts';
 import type { Suite } from './suite.ts';
 import type { Trace } from './trace.ts';
@@ -41,8 +45,8 @@ export interface ProtocolContext {
 
 /**
  * Verifies `bundle` (both signature halves of every prekey), checks the peer's identity against the
- * trust store (TOFU; IDENTITY_CHANGED on a mismatch), runs PQXDH and stores the new session.
- * PQXDH rev. 3 §3.3.
+ * trust store (TOFU; IDENTITY_CHANGED on a mismatch), runs PQXDH and stores the new session as the
+ * current one (an existing session is archived). PQXDH rev. 3 §3.3.
  */
 export function startSession(
   ctx: ProtocolContext,
@@ -53,50 +57,68 @@ export function startSession(
   const verified = verifyBundle(ctx.suite, bundle);
   const status = checkIdentity(ctx.trust, address, verified.identity, now);
   const local = ctx.identity.getLocalIdentity();
-  const session = initiateSession(ctx.suite, local, verified, ctx.random, ctx.trace);
-  ctx.sessions.storeSession(address, encodeSession(session));
-  wipeSession(session);
+  const old = loadRecord(ctx, address);
+  try {
+    const session = initiateSession(ctx.suite, local, verified, ctx.random, ctx.trace);
+    try {
+      ctx.sessions.storeSession(address, encodeSessionRecord(addSession(old, session).record));
+    } finally {
+      wipeSession(session);
+    }
+  } finally {
+    if (old) wipeSessionRecord(old); // every session of `old`, an evicted one included
+  }
   return status;
 }
 
-/** Encrypts to `address`, PERSISTS the advanced session, and only then returns the envelope. */
+/**
+ * Encrypts to `address` on the current session, PERSISTS the advanced record, and only then
+ * returns the envelope.
+ */
 export function sendMessage(
   ctx: ProtocolContext,
   address: Address,
   plaintext: Uint8Array,
 ): Uint8Array {
-  const session = loadSession(ctx, address);
-  const out = encryptMessage(ctx.suite, session, plaintext, ctx.random, ctx.trace);
-  ctx.sessions.storeSession(address, encodeSession(out.session));
-  wipeSession(session);
-  wipeSession(out.session);
-  return out.envelope;
+  const old = loadRecord(ctx, address);
+  if (!old) throw new ProtocolError('BAD_STATE', `no session with ${address}`);
+  try {
+    const out = encryptWithRecord(ctx.suite, old, plaintext, ctx.random, ctx.trace);
+    ctx.sessions.storeSession(address, encodeSessionRecord(out.record));
+    wipeSession(out.record.current); // the archived sessions are shared with `old`
+    return out.envelope;
+  } finally {
+    wipeSessionRecord(old);
+  }
 }
 
 /**
- * Decrypts an envelope from `address`. A PREKEY envelope either repeats the handshake of the
- * current session (decrypted on it) or starts a new session: prekeys are looked up
- * (PREKEY_NOT_FOUND, PREKEY_REUSED), the message is decrypted, the sender's identity checked
- * (IDENTITY_CHANGED), and only then is the session stored and the one-time prekeys consumed.
+ * Decrypts an envelope from `address`. A MESSAGE is tried on the current session, then on the
+ * archived ones; the session that decrypts it becomes current. A PREKEY envelope goes to the
+ * session of its handshake if the record has one (so a replay can never re-install a session),
+ * else starts a new session: prekeys are looked up (PREKEY_NOT_FOUND, PREKEY_REUSED), the message
+ * is decrypted, the sender's identity checked (IDENTITY_CHANGED), and only then is the new session
+ * stored as current (the old one archived) and the one-time prekeys consumed.
  */
 export function receiveMessage(
   ctx: ProtocolContext,
   address: Address,
   envelopeBytes: Uint8Array,
   now: number,
-): { plaintext: Uint8Array; newSession: boolean } {
+): { plaintext: Uint8Array; newSession: boolean; promoted: boolean } {
   const envelope = decodeEnvelope(envelopeBytes);
-  const stored = ctx.sessions.loadSession(address);
-  const current = stored ? decodeSession(stored) : undefined;
+  const old = loadRecord(ctx, address);
   try {
-    const repeat = current !== undefined && isSameHandshake(ctx, current, envelope.handshake);
-    if (envelope.type === ENVELOPE_TYPE.MESSAGE || repeat) {
-      if (!current) throw new ProtocolError('BAD_STATE', `no session with ${address}`);
-      const out = decryptMessage(ctx.suite, current, envelope, ctx.random, ctx.trace);
-      const { session, plaintext } = out;
-      ctx.sessions.storeSession(address, encodeSession(session));
-      wipeSession(session);
-      return { plaintext, newSession: false };
+    const known =
+      old !== undefined &&
+      (envelope.type === ENVELOPE_TYPE.MESSAGE ||
+        findSessionByHandshake(ctx.suite, old, envelope.handshake!) >= 0);
+    if (envelope.type === ENVELOPE_TYPE.MESSAGE || known) {
+      if (!old) throw new ProtocolError('BAD_STATE', `no session with ${address}`);
+      const out = decryptWithRecord(ctx.suite, old, envelope, ctx.random, ctx.trace);
+      ctx.sessions.storeSession(address, encodeSessionRecord(out.record));
+      wipeSessionRecord(out.record);
+      return { plaintext: out.plaintext, newSession: false, promoted: out.promoted };
     }
     const { header } = readPreKeyMessage(envelope);
     const local = ctx.identity.getLocalIdentity();
@@ -115,20 +137,17 @@ export function receiveMessage(
     try {
       // The identity is now authenticated (DH1 and AD): safe to pin, or to report as changed.
       checkIdentity(ctx.trust, address, header.identity, now);
-      ctx.sessions.storeSession(address, encodeSession(session));
+      const { record } = addSession(old, session);
+      ctx.sessions.storeSession(address, encodeSessionRecord(record));
     } finally {
-      wipeSession(session);
+      wipeSession(session); // the other sessions of the new record are wiped with `old`
     }
     if (isOneTimeRole(kem.role)) ctx.prekeys.consumePreKey(kem.role, kem.id);
     if (opk) ctx.prekeys.consumePreKey(opk.role, opk.id);
-    return { plaintext, newSession: true };
+    return { plaintext, newSession: true, promoted: false };
   } finally {
-    if (current) wipeSession(current);
+    if (old) wipeSessionRecord(old); // every session of `old`, evicted ones included
   }
-}
-
-function isSameHandshake(ctx: ProtocolContext, current: Session, handshake?: Uint8Array): boolean {
-  return handshake !== undefined && bytesEqual(ctx.suite.sha256(handshake), current.handshakeId);
 }
 
 function takePreKey(store: PreKeyStore, role: PreKeyRole, id: number): PreKeyRecord {
@@ -139,8 +158,7 @@ function takePreKey(store: PreKeyStore, role: PreKeyRole, id: number): PreKeyRec
   throw new ProtocolError('PREKEY_NOT_FOUND', `no prekey with role ${role} and id ${id}`);
 }
 
-function loadSession(ctx: ProtocolContext, address: Address) {
+function loadRecord(ctx: ProtocolContext, address: Address): SessionRecord | undefined {
   const bytes = ctx.sessions.loadSession(address);
-  if (!bytes) throw new ProtocolError('BAD_STATE', `no session with ${address}`);
-  return decodeSession(bytes);
+  return bytes ? decodeSessionRecord(bytes) : undefined;
 }

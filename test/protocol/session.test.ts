@@ -3,7 +3,7 @@ import { ENVELOPE_TYPE, PREKEY_ROLE } from '../../src/protocol/constants.ts';
 import { decodeEnvelope, encodeEnvelope } from '../../src/protocol/envelope.ts';
 import { decryptMessage } from '../../src/protocol/session.ts';
 import { receiveMessage, sendMessage, startSession } from '../../src/protocol/session-cipher.ts';
-import { decodeSession, encodeSession } from '../../src/protocol/session-state.ts';
+import { decodeSession, decodeSessionRecord, encodeSession, encodeSessionRecord } from '../../src/protocol/session-state.ts';
 import { acceptIdentityChange } from '../../src/protocol/trust.ts';
 import { utf8 } from '../../src/util/bytes.ts';
 import { detRandom } from './helpers/det-rng.ts';
@@ -147,7 +147,7 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     hop(alice, bob, 'bob.1', 'alice.1', 'a0');
     hop(bob, alice, 'alice.1', 'bob.1', 'b0');
     hop(alice, bob, 'bob.1', 'alice.1', 'a1'); // Bob takes a DH step: his current ratchet key predates the theft
-    let eve = decodeSession(bob.ctx.sessions.loadSession('alice.1')!);
+    let eve = decodeSessionRecord(bob.ctx.sessions.loadSession('alice.1')!).current;
     const eveReads = (env: Uint8Array): string => {
       const out = decryptMessage(SUITE, eve, env, rnd);
       eve = out.session;
@@ -171,17 +171,20 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     const bob = makeDevice(SUITE, 'bob.1', rnd, { oneTime: 1 });
     startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0);
     const pending = alice.ctx.sessions.loadSession('bob.1')!;
-    expect(encodeSession(decodeSession(pending))).toEqual(pending);
+    expect(encodeSessionRecord(decodeSessionRecord(pending))).toEqual(pending);
+    const pendingSession = encodeSession(decodeSessionRecord(pending).current);
+    expect(encodeSession(decodeSession(pendingSession))).toEqual(pendingSession);
     receiveMessage(bob.ctx, 'alice.1', sendMessage(alice.ctx, 'bob.1', utf8('x')), T0);
     receiveMessage(alice.ctx, 'bob.1', sendMessage(bob.ctx, 'alice.1', utf8('y')), T0);
     for (const bytes of [alice.ctx.sessions.loadSession('bob.1')!, bob.ctx.sessions.loadSession('alice.1')!]) {
-      const s = decodeSession(bytes);
-      expect(encodeSession(s)).toEqual(bytes);
-      expect(s.pendingHandshake).toBeNull();
+      const record = decodeSessionRecord(bytes);
+      expect(encodeSessionRecord(record)).toEqual(bytes);
+      expect(record.previous).toHaveLength(0);
+      expect(record.current.pendingHandshake).toBeNull();
     }
     const bytes = bob.ctx.sessions.loadSession('alice.1')!;
     for (const bad of [bytes.subarray(0, bytes.length - 1), Uint8Array.of(...bytes, 0), Uint8Array.of(9, ...bytes.subarray(1))])
-      expect(() => decodeSession(bad)).toThrow();
+      expect(() => decodeSessionRecord(bad)).toThrow();
   });
 
   test('receiving without a session, or a bad envelope, fails with a typed error', () => {

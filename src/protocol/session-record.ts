@@ -1,0 +1,132 @@
+/**
+ * Session records, pure: per peer address the current session plus a bounded list of archived
+ * (previous) sessions, each remembering the handshake it came from (PROTOCOL.md §6.2). Modelled on
+ * libsignal's SessionRecord (previous_sessions, promote_old_session) and Sesame rev. 2 §3:
+ * - a PREKEY envelope whose handshake matches the current or an archived session is decrypted by
+ *   that session only, so a replay is rejected by its ratchet and never re-installs a session;
+ * - a MESSAGE is tried on the current session, then on the archived ones (most recent first), and
+ *   the session that decrypts it becomes current (promotion): the convergence rule that makes
+ *   simultaneous initiation work;
+ * - the current session is the only one that sends.
+ * Every function returns a NEW record and never mutates its input; sessions dropped from the
+ * archive are returned as `evicted` for the caller to wipe once the new record is persisted.
+ * Side channels: branches on public envelope fields, handshake hashes and which session's header
+ * key opened the (public) header; secrets stay in the ratchet.
+ */
+import { bytesEqual } from '../util/bytes.ts';
+import { ProtocolError } from '../util/errors.ts';
+import type { RandomSource } from '../util/random.ts';
+import { MAX_ARCHIVED_SESSIONS } from './constants.ts';
+import { decodeEnvelope, type Envelope } from './envelope.ts';
+import { decryptMessage, encryptMessage, type Session } from './session.ts';
+import type { Suite } from './suite.ts';
+import type { Trace } from './trace.ts';
+
+/** The sessions with one peer address (serialize with session-state.ts). */
+export interface SessionRecord {
+  /** The session that sends, and is tried first on receive. */
+  readonly current: Session;
+  /** Archived sessions, most recently current first; at most MAX_ARCHIVED_SESSIONS. */
+  readonly previous: readonly Session[];
+}
+
+/**
+ * Makes `session` current and archives the old current session (if any); the oldest archived
+ * session beyond MAX_ARCHIVED_SESSIONS is returned in `evicted`.
+ * libsignal session_record.rs (promote_state / archive_current_state).
+ */
+export function addSession(
+  record: SessionRecord | undefined,
+  session: Session,
+): { record: SessionRecord; evicted: Session[] } {
+  if (!record) return { record: { current: session, previous: [] }, evicted: [] };
+  const archive = [record.current, ...record.previous];
+  return {
+    record: { current: session, previous: archive.slice(0, MAX_ARCHIVED_SESSIONS) },
+    evicted: archive.slice(MAX_ARCHIVED_SESSIONS),
+  };
+}
+
+/**
+ * Index of the session created by the handshake header `handshake` (0 = current, i ≥ 1 =
+ * previous[i − 1]), or −1 if no session of the record came from it.
+ * PROTOCOL.md §6.2 (handshakeId = SHA-256(handshake header), §4.5).
+ */
+export function findSessionByHandshake(
+  suite: Suite,
+  record: SessionRecord,
+  handshake: Uint8Array,
+): number {
+  const id = suite.sha256(handshake);
+  return allSessions(record).findIndex((s) => bytesEqual(s.handshakeId, id));
+}
+
+/**
+ * Encrypts on the current session (the only one that sends), PREKEY while its handshake is
+ * pending. Double Ratchet rev. 1 §4.5. Persist the returned record, then send.
+ */
+export function encryptWithRecord(
+  suite: Suite,
+  record: SessionRecord,
+  plaintext: Uint8Array,
+  random: RandomSource,
+  trace?: Trace,
+): { record: SessionRecord; envelope: Uint8Array } {
+  const out = encryptMessage(suite, record.current, plaintext, random, trace);
+  return { record: { current: out.session, previous: record.previous }, envelope: out.envelope };
+}
+
+/**
+ * Decrypts an envelope on a record, transactionally. A PREKEY envelope goes to the session of its
+ * handshake only (BAD_STATE if none: the caller runs PQXDH for a new session). A MESSAGE is tried
+ * on the current session, then on each archived one, stopping at the first error other than
+ * DECRYPT_FAILED (the header authenticated under that session, e.g. DUPLICATE_MESSAGE); if all
+ * fail, the current session's error is thrown. The session that decrypts becomes current.
+ * Cost: ≤ 1 + MAX_ARCHIVED_SESSIONS ratchet decryptions (PROTOCOL.md §6.2, §11 DoS bounds).
+ * libsignal session_cipher.rs (decrypt_message_with_record); Double Ratchet rev. 1 §4.6.
+ */
+export function decryptWithRecord(
+  suite: Suite,
+  record: SessionRecord,
+  envelope: Uint8Array | Envelope,
+  random: RandomSource,
+  trace?: Trace,
+): { record: SessionRecord; plaintext: Uint8Array; promoted: boolean } {
+  const e = envelope instanceof Uint8Array ? decodeEnvelope(envelope) : envelope;
+  const sessions = allSessions(record);
+  if (e.handshake) {
+    const index = findSessionByHandshake(suite, record, e.handshake);
+    if (index < 0)
+      throw new ProtocolError('BAD_STATE', 'prekey message of a handshake this record lacks');
+    return decryptAt(suite, sessions, index, e, random, trace);
+  }
+  let first: unknown;
+  for (let index = 0; index < sessions.length; index++) {
+    try {
+      return decryptAt(suite, sessions, index, e, random, trace);
+    } catch (err) {
+      if (!(err instanceof ProtocolError) || err.code !== 'DECRYPT_FAILED') throw err;
+      first ??= err;
+    }
+  }
+  throw first;
+}
+
+/** Decrypts on sessions[index] and promotes it to current; throws (no effect) on failure. */
+function decryptAt(
+  suite: Suite,
+  sessions: readonly Session[],
+  index: number,
+  e: Envelope,
+  random: RandomSource,
+  trace?: Trace,
+): { record: SessionRecord; plaintext: Uint8Array; promoted: boolean } {
+  const { session, plaintext } = decryptMessage(suite, sessions[index], e, random, trace);
+  const previous = sessions.filter((_, i) => i !== index);
+  return { record: { current: session, previous }, plaintext, promoted: index > 0 };
+}
+
+/** Current session first, then the archived ones, most recent first. */
+export function allSessions(record: SessionRecord): Session[] {
+  return [record.current, ...record.previous];
+}
