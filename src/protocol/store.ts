@@ -1,7 +1,7 @@
 /**
  * Storage interfaces the protocol consumes (STYLE §1.5 rule 3; modelled on libsignal's storage
- * traits): the local identity, prekeys with one-time consumption, serialized sessions, and the
- * trust store. Implementations live in src/storage/ (memory.ts); the protocol never touches files.
+ * traits): the local identity, prekeys with one-time consumption, serialized session records
+ * (current + archived sessions per address), and the trust store. Implementations live in src/storage/ (memory.ts); the protocol never touches files.
  * The interfaces are synchronous: a persistent implementation loads what it needs first.
  * Side channels: n/a (interfaces only).
  */
@@ -34,9 +34,14 @@ export interface PreKeyStore {
 }
 
 export interface SessionStore {
-  /** The serialized session (session-state.ts encoding) with `address`, if any. */
+  /**
+   * The serialized session record with `address` (encodeSessionRecord: the current session and
+   * its archived predecessors, PROTOCOL.md §6.3), if any.
+   */
   loadSession(address: Address): Uint8Array | undefined;
-  storeSession(address: Address, session: Uint8Array): void;
+  /** Replaces the record with `address` (the caller wipes what it dropped). */
+  storeSession(address: Address, record: Uint8Array): void;
+  /** Deletes (and wipes) the whole record: the current and every archived session. */
   deleteSession(address: Address): void;
 }
 

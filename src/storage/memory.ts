@@ -1,7 +1,8 @@
 /**
  * In-memory implementations of the protocol's store interfaces (src/protocol/store.ts), for the
  * demo, tests and benchmarks. Consumed one-time prekeys leave a tombstone (role, id) so that a
- * second use is reported as PREKEY_REUSED rather than PREKEY_NOT_FOUND.
+ * second use is reported as PREKEY_REUSED rather than PREKEY_NOT_FOUND. The session store holds one
+ * opaque serialized session record (current + archived sessions) per address.
  * Side channels: n/a; secrets are held as the records given (wipe on removal is best effort).
  */
 import type { PreKeyRole } from '../protocol/constants.ts';
