@@ -10,7 +10,7 @@
  * handles public data only and is variable-time. Ed25519ctx is omitted (no vectors, no caller).
  */
 import { createSha512, sha512 } from '../hash/sha512.ts';
-import { concatBytes, expectBytes, expectLength } from '../util/bytes.ts';
+import { concatBytes, copyBytes, expectBytes, expectLength } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
 import { defaultRandom } from '../util/random.ts';
@@ -37,7 +37,7 @@ function dom2(phflag: 0 | 1, context: Uint8Array): Uint8Array {
  */
 function expandSecret(secretKey: Uint8Array): { h: Uint8Array; s: Uint8Array; prefix: Uint8Array } {
   const h = sha512(secretKey);
-  const s = h.slice(0, 32);
+  const s = copyBytes(h, 0, 32);
   s[0] &= 248; // "the lowest three bits of the first octet are cleared"
   s[31] &= 127; // "the highest bit of the last octet is cleared"
   s[31] |= 64; //  "the second highest bit of the last octet is set"
@@ -61,7 +61,7 @@ export function getPublicKey(secretKey: Uint8Array): Uint8Array {
  */
 export function keygen(seed?: Uint8Array): { secretKey: Uint8Array; publicKey: Uint8Array } {
   if (seed !== undefined) expectLength(seed, 32, 'Ed25519 seed');
-  const secretKey = seed === undefined ? defaultRandom(32) : seed.slice();
+  const secretKey = seed === undefined ? defaultRandom(32) : copyBytes(seed);
   return { secretKey, publicKey: getPublicKey(secretKey) };
 }
 

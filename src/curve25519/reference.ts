@@ -10,6 +10,7 @@
 
 /** p = 2^255 − 19. RFC 7748 §4.1. */
 export const P = 2n ** 255n - 19n;
+import { copyBytes } from '../util/bytes.ts';
 
 /** a24 = (486662 − 2) / 4 = 121665. RFC 7748 §5. */
 export const A24 = 121665n;
@@ -63,7 +64,7 @@ export function decodeLittleEndian(b: Uint8Array): bigint {
 
 /** Masks bit 255 and reads u; values ≥ p are kept (the arithmetic reduces them). RFC 7748 §5. */
 export function decodeUCoordinate(u: Uint8Array): bigint {
-  const copy = u.slice(0, 32);
+  const copy = copyBytes(u, 0, 32);
   copy[31] &= 127; // "mask the most significant bit in the final byte"
   return decodeLittleEndian(copy);
 }
@@ -78,7 +79,7 @@ export function encodeUCoordinate(u: bigint): Uint8Array {
 
 /** Clears bits 0, 1, 2 and 255, sets bit 254. RFC 7748 §5 (decodeScalar25519). */
 export function decodeScalar25519(k: Uint8Array): bigint {
-  const kList = k.slice(0, 32);
+  const kList = copyBytes(k, 0, 32);
   kList[0] &= 248;
   kList[31] &= 127;
   kList[31] |= 64;

@@ -8,7 +8,7 @@
  * the output is the LOW_ORDER throw, taken when the result is going to be discarded anyway.
  * Inputs are never mutated; scalar and ladder temporaries are wiped (best effort: GC copies).
  */
-import { expectLength } from '../util/bytes.ts';
+import { copyBytes, expectLength } from '../util/bytes.ts';
 import { ctIsZero, wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
 import { defaultRandom } from '../util/random.ts';
@@ -38,7 +38,7 @@ export const BASE_U: Uint8Array = Uint8Array.of(9, ...new Array<number>(31).fill
  * RFC 7748 §5 (decodeScalar25519).
  */
 export function decodeScalar25519(k: Uint8Array): Uint8Array {
-  const kList = k.slice(0, 32);
+  const kList = copyBytes(k, 0, 32);
   kList[0] &= 248;
   kList[31] &= 127;
   kList[31] |= 64;
@@ -130,7 +130,7 @@ export function getPublicKey(secretKey: Uint8Array): Uint8Array {
  */
 export function keygen(seed?: Uint8Array): { secretKey: Uint8Array; publicKey: Uint8Array } {
   if (seed !== undefined) expectLength(seed, 32, 'X25519 seed');
-  const secretKey = seed === undefined ? defaultRandom(32) : seed.slice();
+  const secretKey = seed === undefined ? defaultRandom(32) : copyBytes(seed);
   return { secretKey, publicKey: scalarMultBase(secretKey) };
 }
 

@@ -10,6 +10,7 @@
  */
 import { D, N, bitlen, type MlDsaParams } from './params.ts';
 import type { Poly } from './ntt.ts';
+import { copyBytes } from '../util/bytes.ts';
 
 /** Writes 256 values v[i] ∈ [0, 2^bits) as bits-bit little-endian fields at out[off…]. */
 function packBits(
@@ -183,9 +184,9 @@ export function skEncode(p: MlDsaParams, sk: SecretKeyParts): Uint8Array {
  * only pass keys of the right length, and a bad key yields wrong signatures, never a crash.
  */
 export function skDecode(p: MlDsaParams, sk: Uint8Array): SecretKeyParts {
-  const rho = sk.slice(0, 32);
-  const K = sk.slice(32, 64);
-  const tr = sk.slice(64, 128);
+  const rho = copyBytes(sk, 0, 32);
+  const K = copyBytes(sk, 32, 64);
+  const tr = copyBytes(sk, 64, 128);
   let off = 128;
   const eb = polyBytes(p.etaBits);
   const vec = (n: number, bytes: number, a: number, b: number): Poly[] => {

@@ -12,7 +12,7 @@
  */
 import { shake256Xof } from '../hash/sha3.ts';
 import { wipe } from '../util/ct.ts';
-import { bytesEqual } from '../util/bytes.ts';
+import { bytesEqual, copyBytes } from '../util/bytes.ts';
 import {
   pkDecode,
   pkEncode,
@@ -75,9 +75,9 @@ function mulInvNtt(out: Poly[], cHat: PolyNTT, vHat: PolyNTT[]): void {
 export function keyGenInternal(p: MlDsaParams, xi: Uint8Array): { pk: Uint8Array; sk: Uint8Array } {
   // (ρ, ρ′, K) ← H(ξ ‖ IntegerToBytes(k, 1) ‖ IntegerToBytes(l, 1), 128)
   const seeds = H([xi, Uint8Array.of(p.k, p.l)], 128);
-  const rho = seeds.slice(0, 32);
+  const rho = copyBytes(seeds, 0, 32);
   const rhoPrime = seeds.subarray(32, 96);
-  const K = seeds.slice(96, 128);
+  const K = copyBytes(seeds, 96, 128);
   const AHat = expandA(p, rho); // Â ← ExpandA(ρ)
   const { s1, s2 } = expandS(p, rhoPrime); // (s₁, s₂) ← ExpandS(ρ′)
   // t ← NTT⁻¹(Â ∘ NTT(s₁)) + s₂

@@ -8,7 +8,7 @@
  * inside dk). Secret temporaries are wiped (best effort). JS gives no constant-time guarantee.
  */
 import { sha3_256, sha3_512, shake256Xof } from '../hash/sha3.ts';
-import { bytesEqual, expectLength } from '../util/bytes.ts';
+import { bytesEqual, copyBytes, expectLength } from '../util/bytes.ts';
 import { ctEqual, ctSelect, wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
 import { defaultRandom, type RandomSource } from '../util/random.ts';
@@ -78,7 +78,7 @@ export function encapsInternal(p: MlKemParams, ek: Uint8Array, m: Uint8Array): M
   const Kr = G(m, sha3_256(ek)); // (K, r) ← G(m‖H(ek))
   const c = new Uint8Array(p.ctBytes);
   kpkeEncrypt(p, ek, m, Kr.subarray(32, 64), c); // c ← K-PKE.Encrypt(ek, m, r)
-  const K = Kr.slice(0, 32);
+  const K = copyBytes(Kr, 0, 32);
   wipe(Kr);
   return { cipherText: c, sharedSecret: K };
 }

@@ -24,6 +24,15 @@ function describe(value: unknown): string {
   return value.constructor?.name ?? 'object';
 }
 
+/**
+ * A fresh copy of bytes[start..end). Use this, never `bytes.slice()`, on arrays a caller passed
+ * in: Node's Buffer is a Uint8Array whose `slice` returns a view of the caller's memory, so a
+ * "copy" made with it would be clamped or wiped in the caller's buffer.
+ */
+export function copyBytes(bytes: Uint8Array, start = 0, end = bytes.length): Uint8Array {
+  return new Uint8Array(bytes.subarray(start, end));
+}
+
 /** Concatenates byte arrays into a fresh array. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   let total = 0;

@@ -4,6 +4,7 @@
  * and (with `end()`) trailing bytes, so each byte string has exactly one parse.
  */
 import { DecodeError } from '../util/errors.ts';
+import { copyBytes } from '../util/bytes.ts';
 
 export class Writer {
   private chunks: Uint8Array[] = [];
@@ -32,12 +33,12 @@ export class Writer {
 
   /** Bytes whose length the format fixes (keys, tags); written without a prefix. */
   fixed(bytes: Uint8Array): this {
-    return this.push(bytes.slice());
+    return this.push(copyBytes(bytes));
   }
 
   /** Bytes prefixed with their u32 length. */
   bytes(bytes: Uint8Array): this {
-    return this.u32(bytes.length).push(bytes.slice());
+    return this.u32(bytes.length).push(copyBytes(bytes));
   }
 
   finish(): Uint8Array {
@@ -98,7 +99,7 @@ export class Reader {
 
   /** Exactly n bytes (a copy). */
   fixed(n: number): Uint8Array {
-    return this.take(n).slice();
+    return copyBytes(this.take(n));
   }
 
   /** A u32-length-prefixed byte string (a copy); `max` bounds the length before allocating. */
