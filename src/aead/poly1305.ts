@@ -9,6 +9,7 @@
  */
 import { expectBytes, expectLength, load32LE, store32LE } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
+import { CryptoError } from '../util/errors.ts';
 
 const M22 = 0x3fffff; // 2²² − 1
 const TWO22 = 4194304; // 2²²
@@ -31,6 +32,8 @@ export class Poly1305 {
   private readonly buffer = new Uint8Array(16);
   private readonly bufferView = new DataView(this.buffer.buffer);
   private pos = 0;
+  /** Set by digestInto (which wipes r and s): update/digest then throw until reset(). */
+  private finished = false;
 
   constructor(key: Uint8Array) {
     this.reset(key);
@@ -42,6 +45,7 @@ export class Poly1305 {
    */
   reset(key: Uint8Array): void {
     expectLength(key, 32, 'Poly1305 key');
+    this.finished = false;
     // clamp(r): r &= 0x0ffffffc0ffffffc0ffffffc0fffffff
     const t0 = load32LE(key, 0) & 0x0fffffff;
     const t1 = load32LE(key, 4) & 0x0ffffffc;
@@ -88,6 +92,7 @@ export class Poly1305 {
 
   /** Absorbs msg[0..len): completes a buffered partial block, whole blocks, buffers the rest. */
   private absorb(msg: Uint8Array, len: number): void {
+    this.checkNotFinished();
     let off = 0;
     if (this.pos > 0) {
       off = Math.min(16 - this.pos, len);
@@ -116,6 +121,7 @@ export class Poly1305 {
 
   /** Writes the 16-byte tag into out[off..off+15] and wipes the state. RFC 8439 §2.5.1. */
   digestInto(out: Uint8Array, off: number): void {
+    this.checkNotFinished();
     if (this.pos > 0) {
       // Last partial block: n = le_bytes_to_num(msg[i..] | 0x01), i.e. the 1 right after the
       // bytes and no 2¹²⁸ bit.
@@ -126,6 +132,13 @@ export class Poly1305 {
     finish(this.h, this.s, out, off);
     wipe(this.r, this.h, this.s, this.buffer);
     this.pos = 0;
+    this.finished = true;
+  }
+
+  /** A one-time key authenticates one message: after a digest the key is gone (wiped). */
+  private checkNotFinished(): void {
+    if (this.finished)
+      throw new CryptoError('BAD_PARAMS', 'Poly1305: used after digest (one key, one message; call reset)');
   }
 
   /** The 16-byte tag, fresh. RFC 8439 §2.5.1. */

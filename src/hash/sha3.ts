@@ -27,6 +27,8 @@ export class Sha3 {
 
   /** d = digest length in bytes; capacity c = 2d, rate = 200 − 2d bytes (FIPS 202 §6.1). */
   constructor(readonly digestLength: 28 | 32 | 48 | 64) {
+    if (![28, 32, 48, 64].includes(digestLength))
+      throw new CryptoError('BAD_PARAMS', `SHA-3: digest length must be 28, 32, 48 or 64 bytes, got ${digestLength}`);
     this.sponge = new KeccakSponge(200 - 2 * digestLength, SHA3_SUFFIX, 2);
   }
 
@@ -77,6 +79,8 @@ export class Shake {
 
   /** `rate` in bytes: 168 for SHAKE128, 136 for SHAKE256. */
   constructor(readonly rate: 168 | 136) {
+    if (rate !== 168 && rate !== 136)
+      throw new CryptoError('BAD_PARAMS', `SHAKE: rate must be 168 (SHAKE128) or 136 (SHAKE256) bytes, got ${rate}`);
     this.sponge = new KeccakSponge(rate, SHAKE_SUFFIX, 4);
   }
 

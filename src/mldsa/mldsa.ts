@@ -106,8 +106,9 @@ export function sign(
   p: MlDsaParams,
   sk: Uint8Array,
   message: Uint8Array,
-  opts: SignOptions = {},
+  opts: SignOptions | null = {},
 ): Uint8Array {
+  opts ??= {}; // null from untyped callers means no options
   expectLength(sk, p.skBytes, `${p.name}.Sign: secret key`);
   expectBytes(message, `${p.name}.Sign: message`);
   const ctx = checkContext(p, 'Sign', opts.context); // if |ctx| > 255 then return error
@@ -126,8 +127,9 @@ export function verify(
   pk: Uint8Array,
   message: Uint8Array,
   sig: Uint8Array,
-  opts: VerifyOptions = {},
+  opts: VerifyOptions | null = {},
 ): boolean {
+  opts ??= {}; // null from untyped callers means no options
   expectBytes(pk, `${p.name}.Verify: public key`);
   expectBytes(message, `${p.name}.Verify: message`);
   expectBytes(sig, `${p.name}.Verify: signature`);

@@ -67,8 +67,9 @@ export function hashSign(
   sk: Uint8Array,
   message: Uint8Array,
   hash: string,
-  opts: SignOptions = {},
+  opts: SignOptions | null = {},
 ): Uint8Array {
+  opts ??= {}; // null from untyped callers means no options
   expectLength(sk, p.skBytes, `${p.name}.HashSign: secret key`);
   expectBytes(message, `${p.name}.HashSign: message`);
   const ctx = opts.context ?? new Uint8Array(0);
@@ -95,8 +96,9 @@ export function hashVerify(
   message: Uint8Array,
   sig: Uint8Array,
   hash: string,
-  opts: VerifyOptions = {},
+  opts: VerifyOptions | null = {},
 ): boolean {
+  opts ??= {}; // null from untyped callers means no options
   expectBytes(pk, `${p.name}.HashVerify: public key`);
   expectBytes(message, `${p.name}.HashVerify: message`);
   expectBytes(sig, `${p.name}.HashVerify: signature`);

@@ -1,14 +1,16 @@
 /**
  * Pseudorandom sampling of ML-DSA polynomials from SHAKE streams.
- * FIPS 204 §7.3: Algorithms 14–15 (CoeffFromThreeBytes, CoeffFromHalfByte), 29 (SampleInBall),
- * 30 (RejNTTPoly), 31 (RejBoundedPoly), 32 (ExpandA), 33 (ExpandS), 34 (ExpandMask).
+ * FIPS 204 §7.1: Algorithms 14–15 (CoeffFromThreeBytes, CoeffFromHalfByte); §7.3: 29
+ * (SampleInBall), 30 (RejNTTPoly), 31 (RejBoundedPoly), 32 (ExpandA), 33 (ExpandS), 34 (ExpandMask).
  * H = SHAKE256 and G = SHAKE128 (FIPS 204 §3.7), driven straight on keccakP1600 (all seeds fit
  * one block) and squeezed whole blocks at a time.
  * Side channels: ExpandA and RejNTTPoly work on public ρ and may branch. RejBoundedPoly (secret
  * ρ′) branches on whether each nibble is rejected, as Algorithm 31 does; which nibbles are
  * rejected is independent of the accepted coefficients, and no `%` touches them. SampleInBall
- * branches and indexes on c̃: public for the released signature; for rejected iterations it is a
- * hash of a commitment that is discarded. ExpandMask is straight-line bit unpacking.
+ * branches and indexes on c̃, as Algorithm 29 does. For the released signature c̃ is public, but
+ * the c̃ of a *rejected* attempt is not: published side-channel work on Dilithium ("rejected
+ * challenges") shows that leaking those challenges can help recover the key. This is a known,
+ * unmitigated timing/cache leak of this implementation. ExpandMask is straight-line bit unpacking.
  */
 import { keccakP1600 } from '../hash/keccak.ts';
 import { wipe } from '../util/ct.ts';
