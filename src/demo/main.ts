@@ -2,7 +2,7 @@
  * `npm start [-- --trace]`: a narrated Alice ↔ Bob conversation on pqmsg's own primitives, in
  * memory (no server yet): hybrid identities, signed prekey bundles, the PQXDH handshake, messages
  * both ways including a lost and a reordered one, a replay, a stolen session state and the
- * recovery, and the safety-number comparison. `--trace` prints every KDF step with its spec
+ * recovery, both devices starting a session at once, and the safety-number comparison. `--trace` prints every KDF step with its spec
  * section and short fingerprints (never whole secrets). docs/PROTOCOL.md is the reference.
  */
 import { defaultSuite as suite } from '../protocol/default-suite.ts';
@@ -33,7 +33,7 @@ import {
   MemorySessionStore,
   MemoryTrustStore,
 } from '../storage/memory.ts';
-import { utf8 } from '../util/bytes.ts';
+import { toHex, utf8 } from '../util/bytes.ts';
 import { defaultRandom } from '../util/random.ts';
 import { c, chapter, fail, fp, note, ok, quote, say, size, tracePrinter } from './ui.ts';
 import type { Actor } from './ui.ts';
@@ -65,9 +65,10 @@ function makeDevice(name: Actor, address: string): Device {
 /** Delivers an envelope and narrates the result (or the typed error). */
 function deliver(to: Device, from: Device, envelope: Uint8Array): Uint8Array | undefined {
   try {
-    const { plaintext, newSession } = receiveMessage(to.ctx, from.address, envelope, now);
+    const { plaintext, newSession, promoted } = receiveMessage(to.ctx, from.address, envelope, now);
     const fresh = newSession ? c.dim('  (new session from the PQXDH header)') : '';
-    ok(`${to.name} decrypts ${quote(plaintext)}${fresh}`);
+    const archived = promoted ? c.dim('  (on an archived session, now current)') : '';
+    ok(`${to.name} decrypts ${quote(plaintext)}${fresh}${archived}`);
     return plaintext;
   } catch (e) {
     const code = (e as { code?: string }).code ?? String(e);
@@ -217,7 +218,46 @@ note('This reply carried a ratchet key Bob generated after the theft. Eve cannot
   'the next root key.');
 exchange('Final code: 2323.', '');
 
-// 6. Safety numbers --------------------------------------------------------------------------
+// 6. Simultaneous initiation ------------------------------------------------------------------
+chapter(
+  'Both start a session at once',
+  'Alice and Bob each run PQXDH toward the other at the same moment. Each accepts the ' +
+  'other’s handshake as a new session and archives its own; a message that arrives on ' +
+  'an archived session still decrypts and makes that session current again, so both ' +
+  'sides converge (Signal’s rule) instead of failing until someone starts over.',
+);
+const aliceSpk = generatePreKey(suite, alice.identity, PREKEY_ROLE.SIGNED, 1, now, rnd);
+const alicePqspk = generatePreKey(suite, alice.identity, KEM_LAST_RESORT, 1, now, rnd);
+for (const r of [aliceSpk, alicePqspk]) alice.ctx.prekeys.storePreKey(r);
+const aliceBundle: PreKeyBundle = {
+  identity: alice.identity.publicKey,
+  signedPreKey: publicPreKey(aliceSpk),
+  kemPreKey: publicPreKey(alicePqspk),
+};
+startSession(alice.ctx, bob.address, fetchBundle(), now);
+startSession(bob.ctx, alice.address, aliceBundle, now);
+say('Alice', 'starts a new session with Bob (PQXDH toward his bundle)');
+say('Bob', 'starts a new session with Alice at the same moment (PQXDH toward hers)');
+const x1 = send(alice, bob, 'Shall we meet at noon?');
+const y1 = send(bob, alice, 'Lunch tomorrow?');
+say('Network', c.yellow('the two PREKEY envelopes cross'));
+deliver(bob, alice, x1);
+deliver(alice, bob, y1);
+note('Each now sends on the session the OTHER started; those messages cross as well.');
+const x2 = send(alice, bob, 'Noon works for me.');
+const y2 = send(bob, alice, 'See you then.');
+deliver(bob, alice, x2);
+deliver(alice, bob, y2);
+const x3 = send(alice, bob, 'Great.');
+deliver(bob, alice, x3);
+deliver(alice, bob, send(bob, alice, 'Converged: we both send on one session now.'));
+const currentId = (a: Device, b: Device) =>
+  toHex(decodeSessionRecord(a.ctx.sessions.loadSession(b.address)!).current.handshakeId);
+if (currentId(alice, bob) === currentId(bob, alice))
+  ok('both current sessions come from the same handshake');
+else fail('the current sessions differ');
+
+// 7. Safety numbers --------------------------------------------------------------------------
 chapter(
   'Safety numbers',
   'Trust on first use is only a start: Alice and Bob compare a 60-digit number (or scan ' +
@@ -240,7 +280,7 @@ const mitm = safetyNumber(suite, party(alice), fakeBob);
 if (!compareScannable(mitm, bobView.scannable))
   fail(`had a server swapped in Mallory’s key for Bob’s, Alice would see:\n            ${mitm.display}`);
 
-// 7. Identity change --------------------------------------------------------------------------
+// 8. Identity change --------------------------------------------------------------------------
 chapter(
   'A changed identity is loud',
   'Bob reinstalls pqmsg and gets a new identity. Alice’s device notices that the key it pinned ' +
