@@ -1,15 +1,10 @@
 /**
- * Session records, pure: per peer address the current session plus a bounded list of archived
- * (previous) sessions, each remembering the handshake it came from (PROTOCOL.md §6.2). Modelled on
- * libsignal's SessionRecord (previous_sessions, promote_old_session) and Sesame rev. 2 §3:
- * - a PREKEY envelope whose handshake matches the current or an archived session is decrypted by
- *   that session only, so a replay is rejected by its ratchet and never re-installs a session;
- * - a MESSAGE is tried on the current session, then on the archived ones (most recent first), and
- *   the session that decrypts it becomes current (promotion): the convergence rule that makes
- *   simultaneous initiation work;
- * - the current session is the only one that sends.
- * Every function returns a NEW record and never mutates its input; sessions dropped from the
- * archive are returned as `evicted` for the caller to wipe once the new record is persisted.
+ * Session records, pure (PROTOCOL.md §6.2): per peer address the current session plus ≤ 5 archived
+ * ones, each known by its handshakeId; modelled on libsignal's SessionRecord (previous sessions,
+ * promotion) and Sesame rev. 2's active and inactive sessions. A PREKEY goes to the session of its
+ * handshake only (a replay never re-installs a session); a MESSAGE is tried on the current, then
+ * the archived sessions, and the one that decrypts becomes current and sends (convergence after
+ * simultaneous initiation). Inputs are never mutated; evicted sessions are returned for wiping.
  * Side channels: branches on public envelope fields, handshake hashes and which session's header
  * key opened the (public) header; secrets stay in the ratchet.
  */
@@ -126,7 +121,10 @@ function decryptAt(
   return { record: { current: session, previous }, plaintext, promoted: index > 0 };
 }
 
-/** Current session first, then the archived ones, most recent first. */
+/**
+ * The record's sessions in trial order: the current one, then the archived ones, most recent first.
+ * PROTOCOL.md §6.2 (Receiving, step 3).
+ */
 export function allSessions(record: SessionRecord): Session[] {
   return [record.current, ...record.previous];
 }

@@ -71,7 +71,10 @@ export function wipeSession(s: Session): void {
   wipeRatchetState(s.ratchet);
 }
 
-/** Serializes a session record (what a SessionStore holds per address). */
+/**
+ * Serializes a session record (what a SessionStore holds per address).
+ * PROTOCOL.md §6.3 (SessionRecord).
+ */
 export function encodeSessionRecord(record: SessionRecord): Uint8Array {
   if (record.previous.length > MAX_ARCHIVED_SESSIONS)
     throw new DecodeError('BAD_VALUE', 'session record: too many archived sessions');
@@ -87,6 +90,7 @@ export function encodeSessionRecord(record: SessionRecord): Uint8Array {
  * Parses `encodeSessionRecord` output; rejects other versions (including the version-1 bare
  * session of earlier builds) with DecodeError BAD_VERSION, too many or duplicate sessions with
  * BAD_VALUE, and trailing bytes.
+ * PROTOCOL.md §6.3 (SessionRecord).
  */
 export function decodeSessionRecord(bytes: Uint8Array): SessionRecord {
   const r = new Reader(bytes, 'session record');
@@ -116,7 +120,10 @@ export function decodeSessionRecord(bytes: Uint8Array): SessionRecord {
   return { current: sessions[0], previous: sessions.slice(1) };
 }
 
-/** Wipes every session of a dropped record (call after its successor is persisted). */
+/**
+ * Wipes every session of a dropped record (call after its successor is persisted).
+ * PROTOCOL.md §6.3.
+ */
 export function wipeSessionRecord(record: SessionRecord): void {
   wipeSession(record.current);
   for (const s of record.previous) wipeSession(s);

@@ -36,7 +36,7 @@ function snapshot(d: Device, peer: string): string {
   return `${s ? toHex(s) : '-'}|${t ? toHex(t.identity) + t.verified + (t.pendingChange ? 'pending' : '') : '-'}|${live}`;
 }
 
-describe('session records — simultaneous initiation (libsignal archived states, Sesame rev. 2)', () => {
+describe('session records — simultaneous initiation (PROTOCOL.md §6.2; libsignal archived states)', () => {
   test('both start at once, messages cross, then a long conversation both ways: every message decrypts and the sessions converge', () => {
     const rnd = detRandom('record: simultaneous');
     const alice = makeDevice(SUITE, 'alice.1', rnd, { oneTime: 1, kemOneTime: 1 });
