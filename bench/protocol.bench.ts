@@ -7,7 +7,7 @@
  * Kyber-1024 + XEdDSA, AES-CBC + HMAC, so a reference line rather than a like-for-like rival).
  */
 import { verifyBundle, type PreKeyBundle } from '../src/protocol/bundle.ts';
-import { PREKEY_ROLE } from '../src/protocol/constants.ts';
+import { MAX_ARCHIVED_SESSIONS, PREKEY_ROLE } from '../src/protocol/constants.ts';
 import { defaultSuite } from '../src/protocol/default-suite.ts';
 import { generateIdentity } from '../src/protocol/identity.ts';
 import { generatePreKey, publicPreKey } from '../src/protocol/prekeys.ts';
@@ -18,6 +18,7 @@ import {
   respondToPreKeyMessage,
   type Session,
 } from '../src/protocol/session.ts';
+import { decryptWithRecord, type SessionRecord } from '../src/protocol/session-record.ts';
 import type { Suite } from '../src/protocol/suite.ts';
 import { defaultRandom } from '../src/util/random.ts';
 import { nobleSuite } from '../test/helpers/noble-suite.ts';
@@ -79,7 +80,26 @@ function setup(suite: Suite) {
     return got.plaintext;
   };
   const verify = () => verifyBundle(suite, bundle);
-  return { handshake, encrypt, decrypt, decryptWithStep, roundTrip, verify };
+  // A full session record (PROTOCOL.md §6.2): 5 other handshakes' sessions, then Bob's session
+  // as the oldest archived one, so a MESSAGE on it is found after 5 failed trials.
+  const others = Array.from({ length: MAX_ARCHIVED_SESSIONS }, () => {
+    const x = initiateSession(suite, alice, verifyBundle(suite, bundle), rnd);
+    const env = encryptMessage(suite, x, message, rnd).envelope;
+    return respondToPreKeyMessage(suite, bob, env, keys, rnd).session;
+  });
+  const full: SessionRecord = { current: others[0], previous: [...others.slice(1), fixedB] };
+  const archived = () => decryptWithRecord(suite, full, second.envelope, rnd).plaintext;
+  const forged = second.envelope.slice();
+  forged[10] ^= 1; // inside the encrypted header: no session's header key opens it
+  const rejectForged = () => {
+    try {
+      decryptWithRecord(suite, full, forged, rnd);
+    } catch (e) {
+      return e;
+    }
+    throw new Error('forged message accepted');
+  };
+  return { handshake, encrypt, decrypt, decryptWithStep, roundTrip, verify, archived, rejectForged };
 }
 
 async function loadLibsignal() {
@@ -135,6 +155,18 @@ export async function cases(): Promise<BenchCase[]> {
       op: 'ratchet encrypt + decrypt (one message, state carried)',
       size: KIB,
       impls: { pqmsg: ours.roundTrip, 'noble-suite': noble.roundTrip, ...native(lib?.ratchet) },
+    },
+    {
+      area: 'protocol',
+      op: 'session record: decrypt on the oldest of 6 sessions',
+      size: KIB,
+      impls: { pqmsg: ours.archived, 'noble-suite': noble.archived },
+    },
+    {
+      area: 'protocol',
+      op: 'session record: reject a forged MESSAGE after 6 sessions (DoS bound)',
+      size: KIB,
+      impls: { pqmsg: ours.rejectForged, 'noble-suite': noble.rejectForged },
     },
   ];
 }
