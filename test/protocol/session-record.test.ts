@@ -203,7 +203,7 @@ describe('session records — archive bound, eviction, DoS bound, serialization'
   });
 
   test('DoS bound: a forged MESSAGE costs at most (1 + 5) × 7 header trial decryptions and changes nothing', () => {
-    const { alice, bob } = sevenSessions('record: dos');
+    const { alice, bob, held, ids } = sevenSessions('record: dos');
     receiveMessage(alice.ctx, 'bob.1', sendMessage(bob.ctx, 'alice.1', utf8('reply')), T0);
     const genuine = sendMessage(alice.ctx, 'bob.1', utf8('message'));
     expect(decodeEnvelope(genuine).type).toBe(2);
@@ -212,10 +212,20 @@ describe('session records — archive bound, eviction, DoS bound, serialization'
     const forged = genuine.slice();
     forged[10] ^= 1; // inside the encrypted header: no session's header key opens it
     const before = snapshot(bob, 'alice.1');
-    expect(code(() => decryptWithRecord(counting, record(bob, 'alice.1'), forged, bob.ctx.random))).toBe('DECRYPT_FAILED');
+    const rec = record(bob, 'alice.1');
+    const recBytes = encodeSessionRecord(rec);
+    expect(code(() => decryptWithRecord(counting, rec, forged, bob.ctx.random))).toBe('DECRYPT_FAILED');
     expect(opens).toBeGreaterThan(6);
     expect(opens).toBeLessThanOrEqual((1 + MAX_ARCHIVED_SESSIONS) * 7);
+    expect(encodeSessionRecord(rec)).toEqual(recBytes); // the pure function left its input alone
     expect(snapshot(bob, 'alice.1')).toBe(before);
+    // Pure promotion of an archived session (a held-back PREKEY of handshake 3): input untouched.
+    const moved = decryptWithRecord(SUITE, rec, held[3], bob.ctx.random);
+    expect([text(moved.plaintext), moved.promoted]).toEqual(['second 3', true]);
+    expect(toHex(moved.record.current.handshakeId)).toBe(ids[3]);
+    expect(rec.previous.map((x) => toHex(x.handshakeId))).toContain(ids[3]);
+    expect(moved.record.previous[0]).toBe(rec.current);
+    expect(encodeSessionRecord(rec)).toEqual(recBytes);
     expect(text(receiveMessage(bob.ctx, 'alice.1', genuine, T0).plaintext)).toBe('message');
   });
 
