@@ -33,7 +33,7 @@ import {
   MemorySessionStore,
   MemoryTrustStore,
 } from '../storage/memory.ts';
-import { toHex, utf8 } from '../util/bytes.ts';
+import { copyBytes, toHex, utf8 } from '../util/bytes.ts';
 import { defaultRandom } from '../util/random.ts';
 import { c, chapter, fail, fp, note, ok, quote, say, size, tracePrinter } from './ui.ts';
 import type { Actor } from './ui.ts';
@@ -149,7 +149,7 @@ chapter(
   '(PQXDH rev. 3 §3.3). Then DH1..DH4 and an ML-KEM-768 encapsulation feed HKDF: an ' +
   'attacker must break X25519 AND ML-KEM-768 to learn the session key.',
 );
-const badSignature = bundle.kemPreKey.signature.slice();
+const badSignature = copyBytes(bundle.kemPreKey.signature);
 badSignature[100] ^= 1; // a byte inside the ML-DSA-65 half
 const forged = { ...bundle, kemPreKey: { ...bundle.kemPreKey, signature: badSignature } };
 try {

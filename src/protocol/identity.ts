@@ -6,7 +6,7 @@
  * Side channels: secret keys are only passed to the suite; encodings handle public keys only
  * (the secret encoding copies seeds, no branch on their values).
  */
-import { concatBytes, expectLength } from '../util/bytes.ts';
+import { concatBytes, copyBytes, expectLength } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
 import { DecodeError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
@@ -63,7 +63,7 @@ export function identityFromSeeds(
     dh,
     sigClassical,
     sigPQ,
-    seeds: { dh: seeds.dh.slice(), classical: seeds.classical.slice(), pq: seeds.pq.slice() },
+    seeds: { dh: copyBytes(seeds.dh), classical: copyBytes(seeds.classical), pq: copyBytes(seeds.pq) },
   };
 }
 

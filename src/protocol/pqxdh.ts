@@ -9,7 +9,7 @@
  * Side channels: DH outputs, SS and the KDF input are secrets handled only by the suite and
  * copied/wiped here; no branch depends on them.
  */
-import { concatBytes, expectLength } from '../util/bytes.ts';
+import { concatBytes, copyBytes, expectLength } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
 import { DecodeError, ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
@@ -44,7 +44,7 @@ type Values = TraceEvent['values'];
 function emit(trace: Trace | undefined, section: string, step: string, values: Values): void {
   if (!trace) return;
   const copies: Record<string, Uint8Array> = {};
-  for (const [k, v] of Object.entries(values)) copies[k] = v.slice();
+  for (const [k, v] of Object.entries(values)) copies[k] = copyBytes(v);
   trace({ step, section, values: copies });
 }
 
@@ -113,9 +113,9 @@ function kdf(
 ): { sk: Uint8Array; sharedHka: Uint8Array; sharedNhkb: Uint8Array } {
   const ikm = concatBytes(PQXDH_F, ...dhs, ss);
   const okm = suite.hkdf(ikm, new Uint8Array(SIZES.HASH), PQXDH_INFO, PQXDH_OUTPUT_BYTES);
-  const sk = okm.slice(0, 32);
-  const sharedHka = okm.slice(32, 64);
-  const sharedNhkb = okm.slice(64, 96);
+  const sk = copyBytes(okm, 0, 32);
+  const sharedHka = copyBytes(okm, 32, 64);
+  const sharedNhkb = copyBytes(okm, 64, 96);
   const values = { IKM: ikm, SK: sk, shared_hka: sharedHka, shared_nhkb: sharedNhkb };
   emit(trace, section, KDF_STEP, values);
   wipe(ikm, okm);

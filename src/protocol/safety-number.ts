@@ -9,7 +9,7 @@
  * Scannable payload: version ‖ the two 32-byte fingerprints in sorted order (same on both sides).
  * Side channels: inputs are public keys and public ids; `%` here is on public data.
  */
-import { bytesEqual, expectBytes, fromHex, toHex, utf8 } from '../util/bytes.ts';
+import { bytesEqual, copyBytes, expectBytes, fromHex, toHex, utf8 } from '../util/bytes.ts';
 import { DecodeError } from '../util/errors.ts';
 import { Writer } from '../wire/codec.ts';
 import {
@@ -55,7 +55,7 @@ export function partyFingerprint(
     buf.set(h, 0);
     h = suite.sha512(buf); // hᵢ₊₁ = SHA-512(hᵢ ‖ K)
   }
-  return h.slice(0, FINGERPRINT_BYTES);
+  return copyBytes(h, 0, FINGERPRINT_BYTES);
 }
 
 /** 30 decimal digits from the first 30 bytes: six 5-byte big-endian integers, each mod 100000. */

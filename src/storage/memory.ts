@@ -17,6 +17,7 @@ import type {
   TrustStore,
 } from '../protocol/store.ts';
 import { wipe } from '../util/ct.ts';
+import { copyBytes } from '../util/bytes.ts';
 
 const key = (role: PreKeyRole, id: number): string => `${role}:${id}`;
 
@@ -63,10 +64,11 @@ export class MemoryPreKeyStore implements PreKeyStore {
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<Address, Uint8Array>();
   loadSession(address: Address): Uint8Array | undefined {
-    return this.sessions.get(address)?.slice();
+    const session = this.sessions.get(address);
+    return session === undefined ? undefined : copyBytes(session);
   }
   storeSession(address: Address, session: Uint8Array): void {
-    this.sessions.set(address, session.slice());
+    this.sessions.set(address, copyBytes(session));
   }
   deleteSession(address: Address): void {
     const s = this.sessions.get(address);

@@ -4,7 +4,7 @@
  * Side channels: X25519 as the suite implements it (pqmsg's: fixed-limb ladder, see
  * src/curve25519); no branch here depends on secret bytes. Old keys are wiped when replaced.
  */
-import { expectLength } from '../../util/bytes.ts';
+import { copyBytes, expectLength } from '../../util/bytes.ts';
 import { wipe } from '../../util/ct.ts';
 import type { RandomSource } from '../../util/random.ts';
 import type { KeyPair, Suite } from '../suite.ts';
@@ -33,7 +33,7 @@ export function dhRatchet(
   next.headerKeySend = next.nextHeaderKeySend; // HKs = NHKs
   next.headerKeyRecv = next.nextHeaderKeyRecv; // HKr = NHKr
   if (next.dhRecv !== null) wipe(next.dhRecv);
-  next.dhRecv = header.dh.slice(); // DHRr = header.dh
+  next.dhRecv = copyBytes(header.dh); // DHRr = header.dh
   // RK, CKr, NHKr = KDF_RK_HE(RK, DH(DHRs, DHRr))
   const dhRecvOut = dh(suite, next.dhSend, next.dhRecv, trace);
   const recv = kdfRK(suite, next.rootKey, dhRecvOut, trace);
@@ -60,7 +60,7 @@ export function generateDH(suite: Suite, random: RandomSource): KeyPair {
   const seed = random(KEY_BYTES);
   expectLength(seed, KEY_BYTES, 'GENERATE_DH: RandomSource output');
   const kp = suite.dh.keygen(seed);
-  const out = { secretKey: kp.secretKey.slice(), publicKey: kp.publicKey.slice() };
+  const out = { secretKey: copyBytes(kp.secretKey), publicKey: copyBytes(kp.publicKey) };
   wipe(seed); // the suite may have returned `seed` itself as the secret key: copied above
   return out;
 }
@@ -71,7 +71,7 @@ export function dh(suite: Suite, pair: KeyPair, peer: Uint8Array, trace?: Trace)
   trace?.({
     step: 'DH(DHs, DHr)',
     section: 'Double Ratchet rev. 1 §3.1 (DH), §4.4/§4.6',
-    values: { DHs: pair.publicKey.slice(), DHr: peer.slice(), dh_out: out.slice() },
+    values: { DHs: copyBytes(pair.publicKey), DHr: copyBytes(peer), dh_out: copyBytes(out) },
   });
   return out;
 }

@@ -9,7 +9,7 @@
  * opened the header are public (an observer of the message learns them too).
  * Pure: state in, new state out; randomness only from the RandomSource argument.
  */
-import { concatBytes, expectBytes, expectLength } from '../../util/bytes.ts';
+import { concatBytes, copyBytes, expectBytes, expectLength } from '../../util/bytes.ts';
 import { wipe } from '../../util/ct.ts';
 import { CryptoError, ProtocolError } from '../../util/errors.ts';
 import type { RandomSource } from '../../util/random.ts';
@@ -60,17 +60,17 @@ export function ratchetInitAlice(
   wipe(dhOut);
   return {
     dhSend,
-    dhRecv: bobRatchetPublic.slice(), // DHRr = bob_dh_public_key
+    dhRecv: copyBytes(bobRatchetPublic), // DHRr = bob_dh_public_key
     rootKey: root.rootKey,
     chainKeySend: root.chainKey,
     chainKeyRecv: null,
     nSend: 0,
     nRecv: 0,
     prevChainLength: 0,
-    headerKeySend: sharedHka.slice(), // HKs = shared_hka
+    headerKeySend: copyBytes(sharedHka), // HKs = shared_hka
     headerKeyRecv: null,
     nextHeaderKeySend: root.nextHeaderKey,
-    nextHeaderKeyRecv: sharedNhkb.slice(), // NHKr = shared_nhkb
+    nextHeaderKeyRecv: copyBytes(sharedNhkb), // NHKr = shared_nhkb
     skipped: [],
   };
 }
@@ -96,15 +96,15 @@ export function ratchetInitBob(
   trace?.({
     step: 'RatchetInitBobHE: RK = SK, NHKs = shared_nhkb, NHKr = shared_hka',
     section: 'Double Ratchet rev. 1 §4.4',
-    values: { SK: sk.slice(), DHs: bobRatchetKeyPair.publicKey.slice() },
+    values: { SK: copyBytes(sk), DHs: copyBytes(bobRatchetKeyPair.publicKey) },
   });
   return {
     dhSend: {
-      secretKey: bobRatchetKeyPair.secretKey.slice(),
-      publicKey: bobRatchetKeyPair.publicKey.slice(),
+      secretKey: copyBytes(bobRatchetKeyPair.secretKey),
+      publicKey: copyBytes(bobRatchetKeyPair.publicKey),
     },
     dhRecv: null,
-    rootKey: sk.slice(), // RK = SK
+    rootKey: copyBytes(sk), // RK = SK
     chainKeySend: null,
     chainKeyRecv: null,
     nSend: 0,
@@ -112,8 +112,8 @@ export function ratchetInitBob(
     prevChainLength: 0,
     headerKeySend: null,
     headerKeyRecv: null,
-    nextHeaderKeySend: sharedNhkb.slice(), // NHKs = shared_nhkb
-    nextHeaderKeyRecv: sharedHka.slice(), // NHKr = shared_hka
+    nextHeaderKeySend: copyBytes(sharedNhkb), // NHKs = shared_nhkb
+    nextHeaderKeyRecv: copyBytes(sharedHka), // NHKr = shared_hka
     skipped: [],
   };
 }
@@ -156,9 +156,9 @@ export function ratchetEncrypt(
       step: `RatchetEncryptHE: header (DHs, PN = ${header.pn}, N = ${header.n}) under HKs`,
       section: 'Double Ratchet rev. 1 §4.5',
       values: {
-        DHs: header.dh.slice(),
-        HKs: next.headerKeySend!.slice(),
-        enc_header: encHeader.slice(),
+        DHs: copyBytes(header.dh),
+        HKs: copyBytes(next.headerKeySend!),
+        enc_header: copyBytes(encHeader),
       },
     });
     next.nSend += 1; // Ns += 1

@@ -16,6 +16,7 @@ import {
   MESSAGE_NONCE_BYTES,
 } from './constants.ts';
 import { wipe } from '../../util/ct.ts';
+import { copyBytes } from '../../util/bytes.ts';
 
 const SECTION_RK = 'Double Ratchet rev. 1 §4.2 (KDF_RK_HE), §5.2';
 const SECTION_CK = 'Double Ratchet rev. 1 §5.2 (KDF_CK)';
@@ -34,20 +35,20 @@ export interface RootStep {
 export function kdfRK(suite: Suite, rk: Uint8Array, dhOut: Uint8Array, trace?: Trace): RootStep {
   const okm = suite.hkdf(dhOut, rk, KDF_RK_INFO, 3 * KEY_BYTES);
   const step: RootStep = {
-    rootKey: okm.slice(0, KEY_BYTES),
-    chainKey: okm.slice(KEY_BYTES, 2 * KEY_BYTES),
-    nextHeaderKey: okm.slice(2 * KEY_BYTES, 3 * KEY_BYTES),
+    rootKey: copyBytes(okm, 0, KEY_BYTES),
+    chainKey: copyBytes(okm, KEY_BYTES, 2 * KEY_BYTES),
+    nextHeaderKey: copyBytes(okm, 2 * KEY_BYTES, 3 * KEY_BYTES),
   };
   wipe(okm);
   trace?.({
     step: 'KDF_RK: RK′ ‖ CK ‖ NHK ← HKDF(RK, dh_out)',
     section: SECTION_RK,
     values: {
-      RK: rk.slice(),
-      dh_out: dhOut.slice(),
-      'RK′': step.rootKey.slice(),
-      CK: step.chainKey.slice(),
-      NHK: step.nextHeaderKey.slice(),
+      RK: copyBytes(rk),
+      dh_out: copyBytes(dhOut),
+      'RK′': copyBytes(step.rootKey),
+      CK: copyBytes(step.chainKey),
+      NHK: copyBytes(step.nextHeaderKey),
     },
   });
   return step;
@@ -71,7 +72,7 @@ export function kdfCK(suite: Suite, ck: Uint8Array, trace?: Trace): ChainStep {
   trace?.({
     step: 'KDF_CK: mk = HMAC(CK, 0x01), CK′ = HMAC(CK, 0x02)',
     section: SECTION_CK,
-    values: { CK: ck.slice(), mk: step.messageKey.slice(), 'CK′': step.chainKey.slice() },
+    values: { CK: copyBytes(ck), mk: copyBytes(step.messageKey), 'CK′': copyBytes(step.chainKey) },
   });
   return step;
 }
@@ -91,14 +92,14 @@ export function messageKeys(suite: Suite, mk: Uint8Array, trace?: Trace): Messag
   const salt = new Uint8Array(KEY_BYTES); // 0³²
   const okm = suite.hkdf(mk, salt, MESSAGE_KEYS_INFO, KEY_BYTES + MESSAGE_NONCE_BYTES);
   const keys: MessageKeys = {
-    key: okm.slice(0, KEY_BYTES),
-    nonce: okm.slice(KEY_BYTES, KEY_BYTES + MESSAGE_NONCE_BYTES),
+    key: copyBytes(okm, 0, KEY_BYTES),
+    nonce: copyBytes(okm, KEY_BYTES, KEY_BYTES + MESSAGE_NONCE_BYTES),
   };
   wipe(okm);
   trace?.({
     step: 'message keys: key ‖ nonce ← HKDF(0³², mk)',
     section: 'Double Ratchet rev. 1 §5.2 (ENCRYPT)',
-    values: { mk: mk.slice(), key: keys.key.slice(), nonce: keys.nonce.slice() },
+    values: { mk: copyBytes(mk), key: copyBytes(keys.key), nonce: copyBytes(keys.nonce) },
   });
   return keys;
 }

@@ -11,6 +11,7 @@
  */
 import { ctEqual, wipe } from '../../util/ct.ts';
 import type { RatchetLimits } from './constants.ts';
+import { copyBytes } from '../../util/bytes.ts';
 
 /** The skipped keys of one receiving chain, identified by its header key. */
 export interface SkippedChain {
@@ -36,8 +37,8 @@ export function countSkipped(store: SkippedKeys): number {
  */
 export function cloneSkipped(store: SkippedKeys): SkippedKeys {
   return store.map((chain) => ({
-    headerKey: chain.headerKey.slice(),
-    keys: new Map([...chain.keys].map(([n, mk]) => [n, mk.slice()])),
+    headerKey: copyBytes(chain.headerKey),
+    keys: new Map([...chain.keys].map(([n, mk]) => [n, copyBytes(mk)])),
   }));
 }
 
@@ -74,7 +75,7 @@ export function storeSkippedKey(
 ): void {
   if (findCurrentChain(store, headerKey) < 0) {
     if (store.length >= limits.maxSkippedChains) evictOldestChain(store);
-    store.push({ headerKey: headerKey.slice(), keys: new Map() });
+    store.push({ headerKey: copyBytes(headerKey), keys: new Map() });
   }
   while (countSkipped(store) >= limits.maxSkippedKeys) evictOldestKey(store);
   store[store.length - 1].keys.set(n, mk);

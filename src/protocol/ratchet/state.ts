@@ -8,6 +8,7 @@
 import { wipe } from '../../util/ct.ts';
 import type { KeyPair } from '../suite.ts';
 import { cloneSkipped, wipeSkipped, type SkippedKeys } from './skipped-keys.ts';
+import { copyBytes } from '../../util/bytes.ts';
 
 /** One party's ratchet state. Plain data: serialize with state-codec.ts. */
 export interface RatchetState {
@@ -39,7 +40,7 @@ export interface RatchetState {
   skipped: SkippedKeys;
 }
 
-const copy = (a: Uint8Array | null): Uint8Array | null => (a === null ? null : a.slice());
+const copy = (a: Uint8Array | null): Uint8Array | null => (a === null ? null : copyBytes(a));
 
 /**
  * A deep copy sharing no array with `state`, so the copy can be mutated or wiped alone.
@@ -48,11 +49,11 @@ const copy = (a: Uint8Array | null): Uint8Array | null => (a === null ? null : a
 export function cloneState(state: Readonly<RatchetState>): RatchetState {
   return {
     dhSend: {
-      secretKey: state.dhSend.secretKey.slice(),
-      publicKey: state.dhSend.publicKey.slice(),
+      secretKey: copyBytes(state.dhSend.secretKey),
+      publicKey: copyBytes(state.dhSend.publicKey),
     },
     dhRecv: copy(state.dhRecv),
-    rootKey: state.rootKey.slice(),
+    rootKey: copyBytes(state.rootKey),
     chainKeySend: copy(state.chainKeySend),
     chainKeyRecv: copy(state.chainKeyRecv),
     nSend: state.nSend,
@@ -60,8 +61,8 @@ export function cloneState(state: Readonly<RatchetState>): RatchetState {
     prevChainLength: state.prevChainLength,
     headerKeySend: copy(state.headerKeySend),
     headerKeyRecv: copy(state.headerKeyRecv),
-    nextHeaderKeySend: state.nextHeaderKeySend.slice(),
-    nextHeaderKeyRecv: state.nextHeaderKeyRecv.slice(),
+    nextHeaderKeySend: copyBytes(state.nextHeaderKeySend),
+    nextHeaderKeyRecv: copyBytes(state.nextHeaderKeyRecv),
     skipped: cloneSkipped(state.skipped),
   };
 }
