@@ -6,11 +6,12 @@
  * one block) and squeezed whole blocks at a time.
  * Side channels: ExpandA and RejNTTPoly work on public ρ and may branch. RejBoundedPoly (secret
  * ρ′) branches on whether each nibble is rejected, as Algorithm 31 does; which nibbles are
- * rejected is independent of the accepted coefficients, and no `%` touches them. SampleInBall
- * branches and indexes on c̃, as Algorithm 29 does. For the released signature c̃ is public, but
- * the c̃ of a *rejected* attempt is not: published side-channel work on Dilithium ("rejected
- * challenges") shows that leaking those challenges can help recover the key. This is a known,
- * unmitigated timing/cache leak of this implementation. ExpandMask is straight-line bit unpacking.
+ * rejected is independent of the accepted coefficients, and no `%` touches them. SampleInBall:
+ * for the released signature c̃ is public, but the c̃ of a *rejected* attempt is not (published
+ * side-channel work on Dilithium, "rejected challenges", recovers keys from leaked challenges).
+ * So the positions j derived from c̃ are never used as indices (masked scans instead); what still
+ * depends on c̃ is the count of rejected bytes in the j-sampling loop (Algorithm 29 steps 5–7),
+ * a residual timing leak we state rather than hide. ExpandMask is straight-line bit unpacking.
  */
 import { keccakP1600 } from '../hash/keccak.ts';
 import { wipe } from '../util/ct.ts';
@@ -220,10 +221,18 @@ export function sampleInBall(
         pos = 0;
       }
       j = buf[pos++]; // j ← H.Squeeze(ctx, 1)
-    } while (j > i); // rejection on c̃ (see the header)
-    const b = i + tau - N; // index of the sign bit h[i + τ − 256], b < 64
+    } while (j > i); // rejection on c̃: its iteration count is the residual leak (see the header)
+    const b = i + tau - N; // index of the sign bit h[i + τ − 256], b < 64 (public)
     const bit = (b < 32 ? signsLo >>> b : signsHi >>> (b - 32)) & 1;
-    out[i] = out[j]; // c_i ← c_j
-    out[j] = 1 - 2 * bit; // c_j ← (−1)^h[i+τ−256]
+    // c_i ← c_j; c_j ← (−1)^h[i+τ−256], with j never used as an index: both steps scan every
+    // position m ≤ i and select with the mask [m = j] (all ones iff m ⊕ j = 0).
+    let cj = 0;
+    for (let m = 0; m <= i; m++) cj |= out[m] & -(((m ^ j) - 1) >>> 31);
+    out[i] = cj;
+    const sign = 1 - 2 * bit;
+    for (let m = 0; m <= i; m++) {
+      const mask = -(((m ^ j) - 1) >>> 31);
+      out[m] = (out[m] & ~mask) | (sign & mask);
+    }
   }
 }
