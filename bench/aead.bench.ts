@@ -10,16 +10,10 @@ import {
 } from '@noble/ciphers/chacha.js';
 import sodium from 'libsodium-wrappers';
 import { chacha20poly1305, xchacha20poly1305 } from '../src/aead/index.ts';
-import type { BenchCase } from './harness.ts';
+import { fixedInput, type BenchCase } from './harness.ts';
 
 const SIZES = [64, 1024, 1 << 20];
 
-/** Deterministic filler bytes (not random: benchmarks use fixed inputs). */
-function bytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (i * 131 + seed * 17 + (i >>> 8)) & 0xff;
-  return out;
-}
 
 function nodeSeal(key: Uint8Array, nonce: Uint8Array, pt: Uint8Array, aad: Uint8Array): Uint8Array {
   const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
@@ -46,13 +40,13 @@ function nodeOpen(
 
 export async function cases(): Promise<BenchCase[]> {
   await sodium.ready;
-  const key = bytes(32, 1);
-  const nonce = bytes(12, 2);
-  const xnonce = bytes(24, 3);
-  const aad = bytes(16, 4);
+  const key = fixedInput(32, 1);
+  const nonce = fixedInput(12, 2);
+  const xnonce = fixedInput(24, 3);
+  const aad = fixedInput(16, 4);
   const out: BenchCase[] = [];
   for (const size of SIZES) {
-    const pt = bytes(size, 5);
+    const pt = fixedInput(size, 5);
     const sealed = chacha20poly1305.seal(key, nonce, pt, aad);
     out.push({
       area: 'aead',

@@ -15,12 +15,8 @@ import { ed25519 as nobleEd, x25519 as nobleX } from '@noble/curves/ed25519.js';
 import sodium from 'libsodium-wrappers';
 import nacl from 'tweetnacl';
 import { ed25519, x25519 } from '../src/curve25519/index.ts';
-import type { BenchCase } from './harness.ts';
+import { fixedInput, type BenchCase } from './harness.ts';
 
-/** Deterministic, fixed input bytes. */
-function input(n: number, seed: number): Uint8Array {
-  return Uint8Array.from({ length: n }, (_, i) => (i * 131 + seed * 17) & 0xff);
-}
 
 // DER prefixes of PKCS#8 private keys and SPKI public keys (RFC 8410).
 const der = (prefix: string, raw: Uint8Array): Buffer =>
@@ -33,14 +29,14 @@ const ED_SPKI = '302a300506032b6570032100';
 export async function cases(): Promise<BenchCase[]> {
   await sodium.ready;
   const area = 'curve25519';
-  const skA = input(32, 1);
-  const skB = input(32, 2);
+  const skA = fixedInput(32, 1);
+  const skB = fixedInput(32, 2);
   const pkB = x25519.getPublicKey(skB);
   const nodeXPriv = createPrivateKey({ key: der(X_PKCS8, skA), format: 'der', type: 'pkcs8' });
   const nodeXPub = createPublicKey({ key: der(X_SPKI, pkB), format: 'der', type: 'spki' });
 
-  const seed = input(32, 3);
-  const msg = input(64, 4);
+  const seed = fixedInput(32, 3);
+  const msg = fixedInput(64, 4);
   const edPk = ed25519.getPublicKey(seed);
   const edSig = ed25519.sign(seed, msg);
   const sk64 = nacl.sign.keyPair.fromSeed(seed).secretKey; // seed ‖ public key (NaCl format)

@@ -33,6 +33,30 @@ export interface BenchOptions {
 
 export const DEFAULT_OPTIONS: BenchOptions = { timeMs: 1000, warmupMs: 300, warmupCalls: 300 };
 
+/** Deterministic, fixed input bytes: benchmarks use no RNG, so every run does the same work. */
+export function fixedInput(n: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i * 131 + seed * 17) & 0xff;
+  return out;
+}
+
+/**
+ * Instances from @oqs/liboqs-js (liboqs compiled to WebAssembly, the "how far is native" line),
+ * by label → factory name (e.g. { 'ML-KEM-768': 'createMLKEM768' }); null, with a printed
+ * reason, when the WebAssembly build does not load here.
+ */
+export async function loadLiboqs<T>(factories: Record<string, string>): Promise<Record<string, T> | null> {
+  try {
+    const oqs = (await import('@oqs/liboqs-js')) as unknown as Record<string, () => Promise<T>>;
+    const out: Record<string, T> = {};
+    for (const [label, factory] of Object.entries(factories)) out[label] = await oqs[factory]();
+    return out;
+  } catch (e) {
+    console.log(`@oqs/liboqs-js: not available (${(e as Error).message.split('\n')[0]})`);
+    return null;
+  }
+}
+
 let sink: unknown;
 export const lastSink = (): unknown => sink;
 

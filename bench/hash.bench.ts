@@ -27,25 +27,19 @@ import {
   shake128,
   shake256,
 } from '../src/hash/index.ts';
-import type { BenchCase } from './harness.ts';
+import { fixedInput, type BenchCase } from './harness.ts';
 
 const SIZES = [64, 1024, 1 << 20];
 
-/** Deterministic, fixed input bytes (no RNG in benchmarks). */
-function input(n: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (i * 131 + seed * 17) & 0xff;
-  return out;
-}
 
 export async function cases(): Promise<BenchCase[]> {
   const out: BenchCase[] = [];
   const area = 'hash';
-  const key = input(32, 2);
-  const info = input(16, 3);
+  const key = fixedInput(32, 2);
+  const info = fixedInput(16, 3);
 
   // The ML-KEM SampleNTT shape: ρ ‖ j ‖ i (34 bytes) → 5 blocks of 168 bytes.
-  const seed34 = input(34, 4);
+  const seed34 = fixedInput(34, 4);
   out.push({
     area,
     op: 'SHAKE128 34 B → 840 B',
@@ -58,7 +52,7 @@ export async function cases(): Promise<BenchCase[]> {
   });
 
   for (const size of SIZES) {
-    const m = input(size);
+    const m = fixedInput(size);
     out.push(
       {
         area,
@@ -133,7 +127,7 @@ export async function cases(): Promise<BenchCase[]> {
     );
   }
 
-  const m1k = input(1024);
+  const m1k = fixedInput(1024);
   const variants = [
     ['SHA-224', sha224, nobleSha224, 'sha224'],
     ['SHA-384', sha384, nobleSha384, 'sha384'],

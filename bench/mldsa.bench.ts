@@ -7,14 +7,8 @@
  */
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { mldsa44, mldsa65, mldsa87, type MlDsa } from '../src/mldsa/index.ts';
-import type { BenchCase } from './harness.ts';
+import { fixedInput, loadLiboqs, type BenchCase } from './harness.ts';
 
-/** Deterministic, fixed input bytes (no RNG in benchmarks). */
-function input(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (i * 131 + seed * 17) & 0xff;
-  return out;
-}
 
 interface OqsSig {
   generateKeyPair(): { publicKey: Uint8Array; secretKey: Uint8Array };
@@ -22,26 +16,12 @@ interface OqsSig {
   verify(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean;
 }
 
-/** Loads the liboqs WebAssembly builds; null (reported) when they do not load here. */
-async function loadOqs(): Promise<Record<string, OqsSig> | null> {
-  try {
-    const oqs: any = await import('@oqs/liboqs-js');
-    return {
-      'ML-DSA-44': await oqs.createMLDSA44(),
-      'ML-DSA-65': await oqs.createMLDSA65(),
-      'ML-DSA-87': await oqs.createMLDSA87(),
-    };
-  } catch (e) {
-    console.log(`@oqs/liboqs-js: not available (${(e as Error).message.split('\n')[0]})`);
-    return null;
-  }
-}
 
-const MESSAGES = Array.from({ length: 32 }, (_, i) => input(64, 100 + i));
+const MESSAGES = Array.from({ length: 32 }, (_, i) => fixedInput(64, 100 + i));
 
 export async function cases(): Promise<BenchCase[]> {
   const area = 'mldsa';
-  const oqs = await loadOqs();
+  const oqs = await loadLiboqs<OqsSig>({ 'ML-DSA-44': 'createMLDSA44', 'ML-DSA-65': 'createMLDSA65', 'ML-DSA-87': 'createMLDSA87' });
   const sets: [MlDsa, typeof ml_dsa65][] = [
     [mldsa44, ml_dsa44],
     [mldsa65, ml_dsa65],
@@ -50,7 +30,7 @@ export async function cases(): Promise<BenchCase[]> {
   const out: BenchCase[] = [];
   for (const [ours, noble] of sets) {
     const name = ours.params.name;
-    const seed = input(32, 1);
+    const seed = fixedInput(32, 1);
     const { publicKey, secretKey } = ours.keygen(seed);
     const sigs = MESSAGES.map((m) => ours.sign(secretKey, m, { deterministic: true }));
     const o = oqs?.[name];

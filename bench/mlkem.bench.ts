@@ -7,14 +7,8 @@
 import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { createMlKem1024, createMlKem512, createMlKem768 } from 'mlkem';
 import { mlkem1024, mlkem512, mlkem768, type MlKem } from '../src/mlkem/index.ts';
-import type { BenchCase } from './harness.ts';
+import { fixedInput, loadLiboqs, type BenchCase } from './harness.ts';
 
-/** Deterministic, fixed input bytes (no RNG in benchmarks). */
-function input(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (i * 131 + seed * 17) & 0xff;
-  return out;
-}
 
 interface OqsKem {
   generateKeyPair(): { publicKey: Uint8Array; secretKey: Uint8Array };
@@ -22,24 +16,10 @@ interface OqsKem {
   decapsulate(ct: Uint8Array, sk: Uint8Array): Uint8Array;
 }
 
-/** Loads the liboqs WebAssembly builds; null (reported) when they do not load here. */
-async function loadOqs(): Promise<Record<string, OqsKem> | null> {
-  try {
-    const oqs: any = await import('@oqs/liboqs-js');
-    return {
-      'ML-KEM-512': await oqs.createMLKEM512(),
-      'ML-KEM-768': await oqs.createMLKEM768(),
-      'ML-KEM-1024': await oqs.createMLKEM1024(),
-    };
-  } catch (e) {
-    console.log(`@oqs/liboqs-js: not available (${(e as Error).message.split('\n')[0]})`);
-    return null;
-  }
-}
 
 export async function cases(): Promise<BenchCase[]> {
   const area = 'mlkem';
-  const oqs = await loadOqs();
+  const oqs = await loadLiboqs<OqsKem>({ 'ML-KEM-512': 'createMLKEM512', 'ML-KEM-768': 'createMLKEM768', 'ML-KEM-1024': 'createMLKEM1024' });
   const sets: [MlKem, typeof ml_kem768, any][] = [
     [mlkem512, ml_kem512, await createMlKem512()],
     [mlkem768, ml_kem768, await createMlKem768()],
@@ -48,8 +28,8 @@ export async function cases(): Promise<BenchCase[]> {
   const out: BenchCase[] = [];
   for (const [ours, noble, dajiaji] of sets) {
     const name = ours.params.name;
-    const seed = input(64, 1);
-    const m = input(32, 2);
+    const seed = fixedInput(64, 1);
+    const m = fixedInput(32, 2);
     const { publicKey, secretKey } = ours.keygen(seed);
     const { cipherText } = ours.encapsulate(publicKey, m);
     const [pkD, skD] = dajiaji.deriveKeyPair(seed);
