@@ -45,13 +45,13 @@ function setup(suite: Suite) {
 
   /** One complete handshake; the protocol is pure, so the same bundle can be reused. */
   const handshake = () => {
-    const a = initiateSession(suite, alice, verifyBundle(suite, bundle), rnd);
+    const a = initiateSession(suite, alice, verifyBundle(suite, bundle, 0), rnd);
     const { envelope } = encryptMessage(suite, a, message, rnd);
     return respondToPreKeyMessage(suite, bob, envelope, keys, rnd).plaintext;
   };
 
   // An established session: first message, a reply, and Alice's next message (DH steps done).
-  let a: Session = initiateSession(suite, alice, verifyBundle(suite, bundle), rnd);
+  let a: Session = initiateSession(suite, alice, verifyBundle(suite, bundle, 0), rnd);
   let out = encryptMessage(suite, a, message, rnd);
   a = out.session;
   let b = respondToPreKeyMessage(suite, bob, out.envelope, keys, rnd).session;
@@ -79,11 +79,11 @@ function setup(suite: Suite) {
     liveB = got.session;
     return got.plaintext;
   };
-  const verify = () => verifyBundle(suite, bundle);
+  const verify = () => verifyBundle(suite, bundle, 0);
   // A full session record (PROTOCOL.md §6.2): 5 other handshakes' sessions, then Bob's session
   // as the oldest archived one, so a MESSAGE on it is found after 5 failed trials.
   const others = Array.from({ length: MAX_ARCHIVED_SESSIONS }, () => {
-    const x = initiateSession(suite, alice, verifyBundle(suite, bundle), rnd);
+    const x = initiateSession(suite, alice, verifyBundle(suite, bundle, 0), rnd);
     const env = encryptMessage(suite, x, message, rnd).envelope;
     return respondToPreKeyMessage(suite, bob, env, keys, rnd).session;
   });

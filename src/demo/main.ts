@@ -153,7 +153,7 @@ const badSignature = copyBytes(bundle.kemPreKey.signature);
 badSignature[100] ^= 1; // a byte inside the ML-DSA-65 half
 const forged = { ...bundle, kemPreKey: { ...bundle.kemPreKey, signature: badSignature } };
 try {
-  verifyBundle(suite, forged);
+  verifyBundle(suite, forged, now);
 } catch (e) {
   const code = c.red((e as { code: string }).code);
   say('Alice', `a bundle whose ML-DSA-65 half was tampered with: ${code} — refused`);
@@ -300,7 +300,7 @@ try {
   const alarm = c.red(c.bold(`⚠ ${(e as { code: string }).code}`));
   say('Alice', `${alarm} ${c.dim((e as Error).message)}`);
 }
-acceptIdentityChange(alice.ctx.trust, bob.address, bob2.identity.publicKey, now);
+acceptIdentityChange(alice.ctx, bob.address, bob2.identity.publicKey, now);
 startSession(alice.ctx, bob.address, bundle2, now);
 ok('after comparing the new safety number, Alice accepts the new identity; new session');
 

@@ -9,9 +9,17 @@
  * Side channels: public data only.
  */
 import { expectLength } from '../util/bytes.ts';
-import { DecodeError, ProtocolError } from '../util/errors.ts';
+import { CryptoError, DecodeError, ProtocolError } from '../util/errors.ts';
 import { Reader, Writer } from '../wire/codec.ts';
-import { HYBRID_SIGNATURE_BYTES, PREKEY_ROLE, PROTOCOL_VERSION, SIZES } from './constants.ts';
+import {
+  DAY_MS,
+  HYBRID_SIGNATURE_BYTES,
+  MAX_CLOCK_SKEW_MS,
+  MAX_SIGNED_PREKEY_AGE_MS,
+  PREKEY_ROLE,
+  PROTOCOL_VERSION,
+  SIZES,
+} from './constants.ts';
 import {
   encodeIdentityPublic,
   expectVersion,
@@ -69,23 +77,35 @@ export function decodeBundle(bytes: Uint8Array): PreKeyBundle {
 }
 
 /**
- * Checks a bundle before any use: roles, lengths, and both halves of every prekey signature.
- * PQXDH rev. 3 §3.3 (Alice verifies the prekey signatures and aborts on failure).
- * Throws DecodeError('BAD_TAG') for a prekey in the wrong slot, CryptoError BAD_LENGTH for a key
- * of the wrong size, ProtocolError('BAD_SIGNATURE') if any signature half fails.
+ * Checks a bundle before any use: mandatory slots, roles, lengths, freshness of the medium-term
+ * prekeys at `now` (ms), and both halves of every prekey signature.
+ * PQXDH rev. 3 §3.3 (Alice verifies the prekey signatures and aborts on failure); PROTOCOL.md §3.2.
+ * Throws CryptoError BAD_TYPE for a missing identity, SPK or KEM prekey (only the OPK is
+ * optional), DecodeError('BAD_TAG') for a prekey in the wrong slot, CryptoError BAD_LENGTH for a
+ * key of the wrong size, ProtocolError('STALE_PREKEY') for an SPK or PQSPK created more than
+ * MAX_SIGNED_PREKEY_AGE_MS before `now` or more than MAX_CLOCK_SKEW_MS after it, and
+ * ProtocolError('BAD_SIGNATURE') if any signature half fails.
  */
-export function verifyBundle(suite: Suite, bundle: PreKeyBundle): VerifiedBundle {
+export function verifyBundle(suite: Suite, bundle: PreKeyBundle, now: number): VerifiedBundle {
+  if (typeof bundle !== 'object' || bundle === null)
+    throw new CryptoError('BAD_TYPE', 'bundle: expected a PreKeyBundle object');
+  if (!Number.isSafeInteger(now) || now < 0)
+    throw new CryptoError('BAD_PARAMS', `verifyBundle: now must be a time in ms, got ${now}`);
   const id = bundle.identity;
+  if (typeof id !== 'object' || id === null)
+    throw new CryptoError('BAD_TYPE', 'bundle: identity missing');
   expectLength(id.dhKey, SIZES.X25519_PUBLIC, 'bundle identity X25519 key');
   expectLength(id.signingKeyClassical, SIZES.ED25519_PUBLIC, 'bundle identity Ed25519 key');
   expectLength(id.signingKeyPQ, SIZES.ML_DSA_65_PUBLIC, 'bundle identity ML-DSA-65 key');
-  const slots: [SignedPreKeyPublic | undefined, readonly number[], string][] = [
-    [bundle.signedPreKey, [PREKEY_ROLE.SIGNED], 'signed prekey'],
-    [bundle.kemPreKey, [PREKEY_ROLE.KEM_ONE_TIME, PREKEY_ROLE.KEM_LAST_RESORT], 'KEM prekey'],
-    [bundle.oneTimePreKey, [PREKEY_ROLE.ONE_TIME], 'one-time prekey'],
+  const slots: [SignedPreKeyPublic | undefined, readonly number[], string, boolean][] = [
+    [bundle.signedPreKey, [PREKEY_ROLE.SIGNED], 'signed prekey', true],
+    [bundle.kemPreKey, [PREKEY_ROLE.KEM_ONE_TIME, PREKEY_ROLE.KEM_LAST_RESORT], 'KEM prekey', true],
+    [bundle.oneTimePreKey, [PREKEY_ROLE.ONE_TIME], 'one-time prekey', false],
   ];
-  for (const [prekey, roles, what] of slots) {
-    if (prekey === undefined) continue;
+  for (const [prekey, roles, what, mandatory] of slots) {
+    if (prekey === undefined && !mandatory) continue;
+    if (typeof prekey !== 'object' || prekey === null)
+      throw new CryptoError('BAD_TYPE', `bundle: ${what} missing (PROTOCOL.md §3.2)`);
     if (!roles.includes(prekey.role))
       throw new DecodeError('BAD_TAG', `bundle: ${what} has role ${prekey.role}`);
     expectLength(prekey.publicKey, roleKeyType(prekey.role).length, `bundle ${what}`);
@@ -95,6 +115,27 @@ export function verifyBundle(suite: Suite, bundle: PreKeyBundle): VerifiedBundle
         'BAD_SIGNATURE',
         `bundle: ${what} signature does not verify (PQXDH rev. 3 §3.3)`,
       );
+    if (isMediumTerm(prekey.role)) expectFresh(prekey, what, now);
   }
   return bundle as VerifiedBundle;
+}
+
+function isMediumTerm(role: number): boolean {
+  return role === PREKEY_ROLE.SIGNED || role === PREKEY_ROLE.KEM_LAST_RESORT;
+}
+
+/** PROTOCOL.md §3.3: a signed createdAt outside [now − max age, now + skew] is refused. */
+function expectFresh(prekey: SignedPreKeyPublic, what: string, now: number): void {
+  const age = now - prekey.createdAt;
+  if (age > MAX_SIGNED_PREKEY_AGE_MS)
+    throw new ProtocolError(
+      'STALE_PREKEY',
+      `bundle: ${what} id ${prekey.id} is ${Math.floor(age / DAY_MS)} days old ` +
+        `(limit ${MAX_SIGNED_PREKEY_AGE_MS / DAY_MS} days, PROTOCOL.md §3.3)`,
+    );
+  if (-age > MAX_CLOCK_SKEW_MS)
+    throw new ProtocolError(
+      'STALE_PREKEY',
+      `bundle: ${what} id ${prekey.id} was created in the future (beyond the clock-skew allowance)`,
+    );
 }

@@ -95,3 +95,14 @@ export const DEFAULT_ROTATION_POLICY = Object.freeze({
   rotateAfterMs: 7 * DAY_MS,
   graceMs: 30 * DAY_MS,
 });
+
+/**
+ * Oldest createdAt a bundle's SPK or PQSPK may have when Alice uses it (PROTOCOL.md §3.3): an
+ * honest owner rotates after `rotateAfterMs` and deletes the old key `graceMs` after its successor,
+ * so an older key is a replayed one (or its owner stopped rotating) and is refused.
+ */
+export const MAX_SIGNED_PREKEY_AGE_MS =
+  DEFAULT_ROTATION_POLICY.rotateAfterMs + DEFAULT_ROTATION_POLICY.graceMs;
+
+/** How far in the future a prekey's createdAt may lie (clock skew between devices). */
+export const MAX_CLOCK_SKEW_MS = DAY_MS;

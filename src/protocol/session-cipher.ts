@@ -7,6 +7,7 @@
  * nothing is stored, pinned or consumed unless the message decrypted.
  * Side channels: orchestration only; branches on public envelope fields and store lookups.
  */
+import { wipe } from '../util/ct.ts';
 import { ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import { verifyBundle, type PreKeyBundle } from './bundle.ts';
@@ -30,7 +31,7 @@ import {
 import type { Address, IdentityStore, PreKeyStore, SessionStore, TrustStore } from './store.ts';
 import type { Suite } from './suite.ts';
 import type { Trace } from './trace.ts';
-import { checkIdentity, type TrustStatus } from './trust.ts';
+import { checkIdentity, expectTrustedIdentity, type TrustStatus } from './trust.ts';
 
 /** Everything a device needs to run the protocol. */
 export interface ProtocolContext {
@@ -44,9 +45,10 @@ export interface ProtocolContext {
 }
 
 /**
- * Verifies `bundle` (both signature halves of every prekey), checks the peer's identity against the
- * trust store (TOFU; IDENTITY_CHANGED on a mismatch), runs PQXDH and stores the new session as the
- * current one (an existing session is archived). PQXDH rev. 3 §3.3.
+ * Verifies `bundle` at time `now` (mandatory slots, freshness, both signature halves of every
+ * prekey), runs PQXDH, checks the peer's identity against the trust store (TOFU; IDENTITY_CHANGED
+ * on a mismatch) and only then stores the new session as the current one (an existing session is
+ * archived). PQXDH rev. 3 §3.3; PROTOCOL.md §6.2.
  */
 export function startSession(
   ctx: ProtocolContext,
@@ -54,26 +56,28 @@ export function startSession(
   bundle: PreKeyBundle,
   now: number,
 ): TrustStatus {
-  const verified = verifyBundle(ctx.suite, bundle);
-  const status = checkIdentity(ctx.trust, address, verified.identity, now);
+  const verified = verifyBundle(ctx.suite, bundle, now);
   const local = ctx.identity.getLocalIdentity();
   const old = loadRecord(ctx, address);
   try {
     const session = initiateSession(ctx.suite, local, verified, ctx.random, ctx.trace);
     try {
+      // Pin (or detect a change) only once PQXDH succeeded: a failed handshake pins nothing.
+      const status = checkIdentity(ctx.trust, address, verified.identity, now);
       ctx.sessions.storeSession(address, encodeSessionRecord(addSession(old, session).record));
+      return status;
     } finally {
       wipeSession(session);
     }
   } finally {
     if (old) wipeSessionRecord(old); // every session of `old`, an evicted one included
   }
-  return status;
 }
 
 /**
  * Encrypts to `address` on the current session, PERSISTS the advanced record, and only then
- * returns the envelope.
+ * returns the envelope. Throws UNTRUSTED_IDENTITY (nothing stored) if the current session's peer
+ * is not the pinned identity (PROTOCOL.md §6.2, §8).
  */
 export function sendMessage(
   ctx: ProtocolContext,
@@ -83,6 +87,7 @@ export function sendMessage(
   const old = loadRecord(ctx, address);
   if (!old) throw new ProtocolError('BAD_STATE', `no session with ${address}`);
   try {
+    expectTrustedIdentity(ctx.trust, address, old.current.remoteIdentity);
     const out = encryptWithRecord(ctx.suite, old, plaintext, ctx.random, ctx.trace);
     ctx.sessions.storeSession(address, encodeSessionRecord(out.record));
     wipeSession(out.record.current); // the archived sessions are shared with `old`
@@ -94,7 +99,8 @@ export function sendMessage(
 
 /**
  * Decrypts an envelope from `address`. A MESSAGE is tried on the current session, then on the
- * archived ones; the session that decrypts it becomes current. A PREKEY envelope goes to the
+ * archived ones; the session that decrypts it becomes current, unless its peer identity is not the
+ * pinned one (UNTRUSTED_IDENTITY, nothing stored). A PREKEY envelope goes to the
  * session of its handshake if the record has one (so a replay can never re-install a session),
  * else starts a new session: prekeys are looked up (PREKEY_NOT_FOUND, PREKEY_REUSED), the message
  * is decrypted, the sender's identity checked (IDENTITY_CHANGED), and only then is the new session
@@ -116,8 +122,16 @@ export function receiveMessage(
     if (envelope.type === ENVELOPE_TYPE.MESSAGE || known) {
       if (!old) throw new ProtocolError('BAD_STATE', `no session with ${address}`);
       const out = decryptWithRecord(ctx.suite, old, envelope, ctx.random, ctx.trace);
-      ctx.sessions.storeSession(address, encodeSessionRecord(out.record));
-      wipeSessionRecord(out.record);
+      try {
+        // The session that decrypted must belong to the pinned identity (PROTOCOL.md §6.2 step 3).
+        expectTrustedIdentity(ctx.trust, address, out.record.current.remoteIdentity);
+        ctx.sessions.storeSession(address, encodeSessionRecord(out.record));
+      } catch (err) {
+        wipe(out.plaintext);
+        throw err;
+      } finally {
+        wipeSessionRecord(out.record);
+      }
       return { plaintext: out.plaintext, newSession: false, promoted: out.promoted };
     }
     const { header } = readPreKeyMessage(envelope);

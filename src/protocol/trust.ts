@@ -9,7 +9,9 @@
 import { bytesEqual } from '../util/bytes.ts';
 import { ProtocolError } from '../util/errors.ts';
 import { encodeIdentityPublic, type IdentityPublic } from './identity.ts';
-import type { Address, TrustRecord, TrustStore } from './store.ts';
+import { allSessions } from './session-record.ts';
+import { decodeSessionRecord, encodeSessionRecord, wipeSessionRecord } from './session-state.ts';
+import type { Address, SessionStore, TrustRecord, TrustStore } from './store.ts';
 
 /** 'new': first contact, pinned now (TOFU); 'unverified' / 'verified': matches the pin. */
 export type TrustStatus = 'new' | 'unverified' | 'verified';
@@ -40,15 +42,54 @@ export function checkIdentity(
   );
 }
 
-/** The user accepted a changed identity (ideally after comparing safety numbers): re-pin it. */
+/**
+ * The user accepted a changed identity (ideally after comparing safety numbers): re-pin it, and
+ * drop every stored session with `address` whose peer identity is not the accepted one (they are
+ * wiped; if one of them was current, the most recent remaining session becomes current).
+ * libsignal IdentityKeyStore::save_identity + SessionRecord archiving; PROTOCOL.md §8.
+ */
 export function acceptIdentityChange(
-  store: TrustStore,
+  stores: { readonly trust: TrustStore; readonly sessions: SessionStore },
   address: Address,
   identity: IdentityPublic,
   now: number,
   verified = false,
 ): void {
-  store.storeTrust(address, { identity: encodeIdentityPublic(identity), verified, firstSeen: now });
+  const encoded = encodeIdentityPublic(identity);
+  stores.trust.storeTrust(address, { identity: encoded, verified, firstSeen: now });
+  const bytes = stores.sessions.loadSession(address);
+  if (bytes === undefined) return;
+  const record = decodeSessionRecord(bytes);
+  try {
+    const sessions = allSessions(record);
+    const kept = sessions.filter((s) => bytesEqual(encodeIdentityPublic(s.remoteIdentity), encoded));
+    if (kept.length === 0) stores.sessions.deleteSession(address);
+    else if (kept.length < sessions.length) {
+      const next = { current: kept[0], previous: kept.slice(1) };
+      stores.sessions.storeSession(address, encodeSessionRecord(next));
+    }
+  } finally {
+    wipeSessionRecord(record);
+  }
+}
+
+/**
+ * Throws ProtocolError('UNTRUSTED_IDENTITY') unless `identity` is the identity pinned for
+ * `address`; changes nothing. Run on an existing session's peer identity after every successful
+ * decryption (before anything is stored) and before every send (PROTOCOL.md §6.2, §8).
+ * libsignal session_cipher.rs (is_trusted_identity on decrypt and encrypt).
+ */
+export function expectTrustedIdentity(
+  store: TrustStore,
+  address: Address,
+  identity: IdentityPublic,
+): void {
+  const record = store.loadTrust(address);
+  if (record === undefined || !bytesEqual(record.identity, encodeIdentityPublic(identity)))
+    throw new ProtocolError(
+      'UNTRUSTED_IDENTITY',
+      `the session with ${address} belongs to an identity that is not the pinned one`,
+    );
 }
 
 /** Marks the pinned identity verified (safety numbers matched); throws if it is not the pin. */

@@ -68,6 +68,8 @@ export class MemorySessionStore implements SessionStore {
     return session === undefined ? undefined : copyBytes(session);
   }
   storeSession(address: Address, session: Uint8Array): void {
+    const old = this.sessions.get(address);
+    if (old) wipe(old); // the replaced record's secrets (dropped or evicted sessions included)
     this.sessions.set(address, copyBytes(session));
   }
   deleteSession(address: Address): void {

@@ -44,7 +44,8 @@ export type ProtocolErrorCode =
   | 'TOO_MANY_SKIPPED'
   | 'DECRYPT_FAILED'
   | 'UNKNOWN_VERSION'
-  | 'BAD_STATE';
+  | 'BAD_STATE'
+  | 'STALE_PREKEY'; // a bundle's signed prekey is older than rotation + grace, or from the future
 
 /** A protocol rule was violated (bad bundle, replay, skipped-key bound, …). */
 export class ProtocolError extends Error {

@@ -14,7 +14,7 @@ import {
 } from '../../src/protocol/pqxdh.ts';
 import { concatBytes, utf8 } from '../../src/util/bytes.ts';
 import { detRandom } from './helpers/det-rng.ts';
-import { fetchBundle, makeDevice, recorder } from './helpers/fixtures.ts';
+import { fetchBundle, makeDevice, recorder, T0 } from './helpers/fixtures.ts';
 import { SUITE } from './helpers/suites.ts';
 
 const rnd = detRandom('pqxdh tests');
@@ -37,7 +37,7 @@ describe('PQXDH rev. 3 §3.3/§3.4 — handshake', () => {
     expect(bundles.map((b) => [b.kemPreKey.role, b.oneTimePreKey?.id])).toEqual([[3, 100], [2, 101], [2, undefined]]);
     const seen = new Set<string>();
     for (const b of bundles) {
-      const { header, secrets } = pqxdhInitiate(SUITE, alice.identity, verifyBundle(SUITE, b), rnd);
+      const { header, secrets } = pqxdhInitiate(SUITE, alice.identity, verifyBundle(SUITE, b, T0), rnd);
       const wire = decodeHandshakeHeader(encodeHandshakeHeader(header));
       const theirs = pqxdhRespond(SUITE, bob.identity, wire, bobKeys(wire));
       expect(theirs).toEqual(secrets);
@@ -49,7 +49,7 @@ describe('PQXDH rev. 3 §3.3/§3.4 — handshake', () => {
 
   test('SK = HKDF-SHA256(F ‖ DH1 ‖ DH2 ‖ DH3 ‖ DH4 ‖ SS, salt 0³², info, 96) recomputed with noble', () => {
     const { events, trace } = recorder();
-    const b = verifyBundle(SUITE, fetchBundle(bob));
+    const b = verifyBundle(SUITE, fetchBundle(bob), T0);
     const { header, secrets } = pqxdhInitiate(SUITE, alice.identity, b, rnd, trace);
     const v = Object.assign({}, ...events.map((e) => e.values)) as Record<string, Uint8Array>;
     // Each DH recomputed from Bob's side with noble directly.
@@ -77,7 +77,7 @@ describe('PQXDH rev. 3 §3.3/§3.4 — handshake', () => {
   });
 
   test('tampering with any header field changes Bob\'s secrets (implicit authentication)', () => {
-    const b = verifyBundle(SUITE, fetchBundle(bob));
+    const b = verifyBundle(SUITE, fetchBundle(bob), T0);
     const { header, secrets } = pqxdhInitiate(SUITE, alice.identity, b, rnd);
     const ct = header.kemCipherText.slice();
     ct[10] ^= 1;
@@ -89,7 +89,7 @@ describe('PQXDH rev. 3 §3.3/§3.4 — handshake', () => {
   });
 
   test('a low-order EK_A is rejected (RFC 7748 §6.1) and wrong lengths are typed errors', () => {
-    const b = verifyBundle(SUITE, fetchBundle(bob));
+    const b = verifyBundle(SUITE, fetchBundle(bob), T0);
     const { header } = pqxdhInitiate(SUITE, alice.identity, b, rnd);
     // noble's X25519 throws its own error before the oracle wrapper can map it; ours says LOW_ORDER.
     const lowOrder = SUITE.name === 'noble' ? expect.anything() : expect.objectContaining({ code: 'LOW_ORDER' });
@@ -104,7 +104,7 @@ describe('PQXDH rev. 3 §3.3/§3.4 — handshake', () => {
   });
 
   test('handshake header codec: exact round trip, strict tags/roles/flags, no trailing bytes', () => {
-    const { header } = pqxdhInitiate(SUITE, alice.identity, verifyBundle(SUITE, fetchBundle(bob)), rnd);
+    const { header } = pqxdhInitiate(SUITE, alice.identity, verifyBundle(SUITE, fetchBundle(bob), T0), rnd);
     const enc = encodeHandshakeHeader(header);
     expect(encodeHandshakeHeader(decodeHandshakeHeader(enc))).toEqual(enc);
     const at = 2020; // right after the identity

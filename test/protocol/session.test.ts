@@ -5,6 +5,7 @@ import { decryptMessage } from '../../src/protocol/session.ts';
 import { receiveMessage, sendMessage, startSession } from '../../src/protocol/session-cipher.ts';
 import { decodeSession, decodeSessionRecord, encodeSession, encodeSessionRecord } from '../../src/protocol/session-state.ts';
 import { acceptIdentityChange } from '../../src/protocol/trust.ts';
+import { encodeIdentityPublic } from '../../src/protocol/identity.ts';
 import { utf8 } from '../../src/util/bytes.ts';
 import { detRandom } from './helpers/det-rng.ts';
 import { fetchBundle, makeDevice, T0 } from './helpers/fixtures.ts';
@@ -123,15 +124,63 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     expect(code(() => startSession(alice.ctx, 'bob.1', fetchBundle(bob2), T0 + 1))).toBe('IDENTITY_CHANGED');
     expect(code(() => startSession(alice.ctx, 'bob.1', fetchBundle(bob2), T0 + 2))).toBe('IDENTITY_CHANGED'); // sticky
     expect(alice.ctx.trust.loadTrust('bob.1')?.pendingChange).toBeDefined();
-    acceptIdentityChange(alice.ctx.trust, 'bob.1', bob2.identity.publicKey, T0 + 3);
+    acceptIdentityChange(alice.ctx, 'bob.1', bob2.identity.publicKey, T0 + 3);
     expect(startSession(alice.ctx, 'bob.1', fetchBundle(bob2), T0 + 4)).toBe('unverified');
     // Receiving side: Alice reinstalls and writes to Bob (who pinned her old identity).
     const alice2 = makeDevice(SUITE, 'alice.1', rnd);
     startSession(alice2.ctx, 'bob.1', fetchBundle(bob), T0 + 5);
     const env = sendMessage(alice2.ctx, 'bob.1', utf8('new me'));
     expect(code(() => receiveMessage(bob.ctx, 'alice.1', env, T0 + 6))).toBe('IDENTITY_CHANGED');
-    acceptIdentityChange(bob.ctx.trust, 'alice.1', alice2.identity.publicKey, T0 + 7);
+    acceptIdentityChange(bob.ctx, 'alice.1', alice2.identity.publicKey, T0 + 7);
     expect(text(receiveMessage(bob.ctx, 'alice.1', env, T0 + 8).plaintext)).toBe('new me');
+  });
+
+  test('accepting a changed identity drops the old identity\'s sessions: its MESSAGEs no longer decrypt', () => {
+    const rnd = detRandom('session: retire old identity');
+    const alice = makeDevice(SUITE, 'alice.1', rnd);
+    const bob = makeDevice(SUITE, 'bob.1', rnd);
+    startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0);
+    receiveMessage(bob.ctx, 'alice.1', sendMessage(alice.ctx, 'bob.1', utf8('a1')), T0);
+    receiveMessage(alice.ctx, 'bob.1', sendMessage(bob.ctx, 'alice.1', utf8('b1')), T0);
+    const alice2 = makeDevice(SUITE, 'alice.1', rnd); // A': a new identity at the same address
+    startSession(alice2.ctx, 'bob.1', fetchBundle(bob), T0 + 1);
+    const first = sendMessage(alice2.ctx, 'bob.1', utf8('new me'));
+    expect(code(() => receiveMessage(bob.ctx, 'alice.1', first, T0 + 2))).toBe('IDENTITY_CHANGED');
+    acceptIdentityChange(bob.ctx, 'alice.1', alice2.identity.publicKey, T0 + 3);
+    expect(bob.ctx.sessions.loadSession('alice.1')).toBeUndefined(); // only A's session existed
+    expect(receiveMessage(bob.ctx, 'alice.1', first, T0 + 4).newSession).toBe(true);
+    const record = bob.ctx.sessions.loadSession('alice.1')!;
+    expect(decodeSessionRecord(record).previous).toHaveLength(0);
+    // Old A keeps writing on its session: nothing of Bob's decrypts it any more, nothing changes.
+    const stale = sendMessage(alice.ctx, 'bob.1', utf8('still old A'));
+    expect(code(() => receiveMessage(bob.ctx, 'alice.1', stale, T0 + 5))).toBe('DECRYPT_FAILED');
+    expect(bob.ctx.sessions.loadSession('alice.1')).toEqual(record);
+    // Bob's reply goes to A' only.
+    const reply = sendMessage(bob.ctx, 'alice.1', utf8('to A prime'));
+    expect(code(() => receiveMessage(alice.ctx, 'bob.1', reply, T0 + 6))).toBe('DECRYPT_FAILED');
+    expect(text(receiveMessage(alice2.ctx, 'bob.1', reply, T0 + 6).plaintext)).toBe('to A prime');
+  });
+
+  test('a session whose peer is not the pinned identity can neither send nor accept (UNTRUSTED_IDENTITY)', () => {
+    const rnd = detRandom('session: untrusted session');
+    const alice = makeDevice(SUITE, 'alice.1', rnd);
+    const bob = makeDevice(SUITE, 'bob.1', rnd);
+    startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0);
+    receiveMessage(bob.ctx, 'alice.1', sendMessage(alice.ctx, 'bob.1', utf8('a1')), T0);
+    const pending = sendMessage(alice.ctx, 'bob.1', utf8('a2'));
+    const alice2 = makeDevice(SUITE, 'alice.1', rnd);
+    // The pin moves to A' without touching the session store (e.g. a trust store restored apart).
+    const pin = { identity: encodeIdentityPublic(alice2.identity.publicKey), verified: false, firstSeen: T0 + 1 };
+    bob.ctx.trust.storeTrust('alice.1', pin);
+    const before = bob.ctx.sessions.loadSession('alice.1')!;
+    expect(code(() => receiveMessage(bob.ctx, 'alice.1', pending, T0 + 2))).toBe('UNTRUSTED_IDENTITY');
+    expect(code(() => sendMessage(bob.ctx, 'alice.1', utf8('to whom?')))).toBe('UNTRUSTED_IDENTITY');
+    expect(bob.ctx.sessions.loadSession('alice.1')).toEqual(before);
+    expect(bob.ctx.trust.loadTrust('alice.1')).toEqual(pin);
+    // Re-accepting A keeps A's session (nothing dropped) and it works again.
+    acceptIdentityChange(bob.ctx, 'alice.1', alice.identity.publicKey, T0 + 3);
+    expect(bob.ctx.sessions.loadSession('alice.1')).toEqual(before);
+    expect(text(receiveMessage(bob.ctx, 'alice.1', pending, T0 + 4).plaintext)).toBe('a2');
   });
 
   test('post-compromise security: a stolen state follows the session only until Bob\'s fresh ratchet key round-trips', () => {

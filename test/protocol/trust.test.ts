@@ -23,7 +23,7 @@ describe('trust store â€” TOFU and loud identity-change detection (PROTOCOL.md Â
     for (let i = 0; i < 3; i++) expect(codeOf(() => checkIdentity(store, 'bob', id2.publicKey, T0 + 2))).toBe('IDENTITY_CHANGED');
     expect(pendingIdentityChange(store, 'bob')?.identity).toEqual(encodeIdentityPublic(id2.publicKey));
     expect(checkIdentity(store, 'bob', id1.publicKey, T0 + 3)).toBe('unverified'); // the old one still matches
-    acceptIdentityChange(store, 'bob', id2.publicKey, T0 + 4);
+    acceptIdentityChange({ trust: store, sessions: new MemorySessionStore() }, 'bob', id2.publicKey, T0 + 4);
     expect(checkIdentity(store, 'bob', id2.publicKey, T0 + 5)).toBe('unverified');
     expect(pendingIdentityChange(store, 'bob')).toBeUndefined();
     expect(codeOf(() => checkIdentity(store, 'bob', id1.publicKey, T0 + 6))).toBe('IDENTITY_CHANGED');
@@ -36,7 +36,7 @@ describe('trust store â€” TOFU and loud identity-change detection (PROTOCOL.md Â
     expect(codeOf(() => markVerified(store, 'carol', id1.publicKey))).toBe('UNTRUSTED_IDENTITY');
     markVerified(store, 'alice', id1.publicKey);
     expect(checkIdentity(store, 'alice', id1.publicKey, T0)).toBe('verified');
-    acceptIdentityChange(store, 'alice', id2.publicKey, T0 + 1);
+    acceptIdentityChange({ trust: store, sessions: new MemorySessionStore() }, 'alice', id2.publicKey, T0 + 1);
     expect(checkIdentity(store, 'alice', id2.publicKey, T0 + 2)).toBe('unverified');
   });
 });

@@ -64,7 +64,7 @@ export function makeTranscript(suite: Suite, label = TRANSCRIPT_RNG_LABEL): Tran
     oneTimePreKey: publicPreKey(opk),
   };
   const messages: Transcript['messages'] = [];
-  let a: Session = initiateSession(suite, alice, verifyBundle(suite, bundle), random, ta);
+  let a: Session = initiateSession(suite, alice, verifyBundle(suite, bundle, CREATED_AT), random, ta);
   const send = (from: 'alice' | 'bob', s: Session, text: string): [Session, Uint8Array] => {
     const out = encryptMessage(suite, s, utf8(text), random, from === 'alice' ? ta : tb);
     messages.push({ from, plaintext: text, envelope: toHex(out.envelope) });
