@@ -7,8 +7,8 @@
  * session AD ‖ version ‖ type [‖ SHA-256(handshake header)] (`envelopeAD`).
  * Side channels: public data only.
  */
-import { concatBytes } from '../util/bytes.ts';
-import { DecodeError } from '../util/errors.ts';
+import { concatBytes, expectBytes } from '../util/bytes.ts';
+import { CryptoError, DecodeError } from '../util/errors.ts';
 import { Reader, Writer } from '../wire/codec.ts';
 import { ENVELOPE_TYPE, PROTOCOL_VERSION } from './constants.ts';
 import { expectVersion } from './identity.ts';
@@ -49,6 +49,23 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const message = r.bytes(MAX_MESSAGE_BYTES);
   r.end();
   return handshake ? { type, handshake, message } : { type, message };
+}
+
+/**
+ * An envelope given as bytes (decoded strictly) or already decoded (its shape checked): what the
+ * session functions accept. Throws CryptoError BAD_TYPE for anything else. PROTOCOL.md §6.1.
+ */
+export function asEnvelope(envelope: Uint8Array | Envelope): Envelope {
+  if (envelope instanceof Uint8Array) return decodeEnvelope(envelope);
+  if (typeof envelope !== 'object' || envelope === null)
+    throw new CryptoError('BAD_TYPE', 'envelope: expected bytes or a decoded Envelope');
+  expectBytes(envelope.message, 'envelope message');
+  if (envelope.type === ENVELOPE_TYPE.PREKEY) expectBytes(envelope.handshake, 'envelope handshake');
+  else if (envelope.type !== ENVELOPE_TYPE.MESSAGE)
+    throw new DecodeError('BAD_TAG', `envelope: unknown type ${String(envelope.type)}`);
+  else if (envelope.handshake !== undefined)
+    throw new DecodeError('BAD_VALUE', 'envelope: a handshake header goes with type PREKEY only');
+  return envelope;
 }
 
 /** The ratchet AD for this envelope: session AD ‖ version ‖ type [‖ SHA-256(handshake)]. */

@@ -12,7 +12,7 @@ import { bytesEqual } from '../util/bytes.ts';
 import { ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import { MAX_ARCHIVED_SESSIONS } from './constants.ts';
-import { decodeEnvelope, type Envelope } from './envelope.ts';
+import { asEnvelope, type Envelope } from './envelope.ts';
 import { decryptMessage, encryptMessage, type Session } from './session.ts';
 import type { Suite } from './suite.ts';
 import type { Trace } from './trace.ts';
@@ -87,7 +87,7 @@ export function decryptWithRecord(
   random: RandomSource,
   trace?: Trace,
 ): { record: SessionRecord; plaintext: Uint8Array; promoted: boolean } {
-  const e = envelope instanceof Uint8Array ? decodeEnvelope(envelope) : envelope;
+  const e = asEnvelope(envelope);
   const sessions = allSessions(record);
   if (e.handshake) {
     const index = findSessionByHandshake(suite, record, e.handshake);

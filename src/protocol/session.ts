@@ -15,7 +15,7 @@ import { ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import type { VerifiedBundle } from './bundle.ts';
 import { ENVELOPE_TYPE } from './constants.ts';
-import { decodeEnvelope, encodeEnvelope, envelopeAD, type Envelope } from './envelope.ts';
+import { asEnvelope, encodeEnvelope, envelopeAD, type Envelope } from './envelope.ts';
 import type { IdentityKeyPair, IdentityPublic } from './identity.ts';
 import {
   decodeHandshakeHeader,
@@ -117,7 +117,7 @@ export function decryptMessage(
   random: RandomSource,
   trace?: Trace,
 ): { session: Session; plaintext: Uint8Array } {
-  const e = envelope instanceof Uint8Array ? decodeEnvelope(envelope) : envelope;
+  const e = asEnvelope(envelope);
   if (e.handshake && !bytesEqual(suite.sha256(e.handshake), session.handshakeId))
     throw new ProtocolError('BAD_STATE', 'prekey message of another handshake than this session');
   const ad = envelopeAD(suite, session.ad, e);
@@ -132,7 +132,7 @@ export function readPreKeyMessage(envelope: Uint8Array | Envelope): {
   envelope: Envelope;
   header: HandshakeHeader;
 } {
-  const e = envelope instanceof Uint8Array ? decodeEnvelope(envelope) : envelope;
+  const e = asEnvelope(envelope);
   if (!e.handshake) throw new ProtocolError('BAD_STATE', 'not a prekey message');
   return { envelope: e, header: decodeHandshakeHeader(e.handshake) };
 }

@@ -4,7 +4,7 @@
  * and (with `end()`) trailing bytes, so each byte string has exactly one parse.
  */
 import { DecodeError } from '../util/errors.ts';
-import { copyBytes } from '../util/bytes.ts';
+import { copyBytes, expectBytes } from '../util/bytes.ts';
 
 export class Writer {
   private chunks: Uint8Array[] = [];
@@ -66,10 +66,13 @@ function checkUint(v: number, max: number, what: string): number {
 export class Reader {
   private off = 0;
 
+  /** Throws CryptoError BAD_TYPE unless `buf` is a Uint8Array (decoders take untrusted input). */
   constructor(
     private readonly buf: Uint8Array,
     private readonly what = 'input',
-  ) {}
+  ) {
+    expectBytes(buf, what);
+  }
 
   get remaining(): number {
     return this.buf.length - this.off;

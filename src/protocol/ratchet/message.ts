@@ -5,7 +5,7 @@
  * the version byte are pqmsg's (docs/PROTOCOL.md, "Message layout").
  * Side channels: only public lengths and the public version byte are examined.
  */
-import { concatBytes } from '../../util/bytes.ts';
+import { concatBytes, expectBytes } from '../../util/bytes.ts';
 import { ProtocolError } from '../../util/errors.ts';
 import { ENC_HEADER_BYTES, MIN_MESSAGE_BYTES, RATCHET_MESSAGE_VERSION } from './constants.ts';
 
@@ -29,6 +29,7 @@ export function encodeMessage(encHeader: Uint8Array, body: Uint8Array): Uint8Arr
  * another version, DECRYPT_FAILED if empty or too short.
  */
 export function parseMessage(message: Uint8Array): RatchetMessageParts {
+  expectBytes(message, 'ratchet message');
   if (message.length === 0) throw new ProtocolError('DECRYPT_FAILED', 'ratchet message: empty');
   if (message[0] !== RATCHET_MESSAGE_VERSION)
     throw new ProtocolError('UNKNOWN_VERSION', `ratchet message: unknown version ${message[0]}`);

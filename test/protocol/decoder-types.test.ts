@@ -1,0 +1,86 @@
+/**
+ * Every public decoder and every protocol function that takes untrusted bytes rejects a value
+ * that is not a Uint8Array with a typed error (CryptoError BAD_TYPE, STYLE §1.6), never a
+ * TypeError: the Reader checks its input, and the session functions check decoded envelopes.
+ */
+import { describe, expect, test } from 'vitest';
+import { decodeBundle } from '../../src/protocol/bundle.ts';
+import { decodeEnvelope } from '../../src/protocol/envelope.ts';
+import { decodeIdentityPublic, decodeIdentitySecret } from '../../src/protocol/identity.ts';
+import { decodeHandshakeHeader } from '../../src/protocol/pqxdh.ts';
+import { decodePreKeyRecord } from '../../src/protocol/prekeys.ts';
+import { ratchetDecrypt } from '../../src/protocol/ratchet/double-ratchet.ts';
+import { decodeHeader } from '../../src/protocol/ratchet/header.ts';
+import { parseMessage } from '../../src/protocol/ratchet/message.ts';
+import { decodeRatchetState } from '../../src/protocol/ratchet/state-codec.ts';
+import { decryptMessage, readPreKeyMessage, respondToPreKeyMessage } from '../../src/protocol/session.ts';
+import { receiveMessage, startSession } from '../../src/protocol/session-cipher.ts';
+import { decryptWithRecord } from '../../src/protocol/session-record.ts';
+import { decodeSession, decodeSessionRecord } from '../../src/protocol/session-state.ts';
+import { Reader } from '../../src/wire/codec.ts';
+import { codeOf } from '../helpers/error-code.ts';
+import { detRandom } from './helpers/det-rng.ts';
+import { fetchBundle, makeDevice, T0 } from './helpers/fixtures.ts';
+import { SUITE } from './helpers/suites.ts';
+
+const rnd = detRandom('decoder types');
+const alice = makeDevice(SUITE, 'alice.1', rnd);
+const bob = makeDevice(SUITE, 'bob.1', rnd);
+startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0);
+const record = decodeSessionRecord(alice.ctx.sessions.loadSession('bob.1')!);
+const keys = { signedPreKey: bob.signedPreKey.keyPair, kemPreKey: bob.lastResort.keyPair };
+
+const NOT_BYTES: [string, unknown][] = [
+  ['null', null],
+  ['undefined', undefined],
+  ['string', 'AAECAw=='],
+  ['array', [1, 2, 3]],
+  ['object', { length: 3, 0: 1, 1: 2, 2: 3 }],
+  ['number', 42],
+  ['ArrayBuffer', new ArrayBuffer(8)],
+];
+
+const DECODERS: [string, (x: never) => unknown][] = [
+  ['Reader', (x) => new Reader(x)],
+  ['decodeBundle', (x) => decodeBundle(x)],
+  ['decodeEnvelope', (x) => decodeEnvelope(x)],
+  ['decodeHandshakeHeader', (x) => decodeHandshakeHeader(x)],
+  ['decodeSession', (x) => decodeSession(x)],
+  ['decodeSessionRecord', (x) => decodeSessionRecord(x)],
+  ['decodePreKeyRecord', (x) => decodePreKeyRecord(x)],
+  ['decodeIdentityPublic', (x) => decodeIdentityPublic(x)],
+  ['decodeIdentitySecret', (x) => decodeIdentitySecret(SUITE, x)],
+  ['decodeRatchetState', (x) => decodeRatchetState(x)],
+  ['decodeHeader', (x) => decodeHeader(x)],
+  ['parseMessage', (x) => parseMessage(x)],
+  ['ratchetDecrypt', (x) => ratchetDecrypt(SUITE, record.current.ratchet, x, record.current.ad, rnd)],
+  ['decryptMessage', (x) => decryptMessage(SUITE, record.current, x, rnd)],
+  ['decryptWithRecord', (x) => decryptWithRecord(SUITE, record, x, rnd)],
+  ['readPreKeyMessage', (x) => readPreKeyMessage(x)],
+  ['respondToPreKeyMessage', (x) => respondToPreKeyMessage(SUITE, bob.identity, x, keys, rnd)],
+  ['receiveMessage (no session)', (x) => receiveMessage(bob.ctx, 'alice.1', x, T0)],
+  ['receiveMessage (session)', (x) => receiveMessage(alice.ctx, 'bob.1', x, T0)],
+];
+
+describe('decoders reject non-byte input with a typed error (STYLE §1.6)', () => {
+  test('7 non-byte values × every public decoder → CryptoError BAD_TYPE', () => {
+    let checked = 0;
+    for (const [name, decode] of DECODERS)
+      for (const [kind, value] of NOT_BYTES) {
+        expect(`${name}(${kind}): ${codeOf(() => decode(value as never))}`).toBe(`${name}(${kind}): BAD_TYPE`);
+        checked++;
+      }
+    expect(checked).toBe(19 * 7);
+    expect(alice.ctx.sessions.loadSession('bob.1')).toBeDefined();
+    expect(bob.ctx.sessions.loadSession('alice.1')).toBeUndefined();
+  });
+
+  test('a decoded envelope of the wrong shape is BAD_TYPE / BAD_TAG / BAD_VALUE, not a TypeError', () => {
+    const message = new Uint8Array(10);
+    const f = (e: unknown) => codeOf(() => decryptWithRecord(SUITE, record, e as never, rnd));
+    expect(f({ type: 1, message })).toBe('BAD_TYPE'); // PREKEY without its handshake header
+    expect(f({ type: 2 })).toBe('BAD_TYPE');
+    expect(f({ type: 9, message })).toBe('BAD_TAG');
+    expect(f({ type: 2, message, handshake: message })).toBe('BAD_VALUE');
+  });
+});
