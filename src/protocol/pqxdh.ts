@@ -135,45 +135,59 @@ export function pqxdhInitiate(
   trace?: Trace,
 ): { header: HandshakeHeader; secrets: HandshakeSecrets } {
   const s = SECTION_SEND;
-  const ekSeed = random(SIZES.SEED);
-  const ek = suite.dh.keygen(ekSeed); // EK_A
-  emit(trace, s, 'EK_A ← GENERATE_KEYPAIR()', { EK_A: ek.publicKey });
-  const spk = bundle.signedPreKey.publicKey;
-  // DH1 = DH(IK_A, SPK_B)
-  const dh1 = suite.dh.getSharedSecret(alice.dh.secretKey, spk);
-  emit(trace, s, 'DH1 = DH(IK_A, SPK_B)', { DH1: dh1 });
-  // DH2 = DH(EK_A, IK_B)
-  const dh2 = suite.dh.getSharedSecret(ek.secretKey, bundle.identity.dhKey);
-  emit(trace, s, 'DH2 = DH(EK_A, IK_B)', { DH2: dh2 });
-  // DH3 = DH(EK_A, SPK_B)
-  const dh3 = suite.dh.getSharedSecret(ek.secretKey, spk);
-  emit(trace, s, 'DH3 = DH(EK_A, SPK_B)', { DH3: dh3 });
-  const dhs = [dh1, dh2, dh3];
-  if (bundle.oneTimePreKey) {
-    // DH4 = DH(EK_A, OPK_B)
-    const dh4 = suite.dh.getSharedSecret(ek.secretKey, bundle.oneTimePreKey.publicKey);
-    emit(trace, s, 'DH4 = DH(EK_A, OPK_B)', { DH4: dh4 });
-    dhs.push(dh4);
+  // Every secret temporary is wiped on success and on every error path ("Alice deletes her
+  // ephemeral private key and the DH outputs", and SS, m): `owned` collects them as they appear.
+  const owned: Uint8Array[] = [];
+  try {
+    const ekSeed = random(SIZES.SEED);
+    owned.push(ekSeed);
+    const ek = suite.dh.keygen(ekSeed); // EK_A
+    owned.push(ek.secretKey);
+    emit(trace, s, 'EK_A ← GENERATE_KEYPAIR()', { EK_A: ek.publicKey });
+    const spk = bundle.signedPreKey.publicKey;
+    const dh = (secret: Uint8Array, pub: Uint8Array): Uint8Array => {
+      const out = suite.dh.getSharedSecret(secret, pub);
+      owned.push(out);
+      return out;
+    };
+    // DH1 = DH(IK_A, SPK_B)
+    const dh1 = dh(alice.dh.secretKey, spk);
+    emit(trace, s, 'DH1 = DH(IK_A, SPK_B)', { DH1: dh1 });
+    // DH2 = DH(EK_A, IK_B)
+    const dh2 = dh(ek.secretKey, bundle.identity.dhKey);
+    emit(trace, s, 'DH2 = DH(EK_A, IK_B)', { DH2: dh2 });
+    // DH3 = DH(EK_A, SPK_B)
+    const dh3 = dh(ek.secretKey, spk);
+    emit(trace, s, 'DH3 = DH(EK_A, SPK_B)', { DH3: dh3 });
+    const dhs = [dh1, dh2, dh3];
+    if (bundle.oneTimePreKey) {
+      // DH4 = DH(EK_A, OPK_B)
+      const dh4 = dh(ek.secretKey, bundle.oneTimePreKey.publicKey);
+      emit(trace, s, 'DH4 = DH(EK_A, OPK_B)', { DH4: dh4 });
+      dhs.push(dh4);
+    }
+    // (CT, SS) = PQKEM-ENC(PQPK_B)
+    const m = random(32);
+    owned.push(m);
+    const { cipherText, sharedSecret } = suite.kem.encapsulate(bundle.kemPreKey.publicKey, m);
+    owned.push(sharedSecret);
+    emit(trace, s, '(CT, SS) = PQKEM-ENC(PQPK_B)', { CT: cipherText, SS: sharedSecret });
+    const keys = kdf(suite, dhs, sharedSecret, s, trace);
+    const ad = associatedData(suite, alice.publicKey, bundle.identity);
+    emit(trace, s, AD_STEP, { AD: ad });
+    const header: HandshakeHeader = {
+      identity: alice.publicKey,
+      ephemeralKey: ek.publicKey,
+      signedPreKeyId: bundle.signedPreKey.id,
+      kemPreKeyRole: bundle.kemPreKey.role,
+      kemPreKeyId: bundle.kemPreKey.id,
+      ...(bundle.oneTimePreKey ? { oneTimePreKeyId: bundle.oneTimePreKey.id } : {}),
+      kemCipherText: cipherText,
+    };
+    return { header, secrets: { ...keys, ad } };
+  } finally {
+    wipe(...owned);
   }
-  // (CT, SS) = PQKEM-ENC(PQPK_B)
-  const m = random(32);
-  const { cipherText, sharedSecret } = suite.kem.encapsulate(bundle.kemPreKey.publicKey, m);
-  emit(trace, s, '(CT, SS) = PQKEM-ENC(PQPK_B)', { CT: cipherText, SS: sharedSecret });
-  const keys = kdf(suite, dhs, sharedSecret, s, trace);
-  const ad = associatedData(suite, alice.publicKey, bundle.identity);
-  emit(trace, s, AD_STEP, { AD: ad });
-  const header: HandshakeHeader = {
-    identity: alice.publicKey,
-    ephemeralKey: ek.publicKey,
-    signedPreKeyId: bundle.signedPreKey.id,
-    kemPreKeyRole: bundle.kemPreKey.role,
-    kemPreKeyId: bundle.kemPreKey.id,
-    ...(bundle.oneTimePreKey ? { oneTimePreKeyId: bundle.oneTimePreKey.id } : {}),
-    kemCipherText: cipherText,
-  };
-  // "Alice deletes her ephemeral private key and the DH outputs" (and SS, m).
-  wipe(ekSeed, ek.secretKey, m, sharedSecret, ...dhs);
-  return { header, secrets: { ...keys, ad } };
 }
 
 /** Bob's prekey secrets named by a handshake header. */
@@ -202,33 +216,44 @@ export function pqxdhRespond(
   expectLength(header.ephemeralKey, SIZES.X25519_PUBLIC, 'EK_A');
   expectLength(header.kemCipherText, SIZES.ML_KEM_768_CIPHERTEXT, 'PQXDH KEM ciphertext');
   expectLength(header.identity.dhKey, SIZES.X25519_PUBLIC, 'IK_A');
+  if (header.oneTimePreKeyId !== undefined && !keys.oneTimePreKey)
+    throw new ProtocolError('PREKEY_NOT_FOUND', 'PQXDH: header names OPK_B but no key was given');
   const spk = keys.signedPreKey.secretKey;
-  // DH1 = DH(SPK_B, IK_A)
-  const dh1 = suite.dh.getSharedSecret(spk, header.identity.dhKey);
-  emit(trace, s, 'DH1 = DH(SPK_B, IK_A)', { DH1: dh1 });
-  // DH2 = DH(IK_B, EK_A)
-  const dh2 = suite.dh.getSharedSecret(bob.dh.secretKey, header.ephemeralKey);
-  emit(trace, s, 'DH2 = DH(IK_B, EK_A)', { DH2: dh2 });
-  // DH3 = DH(SPK_B, EK_A)
-  const dh3 = suite.dh.getSharedSecret(spk, header.ephemeralKey);
-  emit(trace, s, 'DH3 = DH(SPK_B, EK_A)', { DH3: dh3 });
-  const dhs = [dh1, dh2, dh3];
-  if (header.oneTimePreKeyId !== undefined) {
-    if (!keys.oneTimePreKey)
-      throw new ProtocolError('PREKEY_NOT_FOUND', 'PQXDH: header names OPK_B but no key was given');
-    // DH4 = DH(OPK_B, EK_A)
-    const dh4 = suite.dh.getSharedSecret(keys.oneTimePreKey.secretKey, header.ephemeralKey);
-    emit(trace, s, 'DH4 = DH(OPK_B, EK_A)', { DH4: dh4 });
-    dhs.push(dh4);
+  // DH outputs and SS are wiped on success and on every error path (LOW_ORDER on DH2–DH4, …).
+  const owned: Uint8Array[] = [];
+  const dh = (secret: Uint8Array, pub: Uint8Array): Uint8Array => {
+    const out = suite.dh.getSharedSecret(secret, pub);
+    owned.push(out);
+    return out;
+  };
+  try {
+    // DH1 = DH(SPK_B, IK_A)
+    const dh1 = dh(spk, header.identity.dhKey);
+    emit(trace, s, 'DH1 = DH(SPK_B, IK_A)', { DH1: dh1 });
+    // DH2 = DH(IK_B, EK_A)
+    const dh2 = dh(bob.dh.secretKey, header.ephemeralKey);
+    emit(trace, s, 'DH2 = DH(IK_B, EK_A)', { DH2: dh2 });
+    // DH3 = DH(SPK_B, EK_A)
+    const dh3 = dh(spk, header.ephemeralKey);
+    emit(trace, s, 'DH3 = DH(SPK_B, EK_A)', { DH3: dh3 });
+    const dhs = [dh1, dh2, dh3];
+    if (keys.oneTimePreKey && header.oneTimePreKeyId !== undefined) {
+      // DH4 = DH(OPK_B, EK_A)
+      const dh4 = dh(keys.oneTimePreKey.secretKey, header.ephemeralKey);
+      emit(trace, s, 'DH4 = DH(OPK_B, EK_A)', { DH4: dh4 });
+      dhs.push(dh4);
+    }
+    // SS = PQKEM-DEC(PQPK_B, CT)
+    const ss = suite.kem.decapsulate(header.kemCipherText, keys.kemPreKey.secretKey);
+    owned.push(ss);
+    emit(trace, s, 'SS = PQKEM-DEC(PQPK_B, CT)', { SS: ss });
+    const out = kdf(suite, dhs, ss, s, trace);
+    const ad = associatedData(suite, header.identity, bob.publicKey);
+    emit(trace, s, AD_STEP, { AD: ad });
+    return { ...out, ad };
+  } finally {
+    wipe(...owned);
   }
-  // SS = PQKEM-DEC(PQPK_B, CT)
-  const ss = suite.kem.decapsulate(header.kemCipherText, keys.kemPreKey.secretKey);
-  emit(trace, s, 'SS = PQKEM-DEC(PQPK_B, CT)', { SS: ss });
-  const out = kdf(suite, dhs, ss, s, trace);
-  const ad = associatedData(suite, header.identity, bob.publicKey);
-  emit(trace, s, AD_STEP, { AD: ad });
-  wipe(ss, ...dhs);
-  return { ...out, ad };
 }
 
 /**

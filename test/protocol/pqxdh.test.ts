@@ -13,6 +13,8 @@ import {
   type HandshakeHeader,
 } from '../../src/protocol/pqxdh.ts';
 import { concatBytes, utf8 } from '../../src/util/bytes.ts';
+import { CryptoError } from '../../src/util/errors.ts';
+import { codeOf } from '../helpers/error-code.ts';
 import { detRandom } from './helpers/det-rng.ts';
 import { fetchBundle, makeDevice, recorder, T0 } from './helpers/fixtures.ts';
 import { SUITE } from './helpers/suites.ts';
@@ -118,5 +120,75 @@ describe('PQXDH rev. 3 §3.3/§3.4 — handshake', () => {
     expect(() => decodeHandshakeHeader(mutate(at + 1 + 32 + 4 + 1 + 4, 2))).toThrow(expect.objectContaining({ code: 'BAD_VALUE' }));
     expect(() => decodeHandshakeHeader(Uint8Array.of(...enc, 1))).toThrow(expect.objectContaining({ code: 'TRAILING_BYTES' }));
     expect(() => decodeHandshakeHeader(enc.subarray(0, enc.length - 1))).toThrow(expect.objectContaining({ code: 'TRUNCATED' }));
+  });
+});
+
+describe('PQXDH — secrets are wiped on error paths too (STYLE: wipe what you own)', () => {
+  /** A suite that records every DH output and DH secret it hands out, and can fail on demand. */
+  function spySuite(failDhCall: number, failKem = false) {
+    const outputs: Uint8Array[] = [];
+    const secrets: Uint8Array[] = [];
+    let calls = 0;
+    const suite = {
+      ...SUITE,
+      dh: {
+        keygen: (seed: Uint8Array) => {
+          const kp = SUITE.dh.keygen(seed);
+          secrets.push(kp.secretKey);
+          return kp;
+        },
+        getSharedSecret: (sk: Uint8Array, pk: Uint8Array) => {
+          if (++calls === failDhCall) throw new CryptoError('LOW_ORDER', 'spy: low-order point');
+          const out = SUITE.dh.getSharedSecret(sk, pk);
+          outputs.push(out);
+          return out;
+        },
+      },
+      kem: {
+        ...SUITE.kem,
+        encapsulate: (pk: Uint8Array, m: Uint8Array) => {
+          if (failKem) throw new CryptoError('BAD_LENGTH', 'spy: encapsulation failed');
+          return SUITE.kem.encapsulate(pk, m);
+        },
+      },
+    };
+    return { suite, outputs, secrets };
+  }
+  const zero = (b: Uint8Array) => b.every((x) => x === 0);
+
+  test('Alice: EK_A seed and secret and the DH outputs are wiped when a later step fails', () => {
+    const b = verifyBundle(SUITE, fetchBundle(bob), T0);
+    const cases: [number, boolean, number][] = [[2, false, 1], [3, false, 2], [4, false, 3], [0, true, 4]];
+    for (const [failDh, failKem, computed] of cases) {
+      const spy = spySuite(failDh, failKem);
+      const drawn: Uint8Array[] = [];
+      const random = (n: number) => {
+        const r = rnd(n);
+        drawn.push(r);
+        return r;
+      };
+      expect(codeOf(() => pqxdhInitiate(spy.suite, alice.identity, b, random))).toBe(failKem ? 'BAD_LENGTH' : 'LOW_ORDER');
+      expect(spy.outputs).toHaveLength(computed);
+      expect(spy.secrets).toHaveLength(1); // EK_A
+      expect([...spy.outputs, ...spy.secrets, ...drawn].every(zero)).toBe(true);
+    }
+  });
+
+  test('Bob: DH outputs are wiped on LOW_ORDER in DH2–DH4; a missing OPK fails before any DH', () => {
+    const carol = makeDevice(SUITE, 'carol.1', rnd, { oneTime: 1 });
+    const opk = carol.serverOneTime[0].keyPair;
+    const { header } = pqxdhInitiate(SUITE, alice.identity, verifyBundle(SUITE, fetchBundle(carol), T0), rnd);
+    expect(header.oneTimePreKeyId).toBeDefined();
+    const keys = { signedPreKey: carol.signedPreKey.keyPair, kemPreKey: carol.lastResort.keyPair, oneTimePreKey: opk };
+    for (const failDh of [2, 3, 4]) {
+      const spy = spySuite(failDh);
+      expect(codeOf(() => pqxdhRespond(spy.suite, carol.identity, header, keys))).toBe('LOW_ORDER');
+      expect(spy.outputs).toHaveLength(failDh - 1);
+      expect(spy.outputs.every(zero)).toBe(true);
+    }
+    const spy = spySuite(0);
+    const { oneTimePreKey: _opk, ...noOpk } = keys;
+    expect(codeOf(() => pqxdhRespond(spy.suite, carol.identity, header, noOpk))).toBe('PREKEY_NOT_FOUND');
+    expect(spy.outputs).toHaveLength(0);
   });
 });
