@@ -232,8 +232,12 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
       expect(record.current.pendingHandshake).toBeNull();
     }
     const bytes = bob.ctx.sessions.loadSession('alice.1')!;
-    for (const bad of [bytes.subarray(0, bytes.length - 1), Uint8Array.of(...bytes, 0), Uint8Array.of(9, ...bytes.subarray(1))])
-      expect(() => decodeSessionRecord(bad)).toThrow();
+    const bad: [Uint8Array, string][] = [
+      [bytes.subarray(0, bytes.length - 1), 'TRUNCATED'],
+      [Uint8Array.of(...bytes, 0), 'TRAILING_BYTES'],
+      [Uint8Array.of(9, ...bytes.subarray(1)), 'BAD_VERSION'],
+    ];
+    for (const [b, expected] of bad) expect(code(() => decodeSessionRecord(b))).toBe(expected);
   });
 
   test('receiving without a session, or a bad envelope, fails with a typed error', () => {
