@@ -6,6 +6,7 @@ import { receiveMessage, sendMessage, startSession } from '../../src/protocol/se
 import { decodeSession, decodeSessionRecord, encodeSession, encodeSessionRecord } from '../../src/protocol/session-state.ts';
 import { acceptIdentityChange } from '../../src/protocol/trust.ts';
 import { encodeIdentityPublic } from '../../src/protocol/identity.ts';
+import { safetyNumber } from '../../src/protocol/safety-number.ts';
 import { utf8 } from '../../src/util/bytes.ts';
 import { detRandom } from './helpers/det-rng.ts';
 import { fetchBundle, makeDevice, T0 } from './helpers/fixtures.ts';
@@ -181,6 +182,22 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     acceptIdentityChange(bob.ctx, 'alice.1', alice.identity.publicKey, T0 + 3);
     expect(bob.ctx.sessions.loadSession('alice.1')).toEqual(before);
     expect(text(receiveMessage(bob.ctx, 'alice.1', pending, T0 + 4).plaintext)).toBe('a2');
+  });
+
+  test('PROTOCOL.md §11 limitation: a relabelled first PREKEY pins Alice under another address; safety numbers expose it', () => {
+    const rnd = detRandom('session: address relabel');
+    const alice = makeDevice(SUITE, 'alice.1', rnd);
+    const bob = makeDevice(SUITE, 'bob.1', rnd);
+    const carol = makeDevice(SUITE, 'carol.1', rnd);
+    startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0);
+    const env = sendMessage(alice.ctx, 'bob.1', utf8('from alice'));
+    // A malicious server delivers it as coming from carol.1: nothing in the handshake binds addresses.
+    expect(receiveMessage(bob.ctx, 'carol.1', env, T0).newSession).toBe(true);
+    expect(bob.ctx.trust.loadTrust('carol.1')?.identity).toEqual(encodeIdentityPublic(alice.identity.publicKey));
+    // The defence: the number Bob shows for carol.1 differs from the one Carol's device shows.
+    const bobSide = safetyNumber(SUITE, { stableId: 'bob.1', identity: bob.identity.publicKey }, { stableId: 'carol.1', identity: alice.identity.publicKey });
+    const carolSide = safetyNumber(SUITE, { stableId: 'carol.1', identity: carol.identity.publicKey }, { stableId: 'bob.1', identity: bob.identity.publicKey });
+    expect(bobSide.digits).not.toBe(carolSide.digits);
   });
 
   test('post-compromise security: a stolen state follows the session only until Bob\'s fresh ratchet key round-trips', () => {
