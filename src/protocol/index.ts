@@ -93,6 +93,7 @@ export type {
 export {
   checkIdentity,
   acceptIdentityChange,
+  expectTrustedIdentity,
   markVerified,
   pendingIdentityChange,
   type TrustStatus,
