@@ -76,6 +76,25 @@ export function poly1305KeyGen(key: Uint8Array, nonce: Uint8Array): Uint8Array {
 }
 
 /**
+ * The argument checks shared by seal and open of both AEADs: key and nonce lengths (BAD_LENGTH),
+ * byte arrays everywhere (BAD_TYPE). `data` is 'plaintext' or 'sealed'; messages name the AEAD.
+ */
+export function checkAeadArgs(
+  name: string,
+  nonceLength: number,
+  key: unknown,
+  nonce: unknown,
+  data: unknown,
+  dataWhat: 'plaintext' | 'sealed',
+  aad: unknown,
+): void {
+  expectLength(key, KEY_LENGTH, `${name} key`);
+  expectLength(nonce, nonceLength, `${name} nonce`);
+  expectBytes(data, `${name} ${dataWhat}`);
+  expectBytes(aad, `${name} aad`);
+}
+
+/**
  * Seal with an already-checked 32-byte key and 12-byte nonce: ciphertext ‖ tag, fresh.
  * RFC 8439 §2.8 (AEAD Construction). Shared with XChaCha20-Poly1305.
  */
@@ -144,10 +163,7 @@ export function seal(
   plaintext: Uint8Array,
   aad: Uint8Array = EMPTY,
 ): Uint8Array {
-  expectLength(key, KEY_LENGTH, 'ChaCha20-Poly1305 key');
-  expectLength(nonce, NONCE_LENGTH, 'ChaCha20-Poly1305 nonce');
-  expectBytes(plaintext, 'ChaCha20-Poly1305 plaintext');
-  expectBytes(aad, 'ChaCha20-Poly1305 aad');
+  checkAeadArgs('ChaCha20-Poly1305', NONCE_LENGTH, key, nonce, plaintext, 'plaintext', aad);
   return sealChecked(key, nonce, plaintext, aad);
 }
 
@@ -161,10 +177,7 @@ export function open(
   sealed: Uint8Array,
   aad: Uint8Array = EMPTY,
 ): Uint8Array {
-  expectLength(key, KEY_LENGTH, 'ChaCha20-Poly1305 key');
-  expectLength(nonce, NONCE_LENGTH, 'ChaCha20-Poly1305 nonce');
-  expectBytes(sealed, 'ChaCha20-Poly1305 sealed');
-  expectBytes(aad, 'ChaCha20-Poly1305 aad');
+  checkAeadArgs('ChaCha20-Poly1305', NONCE_LENGTH, key, nonce, sealed, 'sealed', aad);
   return openChecked(key, nonce, sealed, aad, 'ChaCha20-Poly1305', 'RFC 8439 §2.8');
 }
 

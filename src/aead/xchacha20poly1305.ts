@@ -5,9 +5,15 @@
  * the 12-byte nonce 0x00000000 ‖ nonce[16..23]. HChaCha20 (§2.2) is in chacha20.ts.
  * Side channels: as chacha20poly1305.ts; the subkey is wiped after use (best effort).
  */
-import { expectBytes, expectLength } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
-import { KEY_LENGTH, TAG_LENGTH, openChecked, sealChecked, type Aead } from './chacha20poly1305.ts';
+import {
+  KEY_LENGTH,
+  TAG_LENGTH,
+  checkAeadArgs,
+  openChecked,
+  sealChecked,
+  type Aead,
+} from './chacha20poly1305.ts';
 import { hchacha20 } from './chacha20.ts';
 
 export const NONCE_LENGTH = 24;
@@ -35,10 +41,7 @@ export function seal(
   plaintext: Uint8Array,
   aad: Uint8Array = EMPTY,
 ): Uint8Array {
-  expectLength(key, KEY_LENGTH, 'XChaCha20-Poly1305 key');
-  expectLength(nonce, NONCE_LENGTH, 'XChaCha20-Poly1305 nonce');
-  expectBytes(plaintext, 'XChaCha20-Poly1305 plaintext');
-  expectBytes(aad, 'XChaCha20-Poly1305 aad');
+  checkAeadArgs('XChaCha20-Poly1305', NONCE_LENGTH, key, nonce, plaintext, 'plaintext', aad);
   const { subkey, nonce12 } = deriveSubkeyAndNonce(key, nonce);
   try {
     return sealChecked(subkey, nonce12, plaintext, aad);
@@ -57,10 +60,7 @@ export function open(
   sealed: Uint8Array,
   aad: Uint8Array = EMPTY,
 ): Uint8Array {
-  expectLength(key, KEY_LENGTH, 'XChaCha20-Poly1305 key');
-  expectLength(nonce, NONCE_LENGTH, 'XChaCha20-Poly1305 nonce');
-  expectBytes(sealed, 'XChaCha20-Poly1305 sealed');
-  expectBytes(aad, 'XChaCha20-Poly1305 aad');
+  checkAeadArgs('XChaCha20-Poly1305', NONCE_LENGTH, key, nonce, sealed, 'sealed', aad);
   const { subkey, nonce12 } = deriveSubkeyAndNonce(key, nonce);
   try {
     return openChecked(subkey, nonce12, sealed, aad, 'XChaCha20-Poly1305', CITE);
