@@ -1,18 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { mldsa44, mldsa65, mldsa87, hashSign, type MlDsa } from '../../src/mldsa/index.ts';
-import { CryptoError } from '../../src/util/errors.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const SETS: MlDsa[] = [mldsa44, mldsa65, mldsa87];
-const code = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CryptoError) return e.code;
-    throw e;
-  }
-  return undefined;
-};
 
 describe('FIPS 204 Alg 1–3 — public API', () => {
   for (const dsa of SETS) {
@@ -52,24 +43,24 @@ describe('FIPS 204 Alg 1–3 — public API', () => {
       expect(dsa.verify(publicKey, msg, sig)).toBe(false);
       expect(dsa.verify(publicKey, msg, sig, { context: ctx.subarray(1) })).toBe(false);
       const long = new Uint8Array(256);
-      expect(code(() => dsa.sign(secretKey, msg, { context: long }))).toBe('BAD_PARAMS');
+      expect(codeOf(() => dsa.sign(secretKey, msg, { context: long }))).toBe('BAD_PARAMS');
       expect(dsa.verify(publicKey, msg, sig, { context: new Uint8Array(256) })).toBe(false);
       expect(dsa.verify(publicKey, Uint8Array.of(10, 20, 31), sig, { context: ctx })).toBe(false);
     });
 
     test(`${name}: bad types and lengths throw typed errors; verify returns false on wrong lengths`, () => {
       const sig = dsa.sign(secretKey, msg, { deterministic: true });
-      expect(code(() => dsa.keygen(new Uint8Array(31)))).toBe('BAD_LENGTH');
-      expect(code(() => dsa.sign(secretKey.subarray(1), msg))).toBe('BAD_LENGTH');
-      expect(code(() => dsa.sign(secretKey, 'hello' as unknown as Uint8Array))).toBe('BAD_TYPE');
+      expect(codeOf(() => dsa.keygen(new Uint8Array(31)))).toBe('BAD_LENGTH');
+      expect(codeOf(() => dsa.sign(secretKey.subarray(1), msg))).toBe('BAD_LENGTH');
+      expect(codeOf(() => dsa.sign(secretKey, 'hello' as unknown as Uint8Array))).toBe('BAD_TYPE');
       const rnd31 = new Uint8Array(31);
       const rnd32 = new Uint8Array(32);
-      expect(code(() => dsa.sign(secretKey, msg, { random: rnd31 }))).toBe('BAD_LENGTH');
-      expect(code(() => dsa.sign(secretKey, msg, { random: rnd32, deterministic: true }))).toBe(
+      expect(codeOf(() => dsa.sign(secretKey, msg, { random: rnd31 }))).toBe('BAD_LENGTH');
+      expect(codeOf(() => dsa.sign(secretKey, msg, { random: rnd32, deterministic: true }))).toBe(
         'BAD_PARAMS',
       );
       const notBytes = [1, 2] as unknown as Uint8Array;
-      expect(code(() => dsa.verify(publicKey, msg, notBytes))).toBe('BAD_TYPE');
+      expect(codeOf(() => dsa.verify(publicKey, msg, notBytes))).toBe('BAD_TYPE');
       expect(dsa.verify(publicKey, msg, sig.subarray(1))).toBe(false);
       expect(dsa.verify(publicKey, msg, new Uint8Array(sig.length + 1))).toBe(false);
       expect(dsa.verify(publicKey.subarray(1), msg, sig)).toBe(false);
