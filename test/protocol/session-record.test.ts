@@ -15,16 +15,9 @@ import { Writer } from '../../src/wire/codec.ts';
 import { detRandom } from './helpers/det-rng.ts';
 import { fetchBundle, makeDevice, T0, type Device } from './helpers/fixtures.ts';
 import { SUITE } from './helpers/suites.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
-const code = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code ?? String(e);
-  }
-  return 'no error';
-};
 const record = (d: Device, peer: string): SessionRecord => decodeSessionRecord(d.ctx.sessions.loadSession(peer)!);
 const currentId = (d: Device, peer: string): string => toHex(record(d, peer).current.handshakeId);
 
@@ -125,7 +118,7 @@ describe('session records — replay of a first message after its session was re
     replace(alice, bob);
     const current = currentId(bob, 'alice.1');
     const before = snapshot(bob, 'alice.1');
-    expect(code(() => receiveMessage(bob.ctx, 'alice.1', first, T0 + 2))).toBe('DUPLICATE_MESSAGE');
+    expect(codeOf(() => receiveMessage(bob.ctx, 'alice.1', first, T0 + 2))).toBe('DUPLICATE_MESSAGE');
     expect(snapshot(bob, 'alice.1')).toBe(before);
     expect(currentId(bob, 'alice.1')).toBe(current);
     // The new session keeps working both ways.
@@ -141,12 +134,12 @@ describe('session records — replay of a first message after its session was re
     }
     // Replay on the still-current session: rejected by its ratchet as well.
     const onCurrent = snapshot(bob, 'alice.1');
-    expect(code(() => receiveMessage(bob.ctx, 'alice.1', first, T0))).toBe('DECRYPT_FAILED');
+    expect(codeOf(() => receiveMessage(bob.ctx, 'alice.1', first, T0))).toBe('DECRYPT_FAILED');
     expect(snapshot(bob, 'alice.1')).toBe(onCurrent);
     replace(alice, bob);
     const current = currentId(bob, 'alice.1');
     const before = snapshot(bob, 'alice.1');
-    expect(code(() => receiveMessage(bob.ctx, 'alice.1', first, T0 + 2))).toBe('DECRYPT_FAILED');
+    expect(codeOf(() => receiveMessage(bob.ctx, 'alice.1', first, T0 + 2))).toBe('DECRYPT_FAILED');
     expect(snapshot(bob, 'alice.1')).toBe(before);
     expect(currentId(bob, 'alice.1')).toBe(current);
     expect(text(receiveMessage(bob.ctx, 'alice.1', sendMessage(alice.ctx, 'bob.1', utf8('s')), T0).plaintext)).toBe('s');
@@ -180,7 +173,7 @@ describe('session records — archive bound, eviction, DoS bound, serialization'
     }
     // The evicted session's late PREKEY cannot re-run its handshake: its OPK is consumed.
     const before = snapshot(bob, 'alice.1');
-    expect(code(() => receiveMessage(bob.ctx, 'alice.1', held[0], T0))).toBe('PREKEY_REUSED');
+    expect(codeOf(() => receiveMessage(bob.ctx, 'alice.1', held[0], T0))).toBe('PREKEY_REUSED');
     expect(snapshot(bob, 'alice.1')).toBe(before);
     // Every archived session still decrypts its late messages, and each one is promoted.
     for (let i = 1; i < 7; i++) {
@@ -214,7 +207,7 @@ describe('session records — archive bound, eviction, DoS bound, serialization'
     const before = snapshot(bob, 'alice.1');
     const rec = record(bob, 'alice.1');
     const recBytes = encodeSessionRecord(rec);
-    expect(code(() => decryptWithRecord(counting, rec, forged, bob.ctx.random))).toBe('DECRYPT_FAILED');
+    expect(codeOf(() => decryptWithRecord(counting, rec, forged, bob.ctx.random))).toBe('DECRYPT_FAILED');
     expect(opens).toBeGreaterThan(6);
     expect(opens).toBeLessThanOrEqual((1 + MAX_ARCHIVED_SESSIONS) * 7);
     expect(encodeSessionRecord(rec)).toEqual(recBytes); // the pure function left its input alone
@@ -239,10 +232,10 @@ describe('session records — archive bound, eviction, DoS bound, serialization'
     expect(encodeSessionRecord(r)).toEqual(bytes);
     expect(bytes[0]).toBe(SESSION_RECORD_VERSION);
     // The version-1 bare session of earlier builds, and unknown versions: BAD_VERSION.
-    expect(code(() => decodeSessionRecord(encodeSession(r.current)))).toBe('BAD_VERSION');
-    expect(code(() => decodeSessionRecord(Uint8Array.of(3, ...bytes.subarray(1))))).toBe('BAD_VERSION');
-    expect(code(() => decodeSessionRecord(bytes.subarray(0, bytes.length - 1)))).toBe('TRUNCATED');
-    expect(code(() => decodeSessionRecord(Uint8Array.of(...bytes, 0)))).toBe('TRAILING_BYTES');
+    expect(codeOf(() => decodeSessionRecord(encodeSession(r.current)))).toBe('BAD_VERSION');
+    expect(codeOf(() => decodeSessionRecord(Uint8Array.of(3, ...bytes.subarray(1))))).toBe('BAD_VERSION');
+    expect(codeOf(() => decodeSessionRecord(bytes.subarray(0, bytes.length - 1)))).toBe('TRUNCATED');
+    expect(codeOf(() => decodeSessionRecord(Uint8Array.of(...bytes, 0)))).toBe('TRAILING_BYTES');
     const build = (sessions: Uint8Array[]) => {
       const w = new Writer().u8(SESSION_RECORD_VERSION).u8(sessions.length - 1);
       for (const s of sessions) w.bytes(s);
@@ -250,8 +243,8 @@ describe('session records — archive bound, eviction, DoS bound, serialization'
     };
     const enc = [r.current, ...r.previous].map(encodeSession);
     expect(encodeSessionRecord(decodeSessionRecord(build(enc)))).toEqual(bytes);
-    expect(code(() => decodeSessionRecord(build([...enc, enc[1]])))).toBe('BAD_VALUE'); // 6 archived
-    expect(code(() => decodeSessionRecord(build([enc[0], enc[1], enc[1]])))).toBe('BAD_VALUE'); // same handshake twice
-    expect(code(() => encodeSessionRecord({ current: r.current, previous: [...r.previous, r.previous[0]] }))).toBe('BAD_VALUE');
+    expect(codeOf(() => decodeSessionRecord(build([...enc, enc[1]])))).toBe('BAD_VALUE'); // 6 archived
+    expect(codeOf(() => decodeSessionRecord(build([enc[0], enc[1], enc[1]])))).toBe('BAD_VALUE'); // same handshake twice
+    expect(codeOf(() => encodeSessionRecord({ current: r.current, previous: [...r.previous, r.previous[0]] }))).toBe('BAD_VALUE');
   });
 });

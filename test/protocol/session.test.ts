@@ -11,16 +11,9 @@ import { utf8 } from '../../src/util/bytes.ts';
 import { detRandom } from './helpers/det-rng.ts';
 import { fetchBundle, makeDevice, T0 } from './helpers/fixtures.ts';
 import { SUITE } from './helpers/suites.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
-const code = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code ?? String(e);
-  }
-  return 'no error';
-};
 
 describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', () => {
   test('full conversation both ways; PREKEY header repeated until the first reply', () => {
@@ -90,13 +83,13 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     startSession(carol.ctx, 'bob.1', bundle, T0); // a malicious server hands out the same bundle twice
     expect(receiveMessage(bob.ctx, 'alice.1', sendMessage(alice.ctx, 'bob.1', utf8('a')), T0).newSession).toBe(true);
     const fromCarol = sendMessage(carol.ctx, 'bob.1', utf8('c'));
-    expect(code(() => receiveMessage(bob.ctx, 'carol.1', fromCarol, T0))).toBe('PREKEY_REUSED');
+    expect(codeOf(() => receiveMessage(bob.ctx, 'carol.1', fromCarol, T0))).toBe('PREKEY_REUSED');
     expect(bob.ctx.sessions.loadSession('carol.1')).toBeUndefined();
     // An unknown prekey id is PREKEY_NOT_FOUND.
     const dave = makeDevice(SUITE, 'dave.1', rnd);
     startSession(dave.ctx, 'bob.1', { ...fetchBundle(bob) }, T0);
     bob.ctx.prekeys.removePreKey(PREKEY_ROLE.SIGNED, 1);
-    expect(code(() => receiveMessage(bob.ctx, 'dave.1', sendMessage(dave.ctx, 'bob.1', utf8('d')), T0))).toBe('PREKEY_NOT_FOUND');
+    expect(codeOf(() => receiveMessage(bob.ctx, 'dave.1', sendMessage(dave.ctx, 'bob.1', utf8('d')), T0))).toBe('PREKEY_NOT_FOUND');
   });
 
   test('a forged PREKEY message consumes nothing, pins nothing, stores nothing', () => {
@@ -107,7 +100,7 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     const a1 = sendMessage(alice.ctx, 'bob.1', utf8('genuine'));
     const forged = a1.slice();
     forged[forged.length - 1] ^= 1;
-    expect(code(() => receiveMessage(bob.ctx, 'alice.1', forged, T0))).toBe('DECRYPT_FAILED');
+    expect(codeOf(() => receiveMessage(bob.ctx, 'alice.1', forged, T0))).toBe('DECRYPT_FAILED');
     expect(bob.ctx.prekeys.isConsumed(PREKEY_ROLE.ONE_TIME, 100)).toBe(false);
     expect(bob.ctx.trust.loadTrust('alice.1')).toBeUndefined();
     expect(bob.ctx.sessions.loadSession('alice.1')).toBeUndefined();
@@ -122,8 +115,8 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     receiveMessage(bob.ctx, 'alice.1', sendMessage(alice.ctx, 'bob.1', utf8('1')), T0);
     // Bob reinstalls: new identity, new prekeys. Alice's next handshake must fail loudly.
     const bob2 = makeDevice(SUITE, 'bob.1', rnd);
-    expect(code(() => startSession(alice.ctx, 'bob.1', fetchBundle(bob2), T0 + 1))).toBe('IDENTITY_CHANGED');
-    expect(code(() => startSession(alice.ctx, 'bob.1', fetchBundle(bob2), T0 + 2))).toBe('IDENTITY_CHANGED'); // sticky
+    expect(codeOf(() => startSession(alice.ctx, 'bob.1', fetchBundle(bob2), T0 + 1))).toBe('IDENTITY_CHANGED');
+    expect(codeOf(() => startSession(alice.ctx, 'bob.1', fetchBundle(bob2), T0 + 2))).toBe('IDENTITY_CHANGED'); // sticky
     expect(alice.ctx.trust.loadTrust('bob.1')?.pendingChange).toBeDefined();
     acceptIdentityChange(alice.ctx, 'bob.1', bob2.identity.publicKey, T0 + 3);
     expect(startSession(alice.ctx, 'bob.1', fetchBundle(bob2), T0 + 4)).toBe('unverified');
@@ -131,7 +124,7 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     const alice2 = makeDevice(SUITE, 'alice.1', rnd);
     startSession(alice2.ctx, 'bob.1', fetchBundle(bob), T0 + 5);
     const env = sendMessage(alice2.ctx, 'bob.1', utf8('new me'));
-    expect(code(() => receiveMessage(bob.ctx, 'alice.1', env, T0 + 6))).toBe('IDENTITY_CHANGED');
+    expect(codeOf(() => receiveMessage(bob.ctx, 'alice.1', env, T0 + 6))).toBe('IDENTITY_CHANGED');
     acceptIdentityChange(bob.ctx, 'alice.1', alice2.identity.publicKey, T0 + 7);
     expect(text(receiveMessage(bob.ctx, 'alice.1', env, T0 + 8).plaintext)).toBe('new me');
   });
@@ -146,7 +139,7 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     const alice2 = makeDevice(SUITE, 'alice.1', rnd); // A': a new identity at the same address
     startSession(alice2.ctx, 'bob.1', fetchBundle(bob), T0 + 1);
     const first = sendMessage(alice2.ctx, 'bob.1', utf8('new me'));
-    expect(code(() => receiveMessage(bob.ctx, 'alice.1', first, T0 + 2))).toBe('IDENTITY_CHANGED');
+    expect(codeOf(() => receiveMessage(bob.ctx, 'alice.1', first, T0 + 2))).toBe('IDENTITY_CHANGED');
     acceptIdentityChange(bob.ctx, 'alice.1', alice2.identity.publicKey, T0 + 3);
     expect(bob.ctx.sessions.loadSession('alice.1')).toBeUndefined(); // only A's session existed
     expect(receiveMessage(bob.ctx, 'alice.1', first, T0 + 4).newSession).toBe(true);
@@ -154,11 +147,11 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     expect(decodeSessionRecord(record).previous).toHaveLength(0);
     // Old A keeps writing on its session: nothing of Bob's decrypts it any more, nothing changes.
     const stale = sendMessage(alice.ctx, 'bob.1', utf8('still old A'));
-    expect(code(() => receiveMessage(bob.ctx, 'alice.1', stale, T0 + 5))).toBe('DECRYPT_FAILED');
+    expect(codeOf(() => receiveMessage(bob.ctx, 'alice.1', stale, T0 + 5))).toBe('DECRYPT_FAILED');
     expect(bob.ctx.sessions.loadSession('alice.1')).toEqual(record);
     // Bob's reply goes to A' only.
     const reply = sendMessage(bob.ctx, 'alice.1', utf8('to A prime'));
-    expect(code(() => receiveMessage(alice.ctx, 'bob.1', reply, T0 + 6))).toBe('DECRYPT_FAILED');
+    expect(codeOf(() => receiveMessage(alice.ctx, 'bob.1', reply, T0 + 6))).toBe('DECRYPT_FAILED');
     expect(text(receiveMessage(alice2.ctx, 'bob.1', reply, T0 + 6).plaintext)).toBe('to A prime');
   });
 
@@ -174,8 +167,8 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     const pin = { identity: encodeIdentityPublic(alice2.identity.publicKey), verified: false, firstSeen: T0 + 1 };
     bob.ctx.trust.storeTrust('alice.1', pin);
     const before = bob.ctx.sessions.loadSession('alice.1')!;
-    expect(code(() => receiveMessage(bob.ctx, 'alice.1', pending, T0 + 2))).toBe('UNTRUSTED_IDENTITY');
-    expect(code(() => sendMessage(bob.ctx, 'alice.1', utf8('to whom?')))).toBe('UNTRUSTED_IDENTITY');
+    expect(codeOf(() => receiveMessage(bob.ctx, 'alice.1', pending, T0 + 2))).toBe('UNTRUSTED_IDENTITY');
+    expect(codeOf(() => sendMessage(bob.ctx, 'alice.1', utf8('to whom?')))).toBe('UNTRUSTED_IDENTITY');
     expect(bob.ctx.sessions.loadSession('alice.1')).toEqual(before);
     expect(bob.ctx.trust.loadTrust('alice.1')).toEqual(pin);
     // Re-accepting A keeps A's session (nothing dropped) and it works again.
@@ -226,7 +219,7 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     const before = encodeSession(eve);
     for (const t of ['secret 3', 'secret 4']) {
       const env = hop(alice, bob, 'bob.1', 'alice.1', t);
-      expect(code(() => eveReads(env))).toBe('DECRYPT_FAILED');
+      expect(codeOf(() => eveReads(env))).toBe('DECRYPT_FAILED');
       expect(encodeSession(eve)).toEqual(before);
     }
   });
@@ -254,7 +247,7 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
       [Uint8Array.of(...bytes, 0), 'TRAILING_BYTES'],
       [Uint8Array.of(9, ...bytes.subarray(1)), 'BAD_VERSION'],
     ];
-    for (const [b, expected] of bad) expect(code(() => decodeSessionRecord(b))).toBe(expected);
+    for (const [b, expected] of bad) expect(codeOf(() => decodeSessionRecord(b))).toBe(expected);
   });
 
   test('receiving without a session, or a bad envelope, fails with a typed error', () => {
@@ -266,20 +259,20 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     receiveMessage(bob.ctx, 'alice.1', a1, T0);
     const b1 = sendMessage(bob.ctx, 'alice.1', utf8('y'));
     const eve = makeDevice(SUITE, 'eve.1', rnd);
-    expect(code(() => receiveMessage(eve.ctx, 'bob.1', b1, T0))).toBe('BAD_STATE');
-    expect(code(() => sendMessage(eve.ctx, 'bob.1', utf8('z')))).toBe('BAD_STATE');
+    expect(codeOf(() => receiveMessage(eve.ctx, 'bob.1', b1, T0))).toBe('BAD_STATE');
+    expect(codeOf(() => sendMessage(eve.ctx, 'bob.1', utf8('z')))).toBe('BAD_STATE');
     const wrongVersion = b1.slice();
     wrongVersion[0] = 2;
-    expect(code(() => receiveMessage(alice.ctx, 'bob.1', wrongVersion, T0))).toBe('BAD_VERSION');
+    expect(codeOf(() => receiveMessage(alice.ctx, 'bob.1', wrongVersion, T0))).toBe('BAD_VERSION');
     const wrongType = b1.slice();
     wrongType[1] = 7;
-    expect(code(() => receiveMessage(alice.ctx, 'bob.1', wrongType, T0))).toBe('BAD_TAG');
+    expect(codeOf(() => receiveMessage(alice.ctx, 'bob.1', wrongType, T0))).toBe('BAD_TAG');
     // Stripping the handshake from a PREKEY envelope (type flip) changes the AD: DECRYPT_FAILED.
     const a2bytes = sendMessage(alice.ctx, 'bob.1', utf8('w')); // Alice has not read b1: still PREKEY
     const a2 = decodeEnvelope(a2bytes);
     expect(a2.handshake).toBeDefined();
     const stripped = encodeEnvelope({ type: ENVELOPE_TYPE.MESSAGE, message: a2.message });
-    expect(code(() => receiveMessage(bob.ctx, 'alice.1', stripped, T0))).toBe('DECRYPT_FAILED');
+    expect(codeOf(() => receiveMessage(bob.ctx, 'alice.1', stripped, T0))).toBe('DECRYPT_FAILED');
     expect(text(receiveMessage(bob.ctx, 'alice.1', a2bytes, T0).plaintext)).toBe('w');
   });
 });
