@@ -40,6 +40,8 @@ export interface ErrorFrame {
 export class TestClient {
   readonly pushes: Push[] = [];
   readonly errors: ErrorFrame[] = [];
+  /** Every RESPONSE and ERROR frame, in arrival order (also those answering `sendRaw`). */
+  readonly replies: Frame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: Response) => void; reject: (e: Error) => void }>();
@@ -134,6 +136,20 @@ export class TestClient {
     return got();
   }
 
+  /** Resolves the first reply, or undefined if the socket closes without one. */
+  async firstReply(): Promise<Frame | undefined> {
+    const deadline = Date.now() + WAIT_MS;
+    while (this.replies.length === 0) {
+      if (this.ws.readyState === WebSocket.CLOSED) return undefined;
+      if (Date.now() > deadline) throw new Error('timed out waiting for a reply');
+      await new Promise<void>((res) => {
+        this.waiters.push(res);
+        setTimeout(res, 200);
+      });
+    }
+    return this.replies[0];
+  }
+
   delivered(): DeliveredMessage[] {
     return this.pushes.flatMap((p) => (p.type === 'message' ? [p.message] : []));
   }
@@ -150,6 +166,7 @@ export class TestClient {
   private onFrame(f: Frame): void {
     if (f.kind === 'push') this.pushes.push(f.push);
     else if (f.kind === 'response' || f.kind === 'error') {
+      this.replies.push(f);
       if (f.kind === 'error') this.errors.push({ id: f.id, code: f.code, fatal: f.fatal, message: f.message });
       const p = this.pending.get(f.id);
       if (p) {
