@@ -43,6 +43,8 @@ export class TestClient {
   /** Every RESPONSE and ERROR frame, in arrival order (also those answering `sendRaw`). */
   readonly replies: Frame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** Called on every push as it arrives (benchmarks time deliveries with it). */
+  onPush?: (p: Push) => void;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: Response) => void; reject: (e: Error) => void }>();
   private waiters: (() => void)[] = [];
@@ -164,7 +166,10 @@ export class TestClient {
   }
 
   private onFrame(f: Frame): void {
-    if (f.kind === 'push') this.pushes.push(f.push);
+    if (f.kind === 'push') {
+      this.pushes.push(f.push);
+      this.onPush?.(f.push);
+    }
     else if (f.kind === 'response' || f.kind === 'error') {
       this.replies.push(f);
       if (f.kind === 'error') this.errors.push({ id: f.id, code: f.code, fatal: f.fatal, message: f.message });

@@ -21,6 +21,8 @@ export interface ServerProcess {
   /** stdout lines after the first, and stderr log lines. */
   readonly stdout: string[];
   readonly stderr: string[];
+  /** Resolves with the exit code when the process ends. */
+  readonly exited: Promise<number | null>;
   /** SIGTERM; resolves with the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL; resolves once the process is gone. */
@@ -55,6 +57,7 @@ export async function spawnServer(db: string, args: string[] = []): Promise<Serv
     wsUrl: `${url}/v1/websocket`,
     httpUrl: url.replace(/^ws:/, 'http:'),
     child,
+    exited,
     stdout,
     stderr,
     async stop() {
