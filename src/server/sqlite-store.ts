@@ -1,7 +1,9 @@
 /**
- * ServerStore on SQLite (better-sqlite3): one database file in WAL mode with synchronous=FULL, so
- * a transaction is on disk (WAL fsynced) before its promise resolves and an acknowledged message
- * survives kill -9 and power loss alike (docs/SERVER.md §7). Writes are group-committed: every
+ * ServerStore on SQLite (better-sqlite3): one database file in WAL mode. With synchronous=FULL
+ * (the default) a transaction is on disk (WAL fsynced) before its promise resolves, so an
+ * acknowledged message survives kill -9 and power loss alike; with NORMAL the WAL is written (not
+ * fsynced) before the promise resolves, which survives a process crash (kill -9) but not a power
+ * loss (docs/SERVER.md §7). Writes are group-committed: every
  * write requested during one turn of the event loop runs in ONE transaction, each inside its own
  * savepoint, so one refused write (quota, taken username) rolls back alone and the others commit
  * with a single fsync. Reads run directly on the last committed state.
@@ -23,6 +25,9 @@ import type {
   StoredPreKey,
   TakenPreKeys,
 } from './store.ts';
+
+/** SQLite's durability level for commits in WAL mode (https://sqlite.org/pragma.html#pragma_synchronous). */
+export type SqliteSynchronous = 'full' | 'normal';
 
 /** Most writes folded into one group commit (bounds the time one transaction holds the loop). */
 const MAX_GROUP_COMMIT_WRITES = 512;
@@ -53,10 +58,10 @@ export class SqliteStore implements ServerStore {
   private readonly commitGroup: (jobs: Job[]) => void;
   private readonly stmt;
 
-  constructor(file: string) {
+  constructor(file: string, synchronous: SqliteSynchronous = 'full') {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
@@ -336,6 +341,6 @@ export class SqliteStore implements ServerStore {
 }
 
 /** The SQLite StoreFactory: `location` is the database file path (':memory:' for a throwaway one). */
-export async function openSqliteStore(location: string): Promise<SqliteStore> {
-  return new SqliteStore(location);
+export async function openSqliteStore(location: string, synchronous: SqliteSynchronous = 'full'): Promise<SqliteStore> {
+  return new SqliteStore(location, synchronous);
 }

@@ -9,7 +9,7 @@ import { defaultRandom } from '../../util/random.ts';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.ts';
 import { jsonLogger, type LogLevel } from '../../server/log.ts';
 import { startServer } from '../../server/server.ts';
-import { openSqliteStore } from '../../server/sqlite-store.ts';
+import { openSqliteStore, type SqliteSynchronous } from '../../server/sqlite-store.ts';
 import { createPrinter, outputOptions } from '../output.ts';
 
 const DEFAULT_DB = 'pqmsg-server.sqlite';
@@ -38,8 +38,14 @@ function level(value: string): LogLevel | 'silent' {
   return value as LogLevel | 'silent';
 }
 
+function synchronous(value: string): SqliteSynchronous {
+  if (value !== 'full' && value !== 'normal') throw new InvalidArgumentError('expected full or normal');
+  return value;
+}
+
 interface ServerFlags {
   db: string;
+  synchronous: SqliteSynchronous;
   host: string;
   port: number;
   logLevel: LogLevel | 'silent';
@@ -79,6 +85,7 @@ export function registerServerCommand(program: Command): void {
     .command('server')
     .description('run the delivery service (prekey directory and mailboxes) on an SQLite file')
     .option('--db <file>', 'SQLite database file', DEFAULT_DB)
+    .option('--synchronous <mode>', 'full: commits survive power loss; normal: survive a process crash only', synchronous, 'full')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'TCP port (0 picks a free one)', port, 8787)
     .option('--log-level <level>', 'debug | info | warn | error | silent', level, 'info')
@@ -97,7 +104,7 @@ export function registerServerCommand(program: Command): void {
     .action(async (flags: ServerFlags, cmd: Command) => {
       const out = createPrinter(outputOptions(cmd));
       const clock = () => Date.now();
-      const store = await openSqliteStore(flags.db);
+      const store = await openSqliteStore(flags.db, flags.synchronous);
       const server = await startServer({
         store,
         host: flags.host,
