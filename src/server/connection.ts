@@ -137,7 +137,11 @@ export class Connection {
     }
     this.send({ kind: 'response', id, response: outcome.response });
     this.log('debug', 'request.ok', { req: id, op: req.op, ms: this.deps.ctx.clock() - started });
-    await this.apply(req, outcome);
+    try {
+      await this.apply(req, outcome);
+    } catch (e) {
+      this.log('error', 'request.followup_failed', { req: id, op: req.op, error: (e as Error).message });
+    }
   }
 
   /** Carries out what a handler asked for: bind the device, wake recipients, notify owners. */
@@ -148,8 +152,9 @@ export class Connection {
       else metrics.messagesStored++;
     } else if (req.op === 'ack') {
       metrics.acks++;
+      const wasFull = this.unacked.size >= MAX_UNACKED_DELIVERIES;
       this.unacked.delete(req.guid);
-      if (this.session.device) void this.deliver();
+      if (wasFull) void this.deliver(); // delivery paused on the window: resume
     } else if (req.op === 'fetchBundle') metrics.bundlesServed++;
     else if (req.op === 'uploadPreKeys') metrics.preKeysUploaded += req.preKeys.length;
     for (const a of outcome.deliver ?? []) hub.wake(a);

@@ -187,12 +187,11 @@ export class SqliteStore implements ServerStore {
         | undefined;
       if (sent !== undefined)
         return { guid: sent.guid, serverTimestamp: sent.server_timestamp, duplicate: true };
-      this.dropExpired(r, m.expiredBefore);
-      const box = this.stmt.mailboxGet.get(r.username, r.deviceId) as
-        | { messages: number; bytes: number }
-        | undefined;
-      if (box === undefined)
-        throw new ServerError('UNKNOWN_ADDRESS', `no device ${r.username}.${r.deviceId}`);
+      let box = this.mailbox(r);
+      if (box.messages + 1 > quota.maxMessages || box.bytes + m.envelope.length > quota.maxBytes) {
+        this.dropExpired(r, m.expiredBefore); // expired messages count until dropped: drop them when they matter
+        box = this.mailbox(r);
+      }
       if (box.messages + 1 > quota.maxMessages)
         throw new ServerError('MAILBOX_FULL_COUNT', `recipient mailbox holds its limit of ${quota.maxMessages} messages`);
       if (box.bytes + m.envelope.length > quota.maxBytes)
@@ -299,6 +298,13 @@ export class SqliteStore implements ServerStore {
       if (o.ok) j.resolve(o.value);
       else j.reject(o.error);
     }
+  }
+
+  /** The quota counters of a mailbox; UNKNOWN_ADDRESS if there is no such device. */
+  private mailbox(a: Address): { messages: number; bytes: number } {
+    const box = this.stmt.mailboxGet.get(a.username, a.deviceId) as { messages: number; bytes: number } | undefined;
+    if (box === undefined) throw new ServerError('UNKNOWN_ADDRESS', `no device ${a.username}.${a.deviceId}`);
+    return box;
   }
 
   private expectDevice(a: Address): void {
