@@ -115,11 +115,13 @@ export function registerServerCommand(program: Command): void {
         suite: defaultSuite,
         log: jsonLogger(flags.logLevel, clock),
       });
-      out.print(`listening on ${server.url}`, { event: 'listening', url: server.url, fingerprint: server.fingerprint });
-      await new Promise<void>((resolve) => {
+      // Handlers first: a signal that arrives right after the line must find them installed.
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => void server.close().then(resolve);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      out.print(`listening on ${server.url}`, { event: 'listening', url: server.url, fingerprint: server.fingerprint });
+      await stopped;
     });
 }
