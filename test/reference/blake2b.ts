@@ -55,7 +55,7 @@ function words(block: Uint8Array): bigint[] {
 }
 
 /** RFC 7693 §3.3: BLAKE2( d[0..dd−1], ll, kk, nn ) for BLAKE2b (bb = 128). */
-export function blake2bReference(msg: Uint8Array, nn = 64, key = new Uint8Array(0)): Uint8Array {
+export function blake2bReference(msg: Uint8Array, nn = 64, key: Uint8Array = new Uint8Array(0)): Uint8Array {
   const kk = key.length;
   const ll = BigInt(msg.length);
   // d: the key block (if any) then the message, padded with zeros to whole blocks; at least one.
