@@ -64,10 +64,10 @@ function compress(h: Uint32Array, data: Uint8Array, off: number, t: number, last
   for (let i = 0; i < 32; i++, off += 4)
     m[i] = data[off] | (data[off + 1] << 8) | (data[off + 2] << 16) | (data[off + 3] << 24);
   // v[0..7] ← h[0..7]; v[8..15] ← IV[0..7]
-  let v0l = h[0], v0h = h[1], v1l = h[2], v1h = h[3], v2l = h[4], v2h = h[5], v3l = h[6], v3h = h[7];
-  let v4l = h[8], v4h = h[9], v5l = h[10], v5h = h[11], v6l = h[12], v6h = h[13];
-  let v7l = h[14], v7h = h[15], v8l = IV[0], v8h = IV[1], v9l = IV[2], v9h = IV[3];
-  let v10l = IV[4], v10h = IV[5], v11l = IV[6], v11h = IV[7];
+  let v0l = h[0], v0h = h[1], v1l = h[2], v1h = h[3], v2l = h[4], v2h = h[5];
+  let v3l = h[6], v3h = h[7], v4l = h[8], v4h = h[9], v5l = h[10], v5h = h[11];
+  let v6l = h[12], v6h = h[13], v7l = h[14], v7h = h[15], v8l = IV[0], v8h = IV[1];
+  let v9l = IV[2], v9h = IV[3], v10l = IV[4], v10h = IV[5], v11l = IV[6], v11h = IV[7];
   // v[12] ← v[12] ⊕ (t mod 2⁶⁴); v[13] ← v[13] ⊕ (t ≫ 64) = v[13]
   let v12l = IV[8] ^ t, v12h = IV[9] ^ Math.floor(t / 0x100000000), v13l = IV[10], v13h = IV[11];
   // IF f = TRUE THEN v[14] ← v[14] ⊕ 0xFF..FF (the flag is public)

@@ -63,29 +63,45 @@ export interface Argon2Extra {
  * 2 GiB of memory is available: t = 3 passes, p = 4 lanes, m = 2¹⁶ KiB (64 MiB), a 128-bit salt
  * and a 256-bit tag. `saltLength` is the length the caller should draw its random salt at.
  */
-export const ARGON2ID_DEFAULTS = Object.freeze({ t: 3, m: 2 ** 16, p: 4, tagLength: 32, saltLength: 16 });
+export const ARGON2ID_DEFAULTS = Object.freeze({
+  t: 3,
+  m: 2 ** 16,
+  p: 4,
+  tagLength: 32,
+  saltLength: 16,
+});
 
 const NAMES = ['Argon2d', 'Argon2i', 'Argon2id'] as const;
 
 /** Throws unless n is an integer in [min, max]; the message names the RFC 9106 §3.1 rule. */
 function expectRange(n: number, min: number, max: number, what: string, name: string): void {
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new CryptoError('BAD_PARAMS', `${name}: ${what} must be an integer in ${min}..${max} (RFC 9106 §3.1)`);
+    throw new CryptoError(
+      'BAD_PARAMS',
+      `${name}: ${what} must be an integer in ${min}..${max} (RFC 9106 §3.1)`,
+    );
 }
 
-/** Checks the byte-string inputs' types and lengths (RFC 9106 §3.1). */
-function expectInput(b: Uint8Array, min: number, what: string, name: string): void {
+/** Checks a byte-string input's type and length (RFC 9106 §3.1, or the rule cited). */
+function expectInput(
+  b: Uint8Array,
+  min: number,
+  what: string,
+  name: string,
+  rule = 'RFC 9106 §3.1',
+): void {
   expectBytes(b, `${name} ${what}`);
   if (b.length < min || b.length > MAX_U32)
-    throw new CryptoError('BAD_LENGTH', `${name}: ${what} must be ${min}..2³²−1 bytes (RFC 9106 §3.1)`);
+    throw new CryptoError('BAD_LENGTH', `${name}: ${what} must be ${min}..2³²−1 bytes (${rule})`);
 }
 
-/** A typed array of n elements, or BAD_PARAMS when the engine cannot allocate it. */
+/** make()'s typed array, or BAD_PARAMS when the engine cannot allocate that much (RangeError). */
 function allocate<T>(make: () => T, name: string): T {
   try {
     return make();
   } catch (e) {
-    if (e instanceof RangeError) throw new CryptoError('BAD_PARAMS', `${name}: cannot allocate the memory asked for`);
+    if (e instanceof RangeError)
+      throw new CryptoError('BAD_PARAMS', `${name}: cannot allocate the memory asked for`);
     throw e;
   }
 }
@@ -101,7 +117,7 @@ interface Matrix {
   readonly segmentLength: number; // q / S
 }
 
-/** Argon2i's input block Z and its two G applications; public data (counter mode on public parameters). */
+/** Argon2i's input block Z, the G(ZERO, Z) between, and the address block (public data). */
 const ZERO_BLOCK = new Int32Array(BLOCK_WORDS);
 const ADDRESS_INPUT = new Int32Array(BLOCK_WORDS);
 const ADDRESS_TMP = new Int32Array(BLOCK_WORDS);
@@ -189,7 +205,8 @@ function fillSegment(mx: Matrix, r: number, lane: number, s: number): void {
     }
     const refLane = r === 0 && s === 0 ? lane : J2 % p;
     const col = referenceColumn(mx, r, s, index, refLane === lane, J1);
-    compressG(B, curr * BLOCK_WORDS, B, prev * BLOCK_WORDS, B, (refLane * q + col) * BLOCK_WORDS, r > 0);
+    const ref = (refLane * q + col) * BLOCK_WORDS;
+    compressG(B, curr * BLOCK_WORDS, B, prev * BLOCK_WORDS, B, ref, r > 0);
     prev = curr;
   }
 }
@@ -213,7 +230,7 @@ export function argon2(
   const K = extra.secret ?? new Uint8Array(0);
   const X = extra.associatedData ?? new Uint8Array(0);
   expectInput(password, 0, 'password', name);
-  expectInput(salt, MIN_SALT_BYTES, 'salt', name);
+  expectInput(salt, MIN_SALT_BYTES, 'salt', name, 'Argon2 v1.3; RFC 9106 §3.1 recommends 16');
   expectInput(K, 0, 'secret', name);
   expectInput(X, 0, 'associated data', name);
   expectRange(p, 1, MAX_LANES, 'parallelism p', name);
@@ -226,11 +243,12 @@ export function argon2(
   const q = mPrime / p;
   const B = allocate(() => new Int32Array(mPrime * BLOCK_WORDS), name);
   const mx: Matrix = { B, type, p, t, mPrime, q, segmentLength: q / SYNC_POINTS };
-  const H0 = initialHash({ p, tagLength: T, m, t, version: VERSION, type }, password, salt, K, X); // 1.
+  // 1. H₀
+  const H0 = initialHash({ p, tagLength: T, m, t, version: VERSION, type }, password, salt, K, X);
   const block = new Uint8Array(BLOCK_BYTES);
   const le = new Uint8Array(8); // LE32(j) ‖ LE32(i)
   try {
-    // 3.–4. B[i][0] = H'^(1024)(H₀ ‖ LE32(0) ‖ LE32(i)), B[i][1] = H'^(1024)(H₀ ‖ LE32(1) ‖ LE32(i))
+    // 3.–4. B[i][0] = H'^(1024)(H₀ ‖ LE32(0) ‖ LE32(i)); B[i][1] the same with LE32(1)
     for (let i = 0; i < p; i++) {
       for (let j = 0; j < 2; j++) {
         store32LE(le, 0, j);
@@ -261,12 +279,22 @@ export function argon2(
 }
 
 /** Argon2d (y = 0): data-dependent addressing throughout. RFC 9106 §3.4.1.1. */
-export function argon2d(password: Uint8Array, salt: Uint8Array, params: Argon2Params, extra?: Argon2Extra): Uint8Array {
+export function argon2d(
+  password: Uint8Array,
+  salt: Uint8Array,
+  params: Argon2Params,
+  extra?: Argon2Extra,
+): Uint8Array {
   return argon2(ARGON2D, password, salt, params, extra);
 }
 
 /** Argon2i (y = 1): data-independent addressing throughout. RFC 9106 §3.4.1.2. */
-export function argon2i(password: Uint8Array, salt: Uint8Array, params: Argon2Params, extra?: Argon2Extra): Uint8Array {
+export function argon2i(
+  password: Uint8Array,
+  salt: Uint8Array,
+  params: Argon2Params,
+  extra?: Argon2Extra,
+): Uint8Array {
   return argon2(ARGON2I, password, salt, params, extra);
 }
 
@@ -274,6 +302,11 @@ export function argon2i(password: Uint8Array, salt: Uint8Array, params: Argon2Pa
  * Argon2id (y = 2): Argon2i's addressing for the first half of the first pass, Argon2d's after.
  * RFC 9106 §3.4.1.3. The password KDF to use (RFC 9106 §4); see ARGON2ID_DEFAULTS.
  */
-export function argon2id(password: Uint8Array, salt: Uint8Array, params: Argon2Params, extra?: Argon2Extra): Uint8Array {
+export function argon2id(
+  password: Uint8Array,
+  salt: Uint8Array,
+  params: Argon2Params,
+  extra?: Argon2Extra,
+): Uint8Array {
   return argon2(ARGON2ID, password, salt, params, extra);
 }
