@@ -5,12 +5,12 @@
  * block), §3.4 indexing (J₁/J₂ for the three types, reference lane and the set W), §4 parameter
  * choice. H₀ and H' are in argon2-hash.ts (§3.2 step 1, §3.3), G and P in argon2-block.ts.
  * Side channels: Argon2d, and Argon2id after the first two slices of the first pass, choose the
- * reference block (its lane by J₂ mod p, its index through W) from the memory itself, which is
- * derived from the password: the memory access pattern depends on the secret by design of the
- * spec (RFC 9106 §3.4.1, §8.2) and leaks through caches to a co-located attacker. Argon2i, and
- * Argon2id's first half pass, address memory from public parameters only. G itself has no
- * secret-dependent branch or index. Wiping of the matrix, H₀ and scratch is best effort (the GC
- * and V8 may keep copies).
+ * reference block (its lane by J₂ mod p, its column through W) from the memory itself, which is
+ * derived from the password: the memory access pattern, the `%` and the same-lane branch then
+ * depend on the secret by design of the spec (RFC 9106 §3.4.1.3; cache-timing is why Argon2i
+ * exists) and can leak to a co-located attacker. Argon2i, and Argon2id's first half pass, derive
+ * J₁/J₂ from public parameters only. G itself has no secret-dependent branch or index. Wiping
+ * of the matrix, H₀ and scratch is best effort (the GC and V8 may keep copies).
  */
 import { expectBytes, load32LE, store32LE } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
