@@ -21,7 +21,7 @@ import type { BenchCase } from './harness.ts';
 const SENDERS = 4;
 const RECEIVERS = 4;
 const ENVELOPE_BYTES = 1024;
-const THROUGHPUT_MESSAGES = 10_000;
+const THROUGHPUT_MESSAGES = 30_000;
 const WINDOW_PER_SENDER = 128;
 const OFFERED_RATE = 1000; // msg/s
 const LATENCY_SECONDS = 5;

@@ -5,6 +5,7 @@
  * A frame that does not decode gets a fatal ERROR frame and the socket closes; nothing from it
  * reaches the store. At most MAX_UNACKED_DELIVERIES pushed messages await an ACK at a time.
  */
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { DecodeError, ServerError, type ServerErrorCode } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
@@ -48,6 +49,7 @@ export class Connection {
   private sentQueueEmpty = false;
   private closing = false;
   private draining = false;
+  private corked = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -243,7 +245,25 @@ export class Connection {
 
   private send(f: Frame): void {
     if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
+    this.corkUntilTick();
     this.ws.send(encodeFrame(f), { binary: true });
+  }
+
+  /**
+   * Holds this socket's writes until the current burst of promise continuations has run, so the
+   * responses and pushes of one group commit leave in one writev instead of one syscall each.
+   * Uses ws's underlying net.Socket (`_socket`, not part of its typed API).
+   */
+  private corkUntilTick(): void {
+    if (this.corked) return;
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    if (socket === undefined) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   private log(level: 'debug' | 'info' | 'warn' | 'error', event: string, fields: Record<string, string | number> = {}): void {
