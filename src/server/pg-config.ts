@@ -13,8 +13,8 @@ import { ServerError } from '../util/errors.ts';
 /** The schema used when the URL names none. */
 export const DEFAULT_PG_SCHEMA = 'pqmsg';
 
-/** A plain, unquoted PostgreSQL identifier (lower case, ≤ 63 bytes: NAMEDATALEN − 1). */
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A plain, unquoted PostgreSQL identifier of ≤ 48 bytes (the channel pqmsg_wake_<schema> stays ≤ 63). */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
 
 export interface PgLocation {
   /** Connection settings for pg.Client / pg.Pool, search_path included. */
