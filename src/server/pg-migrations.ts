@@ -131,10 +131,13 @@ export const PG_MIGRATIONS: readonly string[] = [
    END $$;
 
    -- docs/SERVER.md §5 ACK: deletes one message of the caller's mailbox, mailbox row lock first.
+   -- Committed without waiting for the WAL flush: a database crash may undo the last acks, which
+   -- only redelivers those messages (at least once until ACK; clients deduplicate by guid).
    CREATE FUNCTION ack_message(u text, d integer, g bigint) RETURNS boolean
    LANGUAGE plpgsql AS $$
    DECLARE len bigint;
    BEGIN
+     PERFORM set_config('synchronous_commit', 'off', true);
      PERFORM 1 FROM mailboxes WHERE username = u AND device_id = d FOR UPDATE;
      DELETE FROM messages WHERE guid = g AND username = u AND device_id = d
        RETURNING octet_length(envelope) INTO len;

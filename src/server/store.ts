@@ -120,7 +120,11 @@ export interface ServerStore {
   /** Number of queued, unexpired messages of `address`. */
   countPending(address: Address, notBefore: number): Promise<number>;
 
-  /** Deletes message `guid` from the mailbox of `address`; false if it is not there. Durable when it resolves. */
+  /**
+   * Deletes message `guid` from the mailbox of `address`; false if it is not there. Survives a
+   * crash of the server process once it resolves (SQLite: also power loss; PostgreSQL commits it
+   * asynchronously, so a database crash may undo it — which only redelivers the message).
+   */
   ackMessage(address: Address, guid: number): Promise<boolean>;
 
   /** Deletes every message and idempotency record stored before `before` (ms); returns the messages deleted. */
