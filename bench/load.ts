@@ -8,17 +8,19 @@
  * → push received) p50/p99/max overall and before the kill, and the counts: sent, acknowledged,
  * delivered, delivered twice (transport: the same guid pushed again before its ACK, allowed),
  * delivered twice to the user (one client message id under two guids: must be 0), lost
- * (acknowledged, never delivered: must be 0).
+ * (acknowledged, neither delivered nor still queued in the database at the end: must be 0; a
+ * message still queued when the drain time ran out is counted as "queued", not lost).
  * Bounded: --seconds of load, then at most DRAIN_MS to drain; loopback only. Never part of npm test.
  *   npx tsx bench/load.ts [--servers 3] [--devices 1000] [--rate 2000] [--seconds 20] [--kill-at S]
  * PostgreSQL: PQMSG_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { deserialize, serialize } from 'node:v8';
+import pg from 'pg';
 import WebSocket from 'ws';
 import { defaultSuite } from '../src/protocol/index.ts';
 import { toHex } from '../src/util/bytes.ts';
@@ -27,7 +29,7 @@ import type { Address } from '../src/wire/address.ts';
 import { decodeFrame, encodeFrame } from '../src/wire/frame.ts';
 import type { Request } from '../src/wire/requests.ts';
 import { spawnServer, type ServerProcess } from '../test/helpers/server-process.ts';
-import { dropSchemas, freshSchemaUrl, requirePostgres } from '../test/server/pg.ts';
+import { dropSchemas, freshSchemaUrl, PG_BASE_URL, requirePostgres } from '../test/server/pg.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -51,6 +53,7 @@ const SERVER_ARGS = ['--log-level', 'warn', '--send-rate', '100000', '--send-bur
   '--request-rate', '100000', '--request-burst', '100000'];
 
 interface Tracked {
+  readonly id: string;
   readonly from: number;
   readonly to: number;
   readonly firstSent: number;
@@ -187,6 +190,41 @@ class Device {
   }
 }
 
+/** Client message ids (hex) of the messages still in the mailboxes of `schema`. */
+async function stillQueued(schema: string): Promise<Set<string>> {
+  const client = new pg.Client({ connectionString: PG_BASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT encode(client_message_id, 'hex') AS id FROM ${schema}.messages`);
+    return new Set(rows.map((r) => r.id as string));
+  } finally {
+    await client.end();
+  }
+}
+
+/** CPU seconds (user + system) of process `pid` from /proc (0 once it is gone). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of every process named postgres (the cluster's backends: other users' included). */
+function postgresCpu(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(pid));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -215,6 +253,10 @@ async function main(): Promise<void> {
     };
     servers[victim].child.once('exit', onVictimExit);
     const envelope = new Uint8Array(ENVELOPE_BYTES).fill(0x5a);
+    const serverCpu = () => servers.reduce((sum, sv) => sum + cpuSeconds(sv.child.pid!), 0);
+    const ownCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+    let victimCpu = 0; // the victim's CPU seconds when it was killed (gone from /proc afterwards)
+    const cpu0 = { servers: serverCpu(), postgres: postgresCpu(), generator: ownCpu() };
     const start = performance.now();
     let offered = 0;
     let killedAt = Infinity;
@@ -223,6 +265,7 @@ async function main(): Promise<void> {
         const now = performance.now();
         if (now - start >= KILL_AT_MS && killedAt === Infinity) {
           killedAt = now;
+          victimCpu = cpuSeconds(servers[victim].child.pid!);
           void servers[victim].kill9();
         }
         const due = Math.min(RATE * SECONDS, Math.floor(((now - start) / 1000) * RATE));
@@ -230,7 +273,7 @@ async function main(): Promise<void> {
           const from = Math.floor(Math.random() * DEVICES);
           const to = (from + 1 + Math.floor(Math.random() * (DEVICES - 1))) % DEVICES;
           const clientMessageId = defaultRandom(16);
-          messages.set(toHex(clientMessageId), { from, to, firstSent: performance.now(), acked: false, guids: new Set() });
+          messages.set(toHex(clientMessageId), { id: toHex(clientMessageId), from, to, firstSent: performance.now(), acked: false, guids: new Set() });
           devices[from].send({ op: 'send', to: address(to), clientMessageId, envelope });
         }
         if (offered >= RATE * SECONDS) {
@@ -245,6 +288,11 @@ async function main(): Promise<void> {
     while (performance.now() - drainStart < DRAIN_MS && all.some((m) => !m.acked || m.deliveredAt === undefined))
       await new Promise((r) => setTimeout(r, 100));
     const doneMs = performance.now() - start;
+    const cpu = {
+      servers: serverCpu() + victimCpu - cpu0.servers,
+      postgres: postgresCpu() - cpu0.postgres,
+      generator: ownCpu() - cpu0.generator,
+    };
     const delivered = all.filter((m) => m.deliveredAt !== undefined);
     const lat = delivered.map((m) => m.deliveredAt! - m.firstSent).sort((a, b) => a - b);
     const before = delivered.filter((m) => m.firstSent < killedAt).map((m) => m.deliveredAt! - m.firstSent).sort((a, b) => a - b);
@@ -255,9 +303,16 @@ async function main(): Promise<void> {
     const store = all.filter((m) => m.ackedAt !== undefined && m.firstSent < killedAt).map((m) => m.ackedAt! - m.firstSent).sort((a, b) => a - b);
     console.log(`SEND → RESPONSE before the kill: p50 ${f(percentile(store, 50))} ms, p99 ${f(percentile(store, 99))} ms`);
     console.log(`latency before the kill:        p50 ${f(percentile(before, 50))} ms, p99 ${f(percentile(before, 99))} ms, max ${f(before.at(-1) ?? NaN)} ms`);
+    const undelivered = all.filter((m) => m.acked && m.deliveredAt === undefined);
+    const queued = await stillQueued(schema);
+    const lost = undelivered.filter((m) => !queued.has(m.id)).length;
     console.log(`sent ${all.length}, acknowledged ${all.filter((m) => m.acked).length}, delivered ${delivered.length}, ` +
       `delivered twice (transport) ${transportDuplicates}, delivered twice to the user ${all.filter((m) => m.guids.size > 1).length}, ` +
-      `lost ${all.filter((m) => m.acked && m.deliveredAt === undefined).length}, never acknowledged ${all.filter((m) => !m.acked).length}; reconnects ${reconnects}`);
+      `still queued at the end ${undelivered.length - lost}, lost ${lost}, never acknowledged ${all.filter((m) => !m.acked).length}; reconnects ${reconnects}`);
+    const per = (x: number) => ((x / Math.max(1, delivered.length)) * 1e6).toFixed(0);
+    console.log(`CPU from the first SEND to the end of the drain: servers ${cpu.servers.toFixed(1)} s (${per(cpu.servers)} µs/message), ` +
+      `PostgreSQL ${cpu.postgres.toFixed(1)} s (${per(cpu.postgres)} µs/message), generator ${cpu.generator.toFixed(1)} s (${per(cpu.generator)} µs/message); ` +
+      `server + database: ${Math.round(delivered.length / (cpu.servers + cpu.postgres))} messages per CPU-second`);
     console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     servers[victim].child.off('exit', onVictimExit);
     for (const d of devices) d.ws?.terminate();

@@ -116,7 +116,7 @@ export const PG_MIGRATIONS: readonly string[] = [
      END IF;
      IF box.messages + 1 > max_messages THEN status := 'mailbox_full_count'; RETURN; END IF;
      IF box.bytes + octet_length(env) > max_bytes THEN status := 'mailbox_full_bytes'; RETURN; END IF;
-     g := nextval(pg_get_serial_sequence('messages', 'guid'));
+     g := nextval('messages_guid_seq');              -- the identity column's sequence
      INSERT INTO sent_messages VALUES (s_user, s_dev, cmid, g, ts) ON CONFLICT DO NOTHING;
      IF NOT FOUND THEN                                 -- a concurrent retry committed first
        SELECT guid, server_timestamp INTO out_guid, out_ts FROM sent_messages

@@ -14,6 +14,8 @@ export interface Backend {
   /** A new empty store; returns its location for `reopen`. */
   fresh(): Promise<{ store: ServerStore; location: string }>;
   reopen(location: string): Promise<ServerStore>;
+  /** A `--db` argument for a `pqmsg server` process on a new empty store. */
+  serverDb(): Promise<string>;
   /** Removes everything `fresh` created. */
   cleanup(): Promise<void> | void;
 }
@@ -28,6 +30,7 @@ function sqliteBackend(): Backend {
       return { store: await openSqliteStore(location), location };
     },
     reopen: (location) => openSqliteStore(location),
+    serverDb: async () => tmp.file(`server-${++n}.sqlite`),
     cleanup: tmp.remove,
   };
 }
@@ -50,6 +53,12 @@ function postgresBackend(): Backend {
       return { store: await open(url), location: url };
     },
     reopen: open,
+    async serverDb() {
+      await (reachable ??= requirePostgres());
+      const { schema, url } = freshSchemaUrl();
+      schemas.push(schema);
+      return url;
+    },
     async cleanup() {
       await Promise.all(opened.map((s) => s.close())); // stores a test left open (close is idempotent)
       await dropSchemas(schemas);
