@@ -249,8 +249,16 @@ export class Connection {
 
   private send(f: Frame): void {
     if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeFrame(f);
+    } catch (e) {
+      // Only a bug can get here (every field is bounded before it is stored): say so, never crash.
+      this.log('error', 'frame.unencodable', { kind: f.kind, error: (e as Error).message });
+      return this.close(CLOSE_POLICY_VIOLATION, 'INTERNAL', { id: 0, code: 'INTERNAL', message: 'internal error' });
+    }
     this.corkUntilTick();
-    this.ws.send(encodeFrame(f), { binary: true });
+    this.ws.send(bytes, { binary: true });
   }
 
   /**

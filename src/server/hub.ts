@@ -39,10 +39,6 @@ export class Hub implements BusReceiver {
     private readonly origin: string,
   ) {}
 
-  get size(): number {
-    return this.byAddress.size;
-  }
-
   /** Binds `address` to `conn` at time `at` (ms), replacing any older connection of the device. */
   attach(address: Address, conn: Deliverer, at: number): void {
     const key = formatAddress(address);

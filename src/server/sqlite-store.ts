@@ -365,7 +365,7 @@ export class SqliteStore implements ServerStore {
   }
 }
 
-/** The SQLite StoreFactory: `location` is the database file path (':memory:' for a throwaway one). */
+/** Opens (creating and migrating if needed) the SQLite store at `location`, a database file path. */
 export async function openSqliteStore(location: string, synchronous: SqliteSynchronous = 'full'): Promise<SqliteStore> {
   return new SqliteStore(location, synchronous);
 }

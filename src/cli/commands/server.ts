@@ -16,6 +16,7 @@ import { startServer } from '../../server/server.ts';
 import { openSqliteStore, type SqliteSynchronous } from '../../server/sqlite-store.ts';
 import type { ServerStore } from '../../server/store.ts';
 import type { WakeBus } from '../../server/wake-bus.ts';
+import { MAX_FRAME_BYTES } from '../../wire/frame-constants.ts';
 import { createPrinter, outputOptions } from '../output.ts';
 
 const DEFAULT_DB = 'pqmsg-server.sqlite';
@@ -24,6 +25,13 @@ function count(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
     throw new InvalidArgumentError('expected a non-negative integer');
   return Number(value);
+}
+
+/** Envelope limit: a MESSAGE push must still fit in one frame (its other fields take < 1 KiB). */
+function envelopeBytes(value: string): number {
+  const n = count(value);
+  if (n > MAX_FRAME_BYTES - 1024) throw new InvalidArgumentError(`expected at most ${MAX_FRAME_BYTES - 1024} bytes`);
+  return n;
 }
 
 function positive(value: string): number {
@@ -99,7 +107,7 @@ export function registerServerCommand(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'TCP port (0 picks a free one)', port, 8787)
     .option('--log-level <level>', 'debug | info | warn | error | silent', level, 'info')
-    .option('--max-envelope-bytes <n>', 'largest envelope of one send', count)
+    .option('--max-envelope-bytes <n>', 'largest envelope of one send', envelopeBytes)
     .option('--mailbox-max-messages <n>', 'messages one mailbox may hold', count)
     .option('--mailbox-max-bytes <n>', 'envelope bytes one mailbox may hold', count)
     .option('--message-ttl-days <n>', 'days an undelivered message is kept', positive)
