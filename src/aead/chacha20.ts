@@ -113,20 +113,22 @@ const TAIL = new Uint32Array(16);
 /**
  * buf[0..len) ← buf[0..len) ⊕ keystream from block `state[12]` on, in place; advances state[12].
  * RFC 8439 §2.4 (The ChaCha20 Encryption Algorithm).
+ * `words`, when given, is a Uint32Array view of buf from its first byte (the caller checked
+ * wordViewOf); otherwise one is made here when buf allows it.
  * Throws BAD_LENGTH if the 32-bit block counter would wrap within this call.
  */
 export function chacha20XorInPlace(
   state: Uint32Array,
   buf: Uint8Array,
   len: number = buf.length,
+  words: Uint32Array | null = len >= 64 ? wordViewOf(buf) : null,
 ): void {
   const blocks = Math.ceil(len / 64); // len is public
   if (state[12] + blocks > COUNTER_LIMIT)
     throw new CryptoError('BAD_LENGTH', 'ChaCha20: block counter would wrap (RFC 8439 §2.4)');
   let pos = 0;
-  if (LITTLE_ENDIAN && (buf.byteOffset & 3) === 0 && len >= 64) {
-    // Aligned little-endian buffer: XOR whole blocks word by word (the alignment is public).
-    const words = new Uint32Array(buf.buffer, buf.byteOffset, len >>> 2);
+  if (words !== null) {
+    // Whole blocks, XORed word by word into the little-endian view.
     for (; pos + 64 <= len; pos += 64) {
       chacha20BlockXor(state, words, pos >>> 2);
       state[12]++;
@@ -142,6 +144,15 @@ export function chacha20XorInPlace(
     for (let i = 0; i < n; i++) buf[pos + i] ^= TAIL[i >>> 2] >>> ((i & 3) << 3);
   }
   wipe(TAIL);
+}
+
+/**
+ * A Uint32Array view of buf[0..4·⌊len/4⌋) whose words are buf's little-endian 32-bit words, or
+ * null when there is none: a big-endian host, or buf not 4-byte aligned (alignment is public).
+ */
+export function wordViewOf(buf: Uint8Array): Uint32Array | null {
+  if (!LITTLE_ENDIAN || (buf.byteOffset & 3) !== 0) return null;
+  return new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
 }
 
 function checkCounter(counter: number): void {

@@ -104,7 +104,7 @@ describe('RFC 8439 §2.5 — Poly1305 (float limbs vs bigint reference)', () => 
           const k = cut % (b.length + 1); // absorb only b[0..k)
           const mac = new Poly1305(key);
           mac.update(a);
-          mac.updatePadded(b, k);
+          mac.updatePadded(b, 0, k);
           const absorbed = a.length + k;
           const padded = new Uint8Array(absorbed + ((16 - (absorbed % 16)) % 16));
           padded.set(a);
