@@ -22,14 +22,16 @@ export const MAX_PLAINTEXT_LENGTH = 2 ** 38 - 64;
 const EMPTY = new Uint8Array(0);
 
 // Per-module scratch, so that a call allocates only its output. Calls are synchronous and never
-// re-enter, and every secret in here is wiped before the call returns.
-const STATE = new Uint32Array(16);
+// re-enter, and every secret in here is wiped before the call returns: the four arrays are views
+// of SCRATCH, which seal and open wipe once at the end (the MAC wipes its own state).
+const SCRATCH = new Uint8Array(160);
+const STATE = new Uint32Array(SCRATCH.buffer, 0, 16);
 /** ChaCha20 block 0 as words: its first 32 bytes are the one-time key r‖s (RFC 8439 §2.6). */
-const BLOCK0 = new Uint32Array(16);
-const MAC = new Poly1305(new Uint8Array(32));
+const BLOCK0 = new Uint32Array(SCRATCH.buffer, 64, 16);
 /** num_to_8_le_bytes(aad.length) ‖ num_to_8_le_bytes(ct.length) as four little-endian words. */
-const LENGTHS = new Uint32Array(4);
-const TAG = new Uint8Array(TAG_LENGTH);
+const LENGTHS = new Uint32Array(SCRATCH.buffer, 128, 4);
+const TAG = new Uint8Array(SCRATCH.buffer, 144, TAG_LENGTH);
+const MAC = new Poly1305(new Uint8Array(32));
 
 /**
  * Sets up STATE for (key, nonce) and the MAC with the one-time key: the first 32 bytes of the
@@ -42,7 +44,6 @@ function initCipherAndMac(key: Uint8Array, nonce: Uint8Array): void {
   chacha20BlockXor(STATE, BLOCK0, 0); //          otk ← chacha20_block(key, 0, nonce)[0..31]
   STATE[12] = 1;
   MAC.resetWords(BLOCK0); //                      r ← otk[0..15], s ← otk[16..31], as words
-  wipe(BLOCK0);
 }
 
 /**
@@ -124,8 +125,8 @@ export function sealChecked(
   initCipherAndMac(key, nonce);
   // ciphertext = chacha20_encrypt(key, 1, nonce, plaintext)
   chacha20XorInPlace(STATE, out, n, words);
-  wipe(STATE);
   macInto(aad, out, words, n, out, n);
+  wipe(SCRATCH); //                               STATE, BLOCK0
   return out;
 }
 
@@ -153,15 +154,14 @@ export function openChecked(
   initCipherAndMac(key, nonce);
   macInto(aad, out, words, n, TAG, 0);
   const ok = ctEqual(TAG, sealed.subarray(n));
-  wipe(TAG);
   if (ok === 0) {
     // The comparison result is public (the caller learns it anyway); no plaintext was produced
     // (out still holds the ciphertext and is dropped).
-    wipe(STATE);
+    wipe(SCRATCH);
     throw new CryptoError('AUTH_FAILED', `${name}: tag mismatch (${cite})`);
   }
   chacha20XorInPlace(STATE, out, n, words); //    counter 1 onwards, as in seal
-  wipe(STATE);
+  wipe(SCRATCH); //                               STATE, BLOCK0, TAG
   return out;
 }
 

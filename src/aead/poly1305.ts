@@ -24,16 +24,18 @@ const ZERO_BLOCK = new Uint32Array(4);
  * Message bytes are read as little-endian 32-bit words (load32LE, or a caller's word view).
  */
 export class Poly1305 {
+  /** Every array below is a view of this one buffer, so a single wipe clears them all. */
+  private readonly all = new Uint8Array(288);
   /** Limbs (radix 2²²) of r, 20·r₁…₅ (2¹³² ≡ 4·5 = 20 mod p), r² (partly reduced), 20·r²₁…₅. */
-  private readonly r = new Float64Array(22);
+  private readonly r = new Float64Array(this.all.buffer, 0, 22);
   /** The accumulator a as six limbs, each < 2²² + 2¹⁶ between blocks. */
-  private readonly h = new Float64Array(6);
+  private readonly h = new Float64Array(this.all.buffer, 176, 6);
   /** s = le_bytes_to_num(key[16..31]) as four words. */
-  private readonly s = new Uint32Array(4);
-  /** A partial block of message bytes (pos of them). */
-  private readonly buffer = new Uint8Array(16);
+  private readonly s = new Uint32Array(this.all.buffer, 224, 4);
   /** Up to two blocks (or the key) as little-endian words, on their way to blocks(). */
-  private readonly words = new Uint32Array(8);
+  private readonly words = new Uint32Array(this.all.buffer, 240, 8);
+  /** A partial block of message bytes (pos of them). */
+  private readonly buffer = new Uint8Array(this.all.buffer, 272, 16);
   private pos = 0;
   /** Set by digestInto (which wipes r and s): update/digest then throw until reset(). */
   private finished = false;
@@ -156,7 +158,7 @@ export class Poly1305 {
       this.bufferBlock(0);
     }
     finish(this.h, this.s, out, off);
-    wipe(this.r, this.h, this.s, this.buffer, this.words);
+    wipe(this.all); //                              r, h, s, words, buffer
     this.pos = 0;
     this.finished = true;
   }
