@@ -22,15 +22,17 @@ export const MAX_PLAINTEXT_LENGTH = 2 ** 38 - 64;
 const EMPTY = new Uint8Array(0);
 
 // Per-module scratch, so that a call allocates only its output. Calls are synchronous and never
-// re-enter, and every secret in here is wiped before the call returns: the four arrays are views
+// re-enter, and every secret in here is wiped before the call returns: the arrays are views
 // of SCRATCH, which seal and open wipe once at the end (the MAC wipes its own state).
-const SCRATCH = new Uint8Array(160);
+const SCRATCH = new Uint8Array(176);
 const STATE = new Uint32Array(SCRATCH.buffer, 0, 16);
 /** ChaCha20 block 0 as words: its first 32 bytes are the one-time key r‖s (RFC 8439 §2.6). */
 const BLOCK0 = new Uint32Array(SCRATCH.buffer, 64, 16);
 /** num_to_8_le_bytes(aad.length) ‖ num_to_8_le_bytes(ct.length) as four little-endian words. */
 const LENGTHS = new Uint32Array(SCRATCH.buffer, 128, 4);
 const TAG = new Uint8Array(SCRATCH.buffer, 144, TAG_LENGTH);
+/** open: the received tag, copied next to the computed one for ctEqual. */
+const RECEIVED_TAG = new Uint8Array(SCRATCH.buffer, 160, TAG_LENGTH);
 const MAC = new Poly1305(new Uint8Array(32));
 
 /**
@@ -153,7 +155,8 @@ export function openChecked(
   const words = wordViewOf(out);
   initCipherAndMac(key, nonce);
   macInto(aad, out, words, n, TAG, 0);
-  const ok = ctEqual(TAG, sealed.subarray(n));
+  for (let i = 0; i < TAG_LENGTH; i++) RECEIVED_TAG[i] = sealed[n + i];
+  const ok = ctEqual(TAG, RECEIVED_TAG);
   if (ok === 0) {
     // The comparison result is public (the caller learns it anyway); no plaintext was produced
     // (out still holds the ciphertext and is dropped).
