@@ -97,9 +97,11 @@ export class HealthTests {
       }
       this.aptPos = this.aptPos + 1 === APT_WINDOW ? 0 : this.aptPos + 1;
     }
-    if (rctFail !== 0) this.failedTest = `Repetition Count Test (SP 800-90B §4.4.1, C = ${this.rctCutoff})`;
+    if (rctFail !== 0)
+      this.failedTest = `Repetition Count Test (SP 800-90B §4.4.1, C = ${this.rctCutoff})`;
     else if (aptFail !== 0)
-      this.failedTest = `Adaptive Proportion Test (SP 800-90B §4.4.2, W = ${APT_WINDOW}, C = ${this.aptCutoff})`;
+      this.failedTest =
+        `Adaptive Proportion Test (SP 800-90B §4.4.2, W = ${APT_WINDOW}, C = ${this.aptCutoff})`;
     this.throwIfFailed();
   }
 
