@@ -9,6 +9,7 @@
 import { Reader, Writer } from '../../wire/codec.ts';
 import type { RandomSource } from '../../util/random.ts';
 import type { Suite } from '../suite.ts';
+import { wipe } from '../../util/ct.ts';
 import { CryptoError } from '../../util/errors.ts';
 import {
   DH_PUBLIC_BYTES,
@@ -57,6 +58,7 @@ export function hEncrypt(
     throw new CryptoError('BAD_LENGTH', 'HENCRYPT: RandomSource returned a wrong-length nonce');
   const plain = encodeHeader(header);
   const sealed = suite.xaead.seal(hk, nonce, plain, VERSION_AAD);
+  wipe(plain); //                                 the header is hidden from the server
   const out = new Uint8Array(ENC_HEADER_BYTES);
   out[0] = RATCHET_MESSAGE_VERSION;
   out.set(nonce, 1);
