@@ -25,7 +25,7 @@ import {
   startSession,
   type ProtocolContext,
 } from '../protocol/session-cipher.ts';
-import { decodeSessionRecord } from '../protocol/session-state.ts';
+import { decodeSessionRecord } from '../protocol/session-state-codec.ts';
 import { acceptIdentityChange } from '../protocol/trust.ts';
 import {
   MemoryIdentityStore,

@@ -75,7 +75,7 @@ export {
   encodeSessionRecord,
   decodeSessionRecord,
   wipeSessionRecord,
-} from './session-state.ts';
+} from './session-state-codec.ts';
 export {
   startSession,
   sendMessage,

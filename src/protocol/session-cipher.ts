@@ -27,7 +27,7 @@ import {
   encodeSessionRecord,
   wipeSession,
   wipeSessionRecord,
-} from './session-state.ts';
+} from './session-state-codec.ts';
 import type { Address, IdentityStore, PreKeyStore, SessionStore, TrustStore } from './store.ts';
 import type { Suite } from './suite.ts';
 import type { Trace } from './trace.ts';

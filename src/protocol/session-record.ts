@@ -17,7 +17,7 @@ import { decryptMessage, encryptMessage, type Session } from './session.ts';
 import type { Suite } from './suite.ts';
 import type { Trace } from './trace.ts';
 
-/** The sessions with one peer address (serialize with session-state.ts). */
+/** The sessions with one peer address (serialize with session-state-codec.ts). */
 export interface SessionRecord {
   /** The session that sends, and is tried first on receive. */
   readonly current: Session;

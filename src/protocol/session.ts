@@ -37,7 +37,7 @@ import { wipeRatchetState } from './ratchet/state-codec.ts';
 import type { Suite } from './suite.ts';
 import type { Trace } from './trace.ts';
 
-/** One pairwise session (serialize with session-state.ts). */
+/** One pairwise session (serialize with session-state-codec.ts). */
 export interface Session {
   readonly role: 'initiator' | 'responder';
   /** The peer's complete identity, as authenticated by the handshake. */

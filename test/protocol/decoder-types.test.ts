@@ -16,7 +16,7 @@ import { decodeRatchetState } from '../../src/protocol/ratchet/state-codec.ts';
 import { decryptMessage, readPreKeyMessage, respondToPreKeyMessage } from '../../src/protocol/session.ts';
 import { receiveMessage, startSession } from '../../src/protocol/session-cipher.ts';
 import { decryptWithRecord } from '../../src/protocol/session-record.ts';
-import { decodeSession, decodeSessionRecord } from '../../src/protocol/session-state.ts';
+import { decodeSession, decodeSessionRecord } from '../../src/protocol/session-state-codec.ts';
 import { Reader } from '../../src/wire/codec.ts';
 import { codeOf } from '../helpers/error-code.ts';
 import { detRandom } from './helpers/det-rng.ts';

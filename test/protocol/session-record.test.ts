@@ -8,7 +8,7 @@ import {
   encodeSession,
   encodeSessionRecord,
   wipeSessionRecord,
-} from '../../src/protocol/session-state.ts';
+} from '../../src/protocol/session-state-codec.ts';
 import type { Suite } from '../../src/protocol/suite.ts';
 import { toHex, utf8 } from '../../src/util/bytes.ts';
 import { Writer } from '../../src/wire/codec.ts';

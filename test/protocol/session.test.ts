@@ -3,7 +3,7 @@ import { ENVELOPE_TYPE, PREKEY_ROLE } from '../../src/protocol/constants.ts';
 import { decodeEnvelope, encodeEnvelope } from '../../src/protocol/envelope.ts';
 import { decryptMessage } from '../../src/protocol/session.ts';
 import { receiveMessage, sendMessage, startSession } from '../../src/protocol/session-cipher.ts';
-import { decodeSession, decodeSessionRecord, encodeSession, encodeSessionRecord } from '../../src/protocol/session-state.ts';
+import { decodeSession, decodeSessionRecord, encodeSession, encodeSessionRecord } from '../../src/protocol/session-state-codec.ts';
 import { acceptIdentityChange } from '../../src/protocol/trust.ts';
 import { encodeIdentityPublic } from '../../src/protocol/identity.ts';
 import { safetyNumber } from '../../src/protocol/safety-number.ts';

@@ -10,7 +10,7 @@ import { PREKEY_ROLE } from '../../../src/protocol/constants.ts';
 import { encodeIdentityPublic, generateIdentity } from '../../../src/protocol/identity.ts';
 import { generatePreKey, publicPreKey } from '../../../src/protocol/prekeys.ts';
 import { decryptMessage, encryptMessage, initiateSession, respondToPreKeyMessage, type Session } from '../../../src/protocol/session.ts';
-import { encodeSession } from '../../../src/protocol/session-state.ts';
+import { encodeSession } from '../../../src/protocol/session-state-codec.ts';
 import type { Suite } from '../../../src/protocol/suite.ts';
 import type { TraceEvent } from '../../../src/protocol/trace.ts';
 import { toHex, utf8 } from '../../../src/util/bytes.ts';
