@@ -58,6 +58,7 @@ export {
   decryptMessage,
   readPreKeyMessage,
   respondToPreKeyMessage,
+  type PreKeyMessage,
   type Session,
 } from './session.ts';
 export {
