@@ -3,7 +3,7 @@
  * kat/manifest.json, and the tally every suite fills in.
  *
  * A suite names the vector file(s) it reads, the primitive it checks and how many cases it
- * expects to pass (STYLE §2.9: a loader that finds zero or a different number of cases fails).
+ * expects to pass (docs/ARCHITECTURE.md §8: a loader that finds zero or a different number of cases fails).
  * Files are read from PQMSG_KAT_DIR, else ../shared/kat, else kat/vectors (`npm run kat:fetch`).
  * A missing file is a loud, counted skip; with PQMSG_REQUIRE_KAT=1 it is a failure.
  * The SHA-256 integrity check uses node:crypto: it is tooling, not a shipped path.
