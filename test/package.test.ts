@@ -7,13 +7,30 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const ROOT = resolve(__dirname, '..');
-const SUBPATHS = ['.', './hash', './aead', './curve25519', './mlkem', './mldsa', './protocol', './reference'];
+const SUBPATHS = [
+  '.',
+  './hash',
+  './aead',
+  './curve25519',
+  './mlkem',
+  './mldsa',
+  './protocol',
+  './reference',
+];
 
 /** Run in the scratch project by plain Node; prints one JSON object of observations. */
 const CHECK = `
@@ -41,17 +58,19 @@ out.rootExports = Object.keys(root);
   let code;
   try { chacha20poly1305.open(key, nonce, sealed); } catch (e) { code = e.code; }
   sealed[0] ^= 1;
-  out.ok['./aead'] = hex(chacha20poly1305.open(key, nonce, sealed)) === hex(msg) && code === 'AUTH_FAILED';
+  const opened = chacha20poly1305.open(key, nonce, sealed);
+  out.ok['./aead'] = hex(opened) === hex(msg) && code === 'AUTH_FAILED';
 }
 {
   const { x25519, ed25519 } = await import('pqmsg/curve25519');
   const a = x25519.keygen(), b = x25519.keygen(), e = ed25519.keygen(), m = rnd(10);
+  const ab = hex(x25519.getSharedSecret(a.secretKey, b.publicKey));
+  const sig = ed25519.sign(e.secretKey, m);
   out.ok['./curve25519'] =
-    hex(x25519.getSharedSecret(a.secretKey, b.publicKey)) === hex(x25519.getSharedSecret(b.secretKey, a.publicKey)) &&
-    ed25519.verify(e.publicKey, m, ed25519.sign(e.secretKey, m)) && !ed25519.verify(e.publicKey, rnd(10), ed25519.sign(e.secretKey, m));
+    ab === hex(x25519.getSharedSecret(b.secretKey, a.publicKey)) &&
+    ed25519.verify(e.publicKey, m, sig) && !ed25519.verify(e.publicKey, rnd(10), sig);
   const { curve25519Reference } = await import('pqmsg/reference');
-  out.ok['./reference'] =
-    hex(curve25519Reference.x25519Reference(a.secretKey, b.publicKey)) === hex(x25519.getSharedSecret(a.secretKey, b.publicKey));
+  out.ok['./reference'] = hex(curve25519Reference.x25519Reference(a.secretKey, b.publicKey)) === ab;
 }
 {
   const { mlkem1024 } = await import('pqmsg/mlkem');
@@ -62,7 +81,8 @@ out.rootExports = Object.keys(root);
 {
   const { mldsa44 } = await import('pqmsg/mldsa');
   const k = mldsa44.keygen(), m = rnd(32), sig = mldsa44.sign(k.secretKey, m);
-  out.ok['./mldsa'] = mldsa44.verify(k.publicKey, m, sig) && !mldsa44.verify(k.publicKey, rnd(32), sig);
+  out.ok['./mldsa'] =
+    mldsa44.verify(k.publicKey, m, sig) && !mldsa44.verify(k.publicKey, rnd(32), sig);
 }
 {
   const p = await import('pqmsg/protocol');
@@ -70,11 +90,17 @@ out.rootExports = Object.keys(root);
   const alice = p.generateIdentity(suite, rnd), bob = p.generateIdentity(suite, rnd);
   const spk = p.generatePreKey(suite, bob, p.PREKEY_ROLE.SIGNED, 1, 0, rnd);
   const pq = p.generatePreKey(suite, bob, p.PREKEY_ROLE.KEM_LAST_RESORT, 2, 0, rnd);
-  const bundle = { identity: bob.publicKey, signedPreKey: p.publicPreKey(spk), kemPreKey: p.publicPreKey(pq) };
+  const bundle = {
+    identity: bob.publicKey,
+    signedPreKey: p.publicPreKey(spk),
+    kemPreKey: p.publicPreKey(pq),
+  };
   const session = p.initiateSession(suite, alice, p.verifyBundle(suite, bundle, 0), rnd);
-  const wire = p.encodeEnvelope(p.encryptMessage(suite, session, new TextEncoder().encode('hello'), rnd).envelope);
+  const hello = new TextEncoder().encode('hello');
+  const wire = p.encodeEnvelope(p.encryptMessage(suite, session, hello, rnd).envelope);
   const keys = { signedPreKey: spk.keyPair, kemPreKey: pq.keyPair };
-  const got = p.respondToPreKeyMessage(suite, bob, p.readPreKeyMessage(p.decodeEnvelope(wire)), keys, rnd);
+  const received = p.readPreKeyMessage(p.decodeEnvelope(wire));
+  const got = p.respondToPreKeyMessage(suite, bob, received, keys, rnd);
   out.ok['./protocol'] = new TextDecoder().decode(got.plaintext) === 'hello';
 }
 for (const spec of ${JSON.stringify([
@@ -86,7 +112,12 @@ for (const spec of ${JSON.stringify([
   'pqmsg/mlkem/mlkem',
   'pqmsg/hash/sha256',
 ])}) {
-  try { await import(spec); out.blocked[spec] = 'LOADED'; } catch (e) { out.blocked[spec] = e.code ?? String(e); }
+  try {
+    await import(spec);
+    out.blocked[spec] = 'LOADED';
+  } catch (e) {
+    out.blocked[spec] = e.code ?? String(e);
+  }
 }
 console.log(JSON.stringify(out));
 `;
@@ -128,8 +159,9 @@ beforeAll(() => {
   writeFileSync(join(app, 'check.mjs'), CHECK);
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // plain Node: no loader, no tsx
-  const stdout = execFileSync(process.execPath, ['check.mjs'], { cwd: app, env, encoding: 'utf8' });
-  observed = JSON.parse(stdout);
+  observed = JSON.parse(
+    execFileSync(process.execPath, ['check.mjs'], { cwd: app, env, encoding: 'utf8' }),
+  );
 }, 120_000);
 
 afterAll(() => {
@@ -160,14 +192,16 @@ describe('package — the packed tarball in plain Node', () => {
   test('deep paths — sources, dist files, testing modules — do not resolve', () => {
     const specs = Object.keys(observed.blocked);
     expect(specs).toHaveLength(7);
-    for (const spec of specs) expect(`${spec}: ${observed.blocked[spec]}`).toBe(`${spec}: ERR_PACKAGE_PATH_NOT_EXPORTED`);
+    for (const spec of specs)
+      expect(`${spec}: ${observed.blocked[spec]}`).toBe(`${spec}: ERR_PACKAGE_PATH_NOT_EXPORTED`);
   });
 
   test('the tarball ships dist only: no sources, tests or testing modules', () => {
     const paths = packed.map((f) => f.path);
     expect(paths).toContain('dist/index.js');
     expect(paths).toContain('package.json');
-    const stray = paths.filter((p) => !/^(dist\/|package\.json$|README\.md$|LICENSE)/.test(p) || /testing\./.test(p));
+    const shipped = /^(dist\/|package\.json$|README\.md$|LICENSE)/;
+    const stray = paths.filter((p) => !shipped.test(p) || /testing\./.test(p));
     expect(stray).toEqual([]);
   });
 
@@ -175,7 +209,8 @@ describe('package — the packed tarball in plain Node', () => {
     const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
     if (existsSync(join(ROOT, 'src/cli/main.ts'))) {
       expect(manifest.bin).toEqual({ pqmsg: './dist/cli/main.js' });
-      expect(readFileSync(join(pkgDir, 'dist/cli/main.js'), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+      const bin = readFileSync(join(pkgDir, 'dist/cli/main.js'), 'utf8');
+      expect(bin.split('\n')[0]).toBe('#!/usr/bin/env node');
     } else {
       expect(manifest.bin).toBeUndefined();
     }

@@ -1,7 +1,8 @@
 /**
  * Store-backed send/receive on top of the pure session and session-record functions (PROTOCOL.md
  * §6.2): trust checks, prekey lookup and one-time consumption, and persistence of the per-address
- * session record (current + archived sessions) — in the order that keeps every step transactional. Modelled on libsignal's SessionBuilder/SessionCipher (PQXDH rev. 3 §3.4:
+ * session record (current + archived sessions) — in the order that keeps every step
+ * transactional. Modelled on libsignal's SessionBuilder/SessionCipher (PQXDH rev. 3 §3.4:
  * "Bob deletes any one-time prekey private keys that were used" only after decryption succeeds).
  * Ordering rules: a session is stored BEFORE its envelope is returned for sending; on receive,
  * nothing is stored, pinned or consumed unless the message decrypted.
