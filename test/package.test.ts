@@ -122,9 +122,35 @@ for (const spec of ${JSON.stringify([
 console.log(JSON.stringify(out));
 `;
 
+/** Type-checked against the unpacked package's declarations (NodeNext, as a user's project). */
+const CONSUMER = `
+import { mlkem768, sha256, type CryptoError } from 'pqmsg';
+import { sha3_256 } from 'pqmsg/hash';
+import { chacha20poly1305 } from 'pqmsg/aead';
+import { x25519 } from 'pqmsg/curve25519';
+import { mlkem1024 } from 'pqmsg/mlkem';
+import { mldsa65 } from 'pqmsg/mldsa';
+import { decodeEnvelope, type Envelope } from 'pqmsg/protocol';
+import { curve25519Reference } from 'pqmsg/reference';
+// @ts-expect-error test-only internals are not part of the package
+import { keyGenInternal } from 'pqmsg/mlkem/testing';
+// @ts-expect-error nor is any path into dist/
+import { sha256 as deep } from 'pqmsg/dist/hash/sha256.js';
+const pk: Uint8Array = mlkem768.keygen().publicKey;
+const envelope: Envelope = decodeEnvelope(pk);
+const digests: Uint8Array[] = [sha256(pk), sha3_256(pk)];
+const sealed: Uint8Array = chacha20poly1305.seal(pk.subarray(0, 32), pk.subarray(0, 12), pk);
+const shared: Uint8Array = x25519.getSharedSecret(pk.subarray(0, 32), pk.subarray(32, 64));
+const ok: boolean = mldsa65.verify(pk, pk, pk);
+const code: CryptoError['code'] = 'AUTH_FAILED';
+const twin: Uint8Array = curve25519Reference.x25519Reference(pk.subarray(0, 32), shared);
+export const all = [envelope, digests, sealed, ok, code, twin, mlkem1024, keyGenInternal, deep];
+`;
+
 let scratch: string;
 let pkgDir: string;
 let packed: { path: string }[];
+let typecheck: string;
 let observed: {
   ok: Record<string, boolean>;
   blocked: Record<string, string>;
@@ -162,6 +188,27 @@ beforeAll(() => {
   observed = JSON.parse(
     execFileSync(process.execPath, ['check.mjs'], { cwd: app, env, encoding: 'utf8' }),
   );
+  writeFileSync(join(app, 'consumer.ts'), CONSUMER);
+  const compilerOptions = {
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    target: 'ES2022',
+    lib: ['ES2022'],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true, // tsc generated the .d.ts files; what matters is that they resolve
+    types: ['node'],
+    typeRoots: [join(ROOT, 'node_modules/@types')],
+  };
+  const tsconfig = { compilerOptions, files: ['consumer.ts'] };
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(tsconfig));
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  try {
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
+    typecheck = 'ok';
+  } catch (e) {
+    typecheck = String((e as { stdout?: string }).stdout ?? e);
+  }
 }, 120_000);
 
 afterAll(() => {
@@ -182,6 +229,10 @@ describe('package — the packed tarball in plain Node', () => {
     const abc = Buffer.from('abc');
     expect(observed.sha256abc).toBe(createHash('sha256').update(abc).digest('hex'));
     expect(observed.sha3abc).toBe(createHash('sha3-256').update(abc).digest('hex'));
+  });
+
+  test('a TypeScript project (NodeNext) gets every subpath\'s declarations, no deep path', () => {
+    expect(typecheck).toBe('ok');
   });
 
   test('the root namespace holds no reference twin', () => {
