@@ -19,11 +19,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { argon2id } from '../src/kdf/index.ts';
+import { toHex } from '../src/util/bytes.ts';
 
 const ROOT = resolve(__dirname, '..');
 const SUBPATHS = [
   '.',
   './hash',
+  './kdf',
   './aead',
   './curve25519',
   './mlkem',
@@ -32,8 +35,11 @@ const SUBPATHS = [
   './reference',
 ];
 
+const KDF_PARAMS = { t: 1, m: 64, p: 1, tagLength: 32 };
+
 /** Run in the scratch project by plain Node; prints one JSON object of observations. */
 const CHECK = `
+const KDF_PARAMS = ${JSON.stringify(KDF_PARAMS)};
 const rnd = (n) => crypto.getRandomValues(new Uint8Array(n));
 const hex = (b) => Buffer.from(b).toString('hex');
 const out = { ok: {}, blocked: {} };
@@ -49,6 +55,12 @@ out.rootExports = Object.keys(root);
   const { sha3_256 } = await import('pqmsg/hash');
   out.sha3abc = hex(sha3_256(new TextEncoder().encode('abc')));
   out.ok['./hash'] = out.sha3abc.length === 64;
+}
+{
+  const { argon2id } = await import('pqmsg/kdf');
+  const salt = new TextEncoder().encode('pqmsg package salt');
+  out.argon2id = hex(argon2id(new TextEncoder().encode('pw'), salt, KDF_PARAMS));
+  out.ok['./kdf'] = out.argon2id.length === 64;
 }
 {
   const { chacha20poly1305 } = await import('pqmsg/aead');
@@ -157,6 +169,7 @@ let observed: {
   rootExports: string[];
   sha256abc: string;
   sha3abc: string;
+  argon2id: string;
 };
 
 beforeAll(() => {
@@ -229,6 +242,10 @@ describe('package — the packed tarball in plain Node', () => {
     const abc = Buffer.from('abc');
     expect(observed.sha256abc).toBe(createHash('sha256').update(abc).digest('hex'));
     expect(observed.sha3abc).toBe(createHash('sha3-256').update(abc).digest('hex'));
+    // node:crypto has no Argon2 in Node 20: the packed build must agree with the sources.
+    const salt = new TextEncoder().encode('pqmsg package salt');
+    const pw = new TextEncoder().encode('pw');
+    expect(observed.argon2id).toBe(toHex(argon2id(pw, salt, KDF_PARAMS)));
   });
 
   test('a TypeScript project (NodeNext) gets every subpath\'s declarations, no deep path', () => {
