@@ -3,7 +3,7 @@
  * Layout (59 bytes, big-endian): epoch u32 ‖ counter u32 ‖ kind u8 ‖ index u16 ‖ chunk (48).
  * `epoch` and `counter` name the sender's PQ chain key for this message (the chain of its latest
  * completed epoch); the chunk is number `index` of the erasure-coded payload `kind` of the epoch
- * after that one (erasure.ts). SPQR's V1Msg {epoch, index, chunk} (PROTOCOL-NOTES §2.5), with a
+ * after that one (erasure.ts). SPQR's V1Msg {epoch, index, chunk} (libsignal SignalMessage field 5), with a
  * fixed size so the header length never reveals the ratchet's phase.
  * Side channels: all fields are public to the peer and sealed by header encryption on the wire.
  */

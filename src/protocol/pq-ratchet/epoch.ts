@@ -6,8 +6,8 @@
  * header is complete (incremental ML-KEM) and c₂ ‖ MAC once the vector is. The keyholder
  * decapsulates, checks the MAC and adds the epoch to its chains; its next message (on the new
  * epoch's chain) tells the encapsulator to do the same, and the roles swap.
- * ML-KEM Braid rev. 1 (signal.org/docs/specifications/mlkembraid) and SPQR `src/v1/` (PROTOCOL-NOTES
- * §2.5); docs/PROTOCOL.md §5.12 is the normative text (phases, schedule, errors).
+ * ML-KEM Braid rev. 1 (signal.org/docs/specifications/mlkembraid) and SPQR `src/v1/` (signal.org/blog/spqr,
+ * 2025-10); docs/PROTOCOL.md §5.12 is the normative text (phases, schedule, errors).
  * Differs from SPQR: no separate ack messages (the epoch of the sender's chain is the ack); chunks
  * of every payload are rateless Reed–Solomon (erasure.ts), 48 bytes each.
  * Functions mutate the state they are given: the Double Ratchet calls them on its transaction's

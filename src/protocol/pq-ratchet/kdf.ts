@@ -2,7 +2,7 @@
  * The post-quantum ratchet's key schedule: the split of the PQXDH root key, the epoch-0 chains
  * and authenticator, epoch secrets, adding an epoch to the chain, and the per-message chain step.
  * ML-KEM Braid rev. 1 (signal.org/docs/specifications/mlkembraid) and SPQR's `chain.rs` /
- * `authenticator.rs` (the KDF table in PROTOCOL-NOTES §2.5), with pqmsg's labels; all HKDF-SHA256
+ * `authenticator.rs` (signalapp/SparsePostQuantumRatchet), with pqmsg's labels; all HKDF-SHA256
  * (RFC 5869). docs/PROTOCOL.md §5.12.3 lists every derivation.
  * Side channels: HKDF on fixed-length secrets; no secret-dependent branch or index.
  * Every function returns fresh arrays and wipes its intermediate output.
