@@ -148,8 +148,8 @@ function ekHeaderPayload(suite: Suite, state: PqState, dk: Uint8Array): Uint8Arr
 /**
  * Processes the PQ part of a received message whose Double Ratchet header authenticated, and
  * returns its PQ message key. Throws (the caller discards the state) on a chain epoch we do not
- * hold, a chunk this phase cannot receive, a failed MAC or ek check, a duplicate or a jump beyond
- * MAX_PQ_SKIP. May draw 32 bytes (m, FIPS 203 Algorithm 20) when an ek header completes.
+ * hold, a chunk this phase cannot receive, a duplicate or a jump beyond MAX_PQ_SKIP. A payload
+ * whose MAC or H(ek) check fails is not used: its held chunks are dropped (see `discarded`). May draw 32 bytes (m, FIPS 203 Algorithm 20) when an ek header completes.
  * docs/PROTOCOL.md §5.12.6.
  */
 export function pqReceive(
@@ -228,8 +228,12 @@ function decapsulateIfComplete(
   wipe(ss);
   const auth = authUpdate(suite, state.auth, secret, e);
   if (!macMatches(macCiphertext(suite, auth.macKey, e, ct1, ct2), ct2Mac.subarray(ct2.length))) {
+    // Some held chunk is not the encapsulator's: drop both sets; fresh chunks keep coming.
     wipe(secret, auth.authRoot, auth.macKey);
-    throw refused(`ciphertext MAC of epoch ${e} does not verify`);
+    p.ct1 = new Map();
+    p.ct2 = new Map();
+    discarded(trace, e, 'ciphertext MAC fails: c₁ and c₂ chunks discarded');
+    return;
   }
   completeEpoch(suite, state, { secret, auth }, trace);
   wipePhase(p);
@@ -252,8 +256,11 @@ function encapsulateHeaderIfComplete(
   if (!payload) return;
   const e = state.epoch + 1;
   const ekHeader = copyBytes(payload, 0, EK_HEADER_BYTES);
-  if (!macMatches(macEkHeader(suite, state.auth.macKey, e, ekHeader), payload.subarray(EK_HEADER_BYTES)))
-    throw refused(`ek header MAC of epoch ${e} does not verify`);
+  if (!macMatches(macEkHeader(suite, state.auth.macKey, e, ekHeader), payload.subarray(EK_HEADER_BYTES))) {
+    p.header = new Map(); // some held chunk is forged: drop the set; fresh chunks keep coming
+    discarded(trace, e, 'ek header MAC fails: header chunks discarded');
+    return;
+  }
   const m = random(32);
   const { ct1, sharedSecret } = encaps1Internal(P, ekHeader, m);
   const secret = epochSecret(suite, sharedSecret, e);
@@ -279,15 +286,27 @@ function encapsulateVectorIfComplete(
   const e = state.epoch + 1;
   let ct2: Uint8Array;
   try {
-    ct2 = encaps2Internal(P, p.ekHeader, vector, p.m);
+    ct2 = encaps2Internal(P, p.ekHeader, vector, p.m); // checks H(vector ‖ ρ) = H(ek)
   } catch (err) {
-    if (err instanceof CryptoError) throw refused(`ek vector of epoch ${e} does not match its header`);
-    throw err;
+    if (!(err instanceof CryptoError)) throw err;
+    p.vector = new Map(); // a held vector chunk is forged: drop the set
+    discarded(trace, e, 'ek vector does not match H(ek): vector chunks discarded');
+    return;
   }
   const tag = macCiphertext(suite, p.pending.auth.macKey, e, p.ct1, ct2);
   wipe(p.m);
   trace?.({ step: `PQ epoch ${e}: ek vector complete, c₂ computed (encapsulator)`, section: SECTION, values: {} });
   state.phase = { kind: 'ctSent', ct1: p.ct1, ct2: concatBytes(ct2, tag), sentCt1: p.sentCt1, sentCt2: 0, pending: p.pending };
+}
+
+/**
+ * Reports a payload whose check failed. Only a holder of both ratchets' current keys can put a
+ * chunk into an authenticated message, so this is a forgery by someone who could impersonate
+ * the peer anyway; dropping the held chunks (instead of refusing every later message that
+ * completes the poisoned set) delays the epoch and never stalls it: the codes are rateless.
+ */
+function discarded(trace: Trace | undefined, epoch: number, why: string): void {
+  trace?.({ step: `PQ epoch ${epoch}: ${why}`, section: SECTION, values: {} });
 }
 
 /**
