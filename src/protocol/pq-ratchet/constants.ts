@@ -57,7 +57,7 @@ export const EPOCH_SECRET_INFO = utf8('pqmsg v2 pq epoch secret');
 export const AUTH_UPDATE_INFO = utf8('pqmsg v2 pq auth update');
 /** root, epoch secret → root′ ‖ A→B chain ‖ B→A chain (‖ u32 epoch). */
 export const ADD_EPOCH_INFO = utf8('pqmsg v2 pq chain add epoch');
-/** chain key → chain key′ ‖ PQ message key (‖ u32 counter). */
+/** HMAC(chain key, this ‖ u32 counter ‖ 0x01 / 0x02) → PQ message key / next chain key. */
 export const CHAIN_NEXT_INFO = utf8('pqmsg v2 pq chain next');
 /** MAC label over u32 epoch ‖ ρ ‖ H(ek). */
 export const MAC_EK_HEADER_LABEL = utf8('pqmsg v2 pq ek header');

@@ -95,9 +95,13 @@ export function pqSend(
 ): { message: PqMessage; messageKey: Uint8Array } {
   if (state.phase.kind === 'keyUnsampled') {
     const seed = random(64); // d ‖ z
-    const { secretKey } = keyGenInternal(P, seed.subarray(0, 32), seed.subarray(32));
-    wipe(seed);
-    state.phase = { kind: 'keySent', dk: secretKey, sentHeader: 0, sentVector: 0, acked: false, ct1: new Map(), ct2: new Map() };
+    const { publicKey: ek, secretKey } = keyGenInternal(P, seed.subarray(0, 32), seed.subarray(32));
+    wipe(secretKey); // kept as its seed (FIPS 203 §7.1 allows either form); re-expanded to decapsulate
+    const header = ekHeaderPayload(suite, state, ek);
+    state.phase = {
+      kind: 'keySent', seed, ek, header, sentHeader: 0, sentVector: 0, acked: false,
+      ct1: new Map(), ct2: new Map(),
+    };
     trace?.({ step: `PQ epoch ${state.epoch + 1}: keyholder samples (dk, ek)`, section: SECTION, values: {} });
   }
   const { counter, messageKey } = nextSendKey(suite, state);
@@ -121,8 +125,8 @@ function scheduleChunk(
     case 'keySent': {
       const headerDue = !p.acked && p.sentHeader < K.header + Math.ceil(p.sentVector / HEADER_REPEAT_EVERY);
       if (headerDue)
-        return { kind: CHUNK_KIND.EK_HEADER, ...chunkOf(CHUNK_KIND.EK_HEADER, ekHeaderPayload(suite, state, p.dk), p.sentHeader++) };
-      return { kind: CHUNK_KIND.EK_VECTOR, ...chunkOf(CHUNK_KIND.EK_VECTOR, ekVector(p.dk), p.sentVector++) };
+        return { kind: CHUNK_KIND.EK_HEADER, ...chunkOf(CHUNK_KIND.EK_HEADER, p.header, p.sentHeader++) };
+      return { kind: CHUNK_KIND.EK_VECTOR, ...chunkOf(CHUNK_KIND.EK_VECTOR, ekVector(p.ek), p.sentVector++) };
     }
     case 'awaitVector':
       return { kind: CHUNK_KIND.CT1, ...chunkOf(CHUNK_KIND.CT1, p.ct1, p.sentCt1++) };
@@ -135,13 +139,12 @@ function scheduleChunk(
   }
 }
 
-/** ek ← dk[384k : 768k + 32] (FIPS 203 Algorithm 16: dk = dk_PKE ‖ ek ‖ H(ek) ‖ z). */
-const ekOf = (dk: Uint8Array): Uint8Array => dk.subarray(384 * P.k, 768 * P.k + 32);
-const ekVector = (dk: Uint8Array): Uint8Array => dk.subarray(384 * P.k, 768 * P.k);
+/** ByteEncode₁₂(t̂) = ek[0 : 384k] (FIPS 203 Algorithm 13: ek = ByteEncode₁₂(t̂) ‖ ρ). */
+const ekVector = (ek: Uint8Array): Uint8Array => ek.subarray(0, 384 * P.k);
 
 /** ρ ‖ H(ek) ‖ HMAC(macKey_e−1, …): the keyholder's header payload for epoch e = epoch + 1. */
-function ekHeaderPayload(suite: Suite, state: PqState, dk: Uint8Array): Uint8Array {
-  const { header } = splitEncapsulationKey(P, ekOf(dk));
+function ekHeaderPayload(suite: Suite, state: PqState, ek: Uint8Array): Uint8Array {
+  const { header } = splitEncapsulationKey(P, ek);
   return concatBytes(header, macEkHeader(suite, state.auth.macKey, state.epoch + 1, header));
 }
 
@@ -223,7 +226,9 @@ function decapsulateIfComplete(
   if (!ct1 || !ct2Mac) return;
   const e = state.epoch + 1;
   const ct2 = ct2Mac.subarray(0, ct2Mac.length - MAC_BYTES);
-  const ss = decaps(P, p.dk, concatBytes(ct1, ct2)); // implicit rejection: a bad c gives K̄
+  const { secretKey: dk } = keyGenInternal(P, p.seed.subarray(0, 32), p.seed.subarray(32));
+  const ss = decaps(P, dk, concatBytes(ct1, ct2)); // implicit rejection: a bad c gives K̄
+  wipe(dk);
   const secret = epochSecret(suite, ss, e);
   wipe(ss);
   const auth = authUpdate(suite, state.auth, secret, e);

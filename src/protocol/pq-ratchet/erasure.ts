@@ -8,7 +8,7 @@
  * is (P_0(i), P_1(i), …). Chunks 0 … k − 1 are the payload itself (systematic); chunk i ≥ k is
  * a parity chunk computed by Lagrange interpolation. Decoding interpolates from the k chunks held.
  * Side channels: the payloads (encapsulation keys, ciphertexts) are public in ML-KEM's threat
- * model; the arithmetic is branch-free anyway (gf16.ts). Indices are public.
+ * model and indices are public, so table-based field arithmetic is fine (gf16.ts).
  */
 import { copyBytes } from '../../util/bytes.ts';
 import { CryptoError } from '../../util/errors.ts';
@@ -101,8 +101,11 @@ export function encodeChunk(payload: Uint8Array, chunkBytes: number, index: numb
   const k = checkShape(payload.length, chunkBytes);
   if (!Number.isInteger(index) || index < 0 || index > MAX_CHUNK_INDEX)
     throw new CryptoError('BAD_PARAMS', `erasure code: chunk index ${index} out of range`);
-  const padded = new Uint8Array(k * chunkBytes);
-  padded.set(payload);
+  let padded = payload; // zero-padded to k chunks (a copy only when the length needs it)
+  if (payload.length !== k * chunkBytes) {
+    padded = new Uint8Array(k * chunkBytes);
+    padded.set(payload);
+  }
   const data = Array.from({ length: k }, (_, i) =>
     padded.subarray(i * chunkBytes, (i + 1) * chunkBytes),
   );

@@ -3,45 +3,44 @@
  * (erasure.ts) that carries the post-quantum ratchet's keys and ciphertexts in chunks, as in the
  * ML-KEM Braid (signal.org/docs/specifications/mlkembraid, rev. 1, 2025-02-21) and SPQR's
  * `encoding/polynomial.rs`. Elements are integers in [0, 2¹⁶): bit i is the coefficient of xⁱ.
- * Addition (and subtraction) is XOR; multiplication is shift-and-add with the reduction folded in.
- * Side channels: no table, no branch and no data-dependent loop bound — every product runs the
- * same 16 steps through masks. (The data coded is public in the KEM's threat model anyway.)
+ * Addition (and subtraction) is XOR; products and inverses go through logarithm tables to the
+ * base x, which is a generator (the polynomial is primitive: tested), built at load from their
+ * definition xⁱ⁺¹ = xⁱ · x.
+ * Side channels: table lookups and the zero test depend on the operands. Every value coded is
+ * public in ML-KEM's threat model (encapsulation keys and ciphertexts; FIPS 203 §3.3 needs only
+ * dk, m and K secret), and chunk indices are public; no secret ever reaches this file.
  * The slow, obviously-correct twin is test/reference/gf16.ts.
  */
 
-/** x¹⁶ + x¹² + x³ + x + 1: irreducible over GF(2) (test/protocol/pq-ratchet/gf16.test.ts). */
+/** x¹⁶ + x¹² + x³ + x + 1: irreducible and primitive over GF(2) (gf16.test.ts). */
 export const GF16_POLY = 0x1100b;
-/** The reduction step: x¹⁶ ≡ x¹² + x³ + x + 1, i.e. GF16_POLY without its leading term. */
-const REDUCE = GF16_POLY & 0xffff;
+/** |GF(2¹⁶)*| = 2¹⁶ − 1, the order of the generator x. */
+const ORDER = 0xffff;
+
+/** EXP[i] = xⁱ for 0 ≤ i < 2·ORDER (doubled, so EXP[log a + log b] needs no reduction). */
+const EXP = new Uint16Array(2 * ORDER);
+/** LOG[a] = i with xⁱ = a, for a ≠ 0 (LOG[0] is unused). */
+const LOG = new Uint16Array(ORDER + 1);
+for (let i = 0, v = 1; i < ORDER; i++) {
+  EXP[i] = EXP[i + ORDER] = v;
+  LOG[v] = i;
+  v <<= 1; // v · x
+  if (v & 0x10000) v ^= GF16_POLY; // reduce: x¹⁶ ≡ x¹² + x³ + x + 1
+}
 
 /** a + b (= a − b) in GF(2¹⁶). */
 export function gfAdd(a: number, b: number): number {
   return a ^ b;
 }
 
-/**
- * a · b in GF(2¹⁶): for each bit of b from the top, acc ← acc·x (reduced) + bit·a.
- * Horner's rule on the bits of b; acc < 2¹⁶ after every step, so all values fit an int32.
- */
+/** a · b in GF(2¹⁶): x^(log a + log b), and 0 if either factor is 0 (public operands). */
 export function gfMul(a: number, b: number): number {
-  let acc = 0;
-  for (let i = 15; i >= 0; i--) {
-    const top = -(acc >>> 15) & REDUCE; // acc·x overflows x¹⁶ iff bit 15 of acc is set
-    acc = ((acc << 1) & 0xffff) ^ top;
-    acc ^= -((b >>> i) & 1) & a; // + bᵢ·a
-  }
-  return acc;
+  if (a === 0 || b === 0) return 0;
+  return EXP[LOG[a] + LOG[b]];
 }
 
-/**
- * a⁻¹ = a^(2¹⁶ − 2) in GF(2¹⁶) (Fermat: a^(2¹⁶ − 1) = 1 for a ≠ 0); maps 0 to 0.
- * 2¹⁶ − 2 = 0b1111111111111110: square-and-multiply with a fixed, public exponent.
- */
+/** a⁻¹ = x^(2¹⁶ − 1 − log a) in GF(2¹⁶) for a ≠ 0; maps 0 to 0. */
 export function gfInv(a: number): number {
-  let result = 1;
-  for (let i = 15; i >= 0; i--) {
-    result = gfMul(result, result);
-    if (i !== 0) result = gfMul(result, a); // the exponent's bits are public: 1 except bit 0
-  }
-  return result;
+  if (a === 0) return 0;
+  return EXP[ORDER - LOG[a]];
 }

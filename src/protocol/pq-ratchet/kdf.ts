@@ -109,15 +109,20 @@ export function epochSecret(suite: Suite, sharedSecret: Uint8Array, epoch: numbe
 }
 
 /**
- * One chain step: ck′ ‖ pq_mk ← HKDF(IKM = ck, salt = 0³², "pqmsg v2 pq chain next" ‖ u32(n), 64)
- * for the message with counter n. SPQR chain.rs ("Chain Next", counter in the info).
+ * One chain step for the message with counter n: pq_mk = HMAC(ck, L ‖ u32(n) ‖ 0x01) and
+ * ck′ = HMAC(ck, L ‖ u32(n) ‖ 0x02), L = "pqmsg v2 pq chain next". Double Ratchet rev. 1 §5.2
+ * (KDF_CK: HMAC with distinct constants) with SPQR chain.rs's counter binding ("Chain Next");
+ * two HMACs instead of SPQR's HKDF (three), since this runs on every message.
  */
 export function chainNext(
   suite: Suite,
   chainKey: Uint8Array,
   counter: number,
 ): { chainKey: Uint8Array; messageKey: Uint8Array } {
-  const okm = suite.hkdf(chainKey, ZERO_SALT, infoWith(CHAIN_NEXT_INFO, counter), 64);
-  const [next, messageKey] = split(okm, 2);
-  return { chainKey: next, messageKey };
+  const input = new Uint8Array(CHAIN_NEXT_INFO.length + 5);
+  input.set(infoWith(CHAIN_NEXT_INFO, counter));
+  input[input.length - 1] = 0x01;
+  const messageKey = suite.hmac(chainKey, input);
+  input[input.length - 1] = 0x02;
+  return { chainKey: suite.hmac(chainKey, input), messageKey };
 }

@@ -91,7 +91,9 @@ export function writePqState(w: Writer, s: Readonly<PqState>): void {
     case 'keyUnsampled':
       return;
     case 'keySent':
-      key(w, p.dk, ML_KEM_768.dkBytes);
+      key(w, p.seed, 64);
+      key(w, p.ek, ML_KEM_768.ekBytes);
+      key(w, p.header, PAYLOAD_BYTES[CHUNK_KIND.EK_HEADER]);
       w.u32(p.sentHeader).u32(p.sentVector).u8(p.acked ? 1 : 0);
       writeSet(w, p.ct1);
       writeSet(w, p.ct2);
@@ -158,13 +160,15 @@ export function readPqState(r: Reader): PqState {
       phase = { kind: 'keyUnsampled' };
       break;
     case PHASE_TAG.keySent: {
-      const dk = r.fixed(ML_KEM_768.dkBytes);
+      const seed = r.fixed(64);
+      const ek = r.fixed(ML_KEM_768.ekBytes);
+      const header = r.fixed(PAYLOAD_BYTES[CHUNK_KIND.EK_HEADER]);
       const sentHeader = r.u32();
       const sentVector = r.u32();
       const acked = r.u8();
       if (acked > 1) throw bad('acked flag');
       phase = {
-        kind: 'keySent', dk, sentHeader, sentVector, acked: acked === 1,
+        kind: 'keySent', seed, ek, header, sentHeader, sentVector, acked: acked === 1,
         ct1: readSet(r, CHUNK_KIND.CT1), ct2: readSet(r, CHUNK_KIND.CT2),
       };
       break;

@@ -5,6 +5,8 @@
  * `src/v1/` (send_ek: KeysUnsampled → HeaderSent → …; send_ct: NoHeaderReceived → …), folded into
  * five phases (docs/PROTOCOL.md §5.12.2). Plain data: serialize with state-codec.ts.
  * Side channels: copies and wipes touch every byte regardless of value.
+ * Public arrays (ek, ek header, c₁, c₂, received chunks) are never mutated after creation, so
+ * copies of a state share them; secrets (seed, m, keys) are copied, and wiped when dropped.
  * Wiping is best effort: the GC and V8 may keep copies of secrets (docs/SECURITY.md).
  */
 import { copyBytes } from '../../util/bytes.ts';
@@ -38,7 +40,12 @@ export type PqPhase =
   /** Keyholder; sends ek chunks, collects c₁ and c₂ ‖ MAC chunks; `acked` once a ct chunk came. */
   | {
       kind: 'keySent';
-      dk: Uint8Array;
+      /** d ‖ z (FIPS 203 Algorithm 16 seed form of dk): secret. */
+      seed: Uint8Array;
+      /** ek (public). */
+      ek: Uint8Array;
+      /** ρ ‖ H(ek) ‖ MAC: the ek-header payload, computed once when the key pair is sampled. */
+      header: Uint8Array;
       sentHeader: number;
       sentVector: number;
       acked: boolean;
@@ -91,7 +98,7 @@ export function isKeyholder(state: Readonly<PqState>): boolean {
   return state.initiator === ((state.epoch + 1) % 2 === 1);
 }
 
-const cloneSet = (s: ChunkSet): ChunkSet => new Map([...s].map(([i, c]) => [i, copyBytes(c)]));
+const cloneSet = (s: ChunkSet): ChunkSet => new Map(s); // chunks are public and never mutated
 const clonePending = (p: PendingEpoch): PendingEpoch => ({
   secret: copyBytes(p.secret),
   auth: { authRoot: copyBytes(p.auth.authRoot), macKey: copyBytes(p.auth.macKey) },
@@ -102,20 +109,13 @@ function clonePhase(p: PqPhase): PqPhase {
     case 'keyUnsampled':
       return { kind: p.kind };
     case 'keySent':
-      return { ...p, dk: copyBytes(p.dk), ct1: cloneSet(p.ct1), ct2: cloneSet(p.ct2) };
+      return { ...p, seed: copyBytes(p.seed), ct1: cloneSet(p.ct1), ct2: cloneSet(p.ct2) };
     case 'awaitHeader':
       return { kind: p.kind, header: cloneSet(p.header), vector: cloneSet(p.vector) };
     case 'awaitVector':
-      return {
-        ...p,
-        m: copyBytes(p.m),
-        ekHeader: copyBytes(p.ekHeader),
-        ct1: copyBytes(p.ct1),
-        vector: cloneSet(p.vector),
-        pending: clonePending(p.pending),
-      };
+      return { ...p, m: copyBytes(p.m), vector: cloneSet(p.vector), pending: clonePending(p.pending) };
     case 'ctSent':
-      return { ...p, ct1: copyBytes(p.ct1), ct2: copyBytes(p.ct2), pending: clonePending(p.pending) };
+      return { ...p, pending: clonePending(p.pending) };
   }
 }
 
@@ -140,7 +140,7 @@ export function clonePqState(state: Readonly<PqState>): PqState {
 
 /** Zeroes every secret of a phase (dk, m, pending epoch secrets). */
 export function wipePhase(p: PqPhase): void {
-  if (p.kind === 'keySent') wipe(p.dk);
+  if (p.kind === 'keySent') wipe(p.seed);
   if (p.kind === 'awaitVector') wipe(p.m, p.pending.secret, p.pending.auth.authRoot, p.pending.auth.macKey);
   if (p.kind === 'ctSent') wipe(p.pending.secret, p.pending.auth.authRoot, p.pending.auth.macKey);
 }

@@ -80,8 +80,8 @@ describe('docs/PROTOCOL.md §5.2–§5.7 and §5.12 recomputed independently', (
     const mk = hmac(alice.chainKeySend!, 0x01);
     // §5.12.3: epoch-0 chains, then the first key of Alice's (initiator → responder) chain.
     const chains = hkdf(PQ0, new Uint8Array(32), 'pqmsg v2 pq chain start', 96);
-    const next = concatBytes(utf8('pqmsg v2 pq chain next'), u32be(0));
-    const pqMk = new Uint8Array(hkdfSync('sha256', chains.slice(32, 64), new Uint8Array(32), next, 64)).slice(32);
+    const next = concatBytes(utf8('pqmsg v2 pq chain next'), u32be(0), Uint8Array.of(0x01));
+    const pqMk = new Uint8Array(createHmac('sha256', chains.slice(32, 64)).update(next).digest());
     // §5.12.4: epoch 0, counter 0, kind 1 (ek header), index 0, chunk = (ρ ‖ H(ek) ‖ MAC)[0..48).
     const { publicKey: ek } = ml_kem768.keygen(kemSeed);
     const chunk0 = concatBytes(ek.subarray(1152), sha3_256(ek)).subarray(0, 48);
