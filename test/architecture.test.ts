@@ -95,16 +95,16 @@ describe('architecture — import rules', () => {
 });
 
 describe('architecture — envelopes are decoded once, at the session boundary (§4)', () => {
-  const BOUNDARY = new Set(['protocol/envelope.ts', 'protocol/session-cipher.ts']);
+  // The layers below receiveMessage/sendMessage (protocol/session-cipher.ts): typed values only.
+  const INNER = ['protocol/session.ts', 'protocol/session-record.ts'];
 
-  test('only envelope.ts and session-cipher.ts call decodeEnvelope inside protocol/', () => {
-    const callers = modules
-      .filter((m) => m.area === 'protocol' && /\bdecodeEnvelope\(/.test(m.text))
-      .map((m) => m.file);
-    expect(callers.sort()).toEqual([...BOUNDARY].sort());
+  test('the session layers never decode an envelope', () => {
+    const inner = modules.filter((m) => INNER.includes(m.file));
+    expect(inner.map((m) => m.file).sort()).toEqual([...INNER].sort());
+    expect(inner.filter((m) => /\bdecodeEnvelope\b/.test(m.text)).map((m) => m.file)).toEqual([]);
   });
 
-  test('below the boundary no parameter takes an envelope as bytes (type checker)', () => {
+  test('no parameter takes bytes or Envelope; the session layers take Envelope (checker)', () => {
     const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
       ...ts.sys,
       onUnRecoverableConfigFileDiagnostic: () => {},
@@ -120,7 +120,7 @@ describe('architecture — envelopes are decoded once, at the session boundary (
     const typed: string[] = [];
     for (const sf of program.getSourceFiles()) {
       const file = relative(SRC, sf.fileName);
-      if (!files.includes(sf.fileName) || BOUNDARY.has(file)) continue;
+      if (!files.includes(sf.fileName)) continue;
       const visit = (node: ts.Node): void => {
         if (ts.isFunctionLike(node) && node.name)
           for (const param of node.parameters) {
@@ -128,8 +128,9 @@ describe('architecture — envelopes are decoded once, at the session boundary (
             const members = type.isUnion() ? type.types : [type];
             const signature = `${node.name.getText()}(${param.name.getText()})`;
             const bytes = members.some(isBytes);
-            const named = /envelope/i.test(param.name.getText());
-            if (bytes && (named || members.some(isEnvelope))) offenders.push(`${file}: ${signature}`);
+            const named = /envelope/i.test(param.name.getText()) && INNER.includes(file);
+            if (bytes && (named || members.some(isEnvelope)))
+              offenders.push(`${file}: ${signature}`);
             else if (members.every(isEnvelope)) typed.push(signature);
           }
         ts.forEachChild(node, visit);

@@ -19,11 +19,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { argon2id } from '../src/kdf/index.ts';
+import { toHex } from '../src/util/bytes.ts';
 
 const ROOT = resolve(__dirname, '..');
 const SUBPATHS = [
   '.',
   './hash',
+  './kdf',
   './aead',
   './curve25519',
   './mlkem',
@@ -32,8 +35,11 @@ const SUBPATHS = [
   './reference',
 ];
 
+const KDF_PARAMS = { t: 1, m: 64, p: 1, tagLength: 32 };
+
 /** Run in the scratch project by plain Node; prints one JSON object of observations. */
 const CHECK = `
+const KDF_PARAMS = ${JSON.stringify(KDF_PARAMS)};
 const rnd = (n) => crypto.getRandomValues(new Uint8Array(n));
 const hex = (b) => Buffer.from(b).toString('hex');
 const out = { ok: {}, blocked: {} };
@@ -49,6 +55,12 @@ out.rootExports = Object.keys(root);
   const { sha3_256 } = await import('pqmsg/hash');
   out.sha3abc = hex(sha3_256(new TextEncoder().encode('abc')));
   out.ok['./hash'] = out.sha3abc.length === 64;
+}
+{
+  const { argon2id } = await import('pqmsg/kdf');
+  const salt = new TextEncoder().encode('pqmsg package salt');
+  out.argon2id = hex(argon2id(new TextEncoder().encode('pw'), salt, KDF_PARAMS));
+  out.ok['./kdf'] = out.argon2id.length === 64;
 }
 {
   const { chacha20poly1305 } = await import('pqmsg/aead');
@@ -122,15 +134,42 @@ for (const spec of ${JSON.stringify([
 console.log(JSON.stringify(out));
 `;
 
+/** Type-checked against the unpacked package's declarations (NodeNext, as a user's project). */
+const CONSUMER = `
+import { mlkem768, sha256, type CryptoError } from 'pqmsg';
+import { sha3_256 } from 'pqmsg/hash';
+import { chacha20poly1305 } from 'pqmsg/aead';
+import { x25519 } from 'pqmsg/curve25519';
+import { mlkem1024 } from 'pqmsg/mlkem';
+import { mldsa65 } from 'pqmsg/mldsa';
+import { decodeEnvelope, type Envelope } from 'pqmsg/protocol';
+import { curve25519Reference } from 'pqmsg/reference';
+// @ts-expect-error test-only internals are not part of the package
+import { keyGenInternal } from 'pqmsg/mlkem/testing';
+// @ts-expect-error nor is any path into dist/
+import { sha256 as deep } from 'pqmsg/dist/hash/sha256.js';
+const pk: Uint8Array = mlkem768.keygen().publicKey;
+const envelope: Envelope = decodeEnvelope(pk);
+const digests: Uint8Array[] = [sha256(pk), sha3_256(pk)];
+const sealed: Uint8Array = chacha20poly1305.seal(pk.subarray(0, 32), pk.subarray(0, 12), pk);
+const shared: Uint8Array = x25519.getSharedSecret(pk.subarray(0, 32), pk.subarray(32, 64));
+const ok: boolean = mldsa65.verify(pk, pk, pk);
+const code: CryptoError['code'] = 'AUTH_FAILED';
+const twin: Uint8Array = curve25519Reference.x25519Reference(pk.subarray(0, 32), shared);
+export const all = [envelope, digests, sealed, ok, code, twin, mlkem1024, keyGenInternal, deep];
+`;
+
 let scratch: string;
 let pkgDir: string;
 let packed: { path: string }[];
+let typecheck: string;
 let observed: {
   ok: Record<string, boolean>;
   blocked: Record<string, string>;
   rootExports: string[];
   sha256abc: string;
   sha3abc: string;
+  argon2id: string;
 };
 
 beforeAll(() => {
@@ -162,6 +201,27 @@ beforeAll(() => {
   observed = JSON.parse(
     execFileSync(process.execPath, ['check.mjs'], { cwd: app, env, encoding: 'utf8' }),
   );
+  writeFileSync(join(app, 'consumer.ts'), CONSUMER);
+  const compilerOptions = {
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    target: 'ES2022',
+    lib: ['ES2022'],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true, // tsc generated the .d.ts files; what matters is that they resolve
+    types: ['node'],
+    typeRoots: [join(ROOT, 'node_modules/@types')],
+  };
+  const tsconfig = { compilerOptions, files: ['consumer.ts'] };
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(tsconfig));
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  try {
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
+    typecheck = 'ok';
+  } catch (e) {
+    typecheck = String((e as { stdout?: string }).stdout ?? e);
+  }
 }, 120_000);
 
 afterAll(() => {
@@ -182,6 +242,14 @@ describe('package — the packed tarball in plain Node', () => {
     const abc = Buffer.from('abc');
     expect(observed.sha256abc).toBe(createHash('sha256').update(abc).digest('hex'));
     expect(observed.sha3abc).toBe(createHash('sha3-256').update(abc).digest('hex'));
+    // node:crypto has no Argon2 in Node 20: the packed build must agree with the sources.
+    const salt = new TextEncoder().encode('pqmsg package salt');
+    const pw = new TextEncoder().encode('pw');
+    expect(observed.argon2id).toBe(toHex(argon2id(pw, salt, KDF_PARAMS)));
+  });
+
+  test('a TypeScript project (NodeNext) gets every subpath\'s declarations, no deep path', () => {
+    expect(typecheck).toBe('ok');
   });
 
   test('the root namespace holds no reference twin', () => {
