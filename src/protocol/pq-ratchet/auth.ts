@@ -13,14 +13,25 @@ import { ctEqual } from '../../util/ct.ts';
 import type { Suite } from '../suite.ts';
 import { MAC_CIPHERTEXT_LABEL, MAC_EK_HEADER_LABEL } from './constants.ts';
 
-function tag(suite: Suite, macKey: Uint8Array, label: Uint8Array, epoch: number, data: Uint8Array[]): Uint8Array {
+function tag(
+  suite: Suite,
+  macKey: Uint8Array,
+  label: Uint8Array,
+  epoch: number,
+  data: Uint8Array[],
+): Uint8Array {
   const e = new Uint8Array(4);
   store32BE(e, 0, epoch);
   return suite.hmac(macKey, concatBytes(label, e, ...data));
 }
 
 /** HMAC(macKey_{e−1}, "pqmsg v2 pq ek header" ‖ u32(e) ‖ ρ ‖ H(ek)). SPQR "ekheader" MAC. */
-export function macEkHeader(suite: Suite, macKey: Uint8Array, epoch: number, header: Uint8Array): Uint8Array {
+export function macEkHeader(
+  suite: Suite,
+  macKey: Uint8Array,
+  epoch: number,
+  header: Uint8Array,
+): Uint8Array {
   return tag(suite, macKey, MAC_EK_HEADER_LABEL, epoch, [header]);
 }
 

@@ -50,7 +50,12 @@ function evictOldest(state: PqState): void {
  * beyond MAX_PQ_SKIPPED_KEYS). DUPLICATE_MESSAGE if the key was used or evicted,
  * TOO_MANY_SKIPPED for a larger jump. SPQR chain.rs (recv_key).
  */
-export function takeRecvKey(suite: Suite, state: PqState, chain: PqRecvChain, counter: number): Uint8Array {
+export function takeRecvKey(
+  suite: Suite,
+  state: PqState,
+  chain: PqRecvChain,
+  counter: number,
+): Uint8Array {
   if (counter < chain.counter) {
     const key = chain.skipped.get(counter);
     if (key === undefined)
@@ -61,7 +66,10 @@ export function takeRecvKey(suite: Suite, state: PqState, chain: PqRecvChain, co
   if (counter > MAX_PQ_COUNTER)
     throw new ProtocolError('DECRYPT_FAILED', 'PQ ratchet: counter out of range');
   if (counter - chain.counter > MAX_PQ_SKIP)
-    throw new ProtocolError('TOO_MANY_SKIPPED', `PQ ratchet: message skips more than ${MAX_PQ_SKIP} keys`);
+    throw new ProtocolError(
+      'TOO_MANY_SKIPPED',
+      `PQ ratchet: message skips more than ${MAX_PQ_SKIP} keys`,
+    );
   for (;;) {
     const { chainKey, messageKey } = chainNext(suite, chain.chainKey, chain.counter);
     wipe(chain.chainKey);

@@ -3,8 +3,8 @@
  * Layout (59 bytes, big-endian): epoch u32 ‖ counter u32 ‖ kind u8 ‖ index u16 ‖ chunk (48).
  * `epoch` and `counter` name the sender's PQ chain key for this message (the chain of its latest
  * completed epoch); the chunk is number `index` of the erasure-coded payload `kind` of the epoch
- * after that one (erasure.ts). SPQR's V1Msg {epoch, index, chunk} (libsignal SignalMessage field 5), with a
- * fixed size so the header length never reveals the ratchet's phase.
+ * after that one (erasure.ts). SPQR's V1Msg {epoch, index, chunk} (libsignal SignalMessage field
+ * 5), with a fixed size so the header length never reveals the ratchet's phase.
  * Side channels: all fields are public to the peer and sealed by header encryption on the wire.
  */
 import { copyBytes, load32BE, store32BE } from '../../util/bytes.ts';
@@ -62,7 +62,8 @@ export function decodePqMessage(bytes: Uint8Array): PqMessage {
   if (kind > CHUNK_KIND.CT2) throw new ProtocolError('DECRYPT_FAILED', `PQ message: kind ${kind}`);
   if (kind === CHUNK_KIND.NONE && (index !== 0 || ctIsZero(chunk) === 0))
     throw new ProtocolError('DECRYPT_FAILED', 'PQ message: NONE must carry index 0 and zeros');
-  return { epoch: load32BE(bytes, 0), counter: load32BE(bytes, 4), kind: kind as ChunkKind, index, chunk };
+  const epoch = load32BE(bytes, 0);
+  return { epoch, counter: load32BE(bytes, 4), kind: kind as ChunkKind, index, chunk };
 }
 
 /** The message with no chunk. */
@@ -74,7 +75,11 @@ export function noChunk(epoch: number, counter: number): PqMessage {
  * Chunk number `sent` of a payload (indices wrap at 2¹⁶: a repeat is harmless, the receiver
  * keeps one copy per index). Reed–Solomon encoding (erasure.ts).
  */
-export function chunkOf(kind: ChunkKind, payload: Uint8Array, sent: number): { index: number; chunk: Uint8Array } {
+export function chunkOf(
+  kind: ChunkKind,
+  payload: Uint8Array,
+  sent: number,
+): { index: number; chunk: Uint8Array } {
   const index = sent % (MAX_CHUNK_INDEX + 1);
   return { index, chunk: encodeChunk(payload, PQ_CHUNK_BYTES, index) };
 }

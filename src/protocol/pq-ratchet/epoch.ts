@@ -6,8 +6,9 @@
  * header is complete (incremental ML-KEM) and c₂ ‖ MAC once the vector is. The keyholder
  * decapsulates, checks the MAC and adds the epoch to its chains; its next message (on the new
  * epoch's chain) tells the encapsulator to do the same, and the roles swap.
- * ML-KEM Braid rev. 1 (signal.org/docs/specifications/mlkembraid) and SPQR `src/v1/` (signal.org/blog/spqr,
- * 2025-10); docs/PROTOCOL.md §5.12 is the normative text (phases, schedule, errors).
+ * ML-KEM Braid rev. 1 (signal.org/docs/specifications/mlkembraid) and SPQR `src/v1/`
+ * (signal.org/blog/spqr, 2025-10); docs/PROTOCOL.md §5.12 is the normative text (phases,
+ * schedule, errors).
  * Differs from SPQR: no separate ack messages (the epoch of the sender's chain is the ack); chunks
  * of every payload are rateless Reed–Solomon (erasure.ts), 48 bytes each.
  * Functions mutate the state they are given: the Double Ratchet calls them on its transaction's
@@ -41,7 +42,14 @@ import {
   type PqMessage,
 } from './chunks.ts';
 import { CHUNK_KIND, MAC_BYTES, MAX_PQ_RECV_CHAINS, type ChunkKind } from './constants.ts';
-import { addEpoch, authStart, authUpdate, chainStart, epochSecret, type EpochChains } from './kdf.ts';
+import {
+  addEpoch,
+  authStart,
+  authUpdate,
+  chainStart,
+  epochSecret,
+  type EpochChains,
+} from './kdf.ts';
 import { isKeyholder, wipePhase, type PendingEpoch, type PqPhase, type PqState } from './state.ts';
 
 const P = ML_KEM_768;
@@ -72,11 +80,16 @@ export function pqInit(suite: Suite, pqKey: Uint8Array, initiator: boolean): PqS
     sendChainKey: send,
     sendCounter: 0,
     recv: [{ epoch: 0, chainKey: recv, counter: 0, skipped: new Map() }],
-    phase: initiator ? { kind: 'keyUnsampled' } : { kind: 'awaitHeader', header: new Map(), vector: new Map() },
+    phase: initiator
+      ? { kind: 'keyUnsampled' }
+      : { kind: 'awaitHeader', header: new Map(), vector: new Map() },
   };
 }
 
-function directions(chains: EpochChains, initiator: boolean): { send: Uint8Array; recv: Uint8Array } {
+function directions(
+  chains: EpochChains,
+  initiator: boolean,
+): { send: Uint8Array; recv: Uint8Array } {
   return initiator
     ? { send: chains.initiatorToResponder, recv: chains.responderToInitiator }
     : { send: chains.responderToInitiator, recv: chains.initiatorToResponder };
@@ -96,13 +109,14 @@ export function pqSend(
   if (state.phase.kind === 'keyUnsampled') {
     const seed = random(64); // d ‖ z
     const { publicKey: ek, secretKey } = keyGenInternal(P, seed.subarray(0, 32), seed.subarray(32));
-    wipe(secretKey); // kept as its seed (FIPS 203 §7.1 allows either form); re-expanded to decapsulate
+    wipe(secretKey); // kept as its seed (FIPS 203 §7.1 allows either); re-expanded to decapsulate
     const header = ekHeaderPayload(suite, state, ek);
     state.phase = {
       kind: 'keySent', seed, ek, header, sentHeader: 0, sentVector: 0, acked: false,
       ct1: new Map(), ct2: new Map(),
     };
-    trace?.({ step: `PQ epoch ${state.epoch + 1}: keyholder samples (dk, ek)`, section: SECTION, values: {} });
+    const step = `PQ epoch ${state.epoch + 1}: keyholder samples (dk, ek)`;
+    trace?.({ step, section: SECTION, values: {} });
   }
   const { counter, messageKey } = nextSendKey(suite, state);
   const chunk = scheduleChunk(suite, state);
@@ -123,10 +137,13 @@ function scheduleChunk(
     case 'awaitHeader':
       return null;
     case 'keySent': {
-      const headerDue = !p.acked && p.sentHeader < K.header + Math.ceil(p.sentVector / HEADER_REPEAT_EVERY);
-      if (headerDue)
-        return { kind: CHUNK_KIND.EK_HEADER, ...chunkOf(CHUNK_KIND.EK_HEADER, p.header, p.sentHeader++) };
-      return { kind: CHUNK_KIND.EK_VECTOR, ...chunkOf(CHUNK_KIND.EK_VECTOR, ekVector(p.ek), p.sentVector++) };
+      const repeats = Math.ceil(p.sentVector / HEADER_REPEAT_EVERY);
+      if (!p.acked && p.sentHeader < K.header + repeats) {
+        const kind = CHUNK_KIND.EK_HEADER;
+        return { kind, ...chunkOf(kind, p.header, p.sentHeader++) };
+      }
+      const kind = CHUNK_KIND.EK_VECTOR;
+      return { kind, ...chunkOf(kind, ekVector(p.ek), p.sentVector++) };
     }
     case 'awaitVector':
       return { kind: CHUNK_KIND.CT1, ...chunkOf(CHUNK_KIND.CT1, p.ct1, p.sentCt1++) };
@@ -152,7 +169,8 @@ function ekHeaderPayload(suite: Suite, state: PqState, ek: Uint8Array): Uint8Arr
  * Processes the PQ part of a received message whose Double Ratchet header authenticated, and
  * returns its PQ message key. Throws (the caller discards the state) on a chain epoch we do not
  * hold, a chunk this phase cannot receive, a duplicate or a jump beyond MAX_PQ_SKIP. A payload
- * whose MAC or H(ek) check fails is not used: its held chunks are dropped (see `discarded`). May draw 32 bytes (m, FIPS 203 Algorithm 20) when an ek header completes.
+ * whose MAC or H(ek) check fails is not used: its held chunks are dropped (see `discarded`).
+ * May draw 32 bytes (m, FIPS 203 Algorithm 20) when an ek header completes.
  * docs/PROTOCOL.md §5.12.6.
  */
 export function pqReceive(
@@ -182,7 +200,13 @@ export function pqReceive(
   return messageKey;
 }
 
-function receiveChunk(suite: Suite, state: PqState, m: PqMessage, random: RandomSource, trace?: Trace): void {
+function receiveChunk(
+  suite: Suite,
+  state: PqState,
+  m: PqMessage,
+  random: RandomSource,
+  trace?: Trace,
+): void {
   const p = state.phase;
   const ek = m.kind === CHUNK_KIND.EK_HEADER || m.kind === CHUNK_KIND.EK_VECTOR;
   const ct = m.kind === CHUNK_KIND.CT1 || m.kind === CHUNK_KIND.CT2;
@@ -261,7 +285,8 @@ function encapsulateHeaderIfComplete(
   if (!payload) return;
   const e = state.epoch + 1;
   const ekHeader = copyBytes(payload, 0, EK_HEADER_BYTES);
-  if (!macMatches(macEkHeader(suite, state.auth.macKey, e, ekHeader), payload.subarray(EK_HEADER_BYTES))) {
+  const tag = macEkHeader(suite, state.auth.macKey, e, ekHeader);
+  if (!macMatches(tag, payload.subarray(EK_HEADER_BYTES))) {
     p.header = new Map(); // some held chunk is forged: drop the set; fresh chunks keep coming
     discarded(trace, e, 'ek header MAC fails: header chunks discarded');
     return;
@@ -271,7 +296,11 @@ function encapsulateHeaderIfComplete(
   const secret = epochSecret(suite, sharedSecret, e);
   wipe(sharedSecret);
   const pending: PendingEpoch = { secret, auth: authUpdate(suite, state.auth, secret, e) };
-  trace?.({ step: `PQ epoch ${e}: ek header complete, c₁ computed (encapsulator)`, section: SECTION, values: { k_e: copyBytes(secret) } });
+  trace?.({
+    step: `PQ epoch ${e}: ek header complete, c₁ computed (encapsulator)`,
+    section: SECTION,
+    values: { k_e: copyBytes(secret) },
+  });
   const next: Extract<PqPhase, { kind: 'awaitVector' }> = {
     kind: 'awaitVector', m, ekHeader, ct1, sentCt1: 0, vector: p.vector, pending,
   };
@@ -300,8 +329,16 @@ function encapsulateVectorIfComplete(
   }
   const tag = macCiphertext(suite, p.pending.auth.macKey, e, p.ct1, ct2);
   wipe(p.m);
-  trace?.({ step: `PQ epoch ${e}: ek vector complete, c₂ computed (encapsulator)`, section: SECTION, values: {} });
-  state.phase = { kind: 'ctSent', ct1: p.ct1, ct2: concatBytes(ct2, tag), sentCt1: p.sentCt1, sentCt2: 0, pending: p.pending };
+  const step = `PQ epoch ${e}: ek vector complete, c₂ computed (encapsulator)`;
+  trace?.({ step, section: SECTION, values: {} });
+  state.phase = {
+    kind: 'ctSent',
+    ct1: p.ct1,
+    ct2: concatBytes(ct2, tag),
+    sentCt1: p.sentCt1,
+    sentCt2: 0,
+    pending: p.pending,
+  };
 }
 
 /**
@@ -331,7 +368,8 @@ function completeEpoch(suite: Suite, state: PqState, pending: PendingEpoch, trac
   wipe(state.root, state.sendChainKey, state.auth.authRoot, state.auth.macKey, pending.secret);
   state.epoch = e;
   state.root = chains.root;
-  state.auth = { authRoot: copyBytes(pending.auth.authRoot), macKey: copyBytes(pending.auth.macKey) };
+  const { authRoot, macKey } = pending.auth;
+  state.auth = { authRoot: copyBytes(authRoot), macKey: copyBytes(macKey) };
   wipe(pending.auth.authRoot, pending.auth.macKey);
   state.sendChainKey = send;
   state.sendCounter = 0;

@@ -70,7 +70,12 @@ export function chainStart(suite: Suite, pqKey: Uint8Array): EpochChains {
  * Epoch e ≥ 1: root′ ‖ A→B ‖ B→A ← HKDF(IKM = k_e, salt = root, "… add epoch" ‖ u32(e), 96).
  * SPQR chain.rs (add_epoch, "Chain Add Epoch"); binding e into info is pqmsg's.
  */
-export function addEpoch(suite: Suite, root: Uint8Array, secret: Uint8Array, epoch: number): EpochChains {
+export function addEpoch(
+  suite: Suite,
+  root: Uint8Array,
+  secret: Uint8Array,
+  epoch: number,
+): EpochChains {
   const okm = suite.hkdf(secret, root, infoWith(ADD_EPOCH_INFO, epoch), 96);
   const [next, a2b, b2a] = split(okm, 3);
   return { root: next, initiatorToResponder: a2b, responderToInitiator: b2a };

@@ -174,14 +174,19 @@ export function readPqState(r: Reader): PqState {
       break;
     }
     case PHASE_TAG.awaitHeader:
-      phase = { kind: 'awaitHeader', header: readSet(r, CHUNK_KIND.EK_HEADER), vector: readSet(r, CHUNK_KIND.EK_VECTOR) };
+      phase = {
+        kind: 'awaitHeader',
+        header: readSet(r, CHUNK_KIND.EK_HEADER),
+        vector: readSet(r, CHUNK_KIND.EK_VECTOR),
+      };
       break;
     case PHASE_TAG.awaitVector: {
       const m = r.fixed(PQ_KEY_BYTES);
       const ekHeader = r.fixed(64);
       const ct1 = r.fixed(CT1_BYTES);
       const sentCt1 = r.u32();
-      phase = { kind: 'awaitVector', m, ekHeader, ct1, sentCt1, vector: readSet(r, CHUNK_KIND.EK_VECTOR), pending: readPending(r) };
+      const vector = readSet(r, CHUNK_KIND.EK_VECTOR);
+      phase = { kind: 'awaitVector', m, ekHeader, ct1, sentCt1, vector, pending: readPending(r) };
       break;
     }
     case PHASE_TAG.ctSent: {
@@ -195,7 +200,8 @@ export function readPqState(r: Reader): PqState {
     default:
       throw new DecodeError('BAD_TAG', `PQ ratchet state: phase ${tag}`);
   }
-  const state: PqState = { initiator: role === 1, epoch, root, auth, sendChainKey, sendCounter, recv, phase };
+  const initiator = role === 1;
+  const state: PqState = { initiator, epoch, root, auth, sendChainKey, sendCounter, recv, phase };
   const keyholderPhase = phase.kind === 'keyUnsampled' || phase.kind === 'keySent';
   if (keyholderPhase !== (state.initiator === ((epoch + 1) % 2 === 1)))
     throw bad('phase of the wrong role for this epoch');

@@ -141,8 +141,9 @@ export function clonePqState(state: Readonly<PqState>): PqState {
 /** Zeroes every secret of a phase (dk, m, pending epoch secrets). */
 export function wipePhase(p: PqPhase): void {
   if (p.kind === 'keySent') wipe(p.seed);
-  if (p.kind === 'awaitVector') wipe(p.m, p.pending.secret, p.pending.auth.authRoot, p.pending.auth.macKey);
-  if (p.kind === 'ctSent') wipe(p.pending.secret, p.pending.auth.authRoot, p.pending.auth.macKey);
+  if (p.kind === 'awaitVector') wipe(p.m);
+  if (p.kind === 'awaitVector' || p.kind === 'ctSent')
+    wipe(p.pending.secret, p.pending.auth.authRoot, p.pending.auth.macKey);
 }
 
 /** Zeroes every secret of the state (call on a dropped state). */
