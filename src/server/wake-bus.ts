@@ -1,6 +1,5 @@
 /**
- * Wake-ups between the server processes that share one store (docs/SERVER.md §10; DESIGN.md
- * "Services and scale"). The hub (hub.ts) acts on its own connections at once and publishes the
+ * Wake-ups between the server processes that share one store (docs/SERVER.md §10). The hub (hub.ts) acts on its own connections at once and publishes the
  * same event for the other processes: new mail for some mailboxes (their delivery loops query the
  * store), a push for a device (PREKEYS_LOW), or "this device connected here at time t" (the older
  * connection elsewhere closes, as Signal-Server's displacement). A bus may lose events (a dropped
