@@ -5,7 +5,7 @@
  * under its own label, so neither signature can stand in for the other.
  *   payload = 0x01 ‖ 0x0B ‖ u32 id ‖ u64 createdAt (ms) ‖ ek (1184)
  *   signed  = SHA-256(Identity_owner) ‖ payload        (label "pqmsg v1 sealed sender key")
- *   SealedKey = payload ‖ hybrid signature (3373)       = 4572 bytes
+ *   SealedKey = payload ‖ hybrid signature (3373)       = 4571 bytes
  * Rotation and the sender's freshness check follow the SPK policy (§3.3).
  * Side channels: the secret key is produced by the suite and copied; no branch on it.
  */
@@ -133,7 +133,7 @@ export function readSealedKeyPublic(r: Reader): SealedKeyPublic {
   return { id, createdAt, publicKey, signature };
 }
 
-/** Encodes the public key for the directory (4572 bytes). */
+/** Encodes the public key for the directory (4571 bytes). */
 export function encodeSealedKey(key: SealedKeyPublic): Uint8Array {
   return writeSealedKeyPublic(new Writer(), key).finish();
 }
