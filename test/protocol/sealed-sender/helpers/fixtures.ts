@@ -13,7 +13,7 @@ import {
 } from '../../../../src/protocol/sealed-sender/sealed-key.ts';
 import type { SealedRecipient } from '../../../../src/protocol/sealed-sender/seal.ts';
 import type { SealedReceiver } from '../../../../src/protocol/sealed-sender/sealed-session.ts';
-import { startSession } from '../../../../src/protocol/session-cipher.ts';
+import { receiveMessage, sendMessage, startSession } from '../../../../src/protocol/session-cipher.ts';
 import { PREKEY_ROLE } from '../../../../src/protocol/constants.ts';
 import { toHex } from '../../../../src/util/bytes.ts';
 import type { RandomSource } from '../../../../src/util/random.ts';
@@ -68,6 +68,12 @@ export function world(random: RandomSource) {
   const bob = makeSealedDevice('bob', server, random, { oneTime: 2, kemOneTime: 2 });
   startSession(alice.ctx, bob.address, fetchBundle(bob), T0);
   return { server, alice, bob, aliceCert: certificateFor(server, alice, random) };
+}
+
+/** Alice's first (PREKEY) message and Bob's reply, unsealed: afterwards both send MESSAGEs. */
+export function establish(w: ReturnType<typeof world>): void {
+  receiveMessage(w.bob.ctx, w.alice.address, sendMessage(w.alice.ctx, w.bob.address, new Uint8Array(1)), T0);
+  receiveMessage(w.alice.ctx, w.bob.address, sendMessage(w.bob.ctx, w.alice.address, new Uint8Array(1)), T0);
 }
 
 const ADDRESSES = ['alice.1', 'bob.1', 'carol.1'];
