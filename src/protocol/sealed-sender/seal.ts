@@ -41,6 +41,7 @@ import { pad, unpad } from './padding.ts';
 import type { SealedKeyRecord, VerifiedSealedKey } from './sealed-key.ts';
 
 const SECTION = 'PROTOCOL.md §13.4';
+const TH_STEP = 'TH = SHA-256(header ‖ H(Identity_B) ‖ H(ek_S))';
 const NONCE = new Uint8Array(12); // K is used once, so the all-zero nonce is never repeated
 
 /** What is sealed: the sender's certificate and the pairwise envelope it sends (§6.1, encoded). */
@@ -193,7 +194,7 @@ export function sealEnvelope(
       recipient.identity,
       recipient.sealedKey.publicKey,
     );
-    emit(trace, 'TH = SHA-256(header ‖ H(Identity_B) ‖ H(ek_S))', { TH: th });
+    emit(trace, TH_STEP, { TH: th });
     const k = sealedKeySchedule(suite, dh, sharedSecret, th, trace);
     owned.push(k);
     return concatBytes(headerBytes, suite.aead.seal(k, NONCE, plaintext, th));
@@ -227,6 +228,7 @@ export function unsealEnvelope(
     owned.push(ss);
     emit(trace, 'DH = X25519(IK_B, E); SS = ML-KEM-768.Decaps(dk_S, CT)', { DH: dh, SS: ss });
     const th = sealedTranscriptHash(suite, headerBytes, local.publicKey, record.publicKey);
+    emit(trace, TH_STEP, { TH: th });
     const k = sealedKeySchedule(suite, dh, ss, th, trace);
     owned.push(k);
     let padded: Uint8Array;
