@@ -13,6 +13,7 @@ const AREAS: Record<string, () => Promise<BenchCase[]>> = {
   mlkem: async () => (await import('./mlkem.bench.ts')).cases(),
   mldsa: async () => (await import('./mldsa.bench.ts')).cases(),
   protocol: async () => (await import('./protocol.bench.ts')).cases(),
+  'sealed-sender': async () => (await import('./sealed-sender.bench.ts')).cases(),
 };
 
 const args = process.argv.slice(2);
