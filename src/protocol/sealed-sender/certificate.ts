@@ -111,7 +111,7 @@ export function verifySenderCertificate(
   const payload = certificatePayload(certificate);
   const label = SIGNATURE_LABEL_SENDER_CERTIFICATE;
   if (!hybridVerify(suite, server, label, payload, certificate.signature))
-    throw new ProtocolError('BAD_SIGNATURE', 'sender certificate: server signature does not verify');
+    throw new ProtocolError('BAD_SIGNATURE', 'sender certificate: signature does not verify');
 }
 
 /** True iff `identity` is the identity the certificate names (hashes compared; public data). */

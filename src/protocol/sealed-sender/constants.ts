@@ -45,6 +45,6 @@ export const SEALED_SIZES = Object.freeze({
   HEADER: 2 + 4 + 1 + SIZES.X25519_PUBLIC + SIZES.ML_KEM_768_CIPHERTEXT,
   /** ChaCha20-Poly1305 tag (RFC 8439 §2.8). */
   TAG: 16,
-  /** Certificate without its username bytes: version, u32 len, u32 device, H(ID), u64, H(server), sig. */
+  /** Certificate minus username: version, u32 len, u32 device, H(ID), u64, H(server), sig. */
   CERTIFICATE_FIXED: 1 + 4 + 4 + SIZES.HASH + 8 + SIZES.HASH + HYBRID_SIGNATURE_BYTES,
 });

@@ -8,7 +8,8 @@
  * Unpadding is strict: the padded length must be exactly Padmé(content + 1) (DecodeError
  * BAD_PADDING otherwise), so every content length has one encoding.
  * Side channels: the unpadding scan stops at the marker, so its time depends on the padding length
- * (which the recipient learns anyway; the server sees only the padded size). Lengths are branched on.
+ * (which the recipient learns anyway; the server sees only the padded size). Lengths are branched
+ * on.
  */
 import { copyBytes, expectBytes } from '../../util/bytes.ts';
 import { DecodeError } from '../../util/errors.ts';

@@ -28,7 +28,11 @@ import {
 } from '../identity.ts';
 import type { Suite } from '../suite.ts';
 import type { Trace } from '../trace.ts';
-import { readSenderCertificate, writeSenderCertificate, type SenderCertificate } from './certificate.ts';
+import {
+  readSenderCertificate,
+  writeSenderCertificate,
+  type SenderCertificate,
+} from './certificate.ts';
 import {
   ENVELOPE_TYPE_SEALED,
   MAX_SEALED_INNER_BYTES,
@@ -219,7 +223,7 @@ export function unsealEnvelope(
   const { header, headerBytes, body } = parseSealedEnvelope(bytes);
   const record = sealedKeys(header.sealedKeyId);
   if (record === undefined)
-    throw new ProtocolError('PREKEY_NOT_FOUND', `no sealed-sender key with id ${header.sealedKeyId}`);
+    throw new ProtocolError('PREKEY_NOT_FOUND', `no sealed-sender key ${header.sealedKeyId}`);
   const owned: Uint8Array[] = [];
   try {
     const dh = suite.dh.getSharedSecret(local.dh.secretKey, header.ephemeralKey); // DH(IK_B, E)

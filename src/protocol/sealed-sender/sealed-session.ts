@@ -112,7 +112,7 @@ export function decryptSealedWithRecord(
   if (!certifiesIdentity(suite, opened.certificate, out.record.current.remoteIdentity)) {
     wipe(out.plaintext);
     wipeSession(out.record.current); // a fresh successor; the archived sessions are the input's
-    throw new ProtocolError('SENDER_MISMATCH', 'sealed message: session identity is not the certified one');
+    throw new ProtocolError('SENDER_MISMATCH', 'sealed message: session identity not certified');
   }
   return out;
 }
@@ -163,7 +163,8 @@ export function receiveSealed(
     } finally {
       wipeSessionRecord(out.record);
     }
-    return { sender, certificate, plaintext: out.plaintext, newSession: false, promoted: out.promoted };
+    const { plaintext, promoted } = out;
+    return { sender, certificate, plaintext, newSession: false, promoted };
   } finally {
     if (old) wipeSessionRecord(old);
   }
@@ -193,5 +194,5 @@ function expectCertified(
   identity: IdentityPublic,
 ): void {
   if (!certifiesIdentity(suite, certificate, identity))
-    throw new ProtocolError('SENDER_MISMATCH', 'sealed message: handshake identity is not the certified one');
+    throw new ProtocolError('SENDER_MISMATCH', 'sealed message: handshake identity not certified');
 }
