@@ -10,7 +10,14 @@
  *   SenderCertificate = payload ‖ hybrid signature (label "pqmsg v1 sender certificate")
  * Side channels: public data only; the server's signing keys only reach the suite.
  */
-import { bytesEqual, expectBytes, expectLength, utf8 } from '../../util/bytes.ts';
+import {
+  bytesEqual,
+  concatBytes,
+  expectBytes,
+  expectLength,
+  toHex,
+  utf8,
+} from '../../util/bytes.ts';
 import { DecodeError, ProtocolError } from '../../util/errors.ts';
 import type { RandomSource } from '../../util/random.ts';
 import { Reader, Writer } from '../../wire/codec.ts';
@@ -39,6 +46,16 @@ export interface SenderCertificate {
   readonly serverHash: Uint8Array;
   /** The server's hybrid signature over the payload (§2.3). */
   readonly signature: Uint8Array;
+}
+
+/**
+ * Certificates whose signature has verified, keyed by the hex SHA-256 of Identity_server ‖ the
+ * certificate's encoding; a `Set<string>` fits. The receiver owns it and bounds it (certificates
+ * live 24 h, so clearing it daily suffices). PROTOCOL.md §13.2.
+ */
+export interface VerifiedCertificateCache {
+  has(key: string): boolean;
+  add(key: string): void;
 }
 
 /** The device a certificate is issued for. */
@@ -95,23 +112,32 @@ export function issueSenderCertificate(
  * Checks a certificate against the pinned server identity at time `now`, cheapest check first:
  * the named server is the pinned one (WRONG_SERVER), now < expires (CERTIFICATE_EXPIRED), both
  * signature halves verify (BAD_SIGNATURE). Throws ProtocolError; returns nothing. PROTOCOL.md §13.2
- * (libsignal SenderCertificate::validate: trust root, then expiry).
+ * (libsignal SenderCertificate::validate: trust root, then expiry). With `cache`, a certificate
+ * whose exact bytes verified before under this server skips the signature check only.
  */
 export function verifySenderCertificate(
   suite: Suite,
   certificate: SenderCertificate,
   server: IdentityPublic,
   now: number,
+  cache?: VerifiedCertificateCache,
 ): void {
   expectBytes(certificate.serverHash, 'sender certificate server hash');
   if (!bytesEqual(certificate.serverHash, suite.sha256(encodeIdentityPublic(server))))
     throw new ProtocolError('WRONG_SERVER', 'sender certificate: issued by another server');
   if (!(now < certificate.expires))
     throw new ProtocolError('CERTIFICATE_EXPIRED', 'sender certificate: expired');
+  const key = cache ? cacheKey(suite, certificate, server) : '';
+  if (cache?.has(key)) return;
   const payload = certificatePayload(certificate);
   const label = SIGNATURE_LABEL_SENDER_CERTIFICATE;
   if (!hybridVerify(suite, server, label, payload, certificate.signature))
     throw new ProtocolError('BAD_SIGNATURE', 'sender certificate: signature does not verify');
+  cache?.add(key);
+}
+
+function cacheKey(suite: Suite, c: SenderCertificate, server: IdentityPublic): string {
+  return toHex(suite.sha256(concatBytes(encodeIdentityPublic(server), encodeSenderCertificate(c))));
 }
 
 /** True iff `identity` is the identity the certificate names (hashes compared; public data). */

@@ -12,6 +12,7 @@ export {
   decodeSenderCertificate,
   type SenderCertificate,
   type CertificateSubject,
+  type VerifiedCertificateCache,
 } from './certificate.ts';
 export {
   generateSealedKey,

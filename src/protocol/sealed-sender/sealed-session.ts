@@ -37,6 +37,7 @@ import {
   certifiesIdentity,
   verifySenderCertificate,
   type SenderCertificate,
+  type VerifiedCertificateCache,
 } from './certificate.ts';
 import { sealEnvelope, unsealEnvelope, type SealedRecipient } from './seal.ts';
 import type { SealedKeyRecord } from './sealed-key.ts';
@@ -52,6 +53,8 @@ export interface SealedReceiver {
   readonly sealedKeys: SealedKeyStore;
   /** The delivery service's identity, pinned at registration: the only certificate signer. */
   readonly server: IdentityPublic;
+  /** Certificates already verified (skips the hybrid verification, never the expiry check). */
+  readonly certificateCache?: VerifiedCertificateCache;
 }
 
 /** A sealed envelope opened and its certificate checked; the inner envelope not yet decrypted. */
@@ -72,7 +75,8 @@ export function certificateAddress(c: SenderCertificate): Address {
 /**
  * Opens a sealed envelope and checks its certificate against the pinned server at `now`
  * (WRONG_SERVER, CERTIFICATE_EXPIRED, BAD_SIGNATURE), then decodes the inner envelope.
- * PROTOCOL.md §13.6 steps 1–3. Pure: reads no store, changes nothing.
+ * PROTOCOL.md §13.6 steps 1–3. Pure apart from adding to `cache` (if given) a certificate that
+ * verified; reads no store.
  */
 export function openSealed(
   suite: Suite,
@@ -82,9 +86,10 @@ export function openSealed(
   bytes: Uint8Array,
   now: number,
   trace?: Trace,
+  cache?: VerifiedCertificateCache,
 ): OpenedSealed {
   const content = unsealEnvelope(suite, local, sealedKeys, bytes, trace);
-  verifySenderCertificate(suite, content.certificate, server, now);
+  verifySenderCertificate(suite, content.certificate, server, now, cache);
   const envelope = decodeEnvelope(content.envelope);
   if (envelope.type === ENVELOPE_TYPE.PREKEY) {
     // A first message carries the sender's full identity: it must be the certified one.
@@ -138,7 +143,8 @@ export function receiveSealed(
 } {
   const local = ctx.identity.getLocalIdentity();
   const lookup = (id: number) => sealed.sealedKeys.loadSealedKey(id);
-  const opened = openSealed(ctx.suite, local, lookup, sealed.server, bytes, now, ctx.trace);
+  const { server, certificateCache: cache } = sealed;
+  const opened = openSealed(ctx.suite, local, lookup, server, bytes, now, ctx.trace, cache);
   const { sender, certificate, envelope } = opened;
   const stored = ctx.sessions.loadSession(sender);
   const old = stored ? decodeSessionRecord(stored) : undefined;

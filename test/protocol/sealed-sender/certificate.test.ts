@@ -120,4 +120,27 @@ describe('sender certificate — PROTOCOL.md §13.2', () => {
     });
     expect(codeOf(() => issueSenderCertificate(SUITE, server, { ...subject, username: '' }, T0, rnd))).toBe('BAD_VALUE');
   });
+
+  test('a cache of verified certificates skips only the signature check, and only for the same bytes', () => {
+    let pqVerifies = 0;
+    const counting = {
+      ...SUITE,
+      sigPQ: { ...SUITE.sigPQ, verify: (...a: Parameters<typeof SUITE.sigPQ.verify>) => (pqVerifies++, SUITE.sigPQ.verify(...a)) },
+    };
+    const cache = new Set<string>();
+    const check = (c: SenderCertificate, now = T0 + 1000) =>
+      codeOf(() => verifySenderCertificate(counting, c, server.publicKey, now, cache));
+    expect([check(cert), pqVerifies, cache.size]).toEqual(['no error', 1, 1]);
+    expect([check(cert), pqVerifies]).toEqual(['no error', 1]); // cached
+    expect(check(cert, cert.expires)).toBe('CERTIFICATE_EXPIRED'); // expiry is never cached
+    const sig = cert.signature.slice();
+    sig[3000] ^= 1;
+    expect([check({ ...cert, signature: sig }), check({ ...cert, signature: sig })]).toEqual([
+      'BAD_SIGNATURE',
+      'BAD_SIGNATURE',
+    ]);
+    expect([pqVerifies, cache.size]).toEqual([3, 1]); // failures are re-checked, never cached
+    const foreign = issueSenderCertificate(SUITE, otherServer, subject, T0, rnd);
+    expect(check(foreign)).toBe('WRONG_SERVER');
+  });
 });

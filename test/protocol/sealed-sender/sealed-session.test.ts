@@ -46,7 +46,9 @@ describe('sealed sender at the session level — PROTOCOL.md §13.6', () => {
     expect([r2.sender, text(r2.plaintext), r2.newSession]).toEqual(['bob.1', 'hi back', false]);
     const third = sendSealed(alice.ctx, bob.address, utf8('third'), recipientOf(bob), w.aliceCert);
     expect(third[1]).toBe(0x03);
-    const r3 = receiveSealed(bob.ctx, bob.receiver, third, NOW);
+    const certificateCache = new Set<string>();
+    const r3 = receiveSealed(bob.ctx, { ...bob.receiver, certificateCache }, third, NOW);
+    expect(certificateCache.size).toBe(1);
     expect([r3.sender, text(r3.plaintext), r3.newSession]).toEqual(['alice.1', 'third', false]);
     expect(r3.certificate.username).toBe('alice');
   });
