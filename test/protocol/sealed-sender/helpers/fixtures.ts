@@ -3,8 +3,11 @@
  * (fixtures.ts) with an established session, Bob's sealed-sender key, and snapshots of a device's
  * stores to prove that a refused message changed nothing.
  */
-import { encodeIdentityPublic, generateIdentity, type IdentityKeyPair } from '../../../../src/protocol/identity.ts';
-import { issueSenderCertificate, type SenderCertificate } from '../../../../src/protocol/sealed-sender/certificate.ts';
+import { generateIdentity, type IdentityKeyPair } from '../../../../src/protocol/identity.ts';
+import {
+  issueSenderCertificate,
+  type SenderCertificate,
+} from '../../../../src/protocol/sealed-sender/certificate.ts';
 import {
   generateSealedKey,
   publicSealedKey,
@@ -96,5 +99,3 @@ export function snapshot(d: Device): string {
   );
   return JSON.stringify({ sessions, trust, prekeys });
 }
-
-export const identityHex = (id: IdentityKeyPair) => toHex(encodeIdentityPublic(id.publicKey));
