@@ -9,7 +9,7 @@
 import { verifyBundle } from '../src/protocol/bundle.ts';
 import { ENVELOPE_TYPE, PREKEY_ROLE } from '../src/protocol/constants.ts';
 import { defaultSuite } from '../src/protocol/default-suite.ts';
-import { decodeEnvelope, encodeEnvelope, type Envelope } from '../src/protocol/envelope.ts';
+import { decodeEnvelope, encodeEnvelope } from '../src/protocol/envelope.ts';
 import { generatePreKey, publicPreKey } from '../src/protocol/prekeys.ts';
 import { generateIdentity } from '../src/protocol/identity.ts';
 import { issueSenderCertificate } from '../src/protocol/sealed-sender/certificate.ts';
@@ -24,6 +24,7 @@ import {
   decryptMessage,
   encryptMessage,
   initiateSession,
+  readPreKeyMessage,
   respondToPreKeyMessage,
   type Session,
 } from '../src/protocol/session.ts';
@@ -35,10 +36,6 @@ import { fixedInput, type BenchCase } from './harness.ts';
 const KIB = 1024;
 const NOW = Date.UTC(2026, 0, 1);
 const message = fixedInput(KIB);
-
-/** Envelope bytes whether the session layer returns bytes or a decoded Envelope. */
-const bytesOf = (e: Uint8Array | Envelope): Uint8Array =>
-  e instanceof Uint8Array ? e : encodeEnvelope(e);
 
 /** Alice and Bob after a first message and a reply; a MESSAGE from Alice that Bob opens. */
 function establishedPair(suite: Suite) {
@@ -56,15 +53,15 @@ function establishedPair(suite: Suite) {
   let out = encryptMessage(suite, a, message, rnd);
   a = out.session;
   const keys = { signedPreKey: spk.keyPair, kemPreKey: pqspk.keyPair };
-  const firstEnvelope = decodeEnvelope(bytesOf(out.envelope));
-  let b = respondToPreKeyMessage(suite, bob, firstEnvelope, keys, rnd).session;
+  const first = readPreKeyMessage(out.envelope);
+  let b = respondToPreKeyMessage(suite, bob, first, keys, rnd).session;
   out = encryptMessage(suite, b, message, rnd);
   b = out.session;
-  a = decryptMessage(suite, a, decodeEnvelope(bytesOf(out.envelope)), rnd).session;
-  const first = encryptMessage(suite, a, message, rnd);
-  b = decryptMessage(suite, b, decodeEnvelope(bytesOf(first.envelope)), rnd).session;
-  const second = encryptMessage(suite, first.session, message, rnd);
-  return { alice, bob, sender: first.session, receiver: b, inFlight: bytesOf(second.envelope) };
+  a = decryptMessage(suite, a, out.envelope, rnd).session;
+  const next = encryptMessage(suite, a, message, rnd);
+  b = decryptMessage(suite, b, next.envelope, rnd).session;
+  const second = encryptMessage(suite, next.session, message, rnd);
+  return { alice, bob, sender: next.session, receiver: b, inFlight: second.envelope };
 }
 
 function setup(suite: Suite) {
@@ -79,7 +76,7 @@ function setup(suite: Suite) {
   const subject = { username: 'alice', deviceId: 1, identity: alice.publicKey };
   const certificate = issueSenderCertificate(suite, server, subject, NOW, rnd);
   const keys = () => sealedKey;
-  const content = { certificate, envelope: inFlight };
+  const content = { certificate, envelope: encodeEnvelope(inFlight) };
   const sealed = sealEnvelope(suite, recipient, content, rnd);
 
   const seal = () => sealEnvelope(suite, recipient, content, rnd);
@@ -89,13 +86,13 @@ function setup(suite: Suite) {
   const openCached = () =>
     openSealed(suite, bob, keys, server.publicKey, sealed, NOW, undefined, cache);
   /** Pure send from a fixed session: ratchet encrypt, then (sealed) seal. */
-  const encrypt = (s: Session) => bytesOf(encryptMessage(suite, s, message, rnd).envelope);
+  const encrypt = (s: Session) => encodeEnvelope(encryptMessage(suite, s, message, rnd).envelope);
   const sendUnsealed = () => encrypt(sender);
   const sendSealed = () =>
     sealEnvelope(suite, recipient, { certificate, envelope: encrypt(sender) }, rnd);
   /** Pure receive on a fixed session: (sealed) open + certificate check, then ratchet decrypt. */
   const receiveUnsealed = () =>
-    decryptMessage(suite, receiver, decodeEnvelope(inFlight), rnd).plaintext;
+    decryptMessage(suite, receiver, decodeEnvelope(content.envelope), rnd).plaintext;
   const receiveSealed = () => {
     const opened = openSealed(suite, bob, keys, server.publicKey, sealed, NOW);
     return decryptMessage(suite, receiver, opened.envelope, rnd).plaintext;
@@ -116,7 +113,7 @@ function setup(suite: Suite) {
     suite.dh.keygen(eSecret);
     return suite.dh.getSharedSecret(eSecret, bob.publicKey.dhKey);
   };
-  const sizes = { unsealed: inFlight.length, sealed: sealed.length };
+  const sizes = { unsealed: content.envelope.length, sealed: sealed.length };
   return {
     seal, unseal, open, openCached, sendUnsealed, sendSealed, receiveUnsealed, receiveSealed,
     receiveSealedCached,

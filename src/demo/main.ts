@@ -25,7 +25,7 @@ import {
   startSession,
   type ProtocolContext,
 } from '../protocol/session-cipher.ts';
-import { decodeSessionRecord } from '../protocol/session-state.ts';
+import { decodeSessionRecord } from '../protocol/session-state-codec.ts';
 import { acceptIdentityChange } from '../protocol/trust.ts';
 import {
   MemoryIdentityStore,
@@ -196,7 +196,7 @@ const stolenBytes = bob.ctx.sessions.loadSession(alice.address)!.length;
 say('Eve', `steals Bob’s session state ${c.dim(`(${size(stolenBytes)})`)} and keeps it up to date`);
 const eveRead = (envelope: Uint8Array) => {
   try {
-    const out = decryptMessage(suite, eve, envelope, defaultRandom);
+    const out = decryptMessage(suite, eve, decodeEnvelope(envelope), defaultRandom);
     eve = out.session;
     fail(`Eve reads ${quote(out.plaintext)} with the stolen state`);
   } catch (e) {

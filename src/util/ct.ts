@@ -1,5 +1,5 @@
 /**
- * Constant-time helpers: the only home of mask tricks (STYLE §1.7).
+ * Constant-time helpers: the only home of mask tricks (docs/ARCHITECTURE.md §5).
  * Side channels: no branch, loop bound or index depends on the bytes compared or selected;
  * only the public lengths may short-circuit. JavaScript engines give no formal constant-time
  * guarantee (JIT tiers, GC); these helpers avoid the obvious leaks and are checked by bench/ct.ts.

@@ -1,5 +1,5 @@
 /**
- * Typed errors with stable codes (STYLE §1.6). Messages say what was wrong and cite the rule;
+ * Typed errors with stable codes (docs/ARCHITECTURE.md §3). Messages say what was wrong and cite the rule;
  * they never contain secret bytes.
  */
 

@@ -15,7 +15,7 @@ import {
   decodeSessionRecord,
   encodeSession,
   encodeSessionRecord,
-} from '../../src/protocol/session-state.ts';
+} from '../../src/protocol/session-state-codec.ts';
 import { concatBytes, utf8 } from '../../src/util/bytes.ts';
 import { detRandom } from './helpers/det-rng.ts';
 import { fetchBundle, makeDevice, T0 } from './helpers/fixtures.ts';

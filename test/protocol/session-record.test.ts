@@ -8,7 +8,7 @@ import {
   encodeSession,
   encodeSessionRecord,
   wipeSessionRecord,
-} from '../../src/protocol/session-state.ts';
+} from '../../src/protocol/session-state-codec.ts';
 import type { Suite } from '../../src/protocol/suite.ts';
 import { toHex, utf8 } from '../../src/util/bytes.ts';
 import { Writer } from '../../src/wire/codec.ts';
@@ -207,13 +207,13 @@ describe('session records — archive bound, eviction, DoS bound, serialization'
     const before = snapshot(bob, 'alice.1');
     const rec = record(bob, 'alice.1');
     const recBytes = encodeSessionRecord(rec);
-    expect(codeOf(() => decryptWithRecord(counting, rec, forged, bob.ctx.random))).toBe('DECRYPT_FAILED');
+    expect(codeOf(() => decryptWithRecord(counting, rec, decodeEnvelope(forged), bob.ctx.random))).toBe('DECRYPT_FAILED');
     expect(opens).toBeGreaterThan(6);
     expect(opens).toBeLessThanOrEqual((1 + MAX_ARCHIVED_SESSIONS) * 7);
     expect(encodeSessionRecord(rec)).toEqual(recBytes); // the pure function left its input alone
     expect(snapshot(bob, 'alice.1')).toBe(before);
     // Pure promotion of an archived session (a held-back PREKEY of handshake 3): input untouched.
-    const moved = decryptWithRecord(SUITE, rec, held[3], bob.ctx.random);
+    const moved = decryptWithRecord(SUITE, rec, decodeEnvelope(held[3]), bob.ctx.random);
     expect([text(moved.plaintext), moved.promoted]).toEqual(['second 3', true]);
     expect(toHex(moved.record.current.handshakeId)).toBe(ids[3]);
     expect(rec.previous.map((x) => toHex(x.handshakeId))).toContain(ids[3]);

@@ -121,7 +121,7 @@ export function ratchetInitBob(
 /**
  * Encrypts one message: steps the sending chain, encrypts the header under HKs and the body
  * under the message key with AD ‖ encrypted header. Pure: the input state is not modified;
- * persist the returned state before sending the message (STYLE §1.5 rule 5).
+ * persist the returned state before sending the message (docs/ARCHITECTURE.md §2).
  * Double Ratchet rev. 1 §4.5 (RatchetEncryptHE).
  */
 export function ratchetEncrypt(

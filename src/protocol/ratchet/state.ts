@@ -1,7 +1,7 @@
 /**
  * The Double Ratchet state with header encryption, and its deep copy and wipe.
  * Double Ratchet rev. 1 §4.3 (State variables: DHs, DHr, RK, CKs, CKr, Ns, Nr, PN, HKs, HKr,
- * NHKs, NHKr, MKSKIPPED). Names follow STYLE §1.3; the spec symbol is in each field's comment.
+ * NHKs, NHKr, MKSKIPPED). Names follow docs/ARCHITECTURE.md §6; the spec symbol is in each field's comment.
  * Side channels: copies and wipes touch every byte regardless of value.
  * Wiping is best effort: the GC and V8 may keep copies of secrets (docs/SECURITY.md).
  */

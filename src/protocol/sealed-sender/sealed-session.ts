@@ -28,7 +28,7 @@ import {
   encodeSessionRecord,
   wipeSession,
   wipeSessionRecord,
-} from '../session-state.ts';
+} from '../session-state-codec.ts';
 import type { Address } from '../store.ts';
 import type { Suite } from '../suite.ts';
 import type { Trace } from '../trace.ts';
@@ -93,7 +93,7 @@ export function openSealed(
   const envelope = decodeEnvelope(content.envelope);
   if (envelope.type === ENVELOPE_TYPE.PREKEY) {
     // A first message carries the sender's full identity: it must be the certified one.
-    const header = decodeHandshakeHeader(envelope.handshake!);
+    const header = decodeHandshakeHeader(envelope.handshake);
     expectCertified(suite, content.certificate, header.identity);
   }
   const sender = certificateAddress(content.certificate);
@@ -152,7 +152,7 @@ export function receiveSealed(
     const known =
       old !== undefined &&
       (envelope.type === ENVELOPE_TYPE.MESSAGE ||
-        findSessionByHandshake(ctx.suite, old, envelope.handshake!) >= 0);
+        findSessionByHandshake(ctx.suite, old, envelope.handshake) >= 0);
     if (!known) {
       if (envelope.type === ENVELOPE_TYPE.MESSAGE)
         throw new ProtocolError('BAD_STATE', `no session with ${sender}`);

@@ -9,8 +9,9 @@ import { encodeBundle, verifyBundle, type PreKeyBundle } from '../../../src/prot
 import { PREKEY_ROLE } from '../../../src/protocol/constants.ts';
 import { encodeIdentityPublic, generateIdentity } from '../../../src/protocol/identity.ts';
 import { generatePreKey, publicPreKey } from '../../../src/protocol/prekeys.ts';
-import { decryptMessage, encryptMessage, initiateSession, respondToPreKeyMessage, type Session } from '../../../src/protocol/session.ts';
-import { encodeSession } from '../../../src/protocol/session-state.ts';
+import { encodeEnvelope, type Envelope } from '../../../src/protocol/envelope.ts';
+import { decryptMessage, encryptMessage, initiateSession, readPreKeyMessage, respondToPreKeyMessage, type Session } from '../../../src/protocol/session.ts';
+import { encodeSession } from '../../../src/protocol/session-state-codec.ts';
 import type { Suite } from '../../../src/protocol/suite.ts';
 import type { TraceEvent } from '../../../src/protocol/trace.ts';
 import { toHex, utf8 } from '../../../src/util/bytes.ts';
@@ -65,16 +66,16 @@ export function makeTranscript(suite: Suite, label = TRANSCRIPT_RNG_LABEL): Tran
   };
   const messages: Transcript['messages'] = [];
   let a: Session = initiateSession(suite, alice, verifyBundle(suite, bundle, CREATED_AT), random, ta);
-  const send = (from: 'alice' | 'bob', s: Session, text: string): [Session, Uint8Array] => {
+  const send = (from: 'alice' | 'bob', s: Session, text: string): [Session, Envelope] => {
     const out = encryptMessage(suite, s, utf8(text), random, from === 'alice' ? ta : tb);
-    messages.push({ from, plaintext: text, envelope: toHex(out.envelope) });
+    messages.push({ from, plaintext: text, envelope: toHex(encodeEnvelope(out.envelope)) });
     return [out.session, out.envelope];
   };
-  let e1: Uint8Array, e2: Uint8Array, e3: Uint8Array, e4: Uint8Array;
+  let e1: Envelope, e2: Envelope, e3: Envelope, e4: Envelope;
   [a, e1] = send('alice', a, 'Hello Bob! (1, carries the PQXDH header)');
   [a, e2] = send('alice', a, 'Still me (2, repeats the header)');
   const keys = { signedPreKey: spk.keyPair, kemPreKey: pqopk.keyPair, oneTimePreKey: opk.keyPair };
-  let b = respondToPreKeyMessage(suite, bob, e1, keys, random, tb).session;
+  let b = respondToPreKeyMessage(suite, bob, readPreKeyMessage(e1), keys, random, tb).session;
   b = decryptMessage(suite, b, e2, random, tb).session;
   [b, e3] = send('bob', b, 'Hi Alice (3, first reply: a DH ratchet step)');
   a = decryptMessage(suite, a, e3, random, ta).session;

@@ -13,7 +13,7 @@ import {
   sendSealed,
 } from '../../../src/protocol/sealed-sender/sealed-session.ts';
 import { sendMessage } from '../../../src/protocol/session-cipher.ts';
-import { decodeSessionRecord, encodeSessionRecord } from '../../../src/protocol/session-state.ts';
+import { decodeSessionRecord, encodeSessionRecord } from '../../../src/protocol/session-state-codec.ts';
 import { toHex, utf8 } from '../../../src/util/bytes.ts';
 import { codeOf } from '../../helpers/error-code.ts';
 import { detRandom } from '../helpers/det-rng.ts';
