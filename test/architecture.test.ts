@@ -92,6 +92,17 @@ describe('architecture — import rules', () => {
       ]);
     expect(offenders).toEqual([]);
   });
+
+  test('randomness: no Math.random under src/, and only util/random.ts reads the OS CSPRNG', () => {
+    const offenders = modules.flatMap((m) => [
+      ...(/\bMath\.random\b/.test(m.text) ? [`${m.file} uses Math.random`] : []),
+      ...(/\bgetRandomValues\b|\brandomBytes\b|\brandomFillSync\b/.test(m.text) && m.file !== 'util/random.ts'
+        ? [`${m.file} reads randomness outside util/random.ts`]
+        : []),
+    ]);
+    expect(modules.length).toBeGreaterThan(0);
+    expect(offenders).toEqual([]);
+  });
 });
 
 describe('architecture — envelopes are decoded once, at the session boundary (§4)', () => {

@@ -218,6 +218,30 @@ note('This reply carried a ratchet key Bob generated after the theft. Eve cannot
   'the next root key.');
 exchange('Final code: 2323.', '');
 
+// 5b. The post-quantum ratchet ----------------------------------------------------------------
+chapter(
+  'The post-quantum ratchet: ML-KEM epochs',
+  'Beside the Double Ratchet, every header carries a 59-byte chunk of an ML-KEM-768 ' +
+  'encapsulation key or ciphertext (erasure-coded: any large enough set of chunks will do). ' +
+  'When an epoch completes, every later message key also depends on a fresh ML-KEM secret, ' +
+  'so even an attacker who can compute every X25519 secret loses a stolen state.',
+);
+const quietCtx = (d: Device): typeof d.ctx => ({ ...d.ctx, trace: undefined });
+const pqEpoch = (d: Device, peer: Device): number =>
+  decodeSessionRecord(d.ctx.sessions.loadSession(peer.address)!).current.ratchet.pq.epoch;
+const epochBefore = Math.max(pqEpoch(alice, bob), pqEpoch(bob, alice));
+let chatted = 0;
+while (Math.min(pqEpoch(alice, bob), pqEpoch(bob, alice)) <= epochBefore && chatted < 400) {
+  const [from, to] = chatted % 2 === 0 ? [alice, bob] : [bob, alice];
+  const envelope = sendMessage(quietCtx(from), to.address, utf8(`chat ${chatted}`));
+  receiveMessage(quietCtx(to), from.address, envelope, now);
+  chatted++;
+}
+ok(
+  `after ${chatted} more short messages both sides complete PQ epoch ` +
+    `${Math.min(pqEpoch(alice, bob), pqEpoch(bob, alice))} ${c.dim('(docs/PROTOCOL.md §5.12)')}`,
+);
+
 // 6. Simultaneous initiation ------------------------------------------------------------------
 chapter(
   'Both start a session at once',

@@ -20,6 +20,16 @@ export function ctIsZero(a: Uint8Array): 0 | 1 {
   return ((acc - 1) >>> 31) as 0 | 1;
 }
 
+/** 1 if the bytes a and b (integers in [0, 255]) are equal, else 0, without a branch. */
+export function ctByteEqual(a: number, b: number): 0 | 1 {
+  return (((a ^ b) - 1) >>> 31) as 0 | 1; // a ^ b ∈ [0, 255]; a ^ b − 1 < 0 iff a = b
+}
+
+/** 1 if a < b, else 0, for integers a, b in [0, 2³¹), without a branch. */
+export function ctLessThan(a: number, b: number): 0 | 1 {
+  return ((a - b) >>> 31) as 0 | 1; // a − b ∈ (−2³¹, 2³¹): negative iff a < b
+}
+
 /** bit ? a : b, byte by byte through a mask, into a fresh array. a and b have equal length. */
 export function ctSelect(bit: 0 | 1, a: Uint8Array, b: Uint8Array): Uint8Array {
   const mask = -bit & 0xff;

@@ -233,7 +233,10 @@ describe('session records — archive bound, eviction, DoS bound, serialization'
     expect(bytes[0]).toBe(SESSION_RECORD_VERSION);
     // The version-1 bare session of earlier builds, and unknown versions: BAD_VERSION.
     expect(codeOf(() => decodeSessionRecord(encodeSession(r.current)))).toBe('BAD_VERSION');
-    expect(codeOf(() => decodeSessionRecord(Uint8Array.of(3, ...bytes.subarray(1))))).toBe('BAD_VERSION');
+    expect(codeOf(() => decodeSessionRecord(Uint8Array.of(4, ...bytes.subarray(1))))).toBe('BAD_VERSION');
+    // A pqmsg v1 record (record version 2, sessions without the PQ ratchet) is refused, not migrated.
+    expect(bytes[0]).toBe(3);
+    expect(codeOf(() => decodeSessionRecord(Uint8Array.of(2, ...bytes.subarray(1))))).toBe('BAD_VERSION');
     expect(codeOf(() => decodeSessionRecord(bytes.subarray(0, bytes.length - 1)))).toBe('TRUNCATED');
     expect(codeOf(() => decodeSessionRecord(Uint8Array.of(...bytes, 0)))).toBe('TRAILING_BYTES');
     const build = (sessions: Uint8Array[]) => {
