@@ -156,3 +156,10 @@ async function keyFor(kdf: StoreKdf, secret: StoreSecret): Promise<Uint8Array> {
     throw new ClientError('WRONG_PASSPHRASE', 'this store is unlocked by a passphrase');
   return deriveStoreKey(secret.passphrase, kdf.salt, kdf.params);
 }
+
+/** RFC 9106 §4, second recommended option: Argon2id with t = 3, p = 4, m = 64 MiB. */
+export const DEFAULT_STORE_ARGON2: Argon2Params = Object.freeze({
+  memoryKiB: 64 * 1024,
+  iterations: 3,
+  parallelism: 4,
+});
