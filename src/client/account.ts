@@ -17,8 +17,8 @@ import type { ClientStore } from './store.ts';
 /** The only device id while accounts have one device. */
 export const DEVICE_ID = 1;
 
-/** Account names: 1–32 of a–z, 0–9, '_' and '-' (the server's username alphabet). */
-const NAME_RE = /^[a-z0-9_-]{1,32}$/;
+/** Account names: 2–32 of a–z, 0–9, '.', '_', '-', starting with a letter or digit (the server's username alphabet, docs/SERVER.md). */
+const NAME_RE = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 
 export function isValidName(name: string): boolean {
   return NAME_RE.test(name);
@@ -47,7 +47,7 @@ export function createAccount(
   now: number,
 ): Account {
   if (!isValidName(name))
-    throw new ClientError('BAD_NAME', `account name must be 1–32 of a-z 0-9 _ - (got "${name}")`);
+    throw new ClientError('BAD_NAME', `account name must be 2–32 of a-z 0-9 . _ -, starting with a letter or digit (got "${name}")`);
   const identity = generateIdentity(suite, random);
   const encoded = encodeIdentityPublic(identity.publicKey);
   const account: Account = {

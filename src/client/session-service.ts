@@ -301,7 +301,7 @@ export class SessionService {
 
 function expectName(name: string): string {
   if (!isValidName(name))
-    throw new ClientError('BAD_NAME', `contact name must be 1–32 of a-z 0-9 _ - (got "${name}")`);
+    throw new ClientError('BAD_NAME', `contact name must be 2–32 of a-z 0-9 . _ -, starting with a letter or digit (got "${name}")`);
   return name;
 }
 

@@ -24,7 +24,7 @@ const HEADER_VERSION = 1;
 const KIND = Object.freeze({ ARGON2ID: 1, KEYFILE: 2 });
 const KEY_CHECK_AD = utf8('pqmsg store key check v1');
 
-/** Argon2id cost parameters (RFC 9106 §3.1): memory in KiB, passes, lanes. */
+/** Argon2id cost parameters (RFC 9106 §3.1): memory m in KiB, passes t, lanes p. */
 export interface Argon2Params {
   readonly memoryKiB: number;
   readonly iterations: number;
@@ -77,10 +77,11 @@ async function deriveStoreKey(
   salt: Uint8Array,
   params: Argon2Params,
 ): Promise<Uint8Array> {
-  const { argon2id } = await import('../kdf/argon2id.ts');
+  const { argon2id } = await import('../kdf/argon2.ts');
   const password = utf8(passphrase);
   try {
-    return argon2id(password, salt, { ...params, tagLength: STORE_KEY_BYTES });
+    const { memoryKiB: m, iterations: t, parallelism: p } = params;
+    return argon2id(password, salt, { m, t, p, tagLength: STORE_KEY_BYTES });
   } finally {
     wipe(password);
   }
@@ -105,18 +106,21 @@ function expectKeyCheck(key: Uint8Array, check: Uint8Array | undefined): void {
 
 /**
  * Writes the KDF header and key check of a new store (ALREADY_INITIALIZED if it has one) and
- * returns it unlocked. For a passphrase, `params` are the Argon2id costs to record.
+ * returns it unlocked. For a passphrase, `params` are the Argon2id costs to record (default:
+ * `defaultArgon2Params`).
  */
 export async function createStore(
   rows: RowStore,
   secret: StoreSecret,
-  params: Argon2Params,
+  params: Argon2Params | undefined,
   random: RandomSource,
 ): Promise<ClientStore> {
   if (rows.get(HEADER_TABLE, 'kdf') !== undefined)
     throw new ClientError('ALREADY_INITIALIZED', 'a pqmsg store already exists here');
   const kdf: StoreKdf =
-    secret.kind === 'keyfile' ? { kind: 'keyfile' } : { kind: 'argon2id', salt: random(SALT_BYTES), params };
+    secret.kind === 'keyfile'
+      ? { kind: 'keyfile' }
+      : { kind: 'argon2id', salt: random(SALT_BYTES), params: params ?? (await defaultArgon2Params()) };
   const key = await keyFor(kdf, secret);
   try {
     rows.transaction(() => {
@@ -127,6 +131,12 @@ export async function createStore(
   } finally {
     wipe(key);
   }
+}
+
+/** RFC 9106 §4's second recommended option (t = 3, p = 4, m = 64 MiB), from src/kdf. */
+export async function defaultArgon2Params(): Promise<Argon2Params> {
+  const { ARGON2ID_DEFAULTS: d } = await import('../kdf/argon2.ts');
+  return { memoryKiB: d.m, iterations: d.t, parallelism: d.p };
 }
 
 /** Derives the key for an existing store and checks it (WRONG_PASSPHRASE); writes nothing. */
@@ -157,9 +167,3 @@ async function keyFor(kdf: StoreKdf, secret: StoreSecret): Promise<Uint8Array> {
   return deriveStoreKey(secret.passphrase, kdf.salt, kdf.params);
 }
 
-/** RFC 9106 §4, second recommended option: Argon2id with t = 3, p = 4, m = 64 MiB. */
-export const DEFAULT_STORE_ARGON2: Argon2Params = Object.freeze({
-  memoryKiB: 64 * 1024,
-  iterations: 3,
-  parallelism: 4,
-});

@@ -15,6 +15,8 @@ import type { Connect, Connection } from './transport.ts';
 
 /** How long a request may wait for its response, in ms. */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/** Where the delivery service accepts device WebSockets (docs/SERVER.md §1). */
+export const WEBSOCKET_PATH = '/v1/websocket';
 /** How long opening the socket may take, in ms. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -120,12 +122,14 @@ class WsConnection implements Connection {
   }
 }
 
-/** Opens a WebSocket to `url` and returns it as a Connection once open. */
+/** Opens a WebSocket to `url` (path WEBSOCKET_PATH unless it names one) as a Connection. */
 export const connectWebSocket: Connect = (url) =>
   new Promise((resolve, reject) => {
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: CONNECT_TIMEOUT_MS });
+      const target = new URL(url);
+      if (target.pathname === '/') target.pathname = WEBSOCKET_PATH;
+      ws = new WebSocket(target, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: CONNECT_TIMEOUT_MS });
     } catch (err) {
       return reject(new ClientError('NETWORK', `bad server URL ${url}: ${(err as Error).message}`));
     }

@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import { confirmOnTty, globals, openService, openSync, outputFor, withStore } from '../context.ts';
+import { isValidName } from '../../client/account.ts';
 import { UsageError } from '../exit-codes.ts';
 
 export function registerContactsCommand(program: Command): void {
@@ -105,7 +106,7 @@ export function registerContactsCommand(program: Command): void {
 
 /** NAME must be a valid account name other than our own. */
 export function expectName(name: string, self: string): void {
-  if (!/^[a-z0-9_-]{1,32}$/.test(name)) throw new UsageError(`bad contact name "${name}"`);
+  if (!isValidName(name)) throw new UsageError(`bad contact name "${name}" (2–32 of a-z 0-9 . _ -, starting with a letter or digit)`);
   if (name === self) throw new UsageError('that is this account\'s own name');
 }
 

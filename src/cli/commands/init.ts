@@ -23,7 +23,7 @@ export function registerInitCommand(program: Command): void {
   program
     .command('init')
     .description('create this device\'s account and encrypted store in --dir')
-    .requiredOption('--name <name>', 'account name: 1–32 of a-z 0-9 _ -')
+    .requiredOption('--name <name>', 'account name: 2–32 of a-z 0-9 . _ -, starting with a letter or digit')
     .option('--no-passphrase', 'keep a random store key in DIR/store.key (0600) instead of a passphrase')
     .option(
       '--argon2 <m=KiB,t=N,p=N>',
@@ -37,10 +37,10 @@ export function registerInitCommand(program: Command): void {
         import('../../client/unlock.ts'),
       ]);
       if (!isValidName(options.name))
-        throw new UsageError(`--name must be 1–32 of a-z 0-9 _ - (got "${options.name}")`);
+        throw new UsageError(`--name must be 2–32 of a-z 0-9 . _ -, starting with a letter or digit (got "${options.name}")`);
       if (!options.passphrase && options.argon2 !== undefined)
         throw new UsageError('--argon2 applies to a passphrase; it makes no sense with --no-passphrase');
-      const params = options.argon2 ? parseArgon2(options.argon2) : unlock.DEFAULT_STORE_ARGON2;
+      const params = options.argon2 ? parseArgon2(options.argon2) : undefined;
       const dir = accountDir(opts);
       if (existsSync(join(dir, STORE_FILE)))
         throw new ClientError('ALREADY_INITIALIZED', `${dir} already holds a pqmsg account`);
