@@ -27,7 +27,7 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * In one transaction: rotates the SPK and PQSPK when due (or creates the first ones) and tops the
- * one-time keys up so that the server will hold ONE_TIME_TARGET of each kind, given its `counts`.
+ * one-time keys up so that the server will hold `target` of each kind, given its `counts`.
  * Every new prekey is marked pending upload.
  */
 export function refreshPreKeys(
@@ -35,6 +35,7 @@ export function refreshPreKeys(
   ctx: ProtocolContext,
   counts: PreKeyCounts,
   now: number,
+  target = ONE_TIME_TARGET,
 ): void {
   const identity = ctx.identity.getLocalIdentity();
   store.transaction(() => {
@@ -48,7 +49,7 @@ export function refreshPreKeys(
       [PREKEY_ROLE.KEM_ONE_TIME, counts.kemOneTime],
     ] as const;
     for (const [role, onServer] of oneTime) {
-      const missing = Math.max(0, ONE_TIME_TARGET - onServer);
+      const missing = Math.max(0, target - onServer);
       const target = ctx.prekeys.listPreKeys(role).length + missing;
       fresh.push(...replenishOneTimePreKeys(ctx.suite, identity, ctx.prekeys, role, target, now, ctx.random));
     }

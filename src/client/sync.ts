@@ -38,6 +38,8 @@ export type SyncEvent =
 
 export interface SyncOptions {
   readonly crash?: CrashHook;
+  /** One-time prekeys of each kind to keep on the server (default ONE_TIME_TARGET = 100). */
+  readonly oneTimeTarget?: number;
   readonly onEvent?: (e: SyncEvent) => void;
 }
 
@@ -107,7 +109,7 @@ export class Sync {
   /** Rotates / tops up prekeys for the server's `counts` and uploads everything pending. */
   async refreshPreKeys(counts: PreKeyCounts): Promise<void> {
     const { service } = this;
-    refreshPreKeys(service.store, service.ctx, counts, service.clock());
+    refreshPreKeys(service.store, service.ctx, counts, service.clock(), this.options.oneTimeTarget);
     const pending = pendingUploads(service.store, service.ctx);
     for (let i = 0; i < pending.length; i += MAX_PREKEYS_PER_UPLOAD) {
       const batch = pending.slice(i, i + MAX_PREKEYS_PER_UPLOAD);
@@ -172,11 +174,13 @@ export class Sync {
     const outcome: DeliveryOutcome = this.held.has(peer)
       ? { kind: 'held', peer, error: new ProtocolError('IDENTITY_CHANGED', `held after an earlier message from ${peer}`) }
       : this.service.processDelivery(m);
+    // Shown once it is stored, before the ack: a crash in between makes the redelivery a silent
+    // duplicate, so the message is neither lost nor shown twice.
+    this.options.onEvent?.({ type: 'delivery', outcome });
     if (outcome.kind === 'held') this.held.add(peer);
     else {
       if (outcome.kind === 'message') this.options.crash?.('after-receive-commit');
       await this.conn.request({ op: 'ack', guid: m.guid });
     }
-    this.options.onEvent?.({ type: 'delivery', outcome });
   }
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningServer } from '../../src/server/server.ts';
-import { Device, SimulatedCrash, startTestServer } from './harness.ts';
+import { Device, SimulatedCrash, relabelling, startTestServer } from './harness.ts';
 import { tempDir } from './store-helpers.ts';
 
 let server: RunningServer;
@@ -45,5 +45,93 @@ describe('client flow over the real server (in process)', () => {
       'in:back:true',
     ]);
     svc.store.close();
+  });
+});
+
+describe('crash safety (docs/CLIENT.md): each crash point, then a restart', () => {
+  let alice: Device;
+  let bob: Device;
+  beforeAll(async () => {
+    alice = await Device.create('carla', dir);
+    bob = await Device.create('dave', dir);
+    await alice.run(server.url, async () => {}, true);
+    await bob.run(server.url, async () => {}, true);
+    await alice.run(server.url, (sync) => sync.ensureSession('dave'));
+  });
+
+  /** Ids map one-to-one to envelopes: retries resend the same bytes, no key encrypts twice. */
+  function expectOneEnvelopePerId(sent: { id: string; envelope: string }[]) {
+    const byId = new Map<string, Set<string>>();
+    for (const s of sent) byId.set(s.id, (byId.get(s.id) ?? new Set()).add(s.envelope));
+    for (const envelopes of byId.values()) expect(envelopes.size).toBe(1);
+    expect(new Set(sent.map((s) => s.envelope)).size).toBe(byId.size);
+  }
+
+  test('sender killed after its commit, before transmit: the next run sends it first, once', async () => {
+    alice.crashAt = 'after-send-commit';
+    await expect(alice.run(server.url, (sync) => sync.send('dave', 'c1'))).rejects.toBeInstanceOf(SimulatedCrash);
+    const svc = await alice.service();
+    expect(svc.outbox().map((o) => o.entry.peer)).toEqual(['dave']);
+    svc.store.close();
+    await alice.run(server.url, (sync) => sync.send('dave', 'c2'));
+    await bob.run(server.url, (sync) => sync.pump('empty'));
+    expect(bob.received()).toEqual(['carla:c1', 'carla:c2']);
+    expectOneEnvelopePerId(alice.sent);
+  });
+
+  test('sender killed after transmit, before marking delivered: the retry is stored once', async () => {
+    alice.crashAt = 'after-transmit';
+    await expect(alice.run(server.url, (sync) => sync.send('dave', 'c3'))).rejects.toBeInstanceOf(SimulatedCrash);
+    await alice.run(server.url, (sync) => sync.flushOutbox());
+    const svc = await alice.service();
+    expect(svc.outbox()).toEqual([]);
+    expect(svc.history('dave').at(-1)).toMatchObject({ body: 'c3', delivered: true });
+    svc.store.close();
+    await bob.run(server.url, (sync) => sync.pump('empty'));
+    expect(bob.received()).toEqual(['carla:c1', 'carla:c2', 'carla:c3']);
+    const ids = alice.sent.map((s) => s.id);
+    expect(ids.length).toBe(new Set(ids).size + 1); // only c3 was transmitted twice
+    expectOneEnvelopePerId(alice.sent);
+  });
+
+  test('receiver killed after its commit, before the ack: the redelivery is acked silently', async () => {
+    await alice.run(server.url, (sync) => sync.send('dave', 'c4'));
+    bob.crashAt = 'after-receive-commit';
+    await expect(bob.run(server.url, (sync) => sync.pump('empty'))).rejects.toBeInstanceOf(SimulatedCrash);
+    await bob.run(server.url, (sync) => sync.pump('empty'));
+    expect(bob.received()).toEqual(['carla:c1', 'carla:c2', 'carla:c3', 'carla:c4']);
+    const kinds = bob.events.flatMap((e) => (e.type === 'delivery' ? [e.outcome.kind] : []));
+    expect(kinds.filter((k) => k === 'duplicate')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'rejected')).toHaveLength(0);
+    const svc = await bob.service();
+    expect(svc.history('carla').map((h) => h.body)).toEqual(['c1', 'c2', 'c3', 'c4']);
+    svc.store.close();
+  });
+});
+
+describe('trust: an identity change blocks sending until accepted', () => {
+  test('held while changed, send refused (nothing queued), accepted by trust, then processed', async () => {
+    const erin = await Device.create('erin', dir);
+    const frank = await Device.create('frank', dir);
+    const mallory = await Device.create('mallory', dir);
+    for (const d of [erin, frank, mallory]) await d.run(server.url, async () => {}, true);
+    await erin.run(server.url, (sync) => sync.ensureSession('frank'));
+    await mallory.run(server.url, async (sync) => {
+      await sync.ensureSession('erin');
+      await sync.send('erin', 'i am frank now');
+    });
+    erin.connect = relabelling(erin.connect, 'mallory', 'frank');
+    await erin.run(server.url, (sync) => sync.pump('empty'));
+    const outcomes = erin.events.flatMap((e) => (e.type === 'delivery' ? [e.outcome] : []));
+    expect(outcomes.map((o) => o.kind)).toEqual(['held']);
+    const svc = await erin.service();
+    expect(svc.listContacts().find((c) => c.name === 'frank')?.identityChanged).toBe(true);
+    expect(() => svc.stepAndQueue('frank', 'blocked')).toThrow(/CHANGED/);
+    expect(svc.outbox()).toEqual([]);
+    svc.trust('frank');
+    expect(svc.listContacts().find((c) => c.name === 'frank')?.identityChanged).toBe(false);
+    svc.store.close();
+    await erin.run(server.url, (sync) => sync.pump('empty'));
+    expect(erin.received()).toEqual(['frank:i am frank now']);
   });
 });

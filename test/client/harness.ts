@@ -11,7 +11,9 @@ import { SessionService } from '../../src/client/session-service.ts';
 import { SqliteRowStore } from '../../src/client/sqlite-store.ts';
 import { Sync, type SyncEvent } from '../../src/client/sync.ts';
 import { createStore, unlockStore } from '../../src/client/unlock.ts';
+import type { Connect } from '../../src/client/transport.ts';
 import { connectWebSocket } from '../../src/client/ws-transport.ts';
+import { toHex } from '../../src/util/bytes.ts';
 import { defaultSuite } from '../../src/protocol/default-suite.ts';
 import { DEFAULT_LIMITS } from '../../src/server/limits.ts';
 import { jsonLogger } from '../../src/server/log.ts';
@@ -44,7 +46,12 @@ export class SimulatedCrash extends Error {
 export class Device {
   readonly key = defaultRandom(32);
   readonly events: SyncEvent[] = [];
+  /** Every SEND this device transmitted: message id and envelope (hex), retries included. */
+  readonly sent: { id: string; envelope: string }[] = [];
   crashAt: CrashPoint | undefined;
+  connect: Connect = connectWebSocket;
+  /** One-time prekeys of each kind on the server: a small stock keeps registration fast. */
+  oneTimeTarget = 5;
 
   constructor(
     readonly name: string,
@@ -76,9 +83,10 @@ export class Device {
           throw new SimulatedCrash(point);
         }
       };
-      const sync = await Sync.open(svc, connectWebSocket, url, {
+      const sync = await Sync.open(svc, recording(this.connect, this.sent), url, {
         register,
         crash,
+        oneTimeTarget: this.oneTimeTarget,
         onEvent: (e) => this.events.push(e),
       });
       try {
@@ -99,4 +107,38 @@ export class Device {
         : [],
     );
   }
+}
+
+/** Wraps a Connect so that every SEND is recorded (id, envelope) before it is transmitted. */
+export function recording(connect: Connect, sent: { id: string; envelope: string }[]): Connect {
+  return async (url) => {
+    const conn = await connect(url);
+    return {
+      request: (req) => {
+        if (req.op === 'send') sent.push({ id: toHex(req.clientMessageId), envelope: toHex(req.envelope) });
+        return conn.request(req);
+      },
+      nextPush: () => conn.nextPush(),
+      close: () => conn.close(),
+    };
+  };
+}
+
+/**
+ * A dishonest server (PROTOCOL.md §11): pushes from account `from` are relabelled as coming from
+ * account `as`, so the device sees `as` with another identity.
+ */
+export function relabelling(connect: Connect, from: string, as: string): Connect {
+  return async (url) => {
+    const conn = await connect(url);
+    return {
+      request: (req) => conn.request(req),
+      nextPush: async () => {
+        const p = await conn.nextPush();
+        if (p.type !== 'message' || p.message.sender.username !== from) return p;
+        return { ...p, message: { ...p.message, sender: { ...p.message.sender, username: as } } };
+      },
+      close: () => conn.close(),
+    };
+  };
 }
