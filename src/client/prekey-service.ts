@@ -50,8 +50,8 @@ export function refreshPreKeys(
     ] as const;
     for (const [role, onServer] of oneTime) {
       const missing = Math.max(0, target - onServer);
-      const target = ctx.prekeys.listPreKeys(role).length + missing;
-      fresh.push(...replenishOneTimePreKeys(ctx.suite, identity, ctx.prekeys, role, target, now, ctx.random));
+      const live = ctx.prekeys.listPreKeys(role).length + missing;
+      fresh.push(...replenishOneTimePreKeys(ctx.suite, identity, ctx.prekeys, role, live, now, ctx.random));
     }
     for (const r of fresh) store.put(PENDING, `${r.role}:${r.id}`, EMPTY);
   });
