@@ -35,7 +35,6 @@ export function buildProgram(): Command {
     .option('--server <url>', 'delivery service URL (ws://host:port) for this command')
     .option('--debug', 'print stack traces on errors')
     .addHelpText('after', EXIT_HELP)
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: () => {} });
   for (const register of [
@@ -68,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const opts = program.opts<{ json?: boolean; debug?: boolean }>();
     const code = exitCodeOf(err);
+    if (err instanceof CommanderError) err.message = `${err.message.replace(/^error: /, '')} (see --help)`;
     printError(err, opts.json === true, opts.debug === true, code);
     return code;
   }

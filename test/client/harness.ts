@@ -21,12 +21,13 @@ import { startServer, type RunningServer } from '../../src/server/server.ts';
 import { openSqliteStore } from '../../src/server/sqlite-store.ts';
 import { defaultRandom } from '../../src/util/random.ts';
 
-export async function startTestServer(dir: string): Promise<RunningServer> {
+/** The real delivery service on 127.0.0.1 (`port` 0: any free port) with dir/server.sqlite. */
+export async function startTestServer(dir: string, port = 0): Promise<RunningServer> {
   const store = await openSqliteStore(join(dir, 'server.sqlite'));
   return startServer({
     store,
     host: '127.0.0.1',
-    port: 0,
+    port,
     limits: DEFAULT_LIMITS,
     clock: Date.now,
     random: defaultRandom,
