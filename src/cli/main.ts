@@ -61,10 +61,9 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
-      if (err.code === 'commander.help') return EXIT.OK;
-    }
+    // Help was printed (asked for: exit 0; a verb group without its subcommand: exit 1).
+    if (err instanceof CommanderError && ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(err.code))
+      return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     const opts = program.opts<{ json?: boolean; debug?: boolean }>();
     const code = exitCodeOf(err);
     if (err instanceof CommanderError) err.message = `${err.message.replace(/^error: /, '')} (see --help)`;
