@@ -18,7 +18,7 @@ import type { Sync, SyncOptions } from '../client/sync.ts';
 import type { CrashHook, CrashPoint } from '../client/crash-points.ts';
 import { ClientError } from '../util/errors.ts';
 import { UsageError } from './exit-codes.ts';
-import { createOutput, type Output } from './output.ts';
+import { createPrinter, outputOptions, type Printer } from './output.ts';
 
 export interface GlobalOptions {
   readonly dir?: string;
@@ -39,8 +39,8 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
-export function outputFor(cmd: Command): Output {
-  return createOutput(globals(cmd).json === true);
+export function outputFor(cmd: Command): Printer {
+  return createPrinter(outputOptions(cmd));
 }
 
 /** Opens and unlocks the existing store (NOT_INITIALIZED, WRONG_PASSPHRASE). */

@@ -1,14 +1,21 @@
 /**
- * Exit codes of `pqmsg`, decided in this one place (docs/CLIENT.md "Exit codes"):
- *   0 ok · 1 usage (bad arguments, no store, unknown contact) · 2 network or server refusal ·
- *   3 refused for trust or crypto reasons (wrong passphrase, tampered store, identity change).
- * Side channels: n/a.
+ * The one mapping from errors to process exit codes (STYLE §1.12.4): 0 ok, 1 usage, 2 network or
+ * server, 3 refused for trust or cryptographic reasons. Every verb throws; main.ts calls this.
  */
-import { ClientError, CryptoError, DecodeError, ProtocolError, ServerError } from '../util/errors.ts';
+import { CommanderError } from 'commander';
+import {
+  ClientError,
+  CryptoError,
+  DecodeError,
+  ProtocolError,
+  ServerError,
+  type ClientErrorCode,
+  type ServerErrorCode,
+} from '../util/errors.ts';
 
-export const EXIT = Object.freeze({ OK: 0, USAGE: 1, NETWORK: 2, TRUST: 3 });
+export const EXIT = Object.freeze({ OK: 0, USAGE: 1, NETWORK: 2, REFUSED: 3 });
 
-/** Usage failure raised by the CLI itself (bad option values). */
+/** A command-line mistake the user can fix (bad flag value, missing argument). */
 export class UsageError extends Error {
   readonly code = 'USAGE';
   constructor(message: string) {
@@ -17,26 +24,41 @@ export class UsageError extends Error {
   }
 }
 
-const CLIENT_EXIT: Record<ClientError['code'], number> = {
+/** Server refusals that mean "your keys or signatures are not accepted" rather than "try again". */
+const TRUST_REFUSALS: ReadonlySet<ServerErrorCode> = new Set<ServerErrorCode>([
+  'AUTH_FAILED',
+  'BAD_IDENTITY',
+  'BAD_PREKEY_SIGNATURE',
+  'USERNAME_TAKEN',
+]);
+
+/** Client failures: what the user fixes (usage), the network, or a trust/crypto refusal. */
+const CLIENT_EXIT: Readonly<Record<ClientErrorCode, number>> = Object.freeze({
   NOT_INITIALIZED: EXIT.USAGE,
   ALREADY_INITIALIZED: EXIT.USAGE,
   BAD_NAME: EXIT.USAGE,
   NOT_REGISTERED: EXIT.USAGE,
   UNKNOWN_CONTACT: EXIT.USAGE,
-  WRONG_PASSPHRASE: EXIT.TRUST,
-  STORE_CORRUPT: EXIT.TRUST,
-  IDENTITY_CHANGE_PENDING: EXIT.TRUST,
-  SERVER_IDENTITY_CHANGED: EXIT.TRUST,
   NETWORK: EXIT.NETWORK,
-};
+  WRONG_PASSPHRASE: EXIT.REFUSED,
+  STORE_CORRUPT: EXIT.REFUSED,
+  IDENTITY_CHANGE_PENDING: EXIT.REFUSED,
+  SERVER_IDENTITY_CHANGED: EXIT.REFUSED,
+});
 
-export function exitCodeOf(err: unknown): number {
-  if (err instanceof UsageError) return EXIT.USAGE;
-  if (err instanceof ClientError) return CLIENT_EXIT[err.code];
-  if (err instanceof ServerError) return EXIT.NETWORK;
-  if (err instanceof ProtocolError || err instanceof CryptoError) return EXIT.TRUST;
-  if (err instanceof DecodeError) return EXIT.NETWORK; // malformed bytes from the server
-  const code = (err as { code?: unknown })?.code;
-  if (typeof code === 'string' && code.startsWith('commander.')) return EXIT.USAGE;
-  return EXIT.NETWORK;
+export function exitCodeOf(e: unknown): number {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  if (e instanceof UsageError) return EXIT.USAGE;
+  if (e instanceof ClientError) return CLIENT_EXIT[e.code];
+  if (e instanceof CryptoError || e instanceof ProtocolError) return EXIT.REFUSED;
+  if (e instanceof ServerError) return TRUST_REFUSALS.has(e.code) ? EXIT.REFUSED : EXIT.NETWORK;
+  if (e instanceof DecodeError) return EXIT.NETWORK; // bytes from the network or a file that do not parse
+  return EXIT.NETWORK; // system errors (ECONNREFUSED, EADDRINUSE, I/O) and anything unforeseen
+}
+
+/** The stable code printed with an error: the typed error's code, a Node system code, or 'ERROR'. */
+export function errorCodeOf(e: unknown): string {
+  if (e instanceof CommanderError) return 'USAGE';
+  if (e !== null && typeof e === 'object' && 'code' in e && typeof e.code === 'string') return e.code;
+  return 'ERROR';
 }

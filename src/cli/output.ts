@@ -1,37 +1,48 @@
 /**
- * The CLI's one printer (STYLE §1.12 rule 4): each event is one human line, or with --json one
- * JSON object per line on stdout. Errors go to stderr as one line (`pqmsg: …`), as a JSON object
- * with --json; stacks only with --debug.
- * Side channels: n/a (never given key material).
+ * The one output printer of the CLI (STYLE §1.12.4): human text, or with --json one JSON object
+ * per line on stdout. Errors go to stderr as one line (code and message), or as one JSON object on
+ * stdout with --json; a stack trace only with --debug. Never prints key material.
  */
-export interface Output {
+import type { Command } from 'commander';
+import { errorCodeOf } from './exit-codes.ts';
+
+export interface OutputOptions {
   readonly json: boolean;
-  /** Prints one event: `record` with --json, else `human`. */
-  print(record: Record<string, unknown>, human: string): void;
-  /** A note for people (stderr); silent with --json. */
-  note(text: string): void;
+  readonly debug: boolean;
 }
 
-export function createOutput(json: boolean): Output {
+export interface Printer {
+  /** One result or event: `text` for humans, `record` for --json. */
+  print(text: string, record: Record<string, unknown>): void;
+  /** A remark for people (first-contact pins, warnings) on stderr; silent with --json. */
+  note(text: string): void;
+  error(e: unknown): void;
+}
+
+export function createPrinter(
+  opts: OutputOptions,
+  stdout: (line: string) => void = (l) => process.stdout.write(l),
+  stderr: (line: string) => void = (l) => process.stderr.write(l),
+): Printer {
   return {
-    json,
-    print(record, human) {
-      process.stdout.write((json ? JSON.stringify(record) : human) + '\n');
+    print(text, record) {
+      stdout((opts.json ? JSON.stringify(record) : text) + '\n');
     },
     note(text) {
-      if (!json) process.stderr.write(text + '\n');
+      if (!opts.json) stderr(text + '\n');
+    },
+    error(e) {
+      const code = errorCodeOf(e);
+      const message = e instanceof Error ? e.message : String(e);
+      if (opts.json) stdout(JSON.stringify({ error: { code, message } }) + '\n');
+      else stderr(`pqmsg: ${code}: ${message}\n`);
+      if (opts.debug && e instanceof Error && e.stack) stderr(e.stack + '\n');
     },
   };
 }
 
-/** Prints a failure as one line (or a JSON object with --json); the stack only with --debug. */
-export function printError(err: unknown, json: boolean, debug: boolean, exitCode: number): void {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const code = (e as { code?: unknown }).code;
-  if (json)
-    process.stderr.write(
-      JSON.stringify({ type: 'error', code: typeof code === 'string' ? code : e.name, exitCode, message: e.message }) + '\n',
-    );
-  else process.stderr.write(`pqmsg: ${e.message}\n`);
-  if (debug && e.stack) process.stderr.write(e.stack + '\n');
+/** The global --json/--debug flags as seen from `cmd` (the program or any verb). */
+export function outputOptions(cmd: Command): OutputOptions {
+  const o = cmd.optsWithGlobals<{ debug?: boolean; json?: boolean }>();
+  return { debug: o.debug === true, json: o.json === true };
 }

@@ -58,12 +58,50 @@ export class ProtocolError extends Error {
   }
 }
 
+export type ServerErrorCode =
+  | 'MALFORMED_FRAME' // undecodable frame or request body (fatal: the connection closes)
+  | 'FRAME_TOO_LARGE' // frame over MAX_FRAME_BYTES (fatal)
+  | 'UNSUPPORTED_VERSION' // frame version byte not 1 (fatal)
+  | 'UNKNOWN_FRAME' // unknown kind, op or push type, a text frame, or a kind the peer may not send (fatal)
+  | 'NOT_AUTHENTICATED' // request that needs an authenticated device before REGISTER/AUTHENTICATE
+  | 'ALREADY_AUTHENTICATED' // second REGISTER/AUTHENTICATE on one connection (fatal)
+  | 'AUTH_FAILED' // hybrid signature over the transcript does not verify, or unknown device (fatal)
+  | 'USERNAME_TAKEN' // username registered to another identity
+  | 'BAD_USERNAME' // username outside the allowed alphabet or length
+  | 'UNSUPPORTED_DEVICE' // device id other than 1 (one device per account for now)
+  | 'BAD_IDENTITY' // identity or prekey encoding does not decode
+  | 'BAD_PREKEY_SIGNATURE' // a prekey in an upload fails verification: the whole upload is refused
+  | 'BAD_PREKEY_BATCH' // an upload with too many keys or two keys of a single-key role
+  | 'PREKEY_STOCK_FULL' // the upload would exceed the one-time prekey stock limit
+  | 'UNKNOWN_ADDRESS' // no such username/device
+  | 'BUNDLE_UNAVAILABLE' // the device has not published its signed and last-resort prekeys
+  | 'ENVELOPE_TOO_LARGE' // envelope over MAX_ENVELOPE_BYTES, or empty
+  | 'MAILBOX_FULL_COUNT' // the recipient's mailbox holds its message-count quota
+  | 'MAILBOX_FULL_BYTES' // the recipient's mailbox holds its byte quota
+  | 'UNKNOWN_MESSAGE' // ACK of a guid that is not in this device's mailbox
+  | 'RATE_LIMITED_SEND' // the connection's send token bucket is empty
+  | 'RATE_LIMITED_BUNDLE' // the connection's bundle-fetch token bucket is empty
+  | 'RATE_LIMITED_REQUEST' // the connection's overall request token bucket is empty
+  | 'SHUTTING_DOWN' // the server is stopping (fatal)
+  | 'INTERNAL'; // a bug or a storage failure; nothing was stored
+
+/** A delivery-service refusal (docs/SERVER.md §6): carried to the client as an ERROR frame. */
+export class ServerError extends Error {
+  constructor(
+    readonly code: ServerErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServerError';
+  }
+}
+
 export type ClientErrorCode =
   | 'NOT_INITIALIZED' // no store in the directory (run `pqmsg init`)
   | 'ALREADY_INITIALIZED' // `init` on a directory that already holds a store
   | 'WRONG_PASSPHRASE' // the store's key-check value did not open under the derived key
   | 'STORE_CORRUPT' // a stored row failed authentication or decoding (tampered, swapped)
-  | 'BAD_NAME' // an account or contact name outside a-z 0-9 _ - (1–32 characters)
+  | 'BAD_NAME' // an account or contact name outside the server's username rule
   | 'NOT_REGISTERED' // the device has not uploaded its keys to a server yet
   | 'UNKNOWN_CONTACT' // no contact of that name
   | 'IDENTITY_CHANGE_PENDING' // the contact's identity changed; `contacts trust NAME` first

@@ -1,5 +1,5 @@
 /**
- * Real processes for the e2e tests: the delivery service (server-process.ts) and `pqmsg` runs
+ * Real processes for the e2e tests: the delivery service (`pqmsg server`) and `pqmsg` runs
  * (`node --import tsx src/cli/main.ts --dir DIR …`), each with its exit code or killing signal.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -76,9 +76,10 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-/** Starts the delivery service on `port` (0: any) with the SQLite file `db`. */
+/** Starts `pqmsg server` on 127.0.0.1:`port` (0: any) with the SQLite file `db`. */
 export async function startServerProcess(db: string, port = 0): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/e2e/server-process.ts'), db, String(port)], {
+  const args = ['--json', 'server', '--db', db, '--port', String(port), '--log-level', 'silent'];
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

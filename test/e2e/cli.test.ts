@@ -144,7 +144,7 @@ describe('pqmsg end to end (real processes)', () => {
       if (args.length === 1 && args[0] === 'contacts') expect(r.stderr).toMatch(/^Usage: pqmsg contacts/);
       else {
         expect(r.stderr.trim().split('\n')).toHaveLength(1);
-        expect(r.stderr).toMatch(/^pqmsg: /);
+        expect(r.stderr).toMatch(/^(pqmsg: [A-Z_]+: |error: )/); // ours, or commander's own
       }
     }
     expect(fileDigest(alice())).toBe(before);

@@ -33,7 +33,7 @@ export function registerContactsCommand(program: Command): void {
               ? `added ${name}: first contact, identity pinned (fingerprint ${view.fingerprint}); ` +
                 `compare safety numbers with \`pqmsg contacts verify ${name}\``
               : `${name} is already a contact (fingerprint ${view.fingerprint})`;
-          out.print({ type: 'contact', name, status, fingerprint: view.fingerprint }, human);
+          out.print(human, { type: 'contact', name, status, fingerprint: view.fingerprint });
         } finally {
           sync.close();
         }
@@ -51,8 +51,8 @@ export function registerContactsCommand(program: Command): void {
         for (const c of service.listContacts()) {
           const state = c.identityChanged ? 'IDENTITY CHANGED' : c.verified ? 'verified' : 'unverified';
           out.print(
-            { type: 'contact', name: c.name, address: c.address, fingerprint: c.fingerprint, verified: c.verified, identityChanged: c.identityChanged },
             `${c.name}\t${state}\t${c.fingerprint}`,
+            { type: 'contact', name: c.name, address: c.address, fingerprint: c.fingerprint, verified: c.verified, identityChanged: c.identityChanged },
           );
         }
       });
@@ -69,7 +69,7 @@ export function registerContactsCommand(program: Command): void {
         const service = await openService(store);
         expectName(name, service.account.name);
         const sn = service.safetyNumber(name);
-        if (!out.json) {
+        if (opts.json !== true) {
           const QRCode = (await import('qrcode')).default;
           const qr = await QRCode.toString(sn.scannableText, { type: 'terminal', small: true });
           process.stdout.write(`safety number with ${name}:\n\n  ${sn.display}\n\n${qr}\n`);
@@ -79,8 +79,8 @@ export function registerContactsCommand(program: Command): void {
           (await confirmOnTty(`Does ${name} see the same number?`));
         if (confirmed) service.markVerified(name);
         out.print(
-          { type: 'safetyNumber', name, safetyNumber: sn.digits, scannable: sn.scannableText, verified: confirmed },
           confirmed ? `${name} marked verified` : `${name} not marked verified (run with --yes once compared)`,
+          { type: 'safetyNumber', name, safetyNumber: sn.digits, scannable: sn.scannableText, verified: confirmed },
         );
       });
     });
@@ -96,9 +96,9 @@ export function registerContactsCommand(program: Command): void {
         expectName(name, service.account.name);
         const { fingerprint } = service.trust(name);
         out.print(
-          { type: 'trusted', name, fingerprint },
           `accepted the new identity of ${name} (fingerprint ${fingerprint}); ` +
             `verify it with \`pqmsg contacts verify ${name}\``,
+          { type: 'trusted', name, fingerprint },
         );
       });
     });

@@ -17,8 +17,8 @@ export function registerHistoryCommand(program: Command): void {
           const from = m.direction === 'in' ? name : service.account.name;
           const mark = m.direction === 'out' && !m.delivered ? ' (not yet delivered)' : '';
           out.print(
-            { type: 'message', direction: m.direction, from, to: m.direction === 'in' ? service.account.name : name, timestamp: m.timestamp, body: m.body, id: m.id, delivered: m.delivered },
             `[${new Date(m.timestamp).toISOString()}] ${from}: ${m.body}${mark}`,
+            { type: 'message', direction: m.direction, from, to: m.direction === 'in' ? service.account.name : name, timestamp: m.timestamp, body: m.body, id: m.id, delivered: m.delivered },
           );
         }
       });

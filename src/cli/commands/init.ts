@@ -69,8 +69,8 @@ export function registerInitCommand(program: Command): void {
               'anyone who can read that file can read this account',
           );
         out.print(
-          { type: 'account', name: account.name, address: account.address, fingerprint: account.fingerprint, dir },
           `created ${account.address} in ${dir}\nidentity fingerprint: ${account.fingerprint}`,
+          { type: 'account', name: account.name, address: account.address, fingerprint: account.fingerprint, dir },
         );
       } finally {
         store.close();

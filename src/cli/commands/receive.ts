@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { SyncEvent } from '../../client/sync.ts';
 import { globals, openService, openSync, outputFor, withStore } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { Output } from '../output.ts';
+import type { Printer } from '../output.ts';
 
 export function registerReceiveCommand(program: Command): void {
   program
@@ -31,12 +31,12 @@ export function registerReceiveCommand(program: Command): void {
           sync.close();
         }
       });
-      if (held) process.exitCode = EXIT.TRUST;
+      if (held) process.exitCode = EXIT.REFUSED;
     });
 }
 
 /** Prints one sync event; returns true for a message held for a trust decision. */
-export function printSyncEvent(out: Output, e: SyncEvent): boolean {
+export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
   if (e.type !== 'delivery') return false;
   const o = e.outcome;
   switch (o.kind) {
@@ -45,8 +45,8 @@ export function printSyncEvent(out: Output, e: SyncEvent): boolean {
       if (o.firstContact)
         out.note(`new contact ${m.peer}: identity pinned on first contact; verify with \`pqmsg contacts verify ${m.peer}\``);
       out.print(
-        { type: 'message', from: m.peer, timestamp: m.timestamp, body: m.body, id: m.id },
         `[${new Date(m.timestamp).toISOString()}] ${m.peer}: ${m.body}`,
+        { type: 'message', from: m.peer, timestamp: m.timestamp, body: m.body, id: m.id },
       );
       return false;
     }
@@ -54,14 +54,14 @@ export function printSyncEvent(out: Output, e: SyncEvent): boolean {
       return false;
     case 'held':
       out.print(
-        { type: 'held', from: o.peer, code: o.error.code, message: o.error.message },
         `held a message from ${o.peer}: ${o.error.message}`,
+        { type: 'held', from: o.peer, code: o.error.code, message: o.error.message },
       );
       return true;
     case 'rejected':
       out.print(
-        { type: 'rejected', from: o.peer, code: (o.error as { code?: string }).code ?? o.error.name, message: o.error.message },
         `dropped an undecryptable message from ${o.peer}: ${o.error.message}`,
+        { type: 'rejected', from: o.peer, code: (o.error as { code?: string }).code ?? o.error.name, message: o.error.message },
       );
       return false;
   }

@@ -27,8 +27,8 @@ export function registerRegisterCommand(program: Command): void {
         sync.close();
         const { address } = service.account;
         out.print(
-          { type: 'registered', address, server: opts.server, prekeysUploaded: uploaded },
           `registered ${address} at ${opts.server} (${uploaded} prekeys uploaded)`,
+          { type: 'registered', address, server: opts.server, prekeysUploaded: uploaded },
         );
       });
     });

@@ -29,7 +29,7 @@ export function registerSendCommand(program: Command): void {
         const sync = await openSync(service, opts);
         try {
           const entry = await sync.send(name, body);
-          out.print({ type: 'sent', to: name, id: entry.id }, `sent to ${name} (id ${entry.id})`);
+          out.print(`sent to ${name} (id ${entry.id})`, { type: 'sent', to: name, id: entry.id });
         } finally {
           sync.close();
         }
