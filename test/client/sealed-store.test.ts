@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
 import { HEADER_TABLE } from '../../src/client/store.ts';
-import { createStore, unlockStore } from '../../src/client/unlock.ts';
+import { createStore, defaultArgon2Params, readKdf, unlockStore } from '../../src/client/unlock.ts';
 import { utf8 } from '../../src/util/bytes.ts';
 import { defaultRandom } from '../../src/util/random.ts';
 import { clientCodeOf, openRows, tempDir } from './store-helpers.ts';
@@ -123,5 +123,34 @@ describe('sealed store — encryption at rest', () => {
     ).toThrow('crash inside');
     expect(store.list('outbox').map((r) => r.key)).toEqual(['1']);
     store.close();
+  });
+});
+
+describe('passphrase stores (Argon2id, RFC 9106)', () => {
+  const small = { memoryKiB: 64, iterations: 1, parallelism: 1 }; // test speed only
+
+  test('the parameters and salt live in the clear header; right passphrase opens, wrong does not', async () => {
+    const { dir, cleanup } = tempDir('pass');
+    cleanups.push(cleanup);
+    const rows = openRows(dir);
+    const secret = { kind: 'passphrase' as const, passphrase: 'correct horse' };
+    const store = await createStore(rows, secret, small, defaultRandom);
+    store.put('account', 'self', utf8('carol'));
+    store.close();
+    const again = openRows(dir, false);
+    const kdf = readKdf(again);
+    expect(kdf).toMatchObject({ kind: 'argon2id', params: small });
+    expect(kdf.kind === 'argon2id' && kdf.salt.length).toBe(16);
+    const before = snapshot(again, [HEADER_TABLE, 'account']);
+    const wrong = { kind: 'passphrase' as const, passphrase: 'battery staple' };
+    expect(await clientCodeOf(() => unlockStore(again, wrong, defaultRandom))).toBe('WRONG_PASSPHRASE');
+    expect(snapshot(again, [HEADER_TABLE, 'account'])).toBe(before);
+    const opened = await unlockStore(again, secret, defaultRandom);
+    expect(new TextDecoder().decode(opened.get('account', 'self'))).toBe('carol');
+    opened.close();
+  });
+
+  test('the default cost is RFC 9106 §4 second recommended option', async () => {
+    expect(await defaultArgon2Params()).toEqual({ memoryKiB: 65536, iterations: 3, parallelism: 4 });
   });
 });
