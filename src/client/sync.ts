@@ -129,10 +129,12 @@ export class Sync {
     return this.service.startSessionWith(name, bundle);
   }
 
-  /** Queues `body` for `name` (committed before anything is sent), then flushes the outbox. */
+  /**
+   * Queues `body` for `name` (committed before anything is sent), then flushes the outbox.
+   * Starts the session (and so the contact) first if there is none.
+   */
   async send(name: string, body: string): Promise<OutboxEntry> {
     await this.flushOutbox();
-    this.service.contact(name);
     await this.ensureSession(name);
     const entry = this.service.stepAndQueue(name, body);
     this.options.crash?.('after-send-commit');
