@@ -1,10 +1,11 @@
 /**
  * `pqmsg watch`: stays connected and prints messages as the server pushes them; after a dropped
- * connection it reconnects with exponential backoff (1 s doubling to 30 s, reset once connected).
+ * connection or a server shutting down it reconnects with exponential backoff (1 s doubling to
+ * 30 s, reset once connected).
  * Ends on SIGINT/SIGTERM.
  */
 import type { Command } from 'commander';
-import { ClientError } from '../../util/errors.ts';
+import { ClientError, ServerError } from '../../util/errors.ts';
 import { globals, openService, openSync, outputFor, withStore } from '../context.ts';
 import { printSyncEvent } from './receive.ts';
 
@@ -39,7 +40,7 @@ export function registerWatchCommand(program: Command): void {
             await sync.pump('closed');
           } catch (err) {
             if (stopping) break;
-            if (!(err instanceof ClientError && err.code === 'NETWORK')) throw err;
+            if (!isTransient(err)) throw err;
             out.note(`${err.message}; reconnecting in ${delay / 1000} s`);
             await new Promise((r) => setTimeout(r, delay));
             delay = Math.min(2 * delay, BACKOFF_MAX_MS);
@@ -47,4 +48,12 @@ export function registerWatchCommand(program: Command): void {
         }
       });
     });
+}
+
+/** A dropped connection or a server going down: worth reconnecting; anything else ends `watch`. */
+function isTransient(err: unknown): err is Error {
+  return (
+    (err instanceof ClientError && err.code === 'NETWORK') ||
+    (err instanceof ServerError && err.code === 'SHUTTING_DOWN')
+  );
 }
