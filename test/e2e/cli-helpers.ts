@@ -35,6 +35,41 @@ export function pqmsg(
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
+export interface Watcher {
+  /** Resolves with the next --json line on stdout (lines are queued as they arrive). */
+  nextLine(): Promise<Record<string, unknown>>;
+  /** SIGINT; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `pqmsg --dir DIR --json watch` in the background. */
+export function startWatch(dir: string): Watcher {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--dir', dir, '--json', 'watch'], {
+    cwd: ROOT,
+    env: { ...process.env, PQMSG_PASSPHRASE: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  const waiters: ((l: Record<string, unknown>) => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const record = JSON.parse(line) as Record<string, unknown>;
+    const w = waiters.shift();
+    if (w) w(record);
+    else lines.push(record);
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return {
+    nextLine: () => {
+      const l = lines.shift();
+      return l ? Promise.resolve(l) : new Promise((r) => waiters.push(r));
+    },
+    stop: () => {
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
+
 /** Runs `pqmsg --dir DIR …` once per argument list, a few at a time; results in order. */
 export async function pqmsgAll(dir: string, argLists: string[][], parallel = 3): Promise<Run[]> {
   const out: Run[] = new Array(argLists.length);

@@ -7,7 +7,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { tempDir } from '../client/store-helpers.ts';
-import { fileDigest, jsonLines, pqmsg, pqmsgAll, startServerProcess, type ServerProcess } from './cli-helpers.ts';
+import {
+  fileDigest,
+  jsonLines,
+  pqmsg,
+  pqmsgAll,
+  startServerProcess,
+  startWatch,
+  type ServerProcess,
+} from './cli-helpers.ts';
 
 let root: string;
 let cleanup: () => void;
@@ -97,6 +105,28 @@ describe('pqmsg end to end (real processes)', () => {
     expect(down.status).toBe(2);
     server = await startServerProcess(join(root, 'server.sqlite'), port);
     expect(bodies(pqmsg(bob(), ['--json', 'receive']))).toEqual(['before the restart']);
+  }, 60_000);
+
+  test('watch prints pushed messages and reconnects after a server restart', async () => {
+    const watch = startWatch(bob());
+    expect(pqmsg(alice(), ['send', 'bob', 'pushed 1']).status).toBe(0);
+    expect(await watch.nextLine()).toMatchObject({ type: 'message', from: 'alice', body: 'pushed 1' });
+    await server.kill();
+    server = await startServerProcess(join(root, 'server.sqlite'), port);
+    expect(pqmsg(alice(), ['send', 'bob', 'pushed 2']).status).toBe(0);
+    expect(await watch.nextLine()).toMatchObject({ type: 'message', from: 'alice', body: 'pushed 2' });
+    expect(await watch.stop()).toBe(0);
+  }, 120_000);
+
+  test('another server identity at --server is refused (exit 3)', async () => {
+    const other = await startServerProcess(join(root, 'other-server.sqlite'));
+    try {
+      const r = pqmsg(alice(), ['--server', other.url, 'receive']);
+      expect(r.status).toBe(3);
+      expect(r.stderr).toMatch(/SERVER_IDENTITY_CHANGED/);
+    } finally {
+      await other.kill();
+    }
   }, 60_000);
 
   test('a wrong passphrase is exit 3 and changes nothing', () => {
