@@ -164,8 +164,8 @@ function referenceColumn(
   const y = mulHi(W, x);
   const zz = W - 1 - y;
   const start = r === 0 || s === SYNC_POINTS - 1 ? 0 : (s + 1) * segmentLength;
-  const col = start + zz - q; // < q, since start < q and zz < |W| ≤ q − 1
-  return col + ((col >> 31) & q); // (start + zz) mod q without a branch
+  const col = start + zz; // < 2q, since start < q and zz < |W| ≤ q − 1
+  return col < q ? col : col - q; // J₁ is public here, or already picks the address (see header)
 }
 
 /**
