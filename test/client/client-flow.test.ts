@@ -135,3 +135,18 @@ describe('trust: an identity change blocks sending until accepted', () => {
     expect(erin.received()).toEqual(['frank:i am frank now']);
   });
 });
+
+describe('prekeys through the server', () => {
+  test('register uploads SPK, PQSPK and the one-time stock; used keys are replaced on the next connection', async () => {
+    const gina = await Device.create('gina', dir);
+    const hal = await Device.create('hal', dir);
+    await gina.run(server.url, async () => {}, true);
+    await hal.run(server.url, async () => {}, true);
+    const uploads = () => gina.events.flatMap((e) => (e.type === 'prekeys' ? [e.uploaded] : []));
+    expect(uploads()).toEqual([2 + 2 * gina.oneTimeTarget]);
+    await hal.run(server.url, (sync) => sync.ensureSession('gina')); // takes one OPK and one PQOPK
+    const counts = await gina.run(server.url, (sync) => sync.conn.request({ op: 'preKeyCount' }));
+    expect(uploads()).toEqual([2 + 2 * gina.oneTimeTarget, 2]);
+    expect(counts.counts).toEqual({ oneTime: gina.oneTimeTarget, kemOneTime: gina.oneTimeTarget });
+  });
+});

@@ -71,6 +71,20 @@ describe('pqmsg end to end (real processes)', () => {
     expect(bodies(pqmsg(bob(), ['--json', 'receive']))).toEqual([]);
   });
 
+  test('contacts verify: the same 60-digit safety number on both sides, verified with --yes', () => {
+    const a = jsonLines(pqmsg(alice(), ['--json', 'contacts', 'verify', 'bob', '--yes']))[0];
+    const b = jsonLines(pqmsg(bob(), ['--json', 'contacts', 'verify', 'alice']))[0];
+    expect(a.safetyNumber).toMatch(/^\d{60}$/);
+    expect(b.safetyNumber).toBe(a.safetyNumber);
+    expect(a.scannable).toBe(b.scannable);
+    expect([a.verified, b.verified]).toEqual([true, false]); // no terminal to confirm on Bob's side
+    const text = pqmsg(alice(), ['contacts', 'verify', 'bob']);
+    expect(text.stdout).toContain((a.safetyNumber as string).match(/.{5}/g)!.join(' '));
+    expect(text.stdout).toContain('▄'); // the QR code
+    const list = jsonLines(pqmsg(alice(), ['--json', 'contacts', 'list']));
+    expect(list).toEqual([expect.objectContaining({ name: 'bob', verified: true, identityChanged: false })]);
+  });
+
   test('kill -9 of the sender after its commit and after transmit: delivered exactly once', () => {
     // After its commit: the message waits in the outbox; the next run (here `receive`) sends it.
     const a = pqmsg(alice(), ['send', 'bob', 'A'], { env: { PQMSG_CRASH_AT: 'after-send-commit' } });
