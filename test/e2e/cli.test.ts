@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { tempDir } from '../client/store-helpers.ts';
 import {
   fileDigest,
@@ -193,4 +194,35 @@ describe('pqmsg end to end (real processes)', () => {
     }
     expect(fileDigest(alice())).toBe(before);
   });
+
+  test('an identity change blocks sending until `contacts trust`, then both directions work', async () => {
+    // Bob reinstalls: the operator frees the name (server stopped), a new identity registers it.
+    await server.kill();
+    const db = new Database(join(root, 'server.sqlite'));
+    db.transaction(() => {
+      for (const table of ['one_time_prekeys', 'signed_prekeys', 'mailboxes', 'messages', 'devices', 'accounts'])
+        db.prepare(`DELETE FROM ${table} WHERE username = ?`).run('bob');
+    })();
+    db.close();
+    server = await startServerProcess(join(root, 'server.sqlite'), port);
+    const bob2 = join(root, 'bob2');
+    expect(pqmsg(bob2, ['init', '--name', 'bob', '--no-passphrase']).status).toBe(0);
+    expect(pqmsg(bob2, ['register', '--server', server.url]).status).toBe(0);
+    expect(pqmsg(bob2, ['contacts', 'add', 'alice']).status).toBe(0);
+    expect(pqmsg(bob2, ['send', 'alice', 'new phone, same bob']).status).toBe(0);
+
+    const held = pqmsg(alice(), ['--json', 'receive']);
+    expect(held.status).toBe(3);
+    expect(jsonLines(held)).toEqual([expect.objectContaining({ type: 'held', from: 'bob', code: 'IDENTITY_CHANGED' })]);
+    const blocked = pqmsg(alice(), ['send', 'bob', 'are you really bob?']);
+    expect(blocked.status).toBe(3);
+    expect(blocked.stderr).toMatch(/IDENTITY_CHANGE_PENDING/);
+    const list = jsonLines(pqmsg(alice(), ['--json', 'contacts', 'list']));
+    expect(list).toEqual([expect.objectContaining({ name: 'bob', identityChanged: true })]);
+
+    expect(pqmsg(alice(), ['contacts', 'trust', 'bob']).status).toBe(0);
+    expect(bodies(pqmsg(alice(), ['--json', 'receive']))).toEqual(['new phone, same bob']);
+    expect(pqmsg(alice(), ['send', 'bob', 'welcome back']).status).toBe(0);
+    expect(bodies(pqmsg(bob2, ['--json', 'receive']))).toEqual(['welcome back']);
+  }, 180_000);
 });
