@@ -48,7 +48,10 @@ export async function openStore(opts: GlobalOptions): Promise<ClientStore> {
   const dir = accountDir(opts);
   const path = join(dir, STORE_FILE);
   if (!existsSync(path))
-    throw new ClientError('NOT_INITIALIZED', `no pqmsg account in ${dir} (run \`pqmsg init --name NAME\`)`);
+    throw new ClientError(
+      'NOT_INITIALIZED',
+      `no pqmsg account in ${dir} (run \`pqmsg init --name NAME\`)`,
+    );
   const [{ SqliteRowStore }, { readKdf, unlockStore }, { defaultRandom }] = await Promise.all([
     import('../client/sqlite-store.ts'),
     import('../client/unlock.ts'),
@@ -105,7 +108,10 @@ export async function openSync(
 }
 
 /** Runs `fn` on the unlocked store and closes it afterwards. */
-export async function withStore<T>(opts: GlobalOptions, fn: (store: ClientStore) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  opts: GlobalOptions,
+  fn: (store: ClientStore) => Promise<T>,
+): Promise<T> {
   const store = await openStore(opts);
   try {
     return await fn(store);

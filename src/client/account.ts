@@ -17,8 +17,9 @@ import type { ClientStore } from './store.ts';
 /** The only device id while accounts have one device. */
 export const DEVICE_ID = 1;
 
-/** Account names: 2–32 of a–z, 0–9, '.', '_', '-', starting with a letter or digit (the server's username alphabet, docs/SERVER.md). */
+/** Account names: the server's username rule (docs/SERVER.md §4). */
 const NAME_RE = /^[a-z0-9][a-z0-9._-]{1,31}$/;
+export const NAME_RULE = '2–32 of a-z 0-9 . _ -, starting with a letter or digit';
 
 export function isValidName(name: string): boolean {
   return NAME_RE.test(name);
@@ -47,7 +48,7 @@ export function createAccount(
   now: number,
 ): Account {
   if (!isValidName(name))
-    throw new ClientError('BAD_NAME', `account name must be 2–32 of a-z 0-9 . _ -, starting with a letter or digit (got "${name}")`);
+    throw new ClientError('BAD_NAME', `account name must be ${NAME_RULE} (got "${name}")`);
   const identity = generateIdentity(suite, random);
   const encoded = encodeIdentityPublic(identity.publicKey);
   const account: Account = {

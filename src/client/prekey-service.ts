@@ -41,7 +41,8 @@ export function refreshPreKeys(
   store.transaction(() => {
     const fresh: PreKeyRecord[] = [];
     for (const role of [PREKEY_ROLE.SIGNED, PREKEY_ROLE.KEM_LAST_RESORT] as const) {
-      const { created } = rotateMediumTermPreKey(ctx.suite, identity, ctx.prekeys, role, now, ctx.random);
+      const { suite, prekeys, random } = ctx;
+      const { created } = rotateMediumTermPreKey(suite, identity, prekeys, role, now, random);
       if (created) fresh.push(created);
     }
     const oneTime = [
@@ -51,14 +52,18 @@ export function refreshPreKeys(
     for (const [role, onServer] of oneTime) {
       const missing = Math.max(0, target - onServer);
       const live = ctx.prekeys.listPreKeys(role).length + missing;
-      fresh.push(...replenishOneTimePreKeys(ctx.suite, identity, ctx.prekeys, role, live, now, ctx.random));
+      const { suite, prekeys, random } = ctx;
+      fresh.push(...replenishOneTimePreKeys(suite, identity, prekeys, role, live, now, random));
     }
     for (const r of fresh) store.put(PENDING, `${r.role}:${r.id}`, EMPTY);
   });
 }
 
 /** The prekeys awaiting upload, as (pending-row key, PROTOCOL.md §3.1 public encoding). */
-export function pendingUploads(store: ClientStore, ctx: ProtocolContext): { key: string; blob: Uint8Array }[] {
+export function pendingUploads(
+  store: ClientStore,
+  ctx: ProtocolContext,
+): { key: string; blob: Uint8Array }[] {
   const out: { key: string; blob: Uint8Array }[] = [];
   for (const { key } of store.list(PENDING)) {
     const [role, id] = key.split(':').map(Number);

@@ -13,7 +13,8 @@ const RECORD_VERSION = 1;
 function reader(bytes: Uint8Array, what: string): Reader {
   const r = new Reader(bytes, what);
   const v = r.u8();
-  if (v !== RECORD_VERSION) throw new DecodeError('BAD_VERSION', `${what}: unsupported version ${v}`);
+  if (v !== RECORD_VERSION)
+    throw new DecodeError('BAD_VERSION', `${what}: unsupported version ${v}`);
   return r;
 }
 
@@ -74,7 +75,7 @@ export function decodeContact(bytes: Uint8Array): Contact {
   return c;
 }
 
-/** TrustRecord (protocol/store.ts): identity ‖ verified ‖ firstSeen ‖ [pending identity, seenAt]. */
+/** TrustRecord (protocol/store.ts): identity ‖ verified ‖ firstSeen ‖ [pending id, seenAt]. */
 export function encodeTrust(t: TrustRecord): Uint8Array {
   const w = new Writer().u8(RECORD_VERSION).bytes(t.identity).u8(t.verified ? 1 : 0);
   w.u64(t.firstSeen).u8(t.pendingChange ? 1 : 0);

@@ -11,7 +11,12 @@
 import { decodeBundle } from '../protocol/bundle.ts';
 import { decodeIdentityPublic } from '../protocol/identity.ts';
 import { safetyNumber, type SafetyNumber } from '../protocol/safety-number.ts';
-import { receiveMessage, sendMessage, startSession, type ProtocolContext } from '../protocol/session-cipher.ts';
+import {
+  receiveMessage,
+  sendMessage,
+  startSession,
+  type ProtocolContext,
+} from '../protocol/session-cipher.ts';
 import type { Suite } from '../protocol/suite.ts';
 import {
   acceptIdentityChange,
@@ -23,7 +28,7 @@ import { toHex } from '../util/bytes.ts';
 import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
-import { addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
+import { NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
 import { decodeContent, encodeContent } from './content.ts';
 import {
   StoredIdentity,
@@ -136,7 +141,7 @@ export class SessionService {
     });
   }
 
-  /** Accepts the pending identity change of `name` (`contacts trust`): re-pin, drop old sessions. */
+  /** Accepts `name`'s pending identity change (`contacts trust`): re-pin, drop old sessions. */
   trust(name: string): { fingerprint: string } {
     const { address } = this.contact(name);
     const pending = pendingIdentityChange(this.ctx.trust, address);
@@ -156,7 +161,8 @@ export class SessionService {
       throw new ClientError('UNKNOWN_CONTACT', `no identity pinned for ${name} yet`);
     if (trust.pendingChange !== undefined)
       throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(name));
-    const self = { stableId: this.account.address, identity: decodeIdentityPublic(this.account.identity) };
+    const { address: stableId, identity } = this.account;
+    const self = { stableId, identity: decodeIdentityPublic(identity) };
     const peer = { stableId: address, identity: decodeIdentityPublic(trust.identity) };
     return safetyNumber(this.ctx.suite, self, peer);
   }
@@ -189,8 +195,8 @@ export class SessionService {
       const envelope = sendMessage(this.ctx, address, encodeContent({ id, timestamp, body }));
       const seq = this.nextSequence();
       const historyKey = `${name}/${pad(seq)}`;
-      const entry = { direction: 'out' as const, peer: name, id, timestamp, body, delivered: false };
-      this.store.put(TABLE.HISTORY, historyKey, encodeHistory(entry));
+      const entry = { direction: 'out' as const, peer: name, id, timestamp, body };
+      this.store.put(TABLE.HISTORY, historyKey, encodeHistory({ ...entry, delivered: false }));
       const out: OutboxEntry = { id, peer: name, address, envelope, historyKey };
       this.store.put(TABLE.OUTBOX, pad(seq), encodeOutbox(out));
       return out;
@@ -242,12 +248,14 @@ export class SessionService {
           delivered: true,
         };
         this.ensureContact(peer);
-        this.store.put(TABLE.HISTORY, `${peer}/${pad(this.nextSequence())}`, encodeHistory(message));
+        const historyKey = `${peer}/${pad(this.nextSequence())}`;
+        this.store.put(TABLE.HISTORY, historyKey, encodeHistory(message));
         this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
         return { kind: 'message', message, firstContact };
       });
     } catch (err) {
-      if (err instanceof ProtocolError && isTrustRefusal(err)) return { kind: 'held', peer, error: err };
+      if (err instanceof ProtocolError && isTrustRefusal(err))
+        return { kind: 'held', peer, error: err };
       if (!(err instanceof Error) || err instanceof ClientError) throw err; // store failures
       this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
       return { kind: 'rejected', peer, error: err };
@@ -301,7 +309,7 @@ export class SessionService {
 
 function expectName(name: string): string {
   if (!isValidName(name))
-    throw new ClientError('BAD_NAME', `contact name must be 2–32 of a-z 0-9 . _ -, starting with a letter or digit (got "${name}")`);
+    throw new ClientError('BAD_NAME', `contact name must be ${NAME_RULE} (got "${name}")`);
   return name;
 }
 

@@ -61,7 +61,8 @@ export class SqliteRowStore implements RowStore {
   }
 
   list(table: string, prefix = ''): Row[] {
-    const rows = this.listStmt.all(table, prefix, prefix + '\uffff') as { key: string; value: Buffer }[];
+    const end = prefix + '\uffff';
+    const rows = this.listStmt.all(table, prefix, end) as { key: string; value: Buffer }[];
     return rows.map((r) => ({ key: r.key, value: toBytes(r.value) }));
   }
 

@@ -65,7 +65,10 @@ export class Sync {
   ): Promise<Sync> {
     const account = service.account;
     if (!options.register && account.server === '')
-      throw new ClientError('NOT_REGISTERED', 'this device is not registered: run `pqmsg register --server URL`');
+      throw new ClientError(
+        'NOT_REGISTERED',
+        'this device is not registered: run `pqmsg register --server URL`',
+      );
     const conn = await connect(url);
     try {
       const push = await conn.nextPush();
@@ -81,15 +84,18 @@ export class Sync {
       const identity = ctx.identity.getLocalIdentity();
       const address: WireAddress = { username: account.name, deviceId: DEVICE_ID };
       if (options.register) {
-        const transcript = registerTranscript(serverHash, push.challenge, address, account.identity);
-        const signature = hybridSign(ctx.suite, identity, SIGNATURE_LABEL_REGISTER, transcript, ctx.random);
+        const { challenge } = push;
+        const transcript = registerTranscript(serverHash, challenge, address, account.identity);
+        const label = SIGNATURE_LABEL_REGISTER;
+        const signature = hybridSign(ctx.suite, identity, label, transcript, ctx.random);
         await conn.request({ op: 'register', address, identity: account.identity, signature });
         service.store.transaction(() =>
           saveAccount(service.store, { ...account, server: url, serverIdentityHash: serverHash }),
         );
       } else {
         const transcript = authTranscript(serverHash, push.challenge, address);
-        const signature = hybridSign(ctx.suite, identity, SIGNATURE_LABEL_AUTH, transcript, ctx.random);
+        const label = SIGNATURE_LABEL_AUTH;
+        const signature = hybridSign(ctx.suite, identity, label, transcript, ctx.random);
         await conn.request({ op: 'authenticate', address, signature });
       }
       const sync = new Sync(service, conn, options);
@@ -174,7 +180,7 @@ export class Sync {
   private async deliver(m: DeliveredMessage): Promise<void> {
     const peer = m.sender.username;
     const outcome: DeliveryOutcome = this.held.has(peer)
-      ? { kind: 'held', peer, error: new ProtocolError('IDENTITY_CHANGED', `held after an earlier message from ${peer}`) }
+      ? { kind: 'held', peer, error: heldAfter(peer) }
       : this.service.processDelivery(m);
     // Shown once it is stored, before the ack: a crash in between makes the redelivery a silent
     // duplicate, so the message is neither lost nor shown twice.
@@ -185,4 +191,9 @@ export class Sync {
       await this.conn.request({ op: 'ack', guid: m.guid });
     }
   }
+}
+
+/** Later messages of a sender whose earlier one was held stay queued too (per-sender order). */
+function heldAfter(peer: string): ProtocolError {
+  return new ProtocolError('IDENTITY_CHANGED', `held after an earlier message from ${peer}`);
 }

@@ -14,7 +14,7 @@ export interface Connection {
    * an ERROR frame and with ClientError NETWORK if the connection closes first.
    */
   request<R extends Request>(request: R): Promise<Extract<Response, { op: R['op'] }>>;
-  /** The next push, in arrival order; rejects with ClientError NETWORK once the connection is gone. */
+  /** The next push, in arrival order; rejects (ClientError NETWORK) once the connection is gone. */
   nextPush(): Promise<Push>;
   close(): void;
 }

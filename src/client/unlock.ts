@@ -44,7 +44,8 @@ export function encodeKdf(kdf: StoreKdf): Uint8Array {
   const w = new Writer().u8(HEADER_VERSION);
   if (kdf.kind === 'keyfile') return w.u8(KIND.KEYFILE).finish();
   const { memoryKiB, iterations, parallelism } = kdf.params;
-  return w.u8(KIND.ARGON2ID).bytes(kdf.salt).u32(memoryKiB).u32(iterations).u32(parallelism).finish();
+  w.u8(KIND.ARGON2ID).bytes(kdf.salt);
+  return w.u32(memoryKiB).u32(iterations).u32(parallelism).finish();
 }
 
 export function decodeKdf(bytes: Uint8Array): StoreKdf {
@@ -120,7 +121,11 @@ export async function createStore(
   const kdf: StoreKdf =
     secret.kind === 'keyfile'
       ? { kind: 'keyfile' }
-      : { kind: 'argon2id', salt: random(SALT_BYTES), params: params ?? (await defaultArgon2Params()) };
+      : {
+          kind: 'argon2id',
+          salt: random(SALT_BYTES),
+          params: params ?? (await defaultArgon2Params()),
+        };
   const key = await keyFor(kdf, secret);
   try {
     rows.transaction(() => {

@@ -47,11 +47,10 @@ class WsConnection implements Connection {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => this.settle(id)?.reject(new ClientError('NETWORK', `${this.url}: ${request.op} timed out`)),
-        REQUEST_TIMEOUT_MS,
-      );
-      this.pending.set(id, { op: request.op, resolve: resolve as (r: Response) => void, reject, timer });
+      const timeout = new ClientError('NETWORK', `${this.url}: ${request.op} timed out`);
+      const timer = setTimeout(() => this.settle(id)?.reject(timeout), REQUEST_TIMEOUT_MS);
+      const settle = resolve as (r: Response) => void;
+      this.pending.set(id, { op: request.op, resolve: settle, reject, timer });
       this.ws.send(encodeFrame({ kind: 'request', id, request }));
     });
   }
@@ -129,12 +128,15 @@ export const connectWebSocket: Connect = (url) =>
     try {
       const target = new URL(url);
       if (target.pathname === '/') target.pathname = WEBSOCKET_PATH;
-      ws = new WebSocket(target, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: CONNECT_TIMEOUT_MS });
+      const options = { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: CONNECT_TIMEOUT_MS };
+      ws = new WebSocket(target, options);
     } catch (err) {
       return reject(new ClientError('NETWORK', `bad server URL ${url}: ${(err as Error).message}`));
     }
     ws.binaryType = 'nodebuffer';
     const conn = new WsConnection(ws, url);
     ws.once('open', () => resolve(conn));
-    ws.once('error', (err) => reject(new ClientError('NETWORK', `cannot reach ${url}: ${err.message}`)));
+    ws.once('error', (err) =>
+      reject(new ClientError('NETWORK', `cannot reach ${url}: ${err.message}`)),
+    );
   });

@@ -7,13 +7,13 @@
  */
 import type { Command } from 'commander';
 import { confirmOnTty, globals, openService, openSync, outputFor, withStore } from '../context.ts';
-import { isValidName } from '../../client/account.ts';
+import { NAME_RULE, isValidName } from '../../client/account.ts';
 import { UsageError } from '../exit-codes.ts';
 
 export function registerContactsCommand(program: Command): void {
   const contacts = program
     .command('contacts')
-    .description('manage contacts: add, list, verify (safety number), trust (accept a changed identity)');
+    .description('manage contacts: add, list, verify (safety number), trust (a changed identity)');
 
   contacts
     .command('add <name>')
@@ -30,7 +30,8 @@ export function registerContactsCommand(program: Command): void {
           const view = service.listContacts().find((c) => c.name === name)!;
           const human =
             status === 'new'
-              ? `added ${name}: first contact, identity pinned (fingerprint ${view.fingerprint}); ` +
+              ? `added ${name}: first contact, identity pinned ` +
+                `(fingerprint ${view.fingerprint}); ` +
                 `compare safety numbers with \`pqmsg contacts verify ${name}\``
               : `${name} is already a contact (fingerprint ${view.fingerprint})`;
           out.print(human, { type: 'contact', name, status, fingerprint: view.fingerprint });
@@ -49,10 +50,21 @@ export function registerContactsCommand(program: Command): void {
       await withStore(opts, async (store) => {
         const service = await openService(store);
         for (const c of service.listContacts()) {
-          const state = c.identityChanged ? 'IDENTITY CHANGED' : c.verified ? 'verified' : 'unverified';
+          const state = c.identityChanged
+            ? 'IDENTITY CHANGED'
+            : c.verified
+              ? 'verified'
+              : 'unverified';
           out.print(
             `${c.name}\t${state}\t${c.fingerprint}`,
-            { type: 'contact', name: c.name, address: c.address, fingerprint: c.fingerprint, verified: c.verified, identityChanged: c.identityChanged },
+            {
+              type: 'contact',
+              name: c.name,
+              address: c.address,
+              fingerprint: c.fingerprint,
+              verified: c.verified,
+              identityChanged: c.identityChanged,
+            },
           );
         }
       });
@@ -79,15 +91,23 @@ export function registerContactsCommand(program: Command): void {
           (await confirmOnTty(`Does ${name} see the same number?`));
         if (confirmed) service.markVerified(name);
         out.print(
-          confirmed ? `${name} marked verified` : `${name} not marked verified (run with --yes once compared)`,
-          { type: 'safetyNumber', name, safetyNumber: sn.digits, scannable: sn.scannableText, verified: confirmed },
+          confirmed
+            ? `${name} marked verified`
+            : `${name} not marked verified (run with --yes once compared)`,
+          {
+            type: 'safetyNumber',
+            name,
+            safetyNumber: sn.digits,
+            scannable: sn.scannableText,
+            verified: confirmed,
+          },
         );
       });
     });
 
   contacts
     .command('trust <name>')
-    .description('accept the changed identity of NAME (after comparing safety numbers); unblocks sending')
+    .description('accept the changed identity of NAME (compare safety numbers first)')
     .action(async (name: string, _o: unknown, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
@@ -106,7 +126,7 @@ export function registerContactsCommand(program: Command): void {
 
 /** NAME must be a valid account name other than our own. */
 export function expectName(name: string, self: string): void {
-  if (!isValidName(name)) throw new UsageError(`bad contact name "${name}" (2–32 of a-z 0-9 . _ -, starting with a letter or digit)`);
+  if (!isValidName(name)) throw new UsageError(`bad contact name "${name}" (${NAME_RULE})`);
   if (name === self) throw new UsageError('that is this account\'s own name');
 }
 

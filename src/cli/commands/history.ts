@@ -18,7 +18,16 @@ export function registerHistoryCommand(program: Command): void {
           const mark = m.direction === 'out' && !m.delivered ? ' (not yet delivered)' : '';
           out.print(
             `[${new Date(m.timestamp).toISOString()}] ${from}: ${m.body}${mark}`,
-            { type: 'message', direction: m.direction, from, to: m.direction === 'in' ? service.account.name : name, timestamp: m.timestamp, body: m.body, id: m.id, delivered: m.delivered },
+            {
+              type: 'message',
+              direction: m.direction,
+              from,
+              to: m.direction === 'in' ? service.account.name : name,
+              timestamp: m.timestamp,
+              body: m.body,
+              id: m.id,
+              delivered: m.delivered,
+            },
           );
         }
       });

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { NAME_RULE } from '../../client/account.ts';
 import { ClientError } from '../../util/errors.ts';
 import {
   STORE_FILE,
@@ -19,17 +20,23 @@ import {
 } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
 
+interface InitOptions {
+  readonly name: string;
+  readonly passphrase: boolean;
+  readonly argon2?: string;
+}
+
 export function registerInitCommand(program: Command): void {
   program
     .command('init')
     .description('create this device\'s account and encrypted store in --dir')
-    .requiredOption('--name <name>', 'account name: 2–32 of a-z 0-9 . _ -, starting with a letter or digit')
-    .option('--no-passphrase', 'keep a random store key in DIR/store.key (0600) instead of a passphrase')
+    .requiredOption('--name <name>', `account name: ${NAME_RULE}`)
+    .option('--no-passphrase', 'keep a random store key in DIR/store.key (0600), no passphrase')
     .option(
       '--argon2 <m=KiB,t=N,p=N>',
-      'Argon2id cost for the passphrase (default m=65536,t=3,p=4: RFC 9106 §4); lower only for tests',
+      'Argon2id cost (default m=65536,t=3,p=4: RFC 9106 §4); lower it only for tests',
     )
-    .action(async (options: { name: string; passphrase: boolean; argon2?: string }, cmd: Command) => {
+    .action(async (options: InitOptions, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
       const [{ isValidName, createAccount }, unlock] = await Promise.all([
@@ -37,9 +44,9 @@ export function registerInitCommand(program: Command): void {
         import('../../client/unlock.ts'),
       ]);
       if (!isValidName(options.name))
-        throw new UsageError(`--name must be 2–32 of a-z 0-9 . _ -, starting with a letter or digit (got "${options.name}")`);
+        throw new UsageError(`--name must be ${NAME_RULE} (got "${options.name}")`);
       if (!options.passphrase && options.argon2 !== undefined)
-        throw new UsageError('--argon2 applies to a passphrase; it makes no sense with --no-passphrase');
+        throw new UsageError('--argon2 sets the passphrase cost: not with --no-passphrase');
       const params = options.argon2 ? parseArgon2(options.argon2) : undefined;
       const dir = accountDir(opts);
       if (existsSync(join(dir, STORE_FILE)))
@@ -62,16 +69,21 @@ export function registerInitCommand(program: Command): void {
       const rows = new SqliteRowStore(join(dir, STORE_FILE), { create: true });
       const store = await unlock.createStore(rows, secret, params, defaultRandom);
       try {
-        const account = createAccount(store, defaultSuite, defaultRandom, options.name, Date.now());
+        const name = options.name;
+        const account = createAccount(store, defaultSuite, defaultRandom, name, Date.now());
         if (phrase === undefined)
           out.note(
             `no passphrase: the store key is in ${join(dir, 'store.key')} (mode 0600); ` +
               'anyone who can read that file can read this account',
           );
-        out.print(
-          `created ${account.address} in ${dir}\nidentity fingerprint: ${account.fingerprint}`,
-          { type: 'account', name: account.name, address: account.address, fingerprint: account.fingerprint, dir },
-        );
+        const { address, fingerprint } = account;
+        out.print(`created ${address} in ${dir}\nidentity fingerprint: ${fingerprint}`, {
+          type: 'account',
+          name,
+          dir,
+          address,
+          fingerprint,
+        });
       } finally {
         store.close();
       }

@@ -43,7 +43,10 @@ export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
     case 'message': {
       const m = o.message;
       if (o.firstContact)
-        out.note(`new contact ${m.peer}: identity pinned on first contact; verify with \`pqmsg contacts verify ${m.peer}\``);
+        out.note(
+          `new contact ${m.peer}: identity pinned on first contact; ` +
+            `verify with \`pqmsg contacts verify ${m.peer}\``,
+        );
       out.print(
         `[${new Date(m.timestamp).toISOString()}] ${m.peer}: ${m.body}`,
         { type: 'message', from: m.peer, timestamp: m.timestamp, body: m.body, id: m.id },
@@ -61,7 +64,12 @@ export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
     case 'rejected':
       out.print(
         `dropped an undecryptable message from ${o.peer}: ${o.error.message}`,
-        { type: 'rejected', from: o.peer, code: (o.error as { code?: string }).code ?? o.error.name, message: o.error.message },
+        {
+          type: 'rejected',
+          from: o.peer,
+          code: (o.error as { code?: string }).code ?? o.error.name,
+          message: o.error.message,
+        },
       );
       return false;
   }

@@ -14,7 +14,8 @@ export function registerRegisterCommand(program: Command): void {
     .action(async (_options: unknown, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
-      if (!opts.server) throw new UsageError('register needs --server URL (e.g. ws://127.0.0.1:8080)');
+      if (!opts.server)
+        throw new UsageError('register needs --server URL (e.g. ws://127.0.0.1:8787)');
       await withStore(opts, async (store) => {
         const service = await openService(store);
         let uploaded = 0;

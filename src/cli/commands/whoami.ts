@@ -13,8 +13,16 @@ export function registerWhoamiCommand(program: Command): void {
       await withStore(opts, async (store) => {
         const a = loadAccount(store);
         out.print(
-          `${a.address}\nidentity fingerprint: ${a.fingerprint}\nserver: ${a.server || '(not registered)'}`,
-          { type: 'account', name: a.name, address: a.address, fingerprint: a.fingerprint, server: a.server || null, dir: accountDir(opts) },
+          `${a.address}\nidentity fingerprint: ${a.fingerprint}\n` +
+            `server: ${a.server || '(not registered)'}`,
+          {
+            type: 'account',
+            name: a.name,
+            address: a.address,
+            fingerprint: a.fingerprint,
+            server: a.server || null,
+            dir: accountDir(opts),
+          },
         );
       });
     });
