@@ -117,12 +117,13 @@ export class Sync {
     const { service } = this;
     refreshPreKeys(service.store, service.ctx, counts, service.clock(), this.options.oneTimeTarget);
     const pending = pendingUploads(service.store, service.ctx);
-    for (let i = 0; i < pending.length; i += MAX_PREKEYS_PER_UPLOAD) {
-      const batch = pending.slice(i, i + MAX_PREKEYS_PER_UPLOAD);
+    const uploaded = pending.length;
+    while (pending.length > 0) {
+      const batch = pending.splice(0, MAX_PREKEYS_PER_UPLOAD);
       await this.conn.request({ op: 'uploadPreKeys', preKeys: batch.map((p) => p.blob) });
       markUploaded(service.store, batch.map((p) => p.key));
     }
-    if (pending.length > 0) this.options.onEvent?.({ type: 'prekeys', uploaded: pending.length });
+    if (uploaded > 0) this.options.onEvent?.({ type: 'prekeys', uploaded });
   }
 
   /** Fetches `name`'s bundle and starts a session unless one exists (PQXDH rev. 3 §3.3). */

@@ -19,10 +19,6 @@ export interface Deliverer {
 export class Hub {
   private readonly byAddress = new Map<string, Deliverer>();
 
-  get size(): number {
-    return this.byAddress.size;
-  }
-
   attach(address: Address, conn: Deliverer): void {
     const key = formatAddress(address);
     const old = this.byAddress.get(key);

@@ -1,10 +1,13 @@
 /**
- * ServerStore on SQLite (better-sqlite3): one database file in WAL mode with synchronous=FULL, so
- * a transaction is on disk (WAL fsynced) before its promise resolves and an acknowledged message
- * survives kill -9 and power loss alike (docs/SERVER.md §7). Writes are group-committed: every
- * write requested during one turn of the event loop runs in ONE transaction, each inside its own
- * savepoint, so one refused write (quota, taken username) rolls back alone and the others commit
- * with a single fsync. Reads run directly on the last committed state.
+ * ServerStore on SQLite (better-sqlite3): one database file in WAL mode. With synchronous=FULL
+ * (the default) a transaction is on disk (WAL fsynced) before its promise resolves, so an
+ * acknowledged message survives kill -9 and power loss alike; with NORMAL the WAL is written (not
+ * fsynced) before the promise resolves, which survives a process crash (kill -9) but not a power
+ * loss (docs/SERVER.md §7). Writes are group-committed: every
+ * write requested during one turn of the event loop runs in ONE transaction with a single fsync.
+ * A refused write rolls back alone: writes that refuse only before their first change run bare,
+ * the others (prekey uploads) inside a savepoint; any other error rolls the whole group back.
+ * Reads run directly on the last committed state.
  * Node-only (native module).
  */
 import Database from 'better-sqlite3';
@@ -24,6 +27,9 @@ import type {
   TakenPreKeys,
 } from './store.ts';
 
+/** SQLite's durability level for commits in WAL mode (https://sqlite.org/pragma.html#pragma_synchronous). */
+export type SqliteSynchronous = 'full' | 'normal';
+
 /** Most writes folded into one group commit (bounds the time one transaction holds the loop). */
 const MAX_GROUP_COMMIT_WRITES = 512;
 
@@ -35,6 +41,8 @@ const ROLE_ONE_TIME = 4;
 
 interface Job {
   work: () => unknown;
+  /** True when `work` may throw a refusal after writing: it runs inside a savepoint. */
+  atomic: boolean;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
   outcome?: { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -53,10 +61,10 @@ export class SqliteStore implements ServerStore {
   private readonly commitGroup: (jobs: Job[]) => void;
   private readonly stmt;
 
-  constructor(file: string) {
+  constructor(file: string, synchronous: SqliteSynchronous = 'full') {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
@@ -64,8 +72,10 @@ export class SqliteStore implements ServerStore {
     this.commitGroup = this.db.transaction((jobs: Job[]) => {
       for (const j of jobs) {
         try {
-          j.outcome = { ok: true, value: savepoint(j.work) };
+          j.outcome = { ok: true, value: j.atomic ? savepoint(j.work) : j.work() };
         } catch (error) {
+          // A bare job refuses (ServerError) before writing; anything else may have written half.
+          if (!j.atomic && !(error instanceof ServerError)) throw error;
           j.outcome = { ok: false, error };
         }
       }
@@ -95,8 +105,7 @@ export class SqliteStore implements ServerStore {
       mailboxExpiredDelete: p('DELETE FROM messages WHERE username = ? AND device_id = ? AND server_timestamp < ?'),
       pending: p('SELECT guid, server_timestamp, sender_username, sender_device_id, client_message_id, envelope FROM messages WHERE username = ? AND device_id = ? AND guid > ? AND server_timestamp >= ? ORDER BY guid LIMIT ?'),
       pendingCount: p('SELECT count(*) AS n FROM messages WHERE username = ? AND device_id = ? AND server_timestamp >= ?'),
-      messageSize: p('SELECT length(envelope) AS b FROM messages WHERE guid = ? AND username = ? AND device_id = ?'),
-      messageDelete: p('DELETE FROM messages WHERE guid = ?'),
+      messageDelete: p('DELETE FROM messages WHERE guid = ? AND username = ? AND device_id = ? RETURNING length(envelope) AS b'),
       expiredByMailbox: p('SELECT username, device_id, count(*) AS n, sum(length(envelope)) AS b FROM messages WHERE server_timestamp < ? GROUP BY username, device_id'),
       expiredDelete: p('DELETE FROM messages WHERE server_timestamp < ?'),
       sentExpiredDelete: p('DELETE FROM sent_messages WHERE server_timestamp < ?'),
@@ -133,7 +142,7 @@ export class SqliteStore implements ServerStore {
   }
 
   async putPreKeys(a: Address, preKeys: readonly StoredPreKey[], maxOneTimePerKind: number): Promise<PreKeyCounts> {
-    return this.write(() => {
+    return this.writeAtomic(() => {
       this.expectDevice(a);
       for (const k of preKeys) {
         const oneTime = k.role === ROLE_ONE_TIME || k.role === ROLE_KEM_ONE_TIME;
@@ -182,12 +191,11 @@ export class SqliteStore implements ServerStore {
         | undefined;
       if (sent !== undefined)
         return { guid: sent.guid, serverTimestamp: sent.server_timestamp, duplicate: true };
-      this.dropExpired(r, m.expiredBefore);
-      const box = this.stmt.mailboxGet.get(r.username, r.deviceId) as
-        | { messages: number; bytes: number }
-        | undefined;
-      if (box === undefined)
-        throw new ServerError('UNKNOWN_ADDRESS', `no device ${r.username}.${r.deviceId}`);
+      let box = this.mailbox(r);
+      if (box.messages + 1 > quota.maxMessages || box.bytes + m.envelope.length > quota.maxBytes) {
+        this.dropExpired(r, m.expiredBefore); // expired messages count until dropped: drop them when they matter
+        box = this.mailbox(r);
+      }
       if (box.messages + 1 > quota.maxMessages)
         throw new ServerError('MAILBOX_FULL_COUNT', `recipient mailbox holds its limit of ${quota.maxMessages} messages`);
       if (box.bytes + m.envelope.length > quota.maxBytes)
@@ -227,9 +235,8 @@ export class SqliteStore implements ServerStore {
 
   async ackMessage(a: Address, guid: number): Promise<boolean> {
     return this.write(() => {
-      const row = this.stmt.messageSize.get(guid, a.username, a.deviceId) as { b: number } | undefined;
+      const row = this.stmt.messageDelete.get(guid, a.username, a.deviceId) as { b: number } | undefined;
       if (row === undefined) return false;
-      this.stmt.messageDelete.run(guid);
       this.stmt.mailboxAdd.run(-1, -row.b, a.username, a.deviceId);
       return true;
     });
@@ -262,16 +269,24 @@ export class SqliteStore implements ServerStore {
     this.db.close();
   }
 
-  /** Queues `work` for the next group commit; resolves once that transaction is durable. */
-  private write<T>(work: () => T): Promise<T> {
+  /**
+   * Queues `work` for the next group commit; resolves once that transaction is durable. `work`
+   * must throw its ServerError refusals before its first write (else use writeAtomic).
+   */
+  private write<T>(work: () => T, atomic = false): Promise<T> {
     if (this.closed) return Promise.reject(new ServerError('SHUTTING_DOWN', 'the store is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.jobs.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      this.jobs.push({ work, atomic, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flushAll());
       }
     });
+  }
+
+  /** `write` for work that may refuse after writing: a savepoint undoes its changes alone. */
+  private writeAtomic<T>(work: () => T): Promise<T> {
+    return this.write(work, true);
   }
 
   private flushAll(): void {
@@ -294,6 +309,13 @@ export class SqliteStore implements ServerStore {
       if (o.ok) j.resolve(o.value);
       else j.reject(o.error);
     }
+  }
+
+  /** The quota counters of a mailbox; UNKNOWN_ADDRESS if there is no such device. */
+  private mailbox(a: Address): { messages: number; bytes: number } {
+    const box = this.stmt.mailboxGet.get(a.username, a.deviceId) as { messages: number; bytes: number } | undefined;
+    if (box === undefined) throw new ServerError('UNKNOWN_ADDRESS', `no device ${a.username}.${a.deviceId}`);
+    return box;
   }
 
   private expectDevice(a: Address): void {
@@ -335,7 +357,7 @@ export class SqliteStore implements ServerStore {
   }
 }
 
-/** The SQLite StoreFactory: `location` is the database file path (':memory:' for a throwaway one). */
-export async function openSqliteStore(location: string): Promise<SqliteStore> {
-  return new SqliteStore(location);
+/** Opens (creating and migrating if needed) the SQLite store at `location`, a database file path. */
+export async function openSqliteStore(location: string, synchronous: SqliteSynchronous = 'full'): Promise<SqliteStore> {
+  return new SqliteStore(location, synchronous);
 }

@@ -120,6 +120,3 @@ export interface ServerStore {
   /** Finishes every pending write, then releases the backend. */
   close(): Promise<void>;
 }
-
-/** A backend constructor, as the server's flags and the parametrized test suite name them. */
-export type StoreFactory = (location: string) => Promise<ServerStore>;

@@ -4,10 +4,11 @@
  * Stop it with `stop()` (SIGTERM, clean) or `kill9()` (SIGKILL, a crash).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
-const REPO_ROOT = resolve(__dirname, '../..');
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const START_TIMEOUT_MS = 60_000;
 
 export interface ServerProcess {

@@ -39,6 +39,7 @@ afterAll(async () => {
   tmp.remove();
 });
 
+
 async function metrics(): Promise<string> {
   const res = await fetch(`${server.httpUrl}/metrics`);
   expect(res.status).toBe(200);
@@ -175,5 +176,18 @@ describe('HTTP on the same port', () => {
     expect([sample(after, 'pqmsg_queued_messages'), sample(after, 'pqmsg_queued_bytes')]).toEqual([1, 1000]);
     await b.request({ op: 'ack', guid: b.delivered().at(-1)!.guid });
     roundTrips++;
+  });
+});
+
+describe('logs', () => {
+  test('one JSON object per line, each with time, level and event; connection events carry the connection id; no key material', () => {
+    const lines = server.stderr.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(2 * RUNS); // every hostile connection opened, failed and closed
+    for (const l of lines) {
+      expect(l).toMatchObject({ t: expect.any(String), level: expect.any(String), event: expect.any(String) });
+      if (String(l.event).startsWith('conn.')) expect(l.conn).toMatch(/^[0-9a-f]{6}-\d+$/);
+    }
+    expect(lines.filter((l) => l.event === 'conn.fatal').every((l) => typeof l.code === 'string')).toBe(true);
+    expect(server.stderr.join('\n')).not.toMatch(/[0-9a-f]{40,}|[A-Za-z0-9+/]{60,}/); // no long hex or base64 runs
   });
 });

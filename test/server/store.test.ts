@@ -133,6 +133,21 @@ for (const makeBackend of BACKENDS) {
       await store.close();
     });
 
+    test('group commit: a refused upload in the same commit as a send is undone alone', async () => {
+      const store = await withDevices();
+      await store.putPreKeys(B, [key(1, 1), key(2, 1), key(4, 1)], 2);
+      const [upload, sent] = await Promise.allSettled([
+        store.putPreKeys(B, [key(1, 7), key(4, 2), key(4, 3)], 2),
+        store.storeMessage(msg(1), QUOTA),
+      ]);
+      expect(upload.status).toBe('rejected');
+      expect(sent.status).toBe('fulfilled');
+      expect(await store.preKeyCounts(B)).toEqual({ oneTime: 1, kemOneTime: 0 });
+      expect((await store.takeOneTimePreKeys(B))!.signedPreKey.id).toBe(1);
+      expect((await store.pendingMessages(B, 0, 0, 10)).length).toBe(1);
+      await store.close();
+    });
+
     test('expiry: old messages are not pending, are dropped before the quota check and by deleteExpired', async () => {
       const store = await withDevices();
       await store.storeMessage(msg(1, Uint8Array.of(1), 100), QUOTA);

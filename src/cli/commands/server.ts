@@ -6,6 +6,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.ts';
 import type { LogLevel } from '../../server/log.ts';
+import type { SqliteSynchronous } from '../../server/sqlite-store.ts';
+import { MAX_FRAME_BYTES } from '../../wire/frame-constants.ts';
 import { createPrinter, outputOptions } from '../output.ts';
 
 const DEFAULT_DB = 'pqmsg-server.sqlite';
@@ -14,6 +16,13 @@ function count(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
     throw new InvalidArgumentError('expected a non-negative integer');
   return Number(value);
+}
+
+/** Envelope limit: a MESSAGE push must still fit in one frame (its other fields take < 1 KiB). */
+function envelopeBytes(value: string): number {
+  const n = count(value);
+  if (n > MAX_FRAME_BYTES - 1024) throw new InvalidArgumentError(`expected at most ${MAX_FRAME_BYTES - 1024} bytes`);
+  return n;
 }
 
 function positive(value: string): number {
@@ -34,8 +43,14 @@ function level(value: string): LogLevel | 'silent' {
   return value as LogLevel | 'silent';
 }
 
+function synchronous(value: string): SqliteSynchronous {
+  if (value !== 'full' && value !== 'normal') throw new InvalidArgumentError('expected full or normal');
+  return value;
+}
+
 interface ServerFlags {
   db: string;
+  synchronous: SqliteSynchronous;
   host: string;
   port: number;
   logLevel: LogLevel | 'silent';
@@ -75,10 +90,11 @@ export function registerServerCommand(program: Command): void {
     .command('server')
     .description('run the delivery service (prekey directory and mailboxes) on an SQLite file')
     .option('--db <file>', 'SQLite database file', DEFAULT_DB)
+    .option('--synchronous <mode>', 'full: commits survive power loss; normal: survive a process crash only', synchronous, 'full')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'TCP port (0 picks a free one)', port, 8787)
     .option('--log-level <level>', 'debug | info | warn | error | silent', level, 'info')
-    .option('--max-envelope-bytes <n>', 'largest envelope of one send', count)
+    .option('--max-envelope-bytes <n>', 'largest envelope of one send', envelopeBytes)
     .option('--mailbox-max-messages <n>', 'messages one mailbox may hold', count)
     .option('--mailbox-max-bytes <n>', 'envelope bytes one mailbox may hold', count)
     .option('--message-ttl-days <n>', 'days an undelivered message is kept', positive)
@@ -92,7 +108,7 @@ export function registerServerCommand(program: Command): void {
     .option('--request-burst <n>', 'request bucket capacity', count)
     .action(async (flags: ServerFlags, cmd: Command) => {
       const out = createPrinter(outputOptions(cmd));
-      // Imported here, not at the top: the other verbs (e.g. whoami) must not load the server.
+      // Imported here, not at the top, so that the client verbs (whoami…) do not load the server.
       const [{ defaultSuite }, { defaultRandom }, { jsonLogger }, { startServer }, { openSqliteStore }] =
         await Promise.all([
           import('../../protocol/default-suite.ts'),
@@ -102,7 +118,7 @@ export function registerServerCommand(program: Command): void {
           import('../../server/sqlite-store.ts'),
         ]);
       const clock = () => Date.now();
-      const store = await openSqliteStore(flags.db);
+      const store = await openSqliteStore(flags.db, flags.synchronous);
       const server = await startServer({
         store,
         host: flags.host,
@@ -113,11 +129,13 @@ export function registerServerCommand(program: Command): void {
         suite: defaultSuite,
         log: jsonLogger(flags.logLevel, clock),
       });
-      out.print(`listening on ${server.url}`, { event: 'listening', url: server.url, fingerprint: server.fingerprint });
-      await new Promise<void>((resolve) => {
+      // Handlers first: a signal that arrives right after the line must find them installed.
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => void server.close().then(resolve);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      out.print(`listening on ${server.url}`, { event: 'listening', url: server.url, fingerprint: server.fingerprint });
+      await stopped;
     });
 }
