@@ -153,18 +153,23 @@ export class SessionService {
     return { fingerprint: identityFingerprint(pending.identity) };
   }
 
-  /** The safety number with `name` over both pinned identities (PROTOCOL.md §7). */
-  safetyNumber(name: string): SafetyNumber {
+  /**
+   * The safety number with `name` (PROTOCOL.md §7) over our identity and theirs: the pinned one,
+   * or the new one while a change is pending (`changed`).
+   */
+  safetyNumber(name: string): { safetyNumber: SafetyNumber; changed: boolean } {
     const { address } = this.contact(name);
     const trust = this.ctx.trust.loadTrust(address);
     if (trust === undefined)
       throw new ClientError('UNKNOWN_CONTACT', `no identity pinned for ${name} yet`);
-    if (trust.pendingChange !== undefined)
-      throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(name));
+    // While a change is pending, the number is that of the NEW identity: what the user compares
+    // before accepting it.
+    const theirs = trust.pendingChange?.identity ?? trust.identity;
     const { address: stableId, identity } = this.account;
     const self = { stableId, identity: decodeIdentityPublic(identity) };
-    const peer = { stableId: address, identity: decodeIdentityPublic(trust.identity) };
-    return safetyNumber(this.ctx.suite, self, peer);
+    const peer = { stableId: address, identity: decodeIdentityPublic(theirs) };
+    const changed = trust.pendingChange !== undefined;
+    return { safetyNumber: safetyNumber(this.ctx.suite, self, peer), changed };
   }
 
   /** Marks `name`'s pinned identity verified (the user compared safety numbers). */
@@ -172,6 +177,8 @@ export class SessionService {
     const { address } = this.contact(name);
     const trust = this.ctx.trust.loadTrust(address);
     if (trust === undefined) throw new ClientError('UNKNOWN_CONTACT', `nothing pinned for ${name}`);
+    if (trust.pendingChange !== undefined)
+      throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(name));
     this.store.transaction(() =>
       markVerified(this.ctx.trust, address, decodeIdentityPublic(trust.identity)),
     );
@@ -206,6 +213,11 @@ export class SessionService {
   /** Outbox rows in the order they were queued. */
   outbox(): { key: string; entry: OutboxEntry }[] {
     return this.store.list(TABLE.OUTBOX).map((r) => ({ key: r.key, entry: decodeOutbox(r.value) }));
+  }
+
+  /** A message the server refused for good: its outbox row goes, the history row stays. */
+  dropFromOutbox(outboxKey: string): void {
+    this.store.delete(TABLE.OUTBOX, outboxKey);
   }
 
   /** `markDelivered`: the server stored the envelope; drop the outbox row, mark the history row. */

@@ -12,7 +12,7 @@
 import { sha256 } from '../hash/sha256.ts';
 import { hybridSign } from '../protocol/hybrid-signature.ts';
 import { bytesEqual, fromHex } from '../util/bytes.ts';
-import { ClientError, ProtocolError } from '../util/errors.ts';
+import { ClientError, ProtocolError, ServerError, type ServerErrorCode } from '../util/errors.ts';
 import type { Address as WireAddress } from '../wire/address.ts';
 import {
   SIGNATURE_LABEL_AUTH,
@@ -34,6 +34,8 @@ import type { OutboxEntry } from './records.ts';
 export type SyncEvent =
   | { readonly type: 'delivery'; readonly outcome: DeliveryOutcome }
   | { readonly type: 'sent'; readonly entry: OutboxEntry }
+  /** The server refused the message for good (e.g. no such recipient): dropped from the outbox. */
+  | { readonly type: 'undeliverable'; readonly entry: OutboxEntry; readonly error: ServerError }
   | { readonly type: 'prekeys'; readonly uploaded: number };
 
 export interface SyncOptions {
@@ -42,6 +44,14 @@ export interface SyncOptions {
   readonly oneTimeTarget?: number;
   readonly onEvent?: (e: SyncEvent) => void;
 }
+
+/** SEND refusals that no retry can cure (docs/SERVER.md §6). */
+const UNDELIVERABLE: ReadonlySet<ServerErrorCode> = new Set<ServerErrorCode>([
+  'UNKNOWN_ADDRESS',
+  'BAD_USERNAME',
+  'UNSUPPORTED_DEVICE',
+  'ENVELOPE_TOO_LARGE',
+]);
 
 export class Sync {
   private readonly held = new Set<string>();
@@ -149,15 +159,26 @@ export class Sync {
     return entry;
   }
 
-  /** Transmits every outbox row in order with its own id; marks each delivered on the response. */
+  /**
+   * Transmits every outbox row in order with its own id; marks each delivered on the response.
+   * A permanent refusal (UNDELIVERABLE) drops that row (its history row stays undelivered); any
+   * other error stops the flush, keeping the row for the next attempt.
+   */
   async flushOutbox(): Promise<void> {
     for (const { key, entry } of this.service.outbox()) {
-      await this.conn.request({
-        op: 'send',
-        to: { username: entry.peer, deviceId: DEVICE_ID },
-        clientMessageId: fromHex(entry.id),
-        envelope: entry.envelope,
-      });
+      try {
+        await this.conn.request({
+          op: 'send',
+          to: { username: entry.peer, deviceId: DEVICE_ID },
+          clientMessageId: fromHex(entry.id),
+          envelope: entry.envelope,
+        });
+      } catch (err) {
+        if (!(err instanceof ServerError && UNDELIVERABLE.has(err.code))) throw err;
+        this.service.dropFromOutbox(key);
+        this.options.onEvent?.({ type: 'undeliverable', entry, error: err });
+        continue;
+      }
       this.options.crash?.('after-transmit');
       this.service.markDelivered(key, entry);
       this.options.onEvent?.({ type: 'sent', entry });

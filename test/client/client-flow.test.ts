@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningServer } from '../../src/server/server.ts';
+import { ServerError } from '../../src/util/errors.ts';
 import { Device, SimulatedCrash, relabelling, startTestServer } from './harness.ts';
 import { tempDir } from './store-helpers.ts';
 
@@ -128,7 +129,12 @@ describe('trust: an identity change blocks sending until accepted', () => {
     expect(svc.listContacts().find((c) => c.name === 'frank')?.identityChanged).toBe(true);
     expect(() => svc.stepAndQueue('frank', 'blocked')).toThrow(/CHANGED/);
     expect(svc.outbox()).toEqual([]);
+    const before = svc.safetyNumber('frank');
+    expect(before.changed).toBe(true); // the number of the NEW identity, to compare first
+    expect(() => svc.markVerified('frank')).toThrow(/CHANGED/);
     svc.trust('frank');
+    const after = svc.safetyNumber('frank');
+    expect(after).toEqual({ safetyNumber: before.safetyNumber, changed: false });
     expect(svc.listContacts().find((c) => c.name === 'frank')?.identityChanged).toBe(false);
     svc.store.close();
     await erin.run(server.url, (sync) => sync.pump('empty'));
@@ -148,5 +154,40 @@ describe('prekeys through the server', () => {
     const counts = await gina.run(server.url, (sync) => sync.conn.request({ op: 'preKeyCount' }));
     expect(uploads()).toEqual([2 + 2 * gina.oneTimeTarget, 2]);
     expect(counts.counts).toEqual({ oneTime: gina.oneTimeTarget, kemOneTime: gina.oneTimeTarget });
+  });
+});
+
+describe('outbox: a permanent refusal', () => {
+  test('drops the row (history stays undelivered) and later messages go out', async () => {
+    const jill = await Device.create('jill', dir);
+    const kim = await Device.create('kim', dir);
+    for (const d of [jill, kim]) await d.run(server.url, async () => {}, true);
+    await jill.run(server.url, (sync) => sync.ensureSession('kim'));
+    const honest = jill.connect;
+    jill.connect = async (url) => {
+      const conn = await honest(url);
+      return {
+        ...conn,
+        request: (req) =>
+          req.op === 'send'
+            ? Promise.reject(new ServerError('UNKNOWN_ADDRESS', 'server: no such device'))
+            : conn.request(req),
+        nextPush: () => conn.nextPush(),
+        close: () => conn.close(),
+      };
+    };
+    await jill.run(server.url, (sync) => sync.send('kim', 'lost'));
+    expect(jill.events.filter((e) => e.type === 'undeliverable')).toHaveLength(1);
+    jill.connect = honest;
+    await jill.run(server.url, (sync) => sync.send('kim', 'found'));
+    const svc = await jill.service();
+    expect(svc.outbox()).toEqual([]);
+    expect(svc.history('kim').map((h) => [h.body, h.delivered])).toEqual([
+      ['lost', false],
+      ['found', true],
+    ]);
+    svc.store.close();
+    await kim.run(server.url, (sync) => sync.pump('empty'));
+    expect(kim.received()).toEqual(['jill:found']);
   });
 });

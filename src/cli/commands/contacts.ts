@@ -80,15 +80,20 @@ export function registerContactsCommand(program: Command): void {
       await withStore(opts, async (store) => {
         const service = await openService(store);
         expectName(name, service.account.name);
-        const sn = service.safetyNumber(name);
+        const { safetyNumber: sn, changed } = service.safetyNumber(name);
+        if (changed)
+          out.note(
+            `the identity of ${name} has CHANGED: this is the number for the NEW identity; ` +
+              `if it matches, accept it with \`pqmsg contacts trust ${name}\`, then verify again`,
+          );
         if (opts.json !== true) {
           const QRCode = (await import('qrcode')).default;
           const qr = await QRCode.toString(sn.scannableText, { type: 'terminal', small: true });
           process.stdout.write(`safety number with ${name}:\n\n  ${sn.display}\n\n${qr}\n`);
         }
         const confirmed =
-          options.yes === true ||
-          (await confirmOnTty(`Does ${name} see the same number?`));
+          !changed &&
+          (options.yes === true || (await confirmOnTty(`Does ${name} see the same number?`)));
         if (confirmed) service.markVerified(name);
         out.print(
           confirmed
@@ -100,6 +105,7 @@ export function registerContactsCommand(program: Command): void {
             safetyNumber: sn.digits,
             scannable: sn.scannableText,
             verified: confirmed,
+            identityChanged: changed,
           },
         );
       });

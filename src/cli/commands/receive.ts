@@ -4,7 +4,8 @@
  * queued (exit 3) until `pqmsg contacts trust NAME`.
  */
 import type { Command } from 'commander';
-import type { SyncEvent } from '../../client/sync.ts';
+import type { Sync, SyncEvent } from '../../client/sync.ts';
+import { ServerError } from '../../util/errors.ts';
 import { globals, openService, openSync, outputFor, withStore } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Printer } from '../output.ts';
@@ -25,7 +26,7 @@ export function registerReceiveCommand(program: Command): void {
           },
         });
         try {
-          await sync.flushOutbox();
+          await flushBestEffort(sync, out);
           await sync.pump('empty');
         } finally {
           sync.close();
@@ -37,6 +38,17 @@ export function registerReceiveCommand(program: Command): void {
 
 /** Prints one sync event; returns true for a message held for a trust decision. */
 export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
+  if (e.type === 'undeliverable') {
+    const { peer, id } = e.entry;
+    out.print(`could not deliver message ${id} to ${peer}: ${e.error.message}`, {
+      type: 'undeliverable',
+      to: peer,
+      id,
+      code: e.error.code,
+      message: e.error.message,
+    });
+    return false;
+  }
   if (e.type !== 'delivery') return false;
   const o = e.outcome;
   switch (o.kind) {
@@ -72,5 +84,18 @@ export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
         },
       );
       return false;
+  }
+}
+
+/**
+ * Flushes the outbox before receiving; a server refusal (e.g. a full mailbox at the recipient)
+ * is reported and the rows stay queued, so it never stops this device from receiving.
+ */
+export async function flushBestEffort(sync: Sync, out: Printer): Promise<void> {
+  try {
+    await sync.flushOutbox();
+  } catch (err) {
+    if (!(err instanceof ServerError)) throw err;
+    out.note(`outbox kept for a later attempt: ${err.message}`);
   }
 }

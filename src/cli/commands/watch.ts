@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { ClientError, ServerError } from '../../util/errors.ts';
 import { globals, openService, openSync, outputFor, withStore } from '../context.ts';
-import { printSyncEvent } from './receive.ts';
+import { flushBestEffort, printSyncEvent } from './receive.ts';
 
 const BACKOFF_START_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
@@ -36,7 +36,7 @@ export function registerWatchCommand(program: Command): void {
             current = sync;
             delay = BACKOFF_START_MS;
             out.note(`watching as ${service.account.address} (Ctrl-C to stop)`);
-            await sync.flushOutbox();
+            await flushBestEffort(sync, out);
             await sync.pump('closed');
           } catch (err) {
             if (stopping) break;
