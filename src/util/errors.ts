@@ -1,5 +1,5 @@
 /**
- * Typed errors with stable codes (STYLE §1.6). Messages say what was wrong and cite the rule;
+ * Typed errors with stable codes (docs/ARCHITECTURE.md §3). Messages say what was wrong and cite the rule;
  * they never contain secret bytes.
  */
 
@@ -9,7 +9,8 @@ export type CryptoErrorCode =
   | 'BAD_PARAMS' // parameter out of range (e.g. HKDF L > 255·HashLen)
   | 'NON_CANONICAL' // encoding not in canonical form (FIPS 203 §7.2 modulus check, RFC 8032 S ≥ L, …)
   | 'AUTH_FAILED' // AEAD tag mismatch or hash check failure
-  | 'LOW_ORDER'; // all-zero X25519 shared secret (RFC 7748 §6.1)
+  | 'LOW_ORDER' // all-zero X25519 shared secret (RFC 7748 §6.1)
+  | 'ENTROPY_FAILURE'; // the random source failed a health test (SP 800-90B §4.4); fail closed
 
 export class CryptoError extends Error {
   constructor(
