@@ -1,5 +1,5 @@
 /**
- * Named crash points of the client's send and receive sequences (STYLE §1.12 rule 3): the places
+ * Named crash points of the client's send and receive sequences (ARCHITECTURE.md §9 rule 3): the places
  * between a committed transaction and the network step that follows it, where a test injects
  * `kill -9` (PQMSG_CRASH_AT in the CLI, docs/CLIENT.md "Crash safety").
  * Side channels: n/a.

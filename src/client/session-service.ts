@@ -1,7 +1,7 @@
 /**
  * The session service: one device's contacts, trust decisions and messages on top of the pure
  * protocol (src/protocol) and the sealed store, with every state change that must be atomic in one
- * named transaction (STYLE §1.12 rule 3; docs/CLIENT.md "Crash safety"):
+ * named transaction (ARCHITECTURE.md §9 rule 3; docs/CLIENT.md "Crash safety"):
  *   `stepAndQueue`   ratchet step + new session + outbox row + history row, before any transmit;
  *   `markDelivered`  outbox row deleted + history row marked delivered, on the server's ack;
  *   `storeThenAck`   decrypt + new session + history row + processed guid, before the ack.
@@ -189,7 +189,7 @@ export class SessionService {
   /**
    * `stepAndQueue`: encrypts `body` to `name` and, in ONE transaction, stores the advanced session,
    * the outbox row and the history row — so a crash afterwards retransmits the same envelope with
-   * the same id and never derives a message key twice (STYLE §1.5 rule 5).
+   * the same id and never derives a message key twice (ARCHITECTURE.md §2, persist then send).
    * Refuses (nothing stored) while the contact's identity change is pending.
    */
   stepAndQueue(name: string, body: string): OutboxEntry {

@@ -1,5 +1,5 @@
 /**
- * The two storage interfaces of the client (STYLE §1.12 rule 2: store apart from logic).
+ * The two storage interfaces of the client (ARCHITECTURE.md §9 rule 2: store apart from logic).
  * `RowStore` is what a backend provides: named tables of (key → bytes) rows with ordered listing
  * and synchronous transactions — SQLite in Node (sqlite-store.ts), IndexedDB behind a write-back
  * cache in a browser. `ClientStore` is what the client logic uses: the same shape, with every

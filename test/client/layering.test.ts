@@ -1,5 +1,5 @@
 /**
- * Layering of the client (STYLE §1.5, §1.12): the client logic in src/client/ imports no Node
+ * Layering of the client (ARCHITECTURE.md §1, §9): the client logic in src/client/ imports no Node
  * built-in, SQLite or ws (only sqlite-store.ts and ws-transport.ts are Node-only), so a browser
  * can bring IndexedDB and its WebSocket; and `pqmsg` loads the heavy parts lazily: the static
  * import closure of src/cli/main.ts holds no ML-KEM, ML-DSA, Argon2, server or protocol suite.

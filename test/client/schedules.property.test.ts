@@ -12,7 +12,7 @@ import type { RunningServer } from '../../src/server/server.ts';
 import { Device, SimulatedCrash, startTestServer } from './harness.ts';
 import { tempDir } from './store-helpers.ts';
 
-/** Schedules per run: modest by default, more with SLOW=1 (STYLE §1.9). */
+/** Schedules per run: modest by default, more with SLOW=1 (ARCHITECTURE.md §8). */
 const RUNS = process.env.SLOW ? 60 : 6;
 const NAMES = ['ann', 'ben', 'cat'] as const;
 type Name = (typeof NAMES)[number];
