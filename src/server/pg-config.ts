@@ -41,3 +41,6 @@ export function parsePgLocation(url: string): PgLocation {
   parsed.searchParams.delete('schema');
   return { schema, config: { connectionString: parsed.toString(), options: `-c search_path=${schema}` } };
 }
+
+/** Default interval of the hub's fallback poll, ms. */
+export const DEFAULT_FALLBACK_POLL_MS = 2_000;

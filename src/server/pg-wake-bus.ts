@@ -19,11 +19,9 @@ import { formatAddress, type Address } from '../wire/address.ts';
 import { Reader, Writer } from '../wire/codec.ts';
 import { readPush, writePush } from '../wire/pushes.ts';
 import type { Logger } from './log.ts';
-import { parsePgLocation } from './pg-config.ts';
+import { DEFAULT_FALLBACK_POLL_MS, parsePgLocation } from './pg-config.ts';
 import type { BusEvent, BusReceiver, WakeBus } from './wake-bus.ts';
 
-/** Default interval of the hub's fallback poll, ms. */
-export const DEFAULT_FALLBACK_POLL_MS = 2_000;
 /** Wait before reopening a lost listener connection, ms. */
 export const RECONNECT_MS = 1_000;
 /** Payload bytes per notification we allow ourselves (PostgreSQL refuses ≥ 8000). */

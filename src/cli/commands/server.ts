@@ -5,15 +5,10 @@
  * lines; SIGINT/SIGTERM stop it cleanly (in-flight requests answered, store closed).
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { defaultSuite } from '../../protocol/default-suite.ts';
-import { defaultRandom } from '../../util/random.ts';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.ts';
-import { jsonLogger, type LogLevel } from '../../server/log.ts';
-import { isPostgresUrl } from '../../server/pg-config.ts';
-import { openPgStore } from '../../server/pg-store.ts';
-import { DEFAULT_FALLBACK_POLL_MS, PgWakeBus } from '../../server/pg-wake-bus.ts';
-import { startServer } from '../../server/server.ts';
-import { openSqliteStore, type SqliteSynchronous } from '../../server/sqlite-store.ts';
+import type { LogLevel } from '../../server/log.ts';
+import { DEFAULT_FALLBACK_POLL_MS, isPostgresUrl } from '../../server/pg-config.ts';
+import type { SqliteSynchronous } from '../../server/sqlite-store.ts';
 import type { ServerStore } from '../../server/store.ts';
 import type { WakeBus } from '../../server/wake-bus.ts';
 import { MAX_FRAME_BYTES } from '../../wire/frame-constants.ts';
@@ -121,11 +116,24 @@ export function registerServerCommand(program: Command): void {
     .option('--request-burst <n>', 'request bucket capacity', count)
     .action(async (flags: ServerFlags, cmd: Command) => {
       const out = createPrinter(outputOptions(cmd));
+      // Imported here, not at the top, so that the client verbs (whoami…) do not load the server.
+      const [{ defaultSuite }, { defaultRandom }, { jsonLogger }, { startServer }, { openSqliteStore }] =
+        await Promise.all([
+          import('../../protocol/default-suite.ts'),
+          import('../../util/random.ts'),
+          import('../../server/log.ts'),
+          import('../../server/server.ts'),
+          import('../../server/sqlite-store.ts'),
+        ]);
       const clock = () => Date.now();
       const log = jsonLogger(flags.logLevel, clock);
       let store: ServerStore;
       let bus: WakeBus | undefined;
       if (isPostgresUrl(flags.db)) {
+        const [{ openPgStore }, { PgWakeBus }] = await Promise.all([
+          import('../../server/pg-store.ts'),
+          import('../../server/pg-wake-bus.ts'),
+        ]);
         store = await openPgStore(flags.db, (e) => log.log('warn', 'store.connection_lost', { error: e.message }));
         bus = new PgWakeBus(flags.db, { fallbackPollMs: flags.fallbackPollMs, notify: flags.notify, log, random: defaultRandom });
       } else store = await openSqliteStore(flags.db, flags.synchronous);
