@@ -1,6 +1,7 @@
 /**
- * `npm start [-- --trace]`: a narrated Alice ↔ Bob conversation on pqmsg's own primitives, in
- * memory (no server yet): hybrid identities, signed prekey bundles, the PQXDH handshake, messages
+ * `npm start [-- --trace]`: first the real product (src/demo/real-product.ts: a `pqmsg server`
+ * process and `pqmsg` CLI runs for Alice and Bob), then a narrated Alice ↔ Bob conversation on
+ * pqmsg's own primitives, in memory: hybrid identities, signed prekey bundles, the PQXDH handshake, messages
  * both ways including a lost and a reordered one, a replay, a stolen session state and the
  * recovery, both devices starting a session at once, and the safety-number comparison. `--trace` prints every KDF step with its spec
  * section and short fingerprints (never whole secrets). docs/PROTOCOL.md is the reference.
@@ -35,6 +36,7 @@ import {
 } from '../storage/memory.ts';
 import { copyBytes, toHex, utf8 } from '../util/bytes.ts';
 import { defaultRandom } from '../util/random.ts';
+import { realProductChapters } from './real-product.ts';
 import { c, chapter, fail, fp, note, ok, quote, say, size, tracePrinter } from './ui.ts';
 import type { Actor } from './ui.ts';
 
@@ -91,6 +93,9 @@ const PRIMITIVES = 'X25519, ML-KEM-768, Ed25519 + ML-DSA-65, ChaCha20-Poly1305, 
 console.log(c.dim(`primitives: ${suite.name}'s own (${PRIMITIVES})`));
 if (!TRACE)
   console.log(c.dim('run `npm start -- --trace` to see each KDF step and its spec section'));
+
+// 0. The real product: server process and CLI runs ---------------------------------------------
+await realProductChapters();
 
 // 1. Identities ------------------------------------------------------------------------------
 chapter(
