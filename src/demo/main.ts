@@ -1,10 +1,11 @@
 /**
  * `npm start [-- --trace]`: first the real product (src/demo/real-product.ts: a `pqmsg server`
  * process and `pqmsg` CLI runs for Alice and Bob), then a narrated Alice ↔ Bob conversation on
- * pqmsg's own primitives, in memory: hybrid identities, signed prekey bundles, the PQXDH handshake, messages
- * both ways including a lost and a reordered one, a replay, a stolen session state and the
- * recovery, both devices starting a session at once, and the safety-number comparison. `--trace` prints every KDF step with its spec
- * section and short fingerprints (never whole secrets). docs/PROTOCOL.md is the reference.
+ * pqmsg's own primitives, in memory: hybrid identities, signed prekey bundles, the PQXDH
+ * handshake, messages both ways including a lost and a reordered one, a replay, a stolen session
+ * state and the recovery, both devices starting a session at once, and the safety-number
+ * comparison. `--trace` prints every KDF step with its spec section and short fingerprints (never
+ * whole secrets). docs/PROTOCOL.md is the reference.
  */
 import { defaultSuite as suite } from '../protocol/default-suite.ts';
 import { encodeBundle, verifyBundle, type PreKeyBundle } from '../protocol/bundle.ts';

@@ -4,7 +4,8 @@
  * `pqmsg` CLI processes for Alice and Bob (each with its own account directory via PQMSG_HOME):
  * init + register, three messages while Bob is offline with a server restart (SIGTERM, same
  * database file) in the middle, Bob's `receive`, his reply, and the safety-number comparison.
- * Node-only (child processes, temporary files). docs/CLIENT.md and docs/SERVER.md describe the verbs.
+ * Node-only (child processes, temporary files). docs/CLIENT.md and docs/SERVER.md describe the
+ * verbs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,7 +32,7 @@ interface Server {
   exited: Promise<number | null>;
 }
 
-/** `pqmsg server --db DB --host 127.0.0.1 --port PORT`; resolves on its `listening on ws://…` line. */
+/** `pqmsg server --db DB --host 127.0.0.1 --port PORT`; resolves on its `listening on` line. */
 function startServer(db: string, port: number): Promise<Server> {
   const args = ['server', '--db', db, '--host', '127.0.0.1', '--port', String(port)];
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
@@ -42,7 +43,8 @@ function startServer(db: string, port: number): Promise<Server> {
   createInterface({ input: child.stderr! }).on('line', (l) => log.push(l));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   return new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server did not start:\n${log.join('\n')}`)), START_TIMEOUT_MS);
+    const late = () => rej(new Error(`server did not start:\n${log.join('\n')}`));
+    const timer = setTimeout(late, START_TIMEOUT_MS);
     createInterface({ input: child.stdout! }).once('line', (line) => {
       clearTimeout(timer);
       const m = /^listening on (ws:\/\/127\.0\.0\.1:\d+)$/.exec(line);
@@ -78,7 +80,7 @@ function pqmsg(home: string, args: string[]): Promise<Run> {
 }
 
 const shellWord = (w: string) => (/^[\w.:/=-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
-/** A QR-code line of `contacts verify` (block characters or terminal escapes): not repeated here. */
+/** A QR-code line of `contacts verify` (block characters or terminal escapes): not shown. */
 const isQrLine = (l: string) => /[▀▄█]|\x1b\[/.test(l);
 
 /** Prints `actor$ pqmsg ARGS…` and the run's output (stderr dimmed); throws unless it exits 0. */
@@ -129,10 +131,10 @@ export async function realProductChapters(): Promise<void> {
   try {
     chapter(
       'The real product: a server and two accounts',
-      'Everything below is the shipped product: a `pqmsg server` process (a delivery service ' +
-        'on a SQLite file) and the `pqmsg` command a user types, each run a separate process with ' +
-        'its own account directory. The server stores and forwards sealed envelopes; it never ' +
-        'sees a key or a message.',
+      'These first chapters run the shipped product: a `pqmsg server` process (a delivery ' +
+        'service on a SQLite file) and the `pqmsg` command a user types, each run a separate ' +
+        'process with its own account directory. The server stores and forwards encrypted ' +
+        'envelopes and public prekeys; it never sees a private key or a plaintext.',
     );
     server = await startServer(db, 0);
     const port = Number(new URL(server.url).port);
@@ -158,7 +160,11 @@ export async function realProductChapters(): Promise<void> {
         'what it had accepted is on disk.',
     );
     await type('Alice', alice, ['contacts', 'add', 'bob']);
-    const written = ['Hi Bob, are you there?', 'The meeting moved to 3 pm.', 'Bring the slides, please.'];
+    const written = [
+      'Hi Bob, are you there?',
+      'The meeting moved to 3 pm.',
+      'Bring the slides, please.',
+    ];
     await type('Alice', alice, ['send', 'bob', written[0]]);
     await type('Alice', alice, ['send', 'bob', written[1]]);
     const code = await stopServer(server);
