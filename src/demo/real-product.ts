@@ -42,9 +42,15 @@ function startServer(db: string, port: number): Promise<Server> {
   const log: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (l) => log.push(l));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
-  return new Promise((res, rej) => {
+  return new Promise((res, rawRej) => {
     const late = () => rej(new Error(`server did not start:\n${log.join('\n')}`));
     const timer = setTimeout(late, START_TIMEOUT_MS);
+    /** A server that did not start is killed, so nothing outlives the demo. */
+    function rej(e: Error): void {
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      rawRej(e);
+    }
     createInterface({ input: child.stdout! }).once('line', (line) => {
       clearTimeout(timer);
       const m = /^listening on (ws:\/\/127\.0\.0\.1:\d+)$/.exec(line);
