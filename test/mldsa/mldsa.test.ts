@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { mldsa44, mldsa65, mldsa87, hashSign, type MlDsa } from '../../src/mldsa/index.ts';
+import { signInternal, signMu } from '../../src/mldsa/testing.ts';
+import type { MlDsaParams } from '../../src/mldsa/params.ts';
 import { codeOf } from '../helpers/error-code.ts';
 
 const SETS: MlDsa[] = [mldsa44, mldsa65, mldsa87];
@@ -99,4 +101,66 @@ describe('FIPS 204 Alg 1–3 — public API', () => {
       { numRuns: 30 },
     );
   });
+});
+
+/**
+ * A copy of sk with the η-field of coefficient j of s₁[i] (or of s₂[i − l] for i ≥ l) set to
+ * `field`; the coefficient decodes to η − field (FIPS 204 Algorithm 19).
+ */
+function withEtaField(p: MlDsaParams, sk: Uint8Array, i: number, j: number, field: number) {
+  const out = sk.slice();
+  const bit0 = 128 * 8 + (i * 256 + j) * p.etaBits;
+  for (let b = 0; b < p.etaBits; b++) {
+    const pos = bit0 + b;
+    out[pos >> 3] = (out[pos >> 3] & ~(1 << (pos & 7))) | (((field >> b) & 1) << (pos & 7));
+  }
+  return out;
+}
+
+describe('FIPS 204 Alg 25 — skDecode refuses s₁, s₂ coefficients outside [−η, η]', () => {
+  for (const dsa of SETS) {
+    const p = dsa.params;
+    const { publicKey, secretKey } = dsa.keygen(new Uint8Array(32).fill(11));
+    const msg = Uint8Array.of(1, 2, 3);
+    const rnd = new Uint8Array(32);
+    const mu = new Uint8Array(64).fill(1);
+    /** Every signing path that takes an encoded private key. */
+    const paths: [string, (sk: Uint8Array) => unknown][] = [
+      ['Sign', (sk) => dsa.sign(sk, msg)],
+      ['HashML-DSA.Sign', (sk) => hashSign(p, sk, msg, 'SHA2-256')],
+      ['Sign_internal', (sk) => signInternal(p, sk, [msg], rnd)],
+      ['Sign_internal (μ given)', (sk) => signMu(p, sk, mu, rnd)],
+    ];
+    // positions: first and last coefficient of s₁, first and last of s₂
+    const where: [string, number, number][] = [
+      ['s₁[0][0]', 0, 0],
+      [`s₁[${p.l - 1}][255]`, p.l - 1, 255],
+      ['s₂[0][0]', p.l, 0],
+      [`s₂[${p.k - 1}][255]`, p.l + p.k - 1, 255],
+    ];
+
+    test(`${p.name}: one coefficient −η − 1 (or the largest field) is refused on every path`, () => {
+      const largest = (1 << p.etaBits) - 1;
+      for (const [, i, j] of where) {
+        for (const field of [2 * p.eta + 1, largest]) {
+          const bad = withEtaField(p, secretKey, i, j, field);
+          for (const [, sign] of paths) expect(codeOf(() => sign(bad))).toBe('NON_CANONICAL');
+        }
+      }
+      expect(() => dsa.sign(withEtaField(p, secretKey, 0, 0, 2 * p.eta + 1), msg)).toThrow(
+        /FIPS 204 Algorithm 25/,
+      );
+    });
+
+    test(`${p.name}: coefficients at the edges ±η are accepted; the valid key signs and verifies`, () => {
+      for (const [, i, j] of where) {
+        for (const field of [0, 2 * p.eta]) {
+          const edge = withEtaField(p, secretKey, i, j, field);
+          for (const [, sign] of paths) expect(codeOf(() => sign(edge))).toBe('no error');
+        }
+      }
+      for (const [name, sign] of paths) expect(codeOf(() => sign(secretKey)), name).toBe('no error');
+      expect(dsa.verify(publicKey, msg, dsa.sign(secretKey, msg))).toBe(true);
+    });
+  }
 });
