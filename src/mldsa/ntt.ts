@@ -7,6 +7,8 @@
  * Bounds convention: polynomials handed between functions are centered (|a| ≤ (q−1)/2) unless a
  * function says otherwise; each reduction states why its product is < 2⁵⁰ (field.ts).
  * Coefficients are integer-valued float64 (see field.ts for why not Int32Array).
+ * The twin of nttInto / invNttInto is reference.ts (ntt, invNtt: Algorithms 41 and 42 as plain
+ * loops); test/mldsa/ntt.test.ts keeps them equal.
  */
 import { fieldMul, reduce } from './field.ts';
 import { N, Q, ZETA } from './params.ts';
@@ -44,7 +46,7 @@ const F = 8347681 - Q;
 /**
  * out ← NTT(w): maps w ∈ R_q to ŵ ∈ T_q; out may be w itself (in place).
  * FIPS 204, Algorithm 41 (NTT).
- * Differs from the spec's loop form (kept in test/reference/mldsa.ts, differentially tested) in
+ * Differs from the spec's loop form (reference.ts, differentially tested) in
  * doing two layers per pass: layers len = L and L/2 on four coefficients at a time, with
  * zetas[128/L + b] for block b of layer L and zetas[256/L + 2b], zetas[256/L + 2b + 1] for its two
  * halves (m counts blocks in order). About 1.6× faster here: half the loads and stores.

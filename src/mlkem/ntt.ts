@@ -11,7 +11,8 @@
  * (`prepareNTT`).
  * The hot loops carry written-out copies of field.ts's mulShoup / barrettReduce(Wide)
  * (V8 did not inline those cross-module calls here: the NTT ran 2–3× slower); each copy names the
- * function it expands, and test/mlkem/ntt.test.ts checks the loops against verbatim Alg 9/10.
+ * function it expands. The twin of nttInPlace / nttInverseInPlace is reference.ts (ntt, invNtt:
+ * Algorithms 9 and 10 as plain loops); test/mlkem/ntt.test.ts keeps them equal.
  */
 import { Q, N, ZETA } from './params.ts';
 import { fieldMul, reduceOnce, shoupPrecompute, BARRETT16_MUL, Q_RECIPROCAL } from './field.ts';
