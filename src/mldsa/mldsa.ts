@@ -13,12 +13,12 @@ import { CryptoError } from '../util/errors.ts';
 import { defaultRandom } from '../util/random.ts';
 import {
   H,
-  computeMu,
+  messageRepresentative,
   keyGenInternal,
   signInternal,
-  signMu,
+  signMuInternal,
   verifyInternal,
-  verifyMu,
+  verifyMuInternal,
 } from './internal.ts';
 import { ML_DSA_44, ML_DSA_65, ML_DSA_87, type MlDsaParams } from './params.ts';
 
@@ -52,6 +52,12 @@ export interface MlDsaLengths {
   seed: number;
 }
 
+/**
+ * One ML-DSA parameter set as an object. `keygen` is spelled as in @noble/post-quantum; the FIPS
+ * 204 functions are keyGen / keyGenInternal, sign / signInternal, verify / verifyInternal. Unlike
+ * noble (sign(msg, sk), verify(sig, msg, pk)), every method here takes the key first and the
+ * same arguments in the same order as the module function of the same name.
+ */
 export interface MlDsa {
   readonly params: MlDsaParams;
   readonly lengths: MlDsaLengths;
@@ -179,7 +185,7 @@ export function verify(
  * μ for pure ML-DSA from (pk, M, ctx): μ ← H(H(pk, 64) ‖ 0 ‖ |ctx| ‖ ctx ‖ M, 64).
  * FIPS 204, Algorithm 2 (M′) and Algorithm 7 line 6 (μ), with tr ← H(pk, 64) as in Algorithm 8.
  */
-export function messageRepresentative(
+export function computeMu(
   p: MlDsaParams,
   pk: Uint8Array,
   message: Uint8Array,
@@ -189,25 +195,25 @@ export function messageRepresentative(
   expectLength(pk, p.pkBytes, `${p.name}.ComputeMu: public key`);
   expectBytes(message, `${p.name}.ComputeMu: message`);
   const ctx = checkContext(p, 'ComputeMu', opts.context);
-  return computeMu(H([pk], 64), [messagePrefix(0, ctx), ctx, message]);
+  return messageRepresentative(H([pk], 64), [messagePrefix(0, ctx), ctx, message]);
 }
 
 /** μ ← H(H(pk, 64) ‖ M′, 64) for a formatted M′. FIPS 204, Algorithm 7 line 6, Algorithm 8. */
-export function messageRepresentativeFromMPrime(
+export function computeMuFromMPrime(
   p: MlDsaParams,
   pk: Uint8Array,
   mPrime: Uint8Array,
 ): Uint8Array {
   expectLength(pk, p.pkBytes, `${p.name}.ComputeMu: public key`);
   expectBytes(mPrime, `${p.name}.ComputeMu: M′`);
-  return computeMu(H([pk], 64), [mPrime]);
+  return messageRepresentative(H([pk], 64), [mPrime]);
 }
 
 /**
  * Signs the 64-byte μ with sk (length and coefficient ranges checked by skDecode).
  * FIPS 204, Algorithm 7 (ML-DSA.Sign_internal) with external μ.
  */
-export function signExternalMu(
+export function signMu(
   p: MlDsaParams,
   sk: Uint8Array,
   mu: Uint8Array,
@@ -217,7 +223,7 @@ export function signExternalMu(
   expectLength(sk, p.skBytes, `${p.name}.SignMu: secret key`);
   expectLength(mu, 64, `${p.name}.SignMu: μ`);
   const rnd = signingRandomness(p, 'SignMu', opts);
-  const sig = signMu(p, sk, mu, rnd);
+  const sig = signMuInternal(p, sk, mu, rnd);
   if (rnd !== opts.random) wipe(rnd); // ours, not the caller's
   return sig;
 }
@@ -226,7 +232,7 @@ export function signExternalMu(
  * Verifies σ on the 64-byte μ under pk; false for wrong pk/σ lengths or a malformed σ.
  * FIPS 204, Algorithm 8 (ML-DSA.Verify_internal) with external μ.
  */
-export function verifyExternalMu(
+export function verifyMu(
   p: MlDsaParams,
   pk: Uint8Array,
   mu: Uint8Array,
@@ -235,7 +241,7 @@ export function verifyExternalMu(
   expectBytes(pk, `${p.name}.VerifyMu: public key`);
   expectLength(mu, 64, `${p.name}.VerifyMu: μ`);
   expectBytes(sig, `${p.name}.VerifyMu: signature`);
-  return verifyMu(p, pk, mu, sig);
+  return verifyMuInternal(p, pk, mu, sig);
 }
 
 function api(p: MlDsaParams): MlDsa {
@@ -252,12 +258,12 @@ function api(p: MlDsaParams): MlDsa {
     verify: (pk: Uint8Array, message: Uint8Array, sig: Uint8Array, opts?: VerifyOptions) =>
       verify(p, pk, message, sig, opts),
     computeMu: (pk: Uint8Array, message: Uint8Array, opts?: VerifyOptions) =>
-      messageRepresentative(p, pk, message, opts),
+      computeMu(p, pk, message, opts),
     computeMuFromMPrime: (pk: Uint8Array, mPrime: Uint8Array) =>
-      messageRepresentativeFromMPrime(p, pk, mPrime),
+      computeMuFromMPrime(p, pk, mPrime),
     signMu: (sk: Uint8Array, mu: Uint8Array, opts?: MuSignOptions) =>
-      signExternalMu(p, sk, mu, opts),
-    verifyMu: (pk: Uint8Array, mu: Uint8Array, sig: Uint8Array) => verifyExternalMu(p, pk, mu, sig),
+      signMu(p, sk, mu, opts),
+    verifyMu: (pk: Uint8Array, mu: Uint8Array, sig: Uint8Array) => verifyMu(p, pk, mu, sig),
   });
 }
 

@@ -201,7 +201,12 @@ export interface MlKemLengths {
   readonly msg: number;
 }
 
-/** One ML-KEM parameter set behind the @noble/post-quantum-shaped API. */
+/**
+ * One ML-KEM parameter set behind the @noble/post-quantum-shaped API. Names and argument order
+ * follow noble (keygen, encapsulate, decapsulate(cipherText, secretKey)); the FIPS 203 functions
+ * above are keyGen / keyGenInternal, encaps / encapsInternal and decaps / decapsInternal, and
+ * take the key first: decaps(p, dk, c), while decapsulate takes c first.
+ */
 export interface MlKem {
   readonly params: MlKemParams;
   readonly lengths: MlKemLengths;

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { mldsa44, mldsa65, mldsa87, hashSign, type MlDsa } from '../../src/mldsa/index.ts';
 import { sha256 } from '../../src/hash/sha256.ts';
-import { signInternal, signMu } from '../../src/mldsa/testing.ts';
+import { signInternal, signMuInternal } from '../../src/mldsa/testing.ts';
 import type { MlDsaParams } from '../../src/mldsa/params.ts';
 import { codeOf } from '../helpers/error-code.ts';
 
@@ -130,7 +130,7 @@ describe('FIPS 204 Alg 25 — skDecode refuses s₁, s₂ coefficients outside [
       ['Sign', (sk) => dsa.sign(sk, msg)],
       ['HashML-DSA.Sign', (sk) => hashSign(p, sk, msg, 'SHA2-256')],
       ['Sign_internal', (sk) => signInternal(p, sk, [msg], rnd)],
-      ['Sign_internal (μ given)', (sk) => signMu(p, sk, mu, rnd)],
+      ['Sign_internal (μ given)', (sk) => signMuInternal(p, sk, mu, rnd)],
       ['signMu (public, external μ)', (sk) => dsa.signMu(sk, mu)],
     ];
     // positions: first and last coefficient of s₁, first and last of s₂

@@ -8,7 +8,7 @@ import {
   multiplyAccumulate,
   multiplyNTTs,
   nttInPlace,
-  nttInverseInPlace,
+  invNttInPlace,
   prepareNTT,
   reduceAccumulator,
   type PolyNTT,
@@ -21,8 +21,17 @@ const coeffs = (max = Q - 1) =>
   fc.array(fc.integer({ min: 0, max }), { minLength: 256, maxLength: 256 });
 const poly = (a: number[]) => Uint16Array.from(a);
 const EIGHTEEN = { minLength: 18, maxLength: 18 };
-const ntt = (a: ArrayLike<number>) => nttInPlace(Uint16Array.from(a));
-const inv = (a: ArrayLike<number>) => nttInverseInPlace(Uint16Array.from(a) as PolyNTT);
+/** NTT / NTT⁻¹ of a fresh copy of a (the transforms work in place). */
+const ntt = (a: ArrayLike<number>): PolyNTT => {
+  const f = Uint16Array.from(a);
+  nttInPlace(f);
+  return f as PolyNTT;
+};
+const inv = (a: ArrayLike<number>): Uint16Array => {
+  const fHat = Uint16Array.from(a) as PolyNTT;
+  invNttInPlace(fHat);
+  return fHat;
+};
 
 describe('FIPS 203 §4.3 — zetas and gammas', () => {
   test('ZETAS[i] = 17^BitRev₇(i) and GAMMAS[i] = 17^(2·BitRev₇(i)+1) mod q, recomputed with bigint', () => {
