@@ -224,15 +224,17 @@ export function sampleInBall(
     } while (j > i); // rejection on c̃: its iteration count is the residual leak (see the header)
     const b = i + tau - N; // index of the sign bit h[i + τ − 256], b < 64 (public)
     const bit = (b < 32 ? signsLo >>> b : signsHi >>> (b - 32)) & 1;
-    // c_i ← c_j; c_j ← (−1)^h[i+τ−256], with j never used as an index: both steps scan every
-    // position m ≤ i and select with the mask [m = j] (all ones iff m ⊕ j = 0).
-    let cj = 0;
-    for (let m = 0; m <= i; m++) cj |= out[m] & -(((m ^ j) - 1) >>> 31);
-    out[i] = cj;
+    // c_i ← c_j; c_j ← (−1)^h[i+τ−256], with j never used as an index: one scan over every
+    // position m < i reads c_j and writes the sign through the mask [m = j] (all ones iff
+    // m ⊕ j = 0). c_i is still 0 here, so it becomes c_j, or the sign when j = i.
     const sign = 1 - 2 * bit;
-    for (let m = 0; m <= i; m++) {
+    let cj = 0;
+    for (let m = 0; m < i; m++) {
       const mask = -(((m ^ j) - 1) >>> 31);
-      out[m] = (out[m] & ~mask) | (sign & mask);
+      const cm = out[m];
+      cj |= cm & mask;
+      out[m] = (cm & ~mask) | (sign & mask);
     }
+    out[i] = cj | (sign & -(((i ^ j) - 1) >>> 31));
   }
 }
