@@ -197,6 +197,8 @@ export const EXPAND_MASK_BUF_BYTES = 5 * H_RATE;
 /**
  * c ∈ R with τ coefficients in {−1, 1} and the rest 0, from the seed ρ = c̃, into out;
  * `buf` (136 bytes) and `state` are scratch. FIPS 204, Algorithm 29 (SampleInBall).
+ * c is built in an Int32Array and copied to out at the end (about 2× faster scans than on the
+ * Float64Array, where every bit operation converts).
  */
 export function sampleInBall(
   out: Poly,
@@ -205,7 +207,7 @@ export function sampleInBall(
   buf: Uint8Array,
   state: Uint32Array,
 ): void {
-  out.fill(0); // c ← 0
+  const c = BALL; // c ← 0 (BALL is all zeros between calls)
   shakeOneBlock(state, rho, H_RATE); // ctx ← H.Absorb(H.Init(), ρ)
   squeezeBlock(state, buf, 0, H_RATE);
   // s ← H.Squeeze(ctx, 8); h ← BytesToBits(s): 64 sign bits as two 32-bit words
@@ -231,10 +233,15 @@ export function sampleInBall(
     let cj = 0;
     for (let m = 0; m < i; m++) {
       const mask = -(((m ^ j) - 1) >>> 31);
-      const cm = out[m];
+      const cm = c[m];
       cj |= cm & mask;
-      out[m] = (cm & ~mask) | (sign & mask);
+      c[m] = (cm & ~mask) | (sign & mask);
     }
-    out[i] = cj | (sign & -(((i ^ j) - 1) >>> 31));
+    c[i] = cj | (sign & -(((i ^ j) - 1) >>> 31));
   }
+  out.set(c);
+  c.fill(0); // c may belong to a rejected attempt: secret
 }
+
+/** SampleInBall's working copy of c: int32 lanes keep the masked scans free of float ↔ int. */
+const BALL = new Int32Array(N);
