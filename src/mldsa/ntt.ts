@@ -111,7 +111,7 @@ export function invNttInPlace(wHat: PolyNTT): void {
       const za = -ZETAS[256 / L - 1 - 2 * b]; // layer len = L, first half
       const zb = -ZETAS[256 / L - 2 - 2 * b]; // layer len = L, second half
       const z = -ZETAS[128 / L - 1 - b]; // layer len = 2L
-      const fz = reduce(F * z); // used only when len = 128
+      const fz = last ? reduce(F * z) : 0; // f·z, used only when len = 128
       for (let j = start; j < start + L; j++) {
         let a0 = out[j];
         let a1 = out[j + L];
