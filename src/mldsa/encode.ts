@@ -10,7 +10,7 @@
  * bytes, which is BitsToBytes ∘ IntegerToBits (Algorithms 9, 12) fused.
  */
 import { D, N, bitlen, type MlDsaParams } from './params.ts';
-import type { Poly } from './ntt.ts';
+import { newPolys, type Poly } from './ntt.ts';
 import { copyBytes, expectLength } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
@@ -143,12 +143,8 @@ export function pkEncode(p: MlDsaParams, rho: Uint8Array, t1: Poly[]): Uint8Arra
 
 /** Reverses pkEncode: (ρ, t₁); ρ is a view into pk. FIPS 204, Algorithm 23 (pkDecode). */
 export function pkDecode(p: MlDsaParams, pk: Uint8Array): { rho: Uint8Array; t1: Poly[] } {
-  const t1: Poly[] = [];
-  for (let i = 0; i < p.k; i++) {
-    const t = new Float64Array(N);
-    simpleBitUnpack(t, pk, 32 + i * polyBytes(10), (1 << 10) - 1);
-    t1.push(t);
-  }
+  const t1 = newPolys(p.k);
+  for (let i = 0; i < p.k; i++) simpleBitUnpack(t1[i], pk, 32 + i * polyBytes(10), (1 << 10) - 1);
   return { rho: pk.subarray(0, 32), t1 };
 }
 
@@ -201,12 +197,8 @@ export function skDecode(p: MlDsaParams, sk: Uint8Array): SecretKeyParts {
   let off = 128;
   const eb = polyBytes(p.etaBits);
   const vec = (n: number, bytes: number, a: number, b: number): Poly[] => {
-    const out: Poly[] = [];
-    for (let i = 0; i < n; i++, off += bytes) {
-      const w = new Float64Array(N);
-      bitUnpack(w, sk, off, a, b);
-      out.push(w);
-    }
+    const out = newPolys(n);
+    for (let i = 0; i < n; i++, off += bytes) bitUnpack(out[i], sk, off, a, b);
     return out;
   };
   const s1 = vec(p.l, eb, p.eta, p.eta);
@@ -262,12 +254,9 @@ export function sigDecode(
 ): { cTilde: Uint8Array; z: Poly[]; h: Uint8Array[] } | null {
   const cTilde = sig.subarray(0, p.cTildeBytes);
   let off = p.cTildeBytes;
-  const z: Poly[] = [];
-  for (let i = 0; i < p.l; i++, off += polyBytes(p.zBits)) {
-    const zi = new Float64Array(N);
-    bitUnpack(zi, sig, off, p.gamma1 - 1, p.gamma1);
-    z.push(zi);
-  }
+  const z = newPolys(p.l);
+  for (let i = 0; i < p.l; i++, off += polyBytes(p.zBits))
+    bitUnpack(z[i], sig, off, p.gamma1 - 1, p.gamma1);
   const h = hintBitUnpack(sig, off, p.k, p.omega);
   return h === null ? null : { cTilde, z, h };
 }

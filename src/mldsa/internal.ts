@@ -28,6 +28,7 @@ import {
   invNttInPlace,
   matrixVectorNTT,
   multiplyNTT,
+  newPolys,
   nttInPlace,
   type Poly,
   type PolyNTT,
@@ -42,7 +43,7 @@ import {
   sampleInBall,
 } from './sample.ts';
 
-const newVec = (n: number): Poly[] => Array.from({ length: n }, () => new Float64Array(N));
+const newVec = newPolys;
 const newVecNTT = (n: number): PolyNTT[] => newVec(n) as PolyNTT[];
 
 /** H(parts…, outLen) = SHAKE256 of the concatenation (FIPS 204 §3.7). */

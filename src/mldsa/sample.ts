@@ -18,7 +18,7 @@ import { wipe } from '../util/ct.ts';
 import { bitUnpack } from './encode.ts';
 import { toCentered } from './field.ts';
 import { N, Q, type MlDsaParams } from './params.ts';
-import type { Poly, PolyNTT } from './ntt.ts';
+import { newPolys, type Poly, type PolyNTT } from './ntt.ts';
 
 const G_RATE = 168; // SHAKE128 rate in bytes
 const H_RATE = 136; // SHAKE256 rate in bytes
@@ -78,15 +78,14 @@ export function expandA(p: MlDsaParams, rho: Uint8Array): PolyNTT[][] {
   const seed = new Uint8Array(34);
   seed.set(rho, 0);
   const state = new Uint32Array(50);
+  const entries = newPolys(p.k * p.l) as PolyNTT[];
   const A: PolyNTT[][] = [];
   for (let r = 0; r < p.k; r++) {
-    const row: PolyNTT[] = [];
+    const row = entries.slice(r * p.l, (r + 1) * p.l);
     for (let s = 0; s < p.l; s++) {
       seed[32] = s; // ρ′ ← ρ ‖ IntegerToBytes(s, 1) ‖ IntegerToBytes(r, 1)
       seed[33] = r;
-      const a = new Float64Array(N) as PolyNTT;
-      rejNTTPoly(a, seed, state);
-      row.push(a);
+      rejNTTPoly(row[s], seed, state);
     }
     A.push(row);
   }
