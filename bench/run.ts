@@ -8,6 +8,7 @@ import { DEFAULT_OPTIONS, runCase, type BenchCase, type Measurement } from './ha
 
 const AREAS: Record<string, () => Promise<BenchCase[]>> = {
   hash: async () => (await import('./hash.bench.ts')).cases(),
+  kdf: async () => (await import('./kdf.bench.ts')).cases(),
   aead: async () => (await import('./aead.bench.ts')).cases(),
   curve25519: async () => (await import('./curve25519.bench.ts')).cases(),
   mlkem: async () => (await import('./mlkem.bench.ts')).cases(),

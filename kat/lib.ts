@@ -4,12 +4,14 @@
  *
  * A suite names the vector file(s) it reads, the primitive it checks and how many cases it
  * expects to pass (STYLE §2.9: a loader that finds zero or a different number of cases fails).
- * Files are read from PQMSG_KAT_DIR, else ../shared/kat, else kat/vectors (`npm run kat:fetch`).
- * A missing file is a loud, counted skip; with PQMSG_REQUIRE_KAT=1 it is a failure.
- * The SHA-256 integrity check uses node:crypto: it is tooling, not a shipped path.
+ * Files are read from kat/vectors/, where they are committed gzip-compressed (`<file>.gz`), or from
+ * PQMSG_KAT_DIR when it is set (plain or `.gz` files). Every load checks the SHA-256 of the
+ * uncompressed bytes against kat/manifest.json. A missing file is a loud, counted skip; with
+ * PQMSG_REQUIRE_KAT=1 it is a failure. node:crypto and node:zlib are tooling here, not a shipped path.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,14 +31,24 @@ export const MANIFEST: Record<string, ManifestEntry> = JSON.parse(
   readFileSync(join(KAT_ROOT, 'manifest.json'), 'utf8'),
 ).files;
 
-/** The folder holding the vector files (see the file header for the search order). */
+/** The folder holding the vector files: PQMSG_KAT_DIR if set, else the committed kat/vectors/. */
 export function katDir(): string {
   const fromEnv = process.env.PQMSG_KAT_DIR;
-  if (fromEnv) return resolve(REPO_ROOT, fromEnv);
-  const shared = resolve(REPO_ROOT, '../shared/kat');
-  if (existsSync(shared)) return shared;
-  return join(KAT_ROOT, 'vectors');
+  return fromEnv ? resolve(REPO_ROOT, fromEnv) : join(KAT_ROOT, 'vectors');
 }
+
+/** The uncompressed bytes of one vector file, from `<file>.gz` or `<file>`; null when neither exists. */
+export function readVectorBytes(dir: string, file: string): Buffer | null {
+  const path = join(dir, file);
+  if (existsSync(`${path}.gz`)) return gunzipSync(readFileSync(`${path}.gz`));
+  return existsSync(path) ? readFileSync(path) : null;
+}
+
+/** Whether `<file>.gz` or `<file>` exists in `dir`. */
+export const vectorPresent = (dir: string, file: string): boolean =>
+  existsSync(join(dir, `${file}.gz`)) || existsSync(join(dir, file));
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export const katRequired = (): boolean => process.env.PQMSG_REQUIRE_KAT === '1';
 export const slowEnabled = (): boolean => process.env.SLOW === '1';
@@ -48,10 +60,9 @@ export function loadVectorFile(file: string): unknown | null {
   const entry = MANIFEST[file];
   if (!entry) throw new Error(`KAT ${file}: not listed in kat/manifest.json`);
   if (cache.has(file)) return cache.get(file);
-  const path = join(katDir(), file);
-  if (!existsSync(path)) return null;
-  const raw = readFileSync(path);
-  const digest = createHash('sha256').update(raw).digest('hex');
+  const raw = readVectorBytes(katDir(), file);
+  if (raw === null) return null;
+  const digest = sha256Hex(raw);
   if (digest !== entry.sha256)
     throw new Error(`KAT ${file}: SHA-256 ${digest} does not match the manifest (${entry.sha256})`);
   const json = JSON.parse(raw.toString('utf8'));

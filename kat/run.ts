@@ -38,7 +38,7 @@ console.log(
     `${failed.length} suites failed, ${missing.length} missing, ${slow.length} slow suites not run (SLOW=1 runs them)`,
 );
 if (missing.length > 0) {
-  console.log('\n!!! VECTOR FILES MISSING: these suites did not run. Set PQMSG_KAT_DIR or run `npm run kat:fetch`.');
+  console.log('\n!!! VECTOR FILES MISSING: these suites did not run. The committed kat/vectors/*.gz should hold them: check PQMSG_KAT_DIR, or run `npm run kat:fetch`.');
 }
 const bad = failed.length > 0 || (missing.length > 0 && katRequired()) || results.length === 0;
 process.exit(bad ? 1 : 0);

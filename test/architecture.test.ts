@@ -30,7 +30,7 @@ const modules: Module[] = listFiles(SRC).map((abs) => {
   return { file, area: file.includes('/') ? file.split('/')[0] : '.', imports, text };
 });
 
-const PRIMITIVES = ['util', 'hash', 'aead', 'curve25519', 'mlkem', 'mldsa'];
+const PRIMITIVES = ['util', 'hash', 'kdf', 'aead', 'curve25519', 'mlkem', 'mldsa'];
 const areaOf = (path: string) => (path.includes('/') ? path.split('/')[0] : '.');
 
 describe('architecture — import rules', () => {
@@ -47,7 +47,7 @@ describe('architecture — import rules', () => {
   });
 
   test('primitives import only util and lower primitives, never protocol or above', () => {
-    const order = PRIMITIVES; // util → hash → aead/curve25519/mlkem/mldsa
+    const order = PRIMITIVES; // util → hash → kdf/aead/curve25519/mlkem/mldsa
     const offenders = modules
       .filter((m) => PRIMITIVES.includes(m.area))
       .flatMap((m) =>

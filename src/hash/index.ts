@@ -4,6 +4,7 @@
  * - NIST FIPS 180-4 (Aug 2015), Secure Hash Standard — https://doi.org/10.6028/NIST.FIPS.180-4
  * - RFC 2104 (Feb 1997), HMAC — https://www.rfc-editor.org/rfc/rfc2104
  * - RFC 5869 (May 2010), HKDF — https://www.rfc-editor.org/rfc/rfc5869
+ * - RFC 7693 (November 2015), BLAKE2 — https://www.rfc-editor.org/rfc/rfc7693
  * Side channels: see each module's header.
  */
 export { keccakP1600 } from './keccak.ts';
@@ -34,3 +35,4 @@ export {
 } from './sha512.ts';
 export { Hmac, createHmac, hmac, hashLength, type HashName } from './hmac.ts';
 export { hkdf, hkdfExtract, hkdfExpand } from './hkdf.ts';
+export { Blake2b, blake2b } from './blake2b.ts';

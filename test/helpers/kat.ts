@@ -3,18 +3,17 @@
  * failures and the exact expected case counts. A missing vector file is a visible, counted skip
  * (with a warning), and a failure under PQMSG_REQUIRE_KAT=1.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { katDir, katRequired, runSuite, slowEnabled, type KatSuite } from '../../kat/lib.ts';
+import { katDir, katRequired, runSuite, slowEnabled, vectorPresent, type KatSuite } from '../../kat/lib.ts';
 
 export function katTests(suites: KatSuite[]): void {
   for (const suite of suites) {
-    const present = suite.files.every((f) => existsSync(join(katDir(), f)));
+    const present = suite.files.every((f) => vectorPresent(katDir(), f));
     if (!present && !katRequired())
       console.warn(`!!! KAT vectors missing for ${suite.primitive} (${suite.files.join(', ')}): skipped`);
     const skip = (!present && !katRequired()) || (suite.slow === true && !slowEnabled());
-    test.skipIf(skip)(`${suite.primitive} — ${suite.files.join(' + ')}`, () => {
+    const name = `${suite.primitive} — ${suite.files.join(' + ')}${suite.slow ? ' [slow: runs with SLOW=1]' : ''}`;
+    test.skipIf(skip)(name, () => {
       const result = runSuite(suite);
       expect(result.problems).toEqual([]);
       expect(result.status).toBe('ok');
