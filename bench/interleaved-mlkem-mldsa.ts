@@ -50,7 +50,11 @@ const oqsDsa = oqs.dsa.generateKeyPair();
 const oqsSigs = MESSAGES.map((x) => oqs.dsa.sign(x, oqsDsa.secretKey));
 
 /** One operation: contender name → call (each with its own message counter). */
-function op(make: (kem: MlKem, dsa: MlDsa) => () => unknown, oqsFn: () => unknown, nobleFn: () => unknown) {
+function op(
+  make: (kem: MlKem, dsa: MlDsa) => () => unknown,
+  oqsFn: () => unknown,
+  nobleFn: () => unknown,
+): Record<string, () => unknown> {
   const out: Record<string, () => unknown> = { pqmsg: make(mlkem768, mldsa65) };
   if (base) out.base = make(base.kem, base.dsa);
   return { ...out, 'liboqs-wasm': oqsFn, noble: nobleFn };
@@ -61,12 +65,50 @@ const counter = () => {
 };
 const [n1, n2] = [counter(), counter()];
 const [v1, v2] = [counter(), counter()];
+/** Deterministic ML-DSA signing through an MlDsa object, cycling over the 32 messages. */
+const signer = (d: MlDsa) => {
+  const c = counter();
+  return () => d.sign(dsaKeys.secretKey, MESSAGES[c()], { deterministic: true });
+};
+const verifier = (d: MlDsa) => {
+  const c = counter();
+  return () => {
+    const i = c();
+    return d.verify(dsaKeys.publicKey, MESSAGES[i], sigs[i]);
+  };
+};
 const OPS: Record<string, Record<string, () => unknown>> = {
-  'ML-KEM-768 keygen': op((k) => () => k.keygen(seed), () => oqs.kem.generateKeyPair(), () => ml_kem768.keygen(seed)),
-  'ML-KEM-768 encaps': op((k) => () => k.encapsulate(publicKey, m), () => oqs.kem.encapsulate(oqsKem.publicKey), () => ml_kem768.encapsulate(publicKey, m)),
-  'ML-KEM-768 decaps': op((k) => () => k.decapsulate(cipherText, secretKey), () => oqs.kem.decapsulate(oqsCt, oqsKem.secretKey), () => ml_kem768.decapsulate(cipherText, secretKey)),
-  'ML-DSA-65 sign': op((_, d) => { const c = counter(); return () => d.sign(dsaKeys.secretKey, MESSAGES[c()], { deterministic: true }); }, () => oqs.dsa.sign(MESSAGES[n1()], oqsDsa.secretKey), () => ml_dsa65.sign(MESSAGES[n2()], dsaKeys.secretKey, { extraEntropy: false })),
-  'ML-DSA-65 verify': op((_, d) => { const c = counter(); return () => { const i = c(); return d.verify(dsaKeys.publicKey, MESSAGES[i], sigs[i]); }; }, () => { const i = v1(); return oqs.dsa.verify(MESSAGES[i], oqsSigs[i], oqsDsa.publicKey); }, () => { const i = v2(); return ml_dsa65.verify(sigs[i], MESSAGES[i], dsaKeys.publicKey); }),
+  'ML-KEM-768 keygen': op(
+    (k) => () => k.keygen(seed),
+    () => oqs.kem.generateKeyPair(),
+    () => ml_kem768.keygen(seed),
+  ),
+  'ML-KEM-768 encaps': op(
+    (k) => () => k.encapsulate(publicKey, m),
+    () => oqs.kem.encapsulate(oqsKem.publicKey),
+    () => ml_kem768.encapsulate(publicKey, m),
+  ),
+  'ML-KEM-768 decaps': op(
+    (k) => () => k.decapsulate(cipherText, secretKey),
+    () => oqs.kem.decapsulate(oqsCt, oqsKem.secretKey),
+    () => ml_kem768.decapsulate(cipherText, secretKey),
+  ),
+  'ML-DSA-65 sign': op(
+    (_, d) => signer(d),
+    () => oqs.dsa.sign(MESSAGES[n1()], oqsDsa.secretKey),
+    () => ml_dsa65.sign(MESSAGES[n2()], dsaKeys.secretKey, { extraEntropy: false }),
+  ),
+  'ML-DSA-65 verify': op(
+    (_, d) => verifier(d),
+    () => {
+      const i = v1();
+      return oqs.dsa.verify(MESSAGES[i], oqsSigs[i], oqsDsa.publicKey);
+    },
+    () => {
+      const i = v2();
+      return ml_dsa65.verify(sigs[i], MESSAGES[i], dsaKeys.publicKey);
+    },
+  ),
 };
 
 for (const [name, impls] of Object.entries(OPS)) {

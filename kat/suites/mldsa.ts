@@ -22,7 +22,11 @@ import { ML_DSA_44, ML_DSA_65, ML_DSA_87, type MlDsaParams } from '../../src/mld
 
 const SETS: MlDsaParams[] = [ML_DSA_44, ML_DSA_65, ML_DSA_87];
 /** The public objects, whose signMu / verifyMu (external μ) the externalMu groups exercise. */
-const API: Record<string, MlDsa> = { 'ML-DSA-44': mldsa44, 'ML-DSA-65': mldsa65, 'ML-DSA-87': mldsa87 };
+const API: Record<string, MlDsa> = {
+  'ML-DSA-44': mldsa44,
+  'ML-DSA-65': mldsa65,
+  'ML-DSA-87': mldsa87,
+};
 const DIR = 'acvp/ML-DSA-';
 
 /** One ACVP test joined with its group's fields (and, for sigGen, its expected signature). */

@@ -228,7 +228,8 @@ export function signInternal(
   rnd: Uint8Array,
 ): Uint8Array {
   const tr = sk.subarray(64, 128);
-  return signMuInternal(p, sk, messageRepresentative(tr, mPrime), rnd); // μ ← H(BytesToBits(tr) ‖ M′, 64)
+  const mu = messageRepresentative(tr, mPrime); // μ ← H(BytesToBits(tr) ‖ M′, 64)
+  return signMuInternal(p, sk, mu, rnd);
 }
 
 /**
@@ -236,7 +237,12 @@ export function signInternal(
  * on well-typed input). FIPS 204, Algorithm 8 (ML-DSA.Verify_internal) with μ given.
  * Differs from the spec: the final ‖z‖∞ check is done first (public data, early return).
  */
-export function verifyMuInternal(p: MlDsaParams, pk: Uint8Array, mu: Uint8Array, sig: Uint8Array): boolean {
+export function verifyMuInternal(
+  p: MlDsaParams,
+  pk: Uint8Array,
+  mu: Uint8Array,
+  sig: Uint8Array,
+): boolean {
   if (pk.length !== p.pkBytes || sig.length !== p.sigBytes) return false;
   const { rho, t1 } = pkDecode(p, pk); // (ρ, t₁) ← pkDecode(pk)
   const decoded = sigDecode(p, sig); // (c̃, z, h) ← sigDecode(σ)
@@ -285,6 +291,7 @@ export function verifyInternal(
 ): boolean {
   if (pk.length !== p.pkBytes || sig.length !== p.sigBytes) return false;
   const tr = H([pk], 64); // tr ← H(pk, 64)
-  return verifyMuInternal(p, pk, messageRepresentative(tr, mPrime), sig); // μ ← H(BytesToBits(tr) ‖ M′, 64)
+  const mu = messageRepresentative(tr, mPrime); // μ ← H(BytesToBits(tr) ‖ M′, 64)
+  return verifyMuInternal(p, pk, mu, sig);
 }
 

@@ -7,8 +7,8 @@
  * Bounds convention: polynomials handed between functions are centered (|a| ≤ (q−1)/2) unless a
  * function says otherwise; each reduction states why its product is < 2⁵⁰ (field.ts).
  * Coefficients are integer-valued float64 (see field.ts for why not Int32Array).
- * The twin of nttInPlace / invNttInPlace is reference.ts (ntt, invNtt: Algorithms 41 and 42 as plain
- * loops); test/mldsa/ntt.test.ts keeps them equal.
+ * The twin of nttInPlace / invNttInPlace is reference.ts (ntt, invNtt: Algorithms 41 and 42 as
+ * plain loops); test/mldsa/ntt.test.ts keeps them equal.
  */
 import { fieldMul, reduce } from './field.ts';
 import { N, Q, ZETA } from './params.ts';
@@ -107,8 +107,8 @@ export function nttInPlace(w: Poly): void {
 /**
  * Maps ŵ ∈ T_q back to w = NTT⁻¹(ŵ) ∈ R_q in place.
  * FIPS 204, Algorithm 42 (NTT⁻¹).
- * Two layers per pass as in nttInPlace: layers len = L and 2L, with −zetas[256/L − 1 − b] for block b
- * of layer L (m counts down). Input centered. Without reduction the sums double each layer
+ * Two layers per pass as in nttInPlace: layers len = L and 2L, with −zetas[256/L − 1 − b] for block
+ * b of layer L (m counts down). Input centered. Without reduction the sums double each layer
  * (q/2 → 4q after three layers), so the sums of the layer len = 8 are reduced: every operand
  * stays ≤ 8q and every product ≤ 8q·(q−1)/2 < 2⁴⁹. The final scaling by f = 256⁻¹ (the last loop)
  * is folded into the last layer (len = 128) as f and f·z. Output centered.

@@ -2,7 +2,8 @@
  * ML-KEM key generation, encapsulation and decapsulation, with the FIPS 203 input checks.
  * NIST FIPS 203 (August 2024): §6 Algorithms 16–18 (KeyGen/Encaps/Decaps_internal), §7
  * Algorithms 19–21 (KeyGen/Encaps/Decaps), §7.2 encapsulation-key check, §7.3 decapsulation
- * input checks (plus the §7.2 modulus check on the ek inside dk); H = SHA3-256, G = SHA3-512, J(s) = SHAKE256(s, 8·32) (§4.1).
+ * input checks (plus the §7.2 modulus check on the ek inside dk); H = SHA3-256, G = SHA3-512,
+ * J(s) = SHAKE256(s, 8·32) (§4.1).
  * Side channels: decapsulation compares c with c′ and selects K′ or K̄ through util/ct.ts masks
  * (no branch on the result); length and hash checks branch only on public data (lengths, ek, H(ek)
  * inside dk). Secret temporaries are wiped (best effort). JS gives no constant-time guarantee.
