@@ -15,6 +15,7 @@ import {
   decryptMessage,
   encryptMessage,
   initiateSession,
+  readPreKeyMessage,
   respondToPreKeyMessage,
   type Session,
 } from '../src/protocol/session.ts';
@@ -47,14 +48,14 @@ function setup(suite: Suite) {
   const handshake = () => {
     const a = initiateSession(suite, alice, verifyBundle(suite, bundle, 0), rnd);
     const { envelope } = encryptMessage(suite, a, message, rnd);
-    return respondToPreKeyMessage(suite, bob, envelope, keys, rnd).plaintext;
+    return respondToPreKeyMessage(suite, bob, readPreKeyMessage(envelope), keys, rnd).plaintext;
   };
 
   // An established session: first message, a reply, and Alice's next message (DH steps done).
   let a: Session = initiateSession(suite, alice, verifyBundle(suite, bundle, 0), rnd);
   let out = encryptMessage(suite, a, message, rnd);
   a = out.session;
-  let b = respondToPreKeyMessage(suite, bob, out.envelope, keys, rnd).session;
+  let b = respondToPreKeyMessage(suite, bob, readPreKeyMessage(out.envelope), keys, rnd).session;
   out = encryptMessage(suite, b, message, rnd);
   b = out.session;
   a = decryptMessage(suite, a, out.envelope, rnd).session;
@@ -85,12 +86,13 @@ function setup(suite: Suite) {
   const others = Array.from({ length: MAX_ARCHIVED_SESSIONS }, () => {
     const x = initiateSession(suite, alice, verifyBundle(suite, bundle, 0), rnd);
     const env = encryptMessage(suite, x, message, rnd).envelope;
-    return respondToPreKeyMessage(suite, bob, env, keys, rnd).session;
+    return respondToPreKeyMessage(suite, bob, readPreKeyMessage(env), keys, rnd).session;
   });
   const full: SessionRecord = { current: others[0], previous: [...others.slice(1), fixedB] };
   const archived = () => decryptWithRecord(suite, full, second.envelope, rnd).plaintext;
-  const forged = second.envelope.slice();
-  forged[10] ^= 1; // inside the encrypted header: no session's header key opens it
+  const forgedMessage = second.envelope.message.slice();
+  forgedMessage[4] ^= 1; // in the header nonce: no session's header key opens the header
+  const forged = { ...second.envelope, message: forgedMessage };
   const rejectForged = () => {
     try {
       decryptWithRecord(suite, full, forged, rnd);

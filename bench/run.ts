@@ -14,6 +14,8 @@ const AREAS: Record<string, () => Promise<BenchCase[]>> = {
   mlkem: async () => (await import('./mlkem.bench.ts')).cases(),
   mldsa: async () => (await import('./mldsa.bench.ts')).cases(),
   protocol: async () => (await import('./protocol.bench.ts')).cases(),
+  'pq-ratchet': async () => (await import('./pq-ratchet.bench.ts')).cases(),
+  server: async () => (await import('./server.bench.ts')).cases(),
 };
 
 const args = process.argv.slice(2);

@@ -3,7 +3,8 @@
  * kat/manifest.json, and the tally every suite fills in.
  *
  * A suite names the vector file(s) it reads, the primitive it checks and how many cases it
- * expects to pass (STYLE §2.9: a loader that finds zero or a different number of cases fails).
+ * expects to pass (docs/ARCHITECTURE.md §8: a loader that finds zero or a different number of
+ * cases fails).
  * Files are read from kat/vectors/, where they are committed gzip-compressed (`<file>.gz`), or from
  * PQMSG_KAT_DIR when it is set (plain or `.gz` files). Every load checks the SHA-256 of the
  * uncompressed bytes against kat/manifest.json. A missing file is a loud, counted skip; with

@@ -1,17 +1,23 @@
 /**
- * Import-graph rules (DESIGN.md "Layers", STYLE §1.5): imports point one way only, no peer crypto
- * library or node:crypto in src/, and the protocol stays pure (no files, sockets or clocks).
+ * The rules of docs/ARCHITECTURE.md that a program can check: imports point one way only (§1), no
+ * peer crypto library or node:crypto in src/, the protocol stays pure (§2), envelopes are decoded
+ * once at the session boundary (§4), every citation resolves inside the repository (§6), and the
+ * root namespace holds no variable-time reference twin (§7).
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
+import * as root from '../src/index.ts';
+import * as reference from '../src/reference.ts';
 
-const SRC = resolve(__dirname, '../src');
+const ROOT = resolve(__dirname, '..');
+const SRC = resolve(ROOT, 'src');
 
-function listFiles(dir: string): string[] {
+function listFiles(dir: string, ext = /\.ts$/): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    return statSync(p).isDirectory() ? listFiles(p) : p.endsWith('.ts') ? [p] : [];
+    return statSync(p).isDirectory() ? listFiles(p, ext) : ext.test(p) ? [p] : [];
   });
 }
 
@@ -38,10 +44,12 @@ describe('architecture — import rules', () => {
     expect(modules.length).toBeGreaterThan(5);
   });
 
-  test('no peer crypto library, node:crypto or test helper is imported from src/', () => {
+  test('no peer crypto library, node:crypto, test helper or testing.ts module is imported from src/', () => {
     const banned = /^(@noble\/|@oqs\/|@signalapp\/|mlkem$|libsodium|tweetnacl|node:crypto$|crypto$)/;
     const offenders = modules.flatMap((m) =>
-      m.imports.filter((i) => banned.test(i) || i.startsWith('../test')).map((i) => `${m.file} → ${i}`),
+      m.imports
+        .filter((i) => banned.test(i) || i.startsWith('../test') || i.endsWith('/testing.ts'))
+        .map((i) => `${m.file} → ${i}`),
     );
     expect(offenders).toEqual([]);
   });
@@ -83,5 +91,115 @@ describe('architecture — import rules', () => {
         ...(/\bDate\.now\(|new Date\(|Math\.random\(/.test(m.text) ? [`${m.file} reads a clock or Math.random`] : []),
       ]);
     expect(offenders).toEqual([]);
+  });
+
+  test('randomness: no Math.random under src/, and only util/random.ts reads the OS CSPRNG', () => {
+    const offenders = modules.flatMap((m) => [
+      ...(/\bMath\.random\b/.test(m.text) ? [`${m.file} uses Math.random`] : []),
+      ...(/\bgetRandomValues\b|\brandomBytes\b|\brandomFillSync\b/.test(m.text) && m.file !== 'util/random.ts'
+        ? [`${m.file} reads randomness outside util/random.ts`]
+        : []),
+    ]);
+    expect(modules.length).toBeGreaterThan(0);
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('architecture — envelopes are decoded once, at the session boundary (§4)', () => {
+  // The layers below receiveMessage/sendMessage (protocol/session-cipher.ts): typed values only.
+  const INNER = ['protocol/session.ts', 'protocol/session-record.ts'];
+
+  test('the session layers never decode an envelope', () => {
+    const inner = modules.filter((m) => INNER.includes(m.file));
+    expect(inner.map((m) => m.file).sort()).toEqual([...INNER].sort());
+    expect(inner.filter((m) => /\bdecodeEnvelope\b/.test(m.text)).map((m) => m.file)).toEqual([]);
+  });
+
+  test('no parameter takes bytes or Envelope; the session layers take Envelope (checker)', () => {
+    const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: () => {},
+    })!;
+    const files = config.fileNames.filter((f) => relative(SRC, f).startsWith('protocol'));
+    const program = ts.createProgram(files, config.options);
+    const checker = program.getTypeChecker();
+    const isBytes = (t: ts.Type) => /^(Uint8Array|Buffer)\b/.test(checker.typeToString(t));
+    const isEnvelope = (t: ts.Type) =>
+      checker.getPropertyOfType(t, 'message') !== undefined &&
+      checker.getPropertyOfType(t, 'type') !== undefined;
+    const offenders: string[] = [];
+    const typed: string[] = [];
+    for (const sf of program.getSourceFiles()) {
+      const file = relative(SRC, sf.fileName);
+      if (!files.includes(sf.fileName)) continue;
+      const visit = (node: ts.Node): void => {
+        if (ts.isFunctionLike(node) && node.name)
+          for (const param of node.parameters) {
+            const type = checker.getTypeAtLocation(param);
+            const members = type.isUnion() ? type.types : [type];
+            const signature = `${node.name.getText()}(${param.name.getText()})`;
+            const bytes = members.some(isBytes);
+            const named = /envelope/i.test(param.name.getText()) && INNER.includes(file);
+            if (bytes && (named || members.some(isEnvelope)))
+              offenders.push(`${file}: ${signature}`);
+            else if (members.every(isEnvelope)) typed.push(signature);
+          }
+        ts.forEachChild(node, visit);
+      };
+      visit(sf);
+    }
+    expect(offenders).toEqual([]);
+    expect(typed).toEqual(
+      expect.arrayContaining([
+        'decryptWithRecord(envelope)',
+        'decryptMessage(envelope)',
+        'readPreKeyMessage(envelope)',
+      ]),
+    );
+  });
+});
+
+describe('architecture — citations and namespaces (§6, §7)', () => {
+  // Documents that exist outside this repository; spelled so that this file does not match itself.
+  const OUTSIDE = [/\bSTYLE(\.md| §)/, /\bDESIGN\.md/, /PROTOCOL-NOTE[S]/];
+  const dirs = ['src', 'test', 'kat', 'bench', 'docs'];
+  const texts = [
+    ...dirs.flatMap((d) => listFiles(join(ROOT, d), /\.(ts|md)$/)),
+    join(ROOT, 'README.md'),
+  ].map((abs) => ({ file: relative(ROOT, abs), text: readFileSync(abs, 'utf8') }));
+
+  test('no comment or document cites a file that is not in the repository', () => {
+    expect(texts.length).toBeGreaterThan(100);
+    const offenders = texts.flatMap(({ file, text }) =>
+      text.split('\n').flatMap((line, i) =>
+        OUTSIDE.some((re) => re.test(line)) ? [`${file}:${i + 1}: ${line.trim()}`] : [],
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  test('every docs/*.md cited exists, and every ARCHITECTURE.md § cited is a section of it', () => {
+    const arch = readFileSync(join(ROOT, 'docs/ARCHITECTURE.md'), 'utf8');
+    const sections = new Set([...arch.matchAll(/^## (\d+)\. /gm)].map((m) => m[1]));
+    expect(sections.size).toBeGreaterThanOrEqual(8);
+    const broken: string[] = [];
+    let cited = 0;
+    for (const { file, text } of texts) {
+      for (const m of text.matchAll(/\bdocs\/([\w.-]+\.md)\b/g))
+        if (!existsSync(join(ROOT, 'docs', m[1]))) broken.push(`${file}: docs/${m[1]}`);
+      for (const m of text.matchAll(/ARCHITECTURE\.md §(\d+)/g)) {
+        cited++;
+        if (!sections.has(m[1])) broken.push(`${file}: ARCHITECTURE.md §${m[1]}`);
+      }
+    }
+    expect(cited).toBeGreaterThan(10);
+    expect(broken).toEqual([]);
+  });
+
+  test('the root namespace holds no reference twin; pqmsg/reference does', () => {
+    expect(Object.keys(root).length).toBeGreaterThan(50);
+    expect(Object.keys(root).filter((name) => /reference/i.test(name))).toEqual([]);
+    expect(Object.keys(reference)).toContain('curve25519Reference');
+    expect(typeof reference.curve25519Reference.x25519Reference).toBe('function');
   });
 });

@@ -4,12 +4,15 @@
  * the state, §2.3 block function, §2.4 encryption. HChaCha20: draft-irtf-cfrg-xchacha-03 §2.2.
  * Side channels: ARX only (add, rotate, xor on 32-bit words); no secret-dependent branch, index or
  * loop bound. Lengths and the block counter are public. JS gives no constant-time guarantee.
- * The quarter rounds are inlined over local variables (ten double-round iterations); the plain
- * loop form is test/reference/chacha20.ts.
+ * The block function, written out over local variables, is chacha20-block.ts; the plain loop
+ * form is test/reference/chacha20.ts.
  */
 import { expectBytes, expectLength, load32LE } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
+import { chacha20BlockXor } from './chacha20-block.ts';
+
+export { chacha20BlockXor };
 
 /** "expand 32-byte k" as four little-endian words (RFC 8439 §2.3). */
 export const SIGMA = Uint32Array.of(0x61707865, 0x3320646e, 0x79622d32, 0x6b206574);
@@ -47,86 +50,28 @@ export function chacha20InitState(
   return state;
 }
 
-/**
- * dst[o..o+15] ^= ChaCha20 block of `state`: 20 rounds (10 column + diagonal double rounds), then
- * the input state added word-wise. RFC 8439 §2.3 (The ChaCha20 Block Function).
- * Differs from the spec only in form: quarter rounds are inlined over locals, and the block is
- * XORed into dst (XOR into zeros to read the raw block). `state` is not modified.
- */
-export function chacha20BlockXor(state: Uint32Array, dst: Uint32Array, o: number): void {
-  // working_state = state; the input words are re-read at the end (fewer live registers).
-  let x0 = state[0], x1 = state[1], x2 = state[2], x3 = state[3];
-  let x4 = state[4], x5 = state[5], x6 = state[6], x7 = state[7];
-  let x8 = state[8], x9 = state[9], x10 = state[10], x11 = state[11];
-  let x12 = state[12], x13 = state[13], x14 = state[14], x15 = state[15];
-  // prettier-ignore
-  for (let i = 0; i < 10; i++) {
-    // QUARTERROUND(0, 4, 8, 12), (1, 5, 9, 13), (2, 6, 10, 14), (3, 7, 11, 15): columns
-    x0 = (x0 + x4) | 0; x12 ^= x0; x12 = (x12 << 16) | (x12 >>> 16);
-    x8 = (x8 + x12) | 0; x4 ^= x8; x4 = (x4 << 12) | (x4 >>> 20);
-    x0 = (x0 + x4) | 0; x12 ^= x0; x12 = (x12 << 8) | (x12 >>> 24);
-    x8 = (x8 + x12) | 0; x4 ^= x8; x4 = (x4 << 7) | (x4 >>> 25);
-    x1 = (x1 + x5) | 0; x13 ^= x1; x13 = (x13 << 16) | (x13 >>> 16);
-    x9 = (x9 + x13) | 0; x5 ^= x9; x5 = (x5 << 12) | (x5 >>> 20);
-    x1 = (x1 + x5) | 0; x13 ^= x1; x13 = (x13 << 8) | (x13 >>> 24);
-    x9 = (x9 + x13) | 0; x5 ^= x9; x5 = (x5 << 7) | (x5 >>> 25);
-    x2 = (x2 + x6) | 0; x14 ^= x2; x14 = (x14 << 16) | (x14 >>> 16);
-    x10 = (x10 + x14) | 0; x6 ^= x10; x6 = (x6 << 12) | (x6 >>> 20);
-    x2 = (x2 + x6) | 0; x14 ^= x2; x14 = (x14 << 8) | (x14 >>> 24);
-    x10 = (x10 + x14) | 0; x6 ^= x10; x6 = (x6 << 7) | (x6 >>> 25);
-    x3 = (x3 + x7) | 0; x15 ^= x3; x15 = (x15 << 16) | (x15 >>> 16);
-    x11 = (x11 + x15) | 0; x7 ^= x11; x7 = (x7 << 12) | (x7 >>> 20);
-    x3 = (x3 + x7) | 0; x15 ^= x3; x15 = (x15 << 8) | (x15 >>> 24);
-    x11 = (x11 + x15) | 0; x7 ^= x11; x7 = (x7 << 7) | (x7 >>> 25);
-    // QUARTERROUND(0, 5, 10, 15), (1, 6, 11, 12), (2, 7, 8, 13), (3, 4, 9, 14): diagonals
-    x0 = (x0 + x5) | 0; x15 ^= x0; x15 = (x15 << 16) | (x15 >>> 16);
-    x10 = (x10 + x15) | 0; x5 ^= x10; x5 = (x5 << 12) | (x5 >>> 20);
-    x0 = (x0 + x5) | 0; x15 ^= x0; x15 = (x15 << 8) | (x15 >>> 24);
-    x10 = (x10 + x15) | 0; x5 ^= x10; x5 = (x5 << 7) | (x5 >>> 25);
-    x1 = (x1 + x6) | 0; x12 ^= x1; x12 = (x12 << 16) | (x12 >>> 16);
-    x11 = (x11 + x12) | 0; x6 ^= x11; x6 = (x6 << 12) | (x6 >>> 20);
-    x1 = (x1 + x6) | 0; x12 ^= x1; x12 = (x12 << 8) | (x12 >>> 24);
-    x11 = (x11 + x12) | 0; x6 ^= x11; x6 = (x6 << 7) | (x6 >>> 25);
-    x2 = (x2 + x7) | 0; x13 ^= x2; x13 = (x13 << 16) | (x13 >>> 16);
-    x8 = (x8 + x13) | 0; x7 ^= x8; x7 = (x7 << 12) | (x7 >>> 20);
-    x2 = (x2 + x7) | 0; x13 ^= x2; x13 = (x13 << 8) | (x13 >>> 24);
-    x8 = (x8 + x13) | 0; x7 ^= x8; x7 = (x7 << 7) | (x7 >>> 25);
-    x3 = (x3 + x4) | 0; x14 ^= x3; x14 = (x14 << 16) | (x14 >>> 16);
-    x9 = (x9 + x14) | 0; x4 ^= x9; x4 = (x4 << 12) | (x4 >>> 20);
-    x3 = (x3 + x4) | 0; x14 ^= x3; x14 = (x14 << 8) | (x14 >>> 24);
-    x9 = (x9 + x14) | 0; x4 ^= x9; x4 = (x4 << 7) | (x4 >>> 25);
-  }
-  // state += working_state; then XOR into dst
-  dst[o] ^= (x0 + state[0]) | 0; dst[o + 1] ^= (x1 + state[1]) | 0;
-  dst[o + 2] ^= (x2 + state[2]) | 0; dst[o + 3] ^= (x3 + state[3]) | 0;
-  dst[o + 4] ^= (x4 + state[4]) | 0; dst[o + 5] ^= (x5 + state[5]) | 0;
-  dst[o + 6] ^= (x6 + state[6]) | 0; dst[o + 7] ^= (x7 + state[7]) | 0;
-  dst[o + 8] ^= (x8 + state[8]) | 0; dst[o + 9] ^= (x9 + state[9]) | 0;
-  dst[o + 10] ^= (x10 + state[10]) | 0; dst[o + 11] ^= (x11 + state[11]) | 0;
-  dst[o + 12] ^= (x12 + state[12]) | 0; dst[o + 13] ^= (x13 + state[13]) | 0;
-  dst[o + 14] ^= (x14 + state[14]) | 0; dst[o + 15] ^= (x15 + state[15]) | 0;
-}
-
 /** Key stream of a final partial block; wiped after each use (calls are synchronous). */
 const TAIL = new Uint32Array(16);
 
 /**
  * buf[0..len) ← buf[0..len) ⊕ keystream from block `state[12]` on, in place; advances state[12].
  * RFC 8439 §2.4 (The ChaCha20 Encryption Algorithm).
+ * `words`, when given, is a Uint32Array view of buf from its first byte (the caller checked
+ * wordViewOf); otherwise one is made here when buf allows it.
  * Throws BAD_LENGTH if the 32-bit block counter would wrap within this call.
  */
 export function chacha20XorInPlace(
   state: Uint32Array,
   buf: Uint8Array,
   len: number = buf.length,
+  words: Uint32Array | null = len >= 64 ? wordViewOf(buf) : null,
 ): void {
   const blocks = Math.ceil(len / 64); // len is public
   if (state[12] + blocks > COUNTER_LIMIT)
     throw new CryptoError('BAD_LENGTH', 'ChaCha20: block counter would wrap (RFC 8439 §2.4)');
   let pos = 0;
-  if (LITTLE_ENDIAN && (buf.byteOffset & 3) === 0 && len >= 64) {
-    // Aligned little-endian buffer: XOR whole blocks word by word (the alignment is public).
-    const words = new Uint32Array(buf.buffer, buf.byteOffset, len >>> 2);
+  if (words !== null) {
+    // Whole blocks, XORed word by word into the little-endian view.
     for (; pos + 64 <= len; pos += 64) {
       chacha20BlockXor(state, words, pos >>> 2);
       state[12]++;
@@ -142,6 +87,15 @@ export function chacha20XorInPlace(
     for (let i = 0; i < n; i++) buf[pos + i] ^= TAIL[i >>> 2] >>> ((i & 3) << 3);
   }
   wipe(TAIL);
+}
+
+/**
+ * A Uint32Array view of buf[0..4·⌊len/4⌋) whose words are buf's little-endian 32-bit words, or
+ * null when there is none: a big-endian host, or buf not 4-byte aligned (alignment is public).
+ */
+export function wordViewOf(buf: Uint8Array): Uint32Array | null {
+  if (!LITTLE_ENDIAN || (buf.byteOffset & 3) !== 0) return null;
+  return new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
 }
 
 function checkCounter(counter: number): void {

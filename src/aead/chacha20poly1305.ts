@@ -7,10 +7,10 @@
  * Limit: plaintext ≤ 2³⁸ − 64 bytes (2³² − 1 blocks after block 0, RFC 8439 §2.8); AAD ≤ 2⁶⁴ − 1
  * is moot in JS.
  */
-import { expectBytes, expectLength, store64LE } from '../util/bytes.ts';
+import { expectBytes, expectLength } from '../util/bytes.ts';
 import { ctEqual, wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
-import { chacha20InitState, chacha20XorInPlace } from './chacha20.ts';
+import { chacha20BlockXor, chacha20InitState, chacha20XorInPlace, wordViewOf } from './chacha20.ts';
 import { Poly1305 } from './poly1305.ts';
 
 export const KEY_LENGTH = 32;
@@ -22,12 +22,18 @@ export const MAX_PLAINTEXT_LENGTH = 2 ** 38 - 64;
 const EMPTY = new Uint8Array(0);
 
 // Per-module scratch, so that a call allocates only its output. Calls are synchronous and never
-// re-enter, and every secret in here is wiped before the call returns.
-const STATE = new Uint32Array(16);
-const OTK = new Uint8Array(32);
-const MAC = new Poly1305(OTK);
-const LENGTHS = new Uint8Array(16);
-const TAG = new Uint8Array(TAG_LENGTH);
+// re-enter, and every secret in here is wiped before the call returns: the arrays are views
+// of SCRATCH, which seal and open wipe once at the end (the MAC wipes its own state).
+const SCRATCH = new Uint8Array(176);
+const STATE = new Uint32Array(SCRATCH.buffer, 0, 16);
+/** ChaCha20 block 0 as words: its first 32 bytes are the one-time key r‖s (RFC 8439 §2.6). */
+const BLOCK0 = new Uint32Array(SCRATCH.buffer, 64, 16);
+/** num_to_8_le_bytes(aad.length) ‖ num_to_8_le_bytes(ct.length) as four little-endian words. */
+const LENGTHS = new Uint32Array(SCRATCH.buffer, 128, 4);
+const TAG = new Uint8Array(SCRATCH.buffer, 144, TAG_LENGTH);
+/** open: the received tag, copied next to the computed one for ctEqual. */
+const RECEIVED_TAG = new Uint8Array(SCRATCH.buffer, 160, TAG_LENGTH);
+const MAC = new Poly1305(new Uint8Array(32));
 
 /**
  * Sets up STATE for (key, nonce) and the MAC with the one-time key: the first 32 bytes of the
@@ -36,29 +42,34 @@ const TAG = new Uint8Array(TAG_LENGTH);
  */
 function initCipherAndMac(key: Uint8Array, nonce: Uint8Array): void {
   chacha20InitState(key, 0, nonce, STATE);
-  OTK.fill(0);
-  chacha20XorInPlace(STATE, OTK); //             otk ← chacha20_block(key, 0, nonce)[0..31]
-  MAC.reset(OTK);
-  wipe(OTK);
+  BLOCK0.fill(0);
+  chacha20BlockXor(STATE, BLOCK0, 0); //          otk ← chacha20_block(key, 0, nonce)[0..31]
+  STATE[12] = 1;
+  MAC.resetWords(BLOCK0); //                      r ← otk[0..15], s ← otk[16..31], as words
 }
 
 /**
  * tag = Poly1305(otk, aad ‖ pad16(aad) ‖ ct ‖ pad16(ct) ‖ num_to_8_le_bytes(aad.length) ‖
  * num_to_8_le_bytes(ct.length)) into out[off..off+15], for ct = ctBytes[0..ctLength).
- * RFC 8439 §2.8 (AEAD Construction).
+ * `ctWords` is wordViewOf(ctBytes) or null. RFC 8439 §2.8 (AEAD Construction).
  */
 function macInto(
   aad: Uint8Array,
   ctBytes: Uint8Array,
+  ctWords: Uint32Array | null,
   ctLength: number,
   out: Uint8Array,
   off: number,
 ): void {
-  MAC.updatePadded(aad, aad.length);
-  MAC.updatePadded(ctBytes, ctLength);
-  store64LE(LENGTHS, 0, aad.length);
-  store64LE(LENGTHS, 8, ctLength);
-  MAC.update(LENGTHS);
+  MAC.updatePadded(aad, 0, aad.length);
+  const whole = ctWords === null ? 0 : ctLength & ~15; // whole blocks read as words, in place
+  if (ctWords !== null) MAC.updateWords(ctWords, 0, whole >>> 2);
+  MAC.updatePadded(ctBytes, whole, ctLength);
+  LENGTHS[0] = aad.length >>> 0;
+  LENGTHS[1] = Math.floor(aad.length / 2 ** 32);
+  LENGTHS[2] = ctLength >>> 0;
+  LENGTHS[3] = Math.floor(ctLength / 2 ** 32);
+  MAC.updateWords(LENGTHS, 0, 4);
   MAC.digestInto(out, off); //                    also wipes the MAC state
 }
 
@@ -110,13 +121,14 @@ export function sealChecked(
       'BAD_LENGTH',
       'ChaCha20-Poly1305: plaintext longer than 2³⁸ − 64 bytes (RFC 8439 §2.8)',
     );
-  const out = new Uint8Array(n + TAG_LENGTH); // fresh, byteOffset 0: the aligned fast path applies
-  out.set(plaintext); //                          allocate before any secret enters the scratch
+  const out = new Uint8Array(new ArrayBuffer(n + TAG_LENGTH)); // fresh: allocate before any
+  out.set(plaintext); //                                           secret enters the scratch
+  const words = wordViewOf(out); //               one word view for the cipher and the MAC
   initCipherAndMac(key, nonce);
   // ciphertext = chacha20_encrypt(key, 1, nonce, plaintext)
-  chacha20XorInPlace(STATE, out, n);
-  wipe(STATE);
-  macInto(aad, out, n, out, n);
+  chacha20XorInPlace(STATE, out, n, words);
+  macInto(aad, out, words, n, out, n);
+  wipe(SCRATCH); //                               STATE, BLOCK0
   return out;
 }
 
@@ -137,19 +149,22 @@ export function openChecked(
   const n = sealed.length - TAG_LENGTH;
   if (n > MAX_PLAINTEXT_LENGTH)
     throw new CryptoError('BAD_LENGTH', `${name}: ciphertext over 2³⁸ − 64 bytes (RFC 8439 §2.8)`);
-  const out = new Uint8Array(n); //               fresh, byteOffset 0; filled only once verified
+  // A fresh copy of the ciphertext, word-aligned: MACed, then decrypted in place once verified.
+  const out = new Uint8Array(new ArrayBuffer(n));
+  out.set(sealed.subarray(0, n));
+  const words = wordViewOf(out);
   initCipherAndMac(key, nonce);
-  macInto(aad, sealed, n, TAG, 0);
-  const ok = ctEqual(TAG, sealed.subarray(n));
-  wipe(TAG);
+  macInto(aad, out, words, n, TAG, 0);
+  for (let i = 0; i < TAG_LENGTH; i++) RECEIVED_TAG[i] = sealed[n + i];
+  const ok = ctEqual(TAG, RECEIVED_TAG);
   if (ok === 0) {
-    // The comparison result is public (the caller learns it anyway); no plaintext was produced.
-    wipe(STATE);
+    // The comparison result is public (the caller learns it anyway); no plaintext was produced
+    // (out still holds the ciphertext and is dropped).
+    wipe(SCRATCH);
     throw new CryptoError('AUTH_FAILED', `${name}: tag mismatch (${cite})`);
   }
-  out.set(sealed.subarray(0, n));
-  chacha20XorInPlace(STATE, out); //              counter 1 onwards, as in seal
-  wipe(STATE);
+  chacha20XorInPlace(STATE, out, n, words); //    counter 1 onwards, as in seal
+  wipe(SCRATCH); //                               STATE, BLOCK0, TAG
   return out;
 }
 

@@ -15,22 +15,27 @@ const M22 = 0x3fffff; // 2²² − 1
 const TWO22 = 4194304; // 2²²
 const INV22 = 1 / TWO22; // 2⁻²², exact
 const INV32 = 1 / 4294967296; // 2⁻³², exact
-/** Up to this many bytes of whole blocks go through the internal buffer (see absorb). */
-const SHORT = 64;
+/** One block of zeros as words (read only): squaring r in resetWords. */
+const ZERO_BLOCK = new Uint32Array(4);
 
 /**
  * Incremental Poly1305 state: r (clamped) and s from the one-time key, accumulator a, and a
  * partial-block buffer. RFC 8439 §2.5. The key must be used for one message only.
+ * Message bytes are read as little-endian 32-bit words (load32LE, or a caller's word view).
  */
 export class Poly1305 {
+  /** Every array below is a view of this one buffer, so a single wipe clears them all. */
+  private readonly all = new Uint8Array(288);
   /** Limbs (radix 2²²) of r, 20·r₁…₅ (2¹³² ≡ 4·5 = 20 mod p), r² (partly reduced), 20·r²₁…₅. */
-  private readonly r = new Float64Array(22);
+  private readonly r = new Float64Array(this.all.buffer, 0, 22);
   /** The accumulator a as six limbs, each < 2²² + 2¹⁶ between blocks. */
-  private readonly h = new Float64Array(6);
+  private readonly h = new Float64Array(this.all.buffer, 176, 6);
   /** s = le_bytes_to_num(key[16..31]) as four words. */
-  private readonly s = new Uint32Array(4);
-  private readonly buffer = new Uint8Array(16);
-  private readonly bufferView = new DataView(this.buffer.buffer);
+  private readonly s = new Uint32Array(this.all.buffer, 224, 4);
+  /** Up to two blocks (or the key) as little-endian words, on their way to blocks(). */
+  private readonly words = new Uint32Array(this.all.buffer, 240, 8);
+  /** A partial block of message bytes (pos of them). */
+  private readonly buffer = new Uint8Array(this.all.buffer, 272, 16);
   private pos = 0;
   /** Set by digestInto (which wipes r and s): update/digest then throw until reset(). */
   private finished = false;
@@ -45,13 +50,25 @@ export class Poly1305 {
    */
   reset(key: Uint8Array): void {
     expectLength(key, 32, 'Poly1305 key');
+    const w = this.words;
+    for (let i = 0; i < 8; i++) w[i] = load32LE(key, 4 * i);
+    this.resetWords(w);
+    w.fill(0);
+  }
+
+  /**
+   * reset() from the key as eight little-endian words k[0..7] (r = k[0..3], s = k[4..7]): the
+   * AEAD passes the first half of ChaCha20 block 0 as it comes out (RFC 8439 §2.6).
+   */
+  resetWords(k: Uint32Array): void {
     this.finished = false;
     // clamp(r): r &= 0x0ffffffc0ffffffc0ffffffc0fffffff
-    const t0 = load32LE(key, 0) & 0x0fffffff;
-    const t1 = load32LE(key, 4) & 0x0ffffffc;
-    const t2 = load32LE(key, 8) & 0x0ffffffc;
-    const t3 = load32LE(key, 12) & 0x0ffffffc;
+    const t0 = k[0] & 0x0fffffff;
+    const t1 = k[1] & 0x0ffffffc;
+    const t2 = k[2] & 0x0ffffffc;
+    const t3 = k[3] & 0x0ffffffc;
     const r = this.r;
+    const h = this.h;
     r[0] = t0 & M22; //                          bits 0…21
     r[1] = ((t0 >>> 22) | (t1 << 10)) & M22; //  bits 22…43
     r[2] = ((t1 >>> 12) | (t2 << 20)) & M22; //  bits 44…65
@@ -60,63 +77,74 @@ export class Poly1305 {
     r[5] = t3 >>> 14; //                         bits 110…123 (clamped r < 2¹²⁴), so r5 < 2¹⁴
     for (let j = 1; j < 6; j++) r[5 + j] = 20 * r[j]; // 20·r_j < 2²⁶·³⁴
     // r² mod p (for two blocks per step): a ← r, then one block of zeros gives a ← r · r.
-    this.h.set(r.subarray(0, 6));
-    this.buffer.fill(0);
-    blocks(this.h, r, this.bufferView, 0, 16, 0);
-    r.set(this.h, 11); //                        limbs < 2²² + 2¹⁶
+    for (let j = 0; j < 6; j++) h[j] = r[j];
+    blocks(h, r, ZERO_BLOCK, 0, 4, 0);
+    for (let j = 0; j < 6; j++) r[11 + j] = h[j]; // limbs < 2²² + 2¹⁶
     for (let j = 1; j < 6; j++) r[16 + j] = 20 * r[11 + j]; // < 2²⁶·³⁵
-    for (let i = 0; i < 4; i++) this.s[i] = load32LE(key, 16 + 4 * i);
-    this.h.fill(0); //                           a = 0
+    for (let i = 0; i < 4; i++) this.s[i] = k[4 + i];
+    for (let j = 0; j < 6; j++) h[j] = 0; //     a = 0
     this.pos = 0;
   }
 
   /** Absorbs msg; may be called repeatedly. RFC 8439 §2.5.1 (the loop over 16-byte blocks). */
   update(msg: Uint8Array): this {
     expectBytes(msg, 'Poly1305 message');
-    this.absorb(msg, msg.length);
+    this.absorb(msg, 0, msg.length);
     return this;
   }
 
   /**
-   * Absorbs msg[0..len), then zeros until the total absorbed is a multiple of 16 bytes.
-   * RFC 8439 §2.8 (pad16 in the AEAD construction). `len` ≤ msg.length is public.
+   * Absorbs msg[from..to), then zeros until the total absorbed is a multiple of 16 bytes.
+   * RFC 8439 §2.8 (pad16 in the AEAD construction). `from` ≤ `to` ≤ msg.length are public.
    */
-  updatePadded(msg: Uint8Array, len: number): void {
-    this.absorb(msg, len);
+  updatePadded(msg: Uint8Array, from: number, to: number): void {
+    this.absorb(msg, from, to);
     if (this.pos > 0) {
       this.buffer.fill(0, this.pos);
-      blocks(this.h, this.r, this.bufferView, 0, 16, 1);
-      this.pos = 0;
+      this.bufferBlock(1);
     }
   }
 
-  /** Absorbs msg[0..len): completes a buffered partial block, whole blocks, buffers the rest. */
-  private absorb(msg: Uint8Array, len: number): void {
+  /**
+   * Absorbs whole 16-byte blocks given as little-endian words w[from..to), (to − from) a multiple
+   * of 4, at a block boundary (nothing buffered). RFC 8439 §2.5.1. For the AEAD, which reads the
+   * ciphertext through the word view it encrypted it with, and for its length block.
+   */
+  updateWords(w: Uint32Array, from: number, to: number): void {
     this.checkNotFinished();
-    let off = 0;
-    if (this.pos > 0) {
-      off = Math.min(16 - this.pos, len);
-      this.toBuffer(msg, 0, off);
-      if (this.pos < 16) return;
-      blocks(this.h, this.r, this.bufferView, 0, 16, 1);
-      this.pos = 0;
-    }
-    const full = off + ((len - off) & ~15);
-    if (full - off > SHORT) blocks(this.h, this.r, viewOf(msg), off, full, 1);
-    else {
-      // A few blocks: copying them through the buffer is cheaper than a new DataView.
-      for (let i = off; i < full; i += 16) {
-        this.toBuffer(msg, i, i + 16);
-        blocks(this.h, this.r, this.bufferView, 0, 16, 1);
-        this.pos = 0;
-      }
-    }
-    this.toBuffer(msg, full, len);
+    if (this.pos !== 0 || ((to - from) & 3) !== 0)
+      throw new CryptoError('BAD_PARAMS', 'Poly1305.updateWords: not at a 16-byte block boundary');
+    blocks(this.h, this.r, w, from, to, 1);
   }
 
-  /** Appends msg[from..to) to the partial block (at most 16 − pos bytes). */
-  private toBuffer(msg: Uint8Array, from: number, to: number): void {
-    for (let i = from; i < to; i++) this.buffer[this.pos++] = msg[i];
+  /** Absorbs msg[from..to): completes a buffered partial block, whole blocks, buffers the rest. */
+  private absorb(msg: Uint8Array, from: number, to: number): void {
+    this.checkNotFinished();
+    let i = from;
+    if (this.pos > 0) {
+      while (this.pos < 16 && i < to) this.buffer[this.pos++] = msg[i++];
+      if (this.pos < 16) return;
+      this.bufferBlock(1);
+    }
+    const w = this.words;
+    for (; i + 32 <= to; i += 32) {
+      for (let j = 0; j < 8; j++) w[j] = load32LE(msg, i + 4 * j);
+      blocks(this.h, this.r, w, 0, 8, 1);
+    }
+    if (i + 16 <= to) {
+      for (let j = 0; j < 4; j++) w[j] = load32LE(msg, i + 4 * j);
+      blocks(this.h, this.r, w, 0, 4, 1);
+      i += 16;
+    }
+    while (i < to) this.buffer[this.pos++] = msg[i++];
+  }
+
+  /** Absorbs the 16-byte buffer as one block with bit 128 set to `hibit`; empties it. */
+  private bufferBlock(hibit: number): void {
+    const w = this.words;
+    for (let j = 0; j < 4; j++) w[j] = load32LE(this.buffer, 4 * j);
+    blocks(this.h, this.r, w, 0, 4, hibit);
+    this.pos = 0;
   }
 
   /** Writes the 16-byte tag into out[off..off+15] and wipes the state. RFC 8439 §2.5.1. */
@@ -127,10 +155,10 @@ export class Poly1305 {
       // bytes and no 2¹²⁸ bit.
       this.buffer[this.pos] = 1;
       this.buffer.fill(0, this.pos + 1);
-      blocks(this.h, this.r, this.bufferView, 0, 16, 0);
+      this.bufferBlock(0);
     }
     finish(this.h, this.s, out, off);
-    wipe(this.r, this.h, this.s, this.buffer);
+    wipe(this.all); //                              r, h, s, words, buffer
     this.pos = 0;
     this.finished = true;
   }
@@ -149,19 +177,17 @@ export class Poly1305 {
   }
 }
 
-const viewOf = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
-
 /**
- * For each 16-byte block n of m[off..end): a ← ((a + n) · r) mod p, with n's bit 128 set to
- * `hibit` (1 for a full message block). RFC 8439 §2.5.1. (end − off) is a multiple of 16.
- * The message is read through a DataView: little-endian 32-bit loads at any alignment.
+ * For each 16-byte block n of the message, given as little-endian words m[off..end):
+ * a ← ((a + n) · r) mod p, with n's bit 128 set to `hibit` (1 for a full message block).
+ * RFC 8439 §2.5.1. (end − off) is a multiple of 4 words.
  * Differs from the spec in order only: two blocks n₁, n₂ per step as a ← (a + n₁)·r² + n₂·r,
  * which equals ((a + n₁)·r + n₂)·r and halves the serial carry chains.
  */
 function blocks(
   h: Float64Array,
   r: Float64Array,
-  m: DataView,
+  m: Uint32Array,
   off: number,
   end: number,
   hibit: number,
@@ -174,11 +200,11 @@ function blocks(
   let h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5];
   const top = hibit << 18; // 2¹²⁸ is bit 18 of limb 5 (limb 5 starts at bit 110)
   let i = off;
-  for (; i + 32 <= end; i += 32) {
-    let w0 = m.getInt32(i, true);
-    let w1 = m.getInt32(i + 4, true);
-    let w2 = m.getInt32(i + 8, true);
-    let w3 = m.getInt32(i + 12, true);
+  for (; i + 8 <= end; i += 8) {
+    let w0 = m[i];
+    let w1 = m[i + 1];
+    let w2 = m[i + 2];
+    let w3 = m[i + 3];
     // a + n₁: limbs < 2²³ + 2¹⁶
     h0 += w0 & M22;
     h1 += ((w0 >>> 22) | (w1 << 10)) & M22;
@@ -186,10 +212,10 @@ function blocks(
     h3 += (w2 >>> 2) & M22;
     h4 += ((w2 >>> 24) | (w3 << 8)) & M22;
     h5 += (w3 >>> 14) | top;
-    w0 = m.getInt32(i + 16, true);
-    w1 = m.getInt32(i + 20, true);
-    w2 = m.getInt32(i + 24, true);
-    w3 = m.getInt32(i + 28, true);
+    w0 = m[i + 4];
+    w1 = m[i + 5];
+    w2 = m[i + 6];
+    w3 = m[i + 7];
     // n₂: limbs < 2²²
     const n0 = w0 & M22;
     const n1 = ((w0 >>> 22) | (w1 << 10)) & M22;
@@ -221,11 +247,11 @@ function blocks(
     c3 = Math.floor(d3 * INV22); h3 = d3 - c3 * TWO22; h4 += c3;
     c0 = Math.floor(d0 * INV22); h0 = d0 - c0 * TWO22; h1 += c0;
   }
-  for (; i < end; i += 16) {
-    const w0 = m.getInt32(i, true);
-    const w1 = m.getInt32(i + 4, true);
-    const w2 = m.getInt32(i + 8, true);
-    const w3 = m.getInt32(i + 12, true);
+  for (; i < end; i += 4) {
+    const w0 = m[i];
+    const w1 = m[i + 1];
+    const w2 = m[i + 2];
+    const w3 = m[i + 3];
     // a += n: limbs of n are < 2²² (limb 5 < 2¹⁹), so now h_i < 2²³ + 2¹⁶
     h0 += w0 & M22;
     h1 += ((w0 >>> 22) | (w1 << 10)) & M22;

@@ -1,7 +1,8 @@
 /**
  * The curve25519 area's public API (the contract the protocol codes against): X25519 key
  * agreement (RFC 7748) and Ed25519 signatures (RFC 8032). Every function here runs on the
- * constant-time limb field (field.ts); the bigint model in reference.ts is for readers and tests.
+ * constant-time limb field (field.ts). The readable bigint model (reference.ts) is not part of
+ * this API: it is exported from src/reference.ts (package subpath `pqmsg/reference`).
  */
 import * as ed from './ed25519.ts';
 import * as x from './x25519.ts';
@@ -27,8 +28,3 @@ export const ed25519 = Object.freeze({
 /** Ed25519ph (RFC 8032 §5.1, pre-hashed with SHA-512, optional context): sign, verify. */
 export const ed25519ph = Object.freeze({ sign: ed.signPh, verify: ed.verifyPh });
 
-/**
- * The readable bigint model of GF(2^255 − 19) and the X25519 ladder, shaped like RFC 7748 §5:
- * for readers and as a test oracle. Variable-time teaching code — never use it on secrets.
- */
-export * as curve25519Reference from './reference.ts';

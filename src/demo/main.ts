@@ -25,7 +25,7 @@ import {
   startSession,
   type ProtocolContext,
 } from '../protocol/session-cipher.ts';
-import { decodeSessionRecord } from '../protocol/session-state.ts';
+import { decodeSessionRecord } from '../protocol/session-state-codec.ts';
 import { acceptIdentityChange } from '../protocol/trust.ts';
 import {
   MemoryIdentityStore,
@@ -196,7 +196,7 @@ const stolenBytes = bob.ctx.sessions.loadSession(alice.address)!.length;
 say('Eve', `steals Bob’s session state ${c.dim(`(${size(stolenBytes)})`)} and keeps it up to date`);
 const eveRead = (envelope: Uint8Array) => {
   try {
-    const out = decryptMessage(suite, eve, envelope, defaultRandom);
+    const out = decryptMessage(suite, eve, decodeEnvelope(envelope), defaultRandom);
     eve = out.session;
     fail(`Eve reads ${quote(out.plaintext)} with the stolen state`);
   } catch (e) {
@@ -217,6 +217,30 @@ exchange('Change of plan: the code is 0815.', 'OK, got it.');
 note('This reply carried a ratchet key Bob generated after the theft. Eve cannot compute ' +
   'the next root key.');
 exchange('Final code: 2323.', '');
+
+// 5b. The post-quantum ratchet ----------------------------------------------------------------
+chapter(
+  'The post-quantum ratchet: ML-KEM epochs',
+  'Beside the Double Ratchet, every header carries a 59-byte chunk of an ML-KEM-768 ' +
+  'encapsulation key or ciphertext (erasure-coded: any large enough set of chunks will do). ' +
+  'When an epoch completes, every later message key also depends on a fresh ML-KEM secret, ' +
+  'so even an attacker who can compute every X25519 secret loses a stolen state.',
+);
+const quietCtx = (d: Device): typeof d.ctx => ({ ...d.ctx, trace: undefined });
+const pqEpoch = (d: Device, peer: Device): number =>
+  decodeSessionRecord(d.ctx.sessions.loadSession(peer.address)!).current.ratchet.pq.epoch;
+const epochBefore = Math.max(pqEpoch(alice, bob), pqEpoch(bob, alice));
+let chatted = 0;
+while (Math.min(pqEpoch(alice, bob), pqEpoch(bob, alice)) <= epochBefore && chatted < 400) {
+  const [from, to] = chatted % 2 === 0 ? [alice, bob] : [bob, alice];
+  const envelope = sendMessage(quietCtx(from), to.address, utf8(`chat ${chatted}`));
+  receiveMessage(quietCtx(to), from.address, envelope, now);
+  chatted++;
+}
+ok(
+  `after ${chatted} more short messages both sides complete PQ epoch ` +
+    `${Math.min(pqEpoch(alice, bob), pqEpoch(bob, alice))} ${c.dim('(docs/PROTOCOL.md §5.12)')}`,
+);
 
 // 6. Simultaneous initiation ------------------------------------------------------------------
 chapter(

@@ -12,7 +12,7 @@
 import { expectBytes } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
-import type { Hash } from './sha2.ts';
+import type { Hash } from './sha2-frame.ts';
 import { H0_512 } from './sha512.ts';
 
 /** Block size bb of BLAKE2b in bytes (RFC 7693 §2.1). */

@@ -20,7 +20,7 @@ export {
   shake128Xof,
   shake256Xof,
 } from './sha3.ts';
-export { type Hash } from './sha2.ts';
+export { type Hash } from './sha2-frame.ts';
 export { Sha256, createSha224, createSha256, sha224, sha256 } from './sha256.ts';
 export {
   Sha512,

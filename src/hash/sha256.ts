@@ -2,7 +2,7 @@
  * The SHA-256 family: SHA-256 and SHA-224.
  * NIST FIPS 180-4 (August 2015), Secure Hash Standard: §4.1.2 functions, §4.2.2 constants,
  * §5.3.2–5.3.3 initial hash values, §6.2 SHA-256, §6.3 SHA-224 (SHA-256 with its own H⁽⁰⁾,
- * truncated to the leftmost 224 bits). Padding and buffering: sha2.ts (§5.1–5.2).
+ * truncated to the leftmost 224 bits). Padding and buffering: sha2-frame.ts (§5.1–5.2).
  * Constants are computed at module load from their definitions (fractional parts of cube and
  * square roots of the first primes); test/hash/sha2.test.ts checks them against the printed
  * values. §5.3.2 prints SHA-224's H⁽⁰⁾ without a derivation: its words are the low 32 bits of
@@ -11,7 +11,7 @@
  */
 import { expectBytes } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
-import { MerkleDamgard, firstPrimes, rootFraction64 } from './sha2.ts';
+import { MerkleDamgard, firstPrimes, rootFraction64 } from './sha2-frame.ts';
 
 const PRIMES = firstPrimes(64);
 

@@ -3,7 +3,7 @@
  * NIST FIPS 180-4 (August 2015), Secure Hash Standard: §4.1.3 functions, §4.2.3 constants,
  * §5.3.4–5.3.6 initial hash values, §6.4 SHA-512, §6.5 SHA-384, §6.6 SHA-512/224, §6.7
  * SHA-512/256 (each SHA-512 with its own H⁽⁰⁾, truncated to the leftmost 384/224/256 bits).
- * Padding and buffering: sha2.ts (§5.1–5.2).
+ * Padding and buffering: sha2-frame.ts (§5.1–5.2).
  * K and the SHA-512/SHA-384 H⁽⁰⁾ are computed at module load from their definitions (fractional
  * parts of cube and square roots of the first primes); the SHA-512/t H⁽⁰⁾ are computed at load
  * by the SHA-512/t IV generation function of §5.3.6. test/hash/sha2.test.ts checks them all
@@ -13,7 +13,7 @@
  */
 import { expectBytes, load32BE, utf8 } from '../util/bytes.ts';
 import { wipe } from '../util/ct.ts';
-import { MerkleDamgard, firstPrimes, rootFraction64 } from './sha2.ts';
+import { MerkleDamgard, firstPrimes, rootFraction64 } from './sha2-frame.ts';
 
 const PRIMES = firstPrimes(80);
 

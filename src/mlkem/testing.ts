@@ -14,3 +14,9 @@ export {
   decaps,
 } from './mlkem.ts';
 export { kpkeKeyGen, kpkeEncrypt, kpkeDecrypt } from './kpke.ts';
+export {
+  splitEncapsulationKey,
+  encaps1Internal,
+  encaps2Internal,
+  EK_HEADER_BYTES,
+} from './incremental.ts';

@@ -72,15 +72,20 @@ export const SAFETY_NUMBER_VERSION = 0;
 export const SAFETY_NUMBER_ITERATIONS = 5200;
 export const SAFETY_NUMBER_SCANNABLE_VERSION = 1;
 
-/** Serialization format version of one session's state (PROTOCOL.md §6.3). */
-export const SESSION_STATE_VERSION = 1;
+/**
+ * Serialization format version of one session's state (PROTOCOL.md §6.3). Version 2 (pqmsg v2)
+ * embeds ratchet state version 2, which carries the post-quantum ratchet.
+ */
+export const SESSION_STATE_VERSION = 2;
 
 /**
  * Serialization format version of a session record: the current session plus its archived
  * predecessors, what a SessionStore holds per address (PROTOCOL.md §6.3). Version 1 was the bare
- * single-session state of earlier builds; it is rejected, not migrated.
+ * single-session state of earlier builds, version 2 the pqmsg v1 record (no PQ ratchet); both are
+ * rejected (DecodeError BAD_VERSION), not migrated: a v1 session's peer speaks v1 ratchet
+ * messages, which v2 refuses, so the only way forward is a new session (PROTOCOL.md §6.3).
  */
-export const SESSION_RECORD_VERSION = 2;
+export const SESSION_RECORD_VERSION = 3;
 
 /**
  * Archived (previous) sessions kept per peer address besides the current one, as libsignal's

@@ -5,10 +5,12 @@
  * §3.3 "initial message") on every message until the initiator receives a reply.
  * The envelope's version, type and handshake header are authenticated: the ratchet AEAD's AD is
  * session AD ‖ version ‖ type [‖ SHA-256(handshake header)] (`envelopeAD`).
+ * Decoded once where bytes arrive (`receiveMessage`); below that boundary the session layers take
+ * the typed `Envelope` only (docs/ARCHITECTURE.md §4).
  * Side channels: public data only.
  */
-import { concatBytes, expectBytes } from '../util/bytes.ts';
-import { CryptoError, DecodeError } from '../util/errors.ts';
+import { concatBytes } from '../util/bytes.ts';
+import { DecodeError } from '../util/errors.ts';
 import { Reader, Writer } from '../wire/codec.ts';
 import { ENVELOPE_TYPE, PROTOCOL_VERSION } from './constants.ts';
 import { expectVersion } from './identity.ts';
@@ -16,20 +18,24 @@ import type { Suite } from './suite.ts';
 
 export type EnvelopeType = (typeof ENVELOPE_TYPE)[keyof typeof ENVELOPE_TYPE];
 
-export interface Envelope {
-  readonly type: EnvelopeType;
-  /** The encoded handshake header (pqxdh.ts), present iff type = PREKEY. */
-  readonly handshake?: Uint8Array;
-  /** The complete ratchet message (its own version byte, encrypted header, body). */
-  readonly message: Uint8Array;
-}
+/** The envelope fields the ratchet AD binds: the type, and the handshake header iff PREKEY. */
+export type EnvelopeShell =
+  | {
+      readonly type: typeof ENVELOPE_TYPE.PREKEY;
+      /** The encoded handshake header (pqxdh.ts). */
+      readonly handshake: Uint8Array;
+    }
+  | { readonly type: typeof ENVELOPE_TYPE.MESSAGE; readonly handshake?: undefined };
+
+/** A decoded envelope: its shell and the complete ratchet message (version, header, body). */
+export type Envelope = EnvelopeShell & { readonly message: Uint8Array };
 
 /** Upper bound on an encoded handshake header (identity 2020 + 1088 CT + fields < 4 KiB). */
 const MAX_HANDSHAKE_BYTES = 4096;
 /** Upper bound on one ratchet message: 64 MiB keeps a hostile length field from allocating more. */
 const MAX_MESSAGE_BYTES = 64 << 20;
 
-/** Encodes an envelope (PROTOCOL.md §6.1). */
+/** Encodes an envelope (PROTOCOL.md §6.1); the shape is checked for untyped (JS) callers. */
 export function encodeEnvelope(e: Envelope): Uint8Array {
   if ((e.type === ENVELOPE_TYPE.PREKEY) !== (e.handshake !== undefined))
     throw new DecodeError('BAD_VALUE', 'envelope: a handshake header goes with type PREKEY only');
@@ -48,28 +54,13 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const handshake = type === ENVELOPE_TYPE.PREKEY ? r.bytes(MAX_HANDSHAKE_BYTES) : undefined;
   const message = r.bytes(MAX_MESSAGE_BYTES);
   r.end();
-  return handshake ? { type, handshake, message } : { type, message };
-}
-
-/**
- * An envelope given as bytes (decoded strictly) or already decoded (its shape checked): what the
- * session functions accept. Throws CryptoError BAD_TYPE for anything else. PROTOCOL.md §6.1.
- */
-export function asEnvelope(envelope: Uint8Array | Envelope): Envelope {
-  if (envelope instanceof Uint8Array) return decodeEnvelope(envelope);
-  if (typeof envelope !== 'object' || envelope === null)
-    throw new CryptoError('BAD_TYPE', 'envelope: expected bytes or a decoded Envelope');
-  expectBytes(envelope.message, 'envelope message');
-  if (envelope.type === ENVELOPE_TYPE.PREKEY) expectBytes(envelope.handshake, 'envelope handshake');
-  else if (envelope.type !== ENVELOPE_TYPE.MESSAGE)
-    throw new DecodeError('BAD_TAG', `envelope: unknown type ${String(envelope.type)}`);
-  else if (envelope.handshake !== undefined)
-    throw new DecodeError('BAD_VALUE', 'envelope: a handshake header goes with type PREKEY only');
-  return envelope;
+  return handshake
+    ? { type: ENVELOPE_TYPE.PREKEY, handshake, message }
+    : { type: ENVELOPE_TYPE.MESSAGE, message };
 }
 
 /** The ratchet AD for this envelope: session AD ‖ version ‖ type [‖ SHA-256(handshake)]. */
-export function envelopeAD(suite: Suite, sessionAd: Uint8Array, e: Envelope): Uint8Array {
+export function envelopeAD(suite: Suite, sessionAd: Uint8Array, e: EnvelopeShell): Uint8Array {
   const prefix = Uint8Array.of(PROTOCOL_VERSION, e.type);
   return e.handshake
     ? concatBytes(sessionAd, prefix, suite.sha256(e.handshake))

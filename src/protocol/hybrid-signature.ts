@@ -6,6 +6,7 @@
  * Side channels: signing keys only reach the suite; verification inputs are public.
  */
 import { expectBytes, utf8 } from '../util/bytes.ts';
+import { wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import { Writer } from '../wire/codec.ts';
@@ -30,7 +31,9 @@ export function hybridSign(
   const tbs = toBeSigned(label, message);
   const unused = new Uint8Array(32); // Ed25519 is deterministic (RFC 8032 §5.1.6)
   const classical = suite.sigClassical.sign(identity.sigClassical.secretKey, tbs, unused);
-  const pq = suite.sigPQ.sign(identity.sigPQ.secretKey, tbs, random(32)); // FIPS 204 hedged: rnd
+  const rnd = random(32); //                      FIPS 204 hedged signing: rnd
+  const pq = suite.sigPQ.sign(identity.sigPQ.secretKey, tbs, rnd);
+  wipe(rnd);
   if (classical.length !== SIZES.ED25519_SIGNATURE || pq.length !== SIZES.ML_DSA_65_SIGNATURE)
     throw new CryptoError('BAD_LENGTH', 'hybridSign: suite returned a signature of the wrong size');
   const out = new Uint8Array(HYBRID_SIGNATURE_BYTES);

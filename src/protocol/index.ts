@@ -58,6 +58,7 @@ export {
   decryptMessage,
   readPreKeyMessage,
   respondToPreKeyMessage,
+  type PreKeyMessage,
   type Session,
 } from './session.ts';
 export {
@@ -75,7 +76,7 @@ export {
   encodeSessionRecord,
   decodeSessionRecord,
   wipeSessionRecord,
-} from './session-state.ts';
+} from './session-state-codec.ts';
 export {
   startSession,
   sendMessage,

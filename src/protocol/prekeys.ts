@@ -8,6 +8,7 @@
  * Side channels: secret keys are produced by the suite and copied; no branch on them.
  */
 import { concatBytes, expectBytes, expectLength } from '../util/bytes.ts';
+import { wipe } from '../util/ct.ts';
 import { DecodeError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import { Reader, Writer } from '../wire/codec.ts';
@@ -106,9 +107,9 @@ export function generatePreKey(
   now: number,
   random: RandomSource,
 ): PreKeyRecord {
-  const keyPair = isDhRole(role)
-    ? suite.dh.keygen(random(SIZES.SEED))
-    : suite.kem.keygen(random(SIZES.KEM_SEED));
+  const seed = random(isDhRole(role) ? SIZES.SEED : SIZES.KEM_SEED);
+  const keyPair = isDhRole(role) ? suite.dh.keygen(seed) : suite.kem.keygen(seed);
+  wipe(seed); //                                  the key pair holds what it needs of it
   const payload = preKeyPayload(role, id, now, keyPair.publicKey);
   const message = preKeySignedMessage(suite, identity.publicKey, payload);
   const signature = hybridSign(suite, identity, SIGNATURE_LABEL_PREKEY, message, random);

@@ -1,7 +1,7 @@
 /**
  * Safety numbers: a human-comparable fingerprint of two device identities, modelled on Signal's
- * numeric fingerprint (libsignal `fingerprint.rs`, PROTOCOL-NOTES §2.9), over EVERY public key of
- * each identity (X25519, Ed25519, ML-DSA-65) rather than one 33-byte key (PROTOCOL.md §7).
+ * numeric fingerprint (libsignal `rust/protocol/src/fingerprint.rs`), over EVERY public key of each
+ * identity (X25519, Ed25519, ML-DSA-65) rather than one 33-byte key (PROTOCOL.md §7).
  * Per party: K = SHA-512(identity encoding); h₀ = SHA-512(u16 version ‖ K ‖ u32 len(id) ‖ id);
  * hᵢ₊₁ = SHA-512(hᵢ ‖ K) for 5200 iterations; the party's fingerprint is the first 32 bytes.
  * Display: 6 × (5-byte big-endian chunk mod 100000) → 30 digits each; the two strings are sorted

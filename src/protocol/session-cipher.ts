@@ -1,10 +1,13 @@
 /**
  * Store-backed send/receive on top of the pure session and session-record functions (PROTOCOL.md
  * §6.2): trust checks, prekey lookup and one-time consumption, and persistence of the per-address
- * session record (current + archived sessions) — in the order that keeps every step transactional. Modelled on libsignal's SessionBuilder/SessionCipher (PQXDH rev. 3 §3.4:
+ * session record (current + archived sessions) — in the order that keeps every step
+ * transactional. Modelled on libsignal's SessionBuilder/SessionCipher (PQXDH rev. 3 §3.4:
  * "Bob deletes any one-time prekey private keys that were used" only after decryption succeeds).
  * Ordering rules: a session is stored BEFORE its envelope is returned for sending; on receive,
  * nothing is stored, pinned or consumed unless the message decrypted.
+ * This is the byte boundary: `receiveMessage` decodes an envelope once and the layers below take
+ * the decoded `Envelope`; `sendMessage` encodes the one they return (docs/ARCHITECTURE.md §4).
  * Side channels: orchestration only; branches on public envelope fields and store lookups.
  */
 import { wipe } from '../util/ct.ts';
@@ -12,7 +15,7 @@ import { ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import { verifyBundle, type PreKeyBundle } from './bundle.ts';
 import { ENVELOPE_TYPE, PREKEY_ROLE, type PreKeyRole } from './constants.ts';
-import { decodeEnvelope } from './envelope.ts';
+import { decodeEnvelope, encodeEnvelope } from './envelope.ts';
 import { isOneTimeRole, type PreKeyRecord } from './prekeys.ts';
 import { initiateSession, readPreKeyMessage, respondToPreKeyMessage } from './session.ts';
 import {
@@ -27,7 +30,7 @@ import {
   encodeSessionRecord,
   wipeSession,
   wipeSessionRecord,
-} from './session-state.ts';
+} from './session-state-codec.ts';
 import type { Address, IdentityStore, PreKeyStore, SessionStore, TrustStore } from './store.ts';
 import type { Suite } from './suite.ts';
 import type { Trace } from './trace.ts';
@@ -91,7 +94,7 @@ export function sendMessage(
     const out = encryptWithRecord(ctx.suite, old, plaintext, ctx.random, ctx.trace);
     ctx.sessions.storeSession(address, encodeSessionRecord(out.record));
     wipeSession(out.record.current); // the archived sessions are shared with `old`
-    return out.envelope;
+    return encodeEnvelope(out.envelope);
   } finally {
     wipeSessionRecord(old);
   }
@@ -118,7 +121,7 @@ export function receiveMessage(
     const known =
       old !== undefined &&
       (envelope.type === ENVELOPE_TYPE.MESSAGE ||
-        findSessionByHandshake(ctx.suite, old, envelope.handshake!) >= 0);
+        findSessionByHandshake(ctx.suite, old, envelope.handshake) >= 0);
     if (envelope.type === ENVELOPE_TYPE.MESSAGE || known) {
       if (!old) throw new ProtocolError('BAD_STATE', `no session with ${address}`);
       const out = decryptWithRecord(ctx.suite, old, envelope, ctx.random, ctx.trace);
@@ -134,7 +137,8 @@ export function receiveMessage(
       }
       return { plaintext: out.plaintext, newSession: false, promoted: out.promoted };
     }
-    const { header } = readPreKeyMessage(envelope);
+    const preKeyMessage = readPreKeyMessage(envelope);
+    const { header } = preKeyMessage;
     const local = ctx.identity.getLocalIdentity();
     const spk = takePreKey(ctx.prekeys, PREKEY_ROLE.SIGNED, header.signedPreKeyId);
     const kem = takePreKey(ctx.prekeys, header.kemPreKeyRole, header.kemPreKeyId);
@@ -146,8 +150,14 @@ export function receiveMessage(
       kemPreKey: kem.keyPair,
       ...(opk ? { oneTimePreKey: opk.keyPair } : {}),
     };
-    const out = respondToPreKeyMessage(ctx.suite, local, envelope, keys, ctx.random, ctx.trace);
-    const { session, plaintext } = out;
+    const { session, plaintext } = respondToPreKeyMessage(
+      ctx.suite,
+      local,
+      preKeyMessage,
+      keys,
+      ctx.random,
+      ctx.trace,
+    );
     try {
       // The identity is now authenticated (DH1 and AD): safe to pin, or to report as changed.
       checkIdentity(ctx.trust, address, header.identity, now);

@@ -12,12 +12,12 @@ import { bytesEqual } from '../util/bytes.ts';
 import { ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import { MAX_ARCHIVED_SESSIONS } from './constants.ts';
-import { asEnvelope, type Envelope } from './envelope.ts';
+import type { Envelope } from './envelope.ts';
 import { decryptMessage, encryptMessage, type Session } from './session.ts';
 import type { Suite } from './suite.ts';
 import type { Trace } from './trace.ts';
 
-/** The sessions with one peer address (serialize with session-state.ts). */
+/** The sessions with one peer address (serialize with session-state-codec.ts). */
 export interface SessionRecord {
   /** The session that sends, and is tried first on receive. */
   readonly current: Session;
@@ -58,7 +58,7 @@ export function findSessionByHandshake(
 
 /**
  * Encrypts on the current session (the only one that sends), PREKEY while its handshake is
- * pending. Double Ratchet rev. 1 §4.5. Persist the returned record, then send.
+ * pending. Double Ratchet rev. 1 §4.5. Persist the returned record, then encode and send.
  */
 export function encryptWithRecord(
   suite: Suite,
@@ -66,7 +66,7 @@ export function encryptWithRecord(
   plaintext: Uint8Array,
   random: RandomSource,
   trace?: Trace,
-): { record: SessionRecord; envelope: Uint8Array } {
+): { record: SessionRecord; envelope: Envelope } {
   const out = encryptMessage(suite, record.current, plaintext, random, trace);
   return { record: { current: out.session, previous: record.previous }, envelope: out.envelope };
 }
@@ -83,22 +83,21 @@ export function encryptWithRecord(
 export function decryptWithRecord(
   suite: Suite,
   record: SessionRecord,
-  envelope: Uint8Array | Envelope,
+  envelope: Envelope,
   random: RandomSource,
   trace?: Trace,
 ): { record: SessionRecord; plaintext: Uint8Array; promoted: boolean } {
-  const e = asEnvelope(envelope);
   const sessions = allSessions(record);
-  if (e.handshake) {
-    const index = findSessionByHandshake(suite, record, e.handshake);
+  if (envelope.handshake) {
+    const index = findSessionByHandshake(suite, record, envelope.handshake);
     if (index < 0)
       throw new ProtocolError('BAD_STATE', 'prekey message of a handshake this record lacks');
-    return decryptAt(suite, sessions, index, e, random, trace);
+    return decryptAt(suite, sessions, index, envelope, random, trace);
   }
   let first: unknown;
   for (let index = 0; index < sessions.length; index++) {
     try {
-      return decryptAt(suite, sessions, index, e, random, trace);
+      return decryptAt(suite, sessions, index, envelope, random, trace);
     } catch (err) {
       if (!(err instanceof ProtocolError) || err.code !== 'DECRYPT_FAILED') throw err;
       first ??= err;
@@ -112,11 +111,11 @@ function decryptAt(
   suite: Suite,
   sessions: readonly Session[],
   index: number,
-  e: Envelope,
+  envelope: Envelope,
   random: RandomSource,
   trace?: Trace,
 ): { record: SessionRecord; plaintext: Uint8Array; promoted: boolean } {
-  const { session, plaintext } = decryptMessage(suite, sessions[index], e, random, trace);
+  const { session, plaintext } = decryptMessage(suite, sessions[index], envelope, random, trace);
   const previous = sessions.filter((_, i) => i !== index);
   return { record: { current: session, previous }, plaintext, promoted: index > 0 };
 }

@@ -2,7 +2,8 @@
  * Session orchestration, pure: bundle → PQXDH → Double Ratchet, and the envelope around each
  * ratchet message (PROTOCOL.md §6.2). Every function takes a session and returns a NEW session plus
  * its output; nothing is mutated, so the caller persists the new session and only then sends
- * (STYLE §1.5 rule 5) or, on any error, keeps the old one (Double Ratchet rev. 1 §3.5).
+ * (docs/ARCHITECTURE.md §2) or, on any error, keeps the old one (Double Ratchet rev. 1 §3.5).
+ * Envelopes in and out are decoded values (envelope.ts); bytes are the caller's business.
  * The initiator repeats its handshake header on every message until the first reply decrypts
  * (Double Ratchet rev. 1 §5.1 / X3DH §3.3 practice), so a lost first message does not kill the
  * session; the responder recognizes repeats by the header's hash (`handshakeId`).
@@ -15,7 +16,7 @@ import { ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import type { VerifiedBundle } from './bundle.ts';
 import { ENVELOPE_TYPE } from './constants.ts';
-import { asEnvelope, encodeEnvelope, envelopeAD, type Envelope } from './envelope.ts';
+import { envelopeAD, type Envelope, type EnvelopeShell } from './envelope.ts';
 import type { IdentityKeyPair, IdentityPublic } from './identity.ts';
 import {
   decodeHandshakeHeader,
@@ -37,7 +38,7 @@ import { wipeRatchetState } from './ratchet/state-codec.ts';
 import type { Suite } from './suite.ts';
 import type { Trace } from './trace.ts';
 
-/** One pairwise session (serialize with session-state.ts). */
+/** One pairwise session (serialize with session-state-codec.ts). */
 export interface Session {
   readonly role: 'initiator' | 'responder';
   /** The peer's complete identity, as authenticated by the handshake. */
@@ -86,7 +87,8 @@ export function initiateSession(
 
 /**
  * Encrypts one message and wraps it in an envelope (PREKEY while the handshake is pending).
- * Double Ratchet rev. 1 §4.5 (RatchetEncryptHE). Persist the returned session, then send.
+ * Double Ratchet rev. 1 §4.5 (RatchetEncryptHE). Persist the returned session, then encode
+ * (`encodeEnvelope`) and send.
  */
 export function encryptMessage(
   suite: Suite,
@@ -94,14 +96,13 @@ export function encryptMessage(
   plaintext: Uint8Array,
   random: RandomSource,
   trace?: Trace,
-): { session: Session; envelope: Uint8Array } {
-  const shell: Omit<Envelope, 'message'> = session.pendingHandshake
+): { session: Session; envelope: Envelope } {
+  const shell: EnvelopeShell = session.pendingHandshake
     ? { type: ENVELOPE_TYPE.PREKEY, handshake: session.pendingHandshake }
     : { type: ENVELOPE_TYPE.MESSAGE };
-  const ad = envelopeAD(suite, session.ad, { ...shell, message: new Uint8Array(0) });
+  const ad = envelopeAD(suite, session.ad, shell);
   const { state, message } = ratchetEncrypt(suite, session.ratchet, plaintext, ad, random, trace);
-  const envelope = encodeEnvelope({ ...shell, message });
-  return { session: { ...session, ratchet: state }, envelope };
+  return { session: { ...session, ratchet: state }, envelope: { ...shell, message } };
 }
 
 /**
@@ -113,51 +114,57 @@ export function encryptMessage(
 export function decryptMessage(
   suite: Suite,
   session: Session,
-  envelope: Uint8Array | Envelope,
+  envelope: Envelope,
   random: RandomSource,
   trace?: Trace,
 ): { session: Session; plaintext: Uint8Array } {
-  const e = asEnvelope(envelope);
-  if (e.handshake && !bytesEqual(suite.sha256(e.handshake), session.handshakeId))
+  const { handshake, message } = envelope;
+  if (handshake && !bytesEqual(suite.sha256(handshake), session.handshakeId))
     throw new ProtocolError('BAD_STATE', 'prekey message of another handshake than this session');
-  const ad = envelopeAD(suite, session.ad, e);
-  const { state, plaintext } = ratchetDecrypt(suite, session.ratchet, e.message, ad, random, trace);
+  const ad = envelopeAD(suite, session.ad, envelope);
+  const { state, plaintext } = ratchetDecrypt(suite, session.ratchet, message, ad, random, trace);
   // A reply proves the session exists on both sides: stop repeating the handshake header.
   const pendingHandshake = session.role === 'initiator' ? null : session.pendingHandshake;
   return { session: { ...session, ratchet: state, pendingHandshake }, plaintext };
 }
 
-/** Parses the handshake header of a PREKEY envelope (to look up the prekeys it names). */
-export function readPreKeyMessage(envelope: Uint8Array | Envelope): {
-  envelope: Envelope;
-  header: HandshakeHeader;
-} {
-  const e = asEnvelope(envelope);
-  if (!e.handshake) throw new ProtocolError('BAD_STATE', 'not a prekey message');
-  return { envelope: e, header: decodeHandshakeHeader(e.handshake) };
+/** A PREKEY envelope with its handshake header decoded (PROTOCOL.md §4.5, §6.1). */
+export interface PreKeyMessage {
+  readonly envelope: Envelope & { readonly type: typeof ENVELOPE_TYPE.PREKEY };
+  readonly header: HandshakeHeader;
 }
 
 /**
- * Responds to a PREKEY envelope: PQXDH respond, RatchetInitBobHE with SPK_B, then decrypts the
+ * Decodes the handshake header of a PREKEY envelope, once: the caller looks up the prekeys it
+ * names, then hands the same value to `respondToPreKeyMessage`. PQXDH rev. 3 §3.4.
+ */
+export function readPreKeyMessage(envelope: Envelope): PreKeyMessage {
+  if (envelope.type !== ENVELOPE_TYPE.PREKEY)
+    throw new ProtocolError('BAD_STATE', 'not a prekey message');
+  return { envelope, header: decodeHandshakeHeader(envelope.handshake) };
+}
+
+/**
+ * Responds to a PREKEY message: PQXDH respond, RatchetInitBobHE with SPK_B, then decrypts the
  * carried message. Nothing is returned unless decryption succeeds, so the caller consumes the
  * one-time prekeys only after success. PQXDH rev. 3 §3.4; Double Ratchet rev. 1 §4.4–§4.5.
  */
 export function respondToPreKeyMessage(
   suite: Suite,
   local: IdentityKeyPair,
-  envelope: Uint8Array | Envelope,
+  preKeyMessage: PreKeyMessage,
   keys: ResponderKeys,
   random: RandomSource,
   trace?: Trace,
-): { session: Session; plaintext: Uint8Array; header: HandshakeHeader } {
-  const { envelope: e, header } = readPreKeyMessage(envelope);
+): { session: Session; plaintext: Uint8Array } {
+  const { envelope, header } = preKeyMessage;
   const secrets = pqxdhRespond(suite, local, header, keys, trace);
   const { sk, sharedHka, sharedNhkb } = secrets;
   const ratchet = ratchetInitBob(suite, sk, keys.signedPreKey, sharedHka, sharedNhkb, trace);
-  const fresh = fromHandshake(suite, 'responder', header.identity, e.handshake!, secrets, ratchet);
+  const { identity } = header;
+  const fresh = fromHandshake(suite, 'responder', identity, envelope.handshake, secrets, ratchet);
   try {
-    const { session, plaintext } = decryptMessage(suite, fresh, e, random, trace);
-    return { session, plaintext, header };
+    return decryptMessage(suite, fresh, envelope, random, trace);
   } finally {
     wipeRatchetState(fresh.ratchet); // the returned session holds its own copy
   }

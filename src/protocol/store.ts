@@ -1,7 +1,8 @@
 /**
- * Storage interfaces the protocol consumes (STYLE §1.5 rule 3; modelled on libsignal's storage
- * traits): the local identity, prekeys with one-time consumption, serialized session records
- * (current + archived sessions per address), and the trust store. Implementations live in src/storage/ (memory.ts); the protocol never touches files.
+ * Storage interfaces the protocol consumes (docs/ARCHITECTURE.md §2; modelled on libsignal's
+ * storage traits): the local identity, prekeys with one-time consumption, serialized session
+ * records (current + archived sessions per address), and the trust store. Implementations live in
+ * src/storage/ (memory.ts); the protocol never touches files.
  * The interfaces are synchronous: a persistent implementation loads what it needs first.
  * Side channels: n/a (interfaces only).
  */

@@ -10,7 +10,11 @@ import { bytesEqual } from '../util/bytes.ts';
 import { ProtocolError } from '../util/errors.ts';
 import { encodeIdentityPublic, type IdentityPublic } from './identity.ts';
 import { allSessions } from './session-record.ts';
-import { decodeSessionRecord, encodeSessionRecord, wipeSessionRecord } from './session-state.ts';
+import {
+  decodeSessionRecord,
+  encodeSessionRecord,
+  wipeSessionRecord,
+} from './session-state-codec.ts';
 import type { Address, SessionStore, TrustRecord, TrustStore } from './store.ts';
 
 /** 'new': first contact, pinned now (TOFU); 'unverified' / 'verified': matches the pin. */

@@ -1,5 +1,5 @@
 /**
- * Constant-time helpers: the only home of mask tricks (STYLE §1.7).
+ * Constant-time helpers: the only home of mask tricks (docs/ARCHITECTURE.md §5).
  * Side channels: no branch, loop bound or index depends on the bytes compared or selected;
  * only the public lengths may short-circuit. JavaScript engines give no formal constant-time
  * guarantee (JIT tiers, GC); these helpers avoid the obvious leaks and are checked by bench/ct.ts.
@@ -18,6 +18,16 @@ export function ctIsZero(a: Uint8Array): 0 | 1 {
   let acc = 0;
   for (let i = 0; i < a.length; i++) acc |= a[i];
   return ((acc - 1) >>> 31) as 0 | 1;
+}
+
+/** 1 if the bytes a and b (integers in [0, 255]) are equal, else 0, without a branch. */
+export function ctByteEqual(a: number, b: number): 0 | 1 {
+  return (((a ^ b) - 1) >>> 31) as 0 | 1; // a ^ b ∈ [0, 255]; a ^ b − 1 < 0 iff a = b
+}
+
+/** 1 if a < b, else 0, for integers a, b in [0, 2³¹), without a branch. */
+export function ctLessThan(a: number, b: number): 0 | 1 {
+  return ((a - b) >>> 31) as 0 | 1; // a − b ∈ (−2³¹, 2³¹): negative iff a < b
 }
 
 /** bit ? a : b, byte by byte through a mask, into a fresh array. a and b have equal length. */

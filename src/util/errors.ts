@@ -1,5 +1,5 @@
 /**
- * Typed errors with stable codes (STYLE §1.6). Messages say what was wrong and cite the rule;
+ * Typed errors with stable codes (docs/ARCHITECTURE.md §3). Messages say what was wrong and cite the rule;
  * they never contain secret bytes.
  */
 
@@ -9,7 +9,8 @@ export type CryptoErrorCode =
   | 'BAD_PARAMS' // parameter out of range (e.g. HKDF L > 255·HashLen)
   | 'NON_CANONICAL' // encoding not in canonical form (FIPS 203 §7.2 modulus check, RFC 8032 S ≥ L, …)
   | 'AUTH_FAILED' // AEAD tag mismatch or hash check failure
-  | 'LOW_ORDER'; // all-zero X25519 shared secret (RFC 7748 §6.1)
+  | 'LOW_ORDER' // all-zero X25519 shared secret (RFC 7748 §6.1)
+  | 'ENTROPY_FAILURE'; // the random source failed a health test (SP 800-90B §4.4); fail closed
 
 export class CryptoError extends Error {
   constructor(
@@ -55,5 +56,43 @@ export class ProtocolError extends Error {
   ) {
     super(message);
     this.name = 'ProtocolError';
+  }
+}
+
+export type ServerErrorCode =
+  | 'MALFORMED_FRAME' // undecodable frame or request body (fatal: the connection closes)
+  | 'FRAME_TOO_LARGE' // frame over MAX_FRAME_BYTES (fatal)
+  | 'UNSUPPORTED_VERSION' // frame version byte not 1 (fatal)
+  | 'UNKNOWN_FRAME' // unknown kind, op or push type, a text frame, or a kind the peer may not send (fatal)
+  | 'NOT_AUTHENTICATED' // request that needs an authenticated device before REGISTER/AUTHENTICATE
+  | 'ALREADY_AUTHENTICATED' // second REGISTER/AUTHENTICATE on one connection (fatal)
+  | 'AUTH_FAILED' // hybrid signature over the transcript does not verify, or unknown device (fatal)
+  | 'USERNAME_TAKEN' // username registered to another identity
+  | 'BAD_USERNAME' // username outside the allowed alphabet or length
+  | 'UNSUPPORTED_DEVICE' // device id other than 1 (one device per account for now)
+  | 'BAD_IDENTITY' // identity or prekey encoding does not decode
+  | 'BAD_PREKEY_SIGNATURE' // a prekey in an upload fails verification: the whole upload is refused
+  | 'BAD_PREKEY_BATCH' // an upload with too many keys or two keys of a single-key role
+  | 'PREKEY_STOCK_FULL' // the upload would exceed the one-time prekey stock limit
+  | 'UNKNOWN_ADDRESS' // no such username/device
+  | 'BUNDLE_UNAVAILABLE' // the device has not published its signed and last-resort prekeys
+  | 'ENVELOPE_TOO_LARGE' // envelope over MAX_ENVELOPE_BYTES, or empty
+  | 'MAILBOX_FULL_COUNT' // the recipient's mailbox holds its message-count quota
+  | 'MAILBOX_FULL_BYTES' // the recipient's mailbox holds its byte quota
+  | 'UNKNOWN_MESSAGE' // ACK of a guid that is not in this device's mailbox
+  | 'RATE_LIMITED_SEND' // the connection's send token bucket is empty
+  | 'RATE_LIMITED_BUNDLE' // the connection's bundle-fetch token bucket is empty
+  | 'RATE_LIMITED_REQUEST' // the connection's overall request token bucket is empty
+  | 'SHUTTING_DOWN' // the server is stopping (fatal)
+  | 'INTERNAL'; // a bug or a storage failure; nothing was stored
+
+/** A delivery-service refusal (docs/SERVER.md §6): carried to the client as an ERROR frame. */
+export class ServerError extends Error {
+  constructor(
+    readonly code: ServerErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServerError';
   }
 }

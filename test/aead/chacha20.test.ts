@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { chacha20, chacha20Block, hchacha20, quarterRound } from '../../src/aead/chacha20.ts';
+import {
+  chacha20,
+  chacha20Block,
+  chacha20InitState,
+  chacha20XorInPlace,
+  hchacha20,
+  quarterRound,
+  wordViewOf,
+} from '../../src/aead/chacha20.ts';
 import { CryptoError } from '../../src/util/errors.ts';
 import {
   refChacha20,
@@ -69,6 +77,22 @@ describe('RFC 8439 §2.3–2.4 — ChaCha20 block and encryption (vs the loop-fo
         const backing = Uint8Array.from({ length: len + shift }, (_, i) => (i * 7 + len) & 0xff);
         const data = backing.subarray(shift);
         expect(toHex(chacha20(KEY, NONCE, 1, data))).toBe(toHex(refChacha20(KEY, NONCE, 1, data)));
+      }
+    }
+  });
+
+  test('chacha20XorInPlace: the word-view and byte paths agree with the reference (every shift)', () => {
+    for (const len of BOUNDARY_LENGTHS) {
+      for (const shift of [0, 1, 2, 3]) {
+        const backing = Uint8Array.from({ length: len + shift }, (_, i) => (i * 13 + len) & 0xff);
+        const data = backing.subarray(shift);
+        const expected = toHex(refChacha20(KEY, NONCE, 7, data));
+        const viewed = data.slice();
+        chacha20XorInPlace(chacha20InitState(KEY, 7, NONCE), viewed, len, wordViewOf(viewed));
+        const bytes = new Uint8Array(backing).subarray(shift); // same alignment as data
+        chacha20XorInPlace(chacha20InitState(KEY, 7, NONCE), bytes, len, null);
+        expect([toHex(viewed), toHex(bytes)]).toEqual([expected, expected]);
+        expect(wordViewOf(bytes) === null).toBe(shift !== 0); // only aligned arrays get a view
       }
     }
   });

@@ -104,7 +104,7 @@ describe('RFC 8439 §2.5 — Poly1305 (float limbs vs bigint reference)', () => 
           const k = cut % (b.length + 1); // absorb only b[0..k)
           const mac = new Poly1305(key);
           mac.update(a);
-          mac.updatePadded(b, k);
+          mac.updatePadded(b, 0, k);
           const absorbed = a.length + k;
           const padded = new Uint8Array(absorbed + ((16 - (absorbed % 16)) % 16));
           padded.set(a);
@@ -133,5 +133,32 @@ describe('RFC 8439 §2.5 — Poly1305 (float limbs vs bigint reference)', () => 
     expect(codeOf(() => poly1305(new Uint8Array(32), [1, 2] as unknown as Uint8Array))).toBe(
       'BAD_TYPE',
     );
+  });
+
+  test('resetWords + updateWords (the AEAD path) equal the reference; misaligned use is refused', () => {
+    fc.assert(
+      fc.property(edgeKey, fc.uint8Array({ maxLength: 200 }), fc.nat(), (key, msg, cut) => {
+        const whole = msg.length & ~15; // whole blocks as words, the rest as padded bytes
+        const le32 = (b: Uint8Array, i: number): number =>
+          b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+        const words = Uint32Array.from({ length: whole / 4 }, (_, i) => le32(msg, 4 * i));
+        const keyWords = Uint32Array.from({ length: 8 }, (_, i) => le32(key, 4 * i));
+        const split = 4 * (cut % (whole / 4 / 4 + 1)); // a block boundary inside the words
+        const mac = new Poly1305(new Uint8Array(32));
+        mac.resetWords(keyWords);
+        mac.updateWords(words, 0, split);
+        mac.updateWords(words, split, whole / 4);
+        mac.updatePadded(msg, whole, msg.length);
+        const padded = new Uint8Array(msg.length + ((16 - (msg.length % 16)) % 16));
+        padded.set(msg);
+        expect(toHex(mac.digest())).toBe(toHex(refPoly1305(key, padded)));
+      }),
+      { numRuns: 200 },
+    );
+    const mac = new Poly1305(new Uint8Array(32).fill(1));
+    mac.update(new Uint8Array(5));
+    expect(codeOf(() => mac.updateWords(new Uint32Array(4), 0, 4))).toBe('BAD_PARAMS'); // 5 bytes buffered
+    const fresh = new Poly1305(new Uint8Array(32).fill(1));
+    expect(codeOf(() => fresh.updateWords(new Uint32Array(4), 0, 3))).toBe('BAD_PARAMS'); // not whole blocks
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Every public decoder and every protocol function that takes untrusted bytes rejects a value
- * that is not a Uint8Array with a typed error (CryptoError BAD_TYPE, STYLE §1.6), never a
- * TypeError: the Reader checks its input, and the session functions check decoded envelopes.
+ * that is not a Uint8Array with a typed error (CryptoError BAD_TYPE, docs/ARCHITECTURE.md §3),
+ * never a TypeError: the Reader checks its input. Below `receiveMessage` the session layers take
+ * a decoded Envelope, never bytes (test/architecture.test.ts checks their signatures).
  */
 import { describe, expect, test } from 'vitest';
 import { decodeBundle } from '../../src/protocol/bundle.ts';
@@ -13,10 +14,8 @@ import { ratchetDecrypt } from '../../src/protocol/ratchet/double-ratchet.ts';
 import { decodeHeader } from '../../src/protocol/ratchet/header.ts';
 import { parseMessage } from '../../src/protocol/ratchet/message.ts';
 import { decodeRatchetState } from '../../src/protocol/ratchet/state-codec.ts';
-import { decryptMessage, readPreKeyMessage, respondToPreKeyMessage } from '../../src/protocol/session.ts';
 import { receiveMessage, startSession } from '../../src/protocol/session-cipher.ts';
-import { decryptWithRecord } from '../../src/protocol/session-record.ts';
-import { decodeSession, decodeSessionRecord } from '../../src/protocol/session-state.ts';
+import { decodeSession, decodeSessionRecord } from '../../src/protocol/session-state-codec.ts';
 import { Reader } from '../../src/wire/codec.ts';
 import { codeOf } from '../helpers/error-code.ts';
 import { detRandom } from './helpers/det-rng.ts';
@@ -28,7 +27,6 @@ const alice = makeDevice(SUITE, 'alice.1', rnd);
 const bob = makeDevice(SUITE, 'bob.1', rnd);
 startSession(alice.ctx, 'bob.1', fetchBundle(bob), T0);
 const record = decodeSessionRecord(alice.ctx.sessions.loadSession('bob.1')!);
-const keys = { signedPreKey: bob.signedPreKey.keyPair, kemPreKey: bob.lastResort.keyPair };
 
 const NOT_BYTES: [string, unknown][] = [
   ['null', null],
@@ -54,15 +52,11 @@ const DECODERS: [string, (x: never) => unknown][] = [
   ['decodeHeader', (x) => decodeHeader(x)],
   ['parseMessage', (x) => parseMessage(x)],
   ['ratchetDecrypt', (x) => ratchetDecrypt(SUITE, record.current.ratchet, x, record.current.ad, rnd)],
-  ['decryptMessage', (x) => decryptMessage(SUITE, record.current, x, rnd)],
-  ['decryptWithRecord', (x) => decryptWithRecord(SUITE, record, x, rnd)],
-  ['readPreKeyMessage', (x) => readPreKeyMessage(x)],
-  ['respondToPreKeyMessage', (x) => respondToPreKeyMessage(SUITE, bob.identity, x, keys, rnd)],
   ['receiveMessage (no session)', (x) => receiveMessage(bob.ctx, 'alice.1', x, T0)],
   ['receiveMessage (session)', (x) => receiveMessage(alice.ctx, 'bob.1', x, T0)],
 ];
 
-describe('decoders reject non-byte input with a typed error (STYLE §1.6)', () => {
+describe('decoders reject non-byte input with a typed error (docs/ARCHITECTURE.md §3)', () => {
   test('7 non-byte values × every public decoder → CryptoError BAD_TYPE', () => {
     let checked = 0;
     for (const [name, decode] of DECODERS)
@@ -70,17 +64,8 @@ describe('decoders reject non-byte input with a typed error (STYLE §1.6)', () =
         expect(`${name}(${kind}): ${codeOf(() => decode(value as never))}`).toBe(`${name}(${kind}): BAD_TYPE`);
         checked++;
       }
-    expect(checked).toBe(19 * 7);
+    expect(checked).toBe(15 * 7);
     expect(alice.ctx.sessions.loadSession('bob.1')).toBeDefined();
     expect(bob.ctx.sessions.loadSession('alice.1')).toBeUndefined();
-  });
-
-  test('a decoded envelope of the wrong shape is BAD_TYPE / BAD_TAG / BAD_VALUE, not a TypeError', () => {
-    const message = new Uint8Array(10);
-    const f = (e: unknown) => codeOf(() => decryptWithRecord(SUITE, record, e as never, rnd));
-    expect(f({ type: 1, message })).toBe('BAD_TYPE'); // PREKEY without its handshake header
-    expect(f({ type: 2 })).toBe('BAD_TYPE');
-    expect(f({ type: 9, message })).toBe('BAD_TAG');
-    expect(f({ type: 2, message, handshake: message })).toBe('BAD_VALUE');
   });
 });

@@ -123,7 +123,7 @@ describe('PQXDH rev. 3 §3.3/§3.4 — handshake', () => {
   });
 });
 
-describe('PQXDH — secrets are wiped on error paths too (STYLE: wipe what you own)', () => {
+describe('PQXDH — secrets are wiped on error paths too (docs/ARCHITECTURE.md §5: wipe what you own)', () => {
   /** A suite that records every DH output and DH secret it hands out, and can fail on demand. */
   function spySuite(failDhCall: number, failKem = false) {
     const outputs: Uint8Array[] = [];

@@ -15,7 +15,7 @@ import {
   decodeSessionRecord,
   encodeSession,
   encodeSessionRecord,
-} from '../../src/protocol/session-state.ts';
+} from '../../src/protocol/session-state-codec.ts';
 import { concatBytes, utf8 } from '../../src/util/bytes.ts';
 import { detRandom } from './helpers/det-rng.ts';
 import { fetchBundle, makeDevice, T0 } from './helpers/fixtures.ts';
@@ -37,7 +37,7 @@ function identityBytes(id: IdentityPublic): Uint8Array {
 function sessionBytes(s: Session): Uint8Array {
   const role = s.role === 'initiator' ? 1 : 2;
   const pending = s.pendingHandshake ? concatBytes(u8(1), lp(s.pendingHandshake)) : u8(0);
-  return concatBytes(u8(0x01), u8(role), identityBytes(s.remoteIdentity), lp(s.ad), s.handshakeId, pending, lp(encodeRatchetState(s.ratchet)));
+  return concatBytes(u8(0x02), u8(role), identityBytes(s.remoteIdentity), lp(s.ad), s.handshakeId, pending, lp(encodeRatchetState(s.ratchet)));
 }
 
 describe('PROTOCOL.md §6.3 — session and session-record layout, built from the document', () => {
@@ -65,8 +65,8 @@ describe('PROTOCOL.md §6.3 — session and session-record layout, built from th
     expect(a.previous[0].ad).toEqual(ad);
     const curA = sessionBytes(a.current);
     expect(encodeSession(a.current)).toEqual(curA);
-    // SessionRecord = 0x02 ‖ n ‖ bytes(current) ‖ n × bytes(archived), most recent first.
-    const expectedA = concatBytes(u8(0x02), u8(1), lp(curA), lp(sessionBytes(a.previous[0])));
+    // SessionRecord = 0x03 ‖ n ‖ bytes(current) ‖ n × bytes(archived), most recent first.
+    const expectedA = concatBytes(u8(0x03), u8(1), lp(curA), lp(sessionBytes(a.previous[0])));
     expect(aliceBytes).toEqual(expectedA);
     expect(encodeSessionRecord(a)).toEqual(expectedA);
 
@@ -78,7 +78,7 @@ describe('PROTOCOL.md §6.3 — session and session-record layout, built from th
     const curB = sessionBytes(b.current);
     expect(curB[1]).toBe(2); // role byte: responder
     expect(curB[2 + 2020 + 4 + ad.length + 32]).toBe(0); // hasPending = 0
-    expect(bobBytes).toEqual(concatBytes(u8(0x02), u8(0), lp(curB)));
+    expect(bobBytes).toEqual(concatBytes(u8(0x03), u8(0), lp(curB)));
     expect(encodeSessionRecord(b)).toEqual(bobBytes);
   });
 });

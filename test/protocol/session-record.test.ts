@@ -8,7 +8,7 @@ import {
   encodeSession,
   encodeSessionRecord,
   wipeSessionRecord,
-} from '../../src/protocol/session-state.ts';
+} from '../../src/protocol/session-state-codec.ts';
 import type { Suite } from '../../src/protocol/suite.ts';
 import { toHex, utf8 } from '../../src/util/bytes.ts';
 import { Writer } from '../../src/wire/codec.ts';
@@ -207,13 +207,13 @@ describe('session records — archive bound, eviction, DoS bound, serialization'
     const before = snapshot(bob, 'alice.1');
     const rec = record(bob, 'alice.1');
     const recBytes = encodeSessionRecord(rec);
-    expect(codeOf(() => decryptWithRecord(counting, rec, forged, bob.ctx.random))).toBe('DECRYPT_FAILED');
+    expect(codeOf(() => decryptWithRecord(counting, rec, decodeEnvelope(forged), bob.ctx.random))).toBe('DECRYPT_FAILED');
     expect(opens).toBeGreaterThan(6);
     expect(opens).toBeLessThanOrEqual((1 + MAX_ARCHIVED_SESSIONS) * 7);
     expect(encodeSessionRecord(rec)).toEqual(recBytes); // the pure function left its input alone
     expect(snapshot(bob, 'alice.1')).toBe(before);
     // Pure promotion of an archived session (a held-back PREKEY of handshake 3): input untouched.
-    const moved = decryptWithRecord(SUITE, rec, held[3], bob.ctx.random);
+    const moved = decryptWithRecord(SUITE, rec, decodeEnvelope(held[3]), bob.ctx.random);
     expect([text(moved.plaintext), moved.promoted]).toEqual(['second 3', true]);
     expect(toHex(moved.record.current.handshakeId)).toBe(ids[3]);
     expect(rec.previous.map((x) => toHex(x.handshakeId))).toContain(ids[3]);
@@ -233,7 +233,10 @@ describe('session records — archive bound, eviction, DoS bound, serialization'
     expect(bytes[0]).toBe(SESSION_RECORD_VERSION);
     // The version-1 bare session of earlier builds, and unknown versions: BAD_VERSION.
     expect(codeOf(() => decodeSessionRecord(encodeSession(r.current)))).toBe('BAD_VERSION');
-    expect(codeOf(() => decodeSessionRecord(Uint8Array.of(3, ...bytes.subarray(1))))).toBe('BAD_VERSION');
+    expect(codeOf(() => decodeSessionRecord(Uint8Array.of(4, ...bytes.subarray(1))))).toBe('BAD_VERSION');
+    // A pqmsg v1 record (record version 2, sessions without the PQ ratchet) is refused, not migrated.
+    expect(bytes[0]).toBe(3);
+    expect(codeOf(() => decodeSessionRecord(Uint8Array.of(2, ...bytes.subarray(1))))).toBe('BAD_VERSION');
     expect(codeOf(() => decodeSessionRecord(bytes.subarray(0, bytes.length - 1)))).toBe('TRUNCATED');
     expect(codeOf(() => decodeSessionRecord(Uint8Array.of(...bytes, 0)))).toBe('TRAILING_BYTES');
     const build = (sessions: Uint8Array[]) => {

@@ -3,7 +3,7 @@ import { ENVELOPE_TYPE, PREKEY_ROLE } from '../../src/protocol/constants.ts';
 import { decodeEnvelope, encodeEnvelope } from '../../src/protocol/envelope.ts';
 import { decryptMessage } from '../../src/protocol/session.ts';
 import { receiveMessage, sendMessage, startSession } from '../../src/protocol/session-cipher.ts';
-import { decodeSession, decodeSessionRecord, encodeSession, encodeSessionRecord } from '../../src/protocol/session-state.ts';
+import { decodeSession, decodeSessionRecord, encodeSession, encodeSessionRecord } from '../../src/protocol/session-state-codec.ts';
 import { acceptIdentityChange } from '../../src/protocol/trust.ts';
 import { encodeIdentityPublic } from '../../src/protocol/identity.ts';
 import { safetyNumber } from '../../src/protocol/safety-number.ts';
@@ -208,7 +208,7 @@ describe('session orchestration — PQXDH rev. 3 §3.3/§3.4 + Double Ratchet', 
     hop(alice, bob, 'bob.1', 'alice.1', 'a1'); // Bob takes a DH step: his current ratchet key predates the theft
     let eve = decodeSessionRecord(bob.ctx.sessions.loadSession('alice.1')!).current;
     const eveReads = (env: Uint8Array): string => {
-      const out = decryptMessage(SUITE, eve, env, rnd);
+      const out = decryptMessage(SUITE, eve, decodeEnvelope(env), rnd);
       eve = out.session;
       return text(out.plaintext);
     };

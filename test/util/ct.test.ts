@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ctEqual, ctIsZero, ctSelect, ctSwap, wipe } from '../../src/util/ct.ts';
+import { ctByteEqual, ctEqual, ctIsZero, ctLessThan, ctSelect, ctSwap, wipe } from '../../src/util/ct.ts';
 
 describe('util/ct — constant-time helpers', () => {
   test('ctEqual agrees with element-wise comparison', () => {
@@ -51,5 +51,27 @@ describe('util/ct — constant-time helpers', () => {
     const b = new Int32Array([-1, 5]);
     wipe(a, b);
     expect([...a, ...b]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  test('ctByteEqual on every pair of bytes', () => {
+    let ones = 0;
+    let wrong = 0;
+    for (let a = 0; a < 256; a++)
+      for (let b = 0; b < 256; b++) {
+        const e = ctByteEqual(a, b);
+        if (e !== (a === b ? 1 : 0)) wrong++;
+        ones += e;
+      }
+    expect([wrong, ones]).toEqual([0, 256]);
+  });
+
+  test('ctLessThan on [0, 2³¹) including the ends', () => {
+    const edge = [0, 1, 2, 255, 256, 511, 512, 2 ** 30, 2 ** 31 - 2, 2 ** 31 - 1];
+    for (const a of edge) for (const b of edge) expect(ctLessThan(a, b)).toBe(a < b ? 1 : 0);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (a, b) => {
+        expect(ctLessThan(a, b)).toBe(a < b ? 1 : 0);
+      }),
+    );
   });
 });

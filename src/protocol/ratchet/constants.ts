@@ -6,18 +6,25 @@
  * Side channels: constants only.
  */
 import { utf8 } from '../../util/bytes.ts';
+import { PQ_MESSAGE_BYTES } from '../pq-ratchet/constants.ts';
 
-/** First byte of every ratchet message; authenticated by both the header and the body AEAD. */
-export const RATCHET_MESSAGE_VERSION = 0x01;
+/**
+ * First byte of every ratchet message; authenticated by both the header and the body AEAD.
+ * 0x02 is pqmsg v2, the triple ratchet (the header carries a PQ message); v1 (0x01) is refused.
+ */
+export const RATCHET_MESSAGE_VERSION = 0x02;
 
-/** First byte of a serialized RatchetState (state-codec.ts). */
-export const RATCHET_STATE_VERSION = 0x01;
+/** First byte of a serialized RatchetState (state-codec.ts); 0x02 adds the PQ ratchet state. */
+export const RATCHET_STATE_VERSION = 0x02;
 
 /** KDF_RK_HE info string: HKDF-SHA256(salt = RK, IKM = DH output) → RK′ ‖ CK ‖ NHK. */
 export const KDF_RK_INFO = utf8('pqmsg v1 ratchet KDF_RK');
 
-/** Message-key expansion info string: HKDF-SHA256(salt = 0³², IKM = mk) → key ‖ nonce. */
-export const MESSAGE_KEYS_INFO = utf8('pqmsg v1 ratchet message keys');
+/**
+ * Message-key expansion info string: HKDF-SHA256(salt = pq_mk, IKM = mk) → key ‖ nonce, where
+ * pq_mk is the post-quantum ratchet's key for the same message (KDF_HYBRID, DR rev. 4 §6).
+ */
+export const MESSAGE_KEYS_INFO = utf8('pqmsg v2 ratchet message keys');
 
 /** KDF_CK constants (Double Ratchet rev. 1 §5.2): mk = HMAC(ck, 0x01), ck′ = HMAC(ck, 0x02). */
 export const MESSAGE_KEY_SEED = Uint8Array.of(0x01);
@@ -33,8 +40,8 @@ export const MESSAGE_NONCE_BYTES = 12;
 export const HEADER_NONCE_BYTES = 24;
 /** Poly1305 tag appended by both AEADs. */
 export const TAG_BYTES = 16;
-/** Plaintext header: DHs public key ‖ PN (u32 BE) ‖ N (u32 BE). */
-export const HEADER_BYTES = DH_PUBLIC_BYTES + 4 + 4;
+/** Plaintext header: DHs public key ‖ PN (u32 BE) ‖ N (u32 BE) ‖ PQ message (59 bytes). */
+export const HEADER_BYTES = DH_PUBLIC_BYTES + 4 + 4 + PQ_MESSAGE_BYTES;
 /** Encrypted header as it appears on the wire: version ‖ header nonce ‖ sealed header. */
 export const ENC_HEADER_BYTES = 1 + HEADER_NONCE_BYTES + HEADER_BYTES + TAG_BYTES;
 /** Shortest valid message: an encrypted header and the tag of an empty body. */

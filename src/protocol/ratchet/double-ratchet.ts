@@ -1,7 +1,10 @@
 /**
  * The Double Ratchet with header encryption: initialization, RatchetEncryptHE, RatchetDecryptHE
- * (transactional) and SkipMessageKeysHE; the DH step itself is in dh-ratchet.ts.
- * Double Ratchet rev. 1 (Perrin, Marlinspike, 2016-11-20), §4.4–§4.6, with the §5.2 KDFs.
+ * (transactional) and SkipMessageKeysHE; the DH step itself is in dh-ratchet.ts. In pqmsg v2 it
+ * is the triple ratchet: every header carries the post-quantum ratchet's message (pq-ratchet/)
+ * and every message key is mixed with that ratchet's key for the same message.
+ * Double Ratchet rev. 1 (Perrin, Marlinspike, 2016-11-20), §4.4–§4.6, with the §5.2 KDFs;
+ * rev. 4 (2025-11-04) §6 (Triple Ratchet: KDF_HYBRID(ec_mk, pq_mk)).
  * Differs from the spec: (1) skipped keys are tried one header key at a time (≤ 5 chains), not
  * one stored key at a time, and are bounded in total (§6.4); (2) a header that opens under a known
  * key but whose message key is gone is reported as DUPLICATE_MESSAGE; (3) counters are u32.
@@ -28,12 +31,17 @@ import { kdfCK, kdfRK, messageKeys } from './kdf-chains.ts';
 import { encodeMessage, parseMessage } from './message.ts';
 import { findCurrentChain, storeSkippedKey, takeSkippedKey } from './skipped-keys.ts';
 import { cloneState, wipeRatchetState, type RatchetState } from './state.ts';
+import { decodePqMessage, encodePqMessage } from '../pq-ratchet/chunks.ts';
+import { pqInit, pqReceive, pqSend } from '../pq-ratchet/epoch.ts';
+import { splitRootKey } from '../pq-ratchet/kdf.ts';
 
 export type { RatchetState } from './state.ts';
 
 /**
  * Initializes the initiator's state: a fresh ratchet key pair and a first sending chain toward
  * Bob's ratchet key (his signed prekey). Double Ratchet rev. 1 §4.4 (RatchetInitAliceHE).
+ * Differs from the spec (pqmsg v2): SK is first split into the DR's RK₀ and the PQ ratchet's PQ₀
+ * (pq-ratchet/kdf.ts splitRootKey); Alice is the keyholder of PQ epoch 1.
  */
 export function ratchetInitAlice(
   suite: Suite,
@@ -56,8 +64,10 @@ export function ratchetInitAlice(
     wipe(dhSend.secretKey); // e.g. LOW_ORDER: a malicious ratchet key in the bundle
     throw e;
   }
-  const root = kdfRK(suite, sk, dhOut, trace); // RK, CKs, NHKs = KDF_RK_HE(SK, DH(DHRs, DHRr))
-  wipe(dhOut);
+  const { rootKey, pqKey } = splitRootKey(suite, sk); // RK₀ ‖ PQ₀ ← HKDF(SK)
+  const root = kdfRK(suite, rootKey, dhOut, trace); // RK, CKs, NHKs = KDF_RK_HE(RK₀, DH(DHRs, DHRr))
+  const pq = pqInit(suite, pqKey, true);
+  wipe(dhOut, rootKey, pqKey);
   return {
     dhSend,
     dhRecv: copyBytes(bobRatchetPublic), // DHRr = bob_dh_public_key
@@ -72,13 +82,15 @@ export function ratchetInitAlice(
     nextHeaderKeySend: root.nextHeaderKey,
     nextHeaderKeyRecv: copyBytes(sharedNhkb), // NHKr = shared_nhkb
     skipped: [],
+    pq,
   };
 }
 
 /**
  * Initializes the responder's state from his ratchet key pair (SPK_B); he can send only after
- * the first message arrives. Double Ratchet rev. 1 §4.4 (RatchetInitBobHE). `suite` is unused
- * (nothing is computed) but kept so both initializers share one shape.
+ * the first message arrives. Double Ratchet rev. 1 §4.4 (RatchetInitBobHE).
+ * Differs from the spec (pqmsg v2): RK = RK₀ from splitRootKey(SK), and the PQ ratchet starts
+ * from PQ₀ with Bob as the encapsulator of epoch 1.
  */
 export function ratchetInitBob(
   suite: Suite,
@@ -98,13 +110,16 @@ export function ratchetInitBob(
     section: 'Double Ratchet rev. 1 §4.4',
     values: { SK: copyBytes(sk), DHs: copyBytes(bobRatchetKeyPair.publicKey) },
   });
+  const { rootKey, pqKey } = splitRootKey(suite, sk); // RK₀ ‖ PQ₀ ← HKDF(SK)
+  const pq = pqInit(suite, pqKey, false);
+  wipe(pqKey);
   return {
     dhSend: {
       secretKey: copyBytes(bobRatchetKeyPair.secretKey),
       publicKey: copyBytes(bobRatchetKeyPair.publicKey),
     },
     dhRecv: null,
-    rootKey: copyBytes(sk), // RK = SK
+    rootKey, // RK = RK₀
     chainKeySend: null,
     chainKeyRecv: null,
     nSend: 0,
@@ -115,13 +130,14 @@ export function ratchetInitBob(
     nextHeaderKeySend: copyBytes(sharedNhkb), // NHKs = shared_nhkb
     nextHeaderKeyRecv: copyBytes(sharedHka), // NHKr = shared_hka
     skipped: [],
+    pq,
   };
 }
 
 /**
  * Encrypts one message: steps the sending chain, encrypts the header under HKs and the body
  * under the message key with AD ‖ encrypted header. Pure: the input state is not modified;
- * persist the returned state before sending the message (STYLE §1.5 rule 5).
+ * persist the returned state before sending the message (docs/ARCHITECTURE.md §2).
  * Double Ratchet rev. 1 §4.5 (RatchetEncryptHE).
  */
 export function ratchetEncrypt(
@@ -149,8 +165,15 @@ export function ratchetEncrypt(
     const { chainKey, messageKey } = kdfCK(suite, next.chainKeySend!, trace);
     wipe(next.chainKeySend!);
     next.chainKeySend = chainKey;
-    // header = HEADER(DHRs, PN, Ns); enc_header = HENCRYPT(HKs, header)
-    const header: Header = { dh: next.dhSend.publicKey, pn: next.prevChainLength, n: next.nSend };
+    // The PQ ratchet's part: its key for this message and the chunk it schedules.
+    const pq = pqSend(suite, next.pq, random, trace);
+    // header = HEADER(DHRs, PN, Ns) ‖ PQ message; enc_header = HENCRYPT(HKs, header)
+    const header: Header = {
+      dh: next.dhSend.publicKey,
+      pn: next.prevChainLength,
+      n: next.nSend,
+      pq: encodePqMessage(pq.message),
+    };
     const encHeader = hEncrypt(suite, next.headerKeySend!, header, random);
     trace?.({
       step: `RatchetEncryptHE: header (DHs, PN = ${header.pn}, N = ${header.n}) under HKs`,
@@ -162,10 +185,10 @@ export function ratchetEncrypt(
       },
     });
     next.nSend += 1; // Ns += 1
-    const keys = messageKeys(suite, messageKey, trace);
+    const keys = messageKeys(suite, messageKey, pq.messageKey, trace); // KDF_HYBRID(mk, pq_mk)
     // ENCRYPT(mk, plaintext, CONCAT(AD, enc_header))
     const body = suite.aead.seal(keys.key, keys.nonce, plaintext, concatBytes(ad, encHeader));
-    wipe(messageKey, keys.key, keys.nonce);
+    wipe(messageKey, pq.messageKey, keys.key, keys.nonce);
     return { state: next, message: encodeMessage(encHeader, body) };
   });
 }
@@ -210,8 +233,15 @@ export function ratchetDecryptWithLimits(
   const located = locateHeader(suite, state, encHeader);
   return transaction(state, (next) => {
     const mk = takeMessageKey(suite, next, located, random, limits, trace);
-    const keys = messageKeys(suite, mk, trace);
-    wipe(mk);
+    let pqKey: Uint8Array;
+    try {
+      pqKey = pqReceive(suite, next.pq, decodePqMessage(located.header.pq), random, trace);
+    } catch (e) {
+      wipe(mk);
+      throw e;
+    }
+    const keys = messageKeys(suite, mk, pqKey, trace); // KDF_HYBRID(mk, pq_mk)
+    wipe(mk, pqKey);
     try {
       // DECRYPT(mk, ciphertext, CONCAT(AD, enc_header))
       const plaintext = suite.aead.open(keys.key, keys.nonce, body, concatBytes(ad, encHeader));

@@ -84,22 +84,33 @@ export interface MessageKeys {
 }
 
 /**
- * Expands a message key: key ‖ nonce ← HKDF(salt = 0³², IKM = mk, info, 44).
- * Double Ratchet rev. 1 §5.2 (ENCRYPT: HKDF of mk). Differs from the spec: the AEAD is
- * ChaCha20-Poly1305 instead of AES-256-CBC + HMAC, so 44 bytes (key, nonce) instead of 80.
+ * Expands a message key mixed with the post-quantum ratchet's key for the same message:
+ * key ‖ nonce ← HKDF(salt = pq_mk, IKM = mk, info, 44), so the AEAD key needs both.
+ * Double Ratchet rev. 1 §5.2 (ENCRYPT: HKDF of mk) and rev. 4 §6 (KDF_HYBRID(ec_mk, pq_mk), which
+ * libsignal instantiates as this HKDF with the SPQR key as salt). Differs from the spec: the AEAD
+ * is ChaCha20-Poly1305 instead of AES-256-CBC + HMAC, so 44 bytes (key, nonce) instead of 80.
  */
-export function messageKeys(suite: Suite, mk: Uint8Array, trace?: Trace): MessageKeys {
-  const salt = new Uint8Array(KEY_BYTES); // 0³²
-  const okm = suite.hkdf(mk, salt, MESSAGE_KEYS_INFO, KEY_BYTES + MESSAGE_NONCE_BYTES);
+export function messageKeys(
+  suite: Suite,
+  mk: Uint8Array,
+  pqKey: Uint8Array,
+  trace?: Trace,
+): MessageKeys {
+  const okm = suite.hkdf(mk, pqKey, MESSAGE_KEYS_INFO, KEY_BYTES + MESSAGE_NONCE_BYTES);
   const keys: MessageKeys = {
     key: copyBytes(okm, 0, KEY_BYTES),
     nonce: copyBytes(okm, KEY_BYTES, KEY_BYTES + MESSAGE_NONCE_BYTES),
   };
   wipe(okm);
   trace?.({
-    step: 'message keys: key ‖ nonce ← HKDF(0³², mk)',
-    section: 'Double Ratchet rev. 1 §5.2 (ENCRYPT)',
-    values: { mk: copyBytes(mk), key: copyBytes(keys.key), nonce: copyBytes(keys.nonce) },
+    step: 'message keys: key ‖ nonce ← HKDF(salt = pq_mk, mk)',
+    section: 'Double Ratchet rev. 1 §5.2 (ENCRYPT), rev. 4 §6 (KDF_HYBRID)',
+    values: {
+      mk: copyBytes(mk),
+      pq_mk: copyBytes(pqKey),
+      key: copyBytes(keys.key),
+      nonce: copyBytes(keys.nonce),
+    },
   });
   return keys;
 }

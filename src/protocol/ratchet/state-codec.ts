@@ -13,6 +13,7 @@ import { DecodeError } from '../../util/errors.ts';
 import { DEFAULT_LIMITS, DH_PUBLIC_BYTES, KEY_BYTES, RATCHET_STATE_VERSION } from './constants.ts';
 import type { SkippedKeys } from './skipped-keys.ts';
 import type { RatchetState } from './state.ts';
+import { readPqState, writePqState } from '../pq-ratchet/state-codec.ts';
 
 export { wipeRatchetState } from './state.ts';
 
@@ -49,6 +50,7 @@ export function encodeRatchetState(state: Readonly<RatchetState>): Uint8Array {
   w.fixed(key(state.nextHeaderKeySend, KEY_BYTES, 'NHKs'));
   w.fixed(key(state.nextHeaderKeyRecv, KEY_BYTES, 'NHKr'));
   encodeSkipped(w, state.skipped);
+  writePqState(w, state.pq);
   return w.finish();
 }
 
@@ -81,6 +83,7 @@ export function decodeRatchetState(bytes: Uint8Array): RatchetState {
   const nextHeaderKeySend = r.fixed(KEY_BYTES);
   const nextHeaderKeyRecv = r.fixed(KEY_BYTES);
   const skipped = decodeSkipped(r);
+  const pq = readPqState(r);
   r.end();
   checkFlags(flags, skipped.length > 0);
   return {
@@ -97,6 +100,7 @@ export function decodeRatchetState(bytes: Uint8Array): RatchetState {
     nextHeaderKeySend,
     nextHeaderKeyRecv,
     skipped,
+    pq,
   };
 }
 

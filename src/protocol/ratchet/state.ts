@@ -1,7 +1,7 @@
 /**
  * The Double Ratchet state with header encryption, and its deep copy and wipe.
  * Double Ratchet rev. 1 §4.3 (State variables: DHs, DHr, RK, CKs, CKr, Ns, Nr, PN, HKs, HKr,
- * NHKs, NHKr, MKSKIPPED). Names follow STYLE §1.3; the spec symbol is in each field's comment.
+ * NHKs, NHKr, MKSKIPPED). Names follow docs/ARCHITECTURE.md §6; the spec symbol is in each field's comment.
  * Side channels: copies and wipes touch every byte regardless of value.
  * Wiping is best effort: the GC and V8 may keep copies of secrets (docs/SECURITY.md).
  */
@@ -9,6 +9,7 @@ import { wipe } from '../../util/ct.ts';
 import type { KeyPair } from '../suite.ts';
 import { cloneSkipped, wipeSkipped, type SkippedKeys } from './skipped-keys.ts';
 import { copyBytes } from '../../util/bytes.ts';
+import { clonePqState, wipePqState, type PqState } from '../pq-ratchet/state.ts';
 
 /** One party's ratchet state. Plain data: serialize with state-codec.ts. */
 export interface RatchetState {
@@ -38,6 +39,8 @@ export interface RatchetState {
   nextHeaderKeyRecv: Uint8Array;
   /** MKSKIPPED: skipped message keys by (header key, N), bounded (skipped-keys.ts). */
   skipped: SkippedKeys;
+  /** The post-quantum ratchet beside this one (pqmsg v2; pq-ratchet/state.ts). */
+  pq: PqState;
 }
 
 const copy = (a: Uint8Array | null): Uint8Array | null => (a === null ? null : copyBytes(a));
@@ -64,6 +67,7 @@ export function cloneState(state: Readonly<RatchetState>): RatchetState {
     nextHeaderKeySend: copyBytes(state.nextHeaderKeySend),
     nextHeaderKeyRecv: copyBytes(state.nextHeaderKeyRecv),
     skipped: cloneSkipped(state.skipped),
+    pq: clonePqState(state.pq),
   };
 }
 
@@ -86,5 +90,6 @@ export function wipeRatchetState(state: RatchetState): void {
   ];
   for (const a of arrays) if (a !== null) wipe(a);
   wipeSkipped(state.skipped);
+  wipePqState(state.pq);
   state.nSend = state.nRecv = state.prevChainLength = 0;
 }

@@ -14,6 +14,8 @@ import {
   RATCHET_MESSAGE_VERSION,
 } from '../../../src/protocol/ratchet/constants.ts';
 import { hDecrypt, hEncrypt } from '../../../src/protocol/ratchet/header.ts';
+import { clonePqState } from '../../../src/protocol/pq-ratchet/state.ts';
+import { nextSendKey } from '../../../src/protocol/pq-ratchet/chain.ts';
 import { kdfCK, messageKeys } from '../../../src/protocol/ratchet/kdf-chains.ts';
 import { concatBytes, toHex } from '../../../src/util/bytes.ts';
 import type { TraceEvent } from '../../../src/protocol/trace.ts';
@@ -62,7 +64,7 @@ describe('Double Ratchet rev. 1 §4.4–§4.6 — round trips', () => {
     expect(snapshot(B.state)).toEqual(before);
   });
 
-  test('message layout: version byte, 81-byte encrypted header, body = plaintext + 16', () => {
+  test('message layout: version byte, 140-byte encrypted header, body = plaintext + 16', () => {
     const { p, A, B } = setup('layout');
     for (const len of [0, 1, 100, 1024]) {
       const m = ratchetEncrypt(suite, A.state, new Uint8Array(len).fill(7), p.ad, p.random);
@@ -93,8 +95,10 @@ describe('Double Ratchet rev. 1 §4.4–§4.6 — round trips', () => {
   test('message AD = ad ‖ encrypted header: the body opens with the derived key and that AD only', () => {
     const { p, A } = setup('ad-layout');
     const ck = A.state.chainKeySend!.slice();
+    const pq = clonePqState(A.state.pq);
+    const pqKey = nextSendKey(suite, pq).messageKey; // the PQ ratchet's key for the same message
     const m = send(p, A, 'check');
-    const keys = messageKeys(suite, kdfCK(suite, ck).messageKey);
+    const keys = messageKeys(suite, kdfCK(suite, ck).messageKey, pqKey);
     const encHeader = m.subarray(0, ENC_HEADER_BYTES);
     const body = m.subarray(ENC_HEADER_BYTES);
     const opened = suite.aead.open(keys.key, keys.nonce, body, concatBytes(p.ad, encHeader));
@@ -253,7 +257,7 @@ describe('malicious peer: a low-order ratchet key (RFC 7748 §6.1)', () => {
     const { p, A, B } = setup('low-order');
     recv(p, B, send(p, A, 'a0'));
     // Alice's next sending header key is Bob's NHKr: she can start a chain with any DH key.
-    const header = { dh: new Uint8Array(32), pn: 1, n: 0 };
+    const header = { dh: new Uint8Array(32), pn: 1, n: 0, pq: new Uint8Array(59) };
     const encHeader = hEncrypt(suite, A.state.nextHeaderKeySend, header, p.random);
     const before = snapshot(B.state);
     const m = concatBytes(encHeader, new Uint8Array(16));
@@ -357,7 +361,7 @@ describe('u32 counters (pqmsg: N ≤ 2³² − 2)', () => {
   test('a genuine header with N = 2³² − 1 is rejected (DECRYPT_FAILED)', () => {
     const { p, A, B } = setup('counter-rx');
     recv(p, B, send(p, A, 'first'));
-    const header = { dh: A.state.dhSend.publicKey, pn: 0, n: 0xffffffff };
+    const header = { dh: A.state.dhSend.publicKey, pn: 0, n: 0xffffffff, pq: new Uint8Array(59) };
     const encHeader = hEncrypt(suite, A.state.headerKeySend!, header, p.random);
     const b = { ...B.state, nRecv: MAX_COUNTER };
     const m = concatBytes(encHeader, new Uint8Array(16));
@@ -372,12 +376,12 @@ describe('trace', () => {
     const t = (e: TraceEvent) => events.push(e);
     const m = ratchetEncrypt(suite, A.state, enc('x'), p.ad, p.random, t).message;
     const steps1 = events.map((e) => e.step.split(':')[0]);
-    expect(steps1).toEqual(['KDF_CK', 'RatchetEncryptHE', 'message keys']);
+    expect(steps1).toEqual(['KDF_CK', 'PQ epoch 1', 'RatchetEncryptHE', 'message keys']);
     events.length = 0;
     ratchetDecrypt(suite, B.state, m, p.ad, p.random, t);
     const steps2 = events.map((e) => e.step.split(':')[0]);
     const dhStep = ['DH(DHs, DHr)', 'KDF_RK'];
     expect(steps2).toEqual([...dhStep, ...dhStep, 'KDF_CK', 'message keys']);
-    for (const e of events) expect(e.section).toMatch(/^Double Ratchet rev\. 1 §/);
+    for (const e of events) expect(e.section).toMatch(/^(Double Ratchet rev\. 1 §|pqmsg v2 PQ ratchet)/);
   });
 });

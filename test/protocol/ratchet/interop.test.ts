@@ -1,12 +1,14 @@
 /**
- * Conformance with docs/PROTOCOL.md: the initialization, a first message and the
- * receiver's DH step are recomputed from the document's formulas alone, with independent
- * primitives (node:crypto HKDF/HMAC/ChaCha20-Poly1305, @noble X25519 and XChaCha20-Poly1305),
- * and must match what the ratchet produces byte for byte.
+ * Conformance with docs/PROTOCOL.md: the initialization, a first message (with its PQ ratchet
+ * message and hybrid message key) and the receiver's DH step are recomputed from the document's
+ * formulas alone, with independent primitives (node:crypto HKDF/HMAC/ChaCha20-Poly1305, @noble
+ * X25519, XChaCha20-Poly1305, ML-KEM-768 and SHA3-256), and must match the ratchet byte for byte.
  */
 import { createCipheriv, createHmac, hkdfSync } from 'node:crypto';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { x25519 } from '@noble/curves/ed25519.js';
+import { sha3_256 } from '@noble/hashes/sha3.js';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { describe, expect, test } from 'vitest';
 import {
   ratchetDecrypt,
@@ -36,8 +38,9 @@ function script(...chunks: Uint8Array[]) {
   };
 }
 
-describe('docs/PROTOCOL.md §5.2–§5.7 recomputed independently', () => {
+describe('docs/PROTOCOL.md §5.2–§5.7 and §5.12 recomputed independently', () => {
   const r = detRandom('interop');
+  const kemSeed = r(64);
   const SK = r(32);
   const hka = r(32);
   const nhkb = r(32);
@@ -52,27 +55,41 @@ describe('docs/PROTOCOL.md §5.2–§5.7 recomputed independently', () => {
   const alice = ratchetInitAlice(suite, SK, spkPublic, hka, nhkb, script(aliceSeed));
   const bob = ratchetInitBob(suite, SK, { secretKey: spkSecret, publicKey: spkPublic }, hka, nhkb);
 
-  test('§5.2 RatchetInitAliceHE: RK, CKs, NHKs = KDF_RK(SK, DH(DHs, SPK_B)); HKs, NHKr', () => {
+  // §5.12.3: RK₀ ‖ PQ₀ = HKDF(SK, 0³², "pqmsg v2 triple ratchet init", 64)
+  const split = hkdf(SK, new Uint8Array(32), 'pqmsg v2 triple ratchet init', 64);
+  const RK0 = split.slice(0, 32);
+  const PQ0 = split.slice(32, 64);
+
+  test('§5.2 RatchetInitAliceHE: RK, CKs, NHKs = KDF_RK(RK₀, DH(DHs, SPK_B)); HKs, NHKr', () => {
     const alicePublic = x25519.getPublicKey(aliceSeed);
-    const root = kdfRK(SK, x25519.getSharedSecret(aliceSeed, spkPublic));
+    const root = kdfRK(RK0, x25519.getSharedSecret(aliceSeed, spkPublic));
     expect(alice.dhSend.publicKey).toEqual(alicePublic);
     expect(alice.rootKey).toEqual(root.rk);
     expect(alice.chainKeySend).toEqual(root.ck);
     expect(alice.nextHeaderKeySend).toEqual(root.nhk);
     expect(alice.headerKeySend).toEqual(hka);
     expect(alice.nextHeaderKeyRecv).toEqual(nhkb);
-    expect(bob.rootKey).toEqual(SK);
+    expect(bob.rootKey).toEqual(RK0);
     expect(bob.nextHeaderKeySend).toEqual(nhkb);
     expect(bob.nextHeaderKeyRecv).toEqual(hka);
   });
 
-  test('§5.3–§5.6 first message: exact bytes from the formulas', () => {
-    const { message, state } = ratchetEncrypt(suite, alice, plaintext, AD, script(hnonce));
+  test('§5.3–§5.6, §5.12 first message: exact bytes from the formulas', () => {
+    const random = script(kemSeed, hnonce); // §5.12.5: the keyholder samples (dk, ek) first
+    const { message, state } = ratchetEncrypt(suite, alice, plaintext, AD, random);
     const mk = hmac(alice.chainKeySend!, 0x01);
-    const header = concatBytes(alice.dhSend.publicKey, u32be(0), u32be(0));
-    const sealedHeader = xchacha20poly1305(hka, hnonce, Uint8Array.of(0x01)).encrypt(header);
-    const encHeader = concatBytes(Uint8Array.of(0x01), hnonce, sealedHeader);
-    const okm = hkdf(mk, new Uint8Array(32), 'pqmsg v1 ratchet message keys', 44);
+    // §5.12.3: epoch-0 chains, then the first key of Alice's (initiator → responder) chain.
+    const chains = hkdf(PQ0, new Uint8Array(32), 'pqmsg v2 pq chain start', 96);
+    const next = concatBytes(utf8('pqmsg v2 pq chain next'), u32be(0), Uint8Array.of(0x01));
+    const pqMk = new Uint8Array(createHmac('sha256', chains.slice(32, 64)).update(next).digest());
+    // §5.12.4: epoch 0, counter 0, kind 1 (ek header), index 0, chunk = (ρ ‖ H(ek) ‖ MAC)[0..48).
+    const { publicKey: ek } = ml_kem768.keygen(kemSeed);
+    const chunk0 = concatBytes(ek.subarray(1152), sha3_256(ek)).subarray(0, 48);
+    const pq = concatBytes(u32be(0), u32be(0), Uint8Array.of(1, 0, 0), chunk0);
+    const header = concatBytes(alice.dhSend.publicKey, u32be(0), u32be(0), pq);
+    const sealedHeader = xchacha20poly1305(hka, hnonce, Uint8Array.of(0x02)).encrypt(header);
+    const encHeader = concatBytes(Uint8Array.of(0x02), hnonce, sealedHeader);
+    const okm = hkdf(mk, pqMk, 'pqmsg v2 ratchet message keys', 44); // KDF_HYBRID
     const cipher = createCipheriv('chacha20-poly1305', okm.subarray(0, 32), okm.subarray(32, 44), {
       authTagLength: 16,
     });
@@ -84,10 +101,10 @@ describe('docs/PROTOCOL.md §5.2–§5.7 recomputed independently', () => {
   });
 
   test('§5.7 DHRatchet on the first receive: every state field from the formulas', () => {
-    const { message } = ratchetEncrypt(suite, alice, plaintext, AD, script(hnonce));
+    const { message } = ratchetEncrypt(suite, alice, plaintext, AD, script(kemSeed, hnonce));
     const { state, plaintext: got } = ratchetDecrypt(suite, bob, message, AD, script(bobSeed));
     expect(got).toEqual(plaintext);
-    const recv = kdfRK(SK, x25519.getSharedSecret(spkSecret, alice.dhSend.publicKey));
+    const recv = kdfRK(RK0, x25519.getSharedSecret(spkSecret, alice.dhSend.publicKey));
     const send = kdfRK(recv.rk, x25519.getSharedSecret(bobSeed, alice.dhSend.publicKey));
     expect(state.dhRecv).toEqual(alice.dhSend.publicKey);
     expect(state.headerKeySend).toEqual(nhkb); // HKs ← NHKs

@@ -54,9 +54,9 @@ describe('Double Ratchet rev. 1 §4.2 — KDF_RK_HE', () => {
     );
   });
 
-  test('the info string names pqmsg v1', () => {
+  test('the info strings: KDF_RK unchanged since v1, message keys name pqmsg v2', () => {
     expect(new TextDecoder().decode(KDF_RK_INFO)).toBe('pqmsg v1 ratchet KDF_RK');
-    expect(new TextDecoder().decode(MESSAGE_KEYS_INFO)).toBe('pqmsg v1 ratchet message keys');
+    expect(new TextDecoder().decode(MESSAGE_KEYS_INFO)).toBe('pqmsg v2 ratchet message keys');
   });
 
   test('trace reports the step with its section and copies of the values', () => {
@@ -70,13 +70,12 @@ describe('Double Ratchet rev. 1 §4.2 — KDF_RK_HE', () => {
   });
 });
 
-describe('Double Ratchet rev. 1 §5.2 — message keys (ChaCha20-Poly1305 key and nonce from mk)', () => {
-  test('key ‖ nonce = HKDF-SHA256(salt = 0³², IKM = mk, info, 44) (node:crypto oracle)', () => {
+describe('Double Ratchet rev. 1 §5.2, rev. 4 §6 — message keys (KDF_HYBRID of mk and pq_mk)', () => {
+  test('key ‖ nonce = HKDF-SHA256(salt = pq_mk, IKM = mk, info, 44) (node:crypto oracle)', () => {
     fc.assert(
-      fc.property(key32, (mk) => {
-        const salt = new Uint8Array(32);
-        const okm = new Uint8Array(hkdfSync('sha256', mk, salt, MESSAGE_KEYS_INFO, 44));
-        const keys = messageKeys(suite, mk);
+      fc.property(key32, key32, (mk, pqKey) => {
+        const okm = new Uint8Array(hkdfSync('sha256', mk, pqKey, MESSAGE_KEYS_INFO, 44));
+        const keys = messageKeys(suite, mk, pqKey);
         expect(keys.key).toEqual(okm.slice(0, 32));
         expect(keys.nonce).toEqual(okm.slice(32, 44));
       }),

@@ -14,26 +14,40 @@ import {
 } from '../../../src/protocol/ratchet/state-codec.ts';
 import { ENC_HEADER_BYTES, KEY_BYTES } from '../../../src/protocol/ratchet/constants.ts';
 import { hDecrypt } from '../../../src/protocol/ratchet/header.ts';
+import type { TraceEvent } from '../../../src/protocol/trace.ts';
+import { Writer } from '../../../src/wire/codec.ts';
+import { writePqState } from '../../../src/protocol/pq-ratchet/state-codec.ts';
 import { kdfCK, messageKeys } from '../../../src/protocol/ratchet/kdf-chains.ts';
 import { concatBytes } from '../../../src/util/bytes.ts';
 import { dec, enc, expectCode, newPair, suite } from './helpers.ts';
 
-/** Every 32-byte window of the serialized states, at every byte offset. */
+/**
+ * Every 32-byte window of the Double Ratchet part of the serialized states, at every byte offset
+ * (the PQ ratchet part, which follows it, is searched in test/protocol/pq-ratchet/adversary.test.ts).
+ */
 function windows(states: RatchetState[]): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (const s of states) {
-    const bytes = encodeRatchetState(s);
+    const w = new Writer();
+    writePqState(w, s.pq);
+    const all = encodeRatchetState(s);
+    const bytes = all.subarray(0, all.length - w.finish().length);
     for (let i = 0; i + KEY_BYTES <= bytes.length; i++) out.push(bytes.slice(i, i + KEY_BYTES));
   }
   return out;
 }
 
+/** The PQ ratchet's key of each message sent, from the trace: a gift to the searcher, so these
+ * tests check the Double Ratchet's own forward secrecy and healing (pq-ratchet/ has its own). */
+const pqKeyOf = new WeakMap<Uint8Array, Uint8Array>();
+
 function bodyOpens(w: Uint8Array, message: Uint8Array, ad: Uint8Array): boolean {
   const encHeader = message.subarray(0, ENC_HEADER_BYTES);
   const body = message.subarray(ENC_HEADER_BYTES);
+  const pqKey = pqKeyOf.get(message)!;
   // The window as a message key, and as a chain key one step before the message key.
   for (const mk of [w, kdfCK(suite, w).messageKey]) {
-    const { key, nonce } = messageKeys(suite, mk);
+    const { key, nonce } = messageKeys(suite, mk, pqKey);
     try {
       suite.aead.open(key, nonce, body, concatBytes(ad, encHeader));
       return true;
@@ -51,8 +65,13 @@ function conversation(label: string) {
   const p = newPair(label);
   const st = { alice: p.alice, bob: p.bob };
   const send = (from: 'alice' | 'bob', text: string) => {
-    const r = ratchetEncrypt(suite, st[from], enc(text), p.ad, p.random);
+    let pqKey: Uint8Array = new Uint8Array(0);
+    const trace = (e: TraceEvent) => {
+      if (e.values.pq_mk) pqKey = e.values.pq_mk;
+    };
+    const r = ratchetEncrypt(suite, st[from], enc(text), p.ad, p.random, trace);
     st[from] = r.state;
+    pqKeyOf.set(r.message, pqKey);
     return r.message;
   };
   const recv = (to: 'alice' | 'bob', m: Uint8Array) => {

@@ -12,7 +12,16 @@ import {
 } from '../../../src/protocol/ratchet/state-codec.ts';
 import { RATCHET_STATE_VERSION } from '../../../src/protocol/ratchet/constants.ts';
 import { concatBytes } from '../../../src/util/bytes.ts';
+import { Writer } from '../../../src/wire/codec.ts';
+import { writePqState } from '../../../src/protocol/pq-ratchet/state-codec.ts';
 import { enc, expectCode, newPair, suite } from './helpers.ts';
+
+/** Length of the PQ ratchet part of a serialized state. */
+function pqBytes(s: RatchetState): number {
+  const w = new Writer();
+  writePqState(w, s.pq);
+  return w.finish().length;
+}
 
 /** A conversation with skipped keys on two chains, so every optional field is present. */
 function busyStates(): { alice: RatchetState; bob: RatchetState; p: ReturnType<typeof newPair> } {
@@ -52,8 +61,15 @@ describe('ratchet state serialization (docs/PROTOCOL.md §5.11)', () => {
       expect(back).toEqual(s);
       expect(encodeRatchetState(back)).toEqual(bytes);
     }
-    expect(encodeRatchetState(p.bob).length).toBe(1 + 1 + 64 + 32 + 12 + 64 + 1);
-    expect(encodeRatchetState(p.alice).length).toBe(1 + 1 + 64 + 32 + 32 + 32 + 12 + 32 + 64 + 1);
+    // PQ state (§5.12.7): role 1, epoch 4, root 32, authenticator 64, sending chain 32 + 4, one
+    // receiving chain 1 + (4 + 32 + 4 + 2), phase tag 1 (+ two empty chunk sets for Bob).
+    const pqAlice = 1 + 4 + 32 + 64 + 36 + 1 + 42 + 1;
+    expect(pqBytes(p.alice)).toBe(pqAlice);
+    expect(pqBytes(p.bob)).toBe(pqAlice + 2);
+    expect(encodeRatchetState(p.bob).length).toBe(1 + 1 + 64 + 32 + 12 + 64 + 1 + pqAlice + 2);
+    expect(encodeRatchetState(p.alice).length).toBe(
+      1 + 1 + 64 + 32 + 32 + 32 + 12 + 32 + 64 + 1 + pqAlice,
+    );
   });
 
   test('a state with skipped keys on two chains round-trips and keeps working', () => {
@@ -100,7 +116,7 @@ describe('ratchet state serialization (docs/PROTOCOL.md §5.11)', () => {
 
   test('unknown version is DecodeError BAD_VERSION', () => {
     const bytes = encodeRatchetState(newPair('codec-v').alice);
-    for (const v of [0, 2, 255]) {
+    for (const v of [0, 1 /* pqmsg v1: no PQ ratchet, refused */, 3, 255]) {
       const b = bytes.slice();
       b[0] = v;
       expectCode(() => decodeRatchetState(b), 'BAD_VERSION');
@@ -129,7 +145,7 @@ describe('ratchet state serialization (docs/PROTOCOL.md §5.11)', () => {
     const bytes = encodeRatchetState(busyStates().bob);
     // Tail: u8 chains=2 ‖ (HK ‖ u16 1 ‖ n ‖ mk) ‖ (HK ‖ u16 2 ‖ n0 ‖ mk0 ‖ n1 ‖ mk1).
     const tail = 1 + (32 + 2 + 36) + (32 + 2 + 72);
-    const start = bytes.length - tail;
+    const start = bytes.length - pqBytes(busyStates().bob) - tail; // the PQ state follows
     expect(bytes[start]).toBe(2);
     const swapped = bytes.slice();
     const n0 = start + 1 + 70 + 34;

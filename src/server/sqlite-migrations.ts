@@ -1,0 +1,92 @@
+/**
+ * The SQLite schema of the delivery service as numbered migrations (docs/SERVER.md §7). Migration
+ * n moves PRAGMA user_version from n − 1 to n inside one transaction; a database whose version is
+ * newer than this code knows is refused rather than guessed at. Never edit a shipped migration:
+ * append a new one.
+ */
+import type { Database } from 'better-sqlite3';
+import { ServerError } from '../util/errors.ts';
+
+// prettier-ignore
+export const MIGRATIONS: readonly string[] = [
+  // 1: server identity, accounts and devices, prekey directory, mailboxes, idempotency records.
+  `CREATE TABLE server_identity (
+     id         INTEGER PRIMARY KEY CHECK (id = 1),
+     secret     BLOB NOT NULL                        -- PROTOCOL.md §2.2 identity secret encoding
+   ) STRICT;
+   CREATE TABLE accounts (
+     username   TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE devices (
+     username   TEXT NOT NULL REFERENCES accounts(username),
+     device_id  INTEGER NOT NULL,
+     identity   BLOB NOT NULL,                       -- PROTOCOL.md §2.2 public identity (2020 B)
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (username, device_id)
+   ) STRICT;
+   CREATE TABLE signed_prekeys (                     -- current SPK (role 1) and PQSPK (role 2)
+     username   TEXT NOT NULL,
+     device_id  INTEGER NOT NULL,
+     role       INTEGER NOT NULL,
+     key_id     INTEGER NOT NULL,
+     encoded    BLOB NOT NULL,                       -- PROTOCOL.md §3.1 PreKey
+     PRIMARY KEY (username, device_id, role),
+     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id)
+   ) STRICT;
+   CREATE TABLE one_time_prekeys (                   -- PQOPK (role 3) and OPK (role 4)
+     username   TEXT NOT NULL,
+     device_id  INTEGER NOT NULL,
+     role       INTEGER NOT NULL,
+     key_id     INTEGER NOT NULL,
+     encoded    BLOB NOT NULL,
+     PRIMARY KEY (username, device_id, role, key_id),
+     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id)
+   ) STRICT;
+   CREATE TABLE mailboxes (                          -- running totals for the quota check
+     username   TEXT NOT NULL,
+     device_id  INTEGER NOT NULL,
+     messages   INTEGER NOT NULL,
+     bytes      INTEGER NOT NULL,
+     PRIMARY KEY (username, device_id),
+     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id)
+   ) STRICT;
+   CREATE TABLE messages (
+     guid              INTEGER PRIMARY KEY AUTOINCREMENT,
+     username          TEXT NOT NULL,              -- recipient
+     device_id         INTEGER NOT NULL,
+     sender_username   TEXT NOT NULL,
+     sender_device_id  INTEGER NOT NULL,
+     client_message_id BLOB NOT NULL,
+     server_timestamp  INTEGER NOT NULL,
+     envelope          BLOB NOT NULL
+   ) STRICT;
+   CREATE INDEX messages_by_mailbox ON messages (username, device_id, guid);
+   CREATE INDEX messages_by_time ON messages (server_timestamp);
+   CREATE TABLE sent_messages (                      -- idempotency: (sender, client id) → first ack
+     sender_username   TEXT NOT NULL,
+     sender_device_id  INTEGER NOT NULL,
+     client_message_id BLOB NOT NULL,
+     guid              INTEGER NOT NULL,
+     server_timestamp  INTEGER NOT NULL,
+     PRIMARY KEY (sender_username, sender_device_id, client_message_id)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX sent_messages_by_time ON sent_messages (server_timestamp);`,
+];
+
+/** Brings `db` to the newest schema, one migration per transaction. */
+export function migrate(db: Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length)
+    throw new ServerError(
+      'INTERNAL',
+      `database schema version ${current} is newer than this server (${MIGRATIONS.length})`,
+    );
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return MIGRATIONS.length;
+}

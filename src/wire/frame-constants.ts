@@ -1,0 +1,49 @@
+/**
+ * Constants of the delivery-service frame format (docs/SERVER.md §2): the version byte, frame
+ * kinds, request ops, push types, and the size limits every decoder enforces (with their units).
+ * Side channels: constants only.
+ */
+
+/** Version byte that opens every frame. */
+export const FRAME_VERSION = 1;
+
+/** Largest binary WebSocket message either side may send, in bytes (1 MiB). */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+/** Largest envelope a SEND may carry by default, in bytes (256 KiB; the server's --max-envelope-bytes). */
+export const MAX_ENVELOPE_BYTES = 256 * 1024;
+
+/** Longest username, in bytes of UTF-8 (the allowed alphabet is ASCII: docs/SERVER.md §4). */
+export const MAX_USERNAME_BYTES = 32;
+
+/** Client message id: 16 random bytes chosen by the sender (the idempotency key of a SEND). */
+export const CLIENT_MESSAGE_ID_BYTES = 16;
+
+/** Fresh random bytes of each authentication challenge. */
+export const CHALLENGE_BYTES = 32;
+
+/** Most prekeys in one UPLOAD_PREKEYS (one-time, signed and last-resort together). */
+export const MAX_PREKEYS_PER_UPLOAD = 200;
+
+/** Bound on a length-prefixed public blob (identity, prekey, signature), in bytes. */
+export const MAX_BLOB_BYTES = 8192;
+
+/** Longest error message text in an ERROR frame, in bytes of UTF-8. */
+export const MAX_ERROR_MESSAGE_BYTES = 1024;
+
+/** Frame kinds (byte 1 of every frame). */
+export const FRAME_KIND = Object.freeze({ REQUEST: 0x01, RESPONSE: 0x02, ERROR: 0x03, PUSH: 0x04 });
+
+/** Request ops; a RESPONSE repeats the op of the request it answers. */
+export const OP = Object.freeze({
+  REGISTER: 0x01,
+  AUTHENTICATE: 0x02,
+  UPLOAD_PREKEYS: 0x03,
+  PREKEY_COUNT: 0x04,
+  FETCH_BUNDLE: 0x05,
+  SEND: 0x06,
+  ACK: 0x07,
+});
+
+/** Server push types. */
+export const PUSH = Object.freeze({ CHALLENGE: 0x01, MESSAGE: 0x02, QUEUE_EMPTY: 0x03, PREKEYS_LOW: 0x04 });

@@ -1,0 +1,111 @@
+/**
+ * Request bodies of the delivery-service frames (docs/SERVER.md §2.2): what a device asks of the
+ * server. Identities, prekeys and envelopes travel as length-prefixed blobs in their own formats
+ * (PROTOCOL.md §2.2, §3.1, §6.1); the server decodes them with the protocol's strict decoders.
+ * Side channels: public data only (signatures and public keys).
+ */
+import { DecodeError } from '../util/errors.ts';
+import type { Reader, Writer } from './codec.ts';
+import { readAddress, writeAddress, type Address } from './address.ts';
+import {
+  CLIENT_MESSAGE_ID_BYTES,
+  MAX_BLOB_BYTES,
+  MAX_FRAME_BYTES,
+  MAX_PREKEYS_PER_UPLOAD,
+  OP,
+} from './frame-constants.ts';
+
+export type Request =
+  /** Claims `address.username` for `identity` (PROTOCOL.md §2.2 encoding); signed registration transcript. */
+  | { op: 'register'; address: Address; identity: Uint8Array; signature: Uint8Array }
+  /** Proves possession of the registered identity: hybrid signature over the auth transcript. */
+  | { op: 'authenticate'; address: Address; signature: Uint8Array }
+  /** Signed prekeys (PROTOCOL.md §3.1 PreKey encodings), any mix of the four roles. */
+  | { op: 'uploadPreKeys'; preKeys: Uint8Array[] }
+  | { op: 'preKeyCount' }
+  | { op: 'fetchBundle'; address: Address }
+  /** One envelope for one device; `clientMessageId` makes a retry idempotent. */
+  | { op: 'send'; to: Address; clientMessageId: Uint8Array; envelope: Uint8Array }
+  /** Acknowledges (and deletes) a delivered message by its server guid. */
+  | { op: 'ack'; guid: number };
+
+export type RequestOp = Request['op'];
+
+export const OP_BYTE: Readonly<Record<RequestOp, number>> = Object.freeze({
+  register: OP.REGISTER,
+  authenticate: OP.AUTHENTICATE,
+  uploadPreKeys: OP.UPLOAD_PREKEYS,
+  preKeyCount: OP.PREKEY_COUNT,
+  fetchBundle: OP.FETCH_BUNDLE,
+  send: OP.SEND,
+  ack: OP.ACK,
+});
+
+const OP_NAME = new Map<number, RequestOp>(
+  Object.entries(OP_BYTE).map(([name, v]) => [v, name as RequestOp]),
+);
+
+/** The op a byte names; DecodeError('BAD_TAG') for an unknown one. */
+export function opFromByte(v: number): RequestOp {
+  const op = OP_NAME.get(v);
+  if (op === undefined) throw new DecodeError('BAD_TAG', `frame: unknown op ${v}`);
+  return op;
+}
+
+/** Writes the op byte and the body of `req`. */
+export function writeRequest(w: Writer, req: Request): Writer {
+  w.u8(OP_BYTE[req.op]);
+  switch (req.op) {
+    case 'register':
+      return writeAddress(w, req.address).bytes(req.identity).bytes(req.signature);
+    case 'authenticate':
+      return writeAddress(w, req.address).bytes(req.signature);
+    case 'uploadPreKeys':
+      w.u16(req.preKeys.length);
+      for (const p of req.preKeys) w.bytes(p);
+      return w;
+    case 'preKeyCount':
+      return w;
+    case 'fetchBundle':
+      return writeAddress(w, req.address);
+    case 'send':
+      if (req.clientMessageId.length !== CLIENT_MESSAGE_ID_BYTES)
+        throw new DecodeError('BAD_VALUE', 'send: client message id must be 16 bytes');
+      return writeAddress(w, req.to).fixed(req.clientMessageId).bytes(req.envelope);
+    case 'ack':
+      return w.u64(req.guid);
+  }
+}
+
+/** Reads the op byte and the body of a request (the caller checks that the frame ends here). */
+export function readRequest(r: Reader): Request {
+  const op = opFromByte(r.u8());
+  switch (op) {
+    case 'register': {
+      const address = readAddress(r);
+      const identity = r.bytes(MAX_BLOB_BYTES);
+      return { op, address, identity, signature: r.bytes(MAX_BLOB_BYTES) };
+    }
+    case 'authenticate':
+      return { op, address: readAddress(r), signature: r.bytes(MAX_BLOB_BYTES) };
+    case 'uploadPreKeys': {
+      const n = r.u16();
+      if (n > MAX_PREKEYS_PER_UPLOAD)
+        throw new DecodeError('BAD_VALUE', `upload: ${n} prekeys, limit ${MAX_PREKEYS_PER_UPLOAD}`);
+      const preKeys: Uint8Array[] = [];
+      for (let i = 0; i < n; i++) preKeys.push(r.bytes(MAX_BLOB_BYTES));
+      return { op, preKeys };
+    }
+    case 'preKeyCount':
+      return { op };
+    case 'fetchBundle':
+      return { op, address: readAddress(r) };
+    case 'send': {
+      const to = readAddress(r);
+      const clientMessageId = r.fixed(CLIENT_MESSAGE_ID_BYTES);
+      return { op, to, clientMessageId, envelope: r.bytes(MAX_FRAME_BYTES) };
+    }
+    case 'ack':
+      return { op, guid: r.u64() };
+  }
+}
