@@ -8,6 +8,7 @@
  *   protocol    pqmsg v1 (docs/PROTOCOL.md): hybrid identities, PQXDH, Double Ratchet
  */
 export * from './hash/index.ts';
+export * from './kdf/index.ts';
 export * from './aead/index.ts';
 export * from './curve25519/index.ts';
 export * from './mlkem/index.ts';

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `pqmsg`: the command-line entry point. A thin registry: the program with its global flags, one
  * `registerXCommand(program)` per verb file under commands/, and the single place where an error
