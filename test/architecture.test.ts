@@ -201,5 +201,7 @@ describe('architecture — citations and namespaces (§6, §7)', () => {
     expect(Object.keys(root).filter((name) => /reference/i.test(name))).toEqual([]);
     expect(Object.keys(reference)).toContain('curve25519Reference');
     expect(typeof reference.curve25519Reference.x25519Reference).toBe('function');
+    expect(typeof reference.mlkemReference.ntt).toBe('function');
+    expect(typeof reference.mldsaReference.invNtt).toBe('function');
   });
 });
