@@ -12,6 +12,8 @@ export interface BenchCase {
   /** Implementations by name; 'pqmsg' is ours, the others are peers. Each call does one op;
    *  an implementation that returns a Promise is awaited (async peers such as libsignal). */
   impls: Record<string, () => unknown>;
+  /** Releases what the case holds (a server, sockets) once it is measured. */
+  teardown?: () => unknown;
 }
 
 export interface Measurement {
@@ -128,6 +130,7 @@ export async function runCase(c: BenchCase, opts: BenchOptions = DEFAULT_OPTIONS
       bytesPerSec: c.size === undefined ? null : opsPerSec * c.size,
     });
   }
+  await c.teardown?.();
   const ours = out.find((m) => m.impl === 'pqmsg');
   console.log(`${c.area} · ${c.op}${c.size !== undefined ? ` · ${sizeLabel(c.size)}` : ''}`);
   for (const m of out) {

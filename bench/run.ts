@@ -16,6 +16,7 @@ const AREAS: Record<string, () => Promise<BenchCase[]>> = {
   protocol: async () => (await import('./protocol.bench.ts')).cases(),
   'pq-ratchet': async () => (await import('./pq-ratchet.bench.ts')).cases(),
   server: async () => (await import('./server.bench.ts')).cases(),
+  client: async () => (await import('./client.bench.ts')).cases(),
 };
 
 const args = process.argv.slice(2);

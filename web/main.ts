@@ -12,6 +12,7 @@ import type { TraceEvent } from '../src/protocol/trace.ts';
 import { chainsDiagram, pqxdhDiagram, rootChainDiagram } from './diagram.ts';
 import { Conversation, fp, type Device, type Name, type Packet } from './model.ts';
 import { mountBench } from './bench-panel.ts';
+import { mountLive } from './live/live.ts';
 
 const conv = new Conversation();
 const now = () => Date.now();
@@ -176,5 +177,6 @@ const text = (name: Name) => $<HTMLInputElement>(`#${name.toLowerCase()}-text`).
 on('#alice-send', () => conv.send('Alice', text('Alice')));
 on('#bob-send', () => conv.send('Bob', text('Bob')));
 mountBench($('#bench'));
+mountLive($('#live'));
 render();
 document.body.dataset.ready = 'true';

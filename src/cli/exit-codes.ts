@@ -3,7 +3,15 @@
  * server, 3 refused for trust or cryptographic reasons. Every verb throws; main.ts calls this.
  */
 import { CommanderError } from 'commander';
-import { CryptoError, DecodeError, ProtocolError, ServerError, type ServerErrorCode } from '../util/errors.ts';
+import {
+  ClientError,
+  CryptoError,
+  DecodeError,
+  ProtocolError,
+  ServerError,
+  type ClientErrorCode,
+  type ServerErrorCode,
+} from '../util/errors.ts';
 
 export const EXIT = Object.freeze({ OK: 0, USAGE: 1, NETWORK: 2, REFUSED: 3 });
 
@@ -24,9 +32,24 @@ const TRUST_REFUSALS: ReadonlySet<ServerErrorCode> = new Set<ServerErrorCode>([
   'USERNAME_TAKEN',
 ]);
 
+/** Client failures: what the user fixes (usage), the network, or a trust/crypto refusal. */
+const CLIENT_EXIT: Readonly<Record<ClientErrorCode, number>> = Object.freeze({
+  NOT_INITIALIZED: EXIT.USAGE,
+  ALREADY_INITIALIZED: EXIT.USAGE,
+  BAD_NAME: EXIT.USAGE,
+  NOT_REGISTERED: EXIT.USAGE,
+  UNKNOWN_CONTACT: EXIT.USAGE,
+  NETWORK: EXIT.NETWORK,
+  WRONG_PASSPHRASE: EXIT.REFUSED,
+  STORE_CORRUPT: EXIT.REFUSED,
+  IDENTITY_CHANGE_PENDING: EXIT.REFUSED,
+  SERVER_IDENTITY_CHANGED: EXIT.REFUSED,
+});
+
 export function exitCodeOf(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   if (e instanceof UsageError) return EXIT.USAGE;
+  if (e instanceof ClientError) return CLIENT_EXIT[e.code];
   if (e instanceof CryptoError || e instanceof ProtocolError) return EXIT.REFUSED;
   if (e instanceof ServerError) return TRUST_REFUSALS.has(e.code) ? EXIT.REFUSED : EXIT.NETWORK;
   if (e instanceof DecodeError) return EXIT.NETWORK; // bytes from the network or a file that do not parse

@@ -14,6 +14,8 @@ export interface OutputOptions {
 export interface Printer {
   /** One result or event: `text` for humans, `record` for --json. */
   print(text: string, record: Record<string, unknown>): void;
+  /** A remark for people (first-contact pins, warnings) on stderr; silent with --json. */
+  note(text: string): void;
   error(e: unknown): void;
 }
 
@@ -25,6 +27,9 @@ export function createPrinter(
   return {
     print(text, record) {
       stdout((opts.json ? JSON.stringify(record) : text) + '\n');
+    },
+    note(text) {
+      if (!opts.json) stderr(text + '\n');
     },
     error(e) {
       const code = errorCodeOf(e);

@@ -96,3 +96,26 @@ export class ServerError extends Error {
     this.name = 'ServerError';
   }
 }
+
+export type ClientErrorCode =
+  | 'NOT_INITIALIZED' // no store in the directory (run `pqmsg init`)
+  | 'ALREADY_INITIALIZED' // `init` on a directory that already holds a store
+  | 'WRONG_PASSPHRASE' // the store's key-check value did not open under the derived key
+  | 'STORE_CORRUPT' // a stored row failed authentication or decoding (tampered, swapped)
+  | 'BAD_NAME' // an account or contact name outside the server's username rule
+  | 'NOT_REGISTERED' // the device has not uploaded its keys to a server yet
+  | 'UNKNOWN_CONTACT' // no contact of that name
+  | 'IDENTITY_CHANGE_PENDING' // the contact's identity changed; `contacts trust NAME` first
+  | 'SERVER_IDENTITY_CHANGED' // the server presented another identity than the one pinned at register
+  | 'NETWORK'; // the server could not be reached, the connection dropped or timed out
+
+/** A client-level failure: store, contacts, trust decisions, or the connection to the server. */
+export class ClientError extends Error {
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientError';
+  }
+}

@@ -4,12 +4,9 @@
  * lines; SIGINT/SIGTERM stop it cleanly (in-flight requests answered, store closed).
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { defaultSuite } from '../../protocol/default-suite.ts';
-import { defaultRandom } from '../../util/random.ts';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.ts';
-import { jsonLogger, type LogLevel } from '../../server/log.ts';
-import { startServer } from '../../server/server.ts';
-import { openSqliteStore, type SqliteSynchronous } from '../../server/sqlite-store.ts';
+import type { LogLevel } from '../../server/log.ts';
+import type { SqliteSynchronous } from '../../server/sqlite-store.ts';
 import { MAX_FRAME_BYTES } from '../../wire/frame-constants.ts';
 import { createPrinter, outputOptions } from '../output.ts';
 
@@ -111,6 +108,15 @@ export function registerServerCommand(program: Command): void {
     .option('--request-burst <n>', 'request bucket capacity', count)
     .action(async (flags: ServerFlags, cmd: Command) => {
       const out = createPrinter(outputOptions(cmd));
+      // Imported here, not at the top, so that the client verbs (whoami…) do not load the server.
+      const [{ defaultSuite }, { defaultRandom }, { jsonLogger }, { startServer }, { openSqliteStore }] =
+        await Promise.all([
+          import('../../protocol/default-suite.ts'),
+          import('../../util/random.ts'),
+          import('../../server/log.ts'),
+          import('../../server/server.ts'),
+          import('../../server/sqlite-store.ts'),
+        ]);
       const clock = () => Date.now();
       const store = await openSqliteStore(flags.db, flags.synchronous);
       const server = await startServer({

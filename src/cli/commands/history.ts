@@ -1,0 +1,35 @@
+/** `pqmsg history NAME`: the stored messages with NAME, oldest first (decrypted from the store). */
+import type { Command } from 'commander';
+import { globals, openService, outputFor, withStore } from '../context.ts';
+import { expectName } from './contacts.ts';
+
+export function registerHistoryCommand(program: Command): void {
+  program
+    .command('history <name>')
+    .description('print the stored conversation with NAME')
+    .action(async (name: string, _o: unknown, cmd: Command) => {
+      const opts = globals(cmd);
+      const out = outputFor(cmd);
+      await withStore(opts, async (store) => {
+        const service = await openService(store);
+        expectName(name, service.account.name);
+        for (const m of service.history(name)) {
+          const from = m.direction === 'in' ? name : service.account.name;
+          const mark = m.direction === 'out' && !m.delivered ? ' (not yet delivered)' : '';
+          out.print(
+            `[${new Date(m.timestamp).toISOString()}] ${from}: ${m.body}${mark}`,
+            {
+              type: 'message',
+              direction: m.direction,
+              from,
+              to: m.direction === 'in' ? service.account.name : name,
+              timestamp: m.timestamp,
+              body: m.body,
+              id: m.id,
+              delivered: m.delivered,
+            },
+          );
+        }
+      });
+    });
+}

@@ -1,0 +1,101 @@
+/**
+ * `pqmsg receive`: sends any unsent outbox rows, fetches every queued message, prints each,
+ * acknowledges it once stored, and exits. A message from a contact whose identity changed stays
+ * queued (exit 3) until `pqmsg contacts trust NAME`.
+ */
+import type { Command } from 'commander';
+import type { Sync, SyncEvent } from '../../client/sync.ts';
+import { ServerError } from '../../util/errors.ts';
+import { globals, openService, openSync, outputFor, withStore } from '../context.ts';
+import { EXIT } from '../exit-codes.ts';
+import type { Printer } from '../output.ts';
+
+export function registerReceiveCommand(program: Command): void {
+  program
+    .command('receive')
+    .description('fetch, print and acknowledge queued messages, then exit')
+    .action(async (_o: unknown, cmd: Command) => {
+      const opts = globals(cmd);
+      const out = outputFor(cmd);
+      let held = false;
+      await withStore(opts, async (store) => {
+        const service = await openService(store);
+        const sync = await openSync(service, opts, {
+          onEvent: (e) => {
+            held = printSyncEvent(out, e) || held;
+          },
+        });
+        try {
+          await flushBestEffort(sync, out);
+          await sync.pump('empty');
+        } finally {
+          sync.close();
+        }
+      });
+      if (held) process.exitCode = EXIT.REFUSED;
+    });
+}
+
+/** Prints one sync event; returns true for a message held for a trust decision. */
+export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
+  if (e.type === 'undeliverable') {
+    const { peer, id } = e.entry;
+    out.print(`could not deliver message ${id} to ${peer}: ${e.error.message}`, {
+      type: 'undeliverable',
+      to: peer,
+      id,
+      code: e.error.code,
+      message: e.error.message,
+    });
+    return false;
+  }
+  if (e.type !== 'delivery') return false;
+  const o = e.outcome;
+  switch (o.kind) {
+    case 'message': {
+      const m = o.message;
+      if (o.firstContact)
+        out.note(
+          `new contact ${m.peer}: identity pinned on first contact; ` +
+            `verify with \`pqmsg contacts verify ${m.peer}\``,
+        );
+      out.print(
+        `[${new Date(m.timestamp).toISOString()}] ${m.peer}: ${m.body}`,
+        { type: 'message', from: m.peer, timestamp: m.timestamp, body: m.body, id: m.id },
+      );
+      return false;
+    }
+    case 'duplicate':
+      return false;
+    case 'held':
+      out.print(
+        `held a message from ${o.peer}: ${o.error.message}`,
+        { type: 'held', from: o.peer, code: o.error.code, message: o.error.message },
+      );
+      return true;
+    case 'rejected':
+      out.print(
+        `dropped an undecryptable message from ${o.peer}: ${o.error.message}`,
+        {
+          type: 'rejected',
+          from: o.peer,
+          code: (o.error as { code?: string }).code ?? o.error.name,
+          message: o.error.message,
+        },
+      );
+      return false;
+  }
+}
+
+/**
+ * Flushes the outbox before receiving; a server refusal (e.g. a full mailbox at the recipient)
+ * is reported and the rows stay queued, so it never stops this device from receiving.
+ */
+export async function flushBestEffort(sync: Sync, out: Printer): Promise<void> {
+  try {
+    await sync.flushOutbox();
+  } catch (err) {
+    if (!(err instanceof ServerError)) throw err;
+    out.note(`outbox kept for a later attempt: ${err.message}`);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * `pqmsg send NAME [TEXT]`: encrypts TEXT (or stdin) to NAME. The ratchet step, new session and
+ * outbox row are committed before the envelope leaves (docs/CLIENT.md "Crash safety"); earlier
+ * unsent messages go first, with their original ids.
+ */
+import type { Command } from 'commander';
+import { globals, openService, openSync, outputFor, withStore } from '../context.ts';
+import { UsageError } from '../exit-codes.ts';
+import { expectName } from './contacts.ts';
+
+/** Longest message body accepted, in bytes of UTF-8 (well under the server's envelope limit). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function registerSendCommand(program: Command): void {
+  program
+    .command('send <name> [text]')
+    .description('send TEXT (or standard input) to contact NAME')
+    .action(async (name: string, text: string | undefined, _o: unknown, cmd: Command) => {
+      const opts = globals(cmd);
+      const out = outputFor(cmd);
+      const body = text ?? (await readStdin());
+      if (body.length === 0) throw new UsageError('empty message');
+      if (Buffer.byteLength(body) > MAX_BODY_BYTES)
+        throw new UsageError(`message longer than ${MAX_BODY_BYTES} bytes`);
+      await withStore(opts, async (store) => {
+        const service = await openService(store);
+        expectName(name, service.account.name);
+        service.contact(name); // UNKNOWN_CONTACT before any connection
+        const sync = await openSync(service, opts);
+        try {
+          const entry = await sync.send(name, body);
+          out.print(`sent to ${name} (id ${entry.id})`, { type: 'sent', to: name, id: entry.id });
+        } finally {
+          sync.close();
+        }
+      });
+    });
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('no TEXT given and standard input is a terminal');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\n$/, '');
+}

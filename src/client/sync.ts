@@ -1,0 +1,221 @@
+/**
+ * Sync: the client's conversation with the delivery service over one Connection (docs/SERVER.md
+ * §2–§3), sequencing network steps around the session service's transactions (docs/CLIENT.md
+ * "Crash safety"):
+ *   send:    stepAndQueue (commit) → SEND with the message id → markDelivered on the response;
+ *   receive: storeThenAck (commit) → ACK by guid; a guid seen before is acked silently.
+ * The outbox is flushed, in order, before anything new is sent, with the same ids (the server
+ * stores one message per (sender, id)). Registration signs the server's challenge; connections
+ * authenticate the same way; the server's identity is pinned at register and checked after.
+ * Side channels: the identity signs public transcripts only.
+ */
+import { sha256 } from '../hash/sha256.ts';
+import { hybridSign } from '../protocol/hybrid-signature.ts';
+import { bytesEqual, fromHex } from '../util/bytes.ts';
+import { ClientError, ProtocolError, ServerError, type ServerErrorCode } from '../util/errors.ts';
+import type { Address as WireAddress } from '../wire/address.ts';
+import {
+  SIGNATURE_LABEL_AUTH,
+  SIGNATURE_LABEL_REGISTER,
+  authTranscript,
+  registerTranscript,
+} from '../wire/auth-transcript.ts';
+import { MAX_PREKEYS_PER_UPLOAD } from '../wire/frame-constants.ts';
+import type { DeliveredMessage } from '../wire/pushes.ts';
+import type { PreKeyCounts } from '../wire/responses.ts';
+import { DEVICE_ID, saveAccount } from './account.ts';
+import type { CrashHook } from './crash-points.ts';
+import { markUploaded, pendingUploads, refreshPreKeys } from './prekey-service.ts';
+import type { DeliveryOutcome, SessionService } from './session-service.ts';
+import type { Connect, Connection } from './transport.ts';
+import type { OutboxEntry } from './records.ts';
+
+/** What sync reports to its caller (the CLI prints these). */
+export type SyncEvent =
+  | { readonly type: 'delivery'; readonly outcome: DeliveryOutcome }
+  | { readonly type: 'sent'; readonly entry: OutboxEntry }
+  /** The server refused the message for good (e.g. no such recipient): dropped from the outbox. */
+  | { readonly type: 'undeliverable'; readonly entry: OutboxEntry; readonly error: ServerError }
+  | { readonly type: 'prekeys'; readonly uploaded: number };
+
+export interface SyncOptions {
+  readonly crash?: CrashHook;
+  /** One-time prekeys of each kind to keep on the server (default ONE_TIME_TARGET = 100). */
+  readonly oneTimeTarget?: number;
+  readonly onEvent?: (e: SyncEvent) => void;
+}
+
+/** SEND refusals that no retry can cure (docs/SERVER.md §6). */
+const UNDELIVERABLE: ReadonlySet<ServerErrorCode> = new Set<ServerErrorCode>([
+  'UNKNOWN_ADDRESS',
+  'BAD_USERNAME',
+  'UNSUPPORTED_DEVICE',
+  'ENVELOPE_TOO_LARGE',
+]);
+
+export class Sync {
+  private readonly held = new Set<string>();
+
+  private constructor(
+    readonly service: SessionService,
+    readonly conn: Connection,
+    private readonly options: SyncOptions,
+  ) {}
+
+  /**
+   * Connects and authenticates (AUTHENTICATE, or REGISTER when `register` is set) with a hybrid
+   * signature over the server's challenge (docs/SERVER.md §3), then uploads any pending prekeys
+   * and rotates the signed ones when due.
+   */
+  static async open(
+    service: SessionService,
+    connect: Connect,
+    url: string,
+    options: SyncOptions & { register?: boolean } = {},
+  ): Promise<Sync> {
+    const account = service.account;
+    if (!options.register && account.server === '')
+      throw new ClientError(
+        'NOT_REGISTERED',
+        'this device is not registered: run `pqmsg register --server URL`',
+      );
+    const conn = await connect(url);
+    try {
+      const push = await conn.nextPush();
+      if (push.type !== 'challenge')
+        throw new ClientError('NETWORK', `server sent ${push.type} before its challenge`);
+      const serverHash = sha256(push.serverIdentity);
+      if (!options.register && !bytesEqual(serverHash, account.serverIdentityHash))
+        throw new ClientError(
+          'SERVER_IDENTITY_CHANGED',
+          `the server at ${url} presented another identity than the one pinned at register`,
+        );
+      const { ctx } = service;
+      const identity = ctx.identity.getLocalIdentity();
+      const address: WireAddress = { username: account.name, deviceId: DEVICE_ID };
+      if (options.register) {
+        const { challenge } = push;
+        const transcript = registerTranscript(serverHash, challenge, address, account.identity);
+        const label = SIGNATURE_LABEL_REGISTER;
+        const signature = hybridSign(ctx.suite, identity, label, transcript, ctx.random);
+        await conn.request({ op: 'register', address, identity: account.identity, signature });
+        service.store.transaction(() =>
+          saveAccount(service.store, { ...account, server: url, serverIdentityHash: serverHash }),
+        );
+      } else {
+        const transcript = authTranscript(serverHash, push.challenge, address);
+        const label = SIGNATURE_LABEL_AUTH;
+        const signature = hybridSign(ctx.suite, identity, label, transcript, ctx.random);
+        await conn.request({ op: 'authenticate', address, signature });
+      }
+      const sync = new Sync(service, conn, options);
+      const { counts } = await conn.request({ op: 'preKeyCount' });
+      await sync.refreshPreKeys(counts);
+      return sync;
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.conn.close();
+  }
+
+  /** Rotates / tops up prekeys for the server's `counts` and uploads everything pending. */
+  async refreshPreKeys(counts: PreKeyCounts): Promise<void> {
+    const { service } = this;
+    refreshPreKeys(service.store, service.ctx, counts, service.clock(), this.options.oneTimeTarget);
+    const pending = pendingUploads(service.store, service.ctx);
+    const uploaded = pending.length;
+    while (pending.length > 0) {
+      const batch = pending.splice(0, MAX_PREKEYS_PER_UPLOAD);
+      await this.conn.request({ op: 'uploadPreKeys', preKeys: batch.map((p) => p.blob) });
+      markUploaded(service.store, batch.map((p) => p.key));
+    }
+    if (uploaded > 0) this.options.onEvent?.({ type: 'prekeys', uploaded });
+  }
+
+  /** Fetches `name`'s bundle and starts a session unless one exists (PQXDH rev. 3 §3.3). */
+  async ensureSession(name: string): Promise<'new' | 'unverified' | 'verified' | 'existing'> {
+    if (this.service.hasSession(name)) return 'existing';
+    const { bundle } = await this.conn.request({
+      op: 'fetchBundle',
+      address: { username: name, deviceId: DEVICE_ID },
+    });
+    return this.service.startSessionWith(name, bundle);
+  }
+
+  /**
+   * Queues `body` for `name` (committed before anything is sent), then flushes the outbox.
+   * Starts the session (and so the contact) first if there is none.
+   */
+  async send(name: string, body: string): Promise<OutboxEntry> {
+    await this.flushOutbox();
+    await this.ensureSession(name);
+    const entry = this.service.stepAndQueue(name, body);
+    this.options.crash?.('after-send-commit');
+    await this.flushOutbox();
+    return entry;
+  }
+
+  /**
+   * Transmits every outbox row in order with its own id; marks each delivered on the response.
+   * A permanent refusal (UNDELIVERABLE) drops that row (its history row stays undelivered); any
+   * other error stops the flush, keeping the row for the next attempt.
+   */
+  async flushOutbox(): Promise<void> {
+    for (const { key, entry } of this.service.outbox()) {
+      try {
+        await this.conn.request({
+          op: 'send',
+          to: { username: entry.peer, deviceId: DEVICE_ID },
+          clientMessageId: fromHex(entry.id),
+          envelope: entry.envelope,
+        });
+      } catch (err) {
+        if (!(err instanceof ServerError && UNDELIVERABLE.has(err.code))) throw err;
+        this.service.dropFromOutbox(key);
+        this.options.onEvent?.({ type: 'undeliverable', entry, error: err });
+        continue;
+      }
+      this.options.crash?.('after-transmit');
+      this.service.markDelivered(key, entry);
+      this.options.onEvent?.({ type: 'sent', entry });
+    }
+  }
+
+  /**
+   * Handles pushes until the queue-empty marker (`until: 'empty'`, for `receive`) or until the
+   * connection ends (`until: 'closed'`, for `watch`, which then rejects with NETWORK).
+   */
+  async pump(until: 'empty' | 'closed'): Promise<void> {
+    for (;;) {
+      const push = await this.conn.nextPush();
+      if (push.type === 'message') await this.deliver(push.message);
+      else if (push.type === 'preKeysLow') await this.refreshPreKeys(push.counts);
+      else if (push.type === 'queueEmpty' && until === 'empty') return;
+    }
+  }
+
+  /** storeThenAck: process (one transaction), then acknowledge — unless held for trust. */
+  private async deliver(m: DeliveredMessage): Promise<void> {
+    const peer = m.sender.username;
+    const outcome: DeliveryOutcome = this.held.has(peer)
+      ? { kind: 'held', peer, error: heldAfter(peer) }
+      : this.service.processDelivery(m);
+    // Shown once it is stored, before the ack: a crash in between makes the redelivery a silent
+    // duplicate, so the message is neither lost nor shown twice.
+    this.options.onEvent?.({ type: 'delivery', outcome });
+    if (outcome.kind === 'held') this.held.add(peer);
+    else {
+      if (outcome.kind === 'message') this.options.crash?.('after-receive-commit');
+      await this.conn.request({ op: 'ack', guid: m.guid });
+    }
+  }
+}
+
+/** Later messages of a sender whose earlier one was held stay queued too (per-sender order). */
+function heldAfter(peer: string): ProtocolError {
+  return new ProtocolError('IDENTITY_CHANGED', `held after an earlier message from ${peer}`);
+}
