@@ -1,5 +1,5 @@
 /**
- * The one mapping from errors to process exit codes (STYLE §1.12.4): 0 ok, 1 usage, 2 network or
+ * The one mapping from errors to process exit codes (docs/ARCHITECTURE.md §9 rule 4): 0 ok, 1 usage, 2 network or
  * server, 3 refused for trust or cryptographic reasons. Every verb throws; main.ts calls this.
  */
 import { CommanderError } from 'commander';

@@ -1,5 +1,5 @@
 /**
- * The one output printer of the CLI (STYLE §1.12.4): human text, or with --json one JSON object
+ * The one output printer of the CLI (docs/ARCHITECTURE.md §9 rule 4): human text, or with --json one JSON object
  * per line on stdout. Errors go to stderr as one line (code and message), or as one JSON object on
  * stdout with --json; a stack trace only with --debug. Never prints key material.
  */

@@ -1,5 +1,5 @@
 /**
- * What every request handler gets (STYLE §1.12.1): the store, the clock, the limits, the suite
+ * What every request handler gets (docs/ARCHITECTURE.md §9 rule 1): the store, the clock, the limits, the suite
  * (public-key verification and SHA-256 only) and the server's public identity; plus the state of
  * the connection the request came on, and the outcome type the socket layer turns into frames.
  */

@@ -1,5 +1,5 @@
 /**
- * Request dispatch (STYLE §1.12.1): one function from (session, decoded request) to an Outcome or
+ * Request dispatch (docs/ARCHITECTURE.md §9 rule 1): one function from (session, decoded request) to an Outcome or
  * a ServerError, using only the store and the clock of the context. It applies the per-connection
  * rate limits (token buckets) and the authentication requirement, then calls the handler of the op.
  * The socket layer (connection.ts) only decodes, calls this and encodes.

@@ -2,7 +2,7 @@
  * Which device is connected where, inside this process: at most one authenticated connection per
  * device address (a newer one replaces the older, as Signal-Server does). Mailbox writes wake the
  * recipient's connection through `wake`; a multi-process deployment would relay the same wake-ups
- * between processes (PostgreSQL LISTEN/NOTIFY, DESIGN.md "Services and scale").
+ * between processes (PostgreSQL LISTEN/NOTIFY, docs/SERVER.md).
  */
 import { formatAddress, type Address } from '../wire/address.ts';
 import type { Push } from '../wire/pushes.ts';

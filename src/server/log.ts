@@ -1,6 +1,6 @@
 /**
  * Structured logs: one JSON object per line on stderr, one line per event, each with the event
- * name and the connection or request it concerns (STYLE §1.12.5). Callers pass public fields only:
+ * name and the connection or request it concerns (docs/ARCHITECTURE.md §9 rule 5). Callers pass public fields only:
  * addresses, ids, codes, sizes, fingerprints; never envelopes, signatures or keys.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Mailboxes (docs/SERVER.md §5; Signal-Server's per-device queues, PROTOCOL-NOTES §2.12): a SEND
+ * Mailboxes (docs/SERVER.md §5; Signal-Server's per-device queues): a SEND
  * is committed durably and idempotently before it is acknowledged, then pushed to the recipient
  * if connected; a message leaves the mailbox only when its recipient ACKs its guid, and expires
  * after `messageTtlMs`. Quotas are per mailbox (count and bytes). The envelope is opaque here.

@@ -1,5 +1,5 @@
 /**
- * The delivery service's storage interface (STYLE §1.12, DESIGN.md "Services and scale"):
+ * The delivery service's storage interface (docs/ARCHITECTURE.md §9, docs/SERVER.md):
  * accounts and devices, the prekey directory and the per-device mailboxes. Every method is
  * asynchronous so that a networked backend (PostgreSQL) fits the same shape as SQLite, and every
  * state change that must be atomic is ONE method, named after what it guarantees. The server's

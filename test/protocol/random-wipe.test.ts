@@ -51,10 +51,16 @@ describe('drawn randomness is wiped after use (seeds, rnd, ephemeral keys, m)', 
     const state = ratchetInitAlice(
       defaultSuite, secrets.sk, bundle.signedPreKey.publicKey, secrets.sharedHka, secrets.sharedNhkb, random,
     );
-    ratchetEncrypt(defaultSuite, state, Uint8Array.of(7), secrets.ad, random);
+    const sent = ratchetEncrypt(defaultSuite, state, Uint8Array.of(7), secrets.ad, random);
     const secret = handed.filter((a) => a.length !== HEADER_NONCE_BYTES);
-    expect(secret.map((a) => a.length)).toEqual([32, 32, 32]); // EK_A seed, m, DHRs seed
-    expect(secret.filter((a) => !isZero(a))).toHaveLength(0);
+    // EK_A seed, m, DHRs seed, then the PQ epoch's ML-KEM d ‖ z (docs/PROTOCOL.md §5.12.5)
+    expect(secret.map((a) => a.length)).toEqual([32, 32, 32, 64]);
+    expect(secret.slice(0, 3).filter((a) => !isZero(a))).toHaveLength(0);
+    // d ‖ z is the keyholder's decapsulation key until the epoch completes: held by the new state
+    // (wiped with it by wipePhase), never left behind as a stray copy.
+    const phase = sent.state.pq.phase;
+    expect(phase.kind).toBe('keySent');
+    expect(phase.kind === 'keySent' && phase.seed).toBe(secret[3]);
     expect(handed.filter((a) => a.length === HEADER_NONCE_BYTES)).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The CLI's single error → exit-code mapping and its one printer (STYLE §1.12.4), which
+ * The CLI's single error → exit-code mapping and its one printer (docs/ARCHITECTURE.md §9 rule 4), which
  * `pqmsg server` uses and the client verbs will share: 0 ok, 1 usage, 2 network/server,
  * 3 refused for trust or crypto; human text or one JSON object per line; stacks only with --debug.
  */

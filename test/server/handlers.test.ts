@@ -1,5 +1,5 @@
 /**
- * The server's request handlers without sockets (STYLE §1.12.1): handleRequest on a store from
+ * The server's request handlers without sockets (docs/ARCHITECTURE.md §9 rule 1): handleRequest on a store from
  * every backend, with a clock the test moves. Registration and authentication by hybrid signature,
  * replay and wrong-key refusals, all-or-nothing prekey uploads, bundles that src/protocol verifies,
  * low-water notices, mailboxes with quotas, expiry and rate limits.

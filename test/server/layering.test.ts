@@ -1,5 +1,5 @@
 /**
- * Layering of the delivery service (STYLE §1.5, DESIGN.md "Layers"): src/wire imports only util
+ * Layering of the delivery service (docs/ARCHITECTURE.md §1): src/wire imports only util
  * and wire and no node: module (browsers import it); src/server never reaches into the protocol's
  * session, ratchet or secret-handling modules — only public-key verification, the public encodings
  * of identities, prekeys and bundles, and (server-identity.ts alone) identity generation for the
