@@ -21,7 +21,15 @@ function svg(width: number, height: number): SVGSVGElement {
   return el('svg', { viewBox: `0 0 ${width} ${height}`, width, height }) as SVGSVGElement;
 }
 
-function box(parent: SVGElement, x: number, y: number, w: number, label: string, sub: string, cls: string): void {
+function box(
+  parent: SVGElement,
+  x: number,
+  y: number,
+  w: number,
+  label: string,
+  sub: string,
+  cls: string,
+): void {
   parent.append(el('rect', { x, y, width: w, height: 34, rx: 6, class: cls }));
   parent.append(el('text', { x: x + w / 2, y: y + 14, class: 'lbl' }, label));
   parent.append(el('text', { x: x + w / 2, y: y + 28, class: 'fp' }, sub));
@@ -33,7 +41,8 @@ function arrow(parent: SVGElement, x1: number, y1: number, x2: number, y2: numbe
 
 function defs(s: SVGSVGElement): void {
   const d = el('defs', {});
-  const m = el('marker', { id: 'head', markerWidth: 8, markerHeight: 8, refX: 7, refY: 4, orient: 'auto' });
+  const marker = { id: 'head', markerWidth: 8, markerHeight: 8, refX: 7, refY: 4, orient: 'auto' };
+  const m = el('marker', marker);
   m.append(el('path', { d: 'M0,0 L8,4 L0,8 z', class: 'arrowhead' }));
   d.append(m);
   s.append(d);
@@ -119,9 +128,11 @@ export function chainsDiagram(state: RatchetState): SVGSVGElement {
     ? state.skipped.find((c) => fp(c.headerKey) === fp(state.headerKeyRecv!))
     : undefined;
   const skippedNow = new Set(current ? [...current.keys.keys()] : []);
-  chainRow(s, 4, `CKs · Ns=${state.nSend}`, state.chainKeySend, state.nSend, new Set(), state.headerKeySend);
-  chainRow(s, 62, `CKr · Nr=${state.nRecv}`, state.chainKeyRecv, state.nRecv, skippedNow, state.headerKeyRecv);
-  const nhk = `NHKs ${fp(state.nextHeaderKeySend)} · NHKr ${fp(state.nextHeaderKeyRecv)} · PN=${state.prevChainLength}`;
+  const { nSend, nRecv } = state;
+  chainRow(s, 4, `CKs · Ns=${nSend}`, state.chainKeySend, nSend, new Set(), state.headerKeySend);
+  chainRow(s, 62, `CKr · Nr=${nRecv}`, state.chainKeyRecv, nRecv, skippedNow, state.headerKeyRecv);
+  const nhks = `NHKs ${fp(state.nextHeaderKeySend)}`;
+  const nhk = `${nhks} · NHKr ${fp(state.nextHeaderKeyRecv)} · PN=${state.prevChainLength}`;
   s.append(el('text', { x: 4, y: 140, class: 'fp left' }, nhk));
   return s;
 }

@@ -18,7 +18,9 @@ const conv = new Conversation();
 const now = () => Date.now();
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 
-function h(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
+type Child = Node | string;
+
+function h(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   e.append(...children);
@@ -33,7 +35,8 @@ function panel(title: string, section: string, ...body: (Node | string)[]): HTML
 function traceList(events: TraceEvent[]): HTMLElement {
   const items = events.map((e) => {
     const values = Object.entries(e.values).map(([k, v]) => `${k} ${fp(v)}`).join(' · ');
-    return h('li', {}, h('b', {}, e.step), h('cite', {}, e.section), h('span', { class: 'fp' }, values));
+    const fps = h('span', { class: 'fp' }, values);
+    return h('li', {}, h('b', {}, e.step), h('cite', {}, e.section), fps);
   });
   return h('ol', { class: 'trace' }, ...items);
 }
@@ -50,8 +53,10 @@ function renderDevice(name: Name): void {
     root.append(panel('PQXDH key agreement', handshake[0].section, pqxdhDiagram(handshake)));
   const state = conv.ratchet(name);
   if (state) {
-    root.append(panel('Root chain', 'Double Ratchet rev. 1 §3.3 (KDF_RK)', rootChainDiagram(d.roots)));
-    root.append(panel('Chains and header keys', 'Double Ratchet rev. 1 §4.3, §4.5', chainsDiagram(state)));
+    const rootChain = rootChainDiagram(d.roots);
+    root.append(panel('Root chain', 'Double Ratchet rev. 1 §3.3 (KDF_RK)', rootChain));
+    const chains = chainsDiagram(state);
+    root.append(panel('Chains and header keys', 'Double Ratchet rev. 1 §4.3, §4.5', chains));
     const items = state.skipped.flatMap((chain) =>
       [...chain.keys.keys()].map((n) =>
         h('li', { 'data-testid': `${name}-skipped-item` }, `HKr ${fp(chain.headerKey)} · N=${n}`),
@@ -60,8 +65,10 @@ function renderDevice(name: Name): void {
     const list = h('ul', { 'data-testid': `${name}-skipped` }, ...items);
     const count = `${countSkipped(state.skipped)} cached`;
     root.append(panel(`Skipped message keys (${count})`, 'Double Ratchet rev. 1 §3.5, §4.6', list));
-    const pq = `epoch ${state.pq.epoch} · phase ${state.pq.phase.kind} · ${state.pq.initiator ? 'initiator' : 'responder'}`;
-    root.append(panel('Post-quantum ratchet', 'PROTOCOL.md §5.12', h('p', { 'data-testid': `${name}-pq` }, pq)));
+    const { epoch, phase, initiator } = state.pq;
+    const pq = `epoch ${epoch} · phase ${phase.kind} · ${initiator ? 'initiator' : 'responder'}`;
+    const pqView = h('p', { 'data-testid': `${name}-pq` }, pq);
+    root.append(panel('Post-quantum ratchet', 'PROTOCOL.md §5.12', pqView));
   }
   if (d.inbox.length) {
     const items = d.inbox.map((m) => h('li', { class: m.ok ? 'ok' : 'err' }, m.text));
@@ -72,6 +79,12 @@ function renderDevice(name: Name): void {
     root.append(panel('Trace of the last step', 'src/protocol/trace.ts', traceList(d.events)));
 }
 
+/** A two-column table: name, fingerprint. */
+function keyTable(rows: string[][]): HTMLElement {
+  const row = ([k, v]: string[]) => h('tr', {}, h('td', {}, k), h('td', { class: 'fp' }, v));
+  return h('table', {}, ...rows.map(row));
+}
+
 function identityPanel(d: Device): HTMLElement {
   const id = d.identity.publicKey;
   const rows = [
@@ -80,7 +93,7 @@ function identityPanel(d: Device): HTMLElement {
     ['ML-DSA-65 (sign)', fp(id.signingKeyPQ)],
     ['encoded identity', `${fp(encodeIdentityPublic(id))} · ${encodeIdentityPublic(id).length} B`],
   ];
-  const table = h('table', {}, ...rows.map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', { class: 'fp' }, v))));
+  const table = keyTable(rows);
   return panel('Hybrid identity', 'PROTOCOL.md §3.1', table);
 }
 
@@ -91,8 +104,9 @@ function bundlePanel(): HTMLElement {
     [`PQOPK #${b.kemPreKey.id} (ML-KEM-768)`, fp(b.kemPreKey.publicKey)],
     [`OPK #${b.oneTimePreKey!.id}`, fp(b.oneTimePreKey!.publicKey)],
   ];
-  const table = h('table', {}, ...rows.map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', { class: 'fp' }, v))));
-  const note = `each signed Ed25519 ‖ ML-DSA-65 (${HYBRID_SIGNATURE_BYTES} B); both halves must verify`;
+  const table = keyTable(rows);
+  const sig = `Ed25519 ‖ ML-DSA-65 (${HYBRID_SIGNATURE_BYTES} B)`;
+  const note = `each signed ${sig}; both halves must verify`;
   const tamper = conv.tamperError
     ? h('p', { class: 'err', 'data-testid': 'tamper-result' },
         `tampered bundle (one bit of the ML-DSA-65 half): ${conv.tamperError} — refused`)
@@ -113,7 +127,8 @@ function packetRow(p: Packet): HTMLElement {
   };
   const arrow = p.from === 'Alice' ? '→' : '←';
   const status = p.error ? `${p.status}: ${p.error}` : p.status;
-  const li = h('li', { class: `packet ${p.status.replace(' ', '-')}`, 'data-testid': `packet-${p.id}` },
+  const attrs = { class: `packet ${p.status.replace(' ', '-')}`, 'data-testid': `packet-${p.id}` };
+  const li = h('li', attrs,
     h('b', {}, `#${p.id} ${p.from} ${arrow} “${p.text}”${p.forged ? ' (forged)' : ''}`),
     h('span', { class: 'fp' }, `${p.bytes.length} B`),
     h('span', { 'data-testid': `status-${p.id}` }, status));
@@ -125,6 +140,12 @@ function packetRow(p: Packet): HTMLElement {
   return li;
 }
 
+/** 12 groups of 5 digits as two lines of six, as the demo prints them. */
+const twoLines = (display: string) => {
+  const groups = display.split(' ');
+  return `${groups.slice(0, 6).join(' ')}\n${groups.slice(6).join(' ')}`;
+};
+
 async function renderSafety(): Promise<void> {
   const out = $('#safety');
   if (!conv.alice || !conv.bob || !conv.sessionStarted) return out.replaceChildren();
@@ -134,12 +155,15 @@ async function renderSafety(): Promise<void> {
       const qr = h('div', { class: 'qr' });
       qr.innerHTML = await QRCode.toString(sn.scannableText, { type: 'svg', margin: 1 });
       return h('div', { class: 'sn', 'data-testid': `${name}-safety` }, h('b', {}, `${name} sees`),
-        h('pre', {}, sn.display.split(' ').slice(0, 6).join(' ') + '\n' + sn.display.split(' ').slice(6).join(' ')), qr);
+        h('pre', {}, twoLines(sn.display)), qr);
     }),
   );
   const same = conv.safetyNumber('Alice').digits === conv.safetyNumber('Bob').digits;
-  out.replaceChildren(panel('Safety numbers', 'PROTOCOL.md §7.1', h('div', { class: 'sns' }, ...views),
-    h('p', { 'data-testid': 'safety-match' }, same ? 'identical on both devices: no key was swapped' : 'DIFFERENT')));
+  const verdict = same ? 'identical on both devices: no key was swapped' : 'DIFFERENT';
+  const match = h('p', { 'data-testid': 'safety-match' }, verdict);
+  out.replaceChildren(
+    panel('Safety numbers', 'PROTOCOL.md §7.1', h('div', { class: 'sns' }, ...views), match),
+  );
 }
 
 function render(): void {
@@ -173,7 +197,8 @@ on('#step-bundle', () => conv.publishBundle(now()));
 on('#step-tamper', () => conv.tryTamperedBundle(now()));
 on('#step-pqxdh', () => conv.startHandshake(now()));
 let counter = 0;
-const text = (name: Name) => $<HTMLInputElement>(`#${name.toLowerCase()}-text`).value || `message ${++counter}`;
+const text = (name: Name) =>
+  $<HTMLInputElement>(`#${name.toLowerCase()}-text`).value || `message ${++counter}`;
 on('#alice-send', () => conv.send('Alice', text('Alice')));
 on('#bob-send', () => conv.send('Bob', text('Bob')));
 mountBench($('#bench'));

@@ -33,7 +33,7 @@ import { defaultRandom } from '../src/util/random.ts';
 
 export type Name = 'Alice' | 'Bob';
 
-/** Short fingerprint of a value: first 4 bytes of SHA-256, as `--trace` prints (safe for secrets). */
+/** Short fingerprint: first 4 bytes of SHA-256, as `--trace` prints it (safe for secrets). */
 export function fp(value: Uint8Array): string {
   return toHex(sha256(value).subarray(0, 4));
 }
@@ -116,7 +116,8 @@ export class Conversation {
     const rnd = defaultRandom;
     const spk = generatePreKey(suite, bob.identity, PREKEY_ROLE.SIGNED, 1, now, rnd);
     const pqspk = generatePreKey(suite, bob.identity, PREKEY_ROLE.KEM_LAST_RESORT, 1, now, rnd);
-    const [opk] = generateOneTimePreKeys(suite, bob.identity, PREKEY_ROLE.ONE_TIME, 100, 1, now, rnd);
+    const { ONE_TIME } = PREKEY_ROLE;
+    const [opk] = generateOneTimePreKeys(suite, bob.identity, ONE_TIME, 100, 1, now, rnd);
     const kemOne = PREKEY_ROLE.KEM_ONE_TIME;
     const [pqopk] = generateOneTimePreKeys(suite, bob.identity, kemOne, 200, 1, now, rnd);
     for (const r of [spk, pqspk, opk, pqopk]) bob.ctx.prekeys.storePreKey(r);
@@ -129,7 +130,7 @@ export class Conversation {
     verifyBundle(suite, this.bundle, now);
   }
 
-  /** The bundle with one bit of the ML-DSA-65 signature half flipped: refused. PQXDH rev. 3 §3.3. */
+  /** The bundle with one bit of its ML-DSA-65 signature half flipped. PQXDH rev. 3 §3.3. */
   tryTamperedBundle(now: number): string {
     const bundle = this.bundle!;
     const signature = copyBytes(bundle.kemPreKey.signature);
@@ -201,7 +202,8 @@ export class Conversation {
     const original = this.packet(id);
     const bytes = copyBytes(original.bytes);
     bytes[bytes.length - 20] ^= 0x01; // inside the AEAD ciphertext or tag
-    const packet: Packet = { ...original, id: this.nextId++, bytes, forged: true, status: 'in flight' };
+    const copy = { id: this.nextId++, bytes, forged: true, status: 'in flight' as const };
+    const packet: Packet = { ...original, ...copy };
     delete packet.error;
     this.network.push(packet);
     return packet;
@@ -232,7 +234,8 @@ export class Conversation {
   }
 
   private pair(name: Name): [Device, Device] {
-    return name === 'Alice' ? [this.need('Alice'), this.need('Bob')] : [this.need('Bob'), this.need('Alice')];
+    const [a, b] = [this.need('Alice'), this.need('Bob')];
+    return name === 'Alice' ? [a, b] : [b, a];
   }
 
   private packet(id: number): Packet {

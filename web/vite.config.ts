@@ -12,6 +12,10 @@ export default defineConfig({
   root,
   base: './',
   server: { host: '127.0.0.1', fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] } },
-  build: { outDir: fileURLToPath(new URL('../dist-web', import.meta.url)), emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: fileURLToPath(new URL('../dist-web', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+  },
   optimizeDeps: { include: ['qrcode'] },
 });

@@ -36,7 +36,8 @@ class BrowserConnection implements Connection {
     private readonly url: string,
   ) {
     ws.addEventListener('message', (e) => this.onMessage(e.data));
-    ws.addEventListener('close', () => this.fail(new ClientError('NETWORK', `connection to ${url} closed`)));
+    const closed = () => new ClientError('NETWORK', `connection to ${url} closed`);
+    ws.addEventListener('close', () => this.fail(closed()));
   }
 
   request<R extends Request>(request: R): Promise<Extract<Response, { op: R['op'] }>> {
@@ -45,7 +46,8 @@ class BrowserConnection implements Connection {
     return new Promise((resolve, reject) => {
       const timeout = new ClientError('NETWORK', `${this.url}: ${request.op} timed out`);
       const timer = setTimeout(() => this.settle(id)?.reject(timeout), REQUEST_TIMEOUT_MS);
-      this.pending.set(id, { op: request.op, resolve: resolve as (r: Response) => void, reject, timer });
+      const settle = resolve as (r: Response) => void;
+      this.pending.set(id, { op: request.op, resolve: settle, reject, timer });
       this.ws.send(encodeFrame({ kind: 'request', id, request }));
     });
   }

@@ -20,7 +20,13 @@ import { IdbRowStore } from './idb-rows.ts';
 
 const DB_PREFIX = 'pqmsg-';
 
-function field(root: HTMLElement, id: string, label: string, value = '', type = 'text'): HTMLInputElement {
+function field(
+  root: HTMLElement,
+  id: string,
+  label: string,
+  value = '',
+  type = 'text',
+): HTMLInputElement {
   const input = document.createElement('input');
   Object.assign(input, { id, type, value, placeholder: label });
   input.dataset.testid = id;
@@ -30,7 +36,15 @@ function field(root: HTMLElement, id: string, label: string, value = '', type = 
   return input;
 }
 
-function button(root: HTMLElement, id: string, label: string, action: () => Promise<void>, log: (s: string, ok?: boolean) => void): HTMLButtonElement {
+type Log = (text: string, ok?: boolean) => void;
+
+function button(
+  root: HTMLElement,
+  id: string,
+  label: string,
+  action: () => Promise<void>,
+  log: Log,
+): HTMLButtonElement {
   const b = document.createElement('button');
   b.textContent = label;
   b.dataset.testid = id;
@@ -51,7 +65,8 @@ function button(root: HTMLElement, id: string, label: string, action: () => Prom
 /** Parses 'm=KiB,t=N,p=N' (RFC 9106 §3.1 cost parameters). */
 function parseArgon2(text: string): Argon2Params {
   const f = new Map(text.split(',').map((kv) => kv.split('=') as [string, string]));
-  return { memoryKiB: Number(f.get('m')), iterations: Number(f.get('t')), parallelism: Number(f.get('p')) };
+  const [memoryKiB, iterations, parallelism] = ['m', 't', 'p'].map((k) => Number(f.get(k)));
+  return { memoryKiB, iterations, parallelism };
 }
 
 export function mountLive(root: HTMLElement): void {
@@ -97,10 +112,12 @@ export function mountLive(root: HTMLElement): void {
       store = await createStore(rows, secret, parseArgon2(cost.value), defaultRandom);
       createAccount(store, defaultSuite, defaultRandom, name.value, Date.now());
     } else store = await unlockStore(rows, secret, defaultRandom);
-    const service = new SessionService({ store, suite: defaultSuite, random: defaultRandom, now: Date.now });
+    const deps = { store, suite: defaultSuite, random: defaultRandom, now: Date.now };
+    const service = new SessionService(deps);
     const register = service.account.server === '';
     sync = await Sync.open(service, connectBrowserWebSocket, server.value, { register, onEvent });
-    log(`${register ? 'registered' : 'connected'} as ${service.account.address} at ${server.value}`);
+    const { address } = service.account;
+    log(`${register ? 'registered' : 'connected'} as ${address} at ${server.value}`);
     root.dataset.connected = 'true';
     sync.pump('closed').catch((e: Error) => log(`disconnected: ${e.message}`, false));
   };
