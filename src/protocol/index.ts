@@ -107,3 +107,4 @@ export {
   type SafetyNumber,
   type SafetyNumberParty,
 } from './safety-number.ts';
+export * from './sealed-sender/index.ts';

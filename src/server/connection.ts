@@ -94,6 +94,10 @@ export class Connection {
     this.close(CLOSE_REPLACED, 'replaced by a newer connection');
   }
 
+  cursor(): number {
+    return this.lastDelivered;
+  }
+
   push(p: Push): void {
     this.send({ kind: 'push', push: p });
   }
@@ -159,12 +163,12 @@ export class Connection {
       if (wasFull) void this.deliver(); // delivery paused on the window: resume
     } else if (req.op === 'fetchBundle') metrics.bundlesServed++;
     else if (req.op === 'uploadPreKeys') metrics.preKeysUploaded += req.preKeys.length;
-    for (const a of outcome.deliver ?? []) hub.wake(a);
+    hub.wake(outcome.deliver ?? []);
     if (outcome.preKeysLow) hub.push(outcome.preKeysLow.owner, { type: 'preKeysLow', counts: outcome.preKeysLow.counts });
     if (outcome.authenticated && !this.closing) {
       this.session.device = outcome.authenticated;
       metrics.connectedDevices++;
-      hub.attach(outcome.authenticated, this);
+      hub.attach(outcome.authenticated, this, ctx.clock());
       this.log('info', 'conn.authenticated', { device: formatAddress(outcome.authenticated), op: req.op });
       const counts = await ctx.store.preKeyCounts(outcome.authenticated);
       if (req.op === 'authenticate' && isStockLow(ctx, counts)) this.push({ type: 'preKeysLow', counts });

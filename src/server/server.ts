@@ -17,9 +17,11 @@ import type { Clock, ServerContext } from './context.ts';
 import { Hub } from './hub.ts';
 import { EXPIRY_SWEEP_INTERVAL_MS, type ServerLimits } from './limits.ts';
 import type { Logger } from './log.ts';
+import { deliveryCutoff } from './mailbox.ts';
 import { Metrics } from './metrics.ts';
 import { loadServerIdentity } from './server-identity.ts';
 import type { ServerStore } from './store.ts';
+import { InProcessBus, type WakeBus } from './wake-bus.ts';
 
 /** Where devices open their WebSocket. */
 export const WEBSOCKET_PATH = '/v1/websocket';
@@ -39,6 +41,8 @@ export interface ServerOptions {
   readonly random: RandomSource;
   readonly suite: Suite;
   readonly log: Logger;
+  /** Wake-ups to and from the other processes sharing the store (default: none, one process). */
+  readonly bus?: WakeBus;
 }
 
 export interface RunningServer {
@@ -53,7 +57,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { store, log, clock, random } = opts;
   const identity = await loadServerIdentity(store, opts.suite, random);
   const ctx: ServerContext = { store, clock, limits: opts.limits, suite: opts.suite, identity };
-  const hub = new Hub();
+  const bus = opts.bus ?? new InProcessBus();
+  const hub = new Hub(bus, toHex(random(8)));
+  await bus.start(hub);
   const metrics = new Metrics();
   const connections = new Set<Connection>();
   let nextConn = 0;
@@ -93,10 +99,29 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }, EXPIRY_SWEEP_INTERVAL_MS);
   sweep.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(opts.port, opts.host, () => resolve());
-  });
+  // The fallback for lost cross-process wake-ups: one store probe for every connected device.
+  const poll =
+    bus.fallbackPollMs === undefined
+      ? undefined
+      : setInterval(() => {
+          store
+            .mailboxesWithPending(hub.cursors(), deliveryCutoff(ctx, clock()))
+            .then((found) => hub.wakeHere(found))
+            .catch((e: Error) => log.log('warn', 'hub.poll_failed', { error: e.message }));
+        }, bus.fallbackPollMs);
+  poll?.unref();
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(opts.port, opts.host, () => resolve());
+    });
+  } catch (e) {
+    clearInterval(sweep);
+    clearInterval(poll);
+    await bus.close();
+    throw e;
+  }
   const port = (http.address() as AddressInfo).port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   log.log('info', 'server.start', { host: opts.host, port, server_fingerprint: identity.fingerprint });
@@ -109,11 +134,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
+        clearInterval(poll);
         http.close();
         await Promise.all([...connections].map((c) => c.drain()));
         for (const c of connections) c.shutdown();
         wss.close();
         http.closeAllConnections();
+        await bus.close();
         await store.close();
         log.log('info', 'server.stop', {});
       })();

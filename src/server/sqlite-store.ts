@@ -18,6 +18,7 @@ import type { DeliveredMessage } from '../wire/pushes.ts';
 import type { PreKeyCounts } from '../wire/responses.ts';
 import { migrate } from './sqlite-migrations.ts';
 import type {
+  MailboxCursor,
   MailboxQuota,
   NewMessage,
   QueueStats,
@@ -104,6 +105,7 @@ export class SqliteStore implements ServerStore {
       mailboxExpired: p('SELECT count(*) AS n, coalesce(sum(length(envelope)), 0) AS b FROM messages WHERE username = ? AND device_id = ? AND server_timestamp < ?'),
       mailboxExpiredDelete: p('DELETE FROM messages WHERE username = ? AND device_id = ? AND server_timestamp < ?'),
       pending: p('SELECT guid, server_timestamp, sender_username, sender_device_id, client_message_id, envelope FROM messages WHERE username = ? AND device_id = ? AND guid > ? AND server_timestamp >= ? ORDER BY guid LIMIT ?'),
+      pendingAny: p('SELECT 1 FROM messages WHERE username = ? AND device_id = ? AND guid > ? AND server_timestamp >= ? LIMIT 1'),
       pendingCount: p('SELECT count(*) AS n FROM messages WHERE username = ? AND device_id = ? AND server_timestamp >= ?'),
       messageDelete: p('DELETE FROM messages WHERE guid = ? AND username = ? AND device_id = ? RETURNING length(envelope) AS b'),
       expiredByMailbox: p('SELECT username, device_id, count(*) AS n, sum(length(envelope)) AS b FROM messages WHERE server_timestamp < ? GROUP BY username, device_id'),
@@ -227,6 +229,12 @@ export class SqliteStore implements ServerStore {
       clientMessageId: bytesOf(row.client_message_id),
       envelope: bytesOf(row.envelope),
     }));
+  }
+
+  async mailboxesWithPending(cursors: readonly MailboxCursor[], notBefore: number): Promise<Address[]> {
+    return cursors
+      .filter((c) => this.stmt.pendingAny.get(c.address.username, c.address.deviceId, c.afterGuid, notBefore) !== undefined)
+      .map((c) => c.address);
   }
 
   async countPending(a: Address, notBefore: number): Promise<number> {

@@ -53,6 +53,12 @@ export interface StoredMessageAck {
   readonly duplicate: boolean;
 }
 
+/** Where a connection's delivery loop stands: it has pushed every message of `address` up to `afterGuid`. */
+export interface MailboxCursor {
+  readonly address: Address;
+  readonly afterGuid: number;
+}
+
 export interface QueueStats {
   readonly messages: number;
   readonly bytes: number;
@@ -105,10 +111,20 @@ export interface ServerStore {
   /** Up to `limit` queued messages of `address` with guid > afterGuid, stored at or after `notBefore`, by guid. */
   pendingMessages(address: Address, afterGuid: number, notBefore: number, limit: number): Promise<DeliveredMessage[]>;
 
+  /**
+   * The addresses among `cursors` with an unexpired message past their cursor: one probe for all
+   * the devices a process serves (the hub's fallback poll when a cross-process wake-up is lost).
+   */
+  mailboxesWithPending(cursors: readonly MailboxCursor[], notBefore: number): Promise<Address[]>;
+
   /** Number of queued, unexpired messages of `address`. */
   countPending(address: Address, notBefore: number): Promise<number>;
 
-  /** Deletes message `guid` from the mailbox of `address`; false if it is not there. Durable when it resolves. */
+  /**
+   * Deletes message `guid` from the mailbox of `address`; false if it is not there. Survives a
+   * crash of the server process once it resolves (SQLite: also power loss; PostgreSQL commits it
+   * asynchronously, so a database crash may undo it — which only redelivers the message).
+   */
   ackMessage(address: Address, guid: number): Promise<boolean>;
 
   /** Deletes every message and idempotency record stored before `before` (ms); returns the messages deleted. */

@@ -22,7 +22,13 @@ export class CryptoError extends Error {
   }
 }
 
-export type DecodeErrorCode = 'TRUNCATED' | 'TRAILING_BYTES' | 'BAD_VERSION' | 'BAD_TAG' | 'BAD_VALUE';
+export type DecodeErrorCode =
+  | 'TRUNCATED'
+  | 'TRAILING_BYTES'
+  | 'BAD_VERSION'
+  | 'BAD_TAG'
+  | 'BAD_VALUE'
+  | 'BAD_PADDING'; // sealed-sender padding not ISO/IEC 7816-4 to the Padmé length (PROTOCOL.md §13.5)
 
 /** Malformed wire or stored bytes. */
 export class DecodeError extends Error {
@@ -46,7 +52,10 @@ export type ProtocolErrorCode =
   | 'DECRYPT_FAILED'
   | 'UNKNOWN_VERSION'
   | 'BAD_STATE'
-  | 'STALE_PREKEY'; // a bundle's signed prekey is older than rotation + grace, or from the future
+  | 'STALE_PREKEY' // a bundle's signed prekey is older than rotation + grace, or from the future
+  | 'CERTIFICATE_EXPIRED' // a sender certificate's expiry is not after `now` (PROTOCOL.md §13.2)
+  | 'WRONG_SERVER' // a sender certificate names a server other than the pinned one
+  | 'SENDER_MISMATCH'; // a sealed message's certificate identity is not its session's peer identity
 
 /** A protocol rule was violated (bad bundle, replay, skipped-key bound, …). */
 export class ProtocolError extends Error {

@@ -1,10 +1,12 @@
 /**
  * The storage backends the server suites run against (docs/SERVER.md §7). Each entry opens a fresh,
- * empty store at a location it chooses and can reopen the same location (durability tests). A
- * PostgreSQL entry joins this list when its implementation lands; the suites do not change.
+ * empty store at a location it chooses and can reopen the same location (durability tests):
+ * an SQLite file, or a fresh PostgreSQL schema (test/server/pg.ts) dropped by `cleanup`.
  */
+import { openPgStore } from '../../src/server/pg-store.ts';
 import { openSqliteStore } from '../../src/server/sqlite-store.ts';
 import type { ServerStore } from '../../src/server/store.ts';
+import { dropSchemas, freshSchemaUrl, requirePostgres } from './pg.ts';
 import { tempDir } from './tmp.ts';
 
 export interface Backend {
@@ -12,8 +14,10 @@ export interface Backend {
   /** A new empty store; returns its location for `reopen`. */
   fresh(): Promise<{ store: ServerStore; location: string }>;
   reopen(location: string): Promise<ServerStore>;
+  /** A `--db` argument for a `pqmsg server` process on a new empty store. */
+  serverDb(): Promise<string>;
   /** Removes everything `fresh` created. */
-  cleanup(): void;
+  cleanup(): Promise<void> | void;
 }
 
 function sqliteBackend(): Backend {
@@ -26,8 +30,40 @@ function sqliteBackend(): Backend {
       return { store: await openSqliteStore(location), location };
     },
     reopen: (location) => openSqliteStore(location),
+    serverDb: async () => tmp.file(`server-${++n}.sqlite`),
     cleanup: tmp.remove,
   };
 }
 
-export const BACKENDS: readonly (() => Backend)[] = [sqliteBackend];
+function postgresBackend(): Backend {
+  const schemas: string[] = [];
+  const opened: ServerStore[] = [];
+  const open = async (url: string) => {
+    const store = await openPgStore(url);
+    opened.push(store);
+    return store;
+  };
+  let reachable: Promise<void> | undefined;
+  return {
+    name: 'postgres',
+    async fresh() {
+      await (reachable ??= requirePostgres());
+      const { schema, url } = freshSchemaUrl();
+      schemas.push(schema);
+      return { store: await open(url), location: url };
+    },
+    reopen: open,
+    async serverDb() {
+      await (reachable ??= requirePostgres());
+      const { schema, url } = freshSchemaUrl();
+      schemas.push(schema);
+      return url;
+    },
+    async cleanup() {
+      await Promise.all(opened.map((s) => s.close())); // stores a test left open (close is idempotent)
+      await dropSchemas(schemas);
+    },
+  };
+}
+
+export const BACKENDS: readonly (() => Backend)[] = [sqliteBackend, postgresBackend];

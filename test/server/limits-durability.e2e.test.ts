@@ -1,7 +1,7 @@
 /**
  * Limits and crash safety of a real `pqmsg server` process (docs/SERVER.md §5–§7): quota and
  * rate-limit refusals are typed and lose nothing from the mailbox; after `kill -9` following
- * acknowledged sends, a restart on the same file delivers every acknowledged message exactly once,
+ * acknowledged sends, a restart on the same store (every backend of backends.ts) delivers every acknowledged message exactly once,
  * and retries after the restart are recognised as duplicates. Plus the CLI's exit codes.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ServerError } from '../../src/util/errors.ts';
 import { newMessageId, refusal, TestClient } from '../helpers/server-client.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
+import { BACKENDS } from './backends.ts';
 import { newDevice, type TestDevice } from './fixtures.ts';
 import { tempDir } from './tmp.ts';
 
@@ -86,9 +87,13 @@ describe('quotas and rate limits (real process)', () => {
   });
 });
 
-describe('crash safety (real process, kill -9)', () => {
+for (const makeBackend of BACKENDS) {
+const backend = makeBackend();
+afterAll(() => backend.cleanup());
+
+describe(`crash safety (real process, kill -9) — ${backend.name}`, () => {
   test('every acknowledged send survives kill -9, exactly once; retries after restart are duplicates', async () => {
-    const db = tmp.file('crash.sqlite');
+    const db = await backend.serverDb();
     const [alice, bob] = [newDevice('alice'), newDevice('bob')];
     let crashed = await spawnServer(db, ['--send-burst', '1000', '--send-rate', '1000']);
     const b = await device(crashed, bob, true);
@@ -112,6 +117,7 @@ describe('crash safety (real process, kill -9)', () => {
     expect(await restarted.stop()).toBe(0);
   });
 });
+}
 
 describe('pqmsg server — command line', () => {
   const run = (args: string[]) =>

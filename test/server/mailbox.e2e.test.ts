@@ -1,23 +1,25 @@
 /**
- * Mailboxes over a real `pqmsg server` process and real WebSockets (docs/SERVER.md §5): send to an
- * offline device, connect, receive in order, ack, gone; no ack → delivered again; live push;
- * idempotent retry.
+ * Mailboxes over a real `pqmsg server` process and real WebSockets (docs/SERVER.md §5), on every
+ * backend of backends.ts: send to an offline device, connect, receive in order, ack, gone; no ack
+ * → delivered again; live push; idempotent retry.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { utf8 } from '../../src/util/bytes.ts';
 import { newIdentity, newMessageId, refusal, TestClient } from '../helpers/server-client.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
-import { tempDir } from './tmp.ts';
+import { BACKENDS } from './backends.ts';
 
-const tmp = tempDir('mailbox');
-let server: ServerProcess;
 const alice = newIdentity();
 const bob = newIdentity();
 const A = { username: 'alice', deviceId: 1 };
 const B = { username: 'bob', deviceId: 1 };
 
+for (const makeBackend of BACKENDS) {
+const backend = makeBackend();
+let server: ServerProcess;
+
 beforeAll(async () => {
-  server = await spawnServer(tmp.file('server.sqlite'));
+  server = await spawnServer(await backend.serverDb());
   const a = await TestClient.connect(server.wsUrl);
   await a.register(alice, 'alice');
   await a.close();
@@ -28,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   expect(await server.stop()).toBe(0);
-  tmp.remove();
+  await backend.cleanup();
 });
 
 async function connectAs(id: typeof alice, address: typeof A): Promise<TestClient> {
@@ -37,7 +39,7 @@ async function connectAs(id: typeof alice, address: typeof A): Promise<TestClien
   return c;
 }
 
-describe('mailbox — store and forward', () => {
+describe(`mailbox — store and forward — ${backend.name}`, () => {
   test('send to an offline device; on connect it receives in order, acks, and the mailbox is empty', async () => {
     const a = await connectAs(alice, A);
     const sent = [];
@@ -110,3 +112,4 @@ describe('mailbox — store and forward', () => {
     await a.close();
   });
 });
+}

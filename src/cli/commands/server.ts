@@ -1,12 +1,21 @@
 /**
- * `pqmsg server`: runs the delivery service (docs/SERVER.md §9) on an SQLite file. Prints exactly
+ * `pqmsg server`: runs the delivery service (docs/SERVER.md §9) on an SQLite file, or with
+ * `--db postgres://…` on PostgreSQL, where several processes may share one database (§10). Prints exactly
  * one line, `listening on ws://HOST:PORT`, once it accepts connections; logs go to stderr as JSON
  * lines; SIGINT/SIGTERM stop it cleanly (in-flight requests answered, store closed).
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { defaultSuite } from '../../protocol/default-suite.ts';
+import { defaultRandom } from '../../util/random.ts';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.ts';
-import type { LogLevel } from '../../server/log.ts';
-import type { SqliteSynchronous } from '../../server/sqlite-store.ts';
+import { jsonLogger, type LogLevel } from '../../server/log.ts';
+import { isPostgresUrl } from '../../server/pg-config.ts';
+import { openPgStore } from '../../server/pg-store.ts';
+import { DEFAULT_FALLBACK_POLL_MS, PgWakeBus } from '../../server/pg-wake-bus.ts';
+import { startServer } from '../../server/server.ts';
+import { openSqliteStore, type SqliteSynchronous } from '../../server/sqlite-store.ts';
+import type { ServerStore } from '../../server/store.ts';
+import type { WakeBus } from '../../server/wake-bus.ts';
 import { MAX_FRAME_BYTES } from '../../wire/frame-constants.ts';
 import { createPrinter, outputOptions } from '../output.ts';
 
@@ -50,6 +59,8 @@ function synchronous(value: string): SqliteSynchronous {
 
 interface ServerFlags {
   db: string;
+  fallbackPollMs: number;
+  notify: boolean;
   synchronous: SqliteSynchronous;
   host: string;
   port: number;
@@ -89,7 +100,9 @@ export function registerServerCommand(program: Command): void {
   program
     .command('server')
     .description('run the delivery service (prekey directory and mailboxes) on an SQLite file')
-    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
+    .option('--db <file|url>', 'SQLite database file, or postgres://[user@]host[:port]/db[?schema=NAME]', DEFAULT_DB)
+    .option('--fallback-poll-ms <n>', 'PostgreSQL: how often to look for mail whose wake-up was lost', positive, DEFAULT_FALLBACK_POLL_MS)
+    .option('--no-notify', 'PostgreSQL: neither send nor listen for wake-ups (tests the fallback poll)')
     .option('--synchronous <mode>', 'full: commits survive power loss; normal: survive a process crash only', synchronous, 'full')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'TCP port (0 picks a free one)', port, 8787)
@@ -108,26 +121,27 @@ export function registerServerCommand(program: Command): void {
     .option('--request-burst <n>', 'request bucket capacity', count)
     .action(async (flags: ServerFlags, cmd: Command) => {
       const out = createPrinter(outputOptions(cmd));
-      // Imported here, not at the top, so that the client verbs (whoami…) do not load the server.
-      const [{ defaultSuite }, { defaultRandom }, { jsonLogger }, { startServer }, { openSqliteStore }] =
-        await Promise.all([
-          import('../../protocol/default-suite.ts'),
-          import('../../util/random.ts'),
-          import('../../server/log.ts'),
-          import('../../server/server.ts'),
-          import('../../server/sqlite-store.ts'),
-        ]);
       const clock = () => Date.now();
-      const store = await openSqliteStore(flags.db, flags.synchronous);
+      const log = jsonLogger(flags.logLevel, clock);
+      let store: ServerStore;
+      let bus: WakeBus | undefined;
+      if (isPostgresUrl(flags.db)) {
+        store = await openPgStore(flags.db, (e) => log.log('warn', 'store.connection_lost', { error: e.message }));
+        bus = new PgWakeBus(flags.db, { fallbackPollMs: flags.fallbackPollMs, notify: flags.notify, log, random: defaultRandom });
+      } else store = await openSqliteStore(flags.db, flags.synchronous);
       const server = await startServer({
         store,
+        bus,
         host: flags.host,
         port: flags.port,
         limits: limitsFromFlags(flags),
         clock,
         random: defaultRandom,
         suite: defaultSuite,
-        log: jsonLogger(flags.logLevel, clock),
+        log,
+      }).catch(async (e: unknown) => {
+        await store.close(); // nothing may keep the process alive after a failed start
+        throw e;
       });
       // Handlers first: a signal that arrives right after the line must find them installed.
       const stopped = new Promise<void>((resolve) => {
