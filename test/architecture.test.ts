@@ -105,6 +105,51 @@ describe('architecture — import rules', () => {
   });
 });
 
+describe('architecture — what the browser page imports runs in a browser (issue 17)', () => {
+  const WEB = resolve(ROOT, 'web');
+  const bySrcPath = new Map(modules.map((m) => [m.file, m]));
+  const importsOf = (abs: string): string[] =>
+    [...readFileSync(abs, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]);
+
+  /** Every src/ module reachable from the page's sources (web/*.ts, vite.config.ts excepted). */
+  function pageClosure(): Set<string> {
+    const seen = new Set<string>();
+    const queue = listFiles(WEB)
+      .filter((f) => !f.endsWith('vite.config.ts'))
+      .flatMap((f) => importsOf(f).filter((s) => s.startsWith('.')).map((s) => resolve(dirname(f), s)))
+      .filter((abs) => abs.startsWith(SRC + '/'))
+      .map((abs) => relative(SRC, abs));
+    while (queue.length) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const m = bySrcPath.get(file);
+      if (!m) throw new Error(`web/ imports src/${file}, which does not exist`);
+      queue.push(...m.imports.filter((i) => i.endsWith('.ts') && !i.startsWith('node:')));
+    }
+    return seen;
+  }
+
+  test('no src/ module the page reaches imports a node: module or a Node-only package', () => {
+    const closure = pageClosure();
+    expect(closure.has('protocol/session-cipher.ts')).toBe(true);
+    const nodeOnly = /^(node:|better-sqlite3$|ws$|pg$|commander$)/;
+    const offenders = [...closure].flatMap((file) =>
+      bySrcPath.get(file)!.imports.filter((i) => nodeOnly.test(i)).map((i) => `${file} → ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  test('the page imports src/ only, never test/ or a testing.ts module', () => {
+    const offenders = listFiles(WEB).flatMap((f) =>
+      importsOf(f)
+        .filter((s) => s.includes('/test/') || s.startsWith('../test') || s.endsWith('/testing.ts'))
+        .map((s) => `${relative(ROOT, f)} → ${s}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
+
 describe('architecture — envelopes are decoded once, at the session boundary (§4)', () => {
   // The layers below receiveMessage/sendMessage (protocol/session-cipher.ts): typed values only.
   const INNER = ['protocol/session.ts', 'protocol/session-record.ts'];
@@ -162,7 +207,7 @@ describe('architecture — envelopes are decoded once, at the session boundary (
 describe('architecture — citations and namespaces (§6, §7)', () => {
   // Documents that exist outside this repository; spelled so that this file does not match itself.
   const OUTSIDE = [/\bSTYLE(\.md| §)/, /\bDESIGN\.md/, /PROTOCOL-NOTE[S]/];
-  const dirs = ['src', 'test', 'kat', 'bench', 'docs'];
+  const dirs = ['src', 'test', 'kat', 'bench', 'docs', 'web'];
   const texts = [
     ...dirs.flatMap((d) => listFiles(join(ROOT, d), /\.(ts|md)$/)),
     join(ROOT, 'README.md'),
@@ -201,5 +246,7 @@ describe('architecture — citations and namespaces (§6, §7)', () => {
     expect(Object.keys(root).filter((name) => /reference/i.test(name))).toEqual([]);
     expect(Object.keys(reference)).toContain('curve25519Reference');
     expect(typeof reference.curve25519Reference.x25519Reference).toBe('function');
+    expect(typeof reference.mlkemReference.ntt).toBe('function');
+    expect(typeof reference.mldsaReference.invNtt).toBe('function');
   });
 });

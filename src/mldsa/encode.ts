@@ -3,14 +3,17 @@
  * FIPS 204 §7.1–7.2: Algorithms 16–19 (SimpleBitPack, BitPack, SimpleBitUnpack, BitUnpack),
  * 20–21 (HintBitPack, HintBitUnpack), 22–28 (pkEncode … w1Encode).
  * Side channels: packing loops run a fixed number of steps per coefficient; secret coefficients
- * (s₁, s₂, t₀, z before release) only flow through shifts and masks. HintBitUnpack and the
+ * (s₁, s₂, t₀, z before release) only flow through shifts and masks; skDecode's range check
+ * reads every coefficient and branches once, on whether the key is refused. HintBitUnpack and the
  * decoders of pk and σ branch on public bytes.
  * Bit strings are never materialised: packing writes coefficient bits LSB-first straight into
  * bytes, which is BitsToBytes ∘ IntegerToBits (Algorithms 9, 12) fused.
  */
 import { D, N, bitlen, type MlDsaParams } from './params.ts';
-import type { Poly } from './ntt.ts';
-import { copyBytes } from '../util/bytes.ts';
+import { newPolys, type Poly } from './ntt.ts';
+import { copyBytes, expectLength } from '../util/bytes.ts';
+import { wipe } from '../util/ct.ts';
+import { CryptoError } from '../util/errors.ts';
 
 /** Writes 256 values v[i] ∈ [0, 2^bits) as bits-bit little-endian fields at out[off…]. */
 function packBits(
@@ -140,12 +143,8 @@ export function pkEncode(p: MlDsaParams, rho: Uint8Array, t1: Poly[]): Uint8Arra
 
 /** Reverses pkEncode: (ρ, t₁); ρ is a view into pk. FIPS 204, Algorithm 23 (pkDecode). */
 export function pkDecode(p: MlDsaParams, pk: Uint8Array): { rho: Uint8Array; t1: Poly[] } {
-  const t1: Poly[] = [];
-  for (let i = 0; i < p.k; i++) {
-    const t = new Float64Array(N);
-    simpleBitUnpack(t, pk, 32 + i * polyBytes(10), (1 << 10) - 1);
-    t1.push(t);
-  }
+  const t1 = newPolys(p.k);
+  for (let i = 0; i < p.k; i++) simpleBitUnpack(t1[i], pk, 32 + i * polyBytes(10), (1 << 10) - 1);
   return { rho: pk.subarray(0, 32), t1 };
 }
 
@@ -179,30 +178,51 @@ export function skEncode(p: MlDsaParams, sk: SecretKeyParts): Uint8Array {
 }
 
 /**
- * Reverses skEncode (ρ, K, tr are copies). FIPS 204, Algorithm 25 (skDecode).
- * As in the spec, s₁ and s₂ coefficients of a malformed key may fall outside [−η, η]; callers
- * only pass keys of the right length, and a bad key yields wrong signatures, never a crash.
+ * Reverses skEncode (ρ, K, tr are copies), refusing a key whose s₁ or s₂ has a coefficient outside
+ * [−η, η]. FIPS 204, Algorithm 25 (skDecode).
+ * Differs from the spec: Algorithm 25 notes that s₁, s₂ "may lie outside [−η, η] if input is
+ * malformed" and leaves the check to the caller; we make it here, so every signing path (Sign,
+ * HashML-DSA.Sign, Sign_internal, external μ) refuses such a key with NON_CANONICAL before any
+ * secret is used. The η-field has 3 (η = 2) or 4 (η = 4) bits, so 2η + 1 … 2^bits − 1 are
+ * encodable and out of range. t₀ needs no check: its 13-bit fields map onto exactly
+ * [−2^(d−1) + 1, 2^(d−1)] (2^d values), so no encoding lies outside (test/mldsa/encode.test.ts).
+ * The range test accumulates a mask over every coefficient and branches once on the result:
+ * whether a key is refused is public, which coefficient is not.
  */
 export function skDecode(p: MlDsaParams, sk: Uint8Array): SecretKeyParts {
+  expectLength(sk, p.skBytes, `${p.name}: private key`);
   const rho = copyBytes(sk, 0, 32);
   const K = copyBytes(sk, 32, 64);
   const tr = copyBytes(sk, 64, 128);
   let off = 128;
   const eb = polyBytes(p.etaBits);
   const vec = (n: number, bytes: number, a: number, b: number): Poly[] => {
-    const out: Poly[] = [];
-    for (let i = 0; i < n; i++, off += bytes) {
-      const w = new Float64Array(N);
-      bitUnpack(w, sk, off, a, b);
-      out.push(w);
-    }
+    const out = newPolys(n);
+    for (let i = 0; i < n; i++, off += bytes) bitUnpack(out[i], sk, off, a, b);
     return out;
   };
   const s1 = vec(p.l, eb, p.eta, p.eta);
   const s2 = vec(p.k, eb, p.eta, p.eta);
   const H = 1 << (D - 1);
   const t0 = vec(p.k, polyBytes(D), H - 1, H);
+  if (outsideEta(s1, p.eta) | outsideEta(s2, p.eta)) {
+    wipe(K, ...s1, ...s2, ...t0);
+    throw new CryptoError(
+      'NON_CANONICAL',
+      `${p.name}: private key has an s₁ or s₂ coefficient outside [−η, η] (FIPS 204 Algorithm 25)`,
+    );
+  }
   return { rho, K, tr, s1, s2, t0 };
+}
+
+/**
+ * 1 iff some coefficient of v lies outside [−η, η], reading every coefficient: x + η and η − x
+ * are both ≥ 0 exactly in range, so OR-ing them sets the sign bit iff one is out of range.
+ */
+function outsideEta(v: Poly[], eta: number): 0 | 1 {
+  let bad = 0;
+  for (const w of v) for (let i = 0; i < N; i++) bad |= (w[i] + eta) | (eta - w[i]);
+  return (bad >>> 31) as 0 | 1;
 }
 
 /**
@@ -234,12 +254,9 @@ export function sigDecode(
 ): { cTilde: Uint8Array; z: Poly[]; h: Uint8Array[] } | null {
   const cTilde = sig.subarray(0, p.cTildeBytes);
   let off = p.cTildeBytes;
-  const z: Poly[] = [];
-  for (let i = 0; i < p.l; i++, off += polyBytes(p.zBits)) {
-    const zi = new Float64Array(N);
-    bitUnpack(zi, sig, off, p.gamma1 - 1, p.gamma1);
-    z.push(zi);
-  }
+  const z = newPolys(p.l);
+  for (let i = 0; i < p.l; i++, off += polyBytes(p.zBits))
+    bitUnpack(z[i], sig, off, p.gamma1 - 1, p.gamma1);
   const h = hintBitUnpack(sig, off, p.k, p.omega);
   return h === null ? null : { cTilde, z, h };
 }

@@ -11,6 +11,7 @@ export {
   type MlDsaLengths,
   type KeyPair as MlDsaKeyPair,
   type SignOptions as MlDsaSignOptions,
+  type MuSignOptions as MlDsaMuSignOptions,
   type VerifyOptions as MlDsaVerifyOptions,
 } from './mldsa.ts';
 export { hashSign, hashVerify, PRE_HASHES } from './prehash.ts';

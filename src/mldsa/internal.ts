@@ -25,10 +25,11 @@ import {
 } from './encode.ts';
 import { reduce, toUnsigned } from './field.ts';
 import {
-  invNttInto,
+  invNttInPlace,
   matrixVectorNTT,
   multiplyNTT,
-  nttInto,
+  newPolys,
+  nttInPlace,
   type Poly,
   type PolyNTT,
 } from './ntt.ts';
@@ -42,7 +43,7 @@ import {
   sampleInBall,
 } from './sample.ts';
 
-const newVec = (n: number): Poly[] => Array.from({ length: n }, () => new Float64Array(N));
+const newVec = newPolys;
 const newVecNTT = (n: number): PolyNTT[] => newVec(n) as PolyNTT[];
 
 /** H(parts…, outLen) = SHAKE256 of the concatenation (FIPS 204 §3.7). */
@@ -57,7 +58,10 @@ export function H(parts: Uint8Array[], outLen: number): Uint8Array {
 /** v̂[i] ← NTT(v[i]) into fresh arrays. */
 function nttVec(v: Poly[]): PolyNTT[] {
   const out = newVecNTT(v.length);
-  for (let i = 0; i < v.length; i++) nttInto(out[i], v[i]);
+  for (let i = 0; i < v.length; i++) {
+    out[i].set(v[i]);
+    nttInPlace(out[i]);
+  }
   return out;
 }
 
@@ -65,7 +69,7 @@ function nttVec(v: Poly[]): PolyNTT[] {
 function mulInvNtt(out: Poly[], cHat: PolyNTT, vHat: PolyNTT[]): void {
   for (let i = 0; i < vHat.length; i++) {
     multiplyNTT(out[i] as PolyNTT, cHat, vHat[i]);
-    invNttInto(out[i], out[i] as PolyNTT);
+    invNttInPlace(out[i] as PolyNTT);
   }
 }
 
@@ -87,7 +91,7 @@ export function keyGenInternal(p: MlDsaParams, xi: Uint8Array): { pk: Uint8Array
   const t1 = newVec(p.k);
   const t0 = newVec(p.k);
   for (let i = 0; i < p.k; i++) {
-    invNttInto(t[i], t[i] as PolyNTT);
+    invNttInPlace(t[i] as PolyNTT);
     for (let j = 0; j < N; j++) {
       // (t₁, t₀) ← Power2Round(t), on t mod q; |t + s₂| < q/2 + η so one fold suffices
       t1[i][j] = power2Round(toUnsigned(t[i][j] + s2[i][j]), t0[i], j);
@@ -104,7 +108,7 @@ export function keyGenInternal(p: MlDsaParams, xi: Uint8Array): { pk: Uint8Array
  * μ ← H(BytesToBits(tr) ‖ M′, 64), with M′ given as a list of byte strings absorbed in order
  * (so that 0 ‖ |ctx| ‖ ctx ‖ M is never copied). FIPS 204, Algorithms 7 and 8 (the μ line).
  */
-export function computeMu(tr: Uint8Array, mPrime: Uint8Array[]): Uint8Array {
+export function messageRepresentative(tr: Uint8Array, mPrime: Uint8Array[]): Uint8Array {
   return H([tr, ...mPrime], 64);
 }
 
@@ -115,7 +119,7 @@ export function computeMu(tr: Uint8Array, mPrime: Uint8Array[]): Uint8Array {
  * Differs from the spec only in storage: z is built in the cs₁ buffers and w − cs₂ in the cs₂
  * buffers. The ‖z‖∞ and ‖r₀‖∞ checks are evaluated together before one branch, as in the spec.
  */
-export function signMu(
+export function signMuInternal(
   p: MlDsaParams,
   sk: Uint8Array,
   mu: Uint8Array,
@@ -153,10 +157,13 @@ export function signMu(
   for (let kappa = 0; sig === null; kappa += p.l) {
     // The loop runs until an attempt passes all checks; the attempt count is public.
     expandMask(p, y, seed, kappa, maskBuf, state); // y ← ExpandMask(ρ″, κ)
-    for (let i = 0; i < p.l; i++) nttInto(yHat[i], y[i]);
+    for (let i = 0; i < p.l; i++) {
+      yHat[i].set(y[i]);
+      nttInPlace(yHat[i]);
+    }
     matrixVectorNTT(w as PolyNTT[], AHat, yHat); // w ← NTT⁻¹(Â ∘ NTT(y))
     for (let i = 0; i < p.k; i++) {
-      invNttInto(w[i], w[i] as PolyNTT);
+      invNttInPlace(w[i] as PolyNTT);
       const wi = w[i];
       const w1i = w1[i];
       for (let j = 0; j < N; j++) w1i[j] = highBits(toUnsigned(wi[j]), gamma2); // w₁ ← HighBits(w)
@@ -164,7 +171,8 @@ export function signMu(
     w1Encode(p, w1Bytes, w1);
     const cTilde = H([mu, w1Bytes], p.cTildeBytes); // c̃ ← H(μ ‖ w1Encode(w₁), λ/4)
     sampleInBall(c, p.tau, cTilde, ballBuf, state); // c ← SampleInBall(c̃)
-    nttInto(cHat, c); // ĉ ← NTT(c)
+    cHat.set(c);
+    nttInPlace(cHat); // ĉ ← NTT(c)
     mulInvNtt(cs1, cHat, s1Hat); // ⟨⟨cs₁⟩⟩ ← NTT⁻¹(ĉ ∘ ŝ₁)
     mulInvNtt(cs2, cHat, s2Hat); // ⟨⟨cs₂⟩⟩ ← NTT⁻¹(ĉ ∘ ŝ₂)
     // z ← y + ⟨⟨cs₁⟩⟩ (|cs₁| ≤ β, so the centered sum is z mod± q); kept in cs1
@@ -220,7 +228,8 @@ export function signInternal(
   rnd: Uint8Array,
 ): Uint8Array {
   const tr = sk.subarray(64, 128);
-  return signMu(p, sk, computeMu(tr, mPrime), rnd); // μ ← H(BytesToBits(tr) ‖ M′, 64)
+  const mu = messageRepresentative(tr, mPrime); // μ ← H(BytesToBits(tr) ‖ M′, 64)
+  return signMuInternal(p, sk, mu, rnd);
 }
 
 /**
@@ -228,7 +237,12 @@ export function signInternal(
  * on well-typed input). FIPS 204, Algorithm 8 (ML-DSA.Verify_internal) with μ given.
  * Differs from the spec: the final ‖z‖∞ check is done first (public data, early return).
  */
-export function verifyMu(p: MlDsaParams, pk: Uint8Array, mu: Uint8Array, sig: Uint8Array): boolean {
+export function verifyMuInternal(
+  p: MlDsaParams,
+  pk: Uint8Array,
+  mu: Uint8Array,
+  sig: Uint8Array,
+): boolean {
   if (pk.length !== p.pkBytes || sig.length !== p.sigBytes) return false;
   const { rho, t1 } = pkDecode(p, pk); // (ρ, t₁) ← pkDecode(pk)
   const decoded = sigDecode(p, sig); // (c̃, z, h) ← sigDecode(σ)
@@ -239,7 +253,8 @@ export function verifyMu(p: MlDsaParams, pk: Uint8Array, mu: Uint8Array, sig: Ui
   const c = new Float64Array(N);
   sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50)); // c ← SampleInBall(c̃)
   const cHat = new Float64Array(N) as PolyNTT;
-  nttInto(cHat, c);
+  cHat.set(c);
+  nttInPlace(cHat);
   // w′_Approx ← NTT⁻¹(Â ∘ NTT(z) − NTT(c) ∘ NTT(t₁·2^d))
   const zHat = nttVec(z);
   const w = newVecNTT(p.k);
@@ -249,10 +264,11 @@ export function verifyMu(p: MlDsaParams, pk: Uint8Array, mu: Uint8Array, sig: Ui
   for (let i = 0; i < p.k; i++) {
     const t = t1[i];
     for (let j = 0; j < N; j++) t[j] <<= D; // t₁·2^d < 2²³
-    nttInto(t1Hat, t);
+    t1Hat.set(t);
+    nttInPlace(t1Hat);
     const wi = w[i];
     for (let j = 0; j < N; j++) wi[j] = reduce(wi[j] - cHat[j] * t1Hat[j]); // < 2⁴⁵
-    invNttInto(wi, wi);
+    invNttInPlace(wi);
     const hi = h[i];
     const w1i = w1[i];
     // w₁′ ← UseHint(h, w′_Approx)
@@ -275,6 +291,7 @@ export function verifyInternal(
 ): boolean {
   if (pk.length !== p.pkBytes || sig.length !== p.sigBytes) return false;
   const tr = H([pk], 64); // tr ← H(pk, 64)
-  return verifyMu(p, pk, computeMu(tr, mPrime), sig); // μ ← H(BytesToBits(tr) ‖ M′, 64)
+  const mu = messageRepresentative(tr, mPrime); // μ ← H(BytesToBits(tr) ‖ M′, 64)
+  return verifyMuInternal(p, pk, mu, sig);
 }
 

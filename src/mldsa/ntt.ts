@@ -7,6 +7,8 @@
  * Bounds convention: polynomials handed between functions are centered (|a| ≤ (q−1)/2) unless a
  * function says otherwise; each reduction states why its product is < 2⁵⁰ (field.ts).
  * Coefficients are integer-valued float64 (see field.ts for why not Int32Array).
+ * The twin of nttInPlace / invNttInPlace is reference.ts (ntt, invNtt: Algorithms 41 and 42 as
+ * plain loops); test/mldsa/ntt.test.ts keeps them equal.
  */
 import { fieldMul, reduce } from './field.ts';
 import { N, Q, ZETA } from './params.ts';
@@ -20,6 +22,16 @@ export type PolyNTT = Float64Array & { readonly __ntt: true };
 export const newPoly = (): Poly => new Float64Array(N);
 /** A fresh zero element of T_q. */
 export const newPolyNTT = (): PolyNTT => new Float64Array(N) as PolyNTT;
+
+/**
+ * n fresh zero polynomials as views of one buffer: one backing-store allocation instead of n (V8
+ * allocates each 2 KiB typed array's store separately; per-polynomial allocation was ≈5% of a
+ * signature in garbage collection).
+ */
+export function newPolys(n: number): Poly[] {
+  const buf = new Float64Array(n * N);
+  return Array.from({ length: n }, (_, i) => buf.subarray(i * N, (i + 1) * N));
+}
 
 /** Reverses the 8 low bits of m. FIPS 204, Algorithm 43 (BitRev₈). */
 export function bitRev8(m: number): number {
@@ -42,17 +54,17 @@ export const ZETAS: Float64Array = (() => {
 const F = 8347681 - Q;
 
 /**
- * out ← NTT(w): maps w ∈ R_q to ŵ ∈ T_q; out may be w itself (in place).
+ * Maps w ∈ R_q to ŵ = NTT(w) ∈ T_q in place (the caller then treats the array as a PolyNTT).
  * FIPS 204, Algorithm 41 (NTT).
- * Differs from the spec's loop form (kept in test/reference/mldsa.ts, differentially tested) in
+ * Differs from the spec's loop form (reference.ts, differentially tested) in
  * doing two layers per pass: layers len = L and L/2 on four coefficients at a time, with
  * zetas[128/L + b] for block b of layer L and zetas[256/L + 2b], zetas[256/L + 2b + 1] for its two
  * halves (m counts blocks in order). About 1.6× faster here: half the loads and stores.
  * Input |w[i]| < 2²⁶; each layer adds at most (q−1)/2, so operands stay < 2²⁶ + 4q < 2²⁷ and
  * products with |ζ| ≤ (q−1)/2 stay < 2⁵⁰. The last pass also reduces: output centered.
  */
-export function nttInto(out: PolyNTT, w: Poly): void {
-  if (out !== w) out.set(w);
+export function nttInPlace(w: Poly): void {
+  const out = w; // ŵ overwrites w
   for (let L = 128; L >= 2; L >>= 2) {
     const h = L >> 1;
     for (let start = 0, b = 0; start < N; start += 2 * L, b++) {
@@ -93,23 +105,23 @@ export function nttInto(out: PolyNTT, w: Poly): void {
 }
 
 /**
- * out ← NTT⁻¹(ŵ): maps ŵ ∈ T_q back to R_q; out may be ŵ itself (in place).
+ * Maps ŵ ∈ T_q back to w = NTT⁻¹(ŵ) ∈ R_q in place.
  * FIPS 204, Algorithm 42 (NTT⁻¹).
- * Two layers per pass as in nttInto: layers len = L and 2L, with −zetas[256/L − 1 − b] for block b
- * of layer L (m counts down). Input centered. Without reduction the sums double each layer
+ * Two layers per pass as in nttInPlace: layers len = L and 2L, with −zetas[256/L − 1 − b] for block
+ * b of layer L (m counts down). Input centered. Without reduction the sums double each layer
  * (q/2 → 4q after three layers), so the sums of the layer len = 8 are reduced: every operand
  * stays ≤ 8q and every product ≤ 8q·(q−1)/2 < 2⁴⁹. The final scaling by f = 256⁻¹ (the last loop)
  * is folded into the last layer (len = 128) as f and f·z. Output centered.
  */
-export function invNttInto(out: Poly, w: PolyNTT): void {
-  if (out !== w) out.set(w);
+export function invNttInPlace(wHat: PolyNTT): void {
+  const out: Poly = wHat; // w overwrites ŵ
   for (let L = 1; L < N; L <<= 2) {
     const last = L === 64; // public: the pass index only
     for (let start = 0, b = 0; start < N; start += 4 * L, b++) {
       const za = -ZETAS[256 / L - 1 - 2 * b]; // layer len = L, first half
       const zb = -ZETAS[256 / L - 2 - 2 * b]; // layer len = L, second half
       const z = -ZETAS[128 / L - 1 - b]; // layer len = 2L
-      const fz = reduce(F * z); // used only when len = 128
+      const fz = last ? reduce(F * z) : 0; // f·z, used only when len = 128
       for (let j = start; j < start + L; j++) {
         let a0 = out[j];
         let a1 = out[j + L];

@@ -6,10 +6,10 @@
 export {
   keyGenInternal,
   signInternal,
-  signMu,
+  signMuInternal,
   verifyInternal,
-  verifyMu,
-  computeMu,
+  verifyMuInternal,
+  messageRepresentative,
   H,
 } from './internal.ts';
 export { keyGen, sign, verify, messagePrefix } from './mldsa.ts';

@@ -16,7 +16,7 @@ import { byteDecode, byteEncode } from './encode.ts';
 import {
   multiplyAccumulate,
   nttInPlace,
-  nttInverseInPlace,
+  invNttInPlace,
   prepareNTT,
   reduceAccumulator,
   type PolyNTT,
@@ -28,15 +28,24 @@ import { prf, sampleNTT, samplePolyCBD } from './sample.ts';
 const HALF_Q = Q >> 1; // ⌊q/2⌋: Compress_d rounds ⌈2^d·x/q⌋ as ⌊(2^d·x + ⌊q/2⌋)/q⌋
 
 /**
- * Scratch for K-PKE calls: 2k polynomials, k prepared operands, one accumulator row and the PRF
- * output. One instance per k, reused by every call (JS is single-threaded and no K-PKE call nests
- * another), and wiped before each call returns.
+ * Scratch for K-PKE calls: 2k polynomials (ŝ, ê or y, t̂ or u′), k prepared operands, one
+ * accumulator row, one buffer per named value below, and the PRF output. One instance per k,
+ * reused by every call (JS is single-threaded and no K-PKE call nests another), and wiped before
+ * each call returns.
  */
 class Scratch {
   readonly polys: Uint16Array[];
   readonly prepared: PreparedNTT[];
   readonly acc = new Int32Array(N);
+  /** The current matrix entry Â[i, j] (sampled, used once, overwritten). */
   readonly aHat = new Uint16Array(N);
+  /** e₁[i] for the current row i (Encrypt). */
+  readonly e1 = new Uint16Array(N);
+  /** e₂ + μ (Encrypt). */
+  readonly e2 = new Uint16Array(N);
+  /** v′ (Decrypt). */
+  readonly vPrime = new Uint16Array(N);
+  /** A reduced row: t̂[i] (KeyGen), u[i] then v (Encrypt), ŝ[i] then w (Decrypt). */
   readonly tmp = new Uint16Array(N);
   readonly prfOut = new Uint8Array(192);
 
@@ -46,7 +55,8 @@ class Scratch {
   }
 
   wipe(): void {
-    wipe(this.acc, this.tmp, this.aHat, this.prfOut, ...this.polys, ...this.prepared);
+    wipe(this.acc, this.tmp, this.aHat, this.e1, this.e2, this.vPrime, this.prfOut);
+    wipe(...this.polys, ...this.prepared);
   }
 }
 
@@ -167,9 +177,9 @@ export function kpkeEncrypt(
       multiplyAccumulate(sc.acc, aHat, y[j] as PolyNTT, sc.prepared[j]);
     }
     reduceAccumulator(u, sc.acc);
-    nttInverseInPlace(u as PolyNTT);
-    sampleNoise(sc, eta2, r, n++, sc.aHat); // e₁[i] ← CBD_η₂(PRF_η₂(r, N))
-    addCompress(du, u, sc.aHat); // Compress_du(u[i] + e₁[i]); u < q, e₁ < q + 3
+    invNttInPlace(u as PolyNTT);
+    sampleNoise(sc, eta2, r, n++, sc.e1); // e₁[i] ← CBD_η₂(PRF_η₂(r, N))
+    addCompress(du, u, sc.e1); // Compress_du(u[i] + e₁[i]); u < q, e₁ < q + 3
     byteEncode(du, u, out, 32 * du * i); // c₁ ← ByteEncode_du(Compress_du(u))
   }
   // v ← NTT⁻¹(t̂ᵀ ∘ ŷ) + e₂ + μ, with t̂ ← ByteDecode₁₂(ek_PKE[0 : 384k])
@@ -179,9 +189,9 @@ export function kpkeEncrypt(
   }
   const v = sc.tmp;
   reduceAccumulator(v, sc.acc);
-  nttInverseInPlace(v as PolyNTT);
-  sampleNoise(sc, eta2, r, n, sc.aHat); // e₂ ← CBD_η₂(PRF_η₂(r, N))
-  const e2 = sc.aHat;
+  invNttInPlace(v as PolyNTT);
+  const e2 = sc.e2;
+  sampleNoise(sc, eta2, r, n, e2); // e₂ ← CBD_η₂(PRF_η₂(r, N))
   for (let c = 0; c < N; c++) {
     const bit = (m[c >> 3] >> (c & 7)) & 1; // μ ← Decompress₁(ByteDecode₁(m)) = bit·⌈q/2⌋
     e2[c] += -bit & 1665; // e₂ + μ < q + 3 + 1665
@@ -209,8 +219,8 @@ export function kpkeDecrypt(p: MlKemParams, dkPKE: Uint8Array, c: Uint8Array): U
   }
   const w = sc.tmp;
   reduceAccumulator(w, sc.acc);
-  nttInverseInPlace(w as PolyNTT); // NTT⁻¹(ŝᵀ ∘ NTT(u′)) ∈ [0, q)
-  const vPrime = sc.aHat;
+  invNttInPlace(w as PolyNTT); // NTT⁻¹(ŝᵀ ∘ NTT(u′)) ∈ [0, q)
+  const vPrime = sc.vPrime;
   byteDecode(dv, c, vPrime, 32 * du * k); // v′ ← Decompress_dv(ByteDecode_dv(c₂))
   decompressInPlace(dv, vPrime);
   const m = new Uint8Array(32);

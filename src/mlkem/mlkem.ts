@@ -2,7 +2,8 @@
  * ML-KEM key generation, encapsulation and decapsulation, with the FIPS 203 input checks.
  * NIST FIPS 203 (August 2024): §6 Algorithms 16–18 (KeyGen/Encaps/Decaps_internal), §7
  * Algorithms 19–21 (KeyGen/Encaps/Decaps), §7.2 encapsulation-key check, §7.3 decapsulation
- * input checks; H = SHA3-256, G = SHA3-512, J(s) = SHAKE256(s, 8·32) (§4.1).
+ * input checks (plus the §7.2 modulus check on the ek inside dk); H = SHA3-256, G = SHA3-512,
+ * J(s) = SHAKE256(s, 8·32) (§4.1).
  * Side channels: decapsulation compares c with c′ and selects K′ or K̄ through util/ct.ts masks
  * (no branch on the result); length and hash checks branch only on public data (lengths, ek, H(ek)
  * inside dk). Secret temporaries are wiped (best effort). JS gives no constant-time guarantee.
@@ -125,6 +126,12 @@ export function checkEncapsulationKey(p: MlKemParams, ek: unknown): asserts ek i
 /**
  * The decapsulation input checks: c has 32(d_u·k + d_v) bytes, dk has 768k + 96 bytes, and
  * H(dk[384k : 768k + 32]) = dk[768k + 32 : 768k + 64]. FIPS 203, §7.3.
+ * Differs from the spec (an extra check): the ek embedded in dk must also pass the §7.2 modulus
+ * check, as a dk built by KeyGen always does. §7.3 does not ask for it, but a dk whose hash check
+ * passes over a non-canonical ek can only have been crafted; Decaps would silently reduce t̂ mod q
+ * and re-encrypt under a different key. It runs after the hash check, so a corrupted dk still
+ * fails with AUTH_FAILED (as ACVP's decapsulationKeyCheck expects) and only a crafted one with
+ * NON_CANONICAL. ek and H(ek) are public: these checks may branch and return early.
  */
 export function checkDecapsulationInputs(
   p: MlKemParams,
@@ -134,9 +141,16 @@ export function checkDecapsulationInputs(
   expectLength(c, p.ctBytes, `${p.name}.Decaps: ciphertext`); // ciphertext type check
   expectLength(dk, p.dkBytes, `${p.name}.Decaps: decapsulation key`); // dk type check
   const k = p.k;
-  const test = sha3_256(dk.subarray(384 * k, 768 * k + 32)); // hash check (ek and H(ek) are public)
+  const test = sha3_256(dk.subarray(384 * k, 768 * k + 32)); // hash check
   if (!bytesEqual(test, dk.subarray(768 * k + 32, 768 * k + 64)))
     throw new CryptoError('AUTH_FAILED', `${p.name}.Decaps: hash check failed (FIPS 203 §7.3)`);
+  for (let i = 0; i < k; i++) {
+    if (!isCanonical12(dk, 384 * k + 384 * i))
+      throw new CryptoError(
+        'NON_CANONICAL',
+        `${p.name}.Decaps: ek inside dk fails the modulus check (FIPS 203 §7.2, §7.3)`,
+      );
+  }
 }
 
 /**
@@ -188,7 +202,12 @@ export interface MlKemLengths {
   readonly msg: number;
 }
 
-/** One ML-KEM parameter set behind the @noble/post-quantum-shaped API. */
+/**
+ * One ML-KEM parameter set behind the @noble/post-quantum-shaped API. Names and argument order
+ * follow noble (keygen, encapsulate, decapsulate(cipherText, secretKey)); the FIPS 203 functions
+ * above are keyGen / keyGenInternal, encaps / encapsInternal and decaps / decapsInternal, and
+ * take the key first: decaps(p, dk, c), while decapsulate takes c first.
+ */
 export interface MlKem {
   readonly params: MlKemParams;
   readonly lengths: MlKemLengths;

@@ -11,7 +11,8 @@
  * (`prepareNTT`).
  * The hot loops carry written-out copies of field.ts's mulShoup / barrettReduce(Wide)
  * (V8 did not inline those cross-module calls here: the NTT ran 2–3× slower); each copy names the
- * function it expands, and test/mlkem/ntt.test.ts checks the loops against verbatim Alg 9/10.
+ * function it expands. The twin of nttInPlace / invNttInPlace is reference.ts (ntt, invNtt:
+ * Algorithms 9 and 10 as plain loops); test/mlkem/ntt.test.ts keeps them equal.
  */
 import { Q, N, ZETA } from './params.ts';
 import { fieldMul, reduceOnce, shoupPrecompute, BARRETT16_MUL, Q_RECIPROCAL } from './field.ts';
@@ -58,14 +59,15 @@ const ZETA1_INV_128_SHOUP = shoupPrecompute(ZETA1_INV_128);
 const TWO_Q = 2 * Q;
 
 /**
- * Computes f̂ = NTT(f) in place; the result is in bit-reversed order, coefficients in [0, q).
+ * Computes f̂ = NTT(f) in place (the caller then treats the array as a PolyNTT); the result is
+ * in bit-reversed order, coefficients in [0, q).
  * FIPS 203, Algorithm 9 (NTT).
  * Differs from the spec text (same butterflies, same zetas): layers len and len/2 are done in one
  * pass over four coefficients (fewer loads and stores), and reduction is lazy. Input coefficients
  * must be < 2q; each layer adds at most 2q to the bound (t = ζ·f̂[j+len] ∈ [0, 2q) by Shoup), so
  * after 7 layers every value is < 16q < 2¹⁶, and the last layer Barrett-reduces to [0, q).
  */
-export function nttInPlace(f: Poly): PolyNTT {
+export function nttInPlace(f: Poly): void {
   // Layers (128, 64), (32, 16), (8, 4): layer len uses zetas i + g, layer len/2 uses 2(i + g) and
   // 2(i + g) + 1 for group g, exactly the indices Algorithm 9's counter i takes.
   let i = 1; // i ← 1
@@ -118,7 +120,6 @@ export function nttInPlace(f: Poly): PolyNTT {
       f[j] = ry + ((ry >> 31) & Q);
     }
   }
-  return f as PolyNTT;
 }
 
 /**
@@ -130,7 +131,7 @@ export function nttInPlace(f: Poly): PolyNTT {
  * the second layer's sums (< 8q) are Barrett-reduced and its products are Shoup outputs (< 2q),
  * so every pass starts below 2q and every Shoup input is < 8q < 2¹⁶.
  */
-export function nttInverseInPlace(fHat: PolyNTT): Poly {
+export function invNttInPlace(fHat: PolyNTT): void {
   const f: Poly = fHat;
   // Layers (2, 4), (8, 16), (32, 64). Algorithm 10's counter i runs from 127 down; in layer len
   // (G = 128/len groups) group g uses i = 2G − 1 − g.
@@ -185,7 +186,6 @@ export function nttInverseInPlace(fHat: PolyNTT): Poly {
     const y = Math.imul(d, ZETA1_INV_128) - Math.imul(quotient, Q) - Q;
     f[j + 128] = y + ((y >> 31) & Q);
   }
-  return f;
 }
 
 /**

@@ -97,6 +97,59 @@ describe('FIPS 204 ML-DSA — differential vs @noble/post-quantum', () => {
     });
   }
 
+  for (const [ours, noble] of SETS) {
+    const p = ours.params;
+
+    test(`${p.name}: external μ — computeMu, signMu, verifyMu agree with noble's internal externalMu`, () => {
+      let runs = 0;
+      fc.assert(
+        fc.property(bytes(32), message, context, bytes(32), (seed, msg, ctx, rnd) => {
+          const { publicKey, secretKey } = ours.keygen(seed);
+          const mu = ours.computeMu(publicKey, msg, { context: ctx });
+          const sig = ours.signMu(secretKey, mu, { random: rnd });
+          const opts = { externalMu: true, extraEntropy: rnd };
+          expect(sig).toEqual(noble.internal.sign(mu, secretKey, opts));
+          expect(noble.internal.verify(sig, mu, publicKey, { externalMu: true })).toBe(true);
+          expect(noble.verify(sig, msg, publicKey, { context: ctx })).toBe(true);
+          expect(ours.verifyMu(publicKey, mu, sig)).toBe(true);
+          runs++;
+        }),
+        { numRuns: 6 },
+      );
+      expect(runs).toBe(6);
+    });
+
+    test(`${p.name}: skDecode range — both refuse a key with one s₁/s₂ field outside [−η, η]`, () => {
+      const { secretKey } = ours.keygen(new Uint8Array(32).fill(5));
+      const msg = Uint8Array.of(4, 5);
+      const fields = p.k + p.l;
+      let runs = 0;
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: fields * 256 - 1 }),
+          fc.integer({ min: 0, max: (1 << p.etaBits) - 1 }),
+          (index, field) => {
+            const sk = secretKey.slice();
+            for (let b = 0; b < p.etaBits; b++) {
+              const pos = 128 * 8 + index * p.etaBits + b;
+              sk[pos >> 3] = (sk[pos >> 3] & ~(1 << (pos & 7))) | (((field >> b) & 1) << (pos & 7));
+            }
+            if (field > 2 * p.eta) {
+              expect(() => ours.sign(sk, msg, { deterministic: true })).toThrow(/FIPS 204/);
+              expect(() => noble.sign(msg, sk, { extraEntropy: false })).toThrow();
+            } else {
+              const sig = ours.sign(sk, msg, { deterministic: true });
+              expect(sig).toEqual(noble.sign(msg, sk, { extraEntropy: false }));
+            }
+            runs++;
+          },
+        ),
+        { numRuns: 12 },
+      );
+      expect(runs).toBe(12);
+    });
+  }
+
   test('ML-DSA-44 HashML-DSA (SHA2-256, SHA2-512, SHA3-256) equals noble prehash signatures', () => {
     const peers = [
       ['SHA2-256', sha256],

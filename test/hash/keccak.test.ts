@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { RC_LO, RC_HI, keccakP1600 } from '../../src/hash/keccak.ts';
@@ -68,6 +69,28 @@ describe('FIPS 202 §3.2–3.3 — Keccak-p[1600, 24]', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  test('the two round bodies of keccakP1600 (A → E, E → A) are the same text up to a ↔ e', () => {
+    const src = readFileSync(new URL('../../src/hash/keccak.ts', import.meta.url), 'utf8');
+    const first = src.indexOf('// Round `round`, A → E');
+    const second = src.indexOf('// Round `round + 1`, the same text');
+    const end = src.indexOf('  state[0] = ', second);
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(first);
+    // lane names of either set → one name; comments and the RC index offset dropped
+    const normalize = (body: string) =>
+      body
+        .split('\n')
+        .filter((line) => !line.trim().startsWith('//') && !/^\s*[{}]\s*$/.test(line))
+        .join('\n')
+        .replace(/\b[ae](\d+[lh])\b/g, 'x$1')
+        .replace(/round \+ 1/g, 'round')
+        .trim();
+    const a = normalize(src.slice(first, second));
+    const b = normalize(src.slice(second, end));
+    expect(a.split('\n').length).toBeGreaterThan(150); // θ, ρ, π, χ, ι on 25 lanes × 2 halves
+    expect(b).toBe(a);
   });
 });
 

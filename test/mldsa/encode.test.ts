@@ -159,6 +159,23 @@ describe('FIPS 204 Alg 22–28 — key, signature and w₁ encodings', () => {
     });
   }
 
+  test('Alg 25: every 13-bit t₀ field decodes into [−2^(d−1) + 1, 2^(d−1)] (no range check needed)', () => {
+    // All 8192 field values, 256 per polynomial, packed as BitPack(·, 4095, 4096) would.
+    const H = 4096;
+    const seen = new Set<number>();
+    for (let base = 0; base < 8192; base += 256) {
+      const fields = Array.from({ length: 256 }, (_, i) => base + i);
+      const out = new Float64Array(256);
+      bitUnpack(out, packRef(fields, 13), 0, H - 1, H);
+      for (const x of out) {
+        expect(x).toBeGreaterThanOrEqual(-H + 1);
+        expect(x).toBeLessThanOrEqual(H);
+        seen.add(x);
+      }
+    }
+    expect(seen.size).toBe(8192); // a bijection onto the range
+  });
+
   test('Table 2 sizes: pk 1312/1952/2592, sk 2560/4032/4896, σ 2420/3309/4627 bytes', () => {
     expect(PARAMS.map((p) => [p.pkBytes, p.skBytes, p.sigBytes])).toEqual([
       [1312, 2560, 2420],

@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { mldsa44, mldsa65, mldsa87, hashSign, type MlDsa } from '../../src/mldsa/index.ts';
+import { sha256 } from '../../src/hash/sha256.ts';
+import { signInternal, signMuInternal } from '../../src/mldsa/testing.ts';
+import type { MlDsaParams } from '../../src/mldsa/params.ts';
 import { codeOf } from '../helpers/error-code.ts';
 
 const SETS: MlDsa[] = [mldsa44, mldsa65, mldsa87];
@@ -99,4 +102,136 @@ describe('FIPS 204 Alg 1–3 — public API', () => {
       { numRuns: 30 },
     );
   });
+});
+
+/**
+ * A copy of sk with the η-field of coefficient j of s₁[i] (or of s₂[i − l] for i ≥ l) set to
+ * `field`; the coefficient decodes to η − field (FIPS 204 Algorithm 19).
+ */
+function withEtaField(p: MlDsaParams, sk: Uint8Array, i: number, j: number, field: number) {
+  const out = sk.slice();
+  const bit0 = 128 * 8 + (i * 256 + j) * p.etaBits;
+  for (let b = 0; b < p.etaBits; b++) {
+    const pos = bit0 + b;
+    out[pos >> 3] = (out[pos >> 3] & ~(1 << (pos & 7))) | (((field >> b) & 1) << (pos & 7));
+  }
+  return out;
+}
+
+describe('FIPS 204 Alg 25 — skDecode refuses s₁, s₂ coefficients outside [−η, η]', () => {
+  for (const dsa of SETS) {
+    const p = dsa.params;
+    const { publicKey, secretKey } = dsa.keygen(new Uint8Array(32).fill(11));
+    const msg = Uint8Array.of(1, 2, 3);
+    const rnd = new Uint8Array(32);
+    const mu = new Uint8Array(64).fill(1);
+    /** Every signing path that takes an encoded private key. */
+    const paths: [string, (sk: Uint8Array) => unknown][] = [
+      ['Sign', (sk) => dsa.sign(sk, msg)],
+      ['HashML-DSA.Sign', (sk) => hashSign(p, sk, msg, 'SHA2-256')],
+      ['Sign_internal', (sk) => signInternal(p, sk, [msg], rnd)],
+      ['Sign_internal (μ given)', (sk) => signMuInternal(p, sk, mu, rnd)],
+      ['signMu (public, external μ)', (sk) => dsa.signMu(sk, mu)],
+    ];
+    // positions: first and last coefficient of s₁, first and last of s₂
+    const where: [string, number, number][] = [
+      ['s₁[0][0]', 0, 0],
+      [`s₁[${p.l - 1}][255]`, p.l - 1, 255],
+      ['s₂[0][0]', p.l, 0],
+      [`s₂[${p.k - 1}][255]`, p.l + p.k - 1, 255],
+    ];
+
+    test(`${p.name}: one coefficient −η − 1 (or the largest field) is refused on every path`, () => {
+      const largest = (1 << p.etaBits) - 1;
+      for (const [, i, j] of where) {
+        for (const field of [2 * p.eta + 1, largest]) {
+          const bad = withEtaField(p, secretKey, i, j, field);
+          for (const [, sign] of paths) expect(codeOf(() => sign(bad))).toBe('NON_CANONICAL');
+        }
+      }
+      expect(() => dsa.sign(withEtaField(p, secretKey, 0, 0, 2 * p.eta + 1), msg)).toThrow(
+        /FIPS 204 Algorithm 25/,
+      );
+    });
+
+    test(`${p.name}: coefficients at the edges ±η are accepted; the valid key signs and verifies`, () => {
+      for (const [, i, j] of where) {
+        for (const field of [0, 2 * p.eta]) {
+          const edge = withEtaField(p, secretKey, i, j, field);
+          for (const [, sign] of paths) expect(codeOf(() => sign(edge))).toBe('no error');
+        }
+      }
+      for (const [name, sign] of paths) expect(codeOf(() => sign(secretKey)), name).toBe('no error');
+      expect(dsa.verify(publicKey, msg, dsa.sign(secretKey, msg))).toBe(true);
+    });
+  }
+});
+
+describe('FIPS 204 Alg 7/8 with external μ — computeMu, signMu, verifyMu', () => {
+  for (const dsa of SETS) {
+    const p = dsa.params;
+    const { publicKey, secretKey } = dsa.keygen(new Uint8Array(32).fill(12));
+    const other = dsa.keygen(new Uint8Array(32).fill(13));
+    const msg = Uint8Array.of(9, 8, 7, 6);
+    const ctx = Uint8Array.of(0xc0, 0x7e);
+
+    test(`${p.name}: signMu(sk, computeMu(pk, M, ctx)) = sign(sk, M, ctx); each side verifies the other`, () => {
+      const mu = dsa.computeMu(publicKey, msg, { context: ctx });
+      expect(mu.length).toBe(64);
+      const viaMu = dsa.signMu(secretKey, mu, { deterministic: true });
+      expect(viaMu).toEqual(dsa.sign(secretKey, msg, { context: ctx, deterministic: true }));
+      expect(dsa.verify(publicKey, msg, viaMu, { context: ctx })).toBe(true);
+      const hedged = dsa.sign(secretKey, msg, { context: ctx });
+      expect(dsa.verifyMu(publicKey, mu, hedged)).toBe(true);
+      expect(dsa.verifyMu(publicKey, dsa.computeMu(publicKey, msg), hedged)).toBe(false); // no ctx
+      const rnd = new Uint8Array(32).fill(4);
+      expect(dsa.signMu(secretKey, mu, { random: rnd })).toEqual(
+        dsa.sign(secretKey, msg, { context: ctx, random: rnd }),
+      );
+    });
+
+    test(`${p.name}: computeMuFromMPrime covers pure (0 ‖ |ctx| ‖ ctx ‖ M) and HashML-DSA M′`, () => {
+      const pure = Uint8Array.of(0, ctx.length, ...ctx, ...msg);
+      expect(dsa.computeMuFromMPrime(publicKey, pure)).toEqual(
+        dsa.computeMu(publicKey, msg, { context: ctx }),
+      );
+      // HashML-DSA with SHA2-256: M′ = 1 ‖ |ctx| ‖ ctx ‖ OID(2.16.840.1.101.3.4.2.1) ‖ SHA-256(M)
+      const oid = [0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];
+      const mPrime = Uint8Array.of(1, ctx.length, ...ctx, ...oid, ...sha256(msg));
+      const mu = dsa.computeMuFromMPrime(publicKey, mPrime);
+      const opts = { context: ctx, deterministic: true };
+      expect(dsa.signMu(secretKey, mu, { deterministic: true })).toEqual(
+        hashSign(p, secretKey, msg, 'SHA2-256', opts),
+      );
+    });
+
+    test(`${p.name}: μ made with the wrong pk gives a signature that fails under the right pk`, () => {
+      const wrongMu = dsa.computeMu(other.publicKey, msg);
+      const sig = dsa.signMu(secretKey, wrongMu, { deterministic: true });
+      expect(dsa.verify(publicKey, msg, sig)).toBe(false);
+      expect(dsa.verifyMu(publicKey, wrongMu, sig)).toBe(true); // consistent, but bound to nothing
+    });
+
+    test(`${p.name}: lengths and types — μ ≠ 64 bytes throws, bad σ or pk lengths verify false`, () => {
+      const mu = dsa.computeMu(publicKey, msg);
+      const sig = dsa.signMu(secretKey, mu);
+      expect(codeOf(() => dsa.signMu(secretKey, mu.subarray(1)))).toBe('BAD_LENGTH');
+      expect(codeOf(() => dsa.signMu(secretKey.subarray(1), mu))).toBe('BAD_LENGTH');
+      expect(codeOf(() => dsa.signMu(secretKey, mu, { random: new Uint8Array(31) }))).toBe(
+        'BAD_LENGTH',
+      );
+      expect(codeOf(() => dsa.verifyMu(publicKey, new Uint8Array(65), sig))).toBe('BAD_LENGTH');
+      expect(codeOf(() => dsa.computeMu(publicKey.subarray(1), msg))).toBe('BAD_LENGTH');
+      expect(codeOf(() => dsa.computeMu(publicKey, msg, { context: new Uint8Array(256) }))).toBe(
+        'BAD_PARAMS',
+      );
+      expect(codeOf(() => dsa.computeMu(publicKey, 'm' as unknown as Uint8Array))).toBe('BAD_TYPE');
+      expect(dsa.verifyMu(publicKey, mu, sig.subarray(1))).toBe(false);
+      expect(dsa.verifyMu(publicKey.subarray(1), mu, sig)).toBe(false);
+      const flipped = mu.slice();
+      flipped[63] ^= 1;
+      expect(dsa.verifyMu(publicKey, flipped, sig)).toBe(false);
+      expect(dsa.verifyMu(publicKey, mu, sig)).toBe(true);
+    });
+  }
 });

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { shake256 } from '../../src/hash/sha3.ts';
+import { sha3_256, shake256 } from '../../src/hash/sha3.ts';
 import { mlkem1024, mlkem512, mlkem768, type MlKem } from '../../src/mlkem/index.ts';
 import {
+  checkDecapsulationInputs,
+  decaps,
   decapsInternal,
   encaps,
   keyGen,
@@ -140,7 +142,7 @@ describe.each(SETS)('FIPS 203 Alg 13–21 — $params.name', (kem) => {
     expectCode('BAD_LENGTH', () => kem.keygen(new Uint8Array(63)));
   });
 
-  test('§7.3: wrong c or dk length and a failed hash check are rejected', () => {
+  test('§7.3: wrong c or dk length, a failed hash check and a non-canonical ek inside dk are rejected', () => {
     const { publicKey, secretKey } = kem.keygen(new Uint8Array(64).fill(6));
     const { cipherText } = kem.encapsulate(publicKey);
     expectCode('BAD_LENGTH', () => kem.decapsulate(cipherText.subarray(1), secretKey));
@@ -150,6 +152,19 @@ describe.each(SETS)('FIPS 203 Alg 13–21 — $params.name', (kem) => {
       const dk = secretKey.slice();
       dk[offset] ^= 0x40; // inside ek or inside H(ek)
       expectCode('AUTH_FAILED', () => kem.decapsulate(cipherText, dk));
+    }
+    // The ek inside dk with a coefficient ≥ q and H(ek) recomputed: passes the hash check, so only
+    // the extra modulus check on the embedded ek (FIPS 203 §7.2 applied in §7.3) refuses it.
+    for (const index of [0, 256 * p.k - 1]) {
+      const dk = secretKey.slice();
+      const ek = dk.subarray(384 * p.k, 768 * p.k + 32);
+      const o = 3 * (index >> 1);
+      if (index & 1) ek[o + 2] = 0xff; // high 12-bit field ≥ 0xff0 > q
+      else (ek[o] = 0xff), (ek[o + 1] |= 0x0f); // low 12-bit field = 0xfff
+      dk.set(sha3_256(ek), 768 * p.k + 32);
+      expectCode('NON_CANONICAL', () => kem.decapsulate(cipherText, dk));
+      expectCode('NON_CANONICAL', () => decaps(p, dk, cipherText));
+      expectCode('NON_CANONICAL', () => checkDecapsulationInputs(p, dk, cipherText));
     }
     const zFlip = secretKey.slice();
     zFlip[768 * p.k + 64] ^= 1; // z is not covered by the hash check

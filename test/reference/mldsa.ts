@@ -1,5 +1,6 @@
 /**
  * Slow, obviously-correct twins of ML-DSA building blocks, shaped like FIPS 204 (test oracles).
+ * The spec-shaped NTT / NTT⁻¹ (Algorithms 41–42) live in src/mldsa/reference.ts.
  * Side channels: uses `%`, `/`, bigint and branches freely — test code on public data only.
  */
 import { N, Q } from '../../src/mldsa/params.ts';
@@ -58,48 +59,4 @@ export function packRef(values: ArrayLike<number>, alpha: number): Uint8Array {
   const out = new Uint8Array(Math.ceil(bits.length / 8));
   for (let i = 0; i < bits.length; i++) out[Math.floor(i / 8)] += bits[i] * 2 ** (i % 8);
   return out;
-}
-
-/** ζ^BitRev₈(m) mod q for m ∈ [0, 256) (FIPS 204 Appendix B), by repeated multiplication. */
-const ZETAS_REF: number[] = (() => {
-  const rev = (m: number) =>
-    parseInt(m.toString(2).padStart(8, '0').split('').reverse().join(''), 2);
-  const pow = (e: number) => {
-    let r = 1;
-    for (let i = 0; i < e; i++) r = (r * 1753) % Q; // < 2⁴⁶: exact
-    return r;
-  };
-  return Array.from({ length: N }, (_, m) => pow(rev(m)));
-})();
-
-/** FIPS 204, Algorithm 41 (NTT), transcribed literally on [0, q) values. */
-export function nttRef(w: ArrayLike<number>): number[] {
-  const a = Array.from(w, modQ);
-  let m = 0;
-  for (let len = 128; len >= 1; len >>= 1)
-    for (let start = 0; start < N; start += 2 * len) {
-      const z = ZETAS_REF[++m];
-      for (let j = start; j < start + len; j++) {
-        const t = (z * a[j + len]) % Q;
-        a[j + len] = modQ(a[j] - t);
-        a[j] = (a[j] + t) % Q;
-      }
-    }
-  return a;
-}
-
-/** FIPS 204, Algorithm 42 (NTT⁻¹), transcribed literally on [0, q) values. */
-export function invNttRef(w: ArrayLike<number>): number[] {
-  const a = Array.from(w, modQ);
-  let m = N;
-  for (let len = 1; len < N; len <<= 1)
-    for (let start = 0; start < N; start += 2 * len) {
-      const z = Q - ZETAS_REF[--m];
-      for (let j = start; j < start + len; j++) {
-        const t = a[j];
-        a[j] = (t + a[j + len]) % Q;
-        a[j + len] = (z * modQ(t - a[j + len])) % Q;
-      }
-    }
-  return a.map((x) => (x * 8347681) % Q);
 }

@@ -1,8 +1,8 @@
 /**
  * Slow, obviously-correct twins of the ML-KEM polynomial code (FIPS 203 §4.3), written straight
  * from the spec with `%` on public test data: schoolbook multiplication in R_q = Z_q[X]/(X²⁵⁶ + 1),
- * NTT / NTT⁻¹ (Algorithms 9–10), SampleNTT (Algorithm 7) with 3-byte squeezes, SamplePolyCBD
- * (Algorithm 8) over the bit array. Test oracles only.
+ * SampleNTT (Algorithm 7) with 3-byte squeezes, SamplePolyCBD (Algorithm 8) over the bit array.
+ * Test oracles only. The spec-shaped NTT / NTT⁻¹ (Algorithms 9–10) live in src/mlkem/reference.ts.
  */
 import { shake128Xof } from '../../src/hash/sha3.ts';
 import { bytesToBits } from '../../src/mlkem/encode.ts';
@@ -11,12 +11,6 @@ export const Q = 3329;
 const N = 256;
 
 const mod = (x: number): number => ((x % Q) + Q) % Q;
-
-function bitRev7(r: number): number {
-  let out = 0;
-  for (let b = 0; b < 7; b++) if (r & (1 << b)) out |= 1 << (6 - b);
-  return out;
-}
 
 /** ζ^e mod q with bigint (the definition, FIPS 203 §4.3). */
 export function zetaPow(e: number): number {
@@ -33,38 +27,6 @@ export function schoolbookMultiply(f: ArrayLike<number>, g: ArrayLike<number>): 
       else h[i + j - N] = mod(h[i + j - N] - p);
     }
   return h;
-}
-
-/** FIPS 203, Algorithm 9 (NTT), verbatim with `%`. */
-export function nttReference(fIn: ArrayLike<number>): number[] {
-  const f = Array.from(fIn, mod);
-  let i = 1;
-  for (let len = 128; len >= 2; len /= 2)
-    for (let start = 0; start < N; start += 2 * len) {
-      const zeta = zetaPow(bitRev7(i++));
-      for (let j = start; j < start + len; j++) {
-        const t = (zeta * f[j + len]) % Q;
-        f[j + len] = mod(f[j] - t);
-        f[j] = (f[j] + t) % Q;
-      }
-    }
-  return f;
-}
-
-/** FIPS 203, Algorithm 10 (NTT⁻¹), verbatim with `%`. */
-export function nttInverseReference(fIn: ArrayLike<number>): number[] {
-  const f = Array.from(fIn, mod);
-  let i = 127;
-  for (let len = 2; len <= 128; len *= 2)
-    for (let start = 0; start < N; start += 2 * len) {
-      const zeta = zetaPow(bitRev7(i--));
-      for (let j = start; j < start + len; j++) {
-        const t = f[j];
-        f[j] = (t + f[j + len]) % Q;
-        f[j + len] = (zeta * mod(f[j + len] - t)) % Q;
-      }
-    }
-  return f.map((x) => (x * 3303) % Q);
 }
 
 /** FIPS 203, Algorithm 7 (SampleNTT), squeezing 3 bytes at a time; also returns the bytes used. */
