@@ -1,140 +1,37 @@
 /**
- * Node-only Connection (transport.ts) over the `ws` package: one binary WebSocket message per frame
- * (docs/SERVER.md §2), requests matched to responses by request id, pushes queued in arrival order.
- * A request unanswered after REQUEST_TIMEOUT_MS, or any close, fails with ClientError NETWORK.
+ * Node-only Connect over the `ws` package: a FrameConnection (frame-connection.ts) on a `ws`
+ * WebSocket, with the frame-size limit and a handshake timeout.
  * Side channels: public frames only.
  */
 import WebSocket from 'ws';
-import { ClientError, ServerError } from '../util/errors.ts';
-import { decodeFrame, encodeFrame } from '../wire/frame.ts';
+import { ClientError } from '../util/errors.ts';
 import { MAX_FRAME_BYTES } from '../wire/frame-constants.ts';
-import type { Push } from '../wire/pushes.ts';
-import type { Request } from '../wire/requests.ts';
-import type { Response } from '../wire/responses.ts';
-import type { Connect, Connection } from './transport.ts';
+import { FrameConnection, webSocketUrl } from './frame-connection.ts';
+import type { Connect } from './transport.ts';
 
-/** How long a request may wait for its response, in ms. */
-export const REQUEST_TIMEOUT_MS = 30_000;
-/** Where the delivery service accepts device WebSockets (docs/SERVER.md §1). */
-export const WEBSOCKET_PATH = '/v1/websocket';
 /** How long opening the socket may take, in ms. */
 export const CONNECT_TIMEOUT_MS = 10_000;
-
-interface Pending {
-  readonly op: Request['op'];
-  readonly resolve: (r: Response) => void;
-  readonly reject: (e: Error) => void;
-  readonly timer: ReturnType<typeof setTimeout>;
-}
-
-class WsConnection implements Connection {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  private readonly pushes: Push[] = [];
-  private readonly waiters: { resolve: (p: Push) => void; reject: (e: Error) => void }[] = [];
-  private closedWith: Error | undefined;
-
-  constructor(
-    private readonly ws: WebSocket,
-    private readonly url: string,
-  ) {
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
-    ws.on('close', () => this.fail(new ClientError('NETWORK', `connection to ${url} closed`)));
-    ws.on('error', (err) => this.fail(new ClientError('NETWORK', `${url}: ${err.message}`)));
-  }
-
-  request<R extends Request>(request: R): Promise<Extract<Response, { op: R['op'] }>> {
-    if (this.closedWith) return Promise.reject(this.closedWith);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timeout = new ClientError('NETWORK', `${this.url}: ${request.op} timed out`);
-      const timer = setTimeout(() => this.settle(id)?.reject(timeout), REQUEST_TIMEOUT_MS);
-      const settle = resolve as (r: Response) => void;
-      this.pending.set(id, { op: request.op, resolve: settle, reject, timer });
-      this.ws.send(encodeFrame({ kind: 'request', id, request }));
-    });
-  }
-
-  nextPush(): Promise<Push> {
-    const push = this.pushes.shift();
-    if (push) return Promise.resolve(push);
-    if (this.closedWith) return Promise.reject(this.closedWith);
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
-  }
-
-  close(): void {
-    this.fail(new ClientError('NETWORK', `connection to ${this.url} closed by the client`));
-    this.ws.close();
-  }
-
-  private onMessage(data: Buffer, isBinary: boolean): void {
-    if (!isBinary) return this.protocolFailure('a text frame');
-    let frame;
-    try {
-      frame = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    } catch (err) {
-      return this.protocolFailure((err as Error).message);
-    }
-    switch (frame.kind) {
-      case 'response': {
-        const p = this.settle(frame.id);
-        if (!p || p.op !== frame.response.op) return this.protocolFailure('an unexpected response');
-        return p.resolve(frame.response);
-      }
-      case 'error': {
-        const err = new ServerError(frame.code, `server: ${frame.message}`);
-        if (frame.id !== 0) this.settle(frame.id)?.reject(err);
-        if (frame.fatal || frame.id === 0) this.fail(err);
-        return;
-      }
-      case 'push': {
-        const waiter = this.waiters.shift();
-        if (waiter) waiter.resolve(frame.push);
-        else this.pushes.push(frame.push);
-        return;
-      }
-      case 'request':
-        return this.protocolFailure('a request frame');
-    }
-  }
-
-  private settle(id: number): Pending | undefined {
-    const p = this.pending.get(id);
-    if (p) {
-      clearTimeout(p.timer);
-      this.pending.delete(id);
-    }
-    return p;
-  }
-
-  private protocolFailure(what: string): void {
-    this.fail(new ClientError('NETWORK', `${this.url} sent ${what}`));
-    this.ws.terminate();
-  }
-
-  /** Rejects every pending request and push waiter; later calls reject at once. */
-  private fail(err: Error): void {
-    if (this.closedWith) return;
-    this.closedWith = err;
-    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(err);
-    for (const w of this.waiters.splice(0)) w.reject(err);
-  }
-}
 
 /** Opens a WebSocket to `url` (path WEBSOCKET_PATH unless it names one) as a Connection. */
 export const connectWebSocket: Connect = (url) =>
   new Promise((resolve, reject) => {
     let ws: WebSocket;
     try {
-      const target = new URL(url);
-      if (target.pathname === '/') target.pathname = WEBSOCKET_PATH;
       const options = { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: CONNECT_TIMEOUT_MS };
-      ws = new WebSocket(target, options);
+      ws = new WebSocket(webSocketUrl(url), options);
     } catch (err) {
       return reject(new ClientError('NETWORK', `bad server URL ${url}: ${(err as Error).message}`));
     }
     ws.binaryType = 'nodebuffer';
-    const conn = new WsConnection(ws, url);
+    const conn = new FrameConnection(
+      { send: (f) => ws.send(f), close: () => ws.close(), abort: () => ws.terminate() },
+      url,
+    );
+    ws.on('message', (data: Buffer, isBinary: boolean) =>
+      conn.receive(isBinary ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null),
+    );
+    ws.on('close', () => conn.fail(new ClientError('NETWORK', `connection to ${url} closed`)));
+    ws.on('error', (err) => conn.fail(new ClientError('NETWORK', `${url}: ${err.message}`)));
     ws.once('open', () => resolve(conn));
     ws.once('error', (err) =>
       reject(new ClientError('NETWORK', `cannot reach ${url}: ${err.message}`)),
