@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { defaultSuite } from '../../src/protocol/default-suite.ts';
 import { nobleSuite } from '../helpers/noble-suite.ts';
@@ -13,9 +14,9 @@ import {
 } from './helpers/transcript.ts';
 
 const committed = JSON.parse(readFileSync(TRANSCRIPT_FILE, 'utf8')) as Transcript;
-const triple = JSON.parse(readFileSync(TRIPLE_TRANSCRIPT_FILE, 'utf8')) as TripleTranscript;
+const triple = JSON.parse(gunzipSync(readFileSync(TRIPLE_TRANSCRIPT_FILE)).toString('utf8')) as TripleTranscript;
 
-describe('triple-ratchet transcript (test/vectors/triple-ratchet-transcript.json, PROTOCOL.md §9.2)', () => {
+describe('triple-ratchet transcript (test/vectors/triple-ratchet-transcript.json.gz, PROTOCOL.md §9.2)', () => {
   test('the committed file: two epochs completed on both sides, keys agree, no zeroed value', () => {
     expect(triple.messages).toHaveLength(4 + TRIPLE_EXTRA_MESSAGES);
     expect(triple.epochs.alice).toBeGreaterThanOrEqual(2);

@@ -2,11 +2,12 @@
  * The deterministic transcripts behind test/vectors/pqxdh-transcript.json (PROTOCOL.md §9): fixed
  * RNG → identities, prekeys, bundle, PQXDH, and the first four messages (two PREKEY envelopes from
  * Alice, Bob's reply, Alice's next message), with every traced intermediate value in hex; and
- * test/vectors/triple-ratchet-transcript.json: the same start, continued as an alternating
+ * test/vectors/triple-ratchet-transcript.json.gz: the same start, continued as an alternating
  * conversation until both sides have completed two post-quantum epochs (PROTOCOL.md §9.2).
  * Regenerate (only when the protocol deliberately changes): npx tsx test/protocol/helpers/transcript.ts --write
  */
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { encodeBundle, verifyBundle, type PreKeyBundle } from '../../../src/protocol/bundle.ts';
 import { PREKEY_ROLE } from '../../../src/protocol/constants.ts';
 import { encodeIdentityPublic, generateIdentity } from '../../../src/protocol/identity.ts';
@@ -21,7 +22,7 @@ import { detRandom } from './det-rng.ts';
 
 export const TRANSCRIPT_FILE = new URL('../../vectors/pqxdh-transcript.json', import.meta.url);
 export const TRANSCRIPT_RNG_LABEL = 'pqmsg v1 transcript';
-export const TRIPLE_TRANSCRIPT_FILE = new URL('../../vectors/triple-ratchet-transcript.json', import.meta.url);
+export const TRIPLE_TRANSCRIPT_FILE = new URL('../../vectors/triple-ratchet-transcript.json.gz', import.meta.url);
 /** Messages after the first four in the triple-ratchet transcript (alternating, Bob first). */
 export const TRIPLE_EXTRA_MESSAGES = 160;
 const CREATED_AT = Date.UTC(2026, 0, 1);
@@ -156,6 +157,6 @@ if (process.argv.includes('--write')) {
   writeFileSync(TRANSCRIPT_FILE, json);
   console.log(`wrote ${json.length} bytes to ${TRANSCRIPT_FILE.pathname}`);
   const triple = JSON.stringify(makeTripleRatchetTranscript(defaultSuite), null, 1) + '\n';
-  writeFileSync(TRIPLE_TRANSCRIPT_FILE, triple);
-  console.log(`wrote ${triple.length} bytes to ${TRIPLE_TRANSCRIPT_FILE.pathname}`);
+  writeFileSync(TRIPLE_TRANSCRIPT_FILE, gzipSync(triple, { level: 9 })); // 164 messages: committed compressed
+  console.log(`wrote ${triple.length} bytes (gzip) to ${TRIPLE_TRANSCRIPT_FILE.pathname}`);
 }
