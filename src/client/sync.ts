@@ -202,6 +202,23 @@ export class Sync {
   }
 
   /**
+   * Sends our current access secret to `name` (after a rotation, `contacts remove`): sealed when
+   * possible, else authenticated; a no-op when it was sent already.
+   */
+  async sendAccessKey(name: string): Promise<void> {
+    if (!this.sealed.accessKeyDue(name)) return;
+    await this.ensureSession(name);
+    await this.ensureSealedKey(name);
+    if (this.sealed.blocker(name) === undefined) {
+      this.sealed.queueAccessKeySealedIfDue(name);
+      await this.flushSealed();
+    } else {
+      this.sealed.queueAccessKeyAuthenticatedIfDue(name);
+      await this.flushOutbox();
+    }
+  }
+
+  /**
    * A cover-traffic dummy (docs/CLIENT.md §8) to `name`: sealed, padded, with `filler` as its
    * only payload; false when `name` cannot be sealed to now.
    */

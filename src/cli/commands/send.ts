@@ -26,10 +26,24 @@ export function registerSendCommand(program: Command): void {
         const service = await openService(store);
         expectName(name, service.account.name);
         service.contact(name); // UNKNOWN_CONTACT before any connection
-        const sync = await openSync(service, opts);
+        let sealed = true;
+        const sync = await openSync(service, opts, {
+          onEvent: (e) => {
+            if (e.type !== 'authenticatedFallback') return;
+            sealed = false;
+            // docs/CLIENT.md §8: the first message(s) to a contact go authenticated; say why.
+            if (opts.debug === true)
+              out.note(`sending to ${e.to} authenticated, not sealed: ${e.reason}`);
+          },
+        });
         try {
           const entry = await sync.send(name, body);
-          out.print(`sent to ${name} (id ${entry.id})`, { type: 'sent', to: name, id: entry.id });
+          out.print(`sent to ${name} (id ${entry.id}${sealed ? ', sealed' : ''})`, {
+            type: 'sent',
+            to: name,
+            id: entry.id,
+            sealed,
+          });
         } finally {
           sync.close();
         }
