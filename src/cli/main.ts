@@ -5,6 +5,7 @@
  * becomes a printed message and an exit code (exit-codes.ts, output.ts).
  */
 import { Command, CommanderError } from 'commander';
+import { registerAccessCommand } from './commands/access.ts';
 import { registerContactsCommand } from './commands/contacts.ts';
 import { registerHistoryCommand } from './commands/history.ts';
 import { registerInitCommand } from './commands/init.ts';
@@ -55,6 +56,7 @@ registerSendCommand(program);
 registerReceiveCommand(program);
 registerWatchCommand(program);
 registerHistoryCommand(program);
+registerAccessCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -29,7 +29,8 @@ import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
 import { NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
-import { decodeContent, encodeContent } from './content.ts';
+import { decodeAnyContent, encodeContent, padContent, unpadContent } from './content.ts';
+import { loadContactSealed, saveContactSealed } from './sealed-state.ts';
 import {
   StoredIdentity,
   StoredPreKeys,
@@ -75,7 +76,12 @@ export type DeliveryOutcome =
   /** The sender's identity changed: leave it queued until `contacts trust`. */
   | { readonly kind: 'held'; readonly peer: string; readonly error: ProtocolError }
   /** Undecryptable or malformed: recorded as processed, ack it (it can never succeed). */
-  | { readonly kind: 'rejected'; readonly peer: string; readonly error: Error };
+  | { readonly kind: 'rejected'; readonly peer: string; readonly error: Error }
+  /**
+   * A control content (docs/CLIENT.md §8): the peer's access secret, stored; or a cover-traffic
+   * dummy, dropped. Processed and acked, never shown and never in the history.
+   */
+  | { readonly kind: 'control'; readonly peer: string; readonly control: 'accessKey' | 'cover' };
 
 const MESSAGE_ID_BYTES = 16;
 const pad = (n: number): string => String(n).padStart(16, '0');
@@ -199,7 +205,8 @@ export class SessionService {
         throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(name));
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
       const timestamp = this.clock();
-      const envelope = sendMessage(this.ctx, address, encodeContent({ id, timestamp, body }));
+      const plaintext = padContent(encodeContent({ id, timestamp, body })); // PROTOCOL.md §13.5
+      const envelope = sendMessage(this.ctx, address, plaintext);
       const seq = this.nextSequence();
       const historyKey = `${name}/${pad(seq)}`;
       const entry = { direction: 'out' as const, peer: name, id, timestamp, body };
@@ -250,20 +257,7 @@ export class SessionService {
       return this.commitThenThrow(() => {
         const firstContact = this.ctx.trust.loadTrust(address) === undefined;
         const { plaintext } = receiveMessage(this.ctx, address, m.envelope, this.clock());
-        const content = decodeContent(plaintext);
-        const message: HistoryEntry = {
-          direction: 'in',
-          peer,
-          id: content.id,
-          timestamp: content.timestamp,
-          body: content.body,
-          delivered: true,
-        };
-        this.ensureContact(peer);
-        const historyKey = `${peer}/${pad(this.nextSequence())}`;
-        this.store.put(TABLE.HISTORY, historyKey, encodeHistory(message));
-        this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
-        return { kind: 'message', message, firstContact };
+        return this.storeContent(guidKey, peer, plaintext, firstContact);
       });
     } catch (err) {
       if (err instanceof ProtocolError && isTrustRefusal(err))
@@ -272,6 +266,45 @@ export class SessionService {
       this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
       return { kind: 'rejected', peer, error: err };
     }
+  }
+
+  /**
+   * Stores what a decrypted plaintext holds (inside the caller's transaction): a text goes to the
+   * history; an access secret to the contact's sealed state (docs/CLIENT.md §8); a cover dummy
+   * nowhere. Marks the guid processed. Bad padding or content throws DecodeError (BAD_PADDING…).
+   * Also used by sealed-service.ts.
+   */
+  storeContent(
+    guidKey: string,
+    peer: string,
+    plaintext: Uint8Array,
+    firstContact: boolean,
+  ): DeliveryOutcome {
+    const content = decodeAnyContent(unpadContent(plaintext));
+    this.ensureContact(peer);
+    this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
+    if (content.kind === 'cover') return { kind: 'control', peer, control: 'cover' };
+    if (content.kind === 'accessKey') {
+      const known = loadContactSealed(this.store, peer);
+      if (content.epoch >= known.accessEpoch)
+        saveContactSealed(this.store, peer, {
+          ...known,
+          accessSecret: content.secret,
+          accessEpoch: content.epoch,
+        });
+      return { kind: 'control', peer, control: 'accessKey' };
+    }
+    const message: HistoryEntry = {
+      direction: 'in',
+      peer,
+      id: content.id,
+      timestamp: content.timestamp,
+      body: content.body,
+      delivered: true,
+    };
+    const historyKey = `${peer}/${pad(this.nextSequence())}`;
+    this.store.put(TABLE.HISTORY, historyKey, encodeHistory(message));
+    return { kind: 'message', message, firstContact };
   }
 
   /** The history with `name`, oldest first. */
@@ -286,8 +319,9 @@ export class SessionService {
    * Runs `fn` in a transaction; an IDENTITY_CHANGED thrown inside is rethrown only AFTER the
    * transaction committed, so the pending change the protocol recorded is kept (the protocol
    * stores nothing else before throwing it: PROTOCOL.md §8). Any other error rolls back.
+   * Also used by sealed-service.ts.
    */
-  private commitThenThrow<T>(fn: () => T): T {
+  commitThenThrow<T>(fn: () => T): T {
     let changed: ProtocolError | undefined;
     const out = this.store.transaction(() => {
       try {
@@ -304,14 +338,15 @@ export class SessionService {
     return out as T;
   }
 
-  private ensureContact(name: string): void {
+  /** Records `name` as a contact unless it is one (also used by sealed-service.ts). */
+  ensureContact(name: string): void {
     if (this.store.get(TABLE.CONTACTS, name) !== undefined) return;
     const contact = { name, address: addressOf(name), addedAt: this.clock() };
     this.store.put(TABLE.CONTACTS, name, encodeContact(contact));
   }
 
   /** Next value of the store's sequence counter (orders history and outbox rows). */
-  private nextSequence(): number {
+  nextSequence(): number {
     const bytes = this.store.get(TABLE.COUNTERS, 'seq');
     const next = (bytes === undefined ? 0 : Number(new TextDecoder().decode(bytes))) + 1;
     this.store.put(TABLE.COUNTERS, 'seq', new TextEncoder().encode(String(next)));

@@ -16,6 +16,8 @@ export const SERVER_ERROR_WIRE: Readonly<Record<ServerErrorCode, number>> = Obje
   ENVELOPE_TOO_LARGE: 48, MAILBOX_FULL_COUNT: 49, MAILBOX_FULL_BYTES: 50, UNKNOWN_MESSAGE: 51,
   RATE_LIMITED_SEND: 64, RATE_LIMITED_BUNDLE: 65, RATE_LIMITED_REQUEST: 66,
   SHUTTING_DOWN: 80, INTERNAL: 81,
+  ACCESS_DENIED: 96, RATE_LIMITED_SEALED: 97, NO_SEALED_KEY: 98, BAD_SEALED_KEY: 99,
+  SEALED_NOT_ANONYMOUS: 100,
 });
 
 /** Codes after which the server closes the connection (the frame stream or the auth state is unusable). */

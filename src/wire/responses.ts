@@ -5,7 +5,7 @@
  */
 import { DecodeError } from '../util/errors.ts';
 import type { Reader, Writer } from './codec.ts';
-import { MAX_FRAME_BYTES } from './frame-constants.ts';
+import { MAX_BLOB_BYTES, MAX_FRAME_BYTES } from './frame-constants.ts';
 import { OP_BYTE, opFromByte } from './requests.ts';
 
 /** Live one-time prekeys of a device: X25519 (OPK) and ML-KEM-768 (PQOPK). */
@@ -23,7 +23,15 @@ export type Response =
   | { op: 'fetchBundle'; bundle: Uint8Array }
   /** The same guid and timestamp for every retry of one (sender, clientMessageId). */
   | { op: 'send'; guid: number; serverTimestamp: number; duplicate: boolean }
-  | { op: 'ack' };
+  | { op: 'ack' }
+  /** PROTOCOL.md §13.2 SenderCertificate encoding. */
+  | { op: 'getSenderCertificate'; certificate: Uint8Array }
+  | { op: 'uploadSealedKey' }
+  /** PROTOCOL.md §13.3 sealed-sender key encoding; the caller verifies it under the pinned identity. */
+  | { op: 'fetchSealedKey'; key: Uint8Array }
+  | { op: 'setDeliveryAccess' }
+  /** As `send`; a retry of one (recipient, clientMessageId) gets the first guid. */
+  | { op: 'sendSealed'; guid: number; serverTimestamp: number; duplicate: boolean };
 
 export function writeCounts(w: Writer, c: PreKeyCounts): Writer {
   return w.u32(c.oneTime).u32(c.kemOneTime);
@@ -40,7 +48,13 @@ export function writeResponse(w: Writer, res: Response): Writer {
   switch (res.op) {
     case 'register':
     case 'ack':
+    case 'uploadSealedKey':
+    case 'setDeliveryAccess':
       return w;
+    case 'getSenderCertificate':
+      return w.bytes(res.certificate);
+    case 'fetchSealedKey':
+      return w.bytes(res.key);
     case 'authenticate':
       return w.u32(res.queued);
     case 'uploadPreKeys':
@@ -49,6 +63,7 @@ export function writeResponse(w: Writer, res: Response): Writer {
     case 'fetchBundle':
       return w.bytes(res.bundle);
     case 'send':
+    case 'sendSealed':
       return w.u64(res.guid).u64(res.serverTimestamp).u8(res.duplicate ? 1 : 0);
   }
 }
@@ -59,7 +74,13 @@ export function readResponse(r: Reader): Response {
   switch (op) {
     case 'register':
     case 'ack':
+    case 'uploadSealedKey':
+    case 'setDeliveryAccess':
       return { op };
+    case 'getSenderCertificate':
+      return { op, certificate: r.bytes(MAX_BLOB_BYTES) };
+    case 'fetchSealedKey':
+      return { op, key: r.bytes(MAX_BLOB_BYTES) };
     case 'authenticate':
       return { op, queued: r.u32() };
     case 'uploadPreKeys':
@@ -67,7 +88,8 @@ export function readResponse(r: Reader): Response {
       return { op, counts: readCounts(r) };
     case 'fetchBundle':
       return { op, bundle: r.bytes(MAX_FRAME_BYTES) };
-    case 'send': {
+    case 'send':
+    case 'sendSealed': {
       const guid = r.u64();
       const serverTimestamp = r.u64();
       const flag = r.u8();
