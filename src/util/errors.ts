@@ -55,7 +55,9 @@ export type ProtocolErrorCode =
   | 'STALE_PREKEY' // a bundle's signed prekey is older than rotation + grace, or from the future
   | 'CERTIFICATE_EXPIRED' // a sender certificate's expiry is not after `now` (PROTOCOL.md §13.2)
   | 'WRONG_SERVER' // a sender certificate names a server other than the pinned one
-  | 'SENDER_MISMATCH'; // a sealed message's certificate identity is not its session's peer identity
+  | 'SENDER_MISMATCH' // a sealed message's certificate identity is not its session's peer identity
+  | 'DEVICE_LIST_ROLLBACK' // a device list whose version does not supersede the known one (PROTOCOL.md §14.1)
+  | 'LINK_COMMITMENT'; // a link request that does not match the link code's commitment (PROTOCOL.md §14.2)
 
 /** A protocol rule was violated (bad bundle, replay, skipped-key bound, …). */
 export class ProtocolError extends Error {
