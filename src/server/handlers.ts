@@ -10,6 +10,9 @@ import { handleAuthenticate, handleRegister } from './auth.ts';
 import type { Outcome, ServerContext, Session } from './context.ts';
 import { handleFetchBundle, handlePreKeyCount, handleUploadPreKeys } from './directory.ts';
 import { handleAck, handleSend } from './mailbox.ts';
+import { handleFetchDeviceList, handleUploadDeviceList } from './device-lists.ts';
+import { handleSendMulti } from './fan-out.ts';
+import { handleProvisionAnswer, handleProvisionOpen, handleProvisionPoll, handleProvisionTake } from './provisioning.ts';
 
 /** Handles one request of an open connection. */
 export async function handleRequest(ctx: ServerContext, session: Session, req: Request): Promise<Outcome> {
@@ -18,6 +21,9 @@ export async function handleRequest(ctx: ServerContext, session: Session, req: R
     throw new ServerError('RATE_LIMITED_REQUEST', `request rate limit (${ctx.limits.requestRate.perSecond}/s, burst ${ctx.limits.requestRate.burst})`);
   if (req.op === 'register') return handleRegister(ctx, session, req);
   if (req.op === 'authenticate') return handleAuthenticate(ctx, session, req);
+  // A device being linked has no account yet (docs/SERVER.md §13.2).
+  if (req.op === 'provisionOpen') return handleProvisionOpen(ctx, req);
+  if (req.op === 'provisionPoll') return handleProvisionPoll(ctx, req);
   const device = session.device;
   if (device === undefined)
     throw new ServerError('NOT_AUTHENTICATED', `${req.op} needs an authenticated connection`);
@@ -36,5 +42,17 @@ export async function handleRequest(ctx: ServerContext, session: Session, req: R
       return handleSend(ctx, device, req);
     case 'ack':
       return handleAck(ctx, device, req);
+    case 'uploadDeviceList':
+      return handleUploadDeviceList(ctx, device, req);
+    case 'fetchDeviceList':
+      return handleFetchDeviceList(ctx, req);
+    case 'provisionTake':
+      return handleProvisionTake(ctx, device, req);
+    case 'provisionAnswer':
+      return handleProvisionAnswer(ctx, device, req);
+    case 'sendMulti':
+      if (!session.buckets.send.take(now))
+        throw new ServerError('RATE_LIMITED_SEND', `send rate limit (${ctx.limits.sendRate.perSecond}/s, burst ${ctx.limits.sendRate.burst})`);
+      return handleSendMulti(ctx, device, req);
   }
 }

@@ -94,6 +94,13 @@ export type ServerErrorCode =
   | 'RATE_LIMITED_SEND' // the connection's send token bucket is empty
   | 'RATE_LIMITED_BUNDLE' // the connection's bundle-fetch token bucket is empty
   | 'RATE_LIMITED_REQUEST' // the connection's overall request token bucket is empty
+  | 'DEVICE_REMOVED' // the device is not on its account's signed device list (removed): fatal on AUTHENTICATE
+  | 'DEVICE_NOT_LISTED' // REGISTER of a device id the account's device list does not name with this identity
+  | 'DEVICE_MISMATCH' // a SEND_MULTI whose devices are not the current ones: the message lists missing, extra, stale
+  | 'BAD_DEVICE_LIST' // an uploaded device list that does not decode, verify, or supersede the stored one
+  | 'NOT_PRIMARY' // a device-list upload or provisioning take/answer from a device other than 1
+  | 'UNKNOWN_RENDEZVOUS' // no live provisioning slot with that id (expired, taken, or never opened)
+  | 'PROVISIONING_FULL' // too many link requests pending on the relay
   | 'SHUTTING_DOWN' // the server is stopping (fatal)
   | 'INTERNAL'; // a bug or a storage failure; nothing was stored
 

@@ -43,6 +43,14 @@ export const OP = Object.freeze({
   FETCH_BUNDLE: 0x05,
   SEND: 0x06,
   ACK: 0x07,
+  // Multiple devices per account (docs/SERVER.md §13).
+  UPLOAD_DEVICE_LIST: 0x10,
+  FETCH_DEVICE_LIST: 0x11,
+  PROVISION_OPEN: 0x12,
+  PROVISION_TAKE: 0x13,
+  PROVISION_ANSWER: 0x14,
+  PROVISION_POLL: 0x15,
+  SEND_MULTI: 0x16,
 });
 
 /** Server push types. */

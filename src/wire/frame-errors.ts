@@ -16,6 +16,8 @@ export const SERVER_ERROR_WIRE: Readonly<Record<ServerErrorCode, number>> = Obje
   ENVELOPE_TOO_LARGE: 48, MAILBOX_FULL_COUNT: 49, MAILBOX_FULL_BYTES: 50, UNKNOWN_MESSAGE: 51,
   RATE_LIMITED_SEND: 64, RATE_LIMITED_BUNDLE: 65, RATE_LIMITED_REQUEST: 66,
   SHUTTING_DOWN: 80, INTERNAL: 81,
+  DEVICE_REMOVED: 112, DEVICE_NOT_LISTED: 113, DEVICE_MISMATCH: 114, BAD_DEVICE_LIST: 115,
+  NOT_PRIMARY: 116, UNKNOWN_RENDEZVOUS: 117, PROVISIONING_FULL: 118,
 });
 
 /** Codes after which the server closes the connection (the frame stream or the auth state is unusable). */
@@ -26,6 +28,7 @@ export const FATAL_SERVER_ERRORS: ReadonlySet<ServerErrorCode> = new Set<ServerE
   'UNKNOWN_FRAME',
   'ALREADY_AUTHENTICATED',
   'AUTH_FAILED',
+  'DEVICE_REMOVED',
   'SHUTTING_DOWN',
 ]);
 

@@ -7,6 +7,7 @@
 import { DecodeError } from '../util/errors.ts';
 import type { Reader, Writer } from './codec.ts';
 import { readAddress, writeAddress, type Address } from './address.ts';
+import { readDeviceRequest, writeDeviceRequest, type DeviceRequest } from './device-frames.ts';
 import {
   CLIENT_MESSAGE_ID_BYTES,
   MAX_BLOB_BYTES,
@@ -27,7 +28,9 @@ export type Request =
   /** One envelope for one device; `clientMessageId` makes a retry idempotent. */
   | { op: 'send'; to: Address; clientMessageId: Uint8Array; envelope: Uint8Array }
   /** Acknowledges (and deletes) a delivered message by its server guid. */
-  | { op: 'ack'; guid: number };
+  | { op: 'ack'; guid: number }
+  /** Device lists, the provisioning relay and SEND_MULTI (device-frames.ts). */
+  | DeviceRequest;
 
 export type RequestOp = Request['op'];
 
@@ -39,6 +42,13 @@ export const OP_BYTE: Readonly<Record<RequestOp, number>> = Object.freeze({
   fetchBundle: OP.FETCH_BUNDLE,
   send: OP.SEND,
   ack: OP.ACK,
+  uploadDeviceList: OP.UPLOAD_DEVICE_LIST,
+  fetchDeviceList: OP.FETCH_DEVICE_LIST,
+  provisionOpen: OP.PROVISION_OPEN,
+  provisionTake: OP.PROVISION_TAKE,
+  provisionAnswer: OP.PROVISION_ANSWER,
+  provisionPoll: OP.PROVISION_POLL,
+  sendMulti: OP.SEND_MULTI,
 });
 
 const OP_NAME = new Map<number, RequestOp>(
@@ -74,6 +84,14 @@ export function writeRequest(w: Writer, req: Request): Writer {
       return writeAddress(w, req.to).fixed(req.clientMessageId).bytes(req.envelope);
     case 'ack':
       return w.u64(req.guid);
+    case 'uploadDeviceList':
+    case 'fetchDeviceList':
+    case 'provisionOpen':
+    case 'provisionTake':
+    case 'provisionAnswer':
+    case 'provisionPoll':
+    case 'sendMulti':
+      return writeDeviceRequest(w, req);
   }
 }
 
@@ -107,5 +125,13 @@ export function readRequest(r: Reader): Request {
     }
     case 'ack':
       return { op, guid: r.u64() };
+    case 'uploadDeviceList':
+    case 'fetchDeviceList':
+    case 'provisionOpen':
+    case 'provisionTake':
+    case 'provisionAnswer':
+    case 'provisionPoll':
+    case 'sendMulti':
+      return readDeviceRequest(r, op);
   }
 }

@@ -7,6 +7,7 @@ import { DecodeError } from '../util/errors.ts';
 import type { Reader, Writer } from './codec.ts';
 import { MAX_FRAME_BYTES } from './frame-constants.ts';
 import { OP_BYTE, opFromByte } from './requests.ts';
+import { readDeviceResponse, writeDeviceResponse, type DeviceResponse } from './device-frames.ts';
 
 /** Live one-time prekeys of a device: X25519 (OPK) and ML-KEM-768 (PQOPK). */
 export interface PreKeyCounts {
@@ -23,7 +24,9 @@ export type Response =
   | { op: 'fetchBundle'; bundle: Uint8Array }
   /** The same guid and timestamp for every retry of one (sender, clientMessageId). */
   | { op: 'send'; guid: number; serverTimestamp: number; duplicate: boolean }
-  | { op: 'ack' };
+  | { op: 'ack' }
+  /** Device lists, the provisioning relay and SEND_MULTI (device-frames.ts). */
+  | DeviceResponse;
 
 export function writeCounts(w: Writer, c: PreKeyCounts): Writer {
   return w.u32(c.oneTime).u32(c.kemOneTime);
@@ -50,6 +53,14 @@ export function writeResponse(w: Writer, res: Response): Writer {
       return w.bytes(res.bundle);
     case 'send':
       return w.u64(res.guid).u64(res.serverTimestamp).u8(res.duplicate ? 1 : 0);
+    case 'uploadDeviceList':
+    case 'fetchDeviceList':
+    case 'provisionOpen':
+    case 'provisionTake':
+    case 'provisionAnswer':
+    case 'provisionPoll':
+    case 'sendMulti':
+      return writeDeviceResponse(w, res);
   }
 }
 
@@ -74,5 +85,13 @@ export function readResponse(r: Reader): Response {
       if (flag > 1) throw new DecodeError('BAD_VALUE', `send response: duplicate flag ${flag}`);
       return { op, guid, serverTimestamp, duplicate: flag === 1 };
     }
+    case 'uploadDeviceList':
+    case 'fetchDeviceList':
+    case 'provisionOpen':
+    case 'provisionTake':
+    case 'provisionAnswer':
+    case 'provisionPoll':
+    case 'sendMulti':
+      return readDeviceResponse(r, op);
   }
 }

@@ -24,7 +24,7 @@ function imports(area: string): { file: string; spec: string }[] {
     });
 }
 
-const WIRE_FRAME_FILES = ['wire/frame.ts', 'wire/frame-constants.ts', 'wire/frame-errors.ts', 'wire/requests.ts', 'wire/responses.ts', 'wire/pushes.ts', 'wire/address.ts', 'wire/auth-transcript.ts'];
+const WIRE_FRAME_FILES = ['wire/frame.ts', 'wire/frame-constants.ts', 'wire/frame-errors.ts', 'wire/requests.ts', 'wire/responses.ts', 'wire/pushes.ts', 'wire/address.ts', 'wire/auth-transcript.ts', 'wire/device-frames.ts'];
 
 /** The protocol modules the server may use, and why. */
 const SERVER_MAY_IMPORT = new Set([
@@ -34,6 +34,9 @@ const SERVER_MAY_IMPORT = new Set([
   'protocol/identity.ts', // decodeIdentityPublic; server-identity.ts: its own key
   'protocol/constants.ts',
   'protocol/suite.ts', // the Suite type
+  'protocol/devices/device-list.ts', // decodeSignedDeviceList, verifyDeviceList (public keys only)
+  'protocol/devices/link.ts', // decodeLinkRequest (the relay checks the encoding)
+  'protocol/devices/constants.ts',
 ]);
 
 describe('delivery-service layering', () => {
