@@ -24,12 +24,13 @@ import {
   pendingIdentityChange,
   type TrustStatus,
 } from '../protocol/trust.ts';
-import { toHex } from '../util/bytes.ts';
+import { bytesEqual, toHex } from '../util/bytes.ts';
 import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
-import { NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
+import { DEVICE_ID, NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
 import { decodeContent, encodeContent } from './content.ts';
+import { DeviceDirectory } from './device-service.ts';
 import {
   StoredIdentity,
   StoredPreKeys,
@@ -48,6 +49,7 @@ import {
   type Contact,
   type HistoryEntry,
   type OutboxEntry,
+  type OutboxEnvelope,
 } from './records.ts';
 import type { ClientStore } from './store.ts';
 
@@ -85,6 +87,8 @@ export class SessionService {
   readonly account: Account;
   readonly ctx: ProtocolContext;
   readonly clock: () => number;
+  /** Verified device lists of this account and its contacts (docs/CLIENT.md §9). */
+  readonly devices: DeviceDirectory;
 
   constructor(deps: ClientDeps) {
     this.store = deps.store;
@@ -98,6 +102,7 @@ export class SessionService {
       sessions: new StoredSessions(deps.store),
       trust: new StoredTrust(deps.store),
     };
+    this.devices = new DeviceDirectory(deps.store, deps.suite, this.ctx.trust, this.account);
   }
 
   // ── contacts and trust ────────────────────────────────────────────────────────────────────
@@ -109,8 +114,8 @@ export class SessionService {
     return decodeContact(bytes);
   }
 
-  hasSession(name: string): boolean {
-    return this.ctx.sessions.loadSession(addressOf(expectName(name))) !== undefined;
+  hasSession(name: string, deviceId = DEVICE_ID): boolean {
+    return this.ctx.sessions.loadSession(addressOf(expectName(name), deviceId)) !== undefined;
   }
 
   listContacts(): ContactView[] {
@@ -131,12 +136,12 @@ export class SessionService {
    * contact. Returns 'new' when the identity was pinned now (TOFU). On IDENTITY_CHANGED the pending
    * change is committed (so sending stays blocked) and the error rethrown.
    */
-  startSessionWith(name: string, bundleBytes: Uint8Array): TrustStatus {
-    const address = addressOf(expectName(name));
+  startSessionWith(name: string, bundleBytes: Uint8Array, deviceId = DEVICE_ID): TrustStatus {
+    const address = addressOf(expectName(name), deviceId);
     const bundle = decodeBundle(bundleBytes);
     return this.commitThenThrow(() => {
       const status = startSession(this.ctx, address, bundle, this.clock());
-      this.ensureContact(name);
+      if (name !== this.account.name) this.ensureContact(name);
       return status;
     });
   }
@@ -187,27 +192,77 @@ export class SessionService {
   // ── sending ───────────────────────────────────────────────────────────────────────────────
 
   /**
-   * `stepAndQueue`: encrypts `body` to `name` and, in ONE transaction, stores the advanced session,
-   * the outbox row and the history row — so a crash afterwards retransmits the same envelope with
-   * the same id and never derives a message key twice (ARCHITECTURE.md §2, persist then send).
-   * Refuses (nothing stored) while the contact's identity change is pending.
+   * `stepAndQueue`: encrypts `body` to each of `peerDevices` of `name` and a sent transcript to each
+   * of `ownDevices` of this account (Sesame: one session per device pair, docs/CLIENT.md §9) and,
+   * in ONE transaction, stores the advanced sessions, the outbox rows and the history row — so a
+   * crash afterwards retransmits the same envelopes with the same id and never derives a message
+   * key twice (ARCHITECTURE.md §2, persist then send). Refuses (nothing stored) while an identity
+   * change of any of those devices is pending.
    */
-  stepAndQueue(name: string, body: string): OutboxEntry {
+  stepAndQueue(
+    name: string,
+    body: string,
+    peerDevices: readonly number[] = [DEVICE_ID],
+    ownDevices: readonly number[] = [],
+  ): OutboxEntry {
     const { address } = this.contact(name);
     return this.store.transaction(() => {
       if (pendingIdentityChange(this.ctx.trust, address) !== undefined)
         throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(name));
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
       const timestamp = this.clock();
-      const envelope = sendMessage(this.ctx, address, encodeContent({ id, timestamp, body }));
+      const content = encodeContent({ id, timestamp, body });
+      const envelopes = peerDevices.map((d) => this.encryptFor(name, d, content));
       const seq = this.nextSequence();
       const historyKey = `${name}/${pad(seq)}`;
       const entry = { direction: 'out' as const, peer: name, id, timestamp, body };
       this.store.put(TABLE.HISTORY, historyKey, encodeHistory({ ...entry, delivered: false }));
-      const out: OutboxEntry = { id, peer: name, address, envelope, historyKey };
+      const out: OutboxEntry = { id, peer: name, address, envelopes, content, historyKey };
       this.store.put(TABLE.OUTBOX, pad(seq), encodeOutbox(out));
+      if (ownDevices.length > 0) {
+        const own = this.account.name;
+        const transcript = encodeContent({ id, timestamp, body, sentTo: name });
+        const copies = ownDevices.map((d) => this.encryptFor(own, d, transcript));
+        const sent: OutboxEntry = { id, peer: own, address: addressOf(own), envelopes: copies, content: transcript, historyKey: '' };
+        this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(sent));
+      }
       return out;
     });
+  }
+
+  /**
+   * Brings an outbox row to the device set `devices` of its peer after the server refused it
+   * (DEVICE_MISMATCH, docs/CLIENT.md §9): envelopes of devices no longer current, or keyed to
+   * another identity than the pinned one, are dropped; each device without one gets its own
+   * envelope of the same content. One transaction; returns the new row.
+   */
+  refanOutbox(outboxKey: string, entry: OutboxEntry, devices: readonly number[]): OutboxEntry {
+    return this.store.transaction(() => {
+      const kept = entry.envelopes.filter(
+        (e) => devices.includes(e.deviceId) && bytesEqual(e.identityHash, this.pinnedHash(entry.peer, e.deviceId)),
+      );
+      const added = devices
+        .filter((d) => !kept.some((e) => e.deviceId === d))
+        .map((d) => this.encryptFor(entry.peer, d, entry.content));
+      const next = { ...entry, envelopes: [...kept, ...added].sort((a, b) => a.deviceId - b.deviceId) };
+      this.store.put(TABLE.OUTBOX, outboxKey, encodeOutbox(next));
+      return next;
+    });
+  }
+
+  /** One device's envelope of `content` on the session with `name.deviceId`. */
+  private encryptFor(name: string, deviceId: number, content: Uint8Array): OutboxEnvelope {
+    const address = addressOf(name, deviceId);
+    if (pendingIdentityChange(this.ctx.trust, address) !== undefined)
+      throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(address));
+    const envelope = sendMessage(this.ctx, address, content);
+    return { deviceId, identityHash: this.pinnedHash(name, deviceId), envelope };
+  }
+
+  /** SHA-256 of the identity pinned for `name.deviceId` (what its session is keyed to). */
+  private pinnedHash(name: string, deviceId: number): Uint8Array {
+    const pin = this.ctx.trust.loadTrust(addressOf(name, deviceId));
+    return pin === undefined ? new Uint8Array(0) : this.ctx.suite.sha256(pin.identity);
   }
 
   /** Outbox rows in the order they were queued. */
@@ -241,18 +296,26 @@ export class SessionService {
    * 'duplicate'. Otherwise, in ONE transaction: decrypt (PROTOCOL.md §6.2), store the new session,
    * the history row and the processed guid. The caller acknowledges after this returns.
    */
-  processDelivery(m: DeliveredMessage): DeliveryOutcome {
+  processDelivery(m: DeliveredMessage, listedHash?: Uint8Array): DeliveryOutcome {
     const guidKey = pad(m.guid);
     if (this.store.get(TABLE.PROCESSED, guidKey) !== undefined) return { kind: 'duplicate' };
-    const peer = m.sender.username;
-    const address = addressOf(peer, m.sender.deviceId);
+    const sender = m.sender.username;
+    const address = addressOf(sender, m.sender.deviceId);
+    const own = sender === this.account.name;
     try {
       return this.commitThenThrow(() => {
         const firstContact = this.ctx.trust.loadTrust(address) === undefined;
         const { plaintext } = receiveMessage(this.ctx, address, m.envelope, this.clock());
+        // docs/CLIENT.md §9: a linked device speaks for its account only if the account's signed
+        // list names it with the identity this session is keyed to.
+        if (listedHash !== undefined && !bytesEqual(this.pinnedHash(sender, m.sender.deviceId), listedHash))
+          throw new ProtocolError('BAD_SIGNATURE', `${address} is not on the device list of ${sender} with this identity`);
         const content = decodeContent(plaintext);
+        if ((content.sentTo !== undefined) !== own)
+          throw new ProtocolError('BAD_STATE', own ? 'own device sent a message that is not a sent transcript' : `${address} sent a transcript`);
+        const peer = content.sentTo ?? sender;
         const message: HistoryEntry = {
-          direction: 'in',
+          direction: own ? 'out' : 'in',
           peer,
           id: content.id,
           timestamp: content.timestamp,
@@ -263,15 +326,21 @@ export class SessionService {
         const historyKey = `${peer}/${pad(this.nextSequence())}`;
         this.store.put(TABLE.HISTORY, historyKey, encodeHistory(message));
         this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
-        return { kind: 'message', message, firstContact };
+        return { kind: 'message', message, firstContact: firstContact && !own };
       });
     } catch (err) {
       if (err instanceof ProtocolError && isTrustRefusal(err))
-        return { kind: 'held', peer, error: err };
+        return { kind: 'held', peer: sender, error: err };
       if (!(err instanceof Error) || err instanceof ClientError) throw err; // store failures
       this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
-      return { kind: 'rejected', peer, error: err };
+      return { kind: 'rejected', peer: sender, error: err };
     }
+  }
+
+  /** A delivery refused before decryption (docs/CLIENT.md §9): recorded as processed, to be acked. */
+  rejectDelivery(m: DeliveredMessage, error: ProtocolError): DeliveryOutcome {
+    this.store.put(TABLE.PROCESSED, pad(m.guid), new Uint8Array(0));
+    return { kind: 'rejected', peer: m.sender.username, error };
   }
 
   /** The history with `name`, oldest first. */
