@@ -6,6 +6,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerContactsCommand } from './commands/contacts.ts';
+import { registerDevicesCommand } from './commands/devices.ts';
+import { registerLinkCommand } from './commands/link.ts';
 import { registerHistoryCommand } from './commands/history.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerReceiveCommand } from './commands/receive.ts';
@@ -48,6 +50,8 @@ registerSendCommand(program);
 registerReceiveCommand(program);
 registerWatchCommand(program);
 registerHistoryCommand(program);
+registerLinkCommand(program);
+registerDevicesCommand(program);
 
 try {
   await program.parseAsync(process.argv);

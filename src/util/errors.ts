@@ -125,6 +125,9 @@ export type ClientErrorCode =
   | 'UNKNOWN_CONTACT' // no contact of that name
   | 'IDENTITY_CHANGE_PENDING' // the contact's identity changed; `contacts trust NAME` first
   | 'SERVER_IDENTITY_CHANGED' // the server presented another identity than the one pinned at register
+  | 'NOT_PRIMARY' // a device-list change (`devices add|remove`) on a device other than the primary (1)
+  | 'BAD_LINK_CODE' // a link code that is not 77 base32 characters (48 bytes)
+  | 'LINK_TIMEOUT' // the primary did not answer the link request in time
   | 'NETWORK'; // the server could not be reached, the connection dropped or timed out
 
 /** A client-level failure: store, contacts, trust decisions, or the connection to the server. */

@@ -49,14 +49,17 @@ export function registerContactsCommand(program: Command): void {
       const out = outputFor(cmd);
       await withStore(opts, async (store) => {
         const service = await openService(store);
+        const devicesChanged = new Set(service.devices.changedLists());
         for (const c of service.listContacts()) {
           const state = c.identityChanged
             ? 'IDENTITY CHANGED'
             : c.verified
               ? 'verified'
               : 'unverified';
+          // A changed signed device list is shown like an identity change (docs/CLIENT.md §9).
+          const changed = devicesChanged.has(c.name) ? '\tDEVICES CHANGED' : '';
           out.print(
-            `${c.name}\t${state}\t${c.fingerprint}`,
+            `${c.name}\t${state}\t${c.fingerprint}${changed}`,
             {
               type: 'contact',
               name: c.name,
@@ -64,6 +67,7 @@ export function registerContactsCommand(program: Command): void {
               fingerprint: c.fingerprint,
               verified: c.verified,
               identityChanged: c.identityChanged,
+              devicesChanged: devicesChanged.has(c.name),
             },
           );
         }
