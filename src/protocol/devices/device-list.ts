@@ -114,7 +114,7 @@ export function signDeviceList(
  * Verifies a device list against the pinned primary identity (PROTOCOL.md §14.1): the hybrid
  * signature, device 1 = SHA-256(primary), the account name, and — when a version is already known
  * — that the version strictly increases (ProtocolError DEVICE_LIST_ROLLBACK; an equal version
- * must be the identical list). Throws BAD_SIGNATURE on a bad signature or primary.
+ * must carry the identical payload). Throws BAD_SIGNATURE on a bad signature or primary.
  */
 export function verifyDeviceList(
   suite: Suite,
@@ -132,7 +132,7 @@ export function verifyDeviceList(
   if (!hybridVerify(suite, primary, SIGNATURE_LABEL_DEVICE_LIST, payload, signed.signature))
     throw new ProtocolError('BAD_SIGNATURE', 'device list: hybrid signature does not verify (PROTOCOL.md §14.1)');
   if (known !== undefined) {
-    const same = bytesEqual(encodeSignedDeviceList(known), encodeSignedDeviceList(signed));
+    const same = bytesEqual(deviceListPayload(known.list), payload); // a re-signed identical list
     if (list.version < known.list.version || (list.version === known.list.version && !same))
       throw new ProtocolError(
         'DEVICE_LIST_ROLLBACK',

@@ -54,6 +54,9 @@ describe('PROTOCOL.md §14.1 — signed device list', () => {
     expect(verifyDeviceList(suite, primary.publicKey, 'alice', s1).version).toBe(1);
     expect(verifyDeviceList(suite, primary.publicKey, 'alice', s3, s2).version).toBe(3);
     expect(verifyDeviceList(suite, primary.publicKey, 'alice', s2, s2).version).toBe(2);
+    const resigned = signDeviceList(suite, primary, v2, random); // hedged ML-DSA: other signature bytes
+    expect(resigned.signature).not.toEqual(s2.signature);
+    expect(verifyDeviceList(suite, primary.publicKey, 'alice', resigned, s2).version).toBe(2);
   });
 
   test('rollback: an older version, or the same version with other contents, is DEVICE_LIST_ROLLBACK', () => {
