@@ -156,6 +156,10 @@ export class Connection {
     if (req.op === 'send') {
       if (outcome.response.op === 'send' && outcome.response.duplicate) metrics.duplicateSends++;
       else metrics.messagesStored++;
+    } else if (req.op === 'sendMulti') {
+      // One envelope per device (docs/SERVER.md §13.3).
+      if (outcome.response.op === 'sendMulti' && outcome.response.duplicate) metrics.duplicateSends++;
+      else metrics.messagesStored += req.messages.length;
     } else if (req.op === 'ack') {
       metrics.acks++;
       const wasFull = this.unacked.size >= MAX_UNACKED_DELIVERIES;
