@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { defaultSuite as suite } from '../../../src/protocol/default-suite.ts';
 import {
+  decodeSignedDeviceList,
   initialDeviceList,
   nextDeviceId,
   signDeviceList,
@@ -95,6 +96,26 @@ describe('PROTOCOL.md §14.2–§14.4 — link channel', () => {
     const byStranger = { ...account, primaryIdentity: carol.publicKey };
     const response2 = sealAccountData(suite, code, request, byStranger, random);
     expect(codeOf(() => openAccountData(suite, secret, device.publicKey, response2))).toBe('BAD_SIGNATURE');
+  });
+
+  test('every decoder of §14 refuses a value that is not a Uint8Array with BAD_TYPE (docs/ARCHITECTURE.md §3)', () => {
+    const { secret, code } = link();
+    const notBytes: unknown[] = [null, undefined, 'AAEC', [1, 2, 3], { length: 1, 0: 1 }, 42, new ArrayBuffer(8)];
+    const decoders: ((x: never) => unknown)[] = [
+      (x) => decodeSignedDeviceList(x),
+      (x) => decodeLinkRequest(x),
+      (x) => decodeLinkCode(x),
+      (x) => decodeAccountData(x),
+      (x) => openLinkRequest(suite, code, x),
+      (x) => openAccountData(suite, secret, device.publicKey, x),
+    ];
+    let n = 0;
+    for (const decode of decoders)
+      for (const x of notBytes) {
+        expect(codeOf(() => decode(x as never))).toBe('BAD_TYPE');
+        n++;
+      }
+    expect(n).toBe(42);
   });
 
   test('strict decoders: truncated, trailing and bad tags are typed errors', () => {
