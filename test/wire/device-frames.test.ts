@@ -2,6 +2,7 @@
  * The multi-device frames (docs/SERVER.md §13): every new request and response round-trips byte for
  * byte, and the decoder enforces the SEND_MULTI and rendezvous-id bounds.
  */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Writer } from '../../src/wire/codec.ts';
 import { decodeFrame, encodeFrame, type Frame } from '../../src/wire/frame.ts';
@@ -68,5 +69,25 @@ describe('wire/device-frames — docs/SERVER.md §13 multi-device frames', () =>
     expect(codeOf(() => decodeFrame(shortId))).toBe('TRUNCATED');
     const rid = { kind: 'request' as const, id: 1, request: { op: 'provisionTake' as const, rendezvousId: bytes(15) } };
     expect(codeOf(() => encodeFrame(rid))).toBe('BAD_VALUE');
+  });
+
+  test('single-byte mutations and truncations of every frame decode or throw DecodeError, nothing else', () => {
+    const valid = FRAMES.map(encodeFrame);
+    let n = 0;
+    fc.assert(
+      fc.property(fc.nat(valid.length - 1), fc.nat(), fc.integer({ min: 1, max: 255 }), fc.boolean(), (i, at, delta, cut) => {
+        const bytes = valid[i].slice();
+        const pos = at % bytes.length;
+        const input = cut ? bytes.subarray(0, pos) : ((bytes[pos] = (bytes[pos] + delta) & 0xff), bytes);
+        try {
+          decodeFrame(input);
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+        }
+        n++;
+      }),
+      { numRuns: 500 },
+    );
+    expect(n).toBe(500);
   });
 });

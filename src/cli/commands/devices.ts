@@ -52,6 +52,7 @@ export function registerDevicesCommand(program: Command): void {
       await withStore(opts, async (store) => {
         const service = await openService(store);
         const name = options.of ?? service.account.name;
+        if (options.of !== undefined) service.contact(options.of); // UNKNOWN_CONTACT before any connection
         const sync = await openSync(service, opts);
         try {
           await sync.refreshList(name);
