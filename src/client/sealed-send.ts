@@ -66,7 +66,7 @@ export async function flushSealedOutbox(
         to: { username: entry.peer, deviceId: DEVICE_ID },
         clientMessageId: fromHex(entry.id),
         accessKey,
-        envelope: entry.envelope,
+        envelope: entry.envelopes[0].envelope,
       });
     } catch (err) {
       if (!(err instanceof ServerError && UNDELIVERABLE.has(err.code))) throw err;
