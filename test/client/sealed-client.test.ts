@@ -161,4 +161,24 @@ describe('sealed sender in the client — docs/CLIENT.md §8', () => {
     const outcome = sealedSvc.processSealed({ guid: ++guid, serverTimestamp: now, clientMessageId: new Uint8Array(16), envelope: fine });
     expect(outcome.kind === 'message' && [outcome.message.peer, outcome.message.body]).toEqual(['alice', 'still works']);
   });
+
+  test('sizes: 1,000 random text lengths 0..4096 give at most the 20 stored sizes of PROTOCOL.md §13.12', () => {
+    const aliceSealed = new SealedService(alice);
+    const recipient = {
+      identity: bob.ctx.identity.getLocalIdentity().publicKey,
+      sealedKey: (aliceSealed as unknown as { recipientKey(n: string): never }).recipientKey('bob'),
+    };
+    const certificate = aliceSealed.certificate()!;
+    let x = 12345; // LCG (Numerical Recipes), deterministic lengths
+    const next = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0);
+    const sizes = new Set<number>();
+    for (let i = 0; i < 1000; i++) {
+      const body = 'a'.repeat(next() % 4097);
+      const content = encodeContent({ id: 'f'.repeat(32), timestamp: Date.now(), body });
+      sizes.add(sendSealed(alice.ctx, 'bob.1', padContent(content), recipient, certificate).length);
+    }
+    expect(sizes.size).toBeGreaterThan(10); // the lengths do spread over buckets
+    expect(sizes.size).toBeLessThanOrEqual(20);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(4855);
+  }, 120_000);
 });
