@@ -29,7 +29,13 @@ import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
 import { NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
-import { decodeAnyContent, encodeContent, padContent, unpadContent } from './content.ts';
+import {
+  decodeAnyContent,
+  encodeAccessKeyContent,
+  encodeContent,
+  padContent,
+  unpadContent,
+} from './content.ts';
 import { loadContactSealed, saveContactSealed } from './sealed-state.ts';
 import {
   StoredIdentity,
@@ -198,14 +204,27 @@ export class SessionService {
    * the same id and never derives a message key twice (ARCHITECTURE.md §2, persist then send).
    * Refuses (nothing stored) while the contact's identity change is pending.
    */
-  stepAndQueue(name: string, body: string): OutboxEntry {
+  stepAndQueue(
+    name: string,
+    body: string,
+    accessKey?: { readonly secret: Uint8Array; readonly epoch: number },
+  ): OutboxEntry {
     const { address } = this.contact(name);
     return this.store.transaction(() => {
       if (pendingIdentityChange(this.ctx.trust, address) !== undefined)
         throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(name));
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
       const timestamp = this.clock();
-      const plaintext = padContent(encodeContent({ id, timestamp, body })); // PROTOCOL.md §13.5
+      const text = { id, timestamp, body };
+      // With `accessKey`, our delivery access secret rides in the same envelope (CLIENT.md §8).
+      const content = accessKey
+        ? encodeAccessKeyContent(accessKey.secret, accessKey.epoch, text)
+        : encodeContent(text);
+      if (accessKey) {
+        const known = loadContactSealed(this.store, name);
+        saveContactSealed(this.store, name, { ...known, sentEpoch: accessKey.epoch });
+      }
+      const plaintext = padContent(content); // PROTOCOL.md §13.12
       const envelope = sendMessage(this.ctx, address, plaintext);
       const seq = this.nextSequence();
       const historyKey = `${name}/${pad(seq)}`;
@@ -292,14 +311,15 @@ export class SessionService {
           accessSecret: content.secret,
           accessEpoch: content.epoch,
         });
-      return { kind: 'control', peer, control: 'accessKey' };
+      if (content.text === undefined) return { kind: 'control', peer, control: 'accessKey' };
     }
+    const text = content.kind === 'accessKey' ? content.text! : content;
     const message: HistoryEntry = {
       direction: 'in',
       peer,
-      id: content.id,
-      timestamp: content.timestamp,
-      body: content.body,
+      id: text.id,
+      timestamp: text.timestamp,
+      body: text.body,
       delivered: true,
     };
     const historyKey = `${peer}/${pad(this.nextSequence())}`;

@@ -74,7 +74,7 @@ afterAll(async () => {
 });
 
 describe('sealed sender in the client — docs/CLIENT.md §8', () => {
-  test('first message authenticated with the access secret; the reply goes sealed, stored with no sender', async () => {
+  test('first message authenticated carrying the access secret; the reply goes sealed, stored with no sender', async () => {
     const aliceSealed = new SealedService(alice);
     const bobSealed = new SealedService(bob);
     const fallbacks: SyncEvent[] = [];
@@ -84,25 +84,22 @@ describe('sealed sender in the client — docs/CLIENT.md §8', () => {
     const bobEvents: SyncEvent[] = [];
     await withSync(bob, (s) => s.pump('empty'), bobEvents);
     const kinds = bobEvents.flatMap((e) => (e.type === 'delivery' ? [e.outcome.kind] : []));
-    expect(kinds).toEqual(['message', 'control']); // the text, then alice's access secret (not shown)
+    expect(kinds).toEqual(['message']); // the text, with alice's access secret in the same envelope
     expect(bob.history('alice').map((h) => h.body)).toEqual(['hello bob']);
     expect(bobSealed.reachableSealed('alice')).toBe(true);
     const bobSent: SyncEvent[] = [];
     const reply = await withSync(bob, (s) => s.send('alice', 'hello alice, sealed'), bobSent);
     expect(bobSent.filter((e) => e.type === 'authenticatedFallback')).toEqual([]);
     expect(bobSealed.sealedOutbox()).toEqual([]);
-    // the server stored it (and bob's access secret before it) with no sender
+    // the server stored it (with bob's access secret inside) with no sender
     const db = new Database(join(dir, 'server.sqlite'), { readonly: true });
     const rows = db.prepare("SELECT sender_username, sender_device_id FROM messages WHERE username = 'alice'").all();
     db.close();
-    expect(rows).toEqual([
-      { sender_username: null, sender_device_id: null },
-      { sender_username: null, sender_device_id: null },
-    ]);
+    expect(rows).toEqual([{ sender_username: null, sender_device_id: null }]);
     const events: SyncEvent[] = [];
     await withSync(alice, (s) => s.pump('empty'), events);
     const delivered = events.flatMap((e) => (e.type === 'delivery' ? [e.outcome] : []));
-    expect(delivered.map((o) => o.kind)).toEqual(['control', 'message']);
+    expect(delivered.map((o) => o.kind)).toEqual(['message']);
     expect(alice.history('bob').map((h) => [h.direction, h.body, h.id])).toEqual([
       ['out', 'hello bob', expect.any(String)],
       ['in', 'hello alice, sealed', reply.id],

@@ -155,7 +155,18 @@ describe('sealed sender end to end (real processes)', () => {
       }
     };
     expect([await attempt(new Uint8Array(0)), await attempt(new Uint8Array(32).fill(1))]).toEqual(['ACCESS_DENIED', 'ACCESS_DENIED']);
+    expect(mailbox('bob')).toEqual([]);
+    // `access --mode anyone` admits a sender without the key; back to `contacts`, it is refused again
+    expect(jsonLines(run('bob', ['--json', 'access', '--mode', 'anyone']))).toEqual([
+      { type: 'access', mode: 'anyone', registered: true, epoch: 1 },
+    ]);
+    expect(await attempt(new Uint8Array(0))).toBe('stored');
+    expect(jsonLines(run('bob', ['--json', 'access', '--mode', 'contacts']))[0]).toMatchObject({ mode: 'contacts', registered: true });
+    expect(await attempt(new Uint8Array(0))).toBe('ACCESS_DENIED');
     conn.close();
+    expect(mailbox('bob').length).toBe(1);
+    const junk = jsonLines(run('bob', ['--json', 'receive'])); // a stranger's junk: rejected, acked
+    expect(junk.map((l) => [l.type, l.code])).toEqual([['rejected', 'BAD_VERSION']]);
     expect(mailbox('bob')).toEqual([]);
     // carol and bob become sealed contacts
     expect(run('carol', ['contacts', 'add', 'bob']).status).toBe(0);
