@@ -96,6 +96,9 @@ describe('sealed sender end to end (real processes)', () => {
     ]);
     const human = run('alice', ['contacts', 'list']);
     expect(human.stdout).toMatch(/^bob\tunverified\tsealed\t/);
+    // alice's first sealed send fetches bob's sealed key on her authenticated connection
+    expect(sent(run('alice', ['--json', 'send', 'bob', 'first sealed']))).toMatchObject({ sealed: true });
+    expect(jsonLines(run('bob', ['--json', 'receive'])).map((l) => [l.from, l.body])).toEqual([['alice', 'first sealed']]);
   }, 120_000);
 
   test('after a sealed exchange the server stored and logged nothing about the sender', async () => {
@@ -122,6 +125,9 @@ describe('sealed sender end to end (real processes)', () => {
     const lines = server.stderr.slice(logFrom).map((l) => JSON.parse(l) as Record<string, unknown>);
     const sealedConns = new Set(lines.filter((l) => l.op === 'sendSealed').map((l) => l.conn));
     expect(sealedConns.size).toBe(3); // one anonymous connection per `pqmsg send`
+    expect(new Set(lines.map((l) => l.conn)).size).toBe(3); // and no other connection
+    // with everything cached, `pqmsg send` opened no authenticated connection at all
+    expect(lines.filter((l) => l.event === 'conn.authenticated').map((l) => l.device)).toEqual([]);
     const theirs = lines.filter((l) => sealedConns.has(l.conn));
     expect(theirs.some((l) => l.event === 'conn.authenticated')).toBe(false);
     for (const l of theirs) {
