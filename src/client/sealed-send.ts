@@ -87,7 +87,7 @@ export async function flushSealedOutbox(
  * when everything is at hand: a session with `name`, `name` reachable sealed with a fresh sealed
  * key, a certificate with more than 12 h left, and no authenticated message still queued; else
  * resolves undefined and the caller takes the authenticated path (which also does the upkeep).
- * Commits before transmitting, like every send.
+ * Connects and checks the server first, then commits, then transmits, like every send.
  */
 export async function sendSealedOnly(
   sealed: SealedService,
@@ -105,13 +105,14 @@ export async function sendSealedOnly(
     !sealed.needsCertificate() &&
     service.outbox().length === 0;
   if (!ready) return undefined;
-  const entry = sealed.queueSealedText(name, body);
-  crash?.('after-send-commit');
+  // Connect (and check the server identity) first: a wrong server leaves nothing queued.
   const conn = await openAnonymous(sealed, connect, url);
   try {
+    const entry = sealed.queueSealedText(name, body);
+    crash?.('after-send-commit');
     await flushSealedOutbox(sealed, conn, onEvent, crash);
+    return entry;
   } finally {
     conn.close();
   }
-  return entry;
 }
