@@ -6,7 +6,8 @@
  *   content = version ‖ u8 kind (1 = text) ‖ bytes(id) ‖ u64 timestamp (ms) ‖ bytes(UTF-8 body)
  *           | version ‖ u8 kind (4 = sent) ‖ bytes(id) ‖ u64 timestamp ‖ bytes(UTF-8 body) ‖ bytes(recipient)
  * Two control kinds (docs/CLIENT.md §8), never shown nor kept in the history:
- *   version ‖ 2 (ACCESS_KEY) ‖ access secret (32) ‖ u32 epoch   the sender's delivery access secret
+ *   version ‖ 2 (ACCESS_KEY) ‖ access secret (32) ‖ u32 epoch ‖ u8 has text ‖ [bytes(text content)]
+ *                                    the sender's delivery access secret, riding with a text or alone
  *   version ‖ 3 (COVER) ‖ bytes(filler)                          a cover-traffic dummy
  * Every content is padded (PROTOCOL.md §13.5, Padmé) before it is encrypted: `padContent` /
  * `unpadContent`; bad padding is DecodeError BAD_PADDING.
@@ -71,14 +72,24 @@ export function decodeContent(bytes: Uint8Array): TextContent {
 /** Any content: a text (or sent transcript), or one of the control kinds that are never shown. */
 export type AnyContent =
   | ({ readonly kind: 'text' } & TextContent)
-  | { readonly kind: 'accessKey'; readonly secret: Uint8Array; readonly epoch: number }
+  | {
+      readonly kind: 'accessKey';
+      readonly secret: Uint8Array;
+      readonly epoch: number;
+      /** The text it rides with (the first message to a contact), if any. */
+      readonly text?: TextContent;
+    }
   | { readonly kind: 'cover'; readonly filler: Uint8Array };
 
-/** ACCESS_KEY: the sender's current delivery access secret and its epoch (a counter). */
-export function encodeAccessKeyContent(secret: Uint8Array, epoch: number): Uint8Array {
+/**
+ * ACCESS_KEY: the sender's current delivery access secret and its epoch (a counter), with the
+ * encoded text content it rides with (one envelope for the first message), or alone.
+ */
+export function encodeAccessKeyContent(secret: Uint8Array, epoch: number, text?: TextContent): Uint8Array {
   if (secret.length !== ACCESS_SECRET_BYTES)
     throw new DecodeError('BAD_VALUE', 'access key content: secret must be 32 bytes');
-  return new Writer().u8(CONTENT_VERSION).u8(KIND_ACCESS_KEY).fixed(secret).u32(epoch).finish();
+  const w = new Writer().u8(CONTENT_VERSION).u8(KIND_ACCESS_KEY).fixed(secret).u32(epoch);
+  return (text === undefined ? w.u8(0) : w.u8(1).bytes(encodeContent(text))).finish();
 }
 
 /** COVER: a dummy whose only payload is `filler` (docs/CLIENT.md §8). */
@@ -97,8 +108,11 @@ export function decodeAnyContent(bytes: Uint8Array): AnyContent {
   if (kind === KIND_ACCESS_KEY) {
     const secret = r.fixed(ACCESS_SECRET_BYTES);
     const epoch = r.u32();
+    const hasText = r.u8();
+    if (hasText > 1) throw new DecodeError('BAD_VALUE', `access key content: text flag ${hasText}`);
+    const text = hasText === 1 ? decodeContent(r.bytes()) : undefined;
     r.end();
-    return { kind: 'accessKey', secret, epoch };
+    return text === undefined ? { kind: 'accessKey', secret, epoch } : { kind: 'accessKey', secret, epoch, text };
   }
   if (kind === KIND_COVER) {
     const filler = r.bytes(MAX_FILLER_BYTES);

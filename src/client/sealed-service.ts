@@ -340,11 +340,23 @@ export class SealedService {
     });
   }
 
-  /** A sealed text to `name`, preceded by our access secret when it is due. */
+  /** A sealed text to `name`, carrying our access secret in the same envelope when it is due. */
   queueSealedText(name: string, body: string): OutboxEntry {
-    this.queueAccessKeySealedIfDue(name);
     const text = { id: toHex(this.service.ctx.random(MESSAGE_ID_BYTES)), timestamp: this.now(), body };
-    return this.queueSealed(name, encodeContent(text), text);
+    if (!this.accessKeyDue(name)) return this.queueSealed(name, encodeContent(text), text);
+    const a = this.access();
+    return this.store.transaction(() => {
+      const entry = this.queueSealed(name, encodeAccessKeyContent(a.secret, a.epoch, text), text);
+      this.markAccessKeySent(name, a.epoch);
+      return entry;
+    });
+  }
+
+  /** Our access secret and epoch when it is due for `name` (to ride with the next text). */
+  dueAccessKey(name: string): { secret: Uint8Array; epoch: number } | undefined {
+    if (!this.accessKeyDue(name)) return undefined;
+    const { secret, epoch } = this.access();
+    return { secret, epoch };
   }
 
   /** Queues our access secret to `name` sealed, when due. */
@@ -358,8 +370,8 @@ export class SealedService {
   }
 
   /**
-   * Queues our access secret to `name` on the authenticated path (the first message(s), before
-   * the contact's own access key is known), when due: ratchet step + outbox row, one transaction.
+   * Queues our access secret alone to `name` on the authenticated path (after a rotation, to a
+   * contact we cannot seal to), when due: ratchet step + outbox row, one transaction.
    */
   queueAccessKeyAuthenticatedIfDue(name: string, peerDevices: readonly number[] = [DEVICE_ID]): void {
     if (!this.accessKeyDue(name)) return;

@@ -29,7 +29,13 @@ import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
 import { DEVICE_ID, NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
-import { decodeAnyContent, encodeContent, padContent, unpadContent } from './content.ts';
+import {
+  decodeAnyContent,
+  encodeAccessKeyContent,
+  encodeContent,
+  padContent,
+  unpadContent,
+} from './content.ts';
 import { loadContactSealed, saveContactSealed } from './sealed-state.ts';
 import { DeviceDirectory } from './device-service.ts';
 import {
@@ -210,6 +216,7 @@ export class SessionService {
     body: string,
     peerDevices: readonly number[] = [DEVICE_ID],
     ownDevices: readonly number[] = [],
+    accessKey?: { readonly secret: Uint8Array; readonly epoch: number },
   ): OutboxEntry {
     const { address } = this.contact(name);
     return this.store.transaction(() => {
@@ -217,7 +224,15 @@ export class SessionService {
         throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(name));
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
       const timestamp = this.clock();
-      const content = encodeContent({ id, timestamp, body });
+      const text = { id, timestamp, body };
+      // With `accessKey`, our delivery access secret rides in the same envelope (CLIENT.md §8).
+      const content = accessKey
+        ? encodeAccessKeyContent(accessKey.secret, accessKey.epoch, text)
+        : encodeContent(text);
+      if (accessKey) {
+        const known = loadContactSealed(this.store, name);
+        saveContactSealed(this.store, name, { ...known, sentEpoch: accessKey.epoch });
+      }
       const envelopes = peerDevices.map((d) => this.encryptFor(name, d, content));
       const seq = this.nextSequence();
       const historyKey = `${name}/${pad(seq)}`;
@@ -358,9 +373,10 @@ export class SessionService {
   ): DeliveryOutcome {
     const content = decodeAnyContent(unpadContent(plaintext));
     const own = sender === this.account.name;
-    const peer = content.kind === 'text' ? (content.sentTo ?? sender) : sender;
-    if (content.kind === 'text' && (content.sentTo !== undefined) !== own)
+    const text = content.kind === 'text' ? content : content.kind === 'accessKey' ? content.text : undefined;
+    if (text !== undefined && (text.sentTo !== undefined) !== own)
       throw new ProtocolError('BAD_STATE', own ? 'own device sent a message that is not a sent transcript' : `${sender} sent a transcript`);
+    const peer = text?.sentTo ?? sender;
     this.ensureContact(peer);
     this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
     if (content.kind === 'cover') return { kind: 'control', peer, control: 'cover' };
@@ -372,14 +388,14 @@ export class SessionService {
           accessSecret: content.secret,
           accessEpoch: content.epoch,
         });
-      return { kind: 'control', peer, control: 'accessKey' };
     }
+    if (text === undefined) return { kind: 'control', peer, control: 'accessKey' };
     const message: HistoryEntry = {
       direction: own ? 'out' : 'in',
       peer,
-      id: content.id,
-      timestamp: content.timestamp,
-      body: content.body,
+      id: text.id,
+      timestamp: text.timestamp,
+      body: text.body,
       delivered: true,
     };
     const historyKey = `${peer}/${pad(this.nextSequence())}`;

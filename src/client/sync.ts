@@ -327,8 +327,9 @@ export class Sync {
       const sealedEntry = await this.sendSealedText(name, body, peerDevices, ownDevices);
       if (sealedEntry !== undefined) return sealedEntry;
     }
-    const entry = this.service.stepAndQueue(name, body, peerDevices, ownDevices);
-    if (this.options.sealed) this.sealed.queueAccessKeyAuthenticatedIfDue(name, peerDevices);
+    // The first message(s) go authenticated, carrying our access secret (docs/CLIENT.md §8).
+    const accessKey = this.options.sealed ? this.sealed.dueAccessKey(name) : undefined;
+    const entry = this.service.stepAndQueue(name, body, peerDevices, ownDevices, accessKey);
     this.options.crash?.('after-send-commit');
     await this.flushOutbox();
     return entry;

@@ -165,10 +165,10 @@ export const PG_MIGRATIONS: readonly string[] = [
      device_id  integer NOT NULL,
      encoded    bytea NOT NULL,
      PRIMARY KEY (username, device_id),
-     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id)
+     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id) ON DELETE CASCADE
    );
    CREATE TABLE delivery_access (
-     username   text PRIMARY KEY REFERENCES accounts(username),
+     username   text PRIMARY KEY REFERENCES accounts(username) ON DELETE CASCADE,
      verifier   bytea NOT NULL,                      -- SHA-256("pqmsg v1 access key" ‖ key)
      mode       text NOT NULL CHECK (mode IN ('contacts', 'anyone'))
    );
@@ -207,7 +207,7 @@ export const PG_MIGRATIONS: readonly string[] = [
    END $$;`,
   // 3: multiple devices (docs/SERVER.md §13): signed device lists and the provisioning relay.
   `CREATE TABLE device_lists (
-     username   text PRIMARY KEY REFERENCES accounts(username),
+     username   text PRIMARY KEY REFERENCES accounts(username) ON DELETE CASCADE,
      version    bigint NOT NULL,
      encoded    bytea NOT NULL                       -- PROTOCOL.md §14.1 SignedDeviceList
    );

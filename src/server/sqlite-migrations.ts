@@ -76,7 +76,8 @@ export const MIGRATIONS: readonly string[] = [
   // 2: sealed sender (docs/SERVER.md §12). Messages get nullable sender columns (a sealed message
   // has no sender: SQLite cannot drop NOT NULL, so the table is rebuilt, keeping its AUTOINCREMENT
   // counter so no guid is ever reused); sealed idempotency records by (recipient, client id); the
-  // devices' sealed-sender keys; the accounts' delivery access verifiers and modes.
+  // devices' sealed-sender keys; the accounts' delivery access verifiers and modes (both deleted
+  // with their device or account).
   `CREATE TABLE messages_v2 (
      guid              INTEGER PRIMARY KEY AUTOINCREMENT,
      username          TEXT NOT NULL,              -- recipient
@@ -111,16 +112,16 @@ export const MIGRATIONS: readonly string[] = [
      device_id  INTEGER NOT NULL,
      encoded    BLOB NOT NULL,
      PRIMARY KEY (username, device_id),
-     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id)
+     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id) ON DELETE CASCADE
    ) STRICT;
    CREATE TABLE delivery_access (                    -- docs/SERVER.md §12
-     username   TEXT PRIMARY KEY REFERENCES accounts(username),
+     username   TEXT PRIMARY KEY REFERENCES accounts(username) ON DELETE CASCADE,
      verifier   BLOB NOT NULL,                       -- SHA-256("pqmsg v1 access key" ‖ key)
      mode       TEXT NOT NULL CHECK (mode IN ('contacts', 'anyone'))
    ) STRICT;`,
   // 3: multiple devices (docs/SERVER.md §13): signed device lists and the provisioning relay.
   `CREATE TABLE device_lists (
-     username   TEXT PRIMARY KEY REFERENCES accounts(username),
+     username   TEXT PRIMARY KEY REFERENCES accounts(username) ON DELETE CASCADE,
      version    INTEGER NOT NULL,
      encoded    BLOB NOT NULL                        -- PROTOCOL.md §14.1 SignedDeviceList
    ) STRICT;
