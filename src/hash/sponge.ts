@@ -165,3 +165,30 @@ export class KeccakSponge {
     this.ready = lanes;
   }
 }
+
+/** shakeOneBlock's copy of the input block (standard layout), zeroed after each use. */
+const ONE_BLOCK = new Uint32Array(50);
+const ONE_BLOCK_BYTES = new Uint8Array(ONE_BLOCK.buffer);
+
+/**
+ * Starts SHAKE on an input shorter than one block, straight on a bit-interleaved state (keccak.ts):
+ * state ← Keccak-p[1600, 24](input ‖ 1111 ‖ pad10*1), ready to squeeze its first block with
+ * `extractLanes`. FIPS 202 §6.2 (SHAKE) with Algorithm 8 (SPONGE) and Algorithm 9 (pad10*1).
+ * Differs from KeccakSponge only in speed: the seeds of ML-KEM and ML-DSA sampling (33 to 66
+ * bytes) fit one block, and only the lanes they touch are converted.
+ */
+export function shakeOneBlock(state: Uint32Array, input: Uint8Array, rate: number): void {
+  const n = input.length;
+  if (n >= rate) throw new CryptoError('BAD_LENGTH', 'shakeOneBlock: input must be shorter than one block');
+  const lanes = (n >> 3) + 1; // lanes that hold the input and the suffix byte
+  state.fill(0);
+  ONE_BLOCK_BYTES.set(input);
+  ONE_BLOCK_BYTES[n] = 0x1f; // suffix 1111, then the first 1 of pad10*1
+  ONE_BLOCK_BYTES.fill(0, n + 1, 8 * lanes);
+  xorLanes(state, ONE_BLOCK, lanes);
+  ONE_BLOCK_BYTES.fill(0, 0, 8 * lanes); // the input may be secret (PRF keys, ρ′)
+  // The last 1 of pad10*1 is bit 63 of lane rate/8 − 1 (ORed into the suffix byte when
+  // n = rate − 1): in the interleaved layout, bit 31 of that lane's odd word.
+  state[(rate >> 2) - 1] ^= 0x80000000;
+  keccakP1600Interleaved(state);
+}

@@ -6,10 +6,10 @@ import {
   expandMask,
   expandS,
   sampleInBall,
-  shakeOneBlock,
   EXPAND_MASK_BUF_BYTES,
 } from '../../src/mldsa/sample.ts';
-import { keccakP1600 } from '../../src/hash/keccak.ts';
+import { extractLanes, keccakP1600Interleaved } from '../../src/hash/keccak.ts';
+import { shakeOneBlock } from '../../src/hash/sponge.ts';
 import { shake128, shake256 } from '../../src/hash/sha3.ts';
 import { ML_DSA_44, ML_DSA_65, ML_DSA_87, Q } from '../../src/mldsa/params.ts';
 
@@ -18,18 +18,23 @@ const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 
 describe('FIPS 202 §6.2 — one-block SHAKE start used by the samplers', () => {
   for (const [rate, shake] of [[168, shake128], [136, shake256]] as const) {
-    test(`equals sha3.ts SHAKE${rate === 168 ? 128 : 256} over two blocks for every input length < rate − 1`, () => {
+    test(`equals sha3.ts SHAKE${rate === 168 ? 128 : 256} over two blocks for every input length < rate`, () => {
       const state = new Uint32Array(50);
-      for (let n = 0; n <= rate - 2; n++) {
+      const words = new Uint32Array(50);
+      let n = 0;
+      for (; n < rate; n++) {
         const input = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
         shakeOneBlock(state, input, rate);
         const got = new Uint8Array(2 * rate);
         for (let b = 0; b < 2; b++) {
-          if (b > 0) keccakP1600(state);
-          for (let i = 0; i < rate; i++) got[b * rate + i] = state[i >> 2] >>> ((i & 3) << 3);
+          if (b > 0) keccakP1600Interleaved(state);
+          extractLanes(state, words, rate / 8);
+          got.set(new Uint8Array(words.buffer, 0, rate), b * rate);
         }
         expect(got).toEqual(shake(input, 2 * rate));
       }
+      expect(n).toBe(rate);
+      expect(() => shakeOneBlock(state, new Uint8Array(rate), rate)).toThrow(/shorter than one block/);
     });
   }
 });
