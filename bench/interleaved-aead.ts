@@ -38,7 +38,12 @@ function nodeSeal(key: Uint8Array, nonce: Uint8Array, pt: Uint8Array, aad: Uint8
   return Buffer.concat([body, c.getAuthTag()]);
 }
 
-function nodeOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
+function nodeOpen(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
   const n = sealed.length - 16;
   const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
   d.setAuthTag(sealed.subarray(n));

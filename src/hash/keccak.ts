@@ -213,7 +213,8 @@ export function keccakP1600Interleaved(state: Uint32Array): void {
       const d4ev = c3ev ^ ((c0od << 1) | (c0od >>> 31));
       const d4od = c3od ^ c0ev;
       // θ, ρ, π: B[x,y] ← ROT(A[(x+3y) mod 5, x] ⊕ D[(x+3y) mod 5], r[(x+3y) mod 5, x]);
-      // ROT by 2k rotates both halves by k, by 2k + 1 swaps them (odd → even by k + 1, even → odd by k)
+      // ROT by 2k rotates both halves by k; by 2k + 1 it swaps them (odd → even rotated by k + 1,
+      // even → odd rotated by k)
       const b0ev = a0ev ^ d0ev;
       const b0od = a0od ^ d0od;
       const t1ev = a6ev ^ d1ev;
@@ -404,7 +405,8 @@ export function keccakP1600Interleaved(state: Uint32Array): void {
       const d4ev = c3ev ^ ((c0od << 1) | (c0od >>> 31));
       const d4od = c3od ^ c0ev;
       // θ, ρ, π: B[x,y] ← ROT(A[(x+3y) mod 5, x] ⊕ D[(x+3y) mod 5], r[(x+3y) mod 5, x]);
-      // ROT by 2k rotates both halves by k, by 2k + 1 swaps them (odd → even by k + 1, even → odd by k)
+      // ROT by 2k rotates both halves by k; by 2k + 1 it swaps them (odd → even rotated by k + 1,
+      // even → odd rotated by k)
       const b0ev = e0ev ^ d0ev;
       const b0od = e0od ^ d0od;
       const t1ev = e6ev ^ d1ev;

@@ -20,11 +20,13 @@ import { extractLanes, keccakP1600Interleaved, xorLanes } from './keccak.ts';
  * far as they are read.
  */
 export class KeccakSponge {
+  /** One backing store for the two arrays below (V8 gives each typed array over 64 B its own). */
+  private readonly buf = new ArrayBuffer(400);
   /** The state S in the interleaved layout of keccak.ts. */
-  private readonly state = new Uint32Array(50);
+  private readonly state = new Uint32Array(this.buf, 0, 50);
   /** The current block P_i (absorbing) or Z's current block (squeezing), standard layout. */
-  private readonly block = new Uint32Array(50);
-  private readonly blockBytes = new Uint8Array(this.block.buffer);
+  private readonly block = new Uint32Array(this.buf, 200, 50);
+  private readonly blockBytes = new Uint8Array(this.buf, 200, 200);
   /** Byte position in the current block (absorbing) or in the current output block (squeezing). */
   private pos = 0;
   /** Squeezing: lanes of the current output block already converted into `block`. */
@@ -37,7 +39,10 @@ export class KeccakSponge {
     private readonly suffixBits: number,
   ) {
     if (!Number.isInteger(rate) || rate <= 0 || rate >= 200 || rate % 8 !== 0)
-      throw new CryptoError('BAD_PARAMS', `Keccak sponge: rate must be a multiple of 8 bytes below 200, got ${rate}`);
+      throw new CryptoError(
+        'BAD_PARAMS',
+        `Keccak sponge: rate must be a multiple of 8 bytes below 200, got ${rate}`,
+      );
   }
 
   /** Absorbs whole bytes of M; callable repeatedly until the first squeeze. */
@@ -179,7 +184,8 @@ const ONE_BLOCK_BYTES = new Uint8Array(ONE_BLOCK.buffer);
  */
 export function shakeOneBlock(state: Uint32Array, input: Uint8Array, rate: number): void {
   const n = input.length;
-  if (n >= rate) throw new CryptoError('BAD_LENGTH', 'shakeOneBlock: input must be shorter than one block');
+  if (n >= rate)
+    throw new CryptoError('BAD_LENGTH', 'shakeOneBlock: input must be shorter than one block');
   const lanes = (n >> 3) + 1; // lanes that hold the input and the suffix byte
   state.fill(0);
   ONE_BLOCK_BYTES.set(input);
