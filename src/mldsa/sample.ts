@@ -69,22 +69,43 @@ export function rejNTTPoly(out: PolyNTT, rhoPrime: Uint8Array, state: Uint32Arra
 
 /**
  * Â ∈ T_q^{k×l} from the public seed ρ: Â[r][s] ← RejNTTPoly(ρ ‖ s ‖ r).
- * FIPS 204, Algorithm 32 (ExpandA).
+ * FIPS 204, Algorithm 32 (ExpandA). Written into `out` when given (k rows of l entries, e.g. the
+ * per-parameter-set storage of `matrixStorage`), else into fresh arrays.
  */
-export function expandA(p: MlDsaParams, rho: Uint8Array): PolyNTT[][] {
+export function expandA(p: MlDsaParams, rho: Uint8Array, out?: PolyNTT[][]): PolyNTT[][] {
   const seed = new Uint8Array(34);
   seed.set(rho, 0);
-  const state = new Uint32Array(50);
-  const entries = newPolys(p.k * p.l) as PolyNTT[];
-  const A: PolyNTT[][] = [];
+  const A = out ?? newMatrix(p);
   for (let r = 0; r < p.k; r++) {
-    const row = entries.slice(r * p.l, (r + 1) * p.l);
     for (let s = 0; s < p.l; s++) {
       seed[32] = s; // ρ′ ← ρ ‖ IntegerToBytes(s, 1) ‖ IntegerToBytes(r, 1)
       seed[33] = r;
-      rejNTTPoly(row[s], seed, state);
+      rejNTTPoly(A[r][s], seed, KECCAK_STATE);
     }
-    A.push(row);
+  }
+  return A;
+}
+
+/** A fresh k × l matrix over T_q, as views of one buffer. */
+function newMatrix(p: MlDsaParams): PolyNTT[][] {
+  const entries = newPolys(p.k * p.l) as PolyNTT[];
+  return Array.from({ length: p.k }, (_, r) => entries.slice(r * p.l, (r + 1) * p.l));
+}
+
+/** ExpandA's Keccak state (public data only: ρ is public). */
+const KECCAK_STATE = new Uint32Array(50);
+const MATRICES = new Map<MlDsaParams, PolyNTT[][]>();
+
+/**
+ * Storage for Â, one per parameter set, reused by every signing and verification call (Â holds
+ * public data only, so it needs no wiping, and no call nests another). Saves allocating and
+ * zeroing k·l·2 KiB (60 KiB for ML-DSA-65) per call.
+ */
+export function matrixStorage(p: MlDsaParams): PolyNTT[][] {
+  let A = MATRICES.get(p);
+  if (A === undefined) {
+    A = newMatrix(p);
+    MATRICES.set(p, A);
   }
   return A;
 }

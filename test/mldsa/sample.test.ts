@@ -5,6 +5,7 @@ import {
   expandA,
   expandMask,
   expandS,
+  matrixStorage,
   sampleInBall,
   EXPAND_MASK_BUF_BYTES,
 } from '../../src/mldsa/sample.ts';
@@ -74,6 +75,21 @@ describe('FIPS 204 Alg 30–34 — ExpandA, ExpandS, ExpandMask ranges', () => {
       for (const a of row) expect(a.every((x) => Math.abs(x) <= (Q - 1) / 2)).toBe(true);
     expect(expandA(ML_DSA_65, rho)).toEqual(A);
     expect(A[0][1]).not.toEqual(A[1][0]); // ρ ‖ s ‖ r: the two indices are not interchangeable
+  });
+
+  test('ExpandA into the shared per-parameter-set storage equals a fresh ExpandA, call after call', () => {
+    let n = 0;
+    for (const p of PARAMS) {
+      const storage = matrixStorage(p);
+      expect(matrixStorage(p)).toBe(storage); // one per parameter set
+      for (const fill of [1, 2]) {
+        const rho = new Uint8Array(32).fill(fill);
+        expect(expandA(p, rho, storage)).toBe(storage);
+        expect(storage).toEqual(expandA(p, rho));
+        n++;
+      }
+    }
+    expect(n).toBe(6);
   });
 
   for (const p of PARAMS) {
