@@ -150,11 +150,15 @@ export class KeccakSponge {
     }
   }
 
-  /** Zeroes the state and the block buffer (best effort, see util/ct.ts). */
+  /**
+   * Zeroes the state and the block buffer (best effort, see util/ct.ts). The sponge is then the
+   * empty sponge again (absorbing, S = 0), ready for a new message.
+   */
   destroy(): void {
     wipe(this.state, this.block);
     this.pos = 0;
     this.ready = 0;
+    this.squeezing = false;
   }
 
   /** S ← f(S ⊕ (P ‖ 0^c)) for the full block P in `block` (Algorithm 8, step 6). */
