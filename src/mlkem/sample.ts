@@ -2,12 +2,13 @@
  * Sampling: uniform T_q elements from a seed, and centered binomial noise.
  * NIST FIPS 203 (August 2024): §4.2.2 Algorithm 7 (SampleNTT), Algorithm 8 (SamplePolyCBD_η);
  * §4.1 eq. (4.2)–(4.4) PRF_η(s, b) = SHAKE256(s‖b, 8·64η) and XOF = SHAKE128, both driven here
- * straight on Keccak-p[1600,24] (FIPS 202 §4 sponge with the SHAKE suffix 1111 and pad10*1).
+ * straight on the bit-interleaved Keccak-p[1600,24] of hash/keccak.ts (FIPS 202 §4 sponge with
+ * the SHAKE suffix 1111 and pad10*1, started by hash/sponge.ts shakeOneBlock).
  * Side channels: SampleNTT runs on the public seed ρ, so its rejection loop may branch and its
  * block count may vary. SamplePolyCBD and PRF touch secrets with shifts, masks and adds only; the
- * PRF state is wiped after use. JS gives no constant-time guarantee.
- * Assumes a little-endian host (all Node.js targets): a byte view of the Keccak state is the
- * FIPS 202 byte string (see hash/keccak.ts); checked at load.
+ * PRF state, block and seed are wiped after use. JS gives no constant-time guarantee.
+ * Assumes a little-endian host (all Node.js targets): a byte view of an output block converted
+ * with extractLanes is the FIPS 202 byte string (see hash/keccak.ts); checked at load.
  */
 import { extractLanes, keccakP1600Interleaved } from '../hash/keccak.ts';
 import { shakeOneBlock } from '../hash/sponge.ts';
