@@ -302,8 +302,11 @@ export class SessionService {
     const sender = m.sender.username;
     const address = addressOf(sender, m.sender.deviceId);
     const own = sender === this.account.name;
+    // A listed device's identity change is settled by its account's list (Sync.deliver), so no
+    // pending change is recorded for it; a contact's primary keeps the user's trust decision (§8).
+    const run = <T>(fn: () => T): T => (listedHash === undefined ? this.commitThenThrow(fn) : this.store.transaction(fn));
     try {
-      return this.commitThenThrow(() => {
+      return run(() => {
         const firstContact = this.ctx.trust.loadTrust(address) === undefined;
         const { plaintext } = receiveMessage(this.ctx, address, m.envelope, this.clock());
         // docs/CLIENT.md §9: a linked device speaks for its account only if the account's signed
@@ -335,6 +338,24 @@ export class SessionService {
       this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
       return { kind: 'rejected', peer: sender, error: err };
     }
+  }
+
+  /**
+   * Forgets the pin and sessions of linked device `name.deviceId` (id > 1) when its account's
+   * verified list names another identity for that id (an id reused after a removal,
+   * PROTOCOL.md §14.1): the primary's signature vouches for the new identity, which the next
+   * session then pins. Returns true if anything was forgotten.
+   */
+  forgetReplacedDevice(name: string, deviceId: number, listedHash: Uint8Array): boolean {
+    if (deviceId === DEVICE_ID || listedHash.length === 0) return false;
+    const address = addressOf(name, deviceId);
+    const pinned = this.pinnedHash(name, deviceId);
+    if (pinned.length === 0 || bytesEqual(pinned, listedHash)) return false;
+    this.store.transaction(() => {
+      this.store.delete(TABLE.TRUST, address);
+      this.store.delete(TABLE.SESSIONS, address);
+    });
+    return true;
   }
 
   /** A delivery refused before decryption (docs/CLIENT.md §9): recorded as processed, to be acked. */

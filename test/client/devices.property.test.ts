@@ -114,8 +114,9 @@ describe('Sesame fan-out over devices (fast-check)', () => {
           d.events.push(e);
           if (e.type === 'delivery' && e.outcome.kind === 'message') d.shown.push(e.outcome.message.body);
         };
+        let stores = 0;
         const newStore = async (label: string) =>
-          createStore(new SqliteRowStore(join(dir, `${run}-${label}.sqlite`), { create: true }), { kind: 'keyfile', key: defaultRandom(32) }, undefined, defaultRandom);
+          createStore(new SqliteRowStore(join(dir, `${run}-${label}-${++stores}.sqlite`), { create: true }), { kind: 'keyfile', key: defaultRandom(32) }, undefined, defaultRandom);
         for (const user of USERS) {
           const store = await newStore(`${user}-1`);
           createAccount(store, defaultSuite, defaultRandom, user, Date.now());
@@ -227,6 +228,10 @@ describe('Sesame fan-out over devices (fast-check)', () => {
               { kind: 'send', from: 2, device: 0, to: 1 },
               { kind: 'send', from: 0, device: 0, to: 2 },
               { kind: 'send', from: 1, device: 0, to: 2 },
+              // ann.2 again: the freed id, a new identity (ben.1 holds a session with the old one)
+              { kind: 'add', user: 0 },
+              { kind: 'send', from: 1, device: 0, to: 2 },
+              { kind: 'send', from: 0, device: 1, to: 1 },
             ],
           ],
         ],
