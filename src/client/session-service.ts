@@ -13,7 +13,6 @@ import { decodeIdentityPublic } from '../protocol/identity.ts';
 import { safetyNumber, type SafetyNumber } from '../protocol/safety-number.ts';
 import {
   receiveMessage,
-  sendMessage,
   startSession,
   type ProtocolContext,
 } from '../protocol/session-cipher.ts';
@@ -31,6 +30,7 @@ import type { DeliveredMessage } from '../wire/pushes.ts';
 import { DEVICE_ID, NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
 import { decodeContent, encodeContent } from './content.ts';
 import { DeviceDirectory } from './device-service.ts';
+import { FanOut } from './fan-out.ts';
 import {
   StoredIdentity,
   StoredPreKeys,
@@ -49,7 +49,6 @@ import {
   type Contact,
   type HistoryEntry,
   type OutboxEntry,
-  type OutboxEnvelope,
 } from './records.ts';
 import type { ClientStore } from './store.ts';
 
@@ -89,6 +88,7 @@ export class SessionService {
   readonly clock: () => number;
   /** Verified device lists of this account and its contacts (docs/CLIENT.md §9). */
   readonly devices: DeviceDirectory;
+  private readonly fanOut: FanOut;
 
   constructor(deps: ClientDeps) {
     this.store = deps.store;
@@ -103,6 +103,7 @@ export class SessionService {
       trust: new StoredTrust(deps.store),
     };
     this.devices = new DeviceDirectory(deps.store, deps.suite, this.ctx.trust, this.account);
+    this.fanOut = new FanOut(deps.store, this.ctx);
   }
 
   // ── contacts and trust ────────────────────────────────────────────────────────────────────
@@ -212,7 +213,7 @@ export class SessionService {
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
       const timestamp = this.clock();
       const content = encodeContent({ id, timestamp, body });
-      const envelopes = peerDevices.map((d) => this.encryptFor(name, d, content));
+      const envelopes = peerDevices.map((d) => this.fanOut.encryptFor(name, d, content));
       const seq = this.nextSequence();
       const historyKey = `${name}/${pad(seq)}`;
       const entry = { direction: 'out' as const, peer: name, id, timestamp, body };
@@ -222,7 +223,7 @@ export class SessionService {
       if (ownDevices.length > 0) {
         const own = this.account.name;
         const transcript = encodeContent({ id, timestamp, body, sentTo: name });
-        const copies = ownDevices.map((d) => this.encryptFor(own, d, transcript));
+        const copies = ownDevices.map((d) => this.fanOut.encryptFor(own, d, transcript));
         const sent: OutboxEntry = { id, peer: own, address: addressOf(own), envelopes: copies, content: transcript, historyKey: '' };
         this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(sent));
       }
@@ -230,39 +231,14 @@ export class SessionService {
     });
   }
 
-  /**
-   * Brings an outbox row to the device set `devices` of its peer after the server refused it
-   * (DEVICE_MISMATCH, docs/CLIENT.md §9): envelopes of devices no longer current, or keyed to
-   * another identity than the pinned one, are dropped; each device without one gets its own
-   * envelope of the same content. One transaction; returns the new row.
-   */
+  /** Re-fans an outbox row to its peer's current `devices` after DEVICE_MISMATCH (FanOut.refan). */
   refanOutbox(outboxKey: string, entry: OutboxEntry, devices: readonly number[]): OutboxEntry {
-    return this.store.transaction(() => {
-      const kept = entry.envelopes.filter(
-        (e) => devices.includes(e.deviceId) && bytesEqual(e.identityHash, this.pinnedHash(entry.peer, e.deviceId)),
-      );
-      const added = devices
-        .filter((d) => !kept.some((e) => e.deviceId === d))
-        .map((d) => this.encryptFor(entry.peer, d, entry.content));
-      const next = { ...entry, envelopes: [...kept, ...added].sort((a, b) => a.deviceId - b.deviceId) };
-      this.store.put(TABLE.OUTBOX, outboxKey, encodeOutbox(next));
-      return next;
-    });
+    return this.fanOut.refan(outboxKey, entry, devices);
   }
 
-  /** One device's envelope of `content` on the session with `name.deviceId`. */
-  private encryptFor(name: string, deviceId: number, content: Uint8Array): OutboxEnvelope {
-    const address = addressOf(name, deviceId);
-    if (pendingIdentityChange(this.ctx.trust, address) !== undefined)
-      throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(address));
-    const envelope = sendMessage(this.ctx, address, content);
-    return { deviceId, identityHash: this.pinnedHash(name, deviceId), envelope };
-  }
-
-  /** SHA-256 of the identity pinned for `name.deviceId` (what its session is keyed to). */
-  private pinnedHash(name: string, deviceId: number): Uint8Array {
-    const pin = this.ctx.trust.loadTrust(addressOf(name, deviceId));
-    return pin === undefined ? new Uint8Array(0) : this.ctx.suite.sha256(pin.identity);
+  /** Forgets a linked device whose id the verified list gives to another identity (FanOut). */
+  forgetReplacedDevice(name: string, deviceId: number, listedHash: Uint8Array): boolean {
+    return this.fanOut.forgetReplacedDevice(name, deviceId, listedHash);
   }
 
   /** Outbox rows in the order they were queued. */
@@ -311,7 +287,7 @@ export class SessionService {
         const { plaintext } = receiveMessage(this.ctx, address, m.envelope, this.clock());
         // docs/CLIENT.md §9: a linked device speaks for its account only if the account's signed
         // list names it with the identity this session is keyed to.
-        if (listedHash !== undefined && !bytesEqual(this.pinnedHash(sender, m.sender.deviceId), listedHash))
+        if (listedHash !== undefined && !bytesEqual(this.fanOut.pinnedHash(sender, m.sender.deviceId), listedHash))
           throw new ProtocolError('BAD_SIGNATURE', `${address} is not on the device list of ${sender} with this identity`);
         const content = decodeContent(plaintext);
         if ((content.sentTo !== undefined) !== own)
@@ -338,24 +314,6 @@ export class SessionService {
       this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
       return { kind: 'rejected', peer: sender, error: err };
     }
-  }
-
-  /**
-   * Forgets the pin and sessions of linked device `name.deviceId` (id > 1) when its account's
-   * verified list names another identity for that id (an id reused after a removal,
-   * PROTOCOL.md §14.1): the primary's signature vouches for the new identity, which the next
-   * session then pins. Returns true if anything was forgotten.
-   */
-  forgetReplacedDevice(name: string, deviceId: number, listedHash: Uint8Array): boolean {
-    if (deviceId === DEVICE_ID || listedHash.length === 0) return false;
-    const address = addressOf(name, deviceId);
-    const pinned = this.pinnedHash(name, deviceId);
-    if (pinned.length === 0 || bytesEqual(pinned, listedHash)) return false;
-    this.store.transaction(() => {
-      this.store.delete(TABLE.TRUST, address);
-      this.store.delete(TABLE.SESSIONS, address);
-    });
-    return true;
   }
 
   /** A delivery refused before decryption (docs/CLIENT.md §9): recorded as processed, to be acked. */
