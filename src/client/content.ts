@@ -4,17 +4,29 @@
  * sender's own other devices, a sent transcript naming the recipient (docs/CLIENT.md §9; Signal's
  * SyncMessage.Sent).
  *   content = version ‖ u8 kind (1 = text) ‖ bytes(id) ‖ u64 timestamp (ms) ‖ bytes(UTF-8 body)
- *           | version ‖ u8 kind (2 = sent) ‖ bytes(id) ‖ u64 timestamp ‖ bytes(UTF-8 body) ‖ bytes(recipient)
+ *           | version ‖ u8 kind (4 = sent) ‖ bytes(id) ‖ u64 timestamp ‖ bytes(UTF-8 body) ‖ bytes(recipient)
+ * Two control kinds (docs/CLIENT.md §8), never shown nor kept in the history:
+ *   version ‖ 2 (ACCESS_KEY) ‖ access secret (32) ‖ u32 epoch   the sender's delivery access secret
+ *   version ‖ 3 (COVER) ‖ bytes(filler)                          a cover-traffic dummy
+ * Every content is padded (PROTOCOL.md §13.5, Padmé) before it is encrypted: `padContent` /
+ * `unpadContent`; bad padding is DecodeError BAD_PADDING.
  * Side channels: plaintext handling only; no branch on secret keys.
  */
+import { pad, unpad } from '../protocol/sealed-sender/padding.ts';
 import { DecodeError } from '../util/errors.ts';
 import { Reader, Writer } from '../wire/codec.ts';
 
 const CONTENT_VERSION = 1;
 const KIND_TEXT = 1;
-const KIND_SENT = 2;
+const KIND_ACCESS_KEY = 2;
+const KIND_COVER = 3;
+const KIND_SENT = 4;
 /** Longest recipient name in a sent transcript (the server's username limit). */
 const MAX_RECIPIENT_BYTES = 32;
+/** Bytes of a delivery access secret (PROTOCOL.md §13.11). */
+const ACCESS_SECRET_BYTES = 32;
+/** Longest cover filler accepted. */
+const MAX_FILLER_BYTES = 1 << 16;
 /** Longest message id accepted (hex of 16 random bytes is 32). */
 const MAX_ID_BYTES = 64;
 
@@ -54,4 +66,54 @@ export function decodeContent(bytes: Uint8Array): TextContent {
   const sentTo = dec.decode(r.bytes(MAX_RECIPIENT_BYTES));
   r.end();
   return { id, timestamp, body, sentTo };
+}
+
+/** Any content: a text (or sent transcript), or one of the control kinds that are never shown. */
+export type AnyContent =
+  | ({ readonly kind: 'text' } & TextContent)
+  | { readonly kind: 'accessKey'; readonly secret: Uint8Array; readonly epoch: number }
+  | { readonly kind: 'cover'; readonly filler: Uint8Array };
+
+/** ACCESS_KEY: the sender's current delivery access secret and its epoch (a counter). */
+export function encodeAccessKeyContent(secret: Uint8Array, epoch: number): Uint8Array {
+  if (secret.length !== ACCESS_SECRET_BYTES)
+    throw new DecodeError('BAD_VALUE', 'access key content: secret must be 32 bytes');
+  return new Writer().u8(CONTENT_VERSION).u8(KIND_ACCESS_KEY).fixed(secret).u32(epoch).finish();
+}
+
+/** COVER: a dummy whose only payload is `filler` (docs/CLIENT.md §8). */
+export function encodeCoverContent(filler: Uint8Array): Uint8Array {
+  return new Writer().u8(CONTENT_VERSION).u8(KIND_COVER).bytes(filler).finish();
+}
+
+/** Decodes any content kind (strict: version, kind, lengths, no trailing bytes). */
+export function decodeAnyContent(bytes: Uint8Array): AnyContent {
+  const r = new Reader(bytes, 'message content');
+  const version = r.u8();
+  if (version !== CONTENT_VERSION)
+    throw new DecodeError('BAD_VERSION', `message content: unsupported version ${version}`);
+  const kind = r.u8();
+  if (kind === KIND_TEXT || kind === KIND_SENT) return { kind: 'text', ...decodeContent(bytes) };
+  if (kind === KIND_ACCESS_KEY) {
+    const secret = r.fixed(ACCESS_SECRET_BYTES);
+    const epoch = r.u32();
+    r.end();
+    return { kind: 'accessKey', secret, epoch };
+  }
+  if (kind === KIND_COVER) {
+    const filler = r.bytes(MAX_FILLER_BYTES);
+    r.end();
+    return { kind: 'cover', filler };
+  }
+  throw new DecodeError('BAD_TAG', `message content: unknown kind ${kind}`);
+}
+
+/** The padded plaintext that is encrypted: ISO/IEC 7816-4 to the Padmé length (PROTOCOL.md §13.5). */
+export function padContent(content: Uint8Array): Uint8Array {
+  return pad(content);
+}
+
+/** Removes and checks the padding of `padContent` (DecodeError BAD_PADDING). */
+export function unpadContent(plaintext: Uint8Array): Uint8Array {
+  return unpad(plaintext);
 }

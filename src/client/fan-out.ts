@@ -11,6 +11,7 @@ import { pendingIdentityChange } from '../protocol/trust.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { ClientError } from '../util/errors.ts';
 import { DEVICE_ID, addressOf } from './account.ts';
+import { padContent } from './content.ts';
 import { TABLE } from './protocol-stores.ts';
 import { encodeOutbox, type OutboxEntry, type OutboxEnvelope } from './records.ts';
 import type { ClientStore } from './store.ts';
@@ -32,7 +33,7 @@ export class FanOut {
         'IDENTITY_CHANGE_PENDING',
         `the identity of ${address} has CHANGED: compare safety numbers, then accept it with \`pqmsg contacts trust ${name}\``,
       );
-    const envelope = sendMessage(this.ctx, address, content);
+    const envelope = sendMessage(this.ctx, address, padContent(content)); // PROTOCOL.md §13.5
     return { deviceId, identityHash: this.pinnedHash(name, deviceId), envelope };
   }
 

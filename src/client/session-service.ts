@@ -28,7 +28,8 @@ import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
 import { DEVICE_ID, NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
-import { decodeContent, encodeContent } from './content.ts';
+import { decodeAnyContent, encodeContent, unpadContent } from './content.ts';
+import { loadContactSealed, saveContactSealed } from './sealed-state.ts';
 import { DeviceDirectory } from './device-service.ts';
 import { FanOut } from './fan-out.ts';
 import {
@@ -76,7 +77,12 @@ export type DeliveryOutcome =
   /** The sender's identity changed: leave it queued until `contacts trust`. */
   | { readonly kind: 'held'; readonly peer: string; readonly error: ProtocolError }
   /** Undecryptable or malformed: recorded as processed, ack it (it can never succeed). */
-  | { readonly kind: 'rejected'; readonly peer: string; readonly error: Error };
+  | { readonly kind: 'rejected'; readonly peer: string; readonly error: Error }
+  /**
+   * A control content (docs/CLIENT.md §8): the peer's access secret, stored; or a cover-traffic
+   * dummy, dropped. Processed and acked, never shown and never in the history.
+   */
+  | { readonly kind: 'control'; readonly peer: string; readonly control: 'accessKey' | 'cover' };
 
 const MESSAGE_ID_BYTES = 16;
 const pad = (n: number): string => String(n).padStart(16, '0');
@@ -241,6 +247,22 @@ export class SessionService {
     return this.fanOut.forgetReplacedDevice(name, deviceId, listedHash);
   }
 
+  /**
+   * Queues a control content (never shown, no history row: an access secret, docs/CLIENT.md §8)
+   * for every device in `peerDevices` of `name`, in one transaction, as one outbox row that the
+   * flush fans out like a text.
+   */
+  queueControl(name: string, content: Uint8Array, peerDevices: readonly number[]): OutboxEntry {
+    const { address } = this.contact(name);
+    return this.store.transaction(() => {
+      const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
+      const envelopes = peerDevices.map((d) => this.fanOut.encryptFor(name, d, content));
+      const out: OutboxEntry = { id, peer: name, address, envelopes, content, historyKey: '' };
+      this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(out));
+      return out;
+    });
+  }
+
   /** Outbox rows in the order they were queued. */
   outbox(): { key: string; entry: OutboxEntry }[] {
     return this.store.list(TABLE.OUTBOX).map((r) => ({ key: r.key, entry: decodeOutbox(r.value) }));
@@ -289,23 +311,7 @@ export class SessionService {
         // list names it with the identity this session is keyed to.
         if (listedHash !== undefined && !bytesEqual(this.fanOut.pinnedHash(sender, m.sender.deviceId), listedHash))
           throw new ProtocolError('BAD_SIGNATURE', `${address} is not on the device list of ${sender} with this identity`);
-        const content = decodeContent(plaintext);
-        if ((content.sentTo !== undefined) !== own)
-          throw new ProtocolError('BAD_STATE', own ? 'own device sent a message that is not a sent transcript' : `${address} sent a transcript`);
-        const peer = content.sentTo ?? sender;
-        const message: HistoryEntry = {
-          direction: own ? 'out' : 'in',
-          peer,
-          id: content.id,
-          timestamp: content.timestamp,
-          body: content.body,
-          delivered: true,
-        };
-        this.ensureContact(peer);
-        const historyKey = `${peer}/${pad(this.nextSequence())}`;
-        this.store.put(TABLE.HISTORY, historyKey, encodeHistory(message));
-        this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
-        return { kind: 'message', message, firstContact: firstContact && !own };
+        return this.storeContent(guidKey, sender, plaintext, firstContact && !own);
       });
     } catch (err) {
       if (err instanceof ProtocolError && isTrustRefusal(err))
@@ -314,6 +320,50 @@ export class SessionService {
       this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
       return { kind: 'rejected', peer: sender, error: err };
     }
+  }
+
+  /**
+   * Stores what a decrypted plaintext from `sender` holds (inside the caller's transaction): a
+   * text goes to the history (a sent transcript, only from this account's own devices, under its
+   * recipient: docs/CLIENT.md §9); an access secret to the contact's sealed state (docs/CLIENT.md
+   * §8); a cover dummy nowhere. Marks the guid processed. Bad padding or content throws
+   * DecodeError (BAD_PADDING…). Also used by sealed-service.ts.
+   */
+  storeContent(
+    guidKey: string,
+    sender: string,
+    plaintext: Uint8Array,
+    firstContact: boolean,
+  ): DeliveryOutcome {
+    const content = decodeAnyContent(unpadContent(plaintext));
+    const own = sender === this.account.name;
+    const peer = content.kind === 'text' ? (content.sentTo ?? sender) : sender;
+    if (content.kind === 'text' && (content.sentTo !== undefined) !== own)
+      throw new ProtocolError('BAD_STATE', own ? 'own device sent a message that is not a sent transcript' : `${sender} sent a transcript`);
+    this.ensureContact(peer);
+    this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
+    if (content.kind === 'cover') return { kind: 'control', peer, control: 'cover' };
+    if (content.kind === 'accessKey') {
+      const known = loadContactSealed(this.store, peer);
+      if (content.epoch >= known.accessEpoch)
+        saveContactSealed(this.store, peer, {
+          ...known,
+          accessSecret: content.secret,
+          accessEpoch: content.epoch,
+        });
+      return { kind: 'control', peer, control: 'accessKey' };
+    }
+    const message: HistoryEntry = {
+      direction: own ? 'out' : 'in',
+      peer,
+      id: content.id,
+      timestamp: content.timestamp,
+      body: content.body,
+      delivered: true,
+    };
+    const historyKey = `${peer}/${pad(this.nextSequence())}`;
+    this.store.put(TABLE.HISTORY, historyKey, encodeHistory(message));
+    return { kind: 'message', message, firstContact };
   }
 
   /** A delivery refused before decryption (docs/CLIENT.md §9): recorded as processed, to be acked. */
@@ -334,8 +384,9 @@ export class SessionService {
    * Runs `fn` in a transaction; an IDENTITY_CHANGED thrown inside is rethrown only AFTER the
    * transaction committed, so the pending change the protocol recorded is kept (the protocol
    * stores nothing else before throwing it: PROTOCOL.md §8). Any other error rolls back.
+   * Also used by sealed-service.ts.
    */
-  private commitThenThrow<T>(fn: () => T): T {
+  commitThenThrow<T>(fn: () => T): T {
     let changed: ProtocolError | undefined;
     const out = this.store.transaction(() => {
       try {
@@ -352,14 +403,15 @@ export class SessionService {
     return out as T;
   }
 
-  private ensureContact(name: string): void {
+  /** Records `name` as a contact unless it is one (also used by sealed-service.ts). */
+  ensureContact(name: string): void {
     if (this.store.get(TABLE.CONTACTS, name) !== undefined) return;
     const contact = { name, address: addressOf(name), addedAt: this.clock() };
     this.store.put(TABLE.CONTACTS, name, encodeContact(contact));
   }
 
   /** Next value of the store's sequence counter (orders history and outbox rows). */
-  private nextSequence(): number {
+  nextSequence(): number {
     const bytes = this.store.get(TABLE.COUNTERS, 'seq');
     const next = (bytes === undefined ? 0 : Number(new TextDecoder().decode(bytes))) + 1;
     this.store.put(TABLE.COUNTERS, 'seq', new TextEncoder().encode(String(next)));

@@ -10,6 +10,13 @@ import { handleAuthenticate, handleRegister } from './auth.ts';
 import type { Outcome, ServerContext, Session } from './context.ts';
 import { handleFetchBundle, handlePreKeyCount, handleUploadPreKeys } from './directory.ts';
 import { handleAck, handleSend } from './mailbox.ts';
+import {
+  handleFetchSealedKey,
+  handleGetSenderCertificate,
+  handleSendSealed,
+  handleSetDeliveryAccess,
+  handleUploadSealedKey,
+} from './sealed.ts';
 import { handleFetchDeviceList, handleUploadDeviceList } from './device-lists.ts';
 import { handleSendMulti } from './fan-out.ts';
 import { handleProvisionAnswer, handleProvisionOpen, handleProvisionPoll, handleProvisionTake } from './provisioning.ts';
@@ -21,6 +28,7 @@ export async function handleRequest(ctx: ServerContext, session: Session, req: R
     throw new ServerError('RATE_LIMITED_REQUEST', `request rate limit (${ctx.limits.requestRate.perSecond}/s, burst ${ctx.limits.requestRate.burst})`);
   if (req.op === 'register') return handleRegister(ctx, session, req);
   if (req.op === 'authenticate') return handleAuthenticate(ctx, session, req);
+  if (req.op === 'sendSealed') return handleSendSealed(ctx, session, req); // anonymous by design
   // A device being linked has no account yet (docs/SERVER.md §13.2).
   if (req.op === 'provisionOpen') return handleProvisionOpen(ctx, req);
   if (req.op === 'provisionPoll') return handleProvisionPoll(ctx, req);
@@ -42,6 +50,16 @@ export async function handleRequest(ctx: ServerContext, session: Session, req: R
       return handleSend(ctx, device, req);
     case 'ack':
       return handleAck(ctx, device, req);
+    case 'getSenderCertificate':
+      return handleGetSenderCertificate(ctx, device);
+    case 'uploadSealedKey':
+      return handleUploadSealedKey(ctx, device, req);
+    case 'fetchSealedKey':
+      if (!session.buckets.bundle.take(now))
+        throw new ServerError('RATE_LIMITED_BUNDLE', `bundle fetch rate limit (${ctx.limits.bundleRate.perSecond}/s, burst ${ctx.limits.bundleRate.burst})`);
+      return handleFetchSealedKey(ctx, req);
+    case 'setDeliveryAccess':
+      return handleSetDeliveryAccess(ctx, device, req);
     case 'uploadDeviceList':
       return handleUploadDeviceList(ctx, device, req);
     case 'fetchDeviceList':

@@ -102,7 +102,12 @@ export type ServerErrorCode =
   | 'UNKNOWN_RENDEZVOUS' // no live provisioning slot with that id (expired, taken, or never opened)
   | 'PROVISIONING_FULL' // too many link requests pending on the relay
   | 'SHUTTING_DOWN' // the server is stopping (fatal)
-  | 'INTERNAL'; // a bug or a storage failure; nothing was stored
+  | 'INTERNAL' // a bug or a storage failure; nothing was stored
+  | 'ACCESS_DENIED' // SEND_SEALED without the recipient's delivery access key (docs/SERVER.md §12)
+  | 'RATE_LIMITED_SEALED' // sealed sends from this IP address or to this recipient over the limit
+  | 'NO_SEALED_KEY' // the recipient device has not published a sealed-sender key
+  | 'BAD_SEALED_KEY' // an uploaded sealed-sender key does not decode or verify
+  | 'SEALED_NOT_ANONYMOUS'; // SEND_SEALED on an authenticated connection (it must be anonymous)
 
 /** A delivery-service refusal (docs/SERVER.md §6): carried to the client as an ERROR frame. */
 export class ServerError extends Error {

@@ -63,7 +63,7 @@ describe('sent transcript content', () => {
     const text = { id: 'cd'.repeat(16), timestamp: 5, body: 'x' };
     expect(decodeContent(encodeContent(text))).toEqual(text);
     const bytes = encodeContent(sent);
-    expect(bytes[1]).toBe(2);
+    expect(bytes[1]).toBe(4); // kind 4 = sent (content.ts)
     expect(codeOf(() => decodeContent(bytes.subarray(0, bytes.length - 1)))).toBe('TRUNCATED');
   });
 });

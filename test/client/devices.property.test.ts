@@ -257,7 +257,10 @@ async function deliver(
   loseAcks: Set<number>,
   op: Extract<Op, { kind: 'deliver' }> | undefined,
 ): Promise<void> {
-  const pending: DeliveredMessage[] = await h.ctx.store.pendingMessages({ username: d.user, deviceId: d.deviceId }, 0, 0, 100);
+  // This model sends authenticated only (no sealed option): every queued message has a sender.
+  const queued = await h.ctx.store.pendingMessages({ username: d.user, deviceId: d.deviceId }, 0, 0, 100);
+  const pending = queued.filter((m): m is DeliveredMessage => 'sender' in m);
+  expect(pending.length).toBe(queued.length);
   let chosen = pending;
   if (op !== undefined) {
     chosen = pending.filter((_, i) => !op.lose.includes(i));

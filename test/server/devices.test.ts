@@ -108,6 +108,7 @@ for (const makeBackend of BACKENDS) {
       const l = await register(h, laptop);
       expect(l.device).toEqual(laptop.address);
       await req(h, l, { op: 'uploadPreKeys', preKeys: preKeyBatch(laptop, 2, h.now) });
+      await h.ctx.store.putSealedKey(laptop.address, Uint8Array.of(9)); // its sealed-sender key goes too
       expect(await codeOf(req(h, l, { op: 'uploadDeviceList', deviceList: sign(v3) }))).toBe('NOT_PRIMARY');
       await req(h, b, { op: 'sendMulti', to: 'alice', messages: [dm(alice, 1), dm(laptop, 1)] });
       expect(await h.ctx.store.countPending(laptop.address, 0)).toBe(1);
@@ -115,6 +116,7 @@ for (const makeBackend of BACKENDS) {
       await req(h, a, { op: 'uploadDeviceList', deviceList: sign(v4) });
       expect(await h.ctx.store.deviceIdentity(laptop.address)).toBeUndefined();
       expect(await h.ctx.store.countPending(laptop.address, 0)).toBe(0);
+      expect(await h.ctx.store.sealedKey(laptop.address)).toBeUndefined();
       expect(await codeOf(authenticate(h, laptop))).toBe('DEVICE_REMOVED');
       expect(await codeOf(register(h, laptop))).toBe('DEVICE_NOT_LISTED');
       expect(await codeOf(req(h, b, { op: 'fetchBundle', address: laptop.address }))).toBe('UNKNOWN_ADDRESS');

@@ -95,11 +95,11 @@ export function mountLive(root: HTMLElement): void {
     if (e.type === 'delivery') {
       const o = e.outcome;
       if (o.kind === 'message') log(`${o.message.peer}: ${o.message.body}`);
-      else if (o.kind !== 'duplicate') log(`refused from ${o.peer}: ${o.error.message}`, false);
+      else if (o.kind !== 'duplicate' && o.kind !== 'control') log(`refused from ${o.peer}: ${o.error.message}`, false);
     } else if (e.type === 'sent') log(`sent to ${e.entry.peer}`);
     else if (e.type === 'prekeys') log(`${e.uploaded} prekeys uploaded`);
     else if (e.type === 'devicesChanged') log(`the devices of ${e.name} changed: ${e.devices.join(', ')}`, false);
-    else log(`undeliverable to ${e.entry.peer}: ${e.error.code}`, false);
+    else if (e.type === 'undeliverable') log(`undeliverable to ${e.entry.peer}: ${e.error.code}`, false);
   };
 
   /** Opens (creating and registering when new) the account `name` in IndexedDB, then listens. */

@@ -13,7 +13,7 @@ import { UsageError } from '../exit-codes.ts';
 export function registerContactsCommand(program: Command): void {
   const contacts = program
     .command('contacts')
-    .description('manage contacts: add, list, verify (safety number), trust (a changed identity)');
+    .description('manage contacts: add, list, verify (safety number), trust (a changed identity), remove');
 
   contacts
     .command('add <name>')
@@ -43,12 +43,14 @@ export function registerContactsCommand(program: Command): void {
 
   contacts
     .command('list')
-    .description('list contacts with their fingerprint and trust state')
+    .description('list contacts with their trust state, sealed reachability and fingerprint')
     .action(async (_o: unknown, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
       await withStore(opts, async (store) => {
         const service = await openService(store);
+        const { SealedService } = await import('../../client/sealed-service.ts');
+        const sealed = new SealedService(service);
         const devicesChanged = new Set(service.devices.changedLists());
         for (const c of service.listContacts()) {
           const state = c.identityChanged
@@ -56,10 +58,12 @@ export function registerContactsCommand(program: Command): void {
             : c.verified
               ? 'verified'
               : 'unverified';
+          // Reachable sealed: the contact shared its delivery access key (docs/CLIENT.md §8).
+          const reachable = sealed.reachableSealed(c.name);
           // A changed signed device list is shown like an identity change (docs/CLIENT.md §9).
           const changed = devicesChanged.has(c.name) ? '\tDEVICES CHANGED' : '';
           out.print(
-            `${c.name}\t${state}\t${c.fingerprint}${changed}`,
+            `${c.name}\t${state}\t${reachable ? 'sealed' : 'not sealed'}\t${c.fingerprint}${changed}`,
             {
               type: 'contact',
               name: c.name,
@@ -67,6 +71,7 @@ export function registerContactsCommand(program: Command): void {
               fingerprint: c.fingerprint,
               verified: c.verified,
               identityChanged: c.identityChanged,
+              sealed: reachable,
               devicesChanged: devicesChanged.has(c.name),
             },
           );
@@ -130,6 +135,36 @@ export function registerContactsCommand(program: Command): void {
             `verify it with \`pqmsg contacts verify ${name}\``,
           { type: 'trusted', name, fingerprint },
         );
+      });
+    });
+
+  contacts
+    .command('remove <name>')
+    .description(
+      'forget NAME and rotate the delivery access key: NAME can no longer send sealed ' +
+        'messages to this account; the other contacts get the new key',
+    )
+    .action(async (name: string, _o: unknown, cmd: Command) => {
+      const opts = globals(cmd);
+      const out = outputFor(cmd);
+      await withStore(opts, async (store) => {
+        const service = await openService(store);
+        expectName(name, service.account.name);
+        const { SealedService } = await import('../../client/sealed-service.ts');
+        const access = new SealedService(service).removeContact(name); // committed first
+        // Registers the new verifier (Sync.open → refreshSealed), then sends the new key.
+        const sync = await openSync(service, opts);
+        try {
+          const remaining = service.listContacts().map((c) => c.name);
+          for (const c of remaining) await sync.sendAccessKey(c);
+          out.print(
+            `removed ${name}; delivery access key rotated (epoch ${access.epoch}) and sent to ` +
+              `${remaining.length} contact(s)`,
+            { type: 'removed', name, epoch: access.epoch, notified: remaining },
+          );
+        } finally {
+          sync.close();
+        }
       });
     });
 }

@@ -82,6 +82,7 @@ export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
       return false;
     }
     case 'duplicate':
+    case 'control': // an access secret stored, or a cover dummy dropped: never shown (CLIENT.md §8)
       return false;
     case 'held':
       out.print(
@@ -110,6 +111,7 @@ export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
 export async function flushBestEffort(sync: Sync, out: Printer): Promise<void> {
   try {
     await sync.flushOutbox();
+    await sync.flushSealed(); // sealed envelopes committed before a crash (docs/CLIENT.md §8)
   } catch (err) {
     if (!(err instanceof ServerError)) throw err;
     out.note(`outbox kept for a later attempt: ${err.message}`);
