@@ -55,7 +55,12 @@ export type ProtocolErrorCode =
   | 'STALE_PREKEY' // a bundle's signed prekey is older than rotation + grace, or from the future
   | 'CERTIFICATE_EXPIRED' // a sender certificate's expiry is not after `now` (PROTOCOL.md §13.2)
   | 'WRONG_SERVER' // a sender certificate names a server other than the pinned one
-  | 'SENDER_MISMATCH'; // a sealed message's certificate identity is not its session's peer identity
+  | 'SENDER_MISMATCH' // a sealed message's certificate identity is not its session's peer identity
+  | 'NOT_A_MEMBER' // a group change, distribution or message from a device whose user is not a member (PROTOCOL.md §15)
+  | 'STALE_GROUP_VERSION' // a group change whose base version is not the current one, or that lost the tie-break
+  | 'BAD_GROUP_CHANGE' // a group change whose roster does not follow from its kind, target and base
+  | 'STALE_DISTRIBUTION' // a sender-key distribution older than (or equal to) the sender's newest chain
+  | 'UNKNOWN_SENDER_CHAIN'; // a group message on a sender chain this device never received
 
 /** A protocol rule was violated (bad bundle, replay, skipped-key bound, …). */
 export class ProtocolError extends Error {
