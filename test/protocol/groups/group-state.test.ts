@@ -1,0 +1,107 @@
+import { describe, expect, test } from 'vitest';
+import { decodeDistribution, distributionOf, encodeDistribution } from '../../../src/protocol/groups/distribution.ts';
+import {
+  decryptGroupMessage,
+  encryptGroupMessage,
+  makeChange,
+  receiveChange,
+  receiveDistribution,
+  type GroupState,
+} from '../../../src/protocol/groups/group-state.ts';
+import { decodeGroupState, encodeGroupState } from '../../../src/protocol/groups/group-state-codec.ts';
+import { decodeGroupMessage } from '../../../src/protocol/groups/sender-key.ts';
+import { utf8 } from '../../../src/util/bytes.ts';
+import { codeOf } from '../../helpers/error-code.ts';
+import { detRandom } from '../helpers/det-rng.ts';
+import { SUITE } from '../helpers/suites.ts';
+import { exchangeDistributions, threeMemberGroup } from './helpers/group-fixtures.ts';
+
+const rnd = detRandom('group state tests');
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+describe('group state: send, distribution, removal rekey (PROTOCOL.md §15.5–§15.7)', () => {
+  test('one ciphertext opens at every other member device, and the state round-trips its codec', () => {
+    const { devices } = threeMemberGroup(rnd);
+    const alice = devices.get('alice.1')!;
+    const sent = encryptGroupMessage(SUITE, alice.state!, utf8('hello'), rnd);
+    alice.state = sent.state;
+    let opened = 0;
+    for (const d of devices.values()) {
+      if (d === alice) continue;
+      const r = decryptGroupMessage(SUITE, d.state!, decodeGroupMessage(sent.message), 'alice.1');
+      expect(text(r.plaintext)).toBe('hello');
+      d.state = r.state;
+      opened++;
+      const bytes = encodeGroupState(d.state);
+      expect(encodeGroupState(decodeGroupState(SUITE, bytes))).toEqual(bytes);
+    }
+    expect(opened).toBe(2);
+    const own = encodeGroupState(alice.state);
+    expect(encodeGroupState(decodeGroupState(SUITE, own))).toEqual(own);
+  });
+
+  test('a transport sender other than the signed header sender is SENDER_MISMATCH', () => {
+    const { devices } = threeMemberGroup(rnd);
+    const sent = encryptGroupMessage(SUITE, devices.get('alice.1')!.state!, utf8('x'), rnd);
+    const bob = devices.get('bob.1')!;
+    expect(codeOf(() => decryptGroupMessage(SUITE, bob.state!, decodeGroupMessage(sent.message), 'carol.1'))).toBe('SENDER_MISMATCH');
+  });
+
+  test('removal: every remaining member rotates; the removed member reads nothing sent after', () => {
+    const { devices } = threeMemberGroup(rnd);
+    const [alice, bob, carol] = ['alice.1', 'bob.1', 'carol.1'].map((a) => devices.get(a)!);
+    const carolBefore = carol.state!;
+    const removal = makeChange(SUITE, alice.identity, alice.state!, 'remove', 'carol', rnd);
+    expect(removal.rotated).toBe(true);
+    expect(removal.removed).toEqual(['carol']);
+    alice.state = removal.state;
+    const atBob = receiveChange(SUITE, bob.state, 'bob.1', removal.change, alice.identity.publicKey, rnd);
+    expect(atBob.rotated).toBe(true);
+    bob.state = atBob.state;
+    const atCarol = receiveChange(SUITE, carol.state, 'carol.1', removal.change, alice.identity.publicKey, rnd);
+    expect(atCarol.state.own).toBeUndefined();
+    carol.state = atCarol.state;
+    // new chains go to remaining members only
+    const onlyRemaining = new Map([...devices].filter(([a]) => a !== 'carol.1'));
+    exchangeDistributions(onlyRemaining);
+    for (const from of [alice, bob]) {
+      const sent = encryptGroupMessage(SUITE, from.state!, utf8(`after from ${from.address}`), rnd);
+      from.state = sent.state;
+      const to = from === alice ? bob : alice;
+      const r = decryptGroupMessage(SUITE, to.state!, decodeGroupMessage(sent.message));
+      to.state = r.state;
+      expect(text(r.plaintext)).toBe(`after from ${from.address}`);
+      // carol, even keeping the state she had before her removal, cannot read it
+      for (const s of [carolBefore, carol.state]) {
+        const code = codeOf(() => decryptGroupMessage(SUITE, s, decodeGroupMessage(sent.message)));
+        expect(code).toBe('UNKNOWN_SENDER_CHAIN');
+      }
+    }
+    // and carol, no longer a member, can neither send nor accept a chain
+    expect(codeOf(() => encryptGroupMessage(SUITE, carol.state!, utf8('x'), rnd))).toBe('NOT_A_MEMBER');
+    const d = distributionOf(alice.state!.membership.groupId, alice.state!.own!);
+    expect(codeOf(() => receiveDistribution(carol.state!, 'alice.1', d))).toBe('NOT_A_MEMBER');
+  });
+
+  test('replayed or stale distribution messages are rejected without state change', () => {
+    const { devices } = threeMemberGroup(rnd);
+    const [alice, bob] = ['alice.1', 'bob.1'].map((a) => devices.get(a)!);
+    const first = distributionOf(alice.state!.membership.groupId, alice.state!.own!);
+    const encoded = encodeDistribution(first);
+    expect(encodeDistribution(decodeDistribution(encoded))).toEqual(encoded);
+    const check = (s: GroupState, from: string, bytes: Uint8Array, code: string) => {
+      const before = encodeGroupState(s);
+      expect(codeOf(() => receiveDistribution(s, from, decodeDistribution(bytes)))).toBe(code);
+      expect(encodeGroupState(s)).toEqual(before);
+    };
+    check(bob.state!, 'alice.1', encoded, 'STALE_DISTRIBUTION'); // replay of the held chain
+    // alice rotates (removes carol): her old distribution replayed to bob afterwards is stale
+    const removal = makeChange(SUITE, alice.identity, alice.state!, 'remove', 'carol', rnd);
+    alice.state = removal.state;
+    bob.state = receiveChange(SUITE, bob.state, 'bob.1', removal.change, alice.identity.publicKey, rnd).state;
+    bob.state = receiveDistribution(bob.state, 'alice.1', distributionOf(alice.state.membership.groupId, alice.state.own!));
+    check(bob.state, 'alice.1', encoded, 'STALE_DISTRIBUTION');
+    // a distribution relayed from a non-member device
+    check(bob.state, 'carol.1', encodeDistribution(distributionOf(alice.state.membership.groupId, alice.state.own!)), 'NOT_A_MEMBER');
+  });
+});
