@@ -156,6 +156,10 @@ export class Connection {
     if (req.op === 'send') {
       if (outcome.response.op === 'send' && outcome.response.duplicate) metrics.duplicateSends++;
       else metrics.messagesStored++;
+    } else if (req.op === 'groupSend' && outcome.response.op === 'groupSend') {
+      for (const r of outcome.response.results)
+        if (r.status === 'stored') metrics.messagesStored++;
+        else if (r.status === 'duplicate') metrics.duplicateSends++;
     } else if (req.op === 'ack') {
       metrics.acks++;
       const wasFull = this.unacked.size >= MAX_UNACKED_DELIVERIES;

@@ -9,7 +9,7 @@
  */
 import type { Address } from '../wire/address.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
-import type { PreKeyCounts } from '../wire/responses.ts';
+import type { GroupSendResult, PreKeyCounts } from '../wire/responses.ts';
 
 /** A signed public prekey as uploaded: its role and id, and its PROTOCOL.md §3.1 encoding. */
 export interface StoredPreKey {
@@ -38,6 +38,17 @@ export interface NewMessage {
   /** The server's clock when the send arrived (ms); becomes the delivered serverTimestamp. */
   readonly serverTimestamp: number;
   /** Messages stored before this time (ms) have expired: they are dropped before the quota check. */
+  readonly expiredBefore: number;
+}
+
+/** One GROUP_SEND: one envelope for many recipient devices (docs/SERVER.md §14). */
+export interface NewGroupMessage {
+  readonly sender: Address;
+  /** Distinct devices, not the sender (the handler checks). */
+  readonly recipients: readonly Address[];
+  readonly clientMessageId: Uint8Array;
+  readonly envelope: Uint8Array;
+  readonly serverTimestamp: number;
   readonly expiredBefore: number;
 }
 
@@ -107,6 +118,16 @@ export interface ServerStore {
    * recipient), MAILBOX_FULL_COUNT or MAILBOX_FULL_BYTES (quota), storing nothing.
    */
   storeMessage(message: NewMessage, quota: MailboxQuota): Promise<StoredMessageAck>;
+
+  /**
+   * GROUP_SEND fan-out (docs/SERVER.md §14) in ONE transaction: stores the envelope once per
+   * recipient mailbox (a row each), idempotently PER RECIPIENT — a second call with the same
+   * (sender, clientMessageId) stores nothing for a recipient that already has it and reports its
+   * first guid ('duplicate'). A recipient that is unknown or over quota is 'refused' with its code
+   * (UNKNOWN_ADDRESS, MAILBOX_FULL_COUNT, MAILBOX_FULL_BYTES) without affecting the others.
+   * Results are in `recipients` order.
+   */
+  storeGroupMessage(message: NewGroupMessage, quota: MailboxQuota): Promise<GroupSendResult[]>;
 
   /** Up to `limit` queued messages of `address` with guid > afterGuid, stored at or after `notBefore`, by guid. */
   pendingMessages(address: Address, afterGuid: number, notBefore: number, limit: number): Promise<DeliveredMessage[]>;

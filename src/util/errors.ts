@@ -97,6 +97,8 @@ export type ServerErrorCode =
   | 'RATE_LIMITED_SEND' // the connection's send token bucket is empty
   | 'RATE_LIMITED_BUNDLE' // the connection's bundle-fetch token bucket is empty
   | 'RATE_LIMITED_REQUEST' // the connection's overall request token bucket is empty
+  | 'TOO_MANY_RECIPIENTS' // a GROUP_SEND with more than MAX_GROUP_RECIPIENTS devices (docs/SERVER.md §14)
+  | 'BAD_RECIPIENT_LIST' // a GROUP_SEND with no recipient, a repeated one, or the sender itself
   | 'SHUTTING_DOWN' // the server is stopping (fatal)
   | 'INTERNAL'; // a bug or a storage failure; nothing was stored
 

@@ -16,6 +16,7 @@ export const SERVER_ERROR_WIRE: Readonly<Record<ServerErrorCode, number>> = Obje
   ENVELOPE_TOO_LARGE: 48, MAILBOX_FULL_COUNT: 49, MAILBOX_FULL_BYTES: 50, UNKNOWN_MESSAGE: 51,
   RATE_LIMITED_SEND: 64, RATE_LIMITED_BUNDLE: 65, RATE_LIMITED_REQUEST: 66,
   SHUTTING_DOWN: 80, INTERNAL: 81,
+  TOO_MANY_RECIPIENTS: 128, BAD_RECIPIENT_LIST: 129,
 });
 
 /** Codes after which the server closes the connection (the frame stream or the auth state is unusable). */

@@ -27,7 +27,9 @@ export type Request =
   /** One envelope for one device; `clientMessageId` makes a retry idempotent. */
   | { op: 'send'; to: Address; clientMessageId: Uint8Array; envelope: Uint8Array }
   /** Acknowledges (and deletes) a delivered message by its server guid. */
-  | { op: 'ack'; guid: number };
+  | { op: 'ack'; guid: number }
+  /** One envelope for many devices (docs/SERVER.md §14); idempotent per (sender, id, recipient). */
+  | { op: 'groupSend'; recipients: Address[]; clientMessageId: Uint8Array; envelope: Uint8Array };
 
 export type RequestOp = Request['op'];
 
@@ -39,6 +41,7 @@ export const OP_BYTE: Readonly<Record<RequestOp, number>> = Object.freeze({
   fetchBundle: OP.FETCH_BUNDLE,
   send: OP.SEND,
   ack: OP.ACK,
+  groupSend: OP.GROUP_SEND,
 });
 
 const OP_NAME = new Map<number, RequestOp>(
@@ -74,6 +77,12 @@ export function writeRequest(w: Writer, req: Request): Writer {
       return writeAddress(w, req.to).fixed(req.clientMessageId).bytes(req.envelope);
     case 'ack':
       return w.u64(req.guid);
+    case 'groupSend':
+      if (req.clientMessageId.length !== CLIENT_MESSAGE_ID_BYTES)
+        throw new DecodeError('BAD_VALUE', 'groupSend: client message id must be 16 bytes');
+      w.u16(req.recipients.length);
+      for (const a of req.recipients) writeAddress(w, a);
+      return w.fixed(req.clientMessageId).bytes(req.envelope);
   }
 }
 
@@ -107,5 +116,13 @@ export function readRequest(r: Reader): Request {
     }
     case 'ack':
       return { op, guid: r.u64() };
+    case 'groupSend': {
+      const n = r.u16();
+      // Decoded up to the u16 limit; the handler refuses more than MAX_GROUP_RECIPIENTS (TOO_MANY_RECIPIENTS).
+      const recipients: Address[] = [];
+      for (let i = 0; i < n; i++) recipients.push(readAddress(r));
+      const clientMessageId = r.fixed(CLIENT_MESSAGE_ID_BYTES);
+      return { op, recipients, clientMessageId, envelope: r.bytes(MAX_FRAME_BYTES) };
+    }
   }
 }
