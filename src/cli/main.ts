@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerContactsCommand } from './commands/contacts.ts';
+import { registerGroupsCommand } from './commands/groups.ts';
 import { registerHistoryCommand } from './commands/history.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerReceiveCommand } from './commands/receive.ts';
@@ -44,6 +45,7 @@ registerInitCommand(program);
 registerRegisterCommand(program);
 registerWhoamiCommand(program);
 registerContactsCommand(program);
+registerGroupsCommand(program);
 registerSendCommand(program);
 registerReceiveCommand(program);
 registerWatchCommand(program);

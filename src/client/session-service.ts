@@ -29,7 +29,15 @@ import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
 import { NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
-import { decodeContent, encodeContent } from './content.ts';
+import {
+  decodeContent,
+  decodeControl,
+  encodeContent,
+  isControlContent,
+  type ControlContent,
+} from './content.ts';
+import type { GroupEvent } from './group-records.ts';
+import { isGroupMessage } from '../protocol/groups/sender-key.ts';
 import {
   StoredIdentity,
   StoredPreKeys,
@@ -74,8 +82,19 @@ export type DeliveryOutcome =
   | { readonly kind: 'duplicate' }
   /** The sender's identity changed: leave it queued until `contacts trust`. */
   | { readonly kind: 'held'; readonly peer: string; readonly error: ProtocolError }
+  /** A group message or group control content, handled by the group service (group-service.ts). */
+  | { readonly kind: 'group'; readonly event: GroupEvent }
   /** Undecryptable or malformed: recorded as processed, ack it (it can never succeed). */
   | { readonly kind: 'rejected'; readonly peer: string; readonly error: Error };
+
+/**
+ * What the group service does inside `storeThenAck`'s transaction (docs/CLIENT.md §10): a group
+ * message (one upload, PROTOCOL.md §15.4) or a group control content from a pairwise session.
+ */
+export interface GroupHooks {
+  onGroupMessage(m: DeliveredMessage): GroupEvent;
+  onControl(peer: string, address: string, content: ControlContent): GroupEvent;
+}
 
 const MESSAGE_ID_BYTES = 16;
 const pad = (n: number): string => String(n).padStart(16, '0');
@@ -85,6 +104,7 @@ export class SessionService {
   readonly account: Account;
   readonly ctx: ProtocolContext;
   readonly clock: () => number;
+  private groupHooks: GroupHooks | undefined;
 
   constructor(deps: ClientDeps) {
     this.store = deps.store;
@@ -98,6 +118,11 @@ export class SessionService {
       sessions: new StoredSessions(deps.store),
       trust: new StoredTrust(deps.store),
     };
+  }
+
+  /** Attaches the group service: group messages and control contents are handed to it. */
+  setGroupHooks(hooks: GroupHooks): void {
+    this.groupHooks = hooks;
   }
 
   // ── contacts and trust ────────────────────────────────────────────────────────────────────
@@ -210,6 +235,25 @@ export class SessionService {
     });
   }
 
+  /**
+   * Sends `plaintext` (a group control content) to the user `name` over the pairwise session:
+   * ratchet step + outbox row, joining the caller's transaction. THE one function through which
+   * group traffic reaches a user (docs/CLIENT.md §10): today one device per user; a fan-out to
+   * every device of the user belongs here. The session must exist (Sync.ensureSession).
+   */
+  queueToUser(name: string, plaintext: Uint8Array): OutboxEntry {
+    const { address } = this.contact(name);
+    return this.store.transaction(() => {
+      if (pendingIdentityChange(this.ctx.trust, address) !== undefined)
+        throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(name));
+      const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
+      const envelope = sendMessage(this.ctx, address, plaintext);
+      const out: OutboxEntry = { id, peer: name, address, envelope, historyKey: '' };
+      this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(out));
+      return out;
+    });
+  }
+
   /** Outbox rows in the order they were queued. */
   outbox(): { key: string; entry: OutboxEntry }[] {
     return this.store.list(TABLE.OUTBOX).map((r) => ({ key: r.key, entry: decodeOutbox(r.value) }));
@@ -246,10 +290,22 @@ export class SessionService {
     if (this.store.get(TABLE.PROCESSED, guidKey) !== undefined) return { kind: 'duplicate' };
     const peer = m.sender.username;
     const address = addressOf(peer, m.sender.deviceId);
+    const groups = this.groupHooks;
     try {
-      return this.commitThenThrow(() => {
+      return this.commitThenThrow((): DeliveryOutcome => {
+        if (groups !== undefined && isGroupMessage(m.envelope)) {
+          const event = groups.onGroupMessage(m);
+          this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
+          return { kind: 'group', event };
+        }
         const firstContact = this.ctx.trust.loadTrust(address) === undefined;
         const { plaintext } = receiveMessage(this.ctx, address, m.envelope, this.clock());
+        if (groups !== undefined && isControlContent(plaintext)) {
+          this.ensureContact(peer);
+          const event = groups.onControl(peer, address, decodeControl(plaintext));
+          this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
+          return { kind: 'group', event };
+        }
         const content = decodeContent(plaintext);
         const message: HistoryEntry = {
           direction: 'in',
@@ -311,7 +367,7 @@ export class SessionService {
   }
 
   /** Next value of the store's sequence counter (orders history and outbox rows). */
-  private nextSequence(): number {
+  nextSequence(): number {
     const bytes = this.store.get(TABLE.COUNTERS, 'seq');
     const next = (bytes === undefined ? 0 : Number(new TextDecoder().decode(bytes))) + 1;
     this.store.put(TABLE.COUNTERS, 'seq', new TextEncoder().encode(String(next)));

@@ -43,6 +43,8 @@ export interface SyncOptions {
   /** One-time prekeys of each kind to keep on the server (default ONE_TIME_TARGET = 100). */
   readonly oneTimeTarget?: number;
   readonly onEvent?: (e: SyncEvent) => void;
+  /** Runs after each delivery is acknowledged (the group service sends what a change requires). */
+  readonly afterDelivery?: (outcome: DeliveryOutcome) => Promise<void>;
 }
 
 /** SEND refusals that no retry can cure (docs/SERVER.md §6). */
@@ -211,6 +213,7 @@ export class Sync {
     else {
       if (outcome.kind === 'message') this.options.crash?.('after-receive-commit');
       await this.conn.request({ op: 'ack', guid: m.guid });
+      await this.options.afterDelivery?.(outcome);
     }
   }
 }

@@ -123,6 +123,9 @@ export type ClientErrorCode =
   | 'UNKNOWN_CONTACT' // no contact of that name
   | 'IDENTITY_CHANGE_PENDING' // the contact's identity changed; `contacts trust NAME` first
   | 'SERVER_IDENTITY_CHANGED' // the server presented another identity than the one pinned at register
+  | 'UNKNOWN_GROUP' // no group of that name on this device (docs/CLIENT.md §10)
+  | 'GROUP_EXISTS' // `groups create` with the name of a group this device is already in
+  | 'NOT_GROUP_MEMBER' // a group operation on a group this device's user has left or was removed from
   | 'NETWORK'; // the server could not be reached, the connection dropped or timed out
 
 /** A client-level failure: store, contacts, trust decisions, or the connection to the server. */

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { ClientError, ServerError } from '../../util/errors.ts';
-import { globals, openService, openSync, outputFor, withStore } from '../context.ts';
+import { globals, openGroupSync, openService, outputFor, withStore } from '../context.ts';
 import { flushBestEffort, printSyncEvent } from './receive.ts';
 
 const BACKOFF_START_MS = 1000;
@@ -32,11 +32,12 @@ export function registerWatchCommand(program: Command): void {
         let delay = BACKOFF_START_MS;
         while (!stopping) {
           try {
-            const sync = await openSync(service, opts, { onEvent: (e) => printSyncEvent(out, e) });
+            const { sync, groups } = await openGroupSync(service, opts, { onEvent: (e) => printSyncEvent(out, e) });
             current = sync;
             delay = BACKOFF_START_MS;
             out.note(`watching as ${service.account.address} (Ctrl-C to stop)`);
             await flushBestEffort(sync, out);
+            await groups.settle();
             await sync.pump('closed');
           } catch (err) {
             if (stopping) break;
