@@ -72,7 +72,7 @@ describe('decoders reject non-byte input with a typed error (docs/ARCHITECTURE.m
         expect(`${name}(${kind}): ${codeOf(() => decode(value as never))}`).toBe(`${name}(${kind}): BAD_TYPE`);
         checked++;
       }
-    expect(checked).toBe(15 * 7);
+    expect(checked).toBe(19 * 7);
     expect(alice.ctx.sessions.loadSession('bob.1')).toBeDefined();
     expect(bob.ctx.sessions.loadSession('alice.1')).toBeUndefined();
   });
