@@ -120,7 +120,8 @@ export function makeChange(
 /**
  * Applies another device's change: the author's hybrid signature must verify under
  * `authorIdentity` (the pinned identity of that device; BAD_SIGNATURE), then applyGroupChange's
- * rules hold. `state` is undefined when this device learns of the group (create, or being added).
+ * rules hold. `state` is undefined when this device learns of the group (create, or being added);
+ * a device whose user was removed and is added again starts from the add (its old state is stale).
  */
 export function receiveChange(
   suite: Suite,
@@ -134,8 +135,10 @@ export function receiveChange(
     throw new ProtocolError('BAD_GROUP_CHANGE', 'group change claims to be from this device');
   if (!verifyGroupChange(suite, authorIdentity, change))
     throw new ProtocolError('BAD_SIGNATURE', 'group change: hybrid signature does not verify (PROTOCOL.md §15.6)');
-  const applied = applyGroupChange(suite, state?.membership, change);
-  if (state === undefined) {
+  // A device whose user was removed saw no change since; being added again starts afresh.
+  const rejoin = state !== undefined && !isMember(state) && change.kind === 'add' && change.target === userOf(self);
+  const applied = applyGroupChange(suite, rejoin ? undefined : state?.membership, change);
+  if (state === undefined || rejoin) {
     const fresh = { membership: applied.membership, self, received: [] };
     if (!applied.membership.members.includes(userOf(self)))
       throw new ProtocolError('NOT_A_MEMBER', 'group change does not make this device a member');
