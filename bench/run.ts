@@ -18,6 +18,7 @@ const AREAS: Record<string, () => Promise<BenchCase[]>> = {
   server: async () => (await import('./server.bench.ts')).cases(),
   'sealed-sender': async () => (await import('./sealed-sender.bench.ts')).cases(),
   client: async () => (await import('./client.bench.ts')).cases(),
+  groups: async () => (await import('./groups.bench.ts')).cases(),
 };
 
 const args = process.argv.slice(2);
