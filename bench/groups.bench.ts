@@ -35,7 +35,7 @@ export async function cases(): Promise<BenchCase[]> {
     let sender = created.state;
     // one receiver (m0.1) holding alice's chain, as after distribution
     let receiver = receiveChange(suite, undefined, 'm0.1', created.change, alice.publicKey, defaultRandom).state;
-    receiver = receiveDistribution(receiver, 'alice.1', distributionOf(sender.membership.groupId, sender.own!));
+    receiver = receiveDistribution(suite, receiver, 'alice.1', alice.publicKey, distributionOf(suite, alice, sender.membership.groupId, sender.own!, defaultRandom));
     const sample = encryptGroupMessage(suite, sender, BODY, defaultRandom);
     const recipients = others.map((u) => ({ username: u, deviceId: 1 }));
     const frame = encodeFrame({

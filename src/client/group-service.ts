@@ -10,7 +10,7 @@
  * user are named by `deviceAddressesOf` only (one device per user today).
  * Side channels: orchestration on public names; secrets stay in the protocol and the store.
  */
-import { decodeIdentityPublic, type IdentityKeyPair } from '../protocol/identity.ts';
+import { decodeIdentityPublic, type IdentityKeyPair, type IdentityPublic } from '../protocol/identity.ts';
 import { decodeDistribution, distributionOf, encodeDistribution } from '../protocol/groups/distribution.ts';
 import { decodeGroupState, encodeGroupState } from '../protocol/groups/group-state-codec.ts';
 import {
@@ -215,7 +215,8 @@ export class GroupService implements GroupHooks {
       const record = decodeGroupRecord(bytes);
       const state = this.decodeState(record);
       if (state.own === undefined) return;
-      const d = encodeDistribution(distributionOf(state.membership.groupId, state.own));
+      const { ctx } = this.service;
+      const d = encodeDistribution(distributionOf(ctx.suite, this.identity(), state.membership.groupId, state.own, ctx.random));
       this.service.queueToUser(user, encodeControl({ kind: 'senderKey', payload: d }));
       const done = record.distributedChainId === state.own.chainId ? record.distributedTo : [];
       const distributedTo = [...new Set([...done, user])].sort();
@@ -249,26 +250,31 @@ export class GroupService implements GroupHooks {
       const bytes = store.get(GROUP_TABLE.GROUPS, key);
       if (bytes === undefined) throw new ProtocolError('NOT_A_MEMBER', 'sender key for a group this device is not in');
       const record = decodeGroupRecord(bytes);
-      const state = receiveDistribution(this.decodeState(record), address, d);
+      const state = receiveDistribution(ctx.suite, this.decodeState(record), address, this.pinnedIdentity(address), d);
       this.save(key, state, record);
       return { type: 'senderKey', group: state.membership.name, from: peer };
     }
     const change = decodeGroupChange(content.payload);
     if (change.author !== address)
       throw new ProtocolError('SENDER_MISMATCH', 'group change: author is not the session peer');
-    const trust = ctx.trust.loadTrust(address);
-    if (trust === undefined) throw new ProtocolError('UNTRUSTED_IDENTITY', `no identity pinned for ${address}`);
     const key = toHex(change.groupId);
     const bytes = store.get(GROUP_TABLE.GROUPS, key);
     const record = bytes === undefined ? { state: new Uint8Array(0), distributedChainId: 0, distributedTo: [] } : decodeGroupRecord(bytes);
     const before = bytes === undefined ? undefined : this.decodeState(record);
-    const r = receiveChange(ctx.suite, before, this.self, change, decodeIdentityPublic(trust.identity), ctx.random);
+    const r = receiveChange(ctx.suite, before, this.self, change, this.pinnedIdentity(address), ctx.random);
     this.save(key, r.state, record);
     const m = r.state.membership;
     return { type: 'change', group: m.name, by: peer, change: change.kind, target: change.target, version: m.version, left: !isMember(r.state) };
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────
+
+  /** The identity pinned for the device `address` (its pairwise session's peer). */
+  private pinnedIdentity(address: string): IdentityPublic {
+    const trust = this.service.ctx.trust.loadTrust(address);
+    if (trust === undefined) throw new ProtocolError('UNTRUSTED_IDENTITY', `no identity pinned for ${address}`);
+    return decodeIdentityPublic(trust.identity);
+  }
 
   private decodeState(record: GroupRecord): GroupState {
     return decodeGroupState(this.service.ctx.suite, record.state);

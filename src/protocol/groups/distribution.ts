@@ -2,18 +2,26 @@
  * The sender-key distribution message (docs/PROTOCOL.md §15.5), after Signal's
  * SenderKeyDistributionMessage (libsignal `protocol.rs`): a member device hands its current chain
  * — group id, epoch, chain id, iteration, chain key and public signing key — to each other member
- * device over their PAIRWISE session, so it is end-to-end encrypted and authenticated as coming
- * from that device by the session itself (its post-quantum confidentiality is the session's).
+ * device over their PAIRWISE session, so it is end-to-end encrypted (its post-quantum
+ * confidentiality is the session's). Differs from Signal: the device also signs the chain's
+ * public part (group id, epoch, chain id, signing key) with its HYBRID identity signature, so the
+ * binding of the chain's signing key to the device does not rest on the session's classical
+ * identity DH alone.
  *   distribution = version ‖ groupId (16) ‖ u32 epoch ‖ u32 chainId ‖ u32 iteration ‖ CK (32)
- *                  ‖ 0x21 ‖ Ed25519 key (32) ‖ 0x22 ‖ ML-DSA-65 key (1952)
+ *                  ‖ 0x21 ‖ Ed25519 key (32) ‖ 0x22 ‖ ML-DSA-65 key (1952) ‖ signature (3373)
+ *   signed       = "pqmsg v1 sender key" label (PROTOCOL.md §2.3) over version ‖ groupId ‖ epoch
+ *                  ‖ chainId ‖ signing key
  * Side channels: the chain key is copied, never branched on; ids and epochs are public.
  */
 import { expectLength } from '../../util/bytes.ts';
 import { ProtocolError } from '../../util/errors.ts';
 import { Reader, Writer } from '../../wire/codec.ts';
-import { PROTOCOL_VERSION } from '../constants.ts';
-import { expectVersion } from '../identity.ts';
-import { CHAIN_KEY_BYTES, GROUP_ID_BYTES, MAX_SENDER_CHAINS } from './constants.ts';
+import type { RandomSource } from '../../util/random.ts';
+import { HYBRID_SIGNATURE_BYTES, PROTOCOL_VERSION } from '../constants.ts';
+import { hybridSign, hybridVerify } from '../hybrid-signature.ts';
+import { expectVersion, type IdentityKeyPair, type IdentityPublic } from '../identity.ts';
+import type { Suite } from '../suite.ts';
+import { CHAIN_KEY_BYTES, GROUP_ID_BYTES, MAX_SENDER_CHAINS, SIGNATURE_LABEL_SENDER_KEY } from './constants.ts';
 import {
   readSigningKeyPublic,
   writeSigningKeyPublic,
@@ -31,10 +39,29 @@ export interface SenderKeyDistribution {
   readonly iteration: number;
   readonly chainKey: Uint8Array;
   readonly signingKey: SigningKeyPublic;
+  /** The sender device's hybrid identity signature over the chain's public part. */
+  readonly signature: Uint8Array;
 }
 
-/** The distribution message of this device's current chain, at its current iteration. */
-export function distributionOf(groupId: Uint8Array, chain: OwnSenderChain): SenderKeyDistribution {
+/** The bytes the identity signs: version ‖ groupId ‖ u32 epoch ‖ u32 chainId ‖ signing key. */
+function signedPart(groupId: Uint8Array, epoch: number, chainId: number, signingKey: SigningKeyPublic): Uint8Array {
+  expectLength(groupId, GROUP_ID_BYTES, 'group id');
+  const w = new Writer().u8(PROTOCOL_VERSION).fixed(groupId).u32(epoch).u32(chainId);
+  return writeSigningKeyPublic(w, signingKey).finish();
+}
+
+/**
+ * The distribution message of this device's current chain, at its current iteration, signed
+ * with the device's hybrid identity (PROTOCOL.md §15.5).
+ */
+export function distributionOf(
+  suite: Suite,
+  identity: IdentityKeyPair,
+  groupId: Uint8Array,
+  chain: OwnSenderChain,
+  random: RandomSource,
+): SenderKeyDistribution {
+  const tbs = signedPart(groupId, chain.epoch, chain.chainId, chain.signing.publicKey);
   return {
     groupId,
     epoch: chain.epoch,
@@ -42,7 +69,14 @@ export function distributionOf(groupId: Uint8Array, chain: OwnSenderChain): Send
     iteration: chain.iteration,
     chainKey: chain.chainKey,
     signingKey: chain.signing.publicKey,
+    signature: hybridSign(suite, identity, SIGNATURE_LABEL_SENDER_KEY, tbs, random),
   };
+}
+
+/** True iff the distribution's hybrid signature verifies under the sender device's identity. */
+export function verifyDistribution(suite: Suite, sender: IdentityPublic, d: SenderKeyDistribution): boolean {
+  const tbs = signedPart(d.groupId, d.epoch, d.chainId, d.signingKey);
+  return hybridVerify(suite, sender, SIGNATURE_LABEL_SENDER_KEY, tbs, d.signature);
 }
 
 /** Encodes a distribution message (§15.5). */
@@ -50,7 +84,7 @@ export function encodeDistribution(d: SenderKeyDistribution): Uint8Array {
   expectLength(d.groupId, GROUP_ID_BYTES, 'group id');
   expectLength(d.chainKey, CHAIN_KEY_BYTES, 'chain key');
   const w = new Writer().u8(PROTOCOL_VERSION).fixed(d.groupId).u32(d.epoch).u32(d.chainId).u32(d.iteration);
-  return writeSigningKeyPublic(w.fixed(d.chainKey), d.signingKey).finish();
+  return writeSigningKeyPublic(w.fixed(d.chainKey), d.signingKey).fixed(d.signature).finish();
 }
 
 /** Decodes a distribution message strictly (version, tags, lengths, no trailing bytes). */
@@ -63,8 +97,9 @@ export function decodeDistribution(bytes: Uint8Array): SenderKeyDistribution {
   const iteration = r.u32();
   const chainKey = r.fixed(CHAIN_KEY_BYTES);
   const signingKey = readSigningKeyPublic(r);
+  const signature = r.fixed(HYBRID_SIGNATURE_BYTES);
   r.end();
-  return { groupId, epoch, chainId, iteration, chainKey, signingKey };
+  return { groupId, epoch, chainId, iteration, chainKey, signingKey, signature };
 }
 
 /**

@@ -18,7 +18,7 @@ import type { RandomSource } from '../../util/random.ts';
 import type { IdentityKeyPair, IdentityPublic } from '../identity.ts';
 import type { Suite } from '../suite.ts';
 import { GROUP_ID_BYTES } from './constants.ts';
-import { acceptDistribution, type SenderKeyDistribution } from './distribution.ts';
+import { acceptDistribution, verifyDistribution, type SenderKeyDistribution } from './distribution.ts';
 import {
   applyGroupChange,
   nextMembers,
@@ -162,11 +162,20 @@ function afterChange(suite: Suite, state: GroupState, membership: Membership, ra
 }
 
 /**
- * Accepts a distribution received over the pairwise session with `sender` (§15.5): the sender's
- * user must be a member (NOT_A_MEMBER), the group must match, and the chain must be newer than
- * every chain held from that device (STALE_DISTRIBUTION).
+ * Accepts a distribution received over the pairwise session with `sender` (§15.5): its hybrid
+ * signature must verify under `senderIdentity`, the pinned identity of that device
+ * (BAD_SIGNATURE), the sender's user must be a member (NOT_A_MEMBER), the group must match, and
+ * the chain must be newer than every chain held from that device (STALE_DISTRIBUTION).
  */
-export function receiveDistribution(state: GroupState, sender: string, d: SenderKeyDistribution): GroupState {
+export function receiveDistribution(
+  suite: Suite,
+  state: GroupState,
+  sender: string,
+  senderIdentity: IdentityPublic,
+  d: SenderKeyDistribution,
+): GroupState {
+  if (!verifyDistribution(suite, senderIdentity, d))
+    throw new ProtocolError('BAD_SIGNATURE', 'sender-key distribution: hybrid signature does not verify (PROTOCOL.md §15.5)');
   if (!bytesEqual(d.groupId, state.membership.groupId))
     throw new ProtocolError('BAD_GROUP_CHANGE', 'distribution for another group');
   if (!isMember(state)) throw new ProtocolError('NOT_A_MEMBER', 'this device is no longer a member');

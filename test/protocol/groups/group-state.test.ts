@@ -79,19 +79,20 @@ describe('group state: send, distribution, removal rekey (PROTOCOL.md §15.5–�
     }
     // and carol, no longer a member, can neither send nor accept a chain
     expect(codeOf(() => encryptGroupMessage(SUITE, carol.state!, utf8('x'), rnd))).toBe('NOT_A_MEMBER');
-    const d = distributionOf(alice.state!.membership.groupId, alice.state!.own!);
-    expect(codeOf(() => receiveDistribution(carol.state!, 'alice.1', d))).toBe('NOT_A_MEMBER');
+    const d = distributionOf(SUITE, alice.identity, alice.state!.membership.groupId, alice.state!.own!, rnd);
+    expect(codeOf(() => receiveDistribution(SUITE, carol.state!, 'alice.1', alice.identity.publicKey, d))).toBe('NOT_A_MEMBER');
   });
 
   test('replayed or stale distribution messages are rejected without state change', () => {
     const { devices } = threeMemberGroup(rnd);
     const [alice, bob] = ['alice.1', 'bob.1'].map((a) => devices.get(a)!);
-    const first = distributionOf(alice.state!.membership.groupId, alice.state!.own!);
+    const first = distributionOf(SUITE, alice.identity, alice.state!.membership.groupId, alice.state!.own!, rnd);
     const encoded = encodeDistribution(first);
     expect(encodeDistribution(decodeDistribution(encoded))).toEqual(encoded);
     const check = (s: GroupState, from: string, bytes: Uint8Array, code: string) => {
       const before = encodeGroupState(s);
-      expect(codeOf(() => receiveDistribution(s, from, decodeDistribution(bytes)))).toBe(code);
+      const identity = devices.get(from)!.identity.publicKey;
+      expect(codeOf(() => receiveDistribution(SUITE, s, from, identity, decodeDistribution(bytes)))).toBe(code);
       expect(encodeGroupState(s)).toEqual(before);
     };
     check(bob.state!, 'alice.1', encoded, 'STALE_DISTRIBUTION'); // replay of the held chain
@@ -99,9 +100,17 @@ describe('group state: send, distribution, removal rekey (PROTOCOL.md §15.5–�
     const removal = makeChange(SUITE, alice.identity, alice.state!, 'remove', 'carol', rnd);
     alice.state = removal.state;
     bob.state = receiveChange(SUITE, bob.state, 'bob.1', removal.change, alice.identity.publicKey, rnd).state;
-    bob.state = receiveDistribution(bob.state, 'alice.1', distributionOf(alice.state.membership.groupId, alice.state.own!));
+    const second = distributionOf(SUITE, alice.identity, alice.state.membership.groupId, alice.state.own!, rnd);
+    bob.state = receiveDistribution(SUITE, bob.state, 'alice.1', alice.identity.publicKey, second);
     check(bob.state, 'alice.1', encoded, 'STALE_DISTRIBUTION');
-    // a distribution relayed from a non-member device
-    check(bob.state, 'carol.1', encodeDistribution(distributionOf(alice.state.membership.groupId, alice.state.own!)), 'NOT_A_MEMBER');
+    // alice's distribution relayed by carol (her identity did not sign it), and carol's own chain
+    check(bob.state, 'carol.1', encodeDistribution(second), 'BAD_SIGNATURE');
+    const carol = devices.get('carol.1')!;
+    const carols = distributionOf(SUITE, carol.identity, alice.state.membership.groupId, alice.state.own!, rnd);
+    check(bob.state, 'carol.1', encodeDistribution(carols), 'NOT_A_MEMBER');
+    // a tampered chain id breaks alice's signature (the chain key itself rides the session's AEAD)
+    const tampered = encodeDistribution(second);
+    tampered[22] ^= 1; // version 1 ‖ group id 16 ‖ epoch 4 ‖ chain id: bytes 21–24
+    check(bob.state, 'alice.1', tampered, 'BAD_SIGNATURE');
   });
 });

@@ -36,7 +36,7 @@ import { codeOf } from '../../helpers/error-code.ts';
 import { detRandom } from '../helpers/det-rng.ts';
 import { SUITE } from '../helpers/suites.ts';
 
-const RUNS = process.env.SLOW ? 100 : 20;
+const RUNS = process.env.SLOW ? 100 : 12;
 const USERS = ['alice', 'bob', 'carol'] as const;
 const rnd = detRandom('group schedules');
 /** Identities of every possible device, made once (ML-DSA key generation is the slow part). */
@@ -124,7 +124,8 @@ function runSchedule(deviceCounts: number[], actions: Action[]): void {
     }
     for (const e of devicesOf(roster(d)))
       if (e !== d && !d.distributedTo.has(e.address)) {
-        e.queue.push({ kind: 'dist', d: distributionOf(d.state!.membership.groupId, own), from: d.address });
+        const dist = distributionOf(SUITE, IDENTITIES.get(d.address)!, d.state!.membership.groupId, own, rnd);
+        e.queue.push({ kind: 'dist', d: dist, from: d.address });
         d.distributedTo.add(e.address);
       }
   };
@@ -135,7 +136,7 @@ function runSchedule(deviceCounts: number[], actions: Action[]): void {
       d.state = r.state;
       distribute(d);
     } else if (item.kind === 'dist') {
-      const code = codeOf(() => (d.state = receiveDistribution(d.state!, item.from, item.d)));
+      const code = codeOf(() => (d.state = receiveDistribution(SUITE, d.state!, item.from, IDENTITIES.get(item.from)!.publicKey, item.d)));
       expect(['no error', 'NOT_A_MEMBER']).toContain(code);
       if (code === 'no error') deliveredDists.push({ to: d, item });
     } else {
@@ -267,7 +268,7 @@ function runSchedule(deviceCounts: number[], actions: Action[]): void {
           const { to, item } = deliveredDists[a.pick % deliveredDists.length];
           if (to.state === undefined) break;
           const tb = encodeGroupState(to.state);
-          expect(['STALE_DISTRIBUTION', 'NOT_A_MEMBER']).toContain(codeOf(() => receiveDistribution(to.state!, item.from, item.d)));
+          expect(['STALE_DISTRIBUTION', 'NOT_A_MEMBER']).toContain(codeOf(() => receiveDistribution(SUITE, to.state!, item.from, IDENTITIES.get(item.from)!.publicKey, item.d)));
           expect(encodeGroupState(to.state)).toEqual(tb);
           totals.replayedDistribution++;
         }

@@ -8,6 +8,7 @@ import { distributionOf } from '../../../../src/protocol/groups/distribution.ts'
 import { receiveChange, receiveDistribution } from '../../../../src/protocol/groups/group-state.ts';
 import type { GroupChange } from '../../../../src/protocol/groups/membership.ts';
 import type { RandomSource } from '../../../../src/util/random.ts';
+import { detRandom } from '../../helpers/det-rng.ts';
 import { SUITE } from '../../helpers/suites.ts';
 
 export interface GroupDevice {
@@ -39,9 +40,9 @@ export function threeMemberGroup(random: RandomSource): { devices: Map<string, G
 export function exchangeDistributions(devices: Map<string, GroupDevice>): void {
   for (const from of devices.values()) {
     if (from.state?.own === undefined) continue;
-    const d = distributionOf(from.state.membership.groupId, from.state.own);
+    const d = distributionOf(SUITE, from.identity, from.state.membership.groupId, from.state.own, detRandom('distributions'));
     for (const to of devices.values())
       if (to !== from && to.state?.own !== undefined && !to.state.received.some((s) => s.sender === from.address && s.chains.some((c) => c.chainId === d.chainId)))
-        to.state = receiveDistribution(to.state, from.address, d);
+        to.state = receiveDistribution(SUITE, to.state, from.address, from.identity.publicKey, d);
   }
 }

@@ -35,7 +35,7 @@ export function makeGroupVector(suite: Suite): GroupVector {
   const bob = generateIdentity(suite, rnd);
   const created = createGroup(suite, alice, 'alice.1', 'friends', ['bob'], rnd);
   const own = created.state.own!;
-  const distribution = encodeDistribution(distributionOf(created.state.membership.groupId, own));
+  const distribution = encodeDistribution(distributionOf(suite, alice, created.state.membership.groupId, own, rnd));
   const { seed, next } = kdfSenderChain(suite, own.chainKey);
   const { key, nonce } = groupMessageKeys(suite, seed);
   const plaintext = utf8('hello group');
@@ -43,7 +43,7 @@ export function makeGroupVector(suite: Suite): GroupVector {
   const m = decodeGroupMessage(sent.message);
   const change = encodeGroupChange(created.change);
   let atBob = receiveChange(suite, undefined, 'bob.1', decodeGroupChange(change), alice.publicKey, rnd).state;
-  atBob = receiveDistribution(atBob, 'alice.1', decodeDistribution(distribution));
+  atBob = receiveDistribution(suite, atBob, 'alice.1', alice.publicKey, decodeDistribution(distribution));
   const opened = decryptGroupMessage(suite, atBob, m, 'alice.1');
   return {
     label: 'pqmsg group vector',
