@@ -126,7 +126,7 @@ export async function openGroupSync(
       if (o.kind === 'group' && o.event.type === 'change') await groups?.settle();
     },
   });
-  groups = new GroupSync(sync, groupsOf(service));
+  groups = new GroupSync(sync, groupsOf(service), crashHook());
   return { sync, groups };
 }
 

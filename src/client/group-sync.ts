@@ -10,6 +10,7 @@
  */
 import { fromHex } from '../util/bytes.ts';
 import { ServerError, type ServerErrorCode } from '../util/errors.ts';
+import type { CrashHook } from './crash-points.ts';
 import type { GroupOutboxEntry } from './group-records.ts';
 import type { GroupService, GroupView } from './group-service.ts';
 import type { Sync } from './sync.ts';
@@ -30,6 +31,7 @@ export class GroupSync {
   constructor(
     readonly sync: Sync,
     readonly groups: GroupService,
+    private readonly crash?: CrashHook,
   ) {}
 
   /** `groups create NAME MEMBER…`: sessions with every member, the signed create, our chain. */
@@ -55,6 +57,7 @@ export class GroupSync {
   async send(name: string, body: string): Promise<GroupSent[]> {
     await this.settle();
     this.groups.queueText(name, body);
+    this.crash?.('after-send-commit');
     return this.flushGroupOutbox();
   }
 
@@ -85,6 +88,7 @@ export class GroupSync {
       const retry = results.find((r) => r.status === 'refused' && !PERMANENT.has(r.code));
       if (retry !== undefined && retry.status === 'refused')
         throw new ServerError(retry.code, `group message ${entry.id} kept for a later attempt`);
+      this.crash?.('after-transmit');
       this.groups.markGroupDelivered(key, entry);
       const refused = entry.recipients.filter((_, i) => results[i].status === 'refused').map((a) => `${a.username}.${a.deviceId}`);
       sent.push({

@@ -2,7 +2,9 @@
  * Groups end to end (docs/CLIENT.md §10): a real delivery-service process and real `pqmsg`
  * processes. alice creates a three-member group with bob and carol; everyone receives the
  * others' group messages; alice removes carol; alice and bob keep talking, and carol — who still
- * receives nothing readable — shows none of it (her copy of the old chains cannot decrypt).
+ * receives nothing readable — shows none of it (her copy of the old chains cannot decrypt). Then
+ * bob's `send --group` is killed (-9) after its commit and after its transmit: alice shows each
+ * message exactly once.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
@@ -94,6 +96,20 @@ describe('groups end to end (real processes)', () => {
     ]);
     const list = pqmsg(dir('carol'), ['--json', 'groups', 'list']);
     expect(jsonLines(list)).toEqual([expect.objectContaining({ type: 'group', name: 'friends', member: false })]);
+  }, 240_000);
+
+  test('kill -9 after the group send commit and after the transmit: each member shows it once', () => {
+    for (const point of ['after-send-commit', 'after-transmit']) {
+      const body = `crash ${point}`;
+      const killed = pqmsg(dir('bob'), ['send', '--group', 'friends', body], { env: { PQMSG_CRASH_AT: point } });
+      expect(killed.signal).toBe('SIGKILL');
+      // the next run of bob flushes the group outbox (same id, same bytes: stored once)
+      expect(pqmsg(dir('bob'), ['receive']).status).toBe(0);
+      expect(received('alice')).toEqual([`bob: ${body}`]);
+      expect(received('alice')).toEqual([]);
+      const history = jsonLines(pqmsg(dir('bob'), ['--json', 'history', '--group', 'friends']));
+      expect(history.filter((l) => l.body === body).map((l) => l.delivered)).toEqual([true]);
+    }
   }, 240_000);
 
   test('--help on each groups verb, and an unknown group is a usage error', () => {
