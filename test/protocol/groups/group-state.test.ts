@@ -83,6 +83,32 @@ describe('group state: send, distribution, removal rekey (PROTOCOL.md §15.5–�
     expect(codeOf(() => receiveDistribution(SUITE, carol.state!, 'alice.1', alice.identity.publicKey, d))).toBe('NOT_A_MEMBER');
   });
 
+  test('a removed member added again starts from the add and reads only what follows', () => {
+    const { devices } = threeMemberGroup(rnd);
+    const [alice, bob, carol] = ['alice.1', 'bob.1', 'carol.1'].map((a) => devices.get(a)!);
+    const removal = makeChange(SUITE, alice.identity, alice.state!, 'remove', 'carol', rnd);
+    alice.state = removal.state;
+    bob.state = receiveChange(SUITE, bob.state, 'bob.1', removal.change, alice.identity.publicKey, rnd).state;
+    carol.state = receiveChange(SUITE, carol.state, 'carol.1', removal.change, alice.identity.publicKey, rnd).state;
+    // alice sends while carol is out; carol's state stays at version 2 (she sees no later change)
+    const between = encryptGroupMessage(SUITE, alice.state, utf8('while carol is out'), rnd);
+    alice.state = between.state;
+    const readd = makeChange(SUITE, bob.identity, bob.state, 'add', 'carol', rnd);
+    bob.state = readd.state;
+    expect(readd.added).toEqual(['carol']);
+    alice.state = receiveChange(SUITE, alice.state, 'alice.1', readd.change, bob.identity.publicKey, rnd).state;
+    const back = receiveChange(SUITE, carol.state, 'carol.1', readd.change, bob.identity.publicKey, rnd);
+    expect(back.state.membership.members).toEqual(['alice', 'bob', 'carol']);
+    expect(back.state.membership.version).toBe(3);
+    expect(back.state.received).toEqual([]);
+    carol.state = back.state;
+    exchangeDistributions(devices);
+    const after = encryptGroupMessage(SUITE, alice.state, utf8('welcome back'), rnd);
+    alice.state = after.state;
+    expect(text(decryptGroupMessage(SUITE, carol.state, decodeGroupMessage(after.message)).plaintext)).toBe('welcome back');
+    expect(codeOf(() => decryptGroupMessage(SUITE, carol.state!, decodeGroupMessage(between.message)))).toBe('DUPLICATE_MESSAGE');
+  });
+
   test('replayed or stale distribution messages are rejected without state change', () => {
     const { devices } = threeMemberGroup(rnd);
     const [alice, bob] = ['alice.1', 'bob.1'].map((a) => devices.get(a)!);
