@@ -3,8 +3,8 @@
  * processes. alice creates a three-member group with bob and carol; everyone receives the
  * others' group messages; alice removes carol; alice and bob keep talking, and carol — who still
  * receives nothing readable — shows none of it (her copy of the old chains cannot decrypt). Then
- * bob's `send --group` is killed (-9) after its commit and after its transmit: alice shows each
- * message exactly once.
+ * dave is added and reads what follows only. Then bob's `send --group` is killed (-9) after its
+ * commit and after its transmit: every member shows each message exactly once.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
@@ -16,11 +16,12 @@ let cleanup: () => void;
 let server: ServerProcess;
 const dir = (name: string) => join(root, name);
 const USERS = ['alice', 'bob', 'carol'];
+const ALL = [...USERS, 'dave'];
 
 beforeAll(async () => {
   ({ dir: root, cleanup } = tempDir('e2e-groups'));
   server = await startServerProcess(join(root, 'server.sqlite'));
-  for (const name of USERS) {
+  for (const name of ALL) {
     expect(pqmsg(dir(name), ['init', '--name', name, '--no-passphrase']).status).toBe(0);
     expect(pqmsg(dir(name), ['register', '--server', server.url]).status).toBe(0);
   }
@@ -98,6 +99,25 @@ describe('groups end to end (real processes)', () => {
     expect(jsonLines(list)).toEqual([expect.objectContaining({ type: 'group', name: 'friends', member: false })]);
   }, 240_000);
 
+  test('dave is added: he gets every chain and reads what follows, not what came before', () => {
+    const add = pqmsg(dir('alice'), ['--json', 'groups', 'add', 'friends', 'dave']);
+    expect(add.status).toBe(0);
+    expect(jsonLines(add)[0]).toMatchObject({ change: 'added', version: 3, members: ['alice', 'bob', 'dave'] });
+    const daveFirst = pqmsg(dir('dave'), ['--json', 'receive']); // the add; dave sends his chain
+    expect(jsonLines(daveFirst).filter((l) => l.type === 'groupChange').map((l) => [l.change, l.target, l.version])).toEqual([['add', 'dave', 3]]);
+    const bobRun = pqmsg(dir('bob'), ['--json', 'receive']); // the add and dave's chain; bob sends his to dave
+    expect(jsonLines(bobRun).filter((l) => l.type === 'groupChange').map((l) => [l.change, l.target])).toEqual([['add', 'dave']]);
+    expect(pqmsg(dir('alice'), ['receive']).status).toBe(0); // dave's chain
+    expect(received('dave')).toEqual([]); // bob's chain arrives; nothing readable from before
+    expect(pqmsg(dir('bob'), ['send', '--group', 'friends', 'welcome dave']).status).toBe(0);
+    expect(pqmsg(dir('dave'), ['send', '--group', 'friends', 'thanks']).status).toBe(0);
+    expect(received('dave')).toEqual(['bob: welcome dave']);
+    expect(received('alice')).toEqual(['bob: welcome dave', 'dave: thanks']);
+    expect(received('bob')).toEqual(['dave: thanks']);
+    const dave = jsonLines(pqmsg(dir('dave'), ['--json', 'history', '--group', 'friends'])).map((l) => l.body);
+    expect(dave).toEqual(['thanks', 'welcome dave']); // dave's order: he sent before receiving
+  }, 240_000);
+
   test('kill -9 after the group send commit and after the transmit: each member shows it once', () => {
     for (const point of ['after-send-commit', 'after-transmit']) {
       const body = `crash ${point}`;
@@ -107,6 +127,7 @@ describe('groups end to end (real processes)', () => {
       expect(pqmsg(dir('bob'), ['receive']).status).toBe(0);
       expect(received('alice')).toEqual([`bob: ${body}`]);
       expect(received('alice')).toEqual([]);
+      expect(received('dave')).toEqual([`bob: ${body}`]);
       const history = jsonLines(pqmsg(dir('bob'), ['--json', 'history', '--group', 'friends']));
       expect(history.filter((l) => l.body === body).map((l) => l.delivered)).toEqual([true]);
     }
