@@ -48,7 +48,10 @@ export interface GroupState {
   readonly membership: Membership;
   /** This device's address `user.deviceId`. */
   readonly self: string;
-  /** This device's sending chain; absent once its user is no longer a member. */
+  /**
+   * This device's sending chain (absent before it has one). Kept, unused, while its user is not a
+   * member, so that a chain made on rejoining has a newer epoch than any a member still holds.
+   */
   readonly own?: OwnSenderChain;
   /** Chains of the other member devices, by sender address (sorted). */
   readonly received: readonly SenderChains[];
@@ -142,7 +145,8 @@ export function receiveChange(
     const fresh = { membership: applied.membership, self, received: [] };
     if (!applied.membership.members.includes(userOf(self)))
       throw new ProtocolError('NOT_A_MEMBER', 'group change does not make this device a member');
-    return { state: { ...fresh, own: createSenderChain(suite, random, 1) }, rotated: true, added: [], removed: [] };
+    const own = createSenderChain(suite, random, (state?.own?.epoch ?? 0) + 1);
+    return { state: { ...fresh, own }, rotated: true, added: [], removed: [] };
   }
   return afterChange(suite, state, applied.membership, random);
 }
@@ -155,8 +159,12 @@ function afterChange(suite: Suite, state: GroupState, membership: Membership, ra
   const added = after.filter((u) => !before.includes(u));
   const received = state.received.filter((s) => after.includes(userOf(s.sender)));
   const selfMember = after.includes(userOf(state.self));
-  if (!selfMember) return { state: { membership, self: state.self, received: [] }, rotated: false, added, removed };
-  const rotate = removed.length > 0 || state.own === undefined;
+  if (!selfMember) {
+    const out = state.own === undefined ? { membership, self: state.self, received: [] } : { membership, self: state.self, own: state.own, received: [] };
+    return { state: out, rotated: false, added, removed };
+  }
+  // a new chain at a removal, and on becoming a member again (the tie-break may restore one)
+  const rotate = removed.length > 0 || state.own === undefined || !isMember(state);
   const own = rotate ? createSenderChain(suite, random, (state.own?.epoch ?? 0) + 1) : state.own;
   return { state: { membership, self: state.self, own, received }, rotated: rotate, added, removed };
 }

@@ -3,6 +3,7 @@ import { decodeDistribution, distributionOf, encodeDistribution } from '../../..
 import {
   decryptGroupMessage,
   encryptGroupMessage,
+  isMember,
   makeChange,
   receiveChange,
   receiveDistribution,
@@ -11,10 +12,13 @@ import {
 import { decodeGroupState, encodeGroupState } from '../../../src/protocol/groups/group-state-codec.ts';
 import { decodeGroupMessage } from '../../../src/protocol/groups/sender-key.ts';
 import { utf8 } from '../../../src/util/bytes.ts';
+import type { RandomSource } from '../../../src/util/random.ts';
 import { codeOf } from '../../helpers/error-code.ts';
 import { detRandom } from '../helpers/det-rng.ts';
 import { SUITE } from '../helpers/suites.ts';
-import { exchangeDistributions, threeMemberGroup } from './helpers/group-fixtures.ts';
+import { generateIdentity } from '../../../src/protocol/identity.ts';
+import { changeHash, type GroupChange } from '../../../src/protocol/groups/membership.ts';
+import { exchangeDistributions, threeMemberGroup, type GroupDevice } from './helpers/group-fixtures.ts';
 
 const rnd = detRandom('group state tests');
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -59,7 +63,7 @@ describe('group state: send, distribution, removal rekey (PROTOCOL.md §15.5–�
     expect(atBob.rotated).toBe(true);
     bob.state = atBob.state;
     const atCarol = receiveChange(SUITE, carol.state, 'carol.1', removal.change, alice.identity.publicKey, rnd);
-    expect(atCarol.state.own).toBeUndefined();
+    expect(isMember(atCarol.state)).toBe(false);
     carol.state = atCarol.state;
     // new chains go to remaining members only
     const onlyRemaining = new Map([...devices].filter(([a]) => a !== 'carol.1'));
@@ -109,6 +113,12 @@ describe('group state: send, distribution, removal rekey (PROTOCOL.md §15.5–�
     expect(codeOf(() => decryptGroupMessage(SUITE, carol.state!, decodeGroupMessage(between.message)))).toBe('DUPLICATE_MESSAGE');
   });
 
+  test('concurrent add and remove: every device converges on the winner and every member reads every member', () => {
+    const outcomes = new Set<boolean>();
+    for (let i = 0; outcomes.size < 2 && i < 16; i++) outcomes.add(concurrentAddRemove(detRandom(`concurrent ${i}`)));
+    expect([...outcomes].sort()).toEqual([false, true]); // both tie-break outcomes were exercised
+  });
+
   test('replayed or stale distribution messages are rejected without state change', () => {
     const { devices } = threeMemberGroup(rnd);
     const [alice, bob] = ['alice.1', 'bob.1'].map((a) => devices.get(a)!);
@@ -140,3 +150,51 @@ describe('group state: send, distribution, removal rekey (PROTOCOL.md §15.5–�
     check(bob.state, 'alice.1', tampered, 'BAD_SIGNATURE');
   });
 });
+
+/** alice adds dave while bob removes carol, both on version 1; returns whether the add won. */
+function concurrentAddRemove(rnd: RandomSource): boolean {
+  const { devices } = threeMemberGroup(rnd);
+  const dave = { address: 'dave.1', identity: generateIdentity(SUITE, rnd) } as GroupDevice;
+  devices.set('dave.1', dave);
+  const [alice, bob, carol] = ['alice.1', 'bob.1', 'carol.1'].map((a) => devices.get(a)!);
+  const add = makeChange(SUITE, alice.identity, alice.state!, 'add', 'dave', rnd);
+  const remove = makeChange(SUITE, bob.identity, bob.state!, 'remove', 'carol', rnd);
+  alice.state = add.state;
+  bob.state = remove.state;
+  const addWins = Buffer.compare(changeHash(SUITE, add.change), changeHash(SUITE, remove.change)) < 0;
+  const winner = addWins ? add.change : remove.change;
+  const apply = (d: GroupDevice, c: GroupChange, author: GroupDevice) =>
+    codeOf(() => (d.state = receiveChange(SUITE, d.state, d.address, c, author.identity.publicKey, rnd).state));
+  // each change reaches the roster after it (and the removed carol); carol gets both
+  expect(apply(alice, remove.change, bob)).toBe(addWins ? 'STALE_GROUP_VERSION' : 'no error');
+  expect(apply(bob, add.change, alice)).toBe(addWins ? 'no error' : 'STALE_GROUP_VERSION');
+  expect(apply(carol, remove.change, bob)).toBe('no error');
+  expect(apply(carol, add.change, alice)).toBe(addWins ? 'no error' : 'STALE_GROUP_VERSION');
+  if (addWins) expect(apply(dave, add.change, alice)).toBe('no error');
+  for (const d of [alice, bob, carol]) expect(d.state!.membership.members).toEqual(winner.members);
+  // the loser's author makes its change again on the new version, and it applies everywhere
+  if (addWins) {
+    const again = makeChange(SUITE, bob.identity, bob.state!, 'remove', 'carol', rnd);
+    bob.state = again.state;
+    for (const d of [alice, carol, dave]) d.state = receiveChange(SUITE, d.state, d.address, again.change, bob.identity.publicKey, rnd).state;
+  } else {
+    const again = makeChange(SUITE, alice.identity, alice.state!, 'add', 'dave', rnd);
+    alice.state = again.state;
+    for (const d of [bob, dave]) d.state = receiveChange(SUITE, d.state, d.address, again.change, alice.identity.publicKey, rnd).state;
+  }
+  const members = [alice, bob, dave];
+  for (const d of members) expect(d.state!.membership.members).toEqual(['alice', 'bob', 'dave']);
+  exchangeDistributions(new Map(members.map((d) => [d.address, d])));
+  for (const from of members) {
+    const sent = encryptGroupMessage(SUITE, from.state!, utf8(`from ${from.address}`), rnd);
+    from.state = sent.state;
+    for (const to of members)
+      if (to !== from) {
+        const r = decryptGroupMessage(SUITE, to.state!, decodeGroupMessage(sent.message));
+        to.state = r.state;
+        expect(text(r.plaintext)).toBe(`from ${from.address}`);
+      }
+    expect(codeOf(() => decryptGroupMessage(SUITE, carol.state!, decodeGroupMessage(sent.message)))).toBe('UNKNOWN_SENDER_CHAIN');
+  }
+  return addWins;
+}

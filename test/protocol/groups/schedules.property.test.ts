@@ -36,7 +36,7 @@ import { codeOf } from '../../helpers/error-code.ts';
 import { detRandom } from '../helpers/det-rng.ts';
 import { SUITE } from '../helpers/suites.ts';
 
-const RUNS = process.env.SLOW ? 100 : 12;
+const RUNS = process.env.SLOW ? 100 : 8;
 const USERS = ['alice', 'bob', 'carol'] as const;
 const rnd = detRandom('group schedules');
 /** Identities of every possible device, made once (ML-DSA key generation is the slow part). */
