@@ -17,6 +17,7 @@ const AREAS: Record<string, () => Promise<BenchCase[]>> = {
   'pq-ratchet': async () => (await import('./pq-ratchet.bench.ts')).cases(),
   server: async () => (await import('./server.bench.ts')).cases(),
   'sealed-sender': async () => (await import('./sealed-sender.bench.ts')).cases(),
+  'cover-traffic': async () => (await import('./cover-traffic.bench.ts')).cases(),
   client: async () => (await import('./client.bench.ts')).cases(),
   groups: async () => (await import('./groups.bench.ts')).cases(),
 };

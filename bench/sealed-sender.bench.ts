@@ -35,10 +35,10 @@ import { fixedInput, type BenchCase } from './harness.ts';
 
 const KIB = 1024;
 const NOW = Date.UTC(2026, 0, 1);
-const message = fixedInput(KIB);
+const KIB_MESSAGE = fixedInput(KIB);
 
 /** Alice and Bob after a first message and a reply; a MESSAGE from Alice that Bob opens. */
-function establishedPair(suite: Suite) {
+function establishedPair(suite: Suite, message: Uint8Array) {
   const rnd = defaultRandom;
   const alice = generateIdentity(suite, rnd);
   const bob = generateIdentity(suite, rnd);
@@ -64,10 +64,11 @@ function establishedPair(suite: Suite) {
   return { alice, bob, sender: next.session, receiver: b, inFlight: second.envelope };
 }
 
-function setup(suite: Suite) {
+/** The seal/open/send/receive closures for `suite`, around messages of plaintext `message`. */
+export function setup(suite: Suite, message: Uint8Array = KIB_MESSAGE) {
   const rnd = defaultRandom;
   const server = generateIdentity(suite, rnd);
-  const { alice, bob, sender, receiver, inFlight } = establishedPair(suite);
+  const { alice, bob, sender, receiver, inFlight } = establishedPair(suite, message);
   const sealedKey = generateSealedKey(suite, bob, 1, NOW, rnd);
   const recipient = {
     identity: bob.publicKey,

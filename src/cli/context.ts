@@ -142,7 +142,8 @@ export async function openSync(
   ]);
   const url = opts.server ?? service.account.server;
   if (!url) throw new UsageError('no server: pass --server URL');
-  return Sync.open(service, connectWebSocket, url, { crash: crashHook(), ...options });
+  // Sealed sender by default (docs/CLIENT.md §8); a verb may turn it off.
+  return Sync.open(service, connectWebSocket, url, { crash: crashHook(), sealed: true, ...options });
 }
 
 /** Runs `fn` on the unlocked store and closes it afterwards. */

@@ -2,15 +2,32 @@
  * What a pqmsg client puts inside the Double Ratchet plaintext (docs/CLIENT.md): a text message
  * with its id and the sender's timestamp, so both are authenticated end to end.
  *   content = version ‖ u8 kind (1 = text) ‖ bytes(id) ‖ u64 timestamp (ms) ‖ bytes(UTF-8 body)
- * Group control contents ride the same pairwise sessions (docs/PROTOCOL.md §15.5, §15.6):
- *   content = version ‖ u8 kind (2 = group change, 3 = sender-key distribution) ‖ bytes(payload)
+ * Two control kinds (docs/CLIENT.md §8), never shown nor kept in the history:
+ *   version ‖ 2 (ACCESS_KEY) ‖ access secret (32) ‖ u32 epoch   the sender's delivery access secret
+ *   version ‖ 3 (COVER) ‖ bytes(filler)                          a cover-traffic dummy
+ * and two group kinds (docs/CLIENT.md §10, docs/PROTOCOL.md §15.5, §15.6), handled by the groups:
+ *   version ‖ 4 (GROUP_CHANGE) ‖ bytes(signed membership change)
+ *   version ‖ 5 (SENDER_KEY) ‖ bytes(sender-key distribution)
+ * Every content is padded (PROTOCOL.md §13.5, Padmé) before it is encrypted: `padContent` /
+ * `unpadContent`; bad padding is DecodeError BAD_PADDING.
  * Side channels: plaintext handling only; no branch on secret keys.
  */
+import { pad, unpad } from '../protocol/sealed-sender/padding.ts';
 import { DecodeError } from '../util/errors.ts';
 import { Reader, Writer } from '../wire/codec.ts';
 
 const CONTENT_VERSION = 1;
 const KIND_TEXT = 1;
+const KIND_ACCESS_KEY = 2;
+const KIND_COVER = 3;
+const KIND_GROUP_CHANGE = 4;
+const KIND_SENDER_KEY = 5;
+/** Bound on a group payload (a change with 1000 members is < 70 KiB). */
+const MAX_GROUP_PAYLOAD_BYTES = 256 * 1024;
+/** Bytes of a delivery access secret (PROTOCOL.md §13.11). */
+const ACCESS_SECRET_BYTES = 32;
+/** Longest cover filler accepted. */
+const MAX_FILLER_BYTES = 1 << 16;
 /** Longest message id accepted (hex of 16 random bytes is 32). */
 const MAX_ID_BYTES = 64;
 
@@ -26,40 +43,6 @@ export function encodeContent(c: TextContent): Uint8Array {
   return w.u64(c.timestamp).bytes(enc.encode(c.body)).finish();
 }
 
-/** A group control content: a signed membership change or a sender-key distribution. */
-export interface ControlContent {
-  readonly kind: 'groupChange' | 'senderKey';
-  readonly payload: Uint8Array;
-}
-
-const KIND_GROUP_CHANGE = 2;
-const KIND_SENDER_KEY = 3;
-/** Bound on a control payload (a change with 1000 members is < 70 KiB). */
-const MAX_CONTROL_BYTES = 256 * 1024;
-
-export function encodeControl(c: ControlContent): Uint8Array {
-  const kind = c.kind === 'groupChange' ? KIND_GROUP_CHANGE : KIND_SENDER_KEY;
-  return new Writer().u8(CONTENT_VERSION).u8(kind).bytes(c.payload).finish();
-}
-
-/** True when a decrypted plaintext is a group control content rather than text. */
-export function isControlContent(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === CONTENT_VERSION && (bytes[1] === KIND_GROUP_CHANGE || bytes[1] === KIND_SENDER_KEY);
-}
-
-export function decodeControl(bytes: Uint8Array): ControlContent {
-  const r = new Reader(bytes, 'control content');
-  const version = r.u8();
-  if (version !== CONTENT_VERSION)
-    throw new DecodeError('BAD_VERSION', `control content: unsupported version ${version}`);
-  const kind = r.u8();
-  if (kind !== KIND_GROUP_CHANGE && kind !== KIND_SENDER_KEY)
-    throw new DecodeError('BAD_TAG', `control content: unknown kind ${kind}`);
-  const payload = r.bytes(MAX_CONTROL_BYTES);
-  r.end();
-  return { kind: kind === KIND_GROUP_CHANGE ? 'groupChange' : 'senderKey', payload };
-}
-
 export function decodeContent(bytes: Uint8Array): TextContent {
   const r = new Reader(bytes, 'message content');
   const version = r.u8();
@@ -73,4 +56,71 @@ export function decodeContent(bytes: Uint8Array): TextContent {
   const body = dec.decode(r.bytes());
   r.end();
   return { id, timestamp, body };
+}
+
+/** Any content: a text, or one of the control kinds that are never shown. */
+export type AnyContent =
+  | ({ readonly kind: 'text' } & TextContent)
+  | { readonly kind: 'accessKey'; readonly secret: Uint8Array; readonly epoch: number }
+  | { readonly kind: 'cover'; readonly filler: Uint8Array }
+  | ControlContent;
+
+/** A group content: a signed membership change or a sender-key distribution. */
+export type ControlContent =
+  | { readonly kind: 'groupChange'; readonly payload: Uint8Array }
+  | { readonly kind: 'senderKey'; readonly payload: Uint8Array };
+
+/** GROUP_CHANGE / SENDER_KEY: a group payload for the group service. */
+export function encodeControl(c: ControlContent): Uint8Array {
+  const kind = c.kind === 'groupChange' ? KIND_GROUP_CHANGE : KIND_SENDER_KEY;
+  return new Writer().u8(CONTENT_VERSION).u8(kind).bytes(c.payload).finish();
+}
+
+/** ACCESS_KEY: the sender's current delivery access secret and its epoch (a counter). */
+export function encodeAccessKeyContent(secret: Uint8Array, epoch: number): Uint8Array {
+  if (secret.length !== ACCESS_SECRET_BYTES)
+    throw new DecodeError('BAD_VALUE', 'access key content: secret must be 32 bytes');
+  return new Writer().u8(CONTENT_VERSION).u8(KIND_ACCESS_KEY).fixed(secret).u32(epoch).finish();
+}
+
+/** COVER: a dummy whose only payload is `filler` (docs/CLIENT.md §8). */
+export function encodeCoverContent(filler: Uint8Array): Uint8Array {
+  return new Writer().u8(CONTENT_VERSION).u8(KIND_COVER).bytes(filler).finish();
+}
+
+/** Decodes any content kind (strict: version, kind, lengths, no trailing bytes). */
+export function decodeAnyContent(bytes: Uint8Array): AnyContent {
+  const r = new Reader(bytes, 'message content');
+  const version = r.u8();
+  if (version !== CONTENT_VERSION)
+    throw new DecodeError('BAD_VERSION', `message content: unsupported version ${version}`);
+  const kind = r.u8();
+  if (kind === KIND_TEXT) return { kind: 'text', ...decodeContent(bytes) };
+  if (kind === KIND_ACCESS_KEY) {
+    const secret = r.fixed(ACCESS_SECRET_BYTES);
+    const epoch = r.u32();
+    r.end();
+    return { kind: 'accessKey', secret, epoch };
+  }
+  if (kind === KIND_COVER) {
+    const filler = r.bytes(MAX_FILLER_BYTES);
+    r.end();
+    return { kind: 'cover', filler };
+  }
+  if (kind === KIND_GROUP_CHANGE || kind === KIND_SENDER_KEY) {
+    const payload = r.bytes(MAX_GROUP_PAYLOAD_BYTES);
+    r.end();
+    return { kind: kind === KIND_GROUP_CHANGE ? 'groupChange' : 'senderKey', payload };
+  }
+  throw new DecodeError('BAD_TAG', `message content: unknown kind ${kind}`);
+}
+
+/** The padded plaintext that is encrypted: ISO/IEC 7816-4 to the Padmé length (PROTOCOL.md §13.5). */
+export function padContent(content: Uint8Array): Uint8Array {
+  return pad(content);
+}
+
+/** Removes and checks the padding of `padContent` (DecodeError BAD_PADDING). */
+export function unpadContent(plaintext: Uint8Array): Uint8Array {
+  return unpad(plaintext);
 }

@@ -30,7 +30,14 @@ import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { Address } from '../wire/address.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
 import { DEVICE_ID, addressOf } from './account.ts';
-import { decodeContent, encodeContent, encodeControl, type ControlContent } from './content.ts';
+import {
+  decodeContent,
+  encodeContent,
+  encodeControl,
+  padContent,
+  unpadContent,
+  type ControlContent,
+} from './content.ts';
 import {
   decodeGroupOutbox,
   decodeGroupRecord,
@@ -162,7 +169,7 @@ export class GroupService implements GroupHooks {
     return store.transaction(() => {
       const id = toHex(ctx.random(MESSAGE_ID_BYTES));
       const timestamp = this.service.clock();
-      const plain = encodeContent({ id, timestamp, body });
+      const plain = padContent(encodeContent({ id, timestamp, body })); // PROTOCOL.md §13.5
       const { state, message } = encryptGroupMessage(ctx.suite, found.state, plain, ctx.random);
       this.save(found.key, state, found.record);
       const seq = this.service.nextSequence();
@@ -234,7 +241,7 @@ export class GroupService implements GroupHooks {
     const record = decodeGroupRecord(bytes);
     const sender = addressOf(m.sender.username, m.sender.deviceId);
     const r = decryptGroupMessage(this.service.ctx.suite, this.decodeState(record), message, sender);
-    const content = decodeContent(r.plaintext);
+    const content = decodeContent(unpadContent(r.plaintext));
     this.save(key, r.state, record);
     const from = m.sender.username;
     const entry = { direction: 'in' as const, peer: from, id: content.id, timestamp: content.timestamp, body: content.body, delivered: true };

@@ -30,14 +30,15 @@ import type { RandomSource } from '../util/random.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
 import { NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
 import {
-  decodeContent,
-  decodeControl,
+  decodeAnyContent,
   encodeContent,
-  isControlContent,
+  padContent,
+  unpadContent,
   type ControlContent,
 } from './content.ts';
 import type { GroupEvent } from './group-records.ts';
 import { isGroupMessage } from '../protocol/groups/sender-key.ts';
+import { loadContactSealed, saveContactSealed } from './sealed-state.ts';
 import {
   StoredIdentity,
   StoredPreKeys,
@@ -85,7 +86,12 @@ export type DeliveryOutcome =
   /** A group message or group control content, handled by the group service (group-service.ts). */
   | { readonly kind: 'group'; readonly event: GroupEvent }
   /** Undecryptable or malformed: recorded as processed, ack it (it can never succeed). */
-  | { readonly kind: 'rejected'; readonly peer: string; readonly error: Error };
+  | { readonly kind: 'rejected'; readonly peer: string; readonly error: Error }
+  /**
+   * A control content (docs/CLIENT.md §8): the peer's access secret, stored; or a cover-traffic
+   * dummy, dropped. Processed and acked, never shown and never in the history.
+   */
+  | { readonly kind: 'control'; readonly peer: string; readonly control: 'accessKey' | 'cover' };
 
 /**
  * What the group service does inside `storeThenAck`'s transaction (docs/CLIENT.md §10): a group
@@ -224,7 +230,8 @@ export class SessionService {
         throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(name));
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
       const timestamp = this.clock();
-      const envelope = sendMessage(this.ctx, address, encodeContent({ id, timestamp, body }));
+      const plaintext = padContent(encodeContent({ id, timestamp, body })); // PROTOCOL.md §13.5
+      const envelope = sendMessage(this.ctx, address, plaintext);
       const seq = this.nextSequence();
       const historyKey = `${name}/${pad(seq)}`;
       const entry = { direction: 'out' as const, peer: name, id, timestamp, body };
@@ -247,7 +254,7 @@ export class SessionService {
       if (pendingIdentityChange(this.ctx.trust, address) !== undefined)
         throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(name));
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
-      const envelope = sendMessage(this.ctx, address, plaintext);
+      const envelope = sendMessage(this.ctx, address, padContent(plaintext)); // PROTOCOL.md §13.5
       const out: OutboxEntry = { id, peer: name, address, envelope, historyKey: '' };
       this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(out));
       return out;
@@ -300,26 +307,7 @@ export class SessionService {
         }
         const firstContact = this.ctx.trust.loadTrust(address) === undefined;
         const { plaintext } = receiveMessage(this.ctx, address, m.envelope, this.clock());
-        if (groups !== undefined && isControlContent(plaintext)) {
-          this.ensureContact(peer);
-          const event = groups.onControl(peer, address, decodeControl(plaintext));
-          this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
-          return { kind: 'group', event };
-        }
-        const content = decodeContent(plaintext);
-        const message: HistoryEntry = {
-          direction: 'in',
-          peer,
-          id: content.id,
-          timestamp: content.timestamp,
-          body: content.body,
-          delivered: true,
-        };
-        this.ensureContact(peer);
-        const historyKey = `${peer}/${pad(this.nextSequence())}`;
-        this.store.put(TABLE.HISTORY, historyKey, encodeHistory(message));
-        this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
-        return { kind: 'message', message, firstContact };
+        return this.storeContent(guidKey, peer, plaintext, firstContact, address);
       });
     } catch (err) {
       if (err instanceof ProtocolError && isTrustRefusal(err))
@@ -328,6 +316,51 @@ export class SessionService {
       this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
       return { kind: 'rejected', peer, error: err };
     }
+  }
+
+  /**
+   * Stores what a decrypted plaintext holds (inside the caller's transaction): a text goes to the
+   * history; an access secret to the contact's sealed state (docs/CLIENT.md §8); a cover dummy
+   * nowhere; a group change or distribution to the group service (docs/CLIENT.md §10). Marks the guid processed. Bad padding or content throws DecodeError (BAD_PADDING…).
+   * Also used by sealed-service.ts.
+   */
+  storeContent(
+    guidKey: string,
+    peer: string,
+    plaintext: Uint8Array,
+    firstContact: boolean,
+    address = addressOf(peer),
+  ): DeliveryOutcome {
+    const content = decodeAnyContent(unpadContent(plaintext));
+    this.ensureContact(peer);
+    this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
+    if (content.kind === 'cover') return { kind: 'control', peer, control: 'cover' };
+    if (content.kind === 'groupChange' || content.kind === 'senderKey') {
+      if (this.groupHooks === undefined)
+        throw new ProtocolError('NOT_A_MEMBER', 'group content on a client without the group service');
+      return { kind: 'group', event: this.groupHooks.onControl(peer, address, content) };
+    }
+    if (content.kind === 'accessKey') {
+      const known = loadContactSealed(this.store, peer);
+      if (content.epoch >= known.accessEpoch)
+        saveContactSealed(this.store, peer, {
+          ...known,
+          accessSecret: content.secret,
+          accessEpoch: content.epoch,
+        });
+      return { kind: 'control', peer, control: 'accessKey' };
+    }
+    const message: HistoryEntry = {
+      direction: 'in',
+      peer,
+      id: content.id,
+      timestamp: content.timestamp,
+      body: content.body,
+      delivered: true,
+    };
+    const historyKey = `${peer}/${pad(this.nextSequence())}`;
+    this.store.put(TABLE.HISTORY, historyKey, encodeHistory(message));
+    return { kind: 'message', message, firstContact };
   }
 
   /** The history with `name`, oldest first. */
@@ -342,8 +375,9 @@ export class SessionService {
    * Runs `fn` in a transaction; an IDENTITY_CHANGED thrown inside is rethrown only AFTER the
    * transaction committed, so the pending change the protocol recorded is kept (the protocol
    * stores nothing else before throwing it: PROTOCOL.md §8). Any other error rolls back.
+   * Also used by sealed-service.ts.
    */
-  private commitThenThrow<T>(fn: () => T): T {
+  commitThenThrow<T>(fn: () => T): T {
     let changed: ProtocolError | undefined;
     const out = this.store.transaction(() => {
       try {
@@ -360,7 +394,8 @@ export class SessionService {
     return out as T;
   }
 
-  private ensureContact(name: string): void {
+  /** Records `name` as a contact unless it is one (also used by sealed-service.ts). */
+  ensureContact(name: string): void {
     if (this.store.get(TABLE.CONTACTS, name) !== undefined) return;
     const contact = { name, address: addressOf(name), addedAt: this.clock() };
     this.store.put(TABLE.CONTACTS, name, encodeContact(contact));

@@ -21,7 +21,7 @@ import {
   registerTranscript,
 } from '../wire/auth-transcript.ts';
 import { MAX_PREKEYS_PER_UPLOAD } from '../wire/frame-constants.ts';
-import type { DeliveredMessage } from '../wire/pushes.ts';
+import type { DeliveredMessage, SealedDeliveredMessage } from '../wire/pushes.ts';
 import type { PreKeyCounts } from '../wire/responses.ts';
 import { DEVICE_ID, saveAccount } from './account.ts';
 import type { CrashHook } from './crash-points.ts';
@@ -29,6 +29,8 @@ import { markUploaded, pendingUploads, refreshPreKeys } from './prekey-service.t
 import type { DeliveryOutcome, SessionService } from './session-service.ts';
 import type { Connect, Connection } from './transport.ts';
 import type { OutboxEntry } from './records.ts';
+import { flushSealedOutbox, openAnonymous } from './sealed-send.ts';
+import { SealedService, type SealedBlocker } from './sealed-service.ts';
 
 /** What sync reports to its caller (the CLI prints these). */
 export type SyncEvent =
@@ -36,13 +38,21 @@ export type SyncEvent =
   | { readonly type: 'sent'; readonly entry: OutboxEntry }
   /** The server refused the message for good (e.g. no such recipient): dropped from the outbox. */
   | { readonly type: 'undeliverable'; readonly entry: OutboxEntry; readonly error: ServerError }
-  | { readonly type: 'prekeys'; readonly uploaded: number };
+  | { readonly type: 'prekeys'; readonly uploaded: number }
+  /** A message went authenticated because it could not go sealed yet (docs/CLIENT.md §8). */
+  | { readonly type: 'authenticatedFallback'; readonly to: string; readonly reason: SealedBlocker };
 
 export interface SyncOptions {
   readonly crash?: CrashHook;
   /** One-time prekeys of each kind to keep on the server (default ONE_TIME_TARGET = 100). */
   readonly oneTimeTarget?: number;
   readonly onEvent?: (e: SyncEvent) => void;
+  /**
+   * Sealed sender (docs/CLIENT.md §8): keep the access verifier, sealed key and certificate
+   * current on the server, and send sealed whenever the contact allows it. Receiving sealed
+   * messages needs no option.
+   */
+  readonly sealed?: boolean;
   /** Runs after each delivery is acknowledged (the group service sends what a change requires). */
   readonly afterDelivery?: (outcome: DeliveryOutcome) => Promise<void>;
 }
@@ -57,12 +67,19 @@ const UNDELIVERABLE: ReadonlySet<ServerErrorCode> = new Set<ServerErrorCode>([
 
 export class Sync {
   private readonly held = new Set<string>();
+  readonly sealed: SealedService;
+  /** The second, never authenticated connection for sealed sends (opened when first needed). */
+  private anonymous: Connection | undefined;
 
   private constructor(
     readonly service: SessionService,
     readonly conn: Connection,
     private readonly options: SyncOptions,
-  ) {}
+    private readonly connect: Connect,
+    private readonly url: string,
+  ) {
+    this.sealed = new SealedService(service);
+  }
 
   /**
    * Connects and authenticates (AUTHENTICATE, or REGISTER when `register` is set) with a hybrid
@@ -110,9 +127,10 @@ export class Sync {
         const signature = hybridSign(ctx.suite, identity, label, transcript, ctx.random);
         await conn.request({ op: 'authenticate', address, signature });
       }
-      const sync = new Sync(service, conn, options);
+      const sync = new Sync(service, conn, options, connect, url);
       const { counts } = await conn.request({ op: 'preKeyCount' });
       await sync.refreshPreKeys(counts);
+      if (options.sealed) await sync.refreshSealed(push.serverIdentity);
       return sync;
     } catch (err) {
       conn.close();
@@ -121,7 +139,97 @@ export class Sync {
   }
 
   close(): void {
+    this.anonymous?.close();
     this.conn.close();
+  }
+
+  /**
+   * Sealed-sender upkeep on the authenticated connection (docs/CLIENT.md §8): remember the server
+   * identity, register the access verifier and mode when they changed, upload a new sealed key
+   * when one was generated (weekly), renew the certificate when less than 12 h of it are left.
+   */
+  async refreshSealed(serverIdentity: Uint8Array): Promise<void> {
+    const { sealed, conn } = this;
+    sealed.saveServerIdentity(serverIdentity);
+    const access = sealed.access();
+    if (!access.registered) {
+      await conn.request({ op: 'setDeliveryAccess', verifier: sealed.verifier(), mode: access.mode });
+      sealed.markAccessRegistered(access.epoch, access.mode);
+    }
+    const key = sealed.sealedKeyToUpload();
+    if (key !== undefined) {
+      await conn.request({ op: 'uploadSealedKey', key: key.encoded });
+      sealed.markKeyUploaded(key.id);
+    }
+    if (sealed.needsCertificate()) {
+      const { certificate } = await conn.request({ op: 'getSenderCertificate' });
+      sealed.saveCertificate(certificate);
+    }
+  }
+
+  /** Fetches `name`'s sealed key when its access key is known and the stored key is missing or stale. */
+  private async ensureSealedKey(name: string): Promise<void> {
+    if (this.sealed.accessKeyFor(name) === undefined || !this.sealed.needsSealedKey(name)) return;
+    const address = { username: name, deviceId: DEVICE_ID };
+    try {
+      const { key } = await this.conn.request({ op: 'fetchSealedKey', address });
+      this.sealed.saveSealedKey(name, key);
+    } catch (err) {
+      if (!(err instanceof ServerError && err.code === 'NO_SEALED_KEY')) throw err;
+    }
+  }
+
+  /** Transmits the sealed outbox over the anonymous connection (opened on first use). */
+  async flushSealed(): Promise<void> {
+    if (this.sealed.sealedOutbox().length === 0) return;
+    this.anonymous ??= await openAnonymous(this.sealed, this.connect, this.url);
+    await flushSealedOutbox(this.sealed, this.anonymous, (e) => this.options.onEvent?.(e), this.options.crash);
+  }
+
+  /**
+   * A sealed text to `name` if it can go sealed now (else undefined): the access secret first
+   * when due, committed before anything is sent, then the sealed outbox is flushed.
+   */
+  private async sendSealedText(name: string, body: string): Promise<OutboxEntry | undefined> {
+    await this.ensureSealedKey(name);
+    const reason = this.sealed.blocker(name);
+    if (reason !== undefined) {
+      this.options.onEvent?.({ type: 'authenticatedFallback', to: name, reason });
+      return undefined;
+    }
+    const entry = this.sealed.queueSealedText(name, body);
+    this.options.crash?.('after-send-commit');
+    await this.flushSealed();
+    return entry;
+  }
+
+  /**
+   * Sends our current access secret to `name` (after a rotation, `contacts remove`): sealed when
+   * possible, else authenticated; a no-op when it was sent already.
+   */
+  async sendAccessKey(name: string): Promise<void> {
+    if (!this.sealed.accessKeyDue(name)) return;
+    await this.ensureSession(name);
+    await this.ensureSealedKey(name);
+    if (this.sealed.blocker(name) === undefined) {
+      this.sealed.queueAccessKeySealedIfDue(name);
+      await this.flushSealed();
+    } else {
+      this.sealed.queueAccessKeyAuthenticatedIfDue(name);
+      await this.flushOutbox();
+    }
+  }
+
+  /**
+   * A cover-traffic dummy (docs/CLIENT.md §8) to `name`: sealed, padded, with `filler` as its
+   * only payload; false when `name` cannot be sealed to now.
+   */
+  async sendCover(name: string, content: Uint8Array): Promise<boolean> {
+    await this.ensureSealedKey(name);
+    if (this.sealed.blocker(name) !== undefined) return false;
+    this.sealed.queueSealed(name, content);
+    await this.flushSealed();
+    return true;
   }
 
   /** Rotates / tops up prekeys for the server's `counts` and uploads everything pending. */
@@ -155,7 +263,13 @@ export class Sync {
   async send(name: string, body: string): Promise<OutboxEntry> {
     await this.flushOutbox();
     await this.ensureSession(name);
+    if (this.options.sealed) {
+      await this.flushSealed();
+      const sealedEntry = await this.sendSealedText(name, body);
+      if (sealedEntry !== undefined) return sealedEntry;
+    }
     const entry = this.service.stepAndQueue(name, body);
+    if (this.options.sealed) this.sealed.queueAccessKeyAuthenticatedIfDue(name);
     this.options.crash?.('after-send-commit');
     await this.flushOutbox();
     return entry;
@@ -195,6 +309,7 @@ export class Sync {
     for (;;) {
       const push = await this.conn.nextPush();
       if (push.type === 'message') await this.deliver(push.message);
+      else if (push.type === 'sealedMessage') await this.deliverSealed(push.message);
       else if (push.type === 'preKeysLow') await this.refreshPreKeys(push.counts);
       else if (push.type === 'queueEmpty' && until === 'empty') return;
     }
@@ -215,6 +330,16 @@ export class Sync {
       await this.conn.request({ op: 'ack', guid: m.guid });
       await this.options.afterDelivery?.(outcome);
     }
+  }
+
+  /** storeThenAck for a sealed message (docs/CLIENT.md §8): held ones stay queued, others are acked. */
+  private async deliverSealed(m: SealedDeliveredMessage): Promise<void> {
+    const outcome = this.sealed.processSealed(m);
+    this.options.onEvent?.({ type: 'delivery', outcome });
+    if (outcome.kind === 'held') return;
+    if (outcome.kind === 'message') this.options.crash?.('after-receive-commit');
+    await this.conn.request({ op: 'ack', guid: m.guid });
+    await this.options.afterDelivery?.(outcome);
   }
 }
 

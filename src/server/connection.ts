@@ -13,7 +13,7 @@ import { formatAddress, type Address } from '../wire/address.ts';
 import { decodeFrame, encodeFrame, peekRequestId, type Frame } from '../wire/frame.ts';
 import { CHALLENGE_BYTES, MAX_FRAME_BYTES } from '../wire/frame-constants.ts';
 import { FATAL_SERVER_ERRORS } from '../wire/frame-errors.ts';
-import type { Push } from '../wire/pushes.ts';
+import { deliveryPush, type Push } from '../wire/pushes.ts';
 import type { Request } from '../wire/requests.ts';
 import { newSession, type Outcome, type ServerContext, type Session } from './context.ts';
 import { isStockLow } from './directory.ts';
@@ -55,10 +55,11 @@ export class Connection {
     private readonly ws: WebSocket,
     readonly id: string,
     private readonly deps: ConnectionDeps,
+    remote?: string,
   ) {
     const { ctx, metrics } = deps;
     const challenge = deps.random(CHALLENGE_BYTES);
-    this.session = newSession(ctx.limits, challenge, ctx.clock());
+    this.session = newSession(ctx.limits, challenge, ctx.clock(), remote);
     metrics.openConnections++;
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('close', () => this.onClose());
@@ -156,7 +157,11 @@ export class Connection {
     if (req.op === 'send') {
       if (outcome.response.op === 'send' && outcome.response.duplicate) metrics.duplicateSends++;
       else metrics.messagesStored++;
-    } else if (req.op === 'groupSend' && outcome.response.op === 'groupSend') {
+    } else if (req.op === 'sendSealed') {
+      if (outcome.response.op === 'sendSealed' && outcome.response.duplicate) metrics.duplicateSends++;
+      else metrics.sealedMessagesStored++;
+    } else if (req.op === 'getSenderCertificate') metrics.certificatesIssued++;
+    else if (req.op === 'groupSend' && outcome.response.op === 'groupSend') {
       for (const r of outcome.response.results)
         if (r.status === 'stored') metrics.messagesStored++;
         else if (r.status === 'duplicate') metrics.duplicateSends++;
@@ -205,7 +210,7 @@ export class Connection {
           for (const message of messages) {
             this.lastDelivered = message.guid;
             this.unacked.add(message.guid);
-            this.push({ type: 'message', message });
+            this.push(deliveryPush(message));
             metrics.deliveries++;
           }
           if (messages.length < batch) {

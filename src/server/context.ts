@@ -28,6 +28,8 @@ export interface Session {
   /** Set by the first REGISTER or AUTHENTICATE: each challenge is answered at most once. */
   challengeUsed: boolean;
   device?: Address;
+  /** The client's IP address, for the per-IP sealed-send rate (docs/SERVER.md §12). */
+  readonly remote?: string;
   readonly buckets: { send: TokenBucket; bundle: TokenBucket; request: TokenBucket };
 }
 
@@ -43,9 +45,10 @@ export interface Outcome {
 }
 
 /** A new connection's session with full buckets. */
-export function newSession(limits: ServerLimits, challenge: Uint8Array, now: number): Session {
+export function newSession(limits: ServerLimits, challenge: Uint8Array, now: number, remote?: string): Session {
   return {
     challenge,
+    ...(remote !== undefined ? { remote } : {}),
     challengeUsed: false,
     buckets: {
       send: new TokenBucket(limits.sendRate, now),

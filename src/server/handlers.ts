@@ -11,6 +11,13 @@ import type { Outcome, ServerContext, Session } from './context.ts';
 import { handleFetchBundle, handlePreKeyCount, handleUploadPreKeys } from './directory.ts';
 import { handleGroupSend } from './group-send.ts';
 import { handleAck, handleSend } from './mailbox.ts';
+import {
+  handleFetchSealedKey,
+  handleGetSenderCertificate,
+  handleSendSealed,
+  handleSetDeliveryAccess,
+  handleUploadSealedKey,
+} from './sealed.ts';
 
 /** Handles one request of an open connection. */
 export async function handleRequest(ctx: ServerContext, session: Session, req: Request): Promise<Outcome> {
@@ -19,6 +26,7 @@ export async function handleRequest(ctx: ServerContext, session: Session, req: R
     throw new ServerError('RATE_LIMITED_REQUEST', `request rate limit (${ctx.limits.requestRate.perSecond}/s, burst ${ctx.limits.requestRate.burst})`);
   if (req.op === 'register') return handleRegister(ctx, session, req);
   if (req.op === 'authenticate') return handleAuthenticate(ctx, session, req);
+  if (req.op === 'sendSealed') return handleSendSealed(ctx, session, req); // anonymous by design
   const device = session.device;
   if (device === undefined)
     throw new ServerError('NOT_AUTHENTICATED', `${req.op} needs an authenticated connection`);
@@ -37,6 +45,16 @@ export async function handleRequest(ctx: ServerContext, session: Session, req: R
       return handleSend(ctx, device, req);
     case 'ack':
       return handleAck(ctx, device, req);
+    case 'getSenderCertificate':
+      return handleGetSenderCertificate(ctx, device);
+    case 'uploadSealedKey':
+      return handleUploadSealedKey(ctx, device, req);
+    case 'fetchSealedKey':
+      if (!session.buckets.bundle.take(now))
+        throw new ServerError('RATE_LIMITED_BUNDLE', `bundle fetch rate limit (${ctx.limits.bundleRate.perSecond}/s, burst ${ctx.limits.bundleRate.burst})`);
+      return handleFetchSealedKey(ctx, req);
+    case 'setDeliveryAccess':
+      return handleSetDeliveryAccess(ctx, device, req);
     case 'groupSend':
       if (!session.buckets.send.take(now))
         throw new ServerError('RATE_LIMITED_SEND', `send rate limit (${ctx.limits.sendRate.perSecond}/s, burst ${ctx.limits.sendRate.burst})`);

@@ -36,6 +36,10 @@ export interface ServerLimits {
   readonly maxInFlightRequests: number;
   /** Messages read from the store per delivery round. */
   readonly deliveryBatch: number;
+  /** SEND_SEALEDs per client IP address, over all its connections → RATE_LIMITED_SEALED (§12). */
+  readonly sealedRatePerIp: RateLimit;
+  /** SEND_SEALEDs per recipient device, from anyone → RATE_LIMITED_SEALED (docs/SERVER.md §12). */
+  readonly sealedRatePerRecipient: RateLimit;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = Object.freeze({
@@ -50,7 +54,10 @@ export const DEFAULT_LIMITS: ServerLimits = Object.freeze({
   requestRate: Object.freeze({ perSecond: 500, burst: 1000 }),
   maxInFlightRequests: 256,
   deliveryBatch: 100,
+  sealedRatePerIp: Object.freeze({ perSecond: 20, burst: 100 }),
+  sealedRatePerRecipient: Object.freeze({ perSecond: 10, burst: 100 }),
 });
+
 
 /** How often expired messages are purged, ms. */
 export const EXPIRY_SWEEP_INTERVAL_MS = 60_000;

@@ -16,6 +16,8 @@ export class Metrics {
   acks = 0;
   bundlesServed = 0;
   preKeysUploaded = 0;
+  sealedMessagesStored = 0;
+  certificatesIssued = 0;
   readonly rejections = new Map<ServerErrorCode, number>();
 
   reject(code: ServerErrorCode): void {
@@ -38,6 +40,8 @@ export class Metrics {
     metric('pqmsg_acks_total', 'counter', 'Messages acknowledged and deleted.', this.acks);
     metric('pqmsg_bundles_served_total', 'counter', 'Prekey bundles handed out.', this.bundlesServed);
     metric('pqmsg_prekeys_uploaded_total', 'counter', 'Signed prekeys accepted.', this.preKeysUploaded);
+    metric('pqmsg_sealed_messages_stored_total', 'counter', 'SEND_SEALEDs committed to a mailbox (no sender known).', this.sealedMessagesStored);
+    metric('pqmsg_sender_certificates_issued_total', 'counter', 'Sender certificates signed.', this.certificatesIssued);
     out.push('# HELP pqmsg_rejections_total Requests or frames refused, by error code.');
     out.push('# TYPE pqmsg_rejections_total counter');
     for (const [code, n] of [...this.rejections].sort()) out.push(`pqmsg_rejections_total{code="${code}"} ${n}`);

@@ -145,7 +145,67 @@ export const PG_MIGRATIONS: readonly string[] = [
      UPDATE mailboxes SET messages = messages - 1, bytes = bytes - len WHERE username = u AND device_id = d;
      RETURN true;
    END $$;`,
-  // 2: groups (docs/SERVER.md §14): per-recipient idempotency records of GROUP_SEND, and the
+
+  // 2: sealed sender (docs/SERVER.md §12), the twin of sqlite-migrations.ts 2: nullable sender
+  // columns, sealed idempotency records by (recipient, client id), sealed-sender keys, delivery
+  // access; and store_sealed_message, store_message's twin without a sender.
+  `ALTER TABLE messages ALTER COLUMN sender_username DROP NOT NULL;
+   ALTER TABLE messages ALTER COLUMN sender_device_id DROP NOT NULL;
+   CREATE TABLE sealed_sent (                        -- idempotency of sealed sends: (recipient, client id)
+     username          text NOT NULL,
+     device_id         integer NOT NULL,
+     client_message_id bytea NOT NULL,
+     guid              bigint NOT NULL,
+     server_timestamp  bigint NOT NULL,
+     PRIMARY KEY (username, device_id, client_message_id)
+   );
+   CREATE INDEX sealed_sent_by_time ON sealed_sent (server_timestamp);
+   CREATE TABLE sealed_keys (                        -- PROTOCOL.md §13.3, one current key per device
+     username   text NOT NULL,
+     device_id  integer NOT NULL,
+     encoded    bytea NOT NULL,
+     PRIMARY KEY (username, device_id),
+     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id)
+   );
+   CREATE TABLE delivery_access (
+     username   text PRIMARY KEY REFERENCES accounts(username),
+     verifier   bytea NOT NULL,                      -- SHA-256("pqmsg v1 access key" ‖ key)
+     mode       text NOT NULL CHECK (mode IN ('contacts', 'anyone'))
+   );
+
+   -- store_message for a sealed message: no sender; idempotency by (recipient, client id).
+   CREATE FUNCTION store_sealed_message(
+     r_user text, r_dev integer, cmid bytea, ts bigint, env bytea,
+     expired_before bigint, max_messages bigint, max_bytes bigint,
+     OUT status text, OUT out_guid bigint, OUT out_ts bigint)
+   LANGUAGE plpgsql AS $$
+   DECLARE box mailboxes%ROWTYPE; g bigint;
+   BEGIN
+     SELECT guid, server_timestamp INTO out_guid, out_ts FROM sealed_sent
+       WHERE username = r_user AND device_id = r_dev AND client_message_id = cmid;
+     IF FOUND THEN status := 'duplicate'; RETURN; END IF;
+     SELECT * INTO box FROM mailboxes WHERE username = r_user AND device_id = r_dev FOR UPDATE;
+     IF NOT FOUND THEN status := 'unknown_address'; RETURN; END IF;
+     IF box.messages + 1 > max_messages OR box.bytes + octet_length(env) > max_bytes THEN
+       PERFORM drop_expired(r_user, r_dev, expired_before);
+       SELECT * INTO box FROM mailboxes WHERE username = r_user AND device_id = r_dev;
+     END IF;
+     IF box.messages + 1 > max_messages THEN status := 'mailbox_full_count'; RETURN; END IF;
+     IF box.bytes + octet_length(env) > max_bytes THEN status := 'mailbox_full_bytes'; RETURN; END IF;
+     g := nextval('messages_guid_seq');
+     INSERT INTO sealed_sent VALUES (r_user, r_dev, cmid, g, ts) ON CONFLICT DO NOTHING;
+     IF NOT FOUND THEN                                 -- a concurrent retry committed first
+       SELECT guid, server_timestamp INTO out_guid, out_ts FROM sealed_sent
+         WHERE username = r_user AND device_id = r_dev AND client_message_id = cmid;
+       status := 'duplicate'; RETURN;
+     END IF;
+     INSERT INTO messages OVERRIDING SYSTEM VALUE
+       VALUES (g, r_user, r_dev, NULL, NULL, cmid, ts, env);
+     UPDATE mailboxes SET messages = messages + 1, bytes = bytes + octet_length(env)
+       WHERE username = r_user AND device_id = r_dev;
+     status := 'stored'; out_guid := g; out_ts := ts;
+   END $$;`,
+  // 3: groups (docs/SERVER.md §14): per-recipient idempotency records of GROUP_SEND, and the
   // fan-out function: mailboxes are locked in (username, device) order so that two concurrent
   // group sends never wait on each other in a cycle; each mailbox keeps store_message's rule
   // (row lock before nextval, so guid order is commit order within the mailbox).

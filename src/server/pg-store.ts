@@ -18,15 +18,17 @@ import pg from 'pg';
 import { bytesEqual, copyBytes } from '../util/bytes.ts';
 import { ServerError, type ServerErrorCode } from '../util/errors.ts';
 import type { Address } from '../wire/address.ts';
-import type { DeliveredMessage } from '../wire/pushes.ts';
+import type { QueuedMessage } from '../wire/pushes.ts';
 import type { GroupSendResult, PreKeyCounts } from '../wire/responses.ts';
 import { parsePgLocation } from './pg-config.ts';
 import { migratePg } from './pg-migrations.ts';
 import type {
+  DeliveryAccess,
   MailboxCursor,
   MailboxQuota,
   NewGroupMessage,
   NewMessage,
+  NewSealedMessage,
   QueueStats,
   ServerStore,
   StoredMessageAck,
@@ -181,18 +183,46 @@ export class PgStore implements ServerStore {
       [r.username, r.deviceId, s.username, s.deviceId, blob(m.clientMessageId), m.serverTimestamp, blob(m.envelope),
         m.expiredBefore, quota.maxMessages, quota.maxBytes],
     );
-    const { status, out_guid: guid, out_ts: serverTimestamp } = rows[0] as { status: string; out_guid: number; out_ts: number };
-    switch (status) {
-      case 'stored':
-      case 'duplicate':
-        return { guid, serverTimestamp, duplicate: status === 'duplicate' };
-      case 'unknown_address':
-        throw new ServerError('UNKNOWN_ADDRESS', `no device ${r.username}.${r.deviceId}`);
-      case 'mailbox_full_count':
-        throw new ServerError('MAILBOX_FULL_COUNT', `recipient mailbox holds its limit of ${quota.maxMessages} messages`);
-      default:
-        throw new ServerError('MAILBOX_FULL_BYTES', `recipient mailbox would exceed its limit of ${quota.maxBytes} bytes`);
-    }
+    return storeOutcome(rows[0], r, quota);
+  }
+
+  async storeSealedMessage(m: NewSealedMessage, quota: MailboxQuota): Promise<StoredMessageAck> {
+    const r = m.recipient;
+    const rows = await this.query(
+      'SELECT status, out_guid, out_ts FROM store_sealed_message($1, $2, $3, $4, $5, $6, $7, $8)',
+      [r.username, r.deviceId, blob(m.clientMessageId), m.serverTimestamp, blob(m.envelope),
+        m.expiredBefore, quota.maxMessages, quota.maxBytes],
+    );
+    return storeOutcome(rows[0], r, quota);
+  }
+
+  async putSealedKey(a: Address, encoded: Uint8Array): Promise<void> {
+    const rows = await this.query(
+      `INSERT INTO sealed_keys SELECT username, device_id, $3 FROM devices WHERE username = $1 AND device_id = $2
+       ON CONFLICT (username, device_id) DO UPDATE SET encoded = excluded.encoded RETURNING 1`,
+      [a.username, a.deviceId, blob(encoded)],
+    );
+    if (rows.length === 0) throw new ServerError('UNKNOWN_ADDRESS', `no device ${a.username}.${a.deviceId}`);
+  }
+
+  async sealedKey(a: Address): Promise<Uint8Array | undefined> {
+    const rows = await this.query('SELECT encoded FROM sealed_keys WHERE username = $1 AND device_id = $2', [a.username, a.deviceId]);
+    return rows.length === 0 ? undefined : copyBytes(rows[0].encoded as Buffer);
+  }
+
+  async setDeliveryAccess(username: string, access: DeliveryAccess): Promise<void> {
+    const rows = await this.query(
+      `INSERT INTO delivery_access SELECT username, $2, $3 FROM accounts WHERE username = $1
+       ON CONFLICT (username) DO UPDATE SET verifier = excluded.verifier, mode = excluded.mode RETURNING 1`,
+      [username, blob(access.verifier), access.mode],
+    );
+    if (rows.length === 0) throw new ServerError('UNKNOWN_ADDRESS', `no account ${username}`);
+  }
+
+  async deliveryAccess(username: string): Promise<DeliveryAccess | undefined> {
+    const rows = await this.query('SELECT verifier, mode FROM delivery_access WHERE username = $1', [username]);
+    if (rows.length === 0) return undefined;
+    return { verifier: copyBytes(rows[0].verifier as Buffer), mode: rows[0].mode as 'contacts' | 'anyone' };
   }
 
   async storeGroupMessage(m: NewGroupMessage, quota: MailboxQuota): Promise<GroupSendResult[]> {
@@ -212,19 +242,23 @@ export class PgStore implements ServerStore {
     return results;
   }
 
-  async pendingMessages(a: Address, afterGuid: number, notBefore: number, limit: number): Promise<DeliveredMessage[]> {
+  async pendingMessages(a: Address, afterGuid: number, notBefore: number, limit: number): Promise<QueuedMessage[]> {
     const rows = await this.query(
       `SELECT guid, server_timestamp, sender_username, sender_device_id, client_message_id, envelope FROM messages
         WHERE username = $1 AND device_id = $2 AND guid > $3 AND server_timestamp >= $4 ORDER BY guid LIMIT $5`,
       [a.username, a.deviceId, afterGuid, notBefore, limit],
     );
-    return rows.map((row) => ({
-      guid: row.guid as number,
-      serverTimestamp: row.server_timestamp as number,
-      sender: { username: row.sender_username as string, deviceId: row.sender_device_id as number },
-      clientMessageId: copyBytes(row.client_message_id as Buffer),
-      envelope: copyBytes(row.envelope as Buffer),
-    }));
+    return rows.map((row) => {
+      const m = {
+        guid: row.guid as number,
+        serverTimestamp: row.server_timestamp as number,
+        clientMessageId: copyBytes(row.client_message_id as Buffer),
+        envelope: copyBytes(row.envelope as Buffer),
+      };
+      // A sealed message has no sender (docs/SERVER.md §12).
+      if (row.sender_username === null || row.sender_device_id === null) return m;
+      return { ...m, sender: { username: row.sender_username as string, deviceId: row.sender_device_id as number } };
+    });
   }
 
   async mailboxesWithPending(cursors: readonly MailboxCursor[], notBefore: number): Promise<Address[]> {
@@ -258,6 +292,7 @@ export class PgStore implements ServerStore {
       let n = 0;
       for (const b of boxes) n += (await this.sql('SELECT drop_expired($1, $2, $3) AS n', [b.username, b.device_id, before]))[0].n as number;
       await this.sql('DELETE FROM sent_messages WHERE server_timestamp < $1', [before]);
+      await this.sql('DELETE FROM sealed_sent WHERE server_timestamp < $1', [before]);
       await this.sql('DELETE FROM group_sent_messages WHERE server_timestamp < $1', [before]);
       return n;
     });
@@ -319,6 +354,22 @@ export class PgStore implements ServerStore {
     const rows = await q('SELECT role, count(*) AS n FROM one_time_prekeys WHERE username = $1 AND device_id = $2 GROUP BY role', [a.username, a.deviceId]);
     const of = (role: number) => (rows.find((r) => r.role === role)?.n as number | undefined) ?? 0;
     return { oneTime: of(ROLE_ONE_TIME), kemOneTime: of(ROLE_KEM_ONE_TIME) };
+  }
+}
+
+/** The (status, guid, timestamp) row of store_message / store_sealed_message as an ack or a refusal. */
+function storeOutcome(row: Row, r: Address, quota: MailboxQuota): StoredMessageAck {
+  const { status, out_guid: guid, out_ts: serverTimestamp } = row as { status: string; out_guid: number; out_ts: number };
+  switch (status) {
+    case 'stored':
+    case 'duplicate':
+      return { guid, serverTimestamp, duplicate: status === 'duplicate' };
+    case 'unknown_address':
+      throw new ServerError('UNKNOWN_ADDRESS', `no device ${r.username}.${r.deviceId}`);
+    case 'mailbox_full_count':
+      throw new ServerError('MAILBOX_FULL_COUNT', `recipient mailbox holds its limit of ${quota.maxMessages} messages`);
+    default:
+      throw new ServerError('MAILBOX_FULL_BYTES', `recipient mailbox would exceed its limit of ${quota.maxBytes} bytes`);
   }
 }
 

@@ -73,7 +73,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, `${connPrefix}-${++nextConn}`, { ctx, hub, metrics, log, random });
+      const deps = { ctx, hub, metrics, log, random };
+      const conn = new Connection(ws, `${connPrefix}-${++nextConn}`, deps, req.socket.remoteAddress);
       connections.add(conn);
       ws.on('close', () => connections.delete(conn));
     });
@@ -142,6 +143,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         http.closeAllConnections();
         await bus.close();
         await store.close();
+        identity.close();
         log.log('info', 'server.stop', {});
       })();
       return closing;

@@ -72,7 +72,53 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (sender_username, sender_device_id, client_message_id)
    ) STRICT, WITHOUT ROWID;
    CREATE INDEX sent_messages_by_time ON sent_messages (server_timestamp);`,
-  // 2: groups (docs/SERVER.md §14): per-recipient idempotency records of GROUP_SEND.
+
+  // 2: sealed sender (docs/SERVER.md §12). Messages get nullable sender columns (a sealed message
+  // has no sender: SQLite cannot drop NOT NULL, so the table is rebuilt, keeping its AUTOINCREMENT
+  // counter so no guid is ever reused); sealed idempotency records by (recipient, client id); the
+  // devices' sealed-sender keys; the accounts' delivery access verifiers and modes.
+  `CREATE TABLE messages_v2 (
+     guid              INTEGER PRIMARY KEY AUTOINCREMENT,
+     username          TEXT NOT NULL,              -- recipient
+     device_id         INTEGER NOT NULL,
+     sender_username   TEXT,                       -- NULL: sealed (PROTOCOL.md §13)
+     sender_device_id  INTEGER,
+     client_message_id BLOB NOT NULL,
+     server_timestamp  INTEGER NOT NULL,
+     envelope          BLOB NOT NULL
+   ) STRICT;
+   INSERT INTO messages_v2 SELECT * FROM messages;
+   INSERT INTO sqlite_sequence (name, seq)
+     SELECT 'messages_v2', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'messages_v2');
+   UPDATE sqlite_sequence
+     SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0))
+     WHERE name = 'messages_v2';
+   DROP TABLE messages;
+   ALTER TABLE messages_v2 RENAME TO messages;
+   CREATE INDEX messages_by_mailbox ON messages (username, device_id, guid);
+   CREATE INDEX messages_by_time ON messages (server_timestamp);
+   CREATE TABLE sealed_sent (                        -- idempotency of sealed sends: (recipient, client id)
+     username          TEXT NOT NULL,
+     device_id         INTEGER NOT NULL,
+     client_message_id BLOB NOT NULL,
+     guid              INTEGER NOT NULL,
+     server_timestamp  INTEGER NOT NULL,
+     PRIMARY KEY (username, device_id, client_message_id)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX sealed_sent_by_time ON sealed_sent (server_timestamp);
+   CREATE TABLE sealed_keys (                        -- PROTOCOL.md §13.3, one current key per device
+     username   TEXT NOT NULL,
+     device_id  INTEGER NOT NULL,
+     encoded    BLOB NOT NULL,
+     PRIMARY KEY (username, device_id),
+     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id)
+   ) STRICT;
+   CREATE TABLE delivery_access (                    -- docs/SERVER.md §12
+     username   TEXT PRIMARY KEY REFERENCES accounts(username),
+     verifier   BLOB NOT NULL,                       -- SHA-256("pqmsg v1 access key" ‖ key)
+     mode       TEXT NOT NULL CHECK (mode IN ('contacts', 'anyone'))
+   ) STRICT;`,
+  // 3: groups (docs/SERVER.md §14): per-recipient idempotency records of GROUP_SEND.
   `CREATE TABLE group_sent_messages (                -- (sender, client id, recipient) → first ack
      sender_username     TEXT NOT NULL,
      sender_device_id    INTEGER NOT NULL,

@@ -14,14 +14,16 @@ import Database from 'better-sqlite3';
 import { bytesEqual, copyBytes } from '../util/bytes.ts';
 import { ServerError } from '../util/errors.ts';
 import type { Address } from '../wire/address.ts';
-import type { DeliveredMessage } from '../wire/pushes.ts';
+import type { QueuedMessage } from '../wire/pushes.ts';
 import type { GroupSendResult, PreKeyCounts } from '../wire/responses.ts';
 import { migrate } from './sqlite-migrations.ts';
 import type {
+  DeliveryAccess,
   MailboxCursor,
   MailboxQuota,
   NewGroupMessage,
   NewMessage,
+  NewSealedMessage,
   QueueStats,
   ServerStore,
   StoredMessageAck,
@@ -116,6 +118,13 @@ export class SqliteStore implements ServerStore {
       groupSentPut: p('INSERT INTO group_sent_messages (sender_username, sender_device_id, client_message_id, recipient_username, recipient_device_id, guid, server_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       groupSentExpiredDelete: p('DELETE FROM group_sent_messages WHERE server_timestamp < ?'),
       stats: p('SELECT coalesce(sum(messages), 0) AS n, coalesce(sum(bytes), 0) AS b FROM mailboxes'),
+      sealedSentGet: p('SELECT guid, server_timestamp FROM sealed_sent WHERE username = ? AND device_id = ? AND client_message_id = ?'),
+      sealedSentPut: p('INSERT INTO sealed_sent (username, device_id, client_message_id, guid, server_timestamp) VALUES (?, ?, ?, ?, ?)'),
+      sealedSentExpiredDelete: p('DELETE FROM sealed_sent WHERE server_timestamp < ?'),
+      sealedKeyPut: p('INSERT OR REPLACE INTO sealed_keys (username, device_id, encoded) VALUES (?, ?, ?)'),
+      sealedKeyGet: p('SELECT encoded FROM sealed_keys WHERE username = ? AND device_id = ?'),
+      accessPut: p('INSERT OR REPLACE INTO delivery_access (username, verifier, mode) VALUES (?, ?, ?)'),
+      accessGet: p('SELECT verifier, mode FROM delivery_access WHERE username = ?'),
     };
   }
 
@@ -197,15 +206,7 @@ export class SqliteStore implements ServerStore {
         | undefined;
       if (sent !== undefined)
         return { guid: sent.guid, serverTimestamp: sent.server_timestamp, duplicate: true };
-      let box = this.mailbox(r);
-      if (box.messages + 1 > quota.maxMessages || box.bytes + m.envelope.length > quota.maxBytes) {
-        this.dropExpired(r, m.expiredBefore); // expired messages count until dropped: drop them when they matter
-        box = this.mailbox(r);
-      }
-      if (box.messages + 1 > quota.maxMessages)
-        throw new ServerError('MAILBOX_FULL_COUNT', `recipient mailbox holds its limit of ${quota.maxMessages} messages`);
-      if (box.bytes + m.envelope.length > quota.maxBytes)
-        throw new ServerError('MAILBOX_FULL_BYTES', `recipient mailbox would exceed its limit of ${quota.maxBytes} bytes`);
+      this.checkQuota(r, m.envelope.length, m.expiredBefore, quota);
       const { lastInsertRowid } = this.stmt.messagePut.run(
         r.username, r.deviceId, s.username, s.deviceId,
         blob(m.clientMessageId), m.serverTimestamp, blob(m.envelope),
@@ -245,22 +246,26 @@ export class SqliteStore implements ServerStore {
     );
   }
 
-  async pendingMessages(a: Address, afterGuid: number, notBefore: number, limit: number): Promise<DeliveredMessage[]> {
+  async pendingMessages(a: Address, afterGuid: number, notBefore: number, limit: number): Promise<QueuedMessage[]> {
     const rows = this.stmt.pending.all(a.username, a.deviceId, afterGuid, notBefore, limit) as {
       guid: number;
       server_timestamp: number;
-      sender_username: string;
-      sender_device_id: number;
+      sender_username: string | null;
+      sender_device_id: number | null;
       client_message_id: Buffer;
       envelope: Buffer;
     }[];
-    return rows.map((row) => ({
-      guid: row.guid,
-      serverTimestamp: row.server_timestamp,
-      sender: { username: row.sender_username, deviceId: row.sender_device_id },
-      clientMessageId: bytesOf(row.client_message_id),
-      envelope: bytesOf(row.envelope),
-    }));
+    return rows.map((row) => {
+      const m = {
+        guid: row.guid,
+        serverTimestamp: row.server_timestamp,
+        clientMessageId: bytesOf(row.client_message_id),
+        envelope: bytesOf(row.envelope),
+      };
+      // A sealed message has no sender (docs/SERVER.md §12).
+      if (row.sender_username === null || row.sender_device_id === null) return m;
+      return { ...m, sender: { username: row.sender_username, deviceId: row.sender_device_id } };
+    });
   }
 
   async mailboxesWithPending(cursors: readonly MailboxCursor[], notBefore: number): Promise<Address[]> {
@@ -293,8 +298,53 @@ export class SqliteStore implements ServerStore {
       for (const x of boxes) this.stmt.mailboxAdd.run(-x.n, -x.b, x.username, x.device_id);
       const { changes } = this.stmt.expiredDelete.run(before);
       this.stmt.sentExpiredDelete.run(before);
+      this.stmt.sealedSentExpiredDelete.run(before);
       this.stmt.groupSentExpiredDelete.run(before);
       return changes;
+    });
+  }
+
+  async putSealedKey(a: Address, encoded: Uint8Array): Promise<void> {
+    return this.write(() => {
+      this.expectDevice(a);
+      this.stmt.sealedKeyPut.run(a.username, a.deviceId, blob(encoded));
+    });
+  }
+
+  async sealedKey(a: Address): Promise<Uint8Array | undefined> {
+    const row = this.stmt.sealedKeyGet.get(a.username, a.deviceId) as { encoded: Buffer } | undefined;
+    return row === undefined ? undefined : bytesOf(row.encoded);
+  }
+
+  async setDeliveryAccess(username: string, access: DeliveryAccess): Promise<void> {
+    return this.write(() => {
+      if (this.stmt.accountGet.get(username) === undefined)
+        throw new ServerError('UNKNOWN_ADDRESS', `no account ${username}`);
+      this.stmt.accessPut.run(username, blob(access.verifier), access.mode);
+    });
+  }
+
+  async deliveryAccess(username: string): Promise<DeliveryAccess | undefined> {
+    const row = this.stmt.accessGet.get(username) as { verifier: Buffer; mode: 'contacts' | 'anyone' } | undefined;
+    return row === undefined ? undefined : { verifier: bytesOf(row.verifier), mode: row.mode };
+  }
+
+  async storeSealedMessage(m: NewSealedMessage, quota: MailboxQuota): Promise<StoredMessageAck> {
+    return this.write(() => {
+      const r = m.recipient;
+      const sent = this.stmt.sealedSentGet.get(r.username, r.deviceId, blob(m.clientMessageId)) as
+        | { guid: number; server_timestamp: number }
+        | undefined;
+      if (sent !== undefined)
+        return { guid: sent.guid, serverTimestamp: sent.server_timestamp, duplicate: true };
+      this.checkQuota(r, m.envelope.length, m.expiredBefore, quota);
+      const { lastInsertRowid } = this.stmt.messagePut.run(
+        r.username, r.deviceId, null, null, blob(m.clientMessageId), m.serverTimestamp, blob(m.envelope),
+      );
+      const guid = Number(lastInsertRowid);
+      this.stmt.sealedSentPut.run(r.username, r.deviceId, blob(m.clientMessageId), guid, m.serverTimestamp);
+      this.stmt.mailboxAdd.run(1, m.envelope.length, r.username, r.deviceId);
+      return { guid, serverTimestamp: m.serverTimestamp, duplicate: false };
     });
   }
 
@@ -357,6 +407,22 @@ export class SqliteStore implements ServerStore {
     const box = this.stmt.mailboxGet.get(a.username, a.deviceId) as { messages: number; bytes: number } | undefined;
     if (box === undefined) throw new ServerError('UNKNOWN_ADDRESS', `no device ${a.username}.${a.deviceId}`);
     return box;
+  }
+
+  /**
+   * The mailbox quota check of a SEND: expired messages count until dropped, so they are dropped
+   * when they matter; throws MAILBOX_FULL_* having written nothing but that drop.
+   */
+  private checkQuota(r: Address, bytes: number, expiredBefore: number, quota: MailboxQuota): void {
+    let box = this.mailbox(r);
+    if (box.messages + 1 > quota.maxMessages || box.bytes + bytes > quota.maxBytes) {
+      this.dropExpired(r, expiredBefore);
+      box = this.mailbox(r);
+    }
+    if (box.messages + 1 > quota.maxMessages)
+      throw new ServerError('MAILBOX_FULL_COUNT', `recipient mailbox holds its limit of ${quota.maxMessages} messages`);
+    if (box.bytes + bytes > quota.maxBytes)
+      throw new ServerError('MAILBOX_FULL_BYTES', `recipient mailbox would exceed its limit of ${quota.maxBytes} bytes`);
   }
 
   private expectDevice(a: Address): void {

@@ -8,7 +8,8 @@
  * The store holds public data only: identities, signed public prekeys, opaque envelopes.
  */
 import type { Address } from '../wire/address.ts';
-import type { DeliveredMessage } from '../wire/pushes.ts';
+import type { QueuedMessage } from '../wire/pushes.ts';
+import type { AccessMode } from '../wire/requests.ts';
 import type { GroupSendResult, PreKeyCounts } from '../wire/responses.ts';
 
 /** A signed public prekey as uploaded: its role and id, and its PROTOCOL.md §3.1 encoding. */
@@ -41,6 +42,15 @@ export interface NewMessage {
   readonly expiredBefore: number;
 }
 
+/** A sealed message (docs/SERVER.md §12): stored with no sender, idempotent per (recipient, id). */
+export interface NewSealedMessage {
+  readonly recipient: Address;
+  readonly clientMessageId: Uint8Array;
+  readonly envelope: Uint8Array;
+  readonly serverTimestamp: number;
+  readonly expiredBefore: number;
+}
+
 /** One GROUP_SEND: one envelope for many recipient devices (docs/SERVER.md §14). */
 export interface NewGroupMessage {
   readonly sender: Address;
@@ -50,6 +60,12 @@ export interface NewGroupMessage {
   readonly envelope: Uint8Array;
   readonly serverTimestamp: number;
   readonly expiredBefore: number;
+}
+
+/** An account's registered delivery access: SHA-256 verifier of its access key, and its mode. */
+export interface DeliveryAccess {
+  readonly verifier: Uint8Array;
+  readonly mode: AccessMode;
 }
 
 export interface MailboxQuota {
@@ -130,7 +146,7 @@ export interface ServerStore {
   storeGroupMessage(message: NewGroupMessage, quota: MailboxQuota): Promise<GroupSendResult[]>;
 
   /** Up to `limit` queued messages of `address` with guid > afterGuid, stored at or after `notBefore`, by guid. */
-  pendingMessages(address: Address, afterGuid: number, notBefore: number, limit: number): Promise<DeliveredMessage[]>;
+  pendingMessages(address: Address, afterGuid: number, notBefore: number, limit: number): Promise<QueuedMessage[]>;
 
   /**
    * The addresses among `cursors` with an unexpired message past their cursor: one probe for all
@@ -153,6 +169,27 @@ export interface ServerStore {
 
   /** Queued messages and envelope bytes over all mailboxes. */
   queueStats(): Promise<QueueStats>;
+
+  // ── sealed sender (docs/SERVER.md §12) ──
+
+  /** Replaces the sealed-sender key of `address` (PROTOCOL.md §13.3 encoding); UNKNOWN_ADDRESS if no such device. */
+  putSealedKey(address: Address, encoded: Uint8Array): Promise<void>;
+
+  /** The current sealed-sender key of `address`, or undefined if none was uploaded. */
+  sealedKey(address: Address): Promise<Uint8Array | undefined>;
+
+  /** Registers (replaces) the delivery access of `username`'s account; UNKNOWN_ADDRESS if no such account. */
+  setDeliveryAccess(username: string, access: DeliveryAccess): Promise<void>;
+
+  /** The delivery access `username` registered, or undefined (then no sealed message is accepted). */
+  deliveryAccess(username: string): Promise<DeliveryAccess | undefined>;
+
+  /**
+   * Stores a sealed message with NO sender, durably and idempotently: a second call with the same
+   * (recipient, clientMessageId) stores nothing and resolves the first guid and timestamp. Errors
+   * as `storeMessage` (UNKNOWN_ADDRESS, MAILBOX_FULL_COUNT, MAILBOX_FULL_BYTES).
+   */
+  storeSealedMessage(message: NewSealedMessage, quota: MailboxQuota): Promise<StoredMessageAck>;
 
   /** Finishes every pending write, then releases the backend. */
   close(): Promise<void>;

@@ -100,7 +100,12 @@ export type ServerErrorCode =
   | 'TOO_MANY_RECIPIENTS' // a GROUP_SEND with more than MAX_GROUP_RECIPIENTS devices (docs/SERVER.md §14)
   | 'BAD_RECIPIENT_LIST' // a GROUP_SEND with no recipient, a repeated one, or the sender itself
   | 'SHUTTING_DOWN' // the server is stopping (fatal)
-  | 'INTERNAL'; // a bug or a storage failure; nothing was stored
+  | 'INTERNAL' // a bug or a storage failure; nothing was stored
+  | 'ACCESS_DENIED' // SEND_SEALED without the recipient's delivery access key (docs/SERVER.md §12)
+  | 'RATE_LIMITED_SEALED' // sealed sends from this IP address or to this recipient over the limit
+  | 'NO_SEALED_KEY' // the recipient device has not published a sealed-sender key
+  | 'BAD_SEALED_KEY' // an uploaded sealed-sender key does not decode or verify
+  | 'SEALED_NOT_ANONYMOUS'; // SEND_SEALED on an authenticated connection (it must be anonymous)
 
 /** A delivery-service refusal (docs/SERVER.md §6): carried to the client as an ERROR frame. */
 export class ServerError extends Error {

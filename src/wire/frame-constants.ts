@@ -46,9 +46,28 @@ export const OP = Object.freeze({
   FETCH_BUNDLE: 0x05,
   SEND: 0x06,
   ACK: 0x07,
+  // Sealed sender (docs/SERVER.md §12).
+  GET_SENDER_CERTIFICATE: 0x08,
+  UPLOAD_SEALED_KEY: 0x09,
+  FETCH_SEALED_KEY: 0x0a,
+  SET_DELIVERY_ACCESS: 0x0b,
+  SEND_SEALED: 0x0c,
   /** Groups (docs/SERVER.md §14): one upload fanned out to a list of device mailboxes. */
   GROUP_SEND: 0x18,
 });
 
 /** Server push types. */
-export const PUSH = Object.freeze({ CHALLENGE: 0x01, MESSAGE: 0x02, QUEUE_EMPTY: 0x03, PREKEYS_LOW: 0x04 });
+export const PUSH = Object.freeze({
+  CHALLENGE: 0x01,
+  MESSAGE: 0x02,
+  QUEUE_EMPTY: 0x03,
+  PREKEYS_LOW: 0x04,
+  /** A sealed message: as MESSAGE without a sender (docs/SERVER.md §12). */
+  SEALED_MESSAGE: 0x05,
+});
+
+/** A delivery access key and its verifier: 32 bytes each (docs/SERVER.md §12). */
+export const ACCESS_KEY_BYTES = 32;
+
+/** Delivery access modes a recipient registers (docs/SERVER.md §12). */
+export const ACCESS_MODE = Object.freeze({ CONTACTS: 0x01, ANYONE: 0x02 });

@@ -16,22 +16,35 @@ import {
 } from './frame-constants.ts';
 import { readCounts, writeCounts, type PreKeyCounts } from './responses.ts';
 
-/** A queued message as the recipient receives it. */
-export interface DeliveredMessage {
+/** A queued sealed message (PROTOCOL.md §13): the server knows no sender for it. */
+export interface SealedDeliveredMessage {
   /** Server-assigned, unique, increasing in the order the server stored messages. */
   readonly guid: number;
   /** When the server stored it, ms since the Unix epoch. */
   readonly serverTimestamp: number;
-  /** The authenticated sender (until sealed sender exists). */
-  readonly sender: Address;
   readonly clientMessageId: Uint8Array;
   readonly envelope: Uint8Array;
+}
+
+/** A queued message as the recipient receives it. */
+export interface DeliveredMessage extends SealedDeliveredMessage {
+  /** The authenticated sender. */
+  readonly sender: Address;
+}
+
+/** What a mailbox holds: messages with their authenticated sender, and sealed ones without. */
+export type QueuedMessage = DeliveredMessage | SealedDeliveredMessage;
+
+/** The push that delivers a queued message: MESSAGE with its sender, SEALED_MESSAGE without. */
+export function deliveryPush(m: QueuedMessage): Push {
+  return 'sender' in m ? { type: 'message', message: m } : { type: 'sealedMessage', message: m };
 }
 
 export type Push =
   /** `serverIdentity` in the PROTOCOL.md §2.2 encoding; `challenge` fresh per connection. */
   | { type: 'challenge'; serverIdentity: Uint8Array; challenge: Uint8Array }
   | { type: 'message'; message: DeliveredMessage }
+  | { type: 'sealedMessage'; message: SealedDeliveredMessage }
   | { type: 'queueEmpty' }
   | { type: 'preKeysLow'; counts: PreKeyCounts };
 
@@ -46,6 +59,11 @@ export function writePush(w: Writer, p: Push): Writer {
       const m = p.message;
       w.u8(PUSH.MESSAGE).u64(m.guid).u64(m.serverTimestamp);
       return writeAddress(w, m.sender).fixed(m.clientMessageId).bytes(m.envelope);
+    }
+    case 'sealedMessage': {
+      const m = p.message;
+      w.u8(PUSH.SEALED_MESSAGE).u64(m.guid).u64(m.serverTimestamp);
+      return w.fixed(m.clientMessageId).bytes(m.envelope);
     }
     case 'queueEmpty':
       return w.u8(PUSH.QUEUE_EMPTY);
@@ -69,6 +87,13 @@ export function readPush(r: Reader): Push {
       const clientMessageId = r.fixed(CLIENT_MESSAGE_ID_BYTES);
       const envelope = r.bytes(MAX_FRAME_BYTES);
       return { type: 'message', message: { guid, serverTimestamp, sender, clientMessageId, envelope } };
+    }
+    case PUSH.SEALED_MESSAGE: {
+      const guid = r.u64();
+      const serverTimestamp = r.u64();
+      const clientMessageId = r.fixed(CLIENT_MESSAGE_ID_BYTES);
+      const envelope = r.bytes(MAX_FRAME_BYTES);
+      return { type: 'sealedMessage', message: { guid, serverTimestamp, clientMessageId, envelope } };
     }
     case PUSH.QUEUE_EMPTY:
       return { type: 'queueEmpty' };

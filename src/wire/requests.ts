@@ -8,6 +8,8 @@ import { DecodeError } from '../util/errors.ts';
 import type { Reader, Writer } from './codec.ts';
 import { readAddress, writeAddress, type Address } from './address.ts';
 import {
+  ACCESS_KEY_BYTES,
+  ACCESS_MODE,
   CLIENT_MESSAGE_ID_BYTES,
   MAX_BLOB_BYTES,
   MAX_FRAME_BYTES,
@@ -28,8 +30,24 @@ export type Request =
   | { op: 'send'; to: Address; clientMessageId: Uint8Array; envelope: Uint8Array }
   /** Acknowledges (and deletes) a delivered message by its server guid. */
   | { op: 'ack'; guid: number }
+  /** A fresh 24 h sender certificate for the authenticated device (PROTOCOL.md §13.2). */
+  | { op: 'getSenderCertificate' }
+  /** The device's signed sealed-sender KEM key (PROTOCOL.md §13.3 encoding); replaces the previous one. */
+  | { op: 'uploadSealedKey'; key: Uint8Array }
+  /** The current sealed-sender key of a device. */
+  | { op: 'fetchSealedKey'; address: Address }
+  /** The account's delivery access verifier (32 bytes) and mode (docs/SERVER.md §12). */
+  | { op: 'setDeliveryAccess'; verifier: Uint8Array; mode: AccessMode }
+  /**
+   * A sealed envelope (PROTOCOL.md §13.4) on an unauthenticated connection; `accessKey` is the
+   * recipient's delivery access key (empty when the recipient accepts anyone).
+   */
+  | { op: 'sendSealed'; to: Address; clientMessageId: Uint8Array; accessKey: Uint8Array; envelope: Uint8Array }
   /** One envelope for many devices (docs/SERVER.md §14); idempotent per (sender, id, recipient). */
   | { op: 'groupSend'; recipients: Address[]; clientMessageId: Uint8Array; envelope: Uint8Array };
+
+/** Who may send sealed messages to an account: its contacts (access key required) or anyone. */
+export type AccessMode = 'contacts' | 'anyone';
 
 export type RequestOp = Request['op'];
 
@@ -41,6 +59,11 @@ export const OP_BYTE: Readonly<Record<RequestOp, number>> = Object.freeze({
   fetchBundle: OP.FETCH_BUNDLE,
   send: OP.SEND,
   ack: OP.ACK,
+  getSenderCertificate: OP.GET_SENDER_CERTIFICATE,
+  uploadSealedKey: OP.UPLOAD_SEALED_KEY,
+  fetchSealedKey: OP.FETCH_SEALED_KEY,
+  setDeliveryAccess: OP.SET_DELIVERY_ACCESS,
+  sendSealed: OP.SEND_SEALED,
   groupSend: OP.GROUP_SEND,
 });
 
@@ -77,6 +100,21 @@ export function writeRequest(w: Writer, req: Request): Writer {
       return writeAddress(w, req.to).fixed(req.clientMessageId).bytes(req.envelope);
     case 'ack':
       return w.u64(req.guid);
+    case 'getSenderCertificate':
+      return w;
+    case 'uploadSealedKey':
+      return w.bytes(req.key);
+    case 'fetchSealedKey':
+      return writeAddress(w, req.address);
+    case 'setDeliveryAccess':
+      if (req.verifier.length !== ACCESS_KEY_BYTES)
+        throw new DecodeError('BAD_VALUE', 'delivery access: verifier must be 32 bytes');
+      return w.fixed(req.verifier).u8(req.mode === 'anyone' ? ACCESS_MODE.ANYONE : ACCESS_MODE.CONTACTS);
+    case 'sendSealed':
+      if (req.clientMessageId.length !== CLIENT_MESSAGE_ID_BYTES)
+        throw new DecodeError('BAD_VALUE', 'send sealed: client message id must be 16 bytes');
+      writeAddress(w, req.to).fixed(req.clientMessageId);
+      return w.bytes(req.accessKey).bytes(req.envelope);
     case 'groupSend':
       if (req.clientMessageId.length !== CLIENT_MESSAGE_ID_BYTES)
         throw new DecodeError('BAD_VALUE', 'groupSend: client message id must be 16 bytes');
@@ -116,6 +154,27 @@ export function readRequest(r: Reader): Request {
     }
     case 'ack':
       return { op, guid: r.u64() };
+    case 'getSenderCertificate':
+      return { op };
+    case 'uploadSealedKey':
+      return { op, key: r.bytes(MAX_BLOB_BYTES) };
+    case 'fetchSealedKey':
+      return { op, address: readAddress(r) };
+    case 'setDeliveryAccess': {
+      const verifier = r.fixed(ACCESS_KEY_BYTES);
+      const m = r.u8();
+      if (m !== ACCESS_MODE.CONTACTS && m !== ACCESS_MODE.ANYONE)
+        throw new DecodeError('BAD_VALUE', `delivery access: unknown mode ${m}`);
+      return { op, verifier, mode: m === ACCESS_MODE.ANYONE ? 'anyone' : 'contacts' };
+    }
+    case 'sendSealed': {
+      const to = readAddress(r);
+      const clientMessageId = r.fixed(CLIENT_MESSAGE_ID_BYTES);
+      const accessKey = r.bytes(ACCESS_KEY_BYTES);
+      if (accessKey.length !== 0 && accessKey.length !== ACCESS_KEY_BYTES)
+        throw new DecodeError('BAD_VALUE', 'send sealed: access key must be empty or 32 bytes');
+      return { op, to, clientMessageId, accessKey, envelope: r.bytes(MAX_FRAME_BYTES) };
+    }
     case 'groupSend': {
       const n = r.u16();
       // Decoded up to the u16 limit; the handler refuses more than MAX_GROUP_RECIPIENTS (TOO_MANY_RECIPIENTS).

@@ -5,7 +5,7 @@
  */
 import { DecodeError, type ServerErrorCode } from '../util/errors.ts';
 import type { Reader, Writer } from './codec.ts';
-import { MAX_FRAME_BYTES, MAX_GROUP_RECIPIENTS } from './frame-constants.ts';
+import { MAX_BLOB_BYTES, MAX_FRAME_BYTES, MAX_GROUP_RECIPIENTS } from './frame-constants.ts';
 import { SERVER_ERROR_WIRE, serverErrorFromWire } from './frame-errors.ts';
 import { OP_BYTE, opFromByte } from './requests.ts';
 
@@ -25,6 +25,14 @@ export type Response =
   /** The same guid and timestamp for every retry of one (sender, clientMessageId). */
   | { op: 'send'; guid: number; serverTimestamp: number; duplicate: boolean }
   | { op: 'ack' }
+  /** PROTOCOL.md §13.2 SenderCertificate encoding. */
+  | { op: 'getSenderCertificate'; certificate: Uint8Array }
+  | { op: 'uploadSealedKey' }
+  /** PROTOCOL.md §13.3 sealed-sender key encoding; the caller verifies it under the pinned identity. */
+  | { op: 'fetchSealedKey'; key: Uint8Array }
+  | { op: 'setDeliveryAccess' }
+  /** As `send`; a retry of one (recipient, clientMessageId) gets the first guid. */
+  | { op: 'sendSealed'; guid: number; serverTimestamp: number; duplicate: boolean }
   /** One result per recipient, in the request's order (docs/SERVER.md §14). */
   | { op: 'groupSend'; results: GroupSendResult[] };
 
@@ -51,7 +59,13 @@ export function writeResponse(w: Writer, res: Response): Writer {
   switch (res.op) {
     case 'register':
     case 'ack':
+    case 'uploadSealedKey':
+    case 'setDeliveryAccess':
       return w;
+    case 'getSenderCertificate':
+      return w.bytes(res.certificate);
+    case 'fetchSealedKey':
+      return w.bytes(res.key);
     case 'authenticate':
       return w.u32(res.queued);
     case 'uploadPreKeys':
@@ -60,6 +74,7 @@ export function writeResponse(w: Writer, res: Response): Writer {
     case 'fetchBundle':
       return w.bytes(res.bundle);
     case 'send':
+    case 'sendSealed':
       return w.u64(res.guid).u64(res.serverTimestamp).u8(res.duplicate ? 1 : 0);
     case 'groupSend':
       w.u16(res.results.length);
@@ -78,7 +93,13 @@ export function readResponse(r: Reader): Response {
   switch (op) {
     case 'register':
     case 'ack':
+    case 'uploadSealedKey':
+    case 'setDeliveryAccess':
       return { op };
+    case 'getSenderCertificate':
+      return { op, certificate: r.bytes(MAX_BLOB_BYTES) };
+    case 'fetchSealedKey':
+      return { op, key: r.bytes(MAX_BLOB_BYTES) };
     case 'authenticate':
       return { op, queued: r.u32() };
     case 'uploadPreKeys':
@@ -86,7 +107,8 @@ export function readResponse(r: Reader): Response {
       return { op, counts: readCounts(r) };
     case 'fetchBundle':
       return { op, bundle: r.bytes(MAX_FRAME_BYTES) };
-    case 'send': {
+    case 'send':
+    case 'sendSealed': {
       const guid = r.u64();
       const serverTimestamp = r.u64();
       const flag = r.u8();

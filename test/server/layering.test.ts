@@ -34,6 +34,9 @@ const SERVER_MAY_IMPORT = new Set([
   'protocol/identity.ts', // decodeIdentityPublic; server-identity.ts: its own key
   'protocol/constants.ts',
   'protocol/suite.ts', // the Suite type
+  'protocol/sealed-sender/certificate.ts', // server-identity.ts: signs sender certificates with its own key
+  'protocol/sealed-sender/sealed-key.ts', // decodeSealedKey, verifySealedKey (public keys only)
+  'protocol/sealed-sender/access-key.ts', // checkAccessKey: constant-time verifier comparison
 ]);
 
 describe('delivery-service layering', () => {

@@ -13,7 +13,7 @@ import { UsageError } from '../exit-codes.ts';
 export function registerContactsCommand(program: Command): void {
   const contacts = program
     .command('contacts')
-    .description('manage contacts: add, list, verify (safety number), trust (a changed identity)');
+    .description('manage contacts: add, list, verify (safety number), trust (a changed identity), remove');
 
   contacts
     .command('add <name>')
@@ -43,20 +43,24 @@ export function registerContactsCommand(program: Command): void {
 
   contacts
     .command('list')
-    .description('list contacts with their fingerprint and trust state')
+    .description('list contacts with their trust state, sealed reachability and fingerprint')
     .action(async (_o: unknown, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
       await withStore(opts, async (store) => {
         const service = await openService(store);
+        const { SealedService } = await import('../../client/sealed-service.ts');
+        const sealed = new SealedService(service);
         for (const c of service.listContacts()) {
           const state = c.identityChanged
             ? 'IDENTITY CHANGED'
             : c.verified
               ? 'verified'
               : 'unverified';
+          // Reachable sealed: the contact shared its delivery access key (docs/CLIENT.md §8).
+          const reachable = sealed.reachableSealed(c.name);
           out.print(
-            `${c.name}\t${state}\t${c.fingerprint}`,
+            `${c.name}\t${state}\t${reachable ? 'sealed' : 'not sealed'}\t${c.fingerprint}`,
             {
               type: 'contact',
               name: c.name,
@@ -64,6 +68,7 @@ export function registerContactsCommand(program: Command): void {
               fingerprint: c.fingerprint,
               verified: c.verified,
               identityChanged: c.identityChanged,
+              sealed: reachable,
             },
           );
         }
@@ -126,6 +131,36 @@ export function registerContactsCommand(program: Command): void {
             `verify it with \`pqmsg contacts verify ${name}\``,
           { type: 'trusted', name, fingerprint },
         );
+      });
+    });
+
+  contacts
+    .command('remove <name>')
+    .description(
+      'forget NAME and rotate the delivery access key: NAME can no longer send sealed ' +
+        'messages to this account; the other contacts get the new key',
+    )
+    .action(async (name: string, _o: unknown, cmd: Command) => {
+      const opts = globals(cmd);
+      const out = outputFor(cmd);
+      await withStore(opts, async (store) => {
+        const service = await openService(store);
+        expectName(name, service.account.name);
+        const { SealedService } = await import('../../client/sealed-service.ts');
+        const access = new SealedService(service).removeContact(name); // committed first
+        // Registers the new verifier (Sync.open → refreshSealed), then sends the new key.
+        const sync = await openSync(service, opts);
+        try {
+          const remaining = service.listContacts().map((c) => c.name);
+          for (const c of remaining) await sync.sendAccessKey(c);
+          out.print(
+            `removed ${name}; delivery access key rotated (epoch ${access.epoch}) and sent to ` +
+              `${remaining.length} contact(s)`,
+            { type: 'removed', name, epoch: access.epoch, notified: remaining },
+          );
+        } finally {
+          sync.close();
+        }
       });
     });
 }

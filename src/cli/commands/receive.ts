@@ -68,6 +68,7 @@ export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
       return false;
     }
     case 'duplicate':
+    case 'control': // an access secret stored, or a cover dummy dropped: never shown (CLIENT.md §8)
       return false;
     case 'group':
       printGroupEvent(out, o.event);

@@ -16,6 +16,7 @@ import {
   withStore,
   type GlobalOptions,
 } from '../context.ts';
+import type { ServerError } from '../../util/errors.ts';
 import { UsageError } from '../exit-codes.ts';
 import type { Printer } from '../output.ts';
 import { expectName } from './contacts.ts';
@@ -40,10 +41,29 @@ export function registerSendCommand(program: Command): void {
         const service = await openService(store);
         expectName(name, service.account.name);
         service.contact(name); // UNKNOWN_CONTACT before any connection
-        const sync = await openSync(service, opts);
+        let sealed = true;
+        const refused = new Map<string, ServerError>();
+        const sync = await openSync(service, opts, {
+          onEvent: (e) => {
+            if (e.type === 'undeliverable') refused.set(e.entry.id, e.error);
+            if (e.type !== 'authenticatedFallback') return;
+            sealed = false;
+            // docs/CLIENT.md §8: the first message(s) to a contact go authenticated; say why.
+            if (opts.debug === true)
+              out.note(`sending to ${e.to} authenticated, not sealed: ${e.reason}`);
+          },
+        });
         try {
           const entry = await sync.send(name, body);
-          out.print(`sent to ${name} (id ${entry.id})`, { type: 'sent', to: name, id: entry.id });
+          // Refused for good (e.g. ACCESS_DENIED: NAME rotated its access key and removed us).
+          const error = refused.get(entry.id);
+          if (error !== undefined) throw error;
+          out.print(`sent to ${name} (id ${entry.id}${sealed ? ', sealed' : ''})`, {
+            type: 'sent',
+            to: name,
+            id: entry.id,
+            sealed,
+          });
         } finally {
           sync.close();
         }

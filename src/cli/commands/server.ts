@@ -72,6 +72,10 @@ interface ServerFlags {
   bundleBurst?: number;
   requestRate?: number;
   requestBurst?: number;
+  sealedIpRate?: number;
+  sealedIpBurst?: number;
+  sealedRecipientRate?: number;
+  sealedRecipientBurst?: number;
 }
 
 /** DEFAULT_LIMITS with the flags given on the command line. */
@@ -88,6 +92,14 @@ export function limitsFromFlags(f: ServerFlags): ServerLimits {
     sendRate: { perSecond: f.sendRate ?? d.sendRate.perSecond, burst: f.sendBurst ?? d.sendRate.burst },
     bundleRate: { perSecond: f.bundleRate ?? d.bundleRate.perSecond, burst: f.bundleBurst ?? d.bundleRate.burst },
     requestRate: { perSecond: f.requestRate ?? d.requestRate.perSecond, burst: f.requestBurst ?? d.requestRate.burst },
+    sealedRatePerIp: {
+      perSecond: f.sealedIpRate ?? d.sealedRatePerIp.perSecond,
+      burst: f.sealedIpBurst ?? d.sealedRatePerIp.burst,
+    },
+    sealedRatePerRecipient: {
+      perSecond: f.sealedRecipientRate ?? d.sealedRatePerRecipient.perSecond,
+      burst: f.sealedRecipientBurst ?? d.sealedRatePerRecipient.burst,
+    },
   };
 }
 
@@ -114,6 +126,10 @@ export function registerServerCommand(program: Command): void {
     .option('--bundle-burst <n>', 'bundle-fetch bucket capacity', count)
     .option('--request-rate <n>', 'requests per second per connection', positive)
     .option('--request-burst <n>', 'request bucket capacity', count)
+    .option('--sealed-ip-rate <n>', 'sealed sends per second per client IP address', positive)
+    .option('--sealed-ip-burst <n>', 'per-IP sealed-send bucket capacity', count)
+    .option('--sealed-recipient-rate <n>', 'sealed sends per second per recipient device', positive)
+    .option('--sealed-recipient-burst <n>', 'per-recipient sealed-send bucket capacity', count)
     .action(async (flags: ServerFlags, cmd: Command) => {
       const out = createPrinter(outputOptions(cmd));
       // Imported here, not at the top, so that the client verbs (whoami…) do not load the server.

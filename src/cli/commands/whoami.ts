@@ -1,4 +1,7 @@
-/** `pqmsg whoami`: this device's address, identity fingerprint and server (reads one row). */
+/**
+ * `pqmsg whoami`: this device's address, identity fingerprint, server and the fingerprint of the
+ * server identity pinned at `register` (the key that signs sender certificates, docs/CLIENT.md §8).
+ */
 import type { Command } from 'commander';
 import { accountDir, globals, outputFor, withStore } from '../context.ts';
 
@@ -12,18 +15,29 @@ export function registerWhoamiCommand(program: Command): void {
       const { loadAccount } = await import('../../client/account.ts');
       await withStore(opts, async (store) => {
         const a = loadAccount(store);
+        // First 16 bytes of the pinned SHA-256, in groups of 4 hex digits (as identity fingerprints).
+        const serverKey = a.serverIdentityHash.length === 0 ? null : serverFingerprint(a.serverIdentityHash);
         out.print(
           `${a.address}\nidentity fingerprint: ${a.fingerprint}\n` +
-            `server: ${a.server || '(not registered)'}`,
+            `server: ${a.server || '(not registered)'}` +
+            (serverKey === null ? '' : `\nserver key fingerprint: ${serverKey}`),
           {
             type: 'account',
             name: a.name,
             address: a.address,
             fingerprint: a.fingerprint,
             server: a.server || null,
+            serverKeyFingerprint: serverKey,
             dir: accountDir(opts),
           },
         );
       });
     });
+}
+
+function serverFingerprint(hash: Uint8Array): string {
+  return Array.from(hash.subarray(0, 16), (b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .match(/.{4}/g)!
+    .join(' ');
 }

@@ -46,3 +46,9 @@ export {
   type SealedKeyStore,
   type SealedReceiver,
 } from './sealed-session.ts';
+export {
+  deriveAccessKey,
+  accessKeyVerifier,
+  checkAccessKey,
+  ACCESS_KEY_BYTES,
+} from './access-key.ts';

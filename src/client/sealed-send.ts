@@ -1,0 +1,82 @@
+/**
+ * Unauthenticated delivery (docs/CLIENT.md §8, docs/SERVER.md §12): sealed envelopes leave over a
+ * SECOND connection that never authenticates, so the server cannot link them to the sender's
+ * device connection. The connection still checks the server: its CHALLENGE must carry the identity
+ * pinned at `register` (SERVER_IDENTITY_CHANGED otherwise). Each sealed outbox row is sent with
+ * the recipient's delivery access key; on the server's ack the row is marked delivered. An
+ * ACCESS_DENIED means the contact rotated its access key without us: its key is forgotten, the row
+ * dropped (reported undeliverable); the next message to it goes authenticated.
+ * Side channels: public frames; the access key goes to the server as designed.
+ */
+import { sha256 } from '../hash/sha256.ts';
+import { bytesEqual, fromHex } from '../util/bytes.ts';
+import { ClientError, ServerError, type ServerErrorCode } from '../util/errors.ts';
+import type { CrashHook } from './crash-points.ts';
+import { DEVICE_ID, loadAccount } from './account.ts';
+import type { OutboxEntry } from './records.ts';
+import type { SealedService } from './sealed-service.ts';
+import type { Connect, Connection } from './transport.ts';
+
+/** SEND_SEALED refusals that no retry of the same envelope can cure. */
+const UNDELIVERABLE: ReadonlySet<ServerErrorCode> = new Set<ServerErrorCode>([
+  'UNKNOWN_ADDRESS',
+  'BAD_USERNAME',
+  'UNSUPPORTED_DEVICE',
+  'ENVELOPE_TOO_LARGE',
+  'ACCESS_DENIED',
+]);
+
+export type SealedSendEvent =
+  | { readonly type: 'sent'; readonly entry: OutboxEntry }
+  | { readonly type: 'undeliverable'; readonly entry: OutboxEntry; readonly error: ServerError };
+
+/** Opens a connection that answers no challenge, after checking the server's identity. */
+export async function openAnonymous(sealed: SealedService, connect: Connect, url: string): Promise<Connection> {
+  const conn = await connect(url);
+  try {
+    const push = await conn.nextPush();
+    if (push.type !== 'challenge')
+      throw new ClientError('NETWORK', `server sent ${push.type} before its challenge`);
+    const pinned = loadAccount(sealed.service.store).serverIdentityHash;
+    if (!bytesEqual(sha256(push.serverIdentity), pinned))
+      throw new ClientError('SERVER_IDENTITY_CHANGED', `the server at ${url} presented another identity`);
+    sealed.saveServerIdentity(push.serverIdentity);
+    return conn;
+  } catch (err) {
+    conn.close();
+    throw err;
+  }
+}
+
+/**
+ * Transmits every sealed outbox row in order on `conn`; a permanent refusal drops the row (and,
+ * for ACCESS_DENIED, forgets the contact's access key); any other error stops the flush.
+ */
+export async function flushSealedOutbox(
+  sealed: SealedService,
+  conn: Connection,
+  onEvent?: (e: SealedSendEvent) => void,
+  crash?: CrashHook,
+): Promise<void> {
+  for (const { key, entry } of sealed.sealedOutbox()) {
+    const accessKey = sealed.accessKeyFor(entry.peer) ?? new Uint8Array(0);
+    try {
+      await conn.request({
+        op: 'sendSealed',
+        to: { username: entry.peer, deviceId: DEVICE_ID },
+        clientMessageId: fromHex(entry.id),
+        accessKey,
+        envelope: entry.envelope,
+      });
+    } catch (err) {
+      if (!(err instanceof ServerError && UNDELIVERABLE.has(err.code))) throw err;
+      if (err.code === 'ACCESS_DENIED') sealed.forgetAccessKey(entry.peer);
+      sealed.dropFromSealedOutbox(key);
+      onEvent?.({ type: 'undeliverable', entry, error: err });
+      continue;
+    }
+    crash?.('after-transmit');
+    sealed.markSealedDelivered(key, entry);
+    onEvent?.({ type: 'sent', entry });
+  }
+}

@@ -1,0 +1,440 @@
+/**
+ * Sealed sender on the client (docs/CLIENT.md §8, PROTOCOL.md §13) on top of the session service:
+ * our delivery access secret (shared with contacts in ACCESS_KEY contents, rotated by
+ * `contacts remove`), our sealed-sender KEM key (rotated weekly, old ones kept for in-flight
+ * messages), our sender certificate (renewed before expiry), the contacts' access secrets and
+ * sealed keys, the sealed outbox, and the receipt of sealed messages. Each state change that must
+ * be atomic is one store transaction, as in session-service.ts:
+ *   `queueSealed`   ratchet step + session + sealed outbox row [+ history row], before transmit;
+ *   `processSealed` open + certificate + decrypt + session + history/control + processed guid.
+ * The network is not seen here (sync.ts and sealed-send.ts sequence it).
+ * Side channels: orchestration on public ids and names; secrets stay in the protocol and store.
+ */
+import { decodeIdentityPublic, type IdentityPublic } from '../protocol/identity.ts';
+import {
+  accessKeyVerifier,
+  deriveAccessKey,
+} from '../protocol/sealed-sender/access-key.ts';
+import {
+  decodeSenderCertificate,
+  verifySenderCertificate,
+  type SenderCertificate,
+} from '../protocol/sealed-sender/certificate.ts';
+import {
+  decodeSealedKey,
+  decodeSealedKeyRecord,
+  encodeSealedKey,
+  encodeSealedKeyRecord,
+  generateSealedKey,
+  publicSealedKey,
+  verifySealedKey,
+  type VerifiedSealedKey,
+} from '../protocol/sealed-sender/sealed-key.ts';
+import { receiveSealed, sendSealed } from '../protocol/sealed-sender/sealed-session.ts';
+import { sendMessage } from '../protocol/session-cipher.ts';
+import { DAY_MS, MAX_SIGNED_PREKEY_AGE_MS } from '../protocol/constants.ts';
+import { pendingIdentityChange } from '../protocol/trust.ts';
+import { bytesEqual, toHex } from '../util/bytes.ts';
+import { ClientError, ProtocolError } from '../util/errors.ts';
+import type { SealedDeliveredMessage } from '../wire/pushes.ts';
+import type { AccessMode } from '../wire/requests.ts';
+import { addressOf, isValidName, loadAccount } from './account.ts';
+import {
+  encodeAccessKeyContent,
+  encodeContent,
+  padContent,
+} from './content.ts';
+import { TABLE } from './protocol-stores.ts';
+import {
+  decodeHistory,
+  decodeOutbox,
+  encodeHistory,
+  encodeOutbox,
+  type OutboxEntry,
+} from './records.ts';
+import {
+  deleteContactSealed,
+  deleteKeyRecord,
+  listKeyRecords,
+  loadAccess,
+  loadBlob,
+  loadContactSealed,
+  loadCurrentKey,
+  loadKeyRecord,
+  saveAccess,
+  saveBlob,
+  saveContactSealed,
+  saveCurrentKey,
+  saveKeyRecord,
+  type SelfAccess,
+} from './sealed-state.ts';
+import type { DeliveryOutcome, SessionService } from './session-service.ts';
+
+/** The sealed outbox: envelopes to transmit over the anonymous connection, in queue order. */
+export const SEALED_OUTBOX = 'outbox-sealed';
+
+/** A new sealed-sender key every 7 days (the signed-prekey rotation period, PROTOCOL.md §3.3). */
+export const SEALED_KEY_ROTATE_MS = 7 * DAY_MS;
+
+/**
+ * A superseded sealed key is kept until no sender may still seal to it: senders accept a key up to
+ * MAX_SIGNED_PREKEY_AGE_MS (37 days) old, so it is deleted 37 days after its creation + 7.
+ */
+export const SEALED_KEY_KEEP_MS = MAX_SIGNED_PREKEY_AGE_MS + 7 * DAY_MS;
+
+/** The certificate is renewed once less than half its 24 h lifetime is left. */
+export const CERTIFICATE_RENEW_BEFORE_MS = 12 * 60 * 60 * 1000;
+
+const MESSAGE_ID_BYTES = 16;
+const pad = (n: number): string => String(n).padStart(16, '0');
+
+/** Why a message to a contact cannot go sealed (yet): the CLI says so under --debug. */
+export type SealedBlocker =
+  | 'no access key from the contact yet'
+  | 'no sealed-sender key of the contact'
+  | 'no valid sender certificate'
+  | 'the server identity is not known';
+
+export class SealedService {
+  /** Certificates verified in this process (PROTOCOL.md §13.2 cache). */
+  private readonly verified = new Set<string>();
+
+  constructor(readonly service: SessionService) {}
+
+  private get store() {
+    return this.service.store;
+  }
+
+  private now(): number {
+    return this.service.clock();
+  }
+
+  // ── our delivery access ───────────────────────────────────────────────────────────────────
+
+  /** Our access record, created (random secret, epoch 1, mode contacts) on first use. */
+  access(): SelfAccess {
+    const known = loadAccess(this.store);
+    if (known !== undefined) return known;
+    const fresh: SelfAccess = {
+      secret: this.service.ctx.random(32),
+      epoch: 1,
+      mode: 'contacts',
+      registered: false,
+    };
+    this.store.transaction(() => saveAccess(this.store, fresh));
+    return fresh;
+  }
+
+  /** The verifier the server must hold for our current secret (PROTOCOL.md §13.11). */
+  verifier(): Uint8Array {
+    const suite = this.service.ctx.suite;
+    return accessKeyVerifier(suite, deriveAccessKey(suite, this.access().secret));
+  }
+
+  markAccessRegistered(epoch: number, mode: AccessMode): void {
+    const a = this.access();
+    if (a.epoch === epoch && a.mode === mode)
+      this.store.transaction(() => saveAccess(this.store, { ...a, registered: true }));
+  }
+
+  /** Sets who may send us sealed messages; registered with the server at the next sync. */
+  setMode(mode: AccessMode): SelfAccess {
+    const a = { ...this.access(), mode, registered: false };
+    this.store.transaction(() => saveAccess(this.store, a));
+    return a;
+  }
+
+  /**
+   * `contacts remove NAME`: forgets the contact and rotates our access secret (new secret, epoch
+   * + 1, to be registered), so a sealed send with the old key is refused by the server; the new
+   * secret goes to the remaining contacts with their next message (`accessKeyDue`).
+   */
+  removeContact(name: string): SelfAccess {
+    this.service.contact(name);
+    const a: SelfAccess = {
+      ...this.access(),
+      secret: this.service.ctx.random(32),
+      epoch: this.access().epoch + 1,
+      registered: false,
+    };
+    this.store.transaction(() => {
+      this.store.delete(TABLE.CONTACTS, name);
+      deleteContactSealed(this.store, name);
+      saveAccess(this.store, a);
+    });
+    return a;
+  }
+
+  /** True when our current access secret has not been queued to `name` yet. */
+  accessKeyDue(name: string): boolean {
+    return loadContactSealed(this.store, name).sentEpoch < this.access().epoch;
+  }
+
+  // ── our sealed-sender key ─────────────────────────────────────────────────────────────────
+
+  /**
+   * Generates a sealed key when there is none or the current one is SEALED_KEY_ROTATE_MS old,
+   * deletes records past SEALED_KEY_KEEP_MS, and returns the current key's public encoding if the
+   * server does not have it yet (else undefined). PROTOCOL.md §13.3.
+   */
+  sealedKeyToUpload(): { id: number; encoded: Uint8Array } | undefined {
+    const now = this.now();
+    const { suite, random } = this.service.ctx;
+    return this.store.transaction(() => {
+      let current = loadCurrentKey(this.store);
+      const record = current && loadKeyRecord(this.store, current.id);
+      const createdAt = record ? decodeSealedKeyRecord(record).createdAt : -Infinity;
+      if (current === undefined || now - createdAt >= SEALED_KEY_ROTATE_MS) {
+        const id = (current?.id ?? 0) + 1;
+        const identity = this.service.ctx.identity.getLocalIdentity();
+        const fresh = generateSealedKey(suite, identity, id, now, random);
+        saveKeyRecord(this.store, id, encodeSealedKeyRecord(fresh));
+        saveCurrentKey(this.store, id, false);
+        current = { id, uploaded: false };
+      }
+      for (const k of listKeyRecords(this.store))
+        if (k.id !== current.id && now - decodeSealedKeyRecord(k.encoded).createdAt > SEALED_KEY_KEEP_MS)
+          deleteKeyRecord(this.store, k.id);
+      if (current.uploaded) return undefined;
+      const rec = decodeSealedKeyRecord(loadKeyRecord(this.store, current.id)!);
+      return { id: current.id, encoded: encodeSealedKey(publicSealedKey(rec)) };
+    });
+  }
+
+  markKeyUploaded(id: number): void {
+    this.store.transaction(() => {
+      if (loadCurrentKey(this.store)?.id === id) saveCurrentKey(this.store, id, true);
+    });
+  }
+
+  // ── server identity and certificate ───────────────────────────────────────────────────────
+
+  /** Stores the server's full identity once its SHA-256 matches the pin taken at `register`. */
+  saveServerIdentity(encoded: Uint8Array): void {
+    const pinned = loadAccount(this.store).serverIdentityHash; // re-read: `register` pins it
+    if (!bytesEqual(this.service.ctx.suite.sha256(encoded), pinned))
+      throw new ClientError('SERVER_IDENTITY_CHANGED', 'the server identity is not the pinned one');
+    if (!bytesEqual(loadBlob(this.store, 'server') ?? new Uint8Array(0), encoded))
+      this.store.transaction(() => saveBlob(this.store, 'server', encoded));
+  }
+
+  serverIdentity(): IdentityPublic | undefined {
+    const bytes = loadBlob(this.store, 'server');
+    return bytes === undefined ? undefined : decodeIdentityPublic(bytes);
+  }
+
+  /** Our certificate if it is valid for at least CERTIFICATE_RENEW_BEFORE_MS more. */
+  certificate(margin = 0): SenderCertificate | undefined {
+    const bytes = loadBlob(this.store, 'certificate');
+    if (bytes === undefined) return undefined;
+    const c = decodeSenderCertificate(bytes);
+    return this.now() + margin < c.expires ? c : undefined;
+  }
+
+  needsCertificate(): boolean {
+    return this.certificate(CERTIFICATE_RENEW_BEFORE_MS) === undefined;
+  }
+
+  /** Checks a certificate the server issued (signer, expiry, our identity) and stores it. */
+  saveCertificate(bytes: Uint8Array): void {
+    const server = this.serverIdentity();
+    if (server === undefined) throw new ClientError('NOT_REGISTERED', 'server identity not known');
+    const c = decodeSenderCertificate(bytes);
+    const { suite } = this.service.ctx;
+    verifySenderCertificate(suite, c, server, this.now());
+    const { name, identity } = this.service.account;
+    if (c.username !== name || !bytesEqual(c.identityHash, suite.sha256(identity)))
+      throw new ProtocolError('SENDER_MISMATCH', 'the server certified another device');
+    this.store.transaction(() => saveBlob(this.store, 'certificate', bytes));
+  }
+
+  // ── contacts ──────────────────────────────────────────────────────────────────────────────
+
+  /** The access key to present for `name`, if it shared its secret. */
+  accessKeyFor(name: string): Uint8Array | undefined {
+    const c = loadContactSealed(this.store, name);
+    if (c.accessSecret.length === 0) return undefined;
+    return deriveAccessKey(this.service.ctx.suite, c.accessSecret);
+  }
+
+  /** Forgets `name`'s access secret (the server refused it: the contact rotated it). */
+  forgetAccessKey(name: string): void {
+    const c = loadContactSealed(this.store, name);
+    this.store.transaction(() => saveContactSealed(this.store, name, { ...c, accessSecret: new Uint8Array(0) }));
+  }
+
+  /** True when `name`'s sealed key is missing or no longer fresh: fetch it (FETCH_SEALED_KEY). */
+  needsSealedKey(name: string): boolean {
+    return this.recipientKey(name) === undefined;
+  }
+
+  /** Verifies `name`'s fetched sealed key under its pinned identity and stores it. */
+  saveSealedKey(name: string, encoded: Uint8Array): void {
+    const identity = this.pinnedIdentity(name);
+    verifySealedKey(this.service.ctx.suite, identity, decodeSealedKey(encoded), this.now());
+    const c = loadContactSealed(this.store, name);
+    this.store.transaction(() => saveContactSealed(this.store, name, { ...c, sealedKey: encoded }));
+  }
+
+  /** Why `name` cannot be sealed to now, or undefined if it can. */
+  blocker(name: string): SealedBlocker | undefined {
+    if (this.accessKeyFor(name) === undefined) return 'no access key from the contact yet';
+    if (this.serverIdentity() === undefined) return 'the server identity is not known';
+    if (this.certificate() === undefined) return 'no valid sender certificate';
+    if (this.recipientKey(name) === undefined) return 'no sealed-sender key of the contact';
+    return undefined;
+  }
+
+  /** `contacts list`: the contact shared its access key (sealed sends possible once keys are fetched). */
+  reachableSealed(name: string): boolean {
+    return this.accessKeyFor(name) !== undefined;
+  }
+
+  private pinnedIdentity(name: string): IdentityPublic {
+    const trust = this.service.ctx.trust.loadTrust(addressOf(name));
+    if (trust === undefined) throw new ClientError('UNKNOWN_CONTACT', `no identity pinned for ${name}`);
+    return decodeIdentityPublic(trust.identity);
+  }
+
+  private recipientKey(name: string): VerifiedSealedKey | undefined {
+    const c = loadContactSealed(this.store, name);
+    if (c.sealedKey.length === 0) return undefined;
+    try {
+      return verifySealedKey(this.service.ctx.suite, this.pinnedIdentity(name), decodeSealedKey(c.sealedKey), this.now());
+    } catch {
+      return undefined; // stale, or pinned identity changed: fetch again
+    }
+  }
+
+  // ── sending ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * `queueSealed`: encrypts `content` to `name` (padded, §13.5), seals it with our certificate to
+   * the contact's sealed key (§13.4) and, in ONE transaction, stores the advanced session, the
+   * sealed outbox row and (for a text) the history row. Throws if `blocker(name)` is set.
+   */
+  queueSealed(name: string, content: Uint8Array, text?: { id: string; timestamp: number; body: string }): OutboxEntry {
+    const { address } = this.service.contact(name);
+    const reason = this.blocker(name);
+    if (reason !== undefined) throw new ClientError('NOT_REGISTERED', `cannot seal to ${name}: ${reason}`);
+    const certificate = this.certificate()!;
+    const recipient = { identity: this.pinnedIdentity(name), sealedKey: this.recipientKey(name)! };
+    return this.store.transaction(() => {
+      if (pendingIdentityChange(this.service.ctx.trust, address) !== undefined)
+        throw new ClientError('IDENTITY_CHANGE_PENDING', `the identity of ${name} has CHANGED`);
+      const id = text?.id ?? toHex(this.service.ctx.random(MESSAGE_ID_BYTES));
+      const envelope = sendSealed(this.service.ctx, address, padContent(content), recipient, certificate);
+      const seq = this.service.nextSequence();
+      let historyKey = '';
+      if (text !== undefined) {
+        historyKey = `${name}/${pad(seq)}`;
+        const entry = { direction: 'out' as const, peer: name, ...text, delivered: false };
+        this.store.put(TABLE.HISTORY, historyKey, encodeHistory(entry));
+      }
+      const out: OutboxEntry = { id, peer: name, address, envelope, historyKey };
+      this.store.put(SEALED_OUTBOX, pad(seq), encodeOutbox(out));
+      return out;
+    });
+  }
+
+  /** A sealed text to `name`, preceded by our access secret when it is due. */
+  queueSealedText(name: string, body: string): OutboxEntry {
+    this.queueAccessKeySealedIfDue(name);
+    const text = { id: toHex(this.service.ctx.random(MESSAGE_ID_BYTES)), timestamp: this.now(), body };
+    return this.queueSealed(name, encodeContent(text), text);
+  }
+
+  /** Queues our access secret to `name` sealed, when due. */
+  queueAccessKeySealedIfDue(name: string): void {
+    if (!this.accessKeyDue(name)) return;
+    const a = this.access();
+    this.store.transaction(() => {
+      this.queueSealed(name, encodeAccessKeyContent(a.secret, a.epoch));
+      this.markAccessKeySent(name, a.epoch);
+    });
+  }
+
+  /**
+   * Queues our access secret to `name` on the authenticated path (the first message(s), before
+   * the contact's own access key is known), when due: ratchet step + outbox row, one transaction.
+   */
+  queueAccessKeyAuthenticatedIfDue(name: string): void {
+    if (!this.accessKeyDue(name)) return;
+    const a = this.access();
+    const { address } = this.service.contact(name);
+    this.store.transaction(() => {
+      const plaintext = padContent(encodeAccessKeyContent(a.secret, a.epoch));
+      const envelope = sendMessage(this.service.ctx, address, plaintext);
+      const id = toHex(this.service.ctx.random(MESSAGE_ID_BYTES));
+      const out: OutboxEntry = { id, peer: name, address, envelope, historyKey: '' };
+      this.store.put(TABLE.OUTBOX, pad(this.service.nextSequence()), encodeOutbox(out));
+      this.markAccessKeySent(name, a.epoch);
+    });
+  }
+
+  private markAccessKeySent(name: string, epoch: number): void {
+    const c = loadContactSealed(this.store, name);
+    saveContactSealed(this.store, name, { ...c, sentEpoch: epoch });
+  }
+
+  /** Sealed outbox rows in queue order. */
+  sealedOutbox(): { key: string; entry: OutboxEntry }[] {
+    return this.store.list(SEALED_OUTBOX).map((r) => ({ key: r.key, entry: decodeOutbox(r.value) }));
+  }
+
+  dropFromSealedOutbox(key: string): void {
+    this.store.delete(SEALED_OUTBOX, key);
+  }
+
+  /** The server stored the sealed envelope: drop the row, mark the history row delivered. */
+  markSealedDelivered(key: string, entry: OutboxEntry): void {
+    this.store.transaction(() => {
+      this.store.delete(SEALED_OUTBOX, key);
+      const bytes = entry.historyKey === '' ? undefined : this.store.get(TABLE.HISTORY, entry.historyKey);
+      if (bytes !== undefined)
+        this.store.put(TABLE.HISTORY, entry.historyKey, encodeHistory({ ...decodeHistory(bytes), delivered: true }));
+    });
+  }
+
+  // ── receiving ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * `processSealed`: a delivered sealed message. A guid processed before is a 'duplicate'.
+   * Otherwise, in ONE transaction: open it, check the certificate against the pinned server, decrypt
+   * on the certified sender's session (PROTOCOL.md §13.6), and store the content (history row,
+   * access secret or nothing for a cover dummy) and the processed guid. Any refusal (forged,
+   * expired, mismatched certificate, another server, truncated or altered envelope, bad padding)
+   * is 'rejected': no session, pin or key changes, the guid is recorded, the caller acks.
+   */
+  processSealed(m: SealedDeliveredMessage): DeliveryOutcome {
+    const guidKey = pad(m.guid);
+    if (this.store.get(TABLE.PROCESSED, guidKey) !== undefined) return { kind: 'duplicate' };
+    const server = this.serverIdentity();
+    const sealedKeys = {
+      loadSealedKey: (id: number) => {
+        const bytes = loadKeyRecord(this.store, id);
+        return bytes === undefined ? undefined : decodeSealedKeyRecord(bytes);
+      },
+    };
+    let peer = '(sealed)';
+    try {
+      if (server === undefined) throw new ClientError('NOT_REGISTERED', 'server identity not known');
+      return this.service.commitThenThrow(() => {
+        const receiver = { sealedKeys, server, certificateCache: this.verified };
+        const r = receiveSealed(this.service.ctx, receiver, m.envelope, this.now());
+        const name = r.certificate.username;
+        if (!isValidName(name) || r.certificate.deviceId !== 1)
+          throw new ProtocolError('SENDER_MISMATCH', `sealed message: certificate names ${r.sender}`);
+        peer = name;
+        const firstContact = r.newSession && this.store.get(TABLE.CONTACTS, name) === undefined;
+        return this.service.storeContent(guidKey, name, r.plaintext, firstContact);
+      });
+    } catch (err) {
+      if (err instanceof ProtocolError && (err.code === 'IDENTITY_CHANGED' || err.code === 'UNTRUSTED_IDENTITY'))
+        return { kind: 'held', peer, error: err };
+      if (!(err instanceof Error) || (err instanceof ClientError && err.code !== 'NOT_REGISTERED')) throw err;
+      this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
+      return { kind: 'rejected', peer, error: err };
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Sealed sender at the client level (docs/CLIENT.md §8), on the real delivery service in process:
+ * the access secret rides with the first authenticated message, replies go sealed over the
+ * anonymous connection and are stored without a sender; then every bad sealed message — forged,
+ * expired or mismatched certificate, a certificate of another server, truncated, bit-flipped,
+ * bad padding — is a typed 'rejected' outcome that leaves sessions, pins, contacts, history and
+ * sealed state byte-identical, and the next good message still decrypts.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { encodeContent, padContent } from '../../src/client/content.ts';
+import { SealedService } from '../../src/client/sealed-service.ts';
+import type { SessionService } from '../../src/client/session-service.ts';
+import { Sync, type SyncEvent } from '../../src/client/sync.ts';
+import { connectWebSocket } from '../../src/client/ws-transport.ts';
+import { defaultSuite } from '../../src/protocol/default-suite.ts';
+import { decodeIdentitySecret, generateIdentity } from '../../src/protocol/identity.ts';
+import {
+  issueSenderCertificate,
+  sendSealed,
+  type SenderCertificate,
+} from '../../src/protocol/sealed-sender/index.ts';
+import type { RunningServer } from '../../src/server/server.ts';
+import { defaultRandom } from '../../src/util/random.ts';
+import { Device, startTestServer } from './harness.ts';
+import { tempDir } from './store-helpers.ts';
+
+let dir: string;
+let cleanup: () => void;
+let server: RunningServer;
+let alice: SessionService;
+let bob: SessionService;
+
+/** Opens a sealed-enabled sync for `svc` (as a CLI run would), runs `fn`, closes it. */
+async function withSync<T>(svc: SessionService, fn: (s: Sync) => Promise<T>, events: SyncEvent[] = []): Promise<T> {
+  const sync = await Sync.open(svc, connectWebSocket, server.url, { sealed: true, onEvent: (e) => events.push(e) });
+  try {
+    return await fn(sync);
+  } finally {
+    sync.close();
+  }
+}
+
+const TABLES = ['sessions', 'trust', 'contacts', 'history', 'sealed', 'prekeys', 'identity'];
+function snapshot(svc: SessionService): string {
+  return JSON.stringify(TABLES.map((t) => svc.store.list(t).map((r) => [r.key, Buffer.from(r.value).toString('hex')])));
+}
+
+function errorCode(e: unknown): string {
+  return (e as { code?: string }).code ?? String(e);
+}
+
+beforeAll(async () => {
+  ({ dir, cleanup } = tempDir('sealed-client'));
+  server = await startTestServer(dir);
+  const open = async (name: string) => {
+    const d = await Device.create(name, dir);
+    const svc = await d.service();
+    const sync = await Sync.open(svc, connectWebSocket, server.url, { register: true, sealed: true, oneTimeTarget: 3 });
+    sync.close();
+    svc.store.close();
+    return d.service(); // a new process would reload the account row that `register` updated
+  };
+  alice = await open('alice');
+  bob = await open('bob');
+}, 120_000);
+
+afterAll(async () => {
+  alice?.store.close();
+  bob?.store.close();
+  await server?.close();
+  cleanup?.();
+});
+
+describe('sealed sender in the client — docs/CLIENT.md §8', () => {
+  test('first message authenticated with the access secret; the reply goes sealed, stored with no sender', async () => {
+    const aliceSealed = new SealedService(alice);
+    const bobSealed = new SealedService(bob);
+    const fallbacks: SyncEvent[] = [];
+    await withSync(alice, (s) => s.send('bob', 'hello bob'), fallbacks);
+    expect(fallbacks.flatMap((e) => (e.type === 'authenticatedFallback' ? [e.reason] : []))).toEqual(['no access key from the contact yet']);
+    expect(aliceSealed.accessKeyDue('bob')).toBe(false); // queued and sent with the first message
+    const bobEvents: SyncEvent[] = [];
+    await withSync(bob, (s) => s.pump('empty'), bobEvents);
+    const kinds = bobEvents.flatMap((e) => (e.type === 'delivery' ? [e.outcome.kind] : []));
+    expect(kinds).toEqual(['message', 'control']); // the text, then alice's access secret (not shown)
+    expect(bob.history('alice').map((h) => h.body)).toEqual(['hello bob']);
+    expect(bobSealed.reachableSealed('alice')).toBe(true);
+    const bobSent: SyncEvent[] = [];
+    const reply = await withSync(bob, (s) => s.send('alice', 'hello alice, sealed'), bobSent);
+    expect(bobSent.filter((e) => e.type === 'authenticatedFallback')).toEqual([]);
+    expect(bobSealed.sealedOutbox()).toEqual([]);
+    // the server stored it (and bob's access secret before it) with no sender
+    const db = new Database(join(dir, 'server.sqlite'), { readonly: true });
+    const rows = db.prepare("SELECT sender_username, sender_device_id FROM messages WHERE username = 'alice'").all();
+    db.close();
+    expect(rows).toEqual([
+      { sender_username: null, sender_device_id: null },
+      { sender_username: null, sender_device_id: null },
+    ]);
+    const events: SyncEvent[] = [];
+    await withSync(alice, (s) => s.pump('empty'), events);
+    const delivered = events.flatMap((e) => (e.type === 'delivery' ? [e.outcome] : []));
+    expect(delivered.map((o) => o.kind)).toEqual(['control', 'message']);
+    expect(alice.history('bob').map((h) => [h.direction, h.body, h.id])).toEqual([
+      ['out', 'hello bob', expect.any(String)],
+      ['in', 'hello alice, sealed', reply.id],
+    ]);
+    // alice now holds bob's access secret, and fetches bob's sealed key on her next send
+    expect(aliceSealed.reachableSealed('bob')).toBe(true);
+    await withSync(alice, (s) => s.send('bob', 'sealed too'), fallbacks);
+    expect(fallbacks.filter((e) => e.type === 'authenticatedFallback')).toHaveLength(1);
+  }, 60_000);
+
+  test('forged, expired, mismatched and foreign certificates, truncated, flipped, bad padding: rejected, nothing changes; the next good one decrypts', async () => {
+    const suite = defaultSuite;
+    const ctx = alice.ctx;
+    const now = Date.now();
+    // the server's signing identity, read from its store (the test plays a compromised issuer)
+    const db = new Database(join(dir, 'server.sqlite'), { readonly: true });
+    const serverSecret = (db.prepare('SELECT secret FROM server_identity').get() as { secret: Buffer }).secret;
+    db.close();
+    const serverKey = decodeIdentitySecret(suite, new Uint8Array(serverSecret));
+    const other = generateIdentity(suite, defaultRandom);
+    const aliceIdentity = ctx.identity.getLocalIdentity().publicKey;
+    const good = new SealedService(alice).certificate()!;
+    const issue = (by: typeof serverKey, identity = aliceIdentity, at = now) =>
+      issueSenderCertificate(suite, by, { username: 'alice', deviceId: 1, identity }, at, defaultRandom);
+    const forged: SenderCertificate = { ...good, signature: good.signature.slice() };
+    forged.signature[100] ^= 1;
+    expect(new SealedService(alice).needsSealedKey('bob')).toBe(false); // bob's key is fetched and fresh
+    const recipient = {
+      identity: bob.ctx.identity.getLocalIdentity().publicKey,
+      sealedKey: (new SealedService(alice) as unknown as { recipientKey(n: string): never }).recipientKey('bob'),
+    };
+    const seal = (cert: SenderCertificate, plaintext = padContent(encodeContent({ id: 'x', timestamp: now, body: 'bad' }))) =>
+      sendSealed(ctx, 'bob.1', plaintext, recipient, cert);
+    const valid = seal(good);
+    const flipped = valid.slice();
+    flipped[valid.length - 40] ^= 1;
+    const cases: [string, Uint8Array, string][] = [
+      ['forged signature', seal(forged), 'BAD_SIGNATURE'],
+      ['expired', seal(issue(serverKey, aliceIdentity, now - 25 * 3_600_000)), 'CERTIFICATE_EXPIRED'],
+      ['mismatched identity', seal(issue(serverKey, other.publicKey)), 'SENDER_MISMATCH'],
+      ['another server', seal(issue(other)), 'WRONG_SERVER'],
+      ['truncated', valid.subarray(0, 1000), 'TRUNCATED'],
+      ['bit-flipped', flipped, 'DECRYPT_FAILED'],
+      ['bad inner padding', seal(good, encodeContent({ id: 'x', timestamp: now, body: 'unpadded' })), 'BAD_PADDING'],
+    ];
+    let guid = 1_000_000;
+    const sealedSvc = new SealedService(bob);
+    for (const [what, envelope, code] of cases) {
+      const before = snapshot(bob);
+      const outcome = sealedSvc.processSealed({ guid: ++guid, serverTimestamp: now, clientMessageId: new Uint8Array(16), envelope });
+      expect([what, outcome.kind, outcome.kind === 'rejected' ? errorCode(outcome.error) : '']).toEqual([what, 'rejected', code]);
+      expect(snapshot(bob)).toBe(before);
+    }
+    expect(guid - 1_000_000).toBe(7);
+    const fine = seal(good, padContent(encodeContent({ id: 'good', timestamp: now, body: 'still works' })));
+    const outcome = sealedSvc.processSealed({ guid: ++guid, serverTimestamp: now, clientMessageId: new Uint8Array(16), envelope: fine });
+    expect(outcome.kind === 'message' && [outcome.message.peer, outcome.message.body]).toEqual(['alice', 'still works']);
+  });
+});
