@@ -20,6 +20,7 @@ const AREAS: Record<string, () => Promise<BenchCase[]>> = {
   'cover-traffic': async () => (await import('./cover-traffic.bench.ts')).cases(),
   client: async () => (await import('./client.bench.ts')).cases(),
   devices: async () => (await import('./devices.bench.ts')).cases(),
+  groups: async () => (await import('./groups.bench.ts')).cases(),
 };
 
 const args = process.argv.slice(2);

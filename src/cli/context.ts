@@ -15,6 +15,8 @@ import type { Command } from 'commander';
 import type { SessionService } from '../client/session-service.ts';
 import type { ClientStore } from '../client/store.ts';
 import type { Sync, SyncOptions } from '../client/sync.ts';
+import type { GroupService } from '../client/group-service.ts';
+import type { GroupSync } from '../client/group-sync.ts';
 import type { CrashHook, CrashPoint } from '../client/crash-points.ts';
 import { ClientError } from '../util/errors.ts';
 import { UsageError } from './exit-codes.ts';
@@ -82,14 +84,50 @@ export function ensureDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
-/** The session service over an unlocked store, with the shipped protocol suite. */
+/**
+ * The session service over an unlocked store, with the shipped protocol suite and the group
+ * service attached (so every verb that receives handles group traffic: docs/CLIENT.md §10).
+ */
 export async function openService(store: ClientStore): Promise<SessionService> {
-  const [{ SessionService }, { defaultSuite }, { defaultRandom }] = await Promise.all([
+  const [{ SessionService }, { GroupService }, { defaultSuite }, { defaultRandom }] = await Promise.all([
     import('../client/session-service.ts'),
+    import('../client/group-service.ts'),
     import('../protocol/default-suite.ts'),
     import('../util/random.ts'),
   ]);
-  return new SessionService({ store, suite: defaultSuite, random: defaultRandom, now: Date.now });
+  const service = new SessionService({ store, suite: defaultSuite, random: defaultRandom, now: Date.now });
+  GROUPS.set(service, new GroupService(service));
+  return service;
+}
+
+const GROUPS = new WeakMap<SessionService, GroupService>();
+
+/** The group service openService attached to `service`. */
+export function groupsOf(service: SessionService): GroupService {
+  const groups = GROUPS.get(service);
+  if (groups === undefined) throw new Error('groupsOf: the service was not opened by openService');
+  return groups;
+}
+
+/**
+ * Connects like openSync, with group follow-ups: after a delivered group change, this device's
+ * chain goes to whoever lacks it and the outboxes are flushed (docs/CLIENT.md §10).
+ */
+export async function openGroupSync(
+  service: SessionService,
+  opts: GlobalOptions,
+  options: SyncOptions = {},
+): Promise<{ sync: Sync; groups: GroupSync }> {
+  const { GroupSync } = await import('../client/group-sync.ts');
+  let groups: GroupSync | undefined;
+  const sync = await openSync(service, opts, {
+    ...options,
+    afterDelivery: async (o) => {
+      if (o.kind === 'group' && o.event.type === 'change') await groups?.settle();
+    },
+  });
+  groups = new GroupSync(sync, groupsOf(service), crashHook());
+  return { sync, groups };
 }
 
 /** Connects to --server (or the registered server) and authenticates. */

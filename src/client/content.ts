@@ -9,6 +9,9 @@
  *   version ‖ 2 (ACCESS_KEY) ‖ access secret (32) ‖ u32 epoch ‖ u8 has text ‖ [bytes(text content)]
  *                                    the sender's delivery access secret, riding with a text or alone
  *   version ‖ 3 (COVER) ‖ bytes(filler)                          a cover-traffic dummy
+ * and two group kinds (docs/CLIENT.md §10, docs/PROTOCOL.md §15.5, §15.6), handled by the groups:
+ *   version ‖ 5 (GROUP_CHANGE) ‖ bytes(signed membership change)
+ *   version ‖ 6 (SENDER_KEY) ‖ bytes(sender-key distribution)
  * Every content is padded (PROTOCOL.md §13.5, Padmé) before it is encrypted: `padContent` /
  * `unpadContent`; bad padding is DecodeError BAD_PADDING.
  * Side channels: plaintext handling only; no branch on secret keys.
@@ -24,6 +27,10 @@ const KIND_COVER = 3;
 const KIND_SENT = 4;
 /** Longest recipient name in a sent transcript (the server's username limit). */
 const MAX_RECIPIENT_BYTES = 32;
+const KIND_GROUP_CHANGE = 5;
+const KIND_SENDER_KEY = 6;
+/** Bound on a group payload (a change with 1000 members is < 70 KiB). */
+const MAX_GROUP_PAYLOAD_BYTES = 256 * 1024;
 /** Bytes of a delivery access secret (PROTOCOL.md §13.11). */
 const ACCESS_SECRET_BYTES = 32;
 /** Longest cover filler accepted. */
@@ -79,7 +86,19 @@ export type AnyContent =
       /** The text it rides with (the first message to a contact), if any. */
       readonly text?: TextContent;
     }
-  | { readonly kind: 'cover'; readonly filler: Uint8Array };
+  | { readonly kind: 'cover'; readonly filler: Uint8Array }
+  | ControlContent;
+
+/** A group content: a signed membership change or a sender-key distribution. */
+export type ControlContent =
+  | { readonly kind: 'groupChange'; readonly payload: Uint8Array }
+  | { readonly kind: 'senderKey'; readonly payload: Uint8Array };
+
+/** GROUP_CHANGE / SENDER_KEY: a group payload for the group service. */
+export function encodeControl(c: ControlContent): Uint8Array {
+  const kind = c.kind === 'groupChange' ? KIND_GROUP_CHANGE : KIND_SENDER_KEY;
+  return new Writer().u8(CONTENT_VERSION).u8(kind).bytes(c.payload).finish();
+}
 
 /**
  * ACCESS_KEY: the sender's current delivery access secret and its epoch (a counter), with the
@@ -118,6 +137,11 @@ export function decodeAnyContent(bytes: Uint8Array): AnyContent {
     const filler = r.bytes(MAX_FILLER_BYTES);
     r.end();
     return { kind: 'cover', filler };
+  }
+  if (kind === KIND_GROUP_CHANGE || kind === KIND_SENDER_KEY) {
+    const payload = r.bytes(MAX_GROUP_PAYLOAD_BYTES);
+    r.end();
+    return { kind: kind === KIND_GROUP_CHANGE ? 'groupChange' : 'senderKey', payload };
   }
   throw new DecodeError('BAD_TAG', `message content: unknown kind ${kind}`);
 }

@@ -33,7 +33,10 @@ import {
   encodeAccessKeyContent,
   encodeContent,
   unpadContent,
+  type ControlContent,
 } from './content.ts';
+import type { GroupEvent } from './group-records.ts';
+import { isGroupMessage } from '../protocol/groups/sender-key.ts';
 import { loadContactSealed, saveContactSealed } from './sealed-state.ts';
 import { DeviceDirectory } from './device-service.ts';
 import { FanOut } from './fan-out.ts';
@@ -81,6 +84,8 @@ export type DeliveryOutcome =
   | { readonly kind: 'duplicate' }
   /** The sender's identity changed: leave it queued until `contacts trust`. */
   | { readonly kind: 'held'; readonly peer: string; readonly error: ProtocolError }
+  /** A group message or group control content, handled by the group service (group-service.ts). */
+  | { readonly kind: 'group'; readonly event: GroupEvent }
   /** Undecryptable or malformed: recorded as processed, ack it (it can never succeed). */
   | { readonly kind: 'rejected'; readonly peer: string; readonly error: Error }
   /**
@@ -88,6 +93,15 @@ export type DeliveryOutcome =
    * dummy, dropped. Processed and acked, never shown and never in the history.
    */
   | { readonly kind: 'control'; readonly peer: string; readonly control: 'accessKey' | 'cover' };
+
+/**
+ * What the group service does inside `storeThenAck`'s transaction (docs/CLIENT.md §10): a group
+ * message (one upload, PROTOCOL.md §15.4) or a group control content from a pairwise session.
+ */
+export interface GroupHooks {
+  onGroupMessage(m: DeliveredMessage): GroupEvent;
+  onControl(peer: string, address: string, content: ControlContent): GroupEvent;
+}
 
 const MESSAGE_ID_BYTES = 16;
 const pad = (n: number): string => String(n).padStart(16, '0');
@@ -100,6 +114,7 @@ export class SessionService {
   /** Verified device lists of this account and its contacts (docs/CLIENT.md §9). */
   readonly devices: DeviceDirectory;
   private readonly fanOut: FanOut;
+  private groupHooks: GroupHooks | undefined;
 
   constructor(deps: ClientDeps) {
     this.store = deps.store;
@@ -115,6 +130,11 @@ export class SessionService {
     };
     this.devices = new DeviceDirectory(deps.store, deps.suite, this.ctx.trust, this.account);
     this.fanOut = new FanOut(deps.store, this.ctx);
+  }
+
+  /** Attaches the group service: group messages and control contents are handed to it. */
+  setGroupHooks(hooks: GroupHooks): void {
+    this.groupHooks = hooks;
   }
 
   // ── contacts and trust ────────────────────────────────────────────────────────────────────
@@ -262,11 +282,14 @@ export class SessionService {
   }
 
   /**
-   * Queues a control content (never shown, no history row: an access secret, docs/CLIENT.md §8)
-   * for every device in `peerDevices` of `name`, in one transaction, as one outbox row that the
-   * flush fans out like a text.
+   * Queues a content that is never shown and has no history row — an access secret (docs/CLIENT.md
+   * §8), a group change or sender-key distribution (§10) — to the user `name`: one ratchet step per
+   * device in `peerDevices` and one outbox row, joining the caller's transaction. THE one function
+   * through which such traffic reaches a user: the flush re-fans the row to the user's current
+   * device list on DEVICE_MISMATCH (§9), so every device of the user gets it. The sessions must
+   * exist (Sync.ensureSession).
    */
-  queueControl(name: string, content: Uint8Array, peerDevices: readonly number[]): OutboxEntry {
+  queueToUser(name: string, content: Uint8Array, peerDevices: readonly number[] = [DEVICE_ID]): OutboxEntry {
     const { address } = this.contact(name);
     return this.store.transaction(() => {
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
@@ -276,6 +299,7 @@ export class SessionService {
       return out;
     });
   }
+
 
   /** Outbox rows in the order they were queued. */
   outbox(): { key: string; entry: OutboxEntry }[] {
@@ -314,18 +338,24 @@ export class SessionService {
     const sender = m.sender.username;
     const address = addressOf(sender, m.sender.deviceId);
     const own = sender === this.account.name;
+    const groups = this.groupHooks;
     // A listed device's identity change is settled by its account's list (Sync.deliver), so no
     // pending change is recorded for it; a contact's primary keeps the user's trust decision (§8).
     const run = <T>(fn: () => T): T => (listedHash === undefined ? this.commitThenThrow(fn) : this.store.transaction(fn));
     try {
-      return run(() => {
+      return run((): DeliveryOutcome => {
+        if (groups !== undefined && isGroupMessage(m.envelope)) {
+          const event = groups.onGroupMessage(m);
+          this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
+          return { kind: 'group', event };
+        }
         const firstContact = this.ctx.trust.loadTrust(address) === undefined;
         const { plaintext } = receiveMessage(this.ctx, address, m.envelope, this.clock());
         // docs/CLIENT.md §9: a linked device speaks for its account only if the account's signed
         // list names it with the identity this session is keyed to.
         if (listedHash !== undefined && !bytesEqual(this.fanOut.pinnedHash(sender, m.sender.deviceId), listedHash))
           throw new ProtocolError('BAD_SIGNATURE', `${address} is not on the device list of ${sender} with this identity`);
-        return this.storeContent(guidKey, sender, plaintext, firstContact && !own);
+        return this.storeContent(guidKey, sender, plaintext, firstContact && !own, address);
       });
     } catch (err) {
       if (err instanceof ProtocolError && isTrustRefusal(err))
@@ -348,6 +378,7 @@ export class SessionService {
     sender: string,
     plaintext: Uint8Array,
     firstContact: boolean,
+    address = addressOf(sender),
   ): DeliveryOutcome {
     const content = decodeAnyContent(unpadContent(plaintext));
     const own = sender === this.account.name;
@@ -358,6 +389,11 @@ export class SessionService {
     this.ensureContact(peer);
     this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
     if (content.kind === 'cover') return { kind: 'control', peer, control: 'cover' };
+    if (content.kind === 'groupChange' || content.kind === 'senderKey') {
+      if (this.groupHooks === undefined)
+        throw new ProtocolError('NOT_A_MEMBER', 'group content on a client without the group service');
+      return { kind: 'group', event: this.groupHooks.onControl(peer, address, content) };
+    }
     if (content.kind === 'accessKey') {
       const known = loadContactSealed(this.store, peer);
       if (content.epoch >= known.accessEpoch)

@@ -59,6 +59,8 @@ export interface SyncOptions {
    * messages needs no option.
    */
   readonly sealed?: boolean;
+  /** Runs after each delivery is acknowledged (the group service sends what a change requires). */
+  readonly afterDelivery?: (outcome: DeliveryOutcome) => Promise<void>;
 }
 
 /** SEND refusals that no retry can cure (docs/SERVER.md §6). */
@@ -436,6 +438,7 @@ export class Sync {
     else {
       if (outcome.kind === 'message') this.options.crash?.('after-receive-commit');
       await this.conn.request({ op: 'ack', guid: m.guid });
+      await this.options.afterDelivery?.(outcome);
     }
   }
 
@@ -446,6 +449,7 @@ export class Sync {
     if (outcome.kind === 'held') return;
     if (outcome.kind === 'message') this.options.crash?.('after-receive-commit');
     await this.conn.request({ op: 'ack', guid: m.guid });
+    await this.options.afterDelivery?.(outcome);
   }
 
   /**

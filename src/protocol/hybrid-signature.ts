@@ -23,7 +23,7 @@ export function toBeSigned(label: string, message: Uint8Array): Uint8Array {
 /** Signs `message` under `label` with both signing keys: Ed25519 sig ‖ ML-DSA-65 sig. */
 export function hybridSign(
   suite: Suite,
-  identity: IdentityKeyPair,
+  identity: Pick<IdentityKeyPair, 'sigClassical' | 'sigPQ'>,
   label: string,
   message: Uint8Array,
   random: RandomSource,
@@ -48,7 +48,7 @@ export function hybridSign(
  */
 export function hybridVerify(
   suite: Suite,
-  identity: IdentityPublic,
+  identity: Pick<IdentityPublic, 'signingKeyClassical' | 'signingKeyPQ'>,
   label: string,
   message: Uint8Array,
   signature: Uint8Array,

@@ -165,6 +165,10 @@ export class Connection {
       // One envelope per device (docs/SERVER.md §13.3).
       if (outcome.response.op === 'sendMulti' && outcome.response.duplicate) metrics.duplicateSends++;
       else metrics.messagesStored += req.messages.length;
+    } else if (req.op === 'groupSend' && outcome.response.op === 'groupSend') {
+      for (const r of outcome.response.results)
+        if (r.status === 'stored') metrics.messagesStored++;
+        else if (r.status === 'duplicate') metrics.duplicateSends++;
     } else if (req.op === 'ack') {
       metrics.acks++;
       const wasFull = this.unacked.size >= MAX_UNACKED_DELIVERIES;

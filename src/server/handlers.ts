@@ -9,6 +9,7 @@ import type { Request } from '../wire/requests.ts';
 import { handleAuthenticate, handleRegister } from './auth.ts';
 import type { Outcome, ServerContext, Session } from './context.ts';
 import { handleFetchBundle, handlePreKeyCount, handleUploadPreKeys } from './directory.ts';
+import { handleGroupSend } from './group-send.ts';
 import { handleAck, handleSend } from './mailbox.ts';
 import {
   handleFetchSealedKey,
@@ -72,5 +73,9 @@ export async function handleRequest(ctx: ServerContext, session: Session, req: R
       if (!session.buckets.send.take(now))
         throw new ServerError('RATE_LIMITED_SEND', `send rate limit (${ctx.limits.sendRate.perSecond}/s, burst ${ctx.limits.sendRate.burst})`);
       return handleSendMulti(ctx, device, req);
+    case 'groupSend':
+      if (!session.buckets.send.take(now))
+        throw new ServerError('RATE_LIMITED_SEND', `send rate limit (${ctx.limits.sendRate.perSecond}/s, burst ${ctx.limits.sendRate.burst})`);
+      return handleGroupSend(ctx, device, req);
   }
 }

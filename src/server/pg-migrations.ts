@@ -219,6 +219,57 @@ export const PG_MIGRATIONS: readonly string[] = [
      expires_at    bigint NOT NULL
    );
    CREATE INDEX provisioning_by_expiry ON provisioning (expires_at);`,
+  // 4: groups (docs/SERVER.md §14): per-recipient idempotency records of GROUP_SEND, and the
+  // fan-out function: mailboxes are locked in (username, device) order so that two concurrent
+  // group sends never wait on each other in a cycle; each mailbox keeps store_message's rule
+  // (row lock before nextval, so guid order is commit order within the mailbox).
+  `CREATE TABLE group_sent_messages (
+     sender_username     text NOT NULL,
+     sender_device_id    integer NOT NULL,
+     client_message_id   bytea NOT NULL,
+     recipient_username  text NOT NULL,
+     recipient_device_id integer NOT NULL,
+     guid                bigint NOT NULL,
+     server_timestamp    bigint NOT NULL,
+     PRIMARY KEY (sender_username, sender_device_id, client_message_id, recipient_username, recipient_device_id)
+   );
+   CREATE INDEX group_sent_messages_by_time ON group_sent_messages (server_timestamp);
+   CREATE FUNCTION store_group_message(
+     r_users text[], r_devs integer[], s_user text, s_dev integer, cmid bytea, ts bigint, env bytea,
+     expired_before bigint, max_messages bigint, max_bytes bigint)
+   RETURNS TABLE (idx integer, status text, out_guid bigint, out_ts bigint)
+   LANGUAGE plpgsql AS $$
+   DECLARE rcpt record; box mailboxes%ROWTYPE; g bigint;
+   BEGIN
+     FOR rcpt IN SELECT t.i::integer AS i, t.u, t.d
+                   FROM unnest(r_users, r_devs) WITH ORDINALITY AS t(u, d, i) ORDER BY t.u, t.d LOOP
+       idx := rcpt.i; out_guid := 0; out_ts := ts;
+       SELECT gs.guid, gs.server_timestamp INTO out_guid, out_ts FROM group_sent_messages gs
+         WHERE gs.sender_username = s_user AND gs.sender_device_id = s_dev AND gs.client_message_id = cmid
+           AND gs.recipient_username = rcpt.u AND gs.recipient_device_id = rcpt.d;
+       IF FOUND THEN status := 'duplicate'; RETURN NEXT; CONTINUE; END IF;
+       SELECT * INTO box FROM mailboxes WHERE username = rcpt.u AND device_id = rcpt.d FOR UPDATE;
+       IF NOT FOUND THEN status := 'unknown_address'; RETURN NEXT; CONTINUE; END IF;
+       IF box.messages + 1 > max_messages OR box.bytes + octet_length(env) > max_bytes THEN
+         PERFORM drop_expired(rcpt.u, rcpt.d, expired_before);
+         SELECT * INTO box FROM mailboxes WHERE username = rcpt.u AND device_id = rcpt.d;
+       END IF;
+       IF box.messages + 1 > max_messages THEN status := 'mailbox_full_count'; RETURN NEXT; CONTINUE; END IF;
+       IF box.bytes + octet_length(env) > max_bytes THEN status := 'mailbox_full_bytes'; RETURN NEXT; CONTINUE; END IF;
+       g := nextval('messages_guid_seq');
+       INSERT INTO group_sent_messages VALUES (s_user, s_dev, cmid, rcpt.u, rcpt.d, g, ts) ON CONFLICT DO NOTHING;
+       IF NOT FOUND THEN                               -- a concurrent retry committed first
+         SELECT gs.guid, gs.server_timestamp INTO out_guid, out_ts FROM group_sent_messages gs
+           WHERE gs.sender_username = s_user AND gs.sender_device_id = s_dev AND gs.client_message_id = cmid
+             AND gs.recipient_username = rcpt.u AND gs.recipient_device_id = rcpt.d;
+         status := 'duplicate'; RETURN NEXT; CONTINUE;
+       END IF;
+       INSERT INTO messages OVERRIDING SYSTEM VALUE VALUES (g, rcpt.u, rcpt.d, s_user, s_dev, cmid, ts, env);
+       UPDATE mailboxes SET messages = messages + 1, bytes = bytes + octet_length(env)
+         WHERE username = rcpt.u AND device_id = rcpt.d;
+       status := 'stored'; out_guid := g; out_ts := ts; RETURN NEXT;
+     END LOOP;
+   END $$;`,
 ];
 
 /** Brings the schema selected by the pool's search_path to the newest version. */

@@ -16,10 +16,10 @@
  */
 import pg from 'pg';
 import { bytesEqual, copyBytes } from '../util/bytes.ts';
-import { ServerError } from '../util/errors.ts';
+import { ServerError, type ServerErrorCode } from '../util/errors.ts';
 import type { Address } from '../wire/address.ts';
 import type { QueuedMessage } from '../wire/pushes.ts';
-import type { PreKeyCounts } from '../wire/responses.ts';
+import type { GroupSendResult, PreKeyCounts } from '../wire/responses.ts';
 import { parsePgLocation } from './pg-config.ts';
 import { migratePg } from './pg-migrations.ts';
 import type {
@@ -29,6 +29,7 @@ import type {
   StoredDeviceList,
   MailboxCursor,
   MailboxQuota,
+  NewGroupMessage,
   NewMessage,
   NewSealedMessage,
   QueueStats,
@@ -37,6 +38,13 @@ import type {
   StoredPreKey,
   TakenPreKeys,
 } from './store.ts';
+
+/** store_group_message statuses that refuse one recipient, as ServerError codes. */
+const PG_REFUSAL: Readonly<Record<string, ServerErrorCode>> = Object.freeze({
+  unknown_address: 'UNKNOWN_ADDRESS',
+  mailbox_full_count: 'MAILBOX_FULL_COUNT',
+  mailbox_full_bytes: 'MAILBOX_FULL_BYTES',
+});
 
 /** Connections per server process (each request holds one only for its statement or transaction). */
 export const PG_POOL_SIZE = 10;
@@ -220,6 +228,23 @@ export class PgStore implements ServerStore {
     return { verifier: copyBytes(rows[0].verifier as Buffer), mode: rows[0].mode as 'contacts' | 'anyone' };
   }
 
+  async storeGroupMessage(m: NewGroupMessage, quota: MailboxQuota): Promise<GroupSendResult[]> {
+    const { sender: s } = m;
+    const rows = await this.query(
+      'SELECT idx, status, out_guid, out_ts FROM store_group_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+      [m.recipients.map((r) => r.username), m.recipients.map((r) => r.deviceId), s.username, s.deviceId,
+        blob(m.clientMessageId), m.serverTimestamp, blob(m.envelope), m.expiredBefore, quota.maxMessages, quota.maxBytes],
+    );
+    const results: GroupSendResult[] = new Array(m.recipients.length);
+    for (const row of rows as { idx: number; status: string; out_guid: number; out_ts: number }[]) {
+      const i = row.idx - 1; // WITH ORDINALITY counts from 1
+      if (row.status === 'stored' || row.status === 'duplicate')
+        results[i] = { status: row.status, guid: row.out_guid, serverTimestamp: row.out_ts };
+      else results[i] = { status: 'refused', code: PG_REFUSAL[row.status] ?? 'INTERNAL' };
+    }
+    return results;
+  }
+
   async pendingMessages(a: Address, afterGuid: number, notBefore: number, limit: number): Promise<QueuedMessage[]> {
     const rows = await this.query(
       `SELECT guid, server_timestamp, sender_username, sender_device_id, client_message_id, envelope FROM messages
@@ -272,6 +297,7 @@ export class PgStore implements ServerStore {
       await this.sql('DELETE FROM sent_messages WHERE server_timestamp < $1', [before]);
       await this.sql('DELETE FROM sealed_sent WHERE server_timestamp < $1', [before]);
       await this.sql('DELETE FROM provisioning WHERE expires_at < $1', [before]);
+      await this.sql('DELETE FROM group_sent_messages WHERE server_timestamp < $1', [before]);
       return n;
     });
   }

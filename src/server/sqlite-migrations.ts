@@ -133,6 +133,18 @@ export const MIGRATIONS: readonly string[] = [
      expires_at    INTEGER NOT NULL
    ) STRICT, WITHOUT ROWID;
    CREATE INDEX provisioning_by_expiry ON provisioning (expires_at);`,
+  // 4: groups (docs/SERVER.md §14): per-recipient idempotency records of GROUP_SEND.
+  `CREATE TABLE group_sent_messages (                -- (sender, client id, recipient) → first ack
+     sender_username     TEXT NOT NULL,
+     sender_device_id    INTEGER NOT NULL,
+     client_message_id   BLOB NOT NULL,
+     recipient_username  TEXT NOT NULL,
+     recipient_device_id INTEGER NOT NULL,
+     guid                INTEGER NOT NULL,
+     server_timestamp    INTEGER NOT NULL,
+     PRIMARY KEY (sender_username, sender_device_id, client_message_id, recipient_username, recipient_device_id)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX group_sent_messages_by_time ON group_sent_messages (server_timestamp);`,
 ];
 
 /** Brings `db` to the newest schema, one migration per transaction. */

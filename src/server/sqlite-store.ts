@@ -15,7 +15,7 @@ import { bytesEqual, copyBytes } from '../util/bytes.ts';
 import { ServerError } from '../util/errors.ts';
 import type { Address } from '../wire/address.ts';
 import type { QueuedMessage } from '../wire/pushes.ts';
-import type { PreKeyCounts } from '../wire/responses.ts';
+import type { GroupSendResult, PreKeyCounts } from '../wire/responses.ts';
 import { migrate } from './sqlite-migrations.ts';
 import type {
   DeliveryAccess,
@@ -24,6 +24,7 @@ import type {
   StoredDeviceList,
   MailboxCursor,
   MailboxQuota,
+  NewGroupMessage,
   NewMessage,
   NewSealedMessage,
   QueueStats,
@@ -116,6 +117,9 @@ export class SqliteStore implements ServerStore {
       expiredByMailbox: p('SELECT username, device_id, count(*) AS n, sum(length(envelope)) AS b FROM messages WHERE server_timestamp < ? GROUP BY username, device_id'),
       expiredDelete: p('DELETE FROM messages WHERE server_timestamp < ?'),
       sentExpiredDelete: p('DELETE FROM sent_messages WHERE server_timestamp < ?'),
+      groupSentGet: p('SELECT guid, server_timestamp FROM group_sent_messages WHERE sender_username = ? AND sender_device_id = ? AND client_message_id = ? AND recipient_username = ? AND recipient_device_id = ?'),
+      groupSentPut: p('INSERT INTO group_sent_messages (sender_username, sender_device_id, client_message_id, recipient_username, recipient_device_id, guid, server_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      groupSentExpiredDelete: p('DELETE FROM group_sent_messages WHERE server_timestamp < ?'),
       stats: p('SELECT coalesce(sum(messages), 0) AS n, coalesce(sum(bytes), 0) AS b FROM mailboxes'),
       sealedSentGet: p('SELECT guid, server_timestamp FROM sealed_sent WHERE username = ? AND device_id = ? AND client_message_id = ?'),
       sealedSentPut: p('INSERT INTO sealed_sent (username, device_id, client_message_id, guid, server_timestamp) VALUES (?, ?, ?, ?, ?)'),
@@ -236,6 +240,34 @@ export class SqliteStore implements ServerStore {
     return { guid, serverTimestamp: m.serverTimestamp, duplicate: false };
   }
 
+  async storeGroupMessage(m: NewGroupMessage, quota: MailboxQuota): Promise<GroupSendResult[]> {
+    return this.write(() =>
+      m.recipients.map((r): GroupSendResult => {
+        const { sender: s } = m;
+        const id = blob(m.clientMessageId);
+        const sent = this.stmt.groupSentGet.get(s.username, s.deviceId, id, r.username, r.deviceId) as
+          | { guid: number; server_timestamp: number }
+          | undefined;
+        if (sent !== undefined) return { status: 'duplicate', guid: sent.guid, serverTimestamp: sent.server_timestamp };
+        let box = this.stmt.mailboxGet.get(r.username, r.deviceId) as { messages: number; bytes: number } | undefined;
+        if (box === undefined) return { status: 'refused', code: 'UNKNOWN_ADDRESS' };
+        if (box.messages + 1 > quota.maxMessages || box.bytes + m.envelope.length > quota.maxBytes) {
+          this.dropExpired(r, m.expiredBefore);
+          box = this.mailbox(r);
+        }
+        if (box.messages + 1 > quota.maxMessages) return { status: 'refused', code: 'MAILBOX_FULL_COUNT' };
+        if (box.bytes + m.envelope.length > quota.maxBytes) return { status: 'refused', code: 'MAILBOX_FULL_BYTES' };
+        const { lastInsertRowid } = this.stmt.messagePut.run(
+          r.username, r.deviceId, s.username, s.deviceId, id, m.serverTimestamp, blob(m.envelope),
+        );
+        const guid = Number(lastInsertRowid);
+        this.stmt.groupSentPut.run(s.username, s.deviceId, id, r.username, r.deviceId, guid, m.serverTimestamp);
+        this.stmt.mailboxAdd.run(1, m.envelope.length, r.username, r.deviceId);
+        return { status: 'stored', guid, serverTimestamp: m.serverTimestamp };
+      }),
+    );
+  }
+
   async pendingMessages(a: Address, afterGuid: number, notBefore: number, limit: number): Promise<QueuedMessage[]> {
     const rows = this.stmt.pending.all(a.username, a.deviceId, afterGuid, notBefore, limit) as {
       guid: number;
@@ -290,6 +322,7 @@ export class SqliteStore implements ServerStore {
       this.stmt.sentExpiredDelete.run(before);
       this.stmt.sealedSentExpiredDelete.run(before);
       this.stmt.provisionExpired.run(before);
+      this.stmt.groupSentExpiredDelete.run(before);
       return changes;
     });
   }

@@ -10,7 +10,7 @@
 import type { Address } from '../wire/address.ts';
 import type { QueuedMessage } from '../wire/pushes.ts';
 import type { AccessMode } from '../wire/requests.ts';
-import type { PreKeyCounts } from '../wire/responses.ts';
+import type { GroupSendResult, PreKeyCounts } from '../wire/responses.ts';
 
 /** A signed public prekey as uploaded: its role and id, and its PROTOCOL.md §3.1 encoding. */
 export interface StoredPreKey {
@@ -45,6 +45,17 @@ export interface NewMessage {
 /** A sealed message (docs/SERVER.md §12): stored with no sender, idempotent per (recipient, id). */
 export interface NewSealedMessage {
   readonly recipient: Address;
+  readonly clientMessageId: Uint8Array;
+  readonly envelope: Uint8Array;
+  readonly serverTimestamp: number;
+  readonly expiredBefore: number;
+}
+
+/** One GROUP_SEND: one envelope for many recipient devices (docs/SERVER.md §14). */
+export interface NewGroupMessage {
+  readonly sender: Address;
+  /** Distinct devices, not the sender (the handler checks). */
+  readonly recipients: readonly Address[];
   readonly clientMessageId: Uint8Array;
   readonly envelope: Uint8Array;
   readonly serverTimestamp: number;
@@ -138,6 +149,16 @@ export interface ServerStore {
    * recipient), MAILBOX_FULL_COUNT or MAILBOX_FULL_BYTES (quota), storing nothing.
    */
   storeMessage(message: NewMessage, quota: MailboxQuota): Promise<StoredMessageAck>;
+
+  /**
+   * GROUP_SEND fan-out (docs/SERVER.md §14) in ONE transaction: stores the envelope once per
+   * recipient mailbox (a row each), idempotently PER RECIPIENT — a second call with the same
+   * (sender, clientMessageId) stores nothing for a recipient that already has it and reports its
+   * first guid ('duplicate'). A recipient that is unknown or over quota is 'refused' with its code
+   * (UNKNOWN_ADDRESS, MAILBOX_FULL_COUNT, MAILBOX_FULL_BYTES) without affecting the others.
+   * Results are in `recipients` order.
+   */
+  storeGroupMessage(message: NewGroupMessage, quota: MailboxQuota): Promise<GroupSendResult[]>;
 
   /** Up to `limit` queued messages of `address` with guid > afterGuid, stored at or after `notBefore`, by guid. */
   pendingMessages(address: Address, afterGuid: number, notBefore: number, limit: number): Promise<QueuedMessage[]>;

@@ -57,7 +57,12 @@ export type ProtocolErrorCode =
   | 'WRONG_SERVER' // a sender certificate names a server other than the pinned one
   | 'SENDER_MISMATCH' // a sealed message's certificate identity is not its session's peer identity
   | 'DEVICE_LIST_ROLLBACK' // a device list whose version does not supersede the known one (PROTOCOL.md §14.1)
-  | 'LINK_COMMITMENT'; // a link request that does not match the link code's commitment (PROTOCOL.md §14.2)
+  | 'LINK_COMMITMENT' // a link request that does not match the link code's commitment (PROTOCOL.md §14.2)
+  | 'NOT_A_MEMBER' // a group change, distribution or message from a device whose user is not a member (PROTOCOL.md §15)
+  | 'STALE_GROUP_VERSION' // a group change whose base version is not the current one, or that lost the tie-break
+  | 'BAD_GROUP_CHANGE' // a group change whose roster does not follow from its kind, target and base
+  | 'STALE_DISTRIBUTION' // a sender-key distribution older than (or equal to) the sender's newest chain
+  | 'UNKNOWN_SENDER_CHAIN'; // a group message on a sender chain this device never received
 
 /** A protocol rule was violated (bad bundle, replay, skipped-key bound, …). */
 export class ProtocolError extends Error {
@@ -101,6 +106,8 @@ export type ServerErrorCode =
   | 'NOT_PRIMARY' // a device-list upload or provisioning take/answer from a device other than 1
   | 'UNKNOWN_RENDEZVOUS' // no live provisioning slot with that id (expired, taken, or never opened)
   | 'PROVISIONING_FULL' // too many link requests pending on the relay
+  | 'TOO_MANY_RECIPIENTS' // a GROUP_SEND with more than MAX_GROUP_RECIPIENTS devices (docs/SERVER.md §14)
+  | 'BAD_RECIPIENT_LIST' // a GROUP_SEND with no recipient, a repeated one, or the sender itself
   | 'SHUTTING_DOWN' // the server is stopping (fatal)
   | 'INTERNAL' // a bug or a storage failure; nothing was stored
   | 'ACCESS_DENIED' // SEND_SEALED without the recipient's delivery access key (docs/SERVER.md §12)
@@ -133,6 +140,9 @@ export type ClientErrorCode =
   | 'NOT_PRIMARY' // a device-list change (`devices add|remove`) on a device other than the primary (1)
   | 'BAD_LINK_CODE' // a link code that is not 77 base32 characters (48 bytes)
   | 'LINK_TIMEOUT' // the primary did not answer the link request in time
+  | 'UNKNOWN_GROUP' // no group of that name on this device (docs/CLIENT.md §10)
+  | 'GROUP_EXISTS' // `groups create` with the name of a group this device is already in
+  | 'NOT_GROUP_MEMBER' // a group operation on a group this device's user has left or was removed from
   | 'NETWORK'; // the server could not be reached, the connection dropped or timed out
 
 /** A client-level failure: store, contacts, trust decisions, or the connection to the server. */

@@ -19,6 +19,9 @@ export const MAX_USERNAME_BYTES = 32;
 /** Client message id: 16 random bytes chosen by the sender (the idempotency key of a SEND). */
 export const CLIENT_MESSAGE_ID_BYTES = 16;
 
+/** Most recipient devices of one GROUP_SEND (docs/SERVER.md §14) → TOO_MANY_RECIPIENTS. */
+export const MAX_GROUP_RECIPIENTS = 1024;
+
 /** Fresh random bytes of each authentication challenge. */
 export const CHALLENGE_BYTES = 32;
 
@@ -57,6 +60,8 @@ export const OP = Object.freeze({
   PROVISION_ANSWER: 0x14,
   PROVISION_POLL: 0x15,
   SEND_MULTI: 0x16,
+  /** Groups (docs/SERVER.md §14): one upload fanned out to a list of device mailboxes. */
+  GROUP_SEND: 0x18,
 });
 
 /** Server push types. */

@@ -20,6 +20,7 @@ export const SERVER_ERROR_WIRE: Readonly<Record<ServerErrorCode, number>> = Obje
   SEALED_NOT_ANONYMOUS: 100,
   DEVICE_REMOVED: 112, DEVICE_NOT_LISTED: 113, DEVICE_MISMATCH: 114, BAD_DEVICE_LIST: 115,
   NOT_PRIMARY: 116, UNKNOWN_RENDEZVOUS: 117, PROVISIONING_FULL: 118,
+  TOO_MANY_RECIPIENTS: 128, BAD_RECIPIENT_LIST: 129,
 });
 
 /** Codes after which the server closes the connection (the frame stream or the auth state is unusable). */

@@ -45,7 +45,9 @@ export type Request =
    */
   | { op: 'sendSealed'; to: Address; clientMessageId: Uint8Array; accessKey: Uint8Array; envelope: Uint8Array }
   /** Device lists, the provisioning relay and SEND_MULTI (device-frames.ts). */
-  | DeviceRequest;
+  | DeviceRequest
+  /** One envelope for many devices (docs/SERVER.md §14); idempotent per (sender, id, recipient). */
+  | { op: 'groupSend'; recipients: Address[]; clientMessageId: Uint8Array; envelope: Uint8Array };
 
 /** Who may send sealed messages to an account: its contacts (access key required) or anyone. */
 export type AccessMode = 'contacts' | 'anyone';
@@ -72,6 +74,7 @@ export const OP_BYTE: Readonly<Record<RequestOp, number>> = Object.freeze({
   provisionAnswer: OP.PROVISION_ANSWER,
   provisionPoll: OP.PROVISION_POLL,
   sendMulti: OP.SEND_MULTI,
+  groupSend: OP.GROUP_SEND,
 });
 
 const OP_NAME = new Map<number, RequestOp>(
@@ -130,6 +133,12 @@ export function writeRequest(w: Writer, req: Request): Writer {
     case 'provisionPoll':
     case 'sendMulti':
       return writeDeviceRequest(w, req);
+    case 'groupSend':
+      if (req.clientMessageId.length !== CLIENT_MESSAGE_ID_BYTES)
+        throw new DecodeError('BAD_VALUE', 'groupSend: client message id must be 16 bytes');
+      w.u16(req.recipients.length);
+      for (const a of req.recipients) writeAddress(w, a);
+      return w.fixed(req.clientMessageId).bytes(req.envelope);
   }
 }
 
@@ -192,5 +201,13 @@ export function readRequest(r: Reader): Request {
     case 'provisionPoll':
     case 'sendMulti':
       return readDeviceRequest(r, op);
+    case 'groupSend': {
+      const n = r.u16();
+      // Decoded up to the u16 limit; the handler refuses more than MAX_GROUP_RECIPIENTS (TOO_MANY_RECIPIENTS).
+      const recipients: Address[] = [];
+      for (let i = 0; i < n; i++) recipients.push(readAddress(r));
+      const clientMessageId = r.fixed(CLIENT_MESSAGE_ID_BYTES);
+      return { op, recipients, clientMessageId, envelope: r.bytes(MAX_FRAME_BYTES) };
+    }
   }
 }

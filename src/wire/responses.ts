@@ -3,9 +3,10 @@
  * each request op. Refusals are ERROR frames instead (frame.ts).
  * Side channels: public data only.
  */
-import { DecodeError } from '../util/errors.ts';
+import { DecodeError, type ServerErrorCode } from '../util/errors.ts';
 import type { Reader, Writer } from './codec.ts';
-import { MAX_BLOB_BYTES, MAX_FRAME_BYTES } from './frame-constants.ts';
+import { MAX_BLOB_BYTES, MAX_FRAME_BYTES, MAX_GROUP_RECIPIENTS } from './frame-constants.ts';
+import { SERVER_ERROR_WIRE, serverErrorFromWire } from './frame-errors.ts';
 import { OP_BYTE, opFromByte } from './requests.ts';
 import { readDeviceResponse, writeDeviceResponse, type DeviceResponse } from './device-frames.ts';
 
@@ -34,7 +35,17 @@ export type Response =
   /** As `send`; a retry of one (recipient, clientMessageId) gets the first guid. */
   | { op: 'sendSealed'; guid: number; serverTimestamp: number; duplicate: boolean }
   /** Device lists, the provisioning relay and SEND_MULTI (device-frames.ts). */
-  | DeviceResponse;
+  | DeviceResponse
+  /** One result per recipient, in the request's order (docs/SERVER.md §14). */
+  | { op: 'groupSend'; results: GroupSendResult[] };
+
+/** What GROUP_SEND did for one recipient device. */
+export type GroupSendResult =
+  | { readonly status: 'stored' | 'duplicate'; readonly guid: number; readonly serverTimestamp: number }
+  /** Not stored for this recipient (UNKNOWN_ADDRESS, MAILBOX_FULL_COUNT, MAILBOX_FULL_BYTES). */
+  | { readonly status: 'refused'; readonly code: ServerErrorCode };
+
+const GROUP_STATUS = Object.freeze({ stored: 0, duplicate: 1, refused: 2 });
 
 export function writeCounts(w: Writer, c: PreKeyCounts): Writer {
   return w.u32(c.oneTime).u32(c.kemOneTime);
@@ -76,6 +87,14 @@ export function writeResponse(w: Writer, res: Response): Writer {
     case 'provisionPoll':
     case 'sendMulti':
       return writeDeviceResponse(w, res);
+    case 'groupSend':
+      w.u16(res.results.length);
+      for (const x of res.results) {
+        w.u8(GROUP_STATUS[x.status]);
+        if (x.status === 'refused') w.u16(SERVER_ERROR_WIRE[x.code]);
+        else w.u64(x.guid).u64(x.serverTimestamp);
+      }
+      return w;
   }
 }
 
@@ -115,5 +134,18 @@ export function readResponse(r: Reader): Response {
     case 'provisionPoll':
     case 'sendMulti':
       return readDeviceResponse(r, op);
+    case 'groupSend': {
+      const n = r.u16();
+      if (n > MAX_GROUP_RECIPIENTS) throw new DecodeError('BAD_VALUE', `groupSend response: ${n} results`);
+      const results: GroupSendResult[] = [];
+      for (let i = 0; i < n; i++) {
+        const status = r.u8();
+        if (status === GROUP_STATUS.refused) results.push({ status: 'refused', code: serverErrorFromWire(r.u16()) });
+        else if (status === GROUP_STATUS.stored || status === GROUP_STATUS.duplicate)
+          results.push({ status: status === GROUP_STATUS.stored ? 'stored' : 'duplicate', guid: r.u64(), serverTimestamp: r.u64() });
+        else throw new DecodeError('BAD_VALUE', `groupSend response: status ${status}`);
+      }
+      return { op, results };
+    }
   }
 }

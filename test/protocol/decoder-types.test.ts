@@ -17,6 +17,10 @@ import { decodeRatchetState } from '../../src/protocol/ratchet/state-codec.ts';
 import { receiveMessage, startSession } from '../../src/protocol/session-cipher.ts';
 import { decodeSession, decodeSessionRecord } from '../../src/protocol/session-state-codec.ts';
 import { Reader } from '../../src/wire/codec.ts';
+import { decodeDistribution } from '../../src/protocol/groups/distribution.ts';
+import { decodeGroupState } from '../../src/protocol/groups/group-state-codec.ts';
+import { decodeGroupChange } from '../../src/protocol/groups/membership.ts';
+import { decodeGroupMessage } from '../../src/protocol/groups/sender-key.ts';
 import { codeOf } from '../helpers/error-code.ts';
 import { detRandom } from './helpers/det-rng.ts';
 import { fetchBundle, makeDevice, T0 } from './helpers/fixtures.ts';
@@ -48,6 +52,10 @@ const DECODERS: [string, (x: never) => unknown][] = [
   ['decodePreKeyRecord', (x) => decodePreKeyRecord(x)],
   ['decodeIdentityPublic', (x) => decodeIdentityPublic(x)],
   ['decodeIdentitySecret', (x) => decodeIdentitySecret(SUITE, x)],
+  ['decodeGroupMessage', (x) => decodeGroupMessage(x)],
+  ['decodeDistribution', (x) => decodeDistribution(x)],
+  ['decodeGroupChange', (x) => decodeGroupChange(x)],
+  ['decodeGroupState', (x) => decodeGroupState(SUITE, x)],
   ['decodeRatchetState', (x) => decodeRatchetState(x)],
   ['decodeHeader', (x) => decodeHeader(x)],
   ['parseMessage', (x) => parseMessage(x)],
@@ -64,7 +72,7 @@ describe('decoders reject non-byte input with a typed error (docs/ARCHITECTURE.m
         expect(`${name}(${kind}): ${codeOf(() => decode(value as never))}`).toBe(`${name}(${kind}): BAD_TYPE`);
         checked++;
       }
-    expect(checked).toBe(15 * 7);
+    expect(checked).toBe(19 * 7);
     expect(alice.ctx.sessions.loadSession('bob.1')).toBeDefined();
     expect(bob.ctx.sessions.loadSession('alice.1')).toBeUndefined();
   });

@@ -4,9 +4,10 @@
  * queued (exit 3) until `pqmsg contacts trust NAME`.
  */
 import type { Command } from 'commander';
+import type { GroupEvent } from '../../client/group-records.ts';
 import type { Sync, SyncEvent } from '../../client/sync.ts';
 import { ServerError } from '../../util/errors.ts';
-import { globals, openService, openSync, outputFor, withStore } from '../context.ts';
+import { globals, openGroupSync, openService, outputFor, withStore } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Printer } from '../output.ts';
 
@@ -20,7 +21,7 @@ export function registerReceiveCommand(program: Command): void {
       let held = false;
       await withStore(opts, async (store) => {
         const service = await openService(store);
-        const sync = await openSync(service, opts, {
+        const { sync, groups } = await openGroupSync(service, opts, {
           onEvent: (e) => {
             held = printSyncEvent(out, e) || held;
           },
@@ -28,6 +29,7 @@ export function registerReceiveCommand(program: Command): void {
         try {
           await flushBestEffort(sync, out);
           await sync.pump('empty');
+          await groups.settle();
         } finally {
           sync.close();
         }
@@ -84,6 +86,9 @@ export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
     case 'duplicate':
     case 'control': // an access secret stored, or a cover dummy dropped: never shown (CLIENT.md §8)
       return false;
+    case 'group':
+      printGroupEvent(out, o.event);
+      return false;
     case 'held':
       out.print(
         `held a message from ${o.peer}: ${o.error.message}`,
@@ -101,6 +106,37 @@ export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
         },
       );
       return false;
+  }
+}
+
+/** Prints one group event: a group message with its group and sender, or a membership change. */
+export function printGroupEvent(out: Printer, e: GroupEvent): void {
+  switch (e.type) {
+    case 'message':
+      out.print(`[${new Date(e.timestamp).toISOString()}] ${e.group} / ${e.from}: ${e.body}`, {
+        type: 'groupMessage',
+        group: e.group,
+        from: e.from,
+        timestamp: e.timestamp,
+        body: e.body,
+        id: e.id,
+      });
+      return;
+    case 'change': {
+      const what = e.change === 'create' ? 'created the group' : e.change === 'leave' ? 'left' : `${e.change === 'add' ? 'added' : 'removed'} ${e.target}`;
+      out.print(`${e.group}: ${e.by} ${what} (version ${e.version})${e.left ? '; you are no longer a member' : ''}`, {
+        type: 'groupChange',
+        group: e.group,
+        by: e.by,
+        change: e.change,
+        target: e.target,
+        version: e.version,
+        member: !e.left,
+      });
+      return;
+    }
+    case 'senderKey':
+      return;
   }
 }
 

@@ -1,12 +1,16 @@
 /**
  * `pqmsg send NAME [TEXT]`: encrypts TEXT (or stdin) to NAME. The ratchet step, new session and
  * outbox row are committed before the envelope leaves (docs/CLIENT.md "Crash safety"); earlier
- * unsent messages go first, with their original ids.
+ * unsent messages go first, with their original ids. With --group, NAME is a group
+ * (docs/CLIENT.md §10): the message is encrypted once on this device's sender chain and uploaded
+ * once with the list of member devices.
  */
 import type { Command } from 'commander';
 import {
   crashHook,
   globals,
+  groupsOf,
+  openGroupSync,
   openService,
   openSync,
   outputFor,
@@ -17,6 +21,7 @@ import type { SessionService } from '../../client/session-service.ts';
 import type { SyncEvent } from '../../client/sync.ts';
 import type { ServerError } from '../../util/errors.ts';
 import { UsageError } from '../exit-codes.ts';
+import type { Printer } from '../output.ts';
 import { expectName } from './contacts.ts';
 
 /** Longest message body accepted, in bytes of UTF-8 (well under the server's envelope limit). */
@@ -25,14 +30,16 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export function registerSendCommand(program: Command): void {
   program
     .command('send <name> [text]')
-    .description('send TEXT (or standard input) to contact NAME')
-    .action(async (name: string, text: string | undefined, _o: unknown, cmd: Command) => {
+    .description('send TEXT (or standard input) to contact NAME, or with --group to group NAME')
+    .option('--group', 'NAME is a group: one ciphertext, one upload, every member device')
+    .action(async (name: string, text: string | undefined, o: { group?: boolean }, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
       const body = text ?? (await readStdin());
       if (body.length === 0) throw new UsageError('empty message');
       if (Buffer.byteLength(body) > MAX_BODY_BYTES)
         throw new UsageError(`message longer than ${MAX_BODY_BYTES} bytes`);
+      if (o.group === true) return sendToGroup(opts, out, name, body);
       await withStore(opts, async (store) => {
         const service = await openService(store);
         expectName(name, service.account.name);
@@ -88,6 +95,29 @@ async function sealedOnly(
   ]);
   const sealed = new SealedService(service);
   return sendSealedOnly(sealed, connectWebSocket, url, name, body, onEvent, crashHook());
+}
+
+/** `send --group NAME TEXT` (docs/CLIENT.md §10). */
+async function sendToGroup(opts: GlobalOptions, out: Printer, name: string, body: string): Promise<void> {
+  await withStore(opts, async (store) => {
+    const service = await openService(store);
+    groupsOf(service).find(name); // UNKNOWN_GROUP before any connection
+    const { sync, groups } = await openGroupSync(service, opts);
+    try {
+      const sent = await groups.send(name, body);
+      const mine = sent[sent.length - 1];
+      const devices = mine.stored + mine.duplicate;
+      out.print(`sent to group ${name}: one upload, ${devices} member devices (id ${mine.entry.id})`, {
+        type: 'groupSent',
+        group: name,
+        id: mine.entry.id,
+        devices,
+        refused: mine.refused,
+      });
+    } finally {
+      sync.close();
+    }
+  });
 }
 
 async function readStdin(): Promise<string> {

@@ -9,7 +9,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { ClientError, ServerError } from '../../util/errors.ts';
-import { globals, openService, openSync, outputFor, withStore } from '../context.ts';
+import { globals, openGroupSync, openService, outputFor, withStore } from '../context.ts';
 import type { Sync } from '../../client/sync.ts';
 import { flushBestEffort, printSyncEvent } from './receive.ts';
 
@@ -38,11 +38,12 @@ export function registerWatchCommand(program: Command): void {
         let delay = BACKOFF_START_MS;
         while (!stopping) {
           try {
-            const sync = await openSync(service, opts, { onEvent: (e) => printSyncEvent(out, e) });
+            const { sync, groups } = await openGroupSync(service, opts, { onEvent: (e) => printSyncEvent(out, e) });
             current = sync;
             delay = BACKOFF_START_MS;
             out.note(`watching as ${service.account.address} (Ctrl-C to stop)`);
             await flushBestEffort(sync, out);
+            await groups.settle();
             const dummies = cover?.start(
               sync,
               (name) => out.print(`cover message sent to ${name}`, { type: 'cover', to: name }),

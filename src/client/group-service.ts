@@ -1,0 +1,306 @@
+/**
+ * The group service (docs/CLIENT.md §10): this device's groups on top of the pure group protocol
+ * (src/protocol/groups, PROTOCOL.md §15) and the sealed store, with every state change that must
+ * be atomic in one transaction, before anything is sent (docs/ARCHITECTURE.md §2):
+ *   create / change  sign + apply + new chain + group row + one pairwise outbox row per member;
+ *   queueText        chain step + group row + group-outbox row + history row;
+ *   queueDistribution  pairwise outbox row with our chain + the "distributed to" list;
+ *   onGroupMessage / onControl  (inside storeThenAck) decrypt or apply + group row + history row.
+ * Group traffic to a user goes through SessionService.queueToUser only; the devices of a member
+ * user are named by `deviceAddressesOf` only (one device per user today).
+ * Side channels: orchestration on public names; secrets stay in the protocol and the store.
+ */
+import { decodeIdentityPublic, type IdentityKeyPair, type IdentityPublic } from '../protocol/identity.ts';
+import { decodeDistribution, distributionOf, encodeDistribution } from '../protocol/groups/distribution.ts';
+import { decodeGroupState, encodeGroupState } from '../protocol/groups/group-state-codec.ts';
+import {
+  createGroup,
+  decryptGroupMessage,
+  encryptGroupMessage,
+  isMember,
+  makeChange,
+  receiveChange,
+  receiveDistribution,
+  type GroupState,
+} from '../protocol/groups/group-state.ts';
+import { decodeGroupChange, encodeGroupChange, userOf, type GroupChange } from '../protocol/groups/membership.ts';
+import { decodeGroupMessage } from '../protocol/groups/sender-key.ts';
+import { toHex } from '../util/bytes.ts';
+import { ClientError, ProtocolError } from '../util/errors.ts';
+import type { Address } from '../wire/address.ts';
+import type { DeliveredMessage } from '../wire/pushes.ts';
+import { DEVICE_ID, addressOf } from './account.ts';
+import {
+  decodeContent,
+  encodeContent,
+  encodeControl,
+  padContent,
+  unpadContent,
+  type ControlContent,
+} from './content.ts';
+import {
+  decodeGroupOutbox,
+  decodeGroupRecord,
+  encodeGroupOutbox,
+  encodeGroupRecord,
+  type GroupEvent,
+  type GroupOutboxEntry,
+  type GroupRecord,
+} from './group-records.ts';
+import { decodeHistory, encodeHistory, type HistoryEntry } from './records.ts';
+import type { GroupHooks, SessionService } from './session-service.ts';
+
+/** Tables of the group service in the client store (docs/CLIENT.md §10). */
+export const GROUP_TABLE = Object.freeze({
+  GROUPS: 'groups',
+  OUTBOX: 'group-outbox',
+  HISTORY: 'group-history',
+});
+
+/** A group as `groups list` shows it. */
+export interface GroupView {
+  readonly name: string;
+  /** Group id, hex (the key of its row). */
+  readonly id: string;
+  readonly version: number;
+  readonly members: readonly string[];
+  /** False once this device's user left or was removed. */
+  readonly member: boolean;
+}
+
+const MESSAGE_ID_BYTES = 16;
+const pad = (n: number): string => String(n).padStart(16, '0');
+
+/** The device addresses of a member user: THE one place naming them (one device per user today). */
+export function deviceAddressesOf(user: string): Address[] {
+  return [{ username: user, deviceId: DEVICE_ID }];
+}
+
+export class GroupService implements GroupHooks {
+  constructor(readonly service: SessionService) {
+    service.setGroupHooks(this);
+  }
+
+  private get self(): string {
+    return this.service.account.address;
+  }
+
+  private identity(): IdentityKeyPair {
+    return this.service.ctx.identity.getLocalIdentity();
+  }
+
+  // ── queries ───────────────────────────────────────────────────────────────────────────────
+
+  list(): GroupView[] {
+    return this.service.store.list(GROUP_TABLE.GROUPS).map((r) => {
+      const s = this.decodeState(decodeGroupRecord(r.value));
+      const m = s.membership;
+      return { name: m.name, id: r.key, version: m.version, members: m.members, member: isMember(s) };
+    });
+  }
+
+  /** The group named `name` this device is (or was last) in; UNKNOWN_GROUP if none. */
+  find(name: string): { key: string; record: GroupRecord; state: GroupState } {
+    const rows = this.service.store.list(GROUP_TABLE.GROUPS).map((r) => {
+      const record = decodeGroupRecord(r.value);
+      return { key: r.key, record, state: this.decodeState(record) };
+    });
+    const named = rows.filter((g) => g.state.membership.name === name);
+    const found = named.find((g) => isMember(g.state)) ?? named[0];
+    if (found === undefined) throw new ClientError('UNKNOWN_GROUP', `no group named ${name}`);
+    return found;
+  }
+
+  /** The member users other than this device's user (whom group traffic goes to). */
+  others(name: string): string[] {
+    const me = userOf(this.self);
+    return this.find(name).state.membership.members.filter((u) => u !== me);
+  }
+
+  /** The group's history, oldest first. */
+  history(name: string): HistoryEntry[] {
+    const { key } = this.find(name);
+    return this.service.store.list(GROUP_TABLE.HISTORY, `${key}/`).map((r) => decodeHistory(r.value));
+  }
+
+  // ── membership (sessions with every member must exist: GroupSync opens them first) ───────
+
+  /** Creates group `name` with `members` and queues the signed create to each (one transaction). */
+  create(name: string, members: readonly string[]): GroupView {
+    const { store, ctx } = this.service;
+    const taken = this.list().some((g) => g.name === name && g.member);
+    if (taken) throw new ClientError('GROUP_EXISTS', `a group named ${name} exists already`);
+    for (const m of members) this.service.contact(m);
+    return store.transaction(() => {
+      const { state, change } = createGroup(ctx.suite, this.identity(), this.self, name, members, ctx.random);
+      const key = toHex(state.membership.groupId);
+      this.save(key, state, { state: new Uint8Array(0), distributedChainId: 0, distributedTo: [] });
+      this.queueChange(change, state.membership.members);
+      return this.view(key, state);
+    });
+  }
+
+  /** Adds, removes or leaves (`target` is ignored for leave) and queues the signed change. */
+  change(name: string, kind: 'add' | 'remove' | 'leave', target: string): GroupView {
+    const { store, ctx } = this.service;
+    const found = this.find(name);
+    if (!isMember(found.state)) throw new ClientError('NOT_GROUP_MEMBER', `you are no longer a member of ${name}`);
+    const who = kind === 'leave' ? userOf(this.self) : target;
+    if (kind !== 'leave') this.service.contact(who);
+    return store.transaction(() => {
+      const r = makeChange(ctx.suite, this.identity(), found.state, kind, who, ctx.random);
+      this.save(found.key, r.state, found.record);
+      // the change goes to every member after it and to the removed user (who learns it)
+      this.queueChange(r.change, [...new Set([...r.state.membership.members, who])]);
+      return this.view(found.key, r.state);
+    });
+  }
+
+  // ── sending ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Encrypts `body` once for the group and, in ONE transaction, stores the advanced chain, the
+   * group-outbox row (the message and its recipient devices) and the history row.
+   */
+  queueText(name: string, body: string): GroupOutboxEntry {
+    const { store, ctx } = this.service;
+    const found = this.find(name);
+    if (!isMember(found.state)) throw new ClientError('NOT_GROUP_MEMBER', `you are no longer a member of ${name}`);
+    return store.transaction(() => {
+      const id = toHex(ctx.random(MESSAGE_ID_BYTES));
+      const timestamp = this.service.clock();
+      const plain = padContent(encodeContent({ id, timestamp, body })); // PROTOCOL.md §13.5
+      const { state, message } = encryptGroupMessage(ctx.suite, found.state, plain, ctx.random);
+      this.save(found.key, state, found.record);
+      const seq = this.service.nextSequence();
+      const historyKey = `${found.key}/${pad(seq)}`;
+      const me = this.service.account.name;
+      const entry = { direction: 'out' as const, peer: me, id, timestamp, body, delivered: false };
+      store.put(GROUP_TABLE.HISTORY, historyKey, encodeHistory(entry));
+      const recipients = state.membership.members.filter((u) => u !== me).flatMap(deviceAddressesOf);
+      const out: GroupOutboxEntry = { id, group: found.key, recipients, message, historyKey };
+      store.put(GROUP_TABLE.OUTBOX, pad(seq), encodeGroupOutbox(out));
+      return out;
+    });
+  }
+
+  groupOutbox(): { key: string; entry: GroupOutboxEntry }[] {
+    return this.service.store.list(GROUP_TABLE.OUTBOX).map((r) => ({ key: r.key, entry: decodeGroupOutbox(r.value) }));
+  }
+
+  /** The server stored the message for every recipient it could: drop the row, mark history. */
+  markGroupDelivered(outboxKey: string, entry: GroupOutboxEntry): void {
+    const { store } = this.service;
+    store.transaction(() => {
+      store.delete(GROUP_TABLE.OUTBOX, outboxKey);
+      const bytes = store.get(GROUP_TABLE.HISTORY, entry.historyKey);
+      if (bytes !== undefined)
+        store.put(GROUP_TABLE.HISTORY, entry.historyKey, encodeHistory({ ...decodeHistory(bytes), delivered: true }));
+    });
+  }
+
+  // ── sender-key distribution ───────────────────────────────────────────────────────────────
+
+  /** Member users that do not hold this device's current chain yet, per group. */
+  pendingDistributions(): { key: string; user: string }[] {
+    const me = userOf(this.self);
+    return this.service.store.list(GROUP_TABLE.GROUPS).flatMap((r) => {
+      const record = decodeGroupRecord(r.value);
+      const state = this.decodeState(record);
+      if (state.own === undefined || !isMember(state)) return [];
+      const done = record.distributedChainId === state.own.chainId ? record.distributedTo : [];
+      return state.membership.members.filter((u) => u !== me && !done.includes(u)).map((user) => ({ key: r.key, user }));
+    });
+  }
+
+  /** Queues this device's current chain to `user` over the pairwise session (one transaction). */
+  queueDistribution(key: string, user: string): void {
+    const { store } = this.service;
+    store.transaction(() => {
+      const bytes = store.get(GROUP_TABLE.GROUPS, key);
+      if (bytes === undefined) throw new ClientError('UNKNOWN_GROUP', `no group ${key}`);
+      const record = decodeGroupRecord(bytes);
+      const state = this.decodeState(record);
+      if (state.own === undefined) return;
+      const { ctx } = this.service;
+      const d = encodeDistribution(distributionOf(ctx.suite, this.identity(), state.membership.groupId, state.own, ctx.random));
+      this.service.queueToUser(user, encodeControl({ kind: 'senderKey', payload: d }));
+      const done = record.distributedChainId === state.own.chainId ? record.distributedTo : [];
+      const distributedTo = [...new Set([...done, user])].sort();
+      store.put(GROUP_TABLE.GROUPS, key, encodeGroupRecord({ ...record, distributedChainId: state.own.chainId, distributedTo }));
+    });
+  }
+
+  // ── receiving (GroupHooks: inside SessionService.processDelivery's transaction) ──────────
+
+  onGroupMessage(m: DeliveredMessage): GroupEvent {
+    const message = decodeGroupMessage(m.envelope);
+    const key = toHex(message.groupId);
+    const bytes = this.service.store.get(GROUP_TABLE.GROUPS, key);
+    if (bytes === undefined) throw new ProtocolError('NOT_A_MEMBER', 'group message for a group this device is not in');
+    const record = decodeGroupRecord(bytes);
+    const sender = addressOf(m.sender.username, m.sender.deviceId);
+    const r = decryptGroupMessage(this.service.ctx.suite, this.decodeState(record), message, sender);
+    const content = decodeContent(unpadContent(r.plaintext));
+    this.save(key, r.state, record);
+    const from = m.sender.username;
+    const entry = { direction: 'in' as const, peer: from, id: content.id, timestamp: content.timestamp, body: content.body, delivered: true };
+    this.service.store.put(GROUP_TABLE.HISTORY, `${key}/${pad(this.service.nextSequence())}`, encodeHistory(entry));
+    return { type: 'message', group: r.state.membership.name, from, id: content.id, timestamp: content.timestamp, body: content.body };
+  }
+
+  onControl(peer: string, address: string, content: ControlContent): GroupEvent {
+    const { store, ctx } = this.service;
+    if (content.kind === 'senderKey') {
+      const d = decodeDistribution(content.payload);
+      const key = toHex(d.groupId);
+      const bytes = store.get(GROUP_TABLE.GROUPS, key);
+      if (bytes === undefined) throw new ProtocolError('NOT_A_MEMBER', 'sender key for a group this device is not in');
+      const record = decodeGroupRecord(bytes);
+      const state = receiveDistribution(ctx.suite, this.decodeState(record), address, this.pinnedIdentity(address), d);
+      this.save(key, state, record);
+      return { type: 'senderKey', group: state.membership.name, from: peer };
+    }
+    const change = decodeGroupChange(content.payload);
+    if (change.author !== address)
+      throw new ProtocolError('SENDER_MISMATCH', 'group change: author is not the session peer');
+    const key = toHex(change.groupId);
+    const bytes = store.get(GROUP_TABLE.GROUPS, key);
+    const record = bytes === undefined ? { state: new Uint8Array(0), distributedChainId: 0, distributedTo: [] } : decodeGroupRecord(bytes);
+    const before = bytes === undefined ? undefined : this.decodeState(record);
+    const r = receiveChange(ctx.suite, before, this.self, change, this.pinnedIdentity(address), ctx.random);
+    this.save(key, r.state, record);
+    const m = r.state.membership;
+    return { type: 'change', group: m.name, by: peer, change: change.kind, target: change.target, version: m.version, left: !isMember(r.state) };
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────
+
+  /** The identity pinned for the device `address` (its pairwise session's peer). */
+  private pinnedIdentity(address: string): IdentityPublic {
+    const trust = this.service.ctx.trust.loadTrust(address);
+    if (trust === undefined) throw new ProtocolError('UNTRUSTED_IDENTITY', `no identity pinned for ${address}`);
+    return decodeIdentityPublic(trust.identity);
+  }
+
+  private decodeState(record: GroupRecord): GroupState {
+    return decodeGroupState(this.service.ctx.suite, record.state);
+  }
+
+  private save(key: string, state: GroupState, record: GroupRecord): void {
+    this.service.store.put(GROUP_TABLE.GROUPS, key, encodeGroupRecord({ ...record, state: encodeGroupState(state) }));
+  }
+
+  /** Queues a signed change to each of `users` but this device's user (pairwise sessions). */
+  private queueChange(change: GroupChange, users: readonly string[]): void {
+    const me = userOf(this.self);
+    const payload = encodeGroupChange(change);
+    for (const u of users) if (u !== me) this.service.queueToUser(u, encodeControl({ kind: 'groupChange', payload }));
+  }
+
+  private view(key: string, state: GroupState): GroupView {
+    const m = state.membership;
+    return { name: m.name, id: key, version: m.version, members: m.members, member: isMember(state) };
+  }
+}
+

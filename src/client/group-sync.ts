@@ -1,0 +1,103 @@
+/**
+ * The network side of groups (docs/CLIENT.md §10), over an open Sync: opens the pairwise sessions
+ * a group operation needs, then sequences the group service's transactions before each transmit:
+ *   membership: sessions with every member → create/change (commit) → settle;
+ *   send:       settle → queueText (commit) → GROUP_SEND once for all recipient devices;
+ *   settle:     our chain to every member lacking it (commit each) → pairwise outbox → group outbox.
+ * Pairwise rows (changes, distributions) always leave before group messages, so each recipient's
+ * mailbox holds a chain's distribution before the messages on it.
+ * Side channels: orchestration on public names only.
+ */
+import { fromHex } from '../util/bytes.ts';
+import { ServerError, type ServerErrorCode } from '../util/errors.ts';
+import type { CrashHook } from './crash-points.ts';
+import type { GroupOutboxEntry } from './group-records.ts';
+import type { GroupService, GroupView } from './group-service.ts';
+import type { Sync } from './sync.ts';
+
+/** GROUP_SEND refusals of one recipient that no retry can cure (docs/SERVER.md §14). */
+const PERMANENT: ReadonlySet<ServerErrorCode> = new Set<ServerErrorCode>(['UNKNOWN_ADDRESS']);
+
+/** What one transmitted group message reached. */
+export interface GroupSent {
+  readonly entry: GroupOutboxEntry;
+  readonly stored: number;
+  readonly duplicate: number;
+  /** Recipient devices refused for good (e.g. an unknown device). */
+  readonly refused: readonly string[];
+}
+
+export class GroupSync {
+  constructor(
+    readonly sync: Sync,
+    readonly groups: GroupService,
+    private readonly crash?: CrashHook,
+  ) {}
+
+  /** `groups create NAME MEMBER…`: sessions with every member, the signed create, our chain. */
+  async create(name: string, members: readonly string[]): Promise<GroupView> {
+    await this.sync.flushOutbox();
+    for (const m of members) await this.sync.ensureSession(m);
+    const view = this.groups.create(name, members);
+    await this.settle();
+    return view;
+  }
+
+  /** `groups add|remove|leave`: the signed change to every member (and the removed one). */
+  async change(name: string, kind: 'add' | 'remove' | 'leave', target: string): Promise<GroupView> {
+    await this.sync.flushOutbox();
+    for (const u of this.groups.others(name)) await this.sync.ensureSession(u);
+    if (kind === 'add') await this.sync.ensureSession(target);
+    const view = this.groups.change(name, kind, target);
+    await this.settle();
+    return view;
+  }
+
+  /** `send --group NAME TEXT`: one ciphertext, one upload, every member device. */
+  async send(name: string, body: string): Promise<GroupSent[]> {
+    await this.settle();
+    this.groups.queueText(name, body);
+    this.crash?.('after-send-commit');
+    return this.flushGroupOutbox();
+  }
+
+  /** Distributes our chain where missing, then flushes the pairwise and the group outboxes. */
+  async settle(): Promise<GroupSent[]> {
+    for (const { key, user } of this.groups.pendingDistributions()) {
+      await this.sync.ensureSession(user);
+      this.groups.queueDistribution(key, user);
+    }
+    await this.sync.flushOutbox();
+    return this.flushGroupOutbox();
+  }
+
+  /**
+   * Transmits every group-outbox row in order (same id on a retry: the server stores each
+   * recipient once). A recipient refused for a reason a retry may cure (a full mailbox) keeps the
+   * row for the next attempt and stops the flush with that refusal.
+   */
+  async flushGroupOutbox(): Promise<GroupSent[]> {
+    const sent: GroupSent[] = [];
+    for (const { key, entry } of this.groups.groupOutbox()) {
+      const { results } = await this.sync.conn.request({
+        op: 'groupSend',
+        recipients: [...entry.recipients],
+        clientMessageId: fromHex(entry.id),
+        envelope: entry.message,
+      });
+      const retry = results.find((r) => r.status === 'refused' && !PERMANENT.has(r.code));
+      if (retry !== undefined && retry.status === 'refused')
+        throw new ServerError(retry.code, `group message ${entry.id} kept for a later attempt`);
+      this.crash?.('after-transmit');
+      this.groups.markGroupDelivered(key, entry);
+      const refused = entry.recipients.filter((_, i) => results[i].status === 'refused').map((a) => `${a.username}.${a.deviceId}`);
+      sent.push({
+        entry,
+        stored: results.filter((r) => r.status === 'stored').length,
+        duplicate: results.filter((r) => r.status === 'duplicate').length,
+        refused,
+      });
+    }
+    return sent;
+  }
+}
