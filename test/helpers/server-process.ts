@@ -33,7 +33,7 @@ export interface ServerProcess {
 export async function spawnServer(db: string, args: string[] = []): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'server', '--db', db, '--host', '127.0.0.1', '--port', '0', ...args],
+    [...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []), '--import', 'tsx', 'src/cli/main.ts', 'server', '--db', db, '--host', '127.0.0.1', '--port', '0', ...args],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const stdout: string[] = [];
