@@ -20,9 +20,9 @@ export class TickBatcher<I, O> {
   private scheduled = false;
   private inFlight = 0;
 
-  /** `runBatch` answers one output per input, in input order (or rejects for the whole batch). */
+  /** `runBatch` settles one outcome per input, in input order (or rejects for the whole batch). */
   constructor(
-    private readonly runBatch: (inputs: readonly I[]) => Promise<readonly O[]>,
+    private readonly runBatch: (inputs: readonly I[]) => Promise<readonly PromiseSettledResult<O>[]>,
     private readonly maxInFlight: number,
     private readonly maxBatch: number,
   ) {}
@@ -49,7 +49,12 @@ export class TickBatcher<I, O> {
       this.inFlight++;
       this.runBatch(batch.map((q) => q.input))
         .then(
-          (outputs) => batch.forEach((q, k) => q.resolve(outputs[k])),
+          (outcomes) =>
+            batch.forEach((q, k) => {
+              const o = outcomes[k];
+              if (o.status === 'fulfilled') q.resolve(o.value);
+              else q.reject(o.reason);
+            }),
           (e: unknown) => batch.forEach((q) => q.reject(e)),
         )
         .finally(() => {

@@ -74,7 +74,7 @@ export class PgStore implements ServerStore {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly sends = new TickBatcher((calls: readonly StoreCall[]) => this.retryAlone(calls, (c) => this.storeBatch(c)), SEND_BATCHES, MAX_BATCH);
   private readonly acks = new TickBatcher((calls: readonly { a: Address; guid: number }[]) => this.retryAlone(calls, (c) => this.ackBatch(c)), ACK_BATCHES, MAX_BATCH);
-  private readonly reads = new TickBatcher((calls: readonly ReadCall[]) => this.readBatch(calls), READ_BATCHES, MAX_BATCH);
+  private readonly reads = new TickBatcher((calls: readonly ReadCall[]) => this.retryAlone(calls, (c) => this.readBatch(c)), READ_BATCHES, MAX_BATCH);
 
   private constructor(private readonly pool: pg.Pool) {}
 
@@ -303,13 +303,13 @@ export class PgStore implements ServerStore {
     return out;
   }
 
-  /** Runs `batch`; if it fails as a whole with more than one call, runs each call alone. */
-  private async retryAlone<I, O>(calls: readonly I[], batch: (calls: readonly I[]) => Promise<O[]>): Promise<O[]> {
+  /** Runs `batch`; if it fails as a whole, runs each call alone, so a failure is only its own. */
+  private async retryAlone<I, O>(calls: readonly I[], batch: (calls: readonly I[]) => Promise<O[]>): Promise<PromiseSettledResult<O>[]> {
     try {
-      return await batch(calls);
+      return (await batch(calls)).map((value) => ({ status: 'fulfilled', value }));
     } catch (e) {
-      if (calls.length === 1) throw e;
-      return Promise.all(calls.map(async (c) => (await batch([c]))[0]));
+      if (calls.length === 1) return [{ status: 'rejected', reason: e }];
+      return Promise.allSettled(calls.map(async (c) => (await batch([c]))[0]));
     }
   }
 

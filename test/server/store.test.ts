@@ -143,6 +143,15 @@ for (const makeBackend of BACKENDS) {
       await store.close();
     });
 
+    test('a SEND the database cannot even run (a NUL in a name) fails alone; the rest of its batch is stored', async () => {
+      const store = await withDevices();
+      const calls = [msg(1), { ...msg(2), recipient: { username: 'bad\u0000name', deviceId: 1 } }, msg(3)];
+      const results = await Promise.allSettled(calls.map((m) => store.storeMessage(m, QUOTA)));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((await store.pendingMessages(B, 0, 0, 10)).map((m) => m.envelope[0]).sort()).toEqual([1, 3]);
+      await store.close();
+    });
+
     test('mailboxesWithPending: the cursors with an unexpired message past them', async () => {
       const store = await withDevices();
       expect(await store.mailboxesWithPending([], 0)).toEqual([]);
