@@ -37,8 +37,19 @@ const { values: flags } = parseArgs({
     rate: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '20' },
     'kill-at': { type: 'string' },
+    help: { type: 'boolean', default: false },
   },
 });
+if (flags.help) {
+  console.log(`usage: npx tsx bench/load.ts [--servers 3] [--devices 1000] [--rate 2000] [--seconds 20] [--kill-at S]
+  --servers N   pqmsg server processes on one fresh PostgreSQL schema (PQMSG_TEST_PG_URL)
+  --devices D   simulated devices on real WebSockets, spread over the servers
+  --rate R      offered SENDs per second (open loop, 1 KiB envelopes, random pairs)
+  --seconds T   length of the offered window (then at most 60 s of drain)
+  --kill-at S   kill -9 the last server S seconds in (default T/2; past T: no kill)
+  PQMSG_CPU_PROF_DIR=DIR  servers write V8 CPU profiles there (runs without a kill)`);
+  process.exit(0);
+}
 const SERVERS = Number(flags.servers);
 const DEVICES = Number(flags.devices);
 const RATE = Number(flags.rate);
