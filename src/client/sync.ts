@@ -89,11 +89,6 @@ export class Sync {
     return this.connection;
   }
 
-  /** The URL of the server in use. */
-  get url(): string {
-    return this.urls[this.current];
-  }
-
   /**
    * Connects and authenticates (AUTHENTICATE, or REGISTER when `register` is set) with a hybrid
    * signature over the server's challenge (docs/SERVER.md §3), then uploads any pending prekeys
