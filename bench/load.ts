@@ -23,7 +23,6 @@ import { deserialize, serialize } from 'node:v8';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { defaultSuite } from '../src/protocol/index.ts';
-import { toHex } from '../src/util/bytes.ts';
 import { defaultRandom } from '../src/util/random.ts';
 import type { Address } from '../src/wire/address.ts';
 import { decodeFrame, encodeFrame } from '../src/wire/frame.ts';
@@ -38,8 +37,19 @@ const { values: flags } = parseArgs({
     rate: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '20' },
     'kill-at': { type: 'string' },
+    help: { type: 'boolean', default: false },
   },
 });
+if (flags.help) {
+  console.log(`usage: npx tsx bench/load.ts [--servers 3] [--devices 1000] [--rate 2000] [--seconds 20] [--kill-at S]
+  --servers N   pqmsg server processes on one fresh PostgreSQL schema (PQMSG_TEST_PG_URL)
+  --devices D   simulated devices on real WebSockets, spread over the servers
+  --rate R      offered SENDs per second (open loop, 1 KiB envelopes, random pairs)
+  --seconds T   length of the offered window (then at most 60 s of drain)
+  --kill-at S   kill -9 the last server S seconds in (default T/2; past T: no kill)
+  PQMSG_CPU_PROF_DIR=DIR  servers write V8 CPU profiles there (runs without a kill)`);
+  process.exit(0);
+}
 const SERVERS = Number(flags.servers);
 const DEVICES = Number(flags.devices);
 const RATE = Number(flags.rate);
@@ -53,7 +63,7 @@ const SERVER_ARGS = ['--log-level', 'warn', '--send-rate', '100000', '--send-bur
   '--request-rate', '100000', '--request-burst', '100000'];
 
 interface Tracked {
-  readonly id: string;
+  readonly id: number;
   readonly from: number;
   readonly to: number;
   readonly firstSent: number;
@@ -63,7 +73,20 @@ interface Tracked {
   deliveredAt?: number;
 }
 
-const messages = new Map<string, Tracked>();
+// Client message ids: RUN_TAG (8 random bytes) ‖ 4 zero bytes ‖ the message's index (u32 BE): no
+// random draw and no hex per message; `messages[index]` is its record.
+const RUN_TAG = defaultRandom(8);
+const messages: Tracked[] = [];
+function clientMessageIdOf(index: number): Uint8Array {
+  const id = new Uint8Array(16);
+  id.set(RUN_TAG);
+  new DataView(id.buffer).setUint32(12, index);
+  return id;
+}
+function indexOf(clientMessageId: Uint8Array): number | undefined {
+  if (clientMessageId.length !== 16 || RUN_TAG.some((b, i) => clientMessageId[i] !== b)) return undefined;
+  return new DataView(clientMessageId.buffer, clientMessageId.byteOffset, 16).getUint32(12);
+}
 let transportDuplicates = 0;
 let reconnects = 0;
 
@@ -105,8 +128,9 @@ class Device {
   ready = false;
   registered = false;
   private nextId = 1;
-  private readonly pending = new Map<number, string>(); // request id → client message id (SENDs)
-  readonly unanswered = new Map<string, Request>(); // SENDs without a RESPONSE yet
+  private readonly pending = new Map<number, number>(); // request id → message index (SENDs)
+  readonly unanswered = new Map<number, Request>(); // SENDs without a RESPONSE yet, by message index
+  private corked = false;
   private readonly seenGuids = new Set<number>();
 
   constructor(readonly index: number, public server: number) {}
@@ -144,14 +168,15 @@ class Device {
   }
 
   send(req: Extract<Request, { op: 'send' }>): void {
-    const key = toHex(req.clientMessageId);
+    const key = indexOf(req.clientMessageId)!;
     this.unanswered.set(key, req);
     if (this.ready) this.transmit(req);
   }
 
   private transmit(req: Request): void {
     const id = this.nextId++;
-    if (req.op === 'send') this.pending.set(id, toHex(req.clientMessageId));
+    if (req.op === 'send') this.pending.set(id, indexOf(req.clientMessageId)!);
+    this.corkUntilTick();
     this.ws!.send(encodeFrame({ kind: 'request', id, request: req }));
   }
 
@@ -160,20 +185,33 @@ class Device {
       const key = this.pending.get(f.id)!;
       this.pending.delete(f.id);
       this.unanswered.delete(key);
-      const t = messages.get(key)!;
+      const t = messages[key];
       t.acked = true;
       t.ackedAt ??= performance.now();
     } else if (f.kind === 'push' && f.push.type === 'message') {
       const m = f.push.message;
       if (this.seenGuids.has(m.guid)) transportDuplicates++;
       this.seenGuids.add(m.guid);
-      const t = messages.get(toHex(m.clientMessageId));
+      const index = indexOf(m.clientMessageId);
+      const t = index === undefined ? undefined : messages[index];
       if (t !== undefined) {
         t.guids.add(m.guid);
         t.deliveredAt ??= performance.now();
       }
       this.transmit({ op: 'ack', guid: m.guid });
     }
+  }
+
+  /** The frames written in one turn of the event loop (ACKs of one read, SENDs of one tick) leave in one write. */
+  private corkUntilTick(): void {
+    const socket = (this.ws as unknown as { _socket?: import('node:net').Socket })._socket;
+    if (this.corked || socket === undefined) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   /** After the server died: the next live one, a new connection, the unanswered SENDs again. */
@@ -190,13 +228,16 @@ class Device {
   }
 }
 
-/** Client message ids (hex) of the messages still in the mailboxes of `schema`. */
-async function stillQueued(schema: string): Promise<Set<string>> {
+/** Indexes of this run's messages still in the mailboxes of `schema`. */
+async function stillQueued(schema: string): Promise<Set<number>> {
   const client = new pg.Client({ connectionString: PG_BASE_URL });
   await client.connect();
   try {
     const { rows } = await client.query(`SELECT encode(client_message_id, 'hex') AS id FROM ${schema}.messages`);
-    return new Set(rows.map((r) => r.id as string));
+    return new Set(rows.flatMap((r) => {
+      const index = indexOf(Buffer.from(r.id as string, 'hex'));
+      return index === undefined ? [] : [index];
+    }));
   } finally {
     await client.end();
   }
@@ -272,8 +313,8 @@ async function main(): Promise<void> {
         for (; offered < due; offered++) {
           const from = Math.floor(Math.random() * DEVICES);
           const to = (from + 1 + Math.floor(Math.random() * (DEVICES - 1))) % DEVICES;
-          const clientMessageId = defaultRandom(16);
-          messages.set(toHex(clientMessageId), { id: toHex(clientMessageId), from, to, firstSent: performance.now(), acked: false, guids: new Set() });
+          const clientMessageId = clientMessageIdOf(offered);
+          messages.push({ id: offered, from, to, firstSent: performance.now(), acked: false, guids: new Set() });
           devices[from].send({ op: 'send', to: address(to), clientMessageId, envelope });
         }
         if (offered >= RATE * SECONDS) {
@@ -284,7 +325,7 @@ async function main(): Promise<void> {
     });
     const offeredMs = performance.now() - start;
     const drainStart = performance.now();
-    const all = [...messages.values()];
+    const all = messages;
     while (performance.now() - drainStart < DRAIN_MS && all.some((m) => !m.acked || m.deliveredAt === undefined))
       await new Promise((r) => setTimeout(r, 100));
     const doneMs = performance.now() - start;

@@ -45,7 +45,11 @@ const program = new Command('pqmsg')
   .option('--debug', 'print stack traces with errors')
   .option('--json', 'print one JSON object per line instead of text')
   .option('--dir <dir>', 'account directory (default: $PQMSG_HOME, else ~/.pqmsg)')
-  .option('--server <url>', 'delivery service URL (ws://host:port) for this command')
+  .option(
+    '--server <url>',
+    'delivery service URL (ws://host:port) for this command; several (comma-separated or repeated) are tried in order and failed over to',
+    (url: string, previous?: string) => (previous === undefined ? url : `${previous},${url}`),
+  )
   .addHelpText('after', EXIT_HELP)
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });

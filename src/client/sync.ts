@@ -7,6 +7,11 @@
  * The outbox is flushed, in order, before anything new is sent, with the same ids (the server
  * stores one message per (sender, id)). Registration signs the server's challenge; connections
  * authenticate the same way; the server's identity is pinned at register and checked after.
+ * Failover (docs/SERVER.md §10): the server may be a list of URLs of one deployment (processes
+ * sharing one database and identity). `open` takes the first that answers; when the connection
+ * drops during an operation, the operation is carried on through the next URLs (each once, never
+ * the dropped one again) — safe because every step is idempotent: SENDs carry their message id,
+ * redeliveries are acked silently, prekey uploads are re-sent until accepted.
  * Side channels: the identity signs public transcripts only.
  */
 import { sha256 } from '../hash/sha256.ts';
@@ -71,6 +76,19 @@ const UNDELIVERABLE: ReadonlySet<ServerErrorCode> = new Set<ServerErrorCode>([
   'ENVELOPE_TOO_LARGE',
 ]);
 
+/** The URLs of a server list: comma-separated, blanks dropped ("ws://a:1, ws://b:2"). */
+export function serverUrls(servers: string): string[] {
+  return servers.split(',').map((u) => u.trim()).filter((u) => u !== '');
+}
+
+/** A failure another server of the list may not have: the connection, not the request. */
+function isConnectionLoss(err: unknown): boolean {
+  return (
+    (err instanceof ClientError && err.code === 'NETWORK') ||
+    (err instanceof ServerError && err.code === 'SHUTTING_DOWN')
+  );
+}
+
 export class Sync {
   private readonly held = new Set<string>();
   readonly sealed: SealedService;
@@ -79,12 +97,19 @@ export class Sync {
 
   private constructor(
     readonly service: SessionService,
-    readonly conn: Connection,
+    private connection: Connection,
     private readonly options: SyncOptions,
     private readonly connect: Connect,
-    private readonly url: string,
+    private readonly urls: readonly string[],
+    private current: number,
+    private readonly serverHash: Uint8Array,
   ) {
     this.sealed = new SealedService(service);
+  }
+
+  /** The connection in use (replaced on failover). */
+  get conn(): Connection {
+    return this.connection;
   }
 
   /**
@@ -95,7 +120,7 @@ export class Sync {
   static async open(
     service: SessionService,
     connect: Connect,
-    url: string,
+    servers: string,
     options: SyncOptions & { register?: boolean } = {},
   ): Promise<Sync> {
     const account = service.account;
@@ -104,13 +129,45 @@ export class Sync {
         'NOT_REGISTERED',
         'this device is not registered: run `pqmsg register --server URL`',
       );
+    const urls = serverUrls(servers);
+    if (urls.length === 0) throw new ClientError('NETWORK', 'no server URL given');
+    let lastError: unknown;
+    for (let i = 0; i < urls.length; i++) {
+      try {
+        const { conn, serverHash, serverIdentity } = await Sync.handshake(service, connect, urls, i, options.register === true);
+        const sync = new Sync(service, conn, options, connect, urls, i, serverHash);
+        await sync.failover(async () => {
+          await sync.uploadPreKeys((await sync.conn.request({ op: 'preKeyCount' })).counts);
+          await sync.refreshList(account.name);
+          if (options.sealed) await sync.refreshSealed(serverIdentity);
+        });
+        return sync;
+      } catch (err) {
+        if (!isConnectionLoss(err)) throw err;
+        lastError = err;
+      }
+    }
+    throw lastError;
+  }
+
+  /** Connects to `urls[i]` and registers or authenticates (docs/SERVER.md §3). */
+  private static async handshake(
+    service: SessionService,
+    connect: Connect,
+    urls: readonly string[],
+    i: number,
+    register: boolean,
+    pinned: Uint8Array = service.account.serverIdentityHash,
+  ): Promise<{ conn: Connection; serverHash: Uint8Array; serverIdentity: Uint8Array }> {
+    const account = service.account;
+    const url = urls[i];
     const conn = await connect(url);
     try {
       const push = await conn.nextPush();
       if (push.type !== 'challenge')
         throw new ClientError('NETWORK', `server sent ${push.type} before its challenge`);
       const serverHash = sha256(push.serverIdentity);
-      if (!options.register && !bytesEqual(serverHash, account.serverIdentityHash))
+      if (!register && !bytesEqual(serverHash, pinned))
         throw new ClientError(
           'SERVER_IDENTITY_CHANGED',
           `the server at ${url} presented another identity than the one pinned at register`,
@@ -118,14 +175,15 @@ export class Sync {
       const { ctx } = service;
       const identity = ctx.identity.getLocalIdentity();
       const address: WireAddress = { username: account.name, deviceId: deviceIdOf(account) };
-      if (options.register) {
+      if (register) {
         const { challenge } = push;
         const transcript = registerTranscript(serverHash, challenge, address, account.identity);
         const label = SIGNATURE_LABEL_REGISTER;
         const signature = hybridSign(ctx.suite, identity, label, transcript, ctx.random);
         await conn.request({ op: 'register', address, identity: account.identity, signature });
+        // The whole list is kept: later commands fail over through it too.
         service.store.transaction(() =>
-          saveAccount(service.store, { ...account, server: url, serverIdentityHash: serverHash }),
+          saveAccount(service.store, { ...account, server: urls.join(','), serverIdentityHash: serverHash }),
         );
       } else {
         const transcript = authTranscript(serverHash, push.challenge, address);
@@ -133,12 +191,7 @@ export class Sync {
         const signature = hybridSign(ctx.suite, identity, label, transcript, ctx.random);
         await conn.request({ op: 'authenticate', address, signature });
       }
-      const sync = new Sync(service, conn, options, connect, url);
-      const { counts } = await conn.request({ op: 'preKeyCount' });
-      await sync.refreshPreKeys(counts);
-      await sync.refreshList(account.name);
-      if (options.sealed) await sync.refreshSealed(push.serverIdentity);
-      return sync;
+      return { conn, serverHash, serverIdentity: push.serverIdentity };
     } catch (err) {
       conn.close();
       throw err;
@@ -148,6 +201,36 @@ export class Sync {
   close(): void {
     this.anonymous?.close();
     this.conn.close();
+  }
+
+  /**
+   * Runs `op`; if the connection is lost meanwhile, authenticates with the next server of the
+   * list (each other one at most once) and runs `op` again there. `op` must be safe to repeat.
+   */
+  private async failover<T>(op: () => Promise<T>): Promise<T> {
+    const tried = new Set([this.current]);
+    for (;;) {
+      try {
+        return await op();
+      } catch (err) {
+        if (!isConnectionLoss(err) || tried.size >= this.urls.length) throw err;
+        this.connection.close();
+        let reconnected = false;
+        while (!reconnected && tried.size < this.urls.length) {
+          const next = (this.current + 1) % this.urls.length;
+          this.current = next;
+          tried.add(next);
+          try {
+            const { conn } = await Sync.handshake(this.service, this.connect, this.urls, next, false, this.serverHash);
+            this.connection = conn;
+            reconnected = true;
+          } catch (again) {
+            if (!isConnectionLoss(again)) throw again;
+          }
+        }
+        if (!reconnected) throw err;
+      }
+    }
   }
 
   /**
@@ -189,7 +272,7 @@ export class Sync {
   /** Transmits the sealed outbox over the anonymous connection (opened on first use). */
   async flushSealed(): Promise<void> {
     if (this.sealed.sealedOutbox().length === 0) return;
-    this.anonymous ??= await openAnonymous(this.sealed, this.connect, this.url);
+    this.anonymous ??= await openAnonymous(this.sealed, this.connect, this.urls[this.current]);
     await flushSealedOutbox(this.sealed, this.anonymous, (e) => this.options.onEvent?.(e), this.options.crash);
   }
 
@@ -251,7 +334,11 @@ export class Sync {
   }
 
   /** Rotates / tops up prekeys for the server's `counts` and uploads everything pending. */
-  async refreshPreKeys(counts: PreKeyCounts): Promise<void> {
+  refreshPreKeys(counts: PreKeyCounts): Promise<void> {
+    return this.failover(() => this.uploadPreKeys(counts));
+  }
+
+  private async uploadPreKeys(counts: PreKeyCounts): Promise<void> {
     const { service } = this;
     refreshPreKeys(service.store, service.ctx, counts, service.clock(), this.options.oneTimeTarget);
     const pending = pendingUploads(service.store, service.ctx);
@@ -267,7 +354,8 @@ export class Sync {
   /** Fetches `name.deviceId`'s bundle and starts a session unless one exists (PQXDH rev. 3 §3.3). */
   async ensureSession(name: string, deviceId = DEVICE_ID): Promise<'new' | 'unverified' | 'verified' | 'existing'> {
     if (this.service.hasSession(name, deviceId)) return 'existing';
-    const { bundle } = await this.conn.request({ op: 'fetchBundle', address: { username: name, deviceId } });
+    const address = { username: name, deviceId };
+    const { bundle } = await this.failover(() => this.conn.request({ op: 'fetchBundle', address }));
     return this.service.startSessionWith(name, bundle, deviceId);
   }
 
@@ -343,9 +431,14 @@ export class Sync {
    * marks each delivered on the response. On DEVICE_MISMATCH the peer's list is refreshed and the
    * row re-fanned to its current devices, up to MAX_FANOUT_ATTEMPTS times. A permanent refusal
    * (UNDELIVERABLE) drops that row (its history row stays undelivered); any other error stops the
-   * flush, keeping the row for the next attempt.
+   * flush, keeping the row for the next attempt; a lost connection carries the flush on through
+   * the next server of the list.
    */
-  async flushOutbox(): Promise<void> {
+  flushOutbox(): Promise<void> {
+    return this.failover(() => this.flushOnce());
+  }
+
+  private async flushOnce(): Promise<void> {
     for (const row of this.service.outbox()) {
       const { key } = row;
       let entry = row.entry;
@@ -392,14 +485,19 @@ export class Sync {
 
   /**
    * Handles pushes until the queue-empty marker (`until: 'empty'`, for `receive`) or until the
-   * connection ends (`until: 'closed'`, for `watch`, which then rejects with NETWORK).
+   * connection ends (`until: 'closed'`, for `watch`, which then rejects with NETWORK) and no
+   * other server of the list answers.
    */
-  async pump(until: 'empty' | 'closed'): Promise<void> {
+  pump(until: 'empty' | 'closed'): Promise<void> {
+    return this.failover(() => this.pumpOnce(until));
+  }
+
+  private async pumpOnce(until: 'empty' | 'closed'): Promise<void> {
     for (;;) {
       const push = await this.conn.nextPush();
       if (push.type === 'message') await this.deliver(push.message);
       else if (push.type === 'sealedMessage') await this.deliverSealed(push.message);
-      else if (push.type === 'preKeysLow') await this.refreshPreKeys(push.counts);
+      else if (push.type === 'preKeysLow') await this.uploadPreKeys(push.counts);
       else if (push.type === 'queueEmpty' && until === 'empty') return;
     }
   }

@@ -13,7 +13,7 @@ import { formatAddress, type Address } from '../wire/address.ts';
 import { decodeFrame, encodeFrame, peekRequestId, type Frame } from '../wire/frame.ts';
 import { CHALLENGE_BYTES, MAX_FRAME_BYTES } from '../wire/frame-constants.ts';
 import { FATAL_SERVER_ERRORS } from '../wire/frame-errors.ts';
-import { deliveryPush, type Push } from '../wire/pushes.ts';
+import { deliveryPush, type DeliveredMessage, type Push } from '../wire/pushes.ts';
 import type { Request } from '../wire/requests.ts';
 import { newSession, type Outcome, type ServerContext, type Session } from './context.ts';
 import { isStockLow } from './directory.ts';
@@ -93,6 +93,17 @@ export class Connection {
 
   replace(): void {
     this.close(CLOSE_REPLACED, 'replaced by a newer connection');
+  }
+
+  offer(message: DeliveredMessage, previousGuid: number): boolean {
+    if (this.session.device === undefined || this.closing || this.pumping || !this.sentQueueEmpty) return false;
+    if (this.lastDelivered >= message.guid) return true; // a delivery read already pushed it
+    if (this.lastDelivered < previousGuid || this.unacked.size >= MAX_UNACKED_DELIVERIES) return false;
+    this.lastDelivered = message.guid;
+    this.unacked.add(message.guid);
+    this.push({ type: 'message', message });
+    this.deps.metrics.deliveries++;
+    return true;
   }
 
   cursor(): number {
@@ -176,7 +187,8 @@ export class Connection {
       if (wasFull) void this.deliver(); // delivery paused on the window: resume
     } else if (req.op === 'fetchBundle') metrics.bundlesServed++;
     else if (req.op === 'uploadPreKeys') metrics.preKeysUploaded += req.preKeys.length;
-    hub.wake(outcome.deliver ?? []);
+    if (outcome.stored) hub.stored(outcome.stored.to, outcome.stored.message, outcome.stored.previousGuid);
+    else hub.wake(outcome.deliver ?? []);
     if (outcome.preKeysLow) hub.push(outcome.preKeysLow.owner, { type: 'preKeysLow', counts: outcome.preKeysLow.counts });
     if (outcome.authenticated && !this.closing) {
       this.session.device = outcome.authenticated;

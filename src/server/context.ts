@@ -6,6 +6,7 @@
 import type { Suite } from '../protocol/suite.ts';
 import type { RandomSource } from '../util/random.ts';
 import type { Address } from '../wire/address.ts';
+import type { DeliveredMessage } from '../wire/pushes.ts';
 import type { Response, PreKeyCounts } from '../wire/responses.ts';
 import type { ServerLimits } from './limits.ts';
 import { TokenBucket } from './rate-limit.ts';
@@ -43,6 +44,11 @@ export interface Outcome {
   readonly authenticated?: Address;
   /** Mailboxes that gained a message: deliver to them if connected. */
   readonly deliver?: readonly Address[];
+  /**
+   * The message a SEND just stored and its mailbox's guid before it (direct push, docs/SERVER.md
+   * §11); when set, the socket layer delivers it through this instead of `deliver`.
+   */
+  readonly stored?: { readonly to: Address; readonly message: DeliveredMessage; readonly previousGuid: number };
   /** An owner whose one-time prekey stock fell below the low-water mark. */
   readonly preKeysLow?: { readonly owner: Address; readonly counts: PreKeyCounts };
 }

@@ -9,7 +9,7 @@
  * ACK, and clients deduplicate by guid.
  */
 import { formatAddress, type Address } from '../wire/address.ts';
-import type { Push } from '../wire/pushes.ts';
+import type { DeliveredMessage, Push } from '../wire/pushes.ts';
 import type { MailboxCursor } from './store.ts';
 import type { BusEvent, BusReceiver, WakeBus } from './wake-bus.ts';
 
@@ -17,6 +17,11 @@ import type { BusEvent, BusReceiver, WakeBus } from './wake-bus.ts';
 export interface Deliverer {
   /** Looks for undelivered messages and pushes them. */
   wake(): void;
+  /**
+   * Pushes a message just stored if that keeps guid order: the connection has pushed its
+   * mailbox up to `previousGuid` and is not reading it now. False: it did nothing.
+   */
+  offer(message: DeliveredMessage, previousGuid: number): boolean;
   push(p: Push): void;
   /** Closes the connection because another one took over its device. */
   replace(): void;
@@ -58,6 +63,16 @@ export class Hub implements BusReceiver {
     if (addresses.length === 0) return;
     this.wakeHere(addresses);
     this.bus.publish({ type: 'mail', addresses });
+  }
+
+  /**
+   * A message this process just stored (committed): pushed at once to the recipient's connection
+   * here if it can take it in order (no store read, no bus event: docs/SERVER.md §11), else woken
+   * as any new mail.
+   */
+  stored(to: Address, message: DeliveredMessage, previousGuid: number): void {
+    if (this.byAddress.get(formatAddress(to))?.conn.offer(message, previousGuid) === true) return;
+    this.wake([to]);
   }
 
   push(address: Address, p: Push): void {

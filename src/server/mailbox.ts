@@ -28,8 +28,11 @@ export async function handleSend(ctx: ServerContext, sender: Address, req: Send)
     },
     { maxMessages: ctx.limits.mailboxMaxMessages, maxBytes: ctx.limits.mailboxMaxBytes },
   );
-  const response = { op: 'send' as const, ...ack };
-  return ack.duplicate ? { response } : { response, deliver: [req.to] };
+  const response = { op: 'send' as const, guid: ack.guid, serverTimestamp: ack.serverTimestamp, duplicate: ack.duplicate };
+  if (ack.duplicate) return { response };
+  if (ack.previousGuid === undefined) return { response, deliver: [req.to] };
+  const message = { guid: ack.guid, serverTimestamp: ack.serverTimestamp, sender, clientMessageId: req.clientMessageId, envelope: req.envelope };
+  return { response, deliver: [req.to], stored: { to: req.to, message, previousGuid: ack.previousGuid } };
 }
 
 /** ACK: deletes a delivered message from the caller's own mailbox. */

@@ -270,6 +270,76 @@ export const PG_MIGRATIONS: readonly string[] = [
        status := 'stored'; out_guid := g; out_ts := ts; RETURN NEXT;
      END LOOP;
    END $$;`,
+  // 5: docs/SERVER.md §11 batching. store_message also answers prev_guid, the highest guid its
+  // mailbox held under the lock (the server pushes the message at once to a local connection that
+  // has pushed up to it); store_messages / ack_messages run the SENDs / ACKs of one batch in one
+  // transaction, taking the mailbox row locks in (username, device_id) order so that two batches
+  // never wait on each other in a cycle. Byte strings travel concatenated in one binary bytea
+  // with 1-based offsets and lengths (a bytea[] parameter would travel as hex text).
+  `DROP FUNCTION store_message(text, integer, text, integer, bytea, bigint, bytea, bigint, bigint, bigint);
+   CREATE FUNCTION store_message(
+     r_user text, r_dev integer, s_user text, s_dev integer, cmid bytea, ts bigint, env bytea,
+     expired_before bigint, max_messages bigint, max_bytes bigint,
+     OUT status text, OUT out_guid bigint, OUT out_ts bigint, OUT prev_guid bigint)
+   LANGUAGE plpgsql AS $$
+   DECLARE box mailboxes%ROWTYPE; g bigint;
+   BEGIN
+     SELECT guid, server_timestamp INTO out_guid, out_ts FROM sent_messages
+       WHERE sender_username = s_user AND sender_device_id = s_dev AND client_message_id = cmid;
+     IF FOUND THEN status := 'duplicate'; RETURN; END IF;
+     SELECT * INTO box FROM mailboxes WHERE username = r_user AND device_id = r_dev FOR UPDATE;
+     IF NOT FOUND THEN status := 'unknown_address'; RETURN; END IF;
+     IF box.messages + 1 > max_messages OR box.bytes + octet_length(env) > max_bytes THEN
+       PERFORM drop_expired(r_user, r_dev, expired_before);
+       SELECT * INTO box FROM mailboxes WHERE username = r_user AND device_id = r_dev;
+     END IF;
+     IF box.messages + 1 > max_messages THEN status := 'mailbox_full_count'; RETURN; END IF;
+     IF box.bytes + octet_length(env) > max_bytes THEN status := 'mailbox_full_bytes'; RETURN; END IF;
+     SELECT coalesce(max(guid), 0) INTO prev_guid FROM messages WHERE username = r_user AND device_id = r_dev;
+     g := nextval('messages_guid_seq');
+     INSERT INTO sent_messages VALUES (s_user, s_dev, cmid, g, ts) ON CONFLICT DO NOTHING;
+     IF NOT FOUND THEN
+       SELECT guid, server_timestamp INTO out_guid, out_ts FROM sent_messages
+         WHERE sender_username = s_user AND sender_device_id = s_dev AND client_message_id = cmid;
+       status := 'duplicate'; prev_guid := NULL; RETURN;
+     END IF;
+     INSERT INTO messages OVERRIDING SYSTEM VALUE
+       VALUES (g, r_user, r_dev, s_user, s_dev, cmid, ts, env);
+     UPDATE mailboxes SET messages = messages + 1, bytes = bytes + octet_length(env)
+       WHERE username = r_user AND device_id = r_dev;
+     status := 'stored'; out_guid := g; out_ts := ts;
+   END $$;
+
+   CREATE FUNCTION store_messages(
+     r_users text[], r_devs integer[], s_users text[], s_devs integer[],
+     cmids bytea, cmid_at integer[], cmid_len integer[], tss bigint[],
+     envs bytea, env_at integer[], env_len integer[],
+     expired_before bigint[], max_messages bigint[], max_bytes bigint[])
+   RETURNS TABLE (i integer, status text, out_guid bigint, out_ts bigint, prev_guid bigint)
+   LANGUAGE plpgsql AS $$
+   DECLARE k integer;
+   BEGIN
+     FOR k IN SELECT t.o FROM unnest(r_users, r_devs) WITH ORDINALITY AS t(u, d, o) ORDER BY t.u, t.d, t.o LOOP
+       i := k;
+       SELECT s.status, s.out_guid, s.out_ts, s.prev_guid INTO status, out_guid, out_ts, prev_guid
+         FROM store_message(r_users[k], r_devs[k], s_users[k], s_devs[k],
+                            substr(cmids, cmid_at[k], cmid_len[k]), tss[k], substr(envs, env_at[k], env_len[k]),
+                            expired_before[k], max_messages[k], max_bytes[k]) AS s;
+       RETURN NEXT;
+     END LOOP;
+   END $$;
+
+   CREATE FUNCTION ack_messages(us text[], ds integer[], gs bigint[]) RETURNS TABLE (i integer, ok boolean)
+   LANGUAGE plpgsql AS $$
+   DECLARE k integer;
+   BEGIN
+     PERFORM set_config('synchronous_commit', 'off', true);
+     FOR k IN SELECT t.o FROM unnest(us, ds) WITH ORDINALITY AS t(u, d, o) ORDER BY t.u, t.d, t.o LOOP
+       i := k;
+       ok := ack_message(us[k], ds[k], gs[k]);
+       RETURN NEXT;
+     END LOOP;
+   END $$;`,
 ];
 
 /** Brings the schema selected by the pool's search_path to the newest version. */

@@ -10,6 +10,11 @@
  * - SEND and ACK are the SQL functions `store_message` / `ack_message` (pg-migrations.ts): the
  *   recipient's mailbox row lock is taken before the guid is drawn, so within a mailbox guid
  *   order is commit order and the delivery cursor `guid > last delivered` skips nothing;
+ * - group commit (pg-batch.ts, docs/SERVER.md §11): SENDs, ACKs and delivery reads arriving while
+ *   earlier ones are at the database go out together as one statement (`store_messages`,
+ *   `ack_messages`, one LATERAL read); each caller is answered after its batch committed. A batch
+ *   that fails as a whole (e.g. a deadlock between a client's two retries naming different
+ *   recipients) is run again one call at a time, so one call's trouble is only its own;
  * - idempotency: the unique key (sender, client message id), `ON CONFLICT DO NOTHING`, read back;
  * - uploads lock the owner's device row, so the stock limit holds against concurrent uploads.
  * Node-only (pg).
@@ -21,6 +26,7 @@ import type { Address } from '../wire/address.ts';
 import type { QueuedMessage } from '../wire/pushes.ts';
 import type { GroupSendResult, PreKeyCounts } from '../wire/responses.ts';
 import { parsePgLocation } from './pg-config.ts';
+import { TickBatcher } from './pg-batch.ts';
 import { migratePg } from './pg-migrations.ts';
 import type {
   DeliveryAccess,
@@ -61,6 +67,21 @@ const NUMBER_TYPES = {
     oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format),
 } as pg.CustomTypesConfig;
 
+/**
+ * Batches of each kind at the database at once, and calls per batch (docs/SERVER.md §11). One
+ * SEND and one ACK batch per process: a batch holds its mailbox row locks until its commit, so a
+ * second concurrent batch of the same process would mostly wait on them (measured with
+ * pg_stat_activity: Lock:transactionid dominated with 4); while one commits, the next one forms.
+ */
+const SEND_BATCHES = 1;
+const ACK_BATCHES = 1;
+const READ_BATCHES = 3;
+const MAX_BATCH = 500;
+
+type StoreOutcome = { status: string; out_guid: number; out_ts: number; prev_guid: number | null };
+type StoreCall = { readonly m: NewMessage; readonly quota: MailboxQuota };
+type ReadCall = { readonly a: Address; readonly afterGuid: number; readonly notBefore: number; readonly limit: number };
+
 /** Binds a Uint8Array as bytea without copying it. */
 const blob = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
@@ -69,6 +90,9 @@ type Row = Record<string, unknown>;
 export class PgStore implements ServerStore {
   private closed = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly sends = new TickBatcher((calls: readonly StoreCall[]) => this.retryAlone(calls, (c) => this.storeBatch(c)), SEND_BATCHES, MAX_BATCH);
+  private readonly acks = new TickBatcher((calls: readonly { a: Address; guid: number }[]) => this.retryAlone(calls, (c) => this.ackBatch(c)), ACK_BATCHES, MAX_BATCH);
+  private readonly reads = new TickBatcher((calls: readonly ReadCall[]) => this.retryAlone(calls, (c) => this.readBatch(c)), READ_BATCHES, MAX_BATCH);
 
   private constructor(private readonly pool: pg.Pool) {}
 
@@ -180,13 +204,20 @@ export class PgStore implements ServerStore {
   }
 
   async storeMessage(m: NewMessage, quota: MailboxQuota): Promise<StoredMessageAck> {
-    const { sender: s, recipient: r } = m;
-    const rows = await this.query(
-      'SELECT status, out_guid, out_ts FROM store_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-      [r.username, r.deviceId, s.username, s.deviceId, blob(m.clientMessageId), m.serverTimestamp, blob(m.envelope),
-        m.expiredBefore, quota.maxMessages, quota.maxBytes],
-    );
-    return storeOutcome(rows[0], r, quota);
+    const r = m.recipient;
+    const { status, out_guid: guid, out_ts: serverTimestamp, prev_guid: previousGuid } = await this.run(() => this.sends.call({ m, quota }));
+    switch (status) {
+      case 'stored':
+        return { guid, serverTimestamp, duplicate: false, previousGuid: previousGuid ?? 0 };
+      case 'duplicate':
+        return { guid, serverTimestamp, duplicate: true };
+      case 'unknown_address':
+        throw new ServerError('UNKNOWN_ADDRESS', `no device ${r.username}.${r.deviceId}`);
+      case 'mailbox_full_count':
+        throw new ServerError('MAILBOX_FULL_COUNT', `recipient mailbox holds its limit of ${quota.maxMessages} messages`);
+      default:
+        throw new ServerError('MAILBOX_FULL_BYTES', `recipient mailbox would exceed its limit of ${quota.maxBytes} bytes`);
+    }
   }
 
   async storeSealedMessage(m: NewSealedMessage, quota: MailboxQuota): Promise<StoredMessageAck> {
@@ -246,22 +277,7 @@ export class PgStore implements ServerStore {
   }
 
   async pendingMessages(a: Address, afterGuid: number, notBefore: number, limit: number): Promise<QueuedMessage[]> {
-    const rows = await this.query(
-      `SELECT guid, server_timestamp, sender_username, sender_device_id, client_message_id, envelope FROM messages
-        WHERE username = $1 AND device_id = $2 AND guid > $3 AND server_timestamp >= $4 ORDER BY guid LIMIT $5`,
-      [a.username, a.deviceId, afterGuid, notBefore, limit],
-    );
-    return rows.map((row) => {
-      const m = {
-        guid: row.guid as number,
-        serverTimestamp: row.server_timestamp as number,
-        clientMessageId: copyBytes(row.client_message_id as Buffer),
-        envelope: copyBytes(row.envelope as Buffer),
-      };
-      // A sealed message has no sender (docs/SERVER.md §12).
-      if (row.sender_username === null || row.sender_device_id === null) return m;
-      return { ...m, sender: { username: row.sender_username as string, deviceId: row.sender_device_id as number } };
-    });
+    return this.run(() => this.reads.call({ a, afterGuid, notBefore, limit }));
   }
 
   async mailboxesWithPending(cursors: readonly MailboxCursor[], notBefore: number): Promise<Address[]> {
@@ -284,8 +300,7 @@ export class PgStore implements ServerStore {
   }
 
   async ackMessage(a: Address, guid: number): Promise<boolean> {
-    const rows = await this.query('SELECT ack_message($1, $2, $3) AS ok', [a.username, a.deviceId, guid]);
-    return rows[0].ok as boolean;
+    return this.run(() => this.acks.call({ a, guid }));
   }
 
   async deleteExpired(before: number): Promise<number> {
@@ -418,6 +433,71 @@ export class PgStore implements ServerStore {
     await this.pool.end();
   }
 
+  /** One `store_messages` call for a batch of SENDs: per call its status, guid, time and prev_guid. */
+  private async storeBatch(calls: readonly StoreCall[]): Promise<StoreOutcome[]> {
+    const cmids = concat(calls.map((c) => c.m.clientMessageId));
+    const envs = concat(calls.map((c) => c.m.envelope));
+    const rows = await this.sql(
+      'SELECT i, status, out_guid, out_ts, prev_guid FROM store_messages($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
+      [calls.map((c) => c.m.recipient.username), calls.map((c) => c.m.recipient.deviceId),
+        calls.map((c) => c.m.sender.username), calls.map((c) => c.m.sender.deviceId),
+        cmids.bytes, cmids.at, cmids.len, calls.map((c) => c.m.serverTimestamp),
+        envs.bytes, envs.at, envs.len,
+        calls.map((c) => c.m.expiredBefore), calls.map((c) => c.quota.maxMessages), calls.map((c) => c.quota.maxBytes)],
+      'pqmsg_store_messages',
+    );
+    return inOrder(rows, calls.length) as StoreOutcome[];
+  }
+
+  /** One `ack_messages` call (committed without waiting for the WAL flush, as ack_message). */
+  private async ackBatch(calls: readonly { a: Address; guid: number }[]): Promise<boolean[]> {
+    const rows = await this.sql(
+      'SELECT i, ok FROM ack_messages($1, $2, $3)',
+      [calls.map((c) => c.a.username), calls.map((c) => c.a.deviceId), calls.map((c) => c.guid)],
+      'pqmsg_ack_messages',
+    );
+    return inOrder(rows, calls.length).map((r) => r.ok as boolean);
+  }
+
+  /** The delivery reads of a batch in one statement: each mailbox's next `limit` messages past its cursor. */
+  private async readBatch(calls: readonly ReadCall[]): Promise<QueuedMessage[][]> {
+    const rows = await this.sql(
+      `SELECT c.o AS i, m.guid, m.server_timestamp, m.sender_username, m.sender_device_id, m.client_message_id, m.envelope
+         FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::bigint[], $5::integer[]) WITH ORDINALITY AS c(u, d, g, nb, lim, o)
+         CROSS JOIN LATERAL (SELECT * FROM messages
+                              WHERE username = c.u AND device_id = c.d AND guid > c.g AND server_timestamp >= c.nb
+                              ORDER BY guid LIMIT c.lim) AS m
+        ORDER BY c.o, m.guid`,
+      [calls.map((c) => c.a.username), calls.map((c) => c.a.deviceId), calls.map((c) => c.afterGuid),
+        calls.map((c) => c.notBefore), calls.map((c) => c.limit)],
+      'pqmsg_pending_messages',
+    );
+    const out: QueuedMessage[][] = calls.map(() => []);
+    for (const row of rows) {
+      const m = {
+        guid: row.guid as number,
+        serverTimestamp: row.server_timestamp as number,
+        clientMessageId: copyBytes(row.client_message_id as Buffer),
+        envelope: copyBytes(row.envelope as Buffer),
+      };
+      // A sealed message has no sender (docs/SERVER.md §12).
+      const sender = row.sender_username === null || row.sender_device_id === null ? undefined
+        : { username: row.sender_username as string, deviceId: row.sender_device_id as number };
+      out[(row.i as number) - 1].push(sender === undefined ? m : { ...m, sender });
+    }
+    return out;
+  }
+
+  /** Runs `batch`; if it fails as a whole, runs each call alone, so a failure is only its own. */
+  private async retryAlone<I, O>(calls: readonly I[], batch: (calls: readonly I[]) => Promise<O[]>): Promise<PromiseSettledResult<O>[]> {
+    try {
+      return (await batch(calls)).map((value) => ({ status: 'fulfilled', value }));
+    } catch (e) {
+      if (calls.length === 1) return [{ status: 'rejected', reason: e }];
+      return Promise.allSettled(calls.map(async (c) => (await batch([c]))[0]));
+    }
+  }
+
   /** Runs `work` as one tracked operation: close() waits for it; after close it is refused. */
   private run<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new ServerError('SHUTTING_DOWN', 'the store is closed'));
@@ -435,8 +515,9 @@ export class PgStore implements ServerStore {
     return this.run(() => this.sql(text, params));
   }
 
-  private async sql(text: string, params: unknown[] = []): Promise<Row[]> {
-    return (await this.pool.query(text, params)).rows as Row[];
+  /** `name`: a prepared statement (parsed and planned once per pooled connection). */
+  private async sql(text: string, params: unknown[] = [], name?: string): Promise<Row[]> {
+    return (await this.pool.query({ text, values: params, name })).rows as Row[];
   }
 
   /** `work` inside BEGIN … COMMIT on one connection; any throw (a refusal included) rolls back. */
@@ -501,4 +582,23 @@ function toPreKey(row: Row): StoredPreKey {
 /** The PostgreSQL StoreFactory: `location` is a postgres:// URL (pg-config.ts). */
 export function openPgStore(location: string, onPoolError?: (e: Error) => void): Promise<PgStore> {
   return PgStore.open(location, onPoolError);
+}
+
+/** Byte strings as one binary bytea with the 1-based offset and length of each (pg-migrations.ts 2). */
+function concat(parts: readonly Uint8Array[]): { bytes: Buffer; at: number[]; len: number[] } {
+  const bytes = Buffer.concat(parts);
+  const at: number[] = [];
+  let offset = 1;
+  for (const p of parts) {
+    at.push(offset);
+    offset += p.length;
+  }
+  return { bytes, at, len: parts.map((p) => p.length) };
+}
+
+/** Rows carrying a 1-based position `i`, as an array indexed by position (one row per call). */
+function inOrder(rows: readonly Row[], n: number): Row[] {
+  const out = new Array<Row>(n);
+  for (const row of rows) out[(row.i as number) - 1] = row;
+  return out;
 }

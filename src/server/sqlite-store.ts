@@ -107,6 +107,7 @@ export class SqliteStore implements ServerStore {
       sentGet: p('SELECT guid, server_timestamp FROM sent_messages WHERE sender_username = ? AND sender_device_id = ? AND client_message_id = ?'),
       sentPut: p('INSERT INTO sent_messages (sender_username, sender_device_id, client_message_id, guid, server_timestamp) VALUES (?, ?, ?, ?, ?)'),
       messagePut: p('INSERT INTO messages (username, device_id, sender_username, sender_device_id, client_message_id, server_timestamp, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      mailboxLast: p('SELECT coalesce(max(guid), 0) AS g FROM messages WHERE username = ? AND device_id = ?'),
       messageOldest: p('SELECT server_timestamp FROM messages WHERE username = ? AND device_id = ? ORDER BY guid LIMIT 1'),
       mailboxExpired: p('SELECT count(*) AS n, coalesce(sum(length(envelope)), 0) AS b FROM messages WHERE username = ? AND device_id = ? AND server_timestamp < ?'),
       mailboxExpiredDelete: p('DELETE FROM messages WHERE username = ? AND device_id = ? AND server_timestamp < ?'),
@@ -230,6 +231,7 @@ export class SqliteStore implements ServerStore {
     if (sent !== undefined)
       return { guid: sent.guid, serverTimestamp: sent.server_timestamp, duplicate: true };
     this.checkQuota(r, m.envelope.length, m.expiredBefore, quota);
+    const previousGuid = (this.stmt.mailboxLast.get(r.username, r.deviceId) as { g: number }).g;
     const { lastInsertRowid } = this.stmt.messagePut.run(
       r.username, r.deviceId, s.username, s.deviceId,
       blob(m.clientMessageId), m.serverTimestamp, blob(m.envelope),
@@ -237,7 +239,7 @@ export class SqliteStore implements ServerStore {
     const guid = Number(lastInsertRowid);
     this.stmt.sentPut.run(s.username, s.deviceId, blob(m.clientMessageId), guid, m.serverTimestamp);
     this.stmt.mailboxAdd.run(1, m.envelope.length, r.username, r.deviceId);
-    return { guid, serverTimestamp: m.serverTimestamp, duplicate: false };
+    return { guid, serverTimestamp: m.serverTimestamp, duplicate: false, previousGuid };
   }
 
   async storeGroupMessage(m: NewGroupMessage, quota: MailboxQuota): Promise<GroupSendResult[]> {

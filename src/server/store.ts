@@ -78,6 +78,12 @@ export interface StoredMessageAck {
   readonly serverTimestamp: number;
   /** True when this (sender, clientMessageId) had been stored before: nothing new was stored. */
   readonly duplicate: boolean;
+  /**
+   * A new message only: the highest guid the recipient's mailbox held when this one was added
+   * (0: none). A connection that has pushed up to it may push this message at once without
+   * reading the mailbox (docs/SERVER.md §10, direct push).
+   */
+  readonly previousGuid?: number;
 }
 
 /** Where a connection's delivery loop stands: it has pushed every message of `address` up to `afterGuid`. */

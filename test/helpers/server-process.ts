@@ -31,9 +31,12 @@ export interface ServerProcess {
 }
 
 export async function spawnServer(db: string, args: string[] = []): Promise<ServerProcess> {
+  // PQMSG_CPU_PROF_DIR: each server writes a V8 CPU profile there when it exits cleanly (bench/load.ts, docs/SERVER.md §11).
+  const profileDir = process.env.PQMSG_CPU_PROF_DIR;
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'server', '--db', db, '--host', '127.0.0.1', '--port', '0', ...args],
+    [...profile, '--import', 'tsx', 'src/cli/main.ts', 'server', '--db', db, '--host', '127.0.0.1', '--port', '0', ...args],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const stdout: string[] = [];

@@ -131,12 +131,14 @@ for (const makeBackend of BACKENDS) {
       const sa = await registered(h, alice);
       const first = await handleRequest(h.ctx, sa, send(1));
       expect(first.deliver).toEqual([bob.address]);
+      expect(first.stored).toMatchObject({ to: bob.address, previousGuid: 0, message: { sender: alice.address, envelope: Uint8Array.of(1) } });
       expect(first.response).toMatchObject({ op: 'send', serverTimestamp: T0, duplicate: false });
       const retry = await handleRequest(h.ctx, sa, send(1));
       expect(retry.response).toEqual({ ...first.response, duplicate: true });
       expect(retry.deliver).toBeUndefined();
       expect(await codeOf(handleRequest(h.ctx, sa, send(2, bob.address, new Uint8Array(61))))).toBe('ENVELOPE_TOO_LARGE');
-      expect(await codeOf(handleRequest(h.ctx, sa, send(3, bob.address, new Uint8Array(60))))).toBe('no error');
+      const third = await handleRequest(h.ctx, sa, send(3, bob.address, new Uint8Array(60)));
+      expect(third.stored?.previousGuid).toBe(first.stored?.message.guid); // the mailbox's last guid before it
       expect(await codeOf(handleRequest(h.ctx, sa, send(4)))).toBe('MAILBOX_FULL_COUNT');
       const queued = await h.ctx.store.pendingMessages(bob.address, 0, 0, 10);
       expect(queued.map((m) => m.clientMessageId[0])).toEqual([1, 3]);

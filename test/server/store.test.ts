@@ -102,12 +102,14 @@ for (const makeBackend of BACKENDS) {
       expect(acks.every((a) => !a.duplicate)).toBe(true);
       expect(new Set(acks.map((a) => a.guid)).size).toBe(3);
       const again = await store.storeMessage(msg(2, Uint8Array.of(99), 5000), QUOTA);
-      expect(again).toEqual({ ...acks[1], duplicate: true });
+      expect(again).toEqual({ guid: acks[1].guid, serverTimestamp: acks[1].serverTimestamp, duplicate: true });
       const pending = await store.pendingMessages(B, 0, 0, 10);
       // guid order is commit order; concurrent stores (PostgreSQL) may commit in any order
       const byGuid = acks.map((a, i) => ({ guid: a.guid, n: i + 1 })).sort((x, y) => x.guid - y.guid);
       expect(pending.map((m) => m.envelope[0])).toEqual(byGuid.map((x) => x.n));
       expect(pending.map((m) => m.guid)).toEqual(byGuid.map((x) => x.guid));
+      // previousGuid: the mailbox's highest guid when each one was added (0: empty)
+      expect(byGuid.map((x) => acks[x.n - 1].previousGuid)).toEqual([0, byGuid[0].guid, byGuid[1].guid]);
       expect(pending[0]).toMatchObject({ sender: A, clientMessageId: id(byGuid[0].n), serverTimestamp: 1000 });
       expect((await store.pendingMessages(B, pending[0].guid, 0, 1)).map((m) => m.guid)).toEqual([pending[1].guid]);
       expect(await store.ackMessage(A, pending[0].guid)).toBe(false); // not A's mailbox
@@ -118,6 +120,35 @@ for (const makeBackend of BACKENDS) {
       // acknowledged and deleted, a retry is still a duplicate (the idempotency record outlives delivery)
       expect((await store.storeMessage(msg(1), QUOTA)).duplicate).toBe(true);
       expect(await codeOf(store.storeMessage({ ...msg(7), recipient: { username: 'x', deviceId: 1 } }, QUOTA))).toBe('UNKNOWN_ADDRESS');
+      await store.close();
+    });
+
+    test('200 concurrent SENDs and ACKs (batched on PostgreSQL): each call gets its own answer', async () => {
+      const store = await withDevices();
+      const to = (n: number) => (n % 2 === 0 ? A : B);
+      const calls = Array.from({ length: 200 }, (_, n) => ({ ...msg(n % 190), recipient: to(n % 190), envelope: Uint8Array.of(n % 190, 7) }));
+      calls.push({ ...msg(250), recipient: { username: 'nobody', deviceId: 1 } });
+      const results = await Promise.all(calls.map((m) => store.storeMessage(m, QUOTA).catch((e: ServerError) => e.code)));
+      const acks = results.filter((r) => typeof r !== 'string');
+      expect(results.filter((r) => r === 'UNKNOWN_ADDRESS').length).toBe(1);
+      expect(acks.filter((a) => !a.duplicate).length).toBe(190);
+      expect(acks.filter((a) => a.duplicate).length).toBe(10);
+      for (let n = 190; n < 200; n++) expect(results[n]).toMatchObject({ guid: (results[n - 190] as { guid: number }).guid });
+      const pendingA = await store.pendingMessages(A, 0, 0, 500);
+      const pendingB = await store.pendingMessages(B, 0, 0, 500);
+      expect([pendingA.length, pendingB.length]).toEqual([95, 95]);
+      const oks = await Promise.all([...pendingA.map((m) => store.ackMessage(A, m.guid)), ...pendingB.map((m) => store.ackMessage(A, m.guid))]);
+      expect([oks.filter(Boolean).length, oks.length]).toEqual([95, 190]); // B's messages are not A's to ack
+      expect(await store.queueStats()).toEqual({ messages: 95, bytes: 190 });
+      await store.close();
+    });
+
+    test('a SEND the database cannot even run (a NUL in a name) fails alone; the rest of its batch is stored', async () => {
+      const store = await withDevices();
+      const calls = [msg(1), { ...msg(2), recipient: { username: 'bad\u0000name', deviceId: 1 } }, msg(3)];
+      const results = await Promise.allSettled(calls.map((m) => store.storeMessage(m, QUOTA)));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((await store.pendingMessages(B, 0, 0, 10)).map((m) => m.envelope[0]).sort()).toEqual([1, 3]);
       await store.close();
     });
 
