@@ -13,6 +13,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -279,6 +280,8 @@ describe('package — the packed tarball in plain Node', () => {
       expect(manifest.bin).toEqual({ pqmsg: './dist/cli/main.js' });
       const bin = readFileSync(join(pkgDir, 'dist/cli/main.js'), 'utf8');
       expect(bin.split('\n')[0]).toBe('#!/usr/bin/env node');
+      // `npm run build` in a clone leaves `npx pqmsg` runnable (tsc alone writes mode 0644).
+      expect(statSync(join(ROOT, 'dist/cli/main.js')).mode & 0o111).toBe(0o111);
     } else {
       expect(manifest.bin).toBeUndefined();
     }

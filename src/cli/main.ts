@@ -7,6 +7,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccessCommand } from './commands/access.ts';
 import { registerContactsCommand } from './commands/contacts.ts';
+import { registerDevicesCommand } from './commands/devices.ts';
+import { registerLinkCommand } from './commands/link.ts';
 import { registerHistoryCommand } from './commands/history.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerReceiveCommand } from './commands/receive.ts';
@@ -30,6 +32,13 @@ Environment:
   PQMSG_HOME        account directory when --dir is not given (else ~/.pqmsg)
   PQMSG_PASSPHRASE  the store passphrase (else asked on the terminal, not echoed)`;
 
+// A reader that goes away (`pqmsg … | head`) ends the command as a closed pipe ends Unix tools:
+// quietly, keeping the exit code so far. Anything written to the store was already committed.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? EXIT.OK);
+});
+
 const program = new Command('pqmsg')
   .description('post-quantum end-to-end encrypted messenger')
   .option('--debug', 'print stack traces with errors')
@@ -50,6 +59,8 @@ registerReceiveCommand(program);
 registerWatchCommand(program);
 registerHistoryCommand(program);
 registerAccessCommand(program);
+registerLinkCommand(program);
+registerDevicesCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,10 @@
 /**
  * What a pqmsg client puts inside the Double Ratchet plaintext (docs/CLIENT.md): a text message
- * with its id and the sender's timestamp, so both are authenticated end to end.
+ * with its id and the sender's timestamp, so both are authenticated end to end; or, to the
+ * sender's own other devices, a sent transcript naming the recipient (docs/CLIENT.md §9; Signal's
+ * SyncMessage.Sent).
  *   content = version ‖ u8 kind (1 = text) ‖ bytes(id) ‖ u64 timestamp (ms) ‖ bytes(UTF-8 body)
+ *           | version ‖ u8 kind (4 = sent) ‖ bytes(id) ‖ u64 timestamp ‖ bytes(UTF-8 body) ‖ bytes(recipient)
  * Two control kinds (docs/CLIENT.md §8), never shown nor kept in the history:
  *   version ‖ 2 (ACCESS_KEY) ‖ access secret (32) ‖ u32 epoch ‖ u8 has text ‖ [bytes(text content)]
  *                                    the sender's delivery access secret, riding with a text or alone
@@ -18,6 +21,9 @@ const CONTENT_VERSION = 1;
 const KIND_TEXT = 1;
 const KIND_ACCESS_KEY = 2;
 const KIND_COVER = 3;
+const KIND_SENT = 4;
+/** Longest recipient name in a sent transcript (the server's username limit). */
+const MAX_RECIPIENT_BYTES = 32;
 /** Bytes of a delivery access secret (PROTOCOL.md §13.11). */
 const ACCESS_SECRET_BYTES = 32;
 /** Longest cover filler accepted. */
@@ -29,12 +35,17 @@ export interface TextContent {
   readonly id: string;
   readonly timestamp: number;
   readonly body: string;
+  /** Set in a sent transcript: the account the sender's own device sent `body` to. */
+  readonly sentTo?: string;
 }
 
 export function encodeContent(c: TextContent): Uint8Array {
   const enc = new TextEncoder();
-  const w = new Writer().u8(CONTENT_VERSION).u8(KIND_TEXT).bytes(enc.encode(c.id));
-  return w.u64(c.timestamp).bytes(enc.encode(c.body)).finish();
+  const kind = c.sentTo === undefined ? KIND_TEXT : KIND_SENT;
+  const w = new Writer().u8(CONTENT_VERSION).u8(kind).bytes(enc.encode(c.id));
+  w.u64(c.timestamp).bytes(enc.encode(c.body));
+  if (c.sentTo !== undefined) w.bytes(enc.encode(c.sentTo));
+  return w.finish();
 }
 
 export function decodeContent(bytes: Uint8Array): TextContent {
@@ -43,16 +54,22 @@ export function decodeContent(bytes: Uint8Array): TextContent {
   if (version !== CONTENT_VERSION)
     throw new DecodeError('BAD_VERSION', `message content: unsupported version ${version}`);
   const kind = r.u8();
-  if (kind !== KIND_TEXT) throw new DecodeError('BAD_TAG', `message content: unknown kind ${kind}`);
+  if (kind !== KIND_TEXT && kind !== KIND_SENT)
+    throw new DecodeError('BAD_TAG', `message content: unknown kind ${kind}`);
   const dec = new TextDecoder('utf-8', { fatal: true });
   const id = dec.decode(r.bytes(MAX_ID_BYTES));
   const timestamp = r.u64();
   const body = dec.decode(r.bytes());
+  if (kind === KIND_TEXT) {
+    r.end();
+    return { id, timestamp, body };
+  }
+  const sentTo = dec.decode(r.bytes(MAX_RECIPIENT_BYTES));
   r.end();
-  return { id, timestamp, body };
+  return { id, timestamp, body, sentTo };
 }
 
-/** Any content: a text, or one of the control kinds that are never shown. */
+/** Any content: a text (or sent transcript), or one of the control kinds that are never shown. */
 export type AnyContent =
   | ({ readonly kind: 'text' } & TextContent)
   | {
@@ -87,7 +104,7 @@ export function decodeAnyContent(bytes: Uint8Array): AnyContent {
   if (version !== CONTENT_VERSION)
     throw new DecodeError('BAD_VERSION', `message content: unsupported version ${version}`);
   const kind = r.u8();
-  if (kind === KIND_TEXT) return { kind: 'text', ...decodeContent(bytes) };
+  if (kind === KIND_TEXT || kind === KIND_SENT) return { kind: 'text', ...decodeContent(bytes) };
   if (kind === KIND_ACCESS_KEY) {
     const secret = r.fixed(ACCESS_SECRET_BYTES);
     const epoch = r.u32();

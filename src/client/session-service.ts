@@ -24,11 +24,11 @@ import {
   pendingIdentityChange,
   type TrustStatus,
 } from '../protocol/trust.ts';
-import { toHex } from '../util/bytes.ts';
+import { bytesEqual, toHex } from '../util/bytes.ts';
 import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
-import { NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
+import { DEVICE_ID, NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
 import {
   decodeAnyContent,
   encodeAccessKeyContent,
@@ -37,6 +37,7 @@ import {
   unpadContent,
 } from './content.ts';
 import { loadContactSealed, saveContactSealed } from './sealed-state.ts';
+import { DeviceDirectory } from './device-service.ts';
 import {
   StoredIdentity,
   StoredPreKeys,
@@ -55,6 +56,7 @@ import {
   type Contact,
   type HistoryEntry,
   type OutboxEntry,
+  type OutboxEnvelope,
 } from './records.ts';
 import type { ClientStore } from './store.ts';
 
@@ -97,6 +99,8 @@ export class SessionService {
   readonly account: Account;
   readonly ctx: ProtocolContext;
   readonly clock: () => number;
+  /** Verified device lists of this account and its contacts (docs/CLIENT.md §9). */
+  readonly devices: DeviceDirectory;
 
   constructor(deps: ClientDeps) {
     this.store = deps.store;
@@ -110,6 +114,7 @@ export class SessionService {
       sessions: new StoredSessions(deps.store),
       trust: new StoredTrust(deps.store),
     };
+    this.devices = new DeviceDirectory(deps.store, deps.suite, this.ctx.trust, this.account);
   }
 
   // ── contacts and trust ────────────────────────────────────────────────────────────────────
@@ -121,8 +126,8 @@ export class SessionService {
     return decodeContact(bytes);
   }
 
-  hasSession(name: string): boolean {
-    return this.ctx.sessions.loadSession(addressOf(expectName(name))) !== undefined;
+  hasSession(name: string, deviceId = DEVICE_ID): boolean {
+    return this.ctx.sessions.loadSession(addressOf(expectName(name), deviceId)) !== undefined;
   }
 
   listContacts(): ContactView[] {
@@ -143,12 +148,12 @@ export class SessionService {
    * contact. Returns 'new' when the identity was pinned now (TOFU). On IDENTITY_CHANGED the pending
    * change is committed (so sending stays blocked) and the error rethrown.
    */
-  startSessionWith(name: string, bundleBytes: Uint8Array): TrustStatus {
-    const address = addressOf(expectName(name));
+  startSessionWith(name: string, bundleBytes: Uint8Array, deviceId = DEVICE_ID): TrustStatus {
+    const address = addressOf(expectName(name), deviceId);
     const bundle = decodeBundle(bundleBytes);
     return this.commitThenThrow(() => {
       const status = startSession(this.ctx, address, bundle, this.clock());
-      this.ensureContact(name);
+      if (name !== this.account.name) this.ensureContact(name);
       return status;
     });
   }
@@ -199,14 +204,18 @@ export class SessionService {
   // ── sending ───────────────────────────────────────────────────────────────────────────────
 
   /**
-   * `stepAndQueue`: encrypts `body` to `name` and, in ONE transaction, stores the advanced session,
-   * the outbox row and the history row — so a crash afterwards retransmits the same envelope with
-   * the same id and never derives a message key twice (ARCHITECTURE.md §2, persist then send).
-   * Refuses (nothing stored) while the contact's identity change is pending.
+   * `stepAndQueue`: encrypts `body` to each of `peerDevices` of `name` and a sent transcript to each
+   * of `ownDevices` of this account (Sesame: one session per device pair, docs/CLIENT.md §9) and,
+   * in ONE transaction, stores the advanced sessions, the outbox rows and the history row — so a
+   * crash afterwards retransmits the same envelopes with the same id and never derives a message
+   * key twice (ARCHITECTURE.md §2, persist then send). Refuses (nothing stored) while an identity
+   * change of any of those devices is pending.
    */
   stepAndQueue(
     name: string,
     body: string,
+    peerDevices: readonly number[] = [DEVICE_ID],
+    ownDevices: readonly number[] = [],
     accessKey?: { readonly secret: Uint8Array; readonly epoch: number },
   ): OutboxEntry {
     const { address } = this.contact(name);
@@ -224,16 +233,73 @@ export class SessionService {
         const known = loadContactSealed(this.store, name);
         saveContactSealed(this.store, name, { ...known, sentEpoch: accessKey.epoch });
       }
-      const plaintext = padContent(content); // PROTOCOL.md §13.12
-      const envelope = sendMessage(this.ctx, address, plaintext);
+      const envelopes = peerDevices.map((d) => this.encryptFor(name, d, content));
       const seq = this.nextSequence();
       const historyKey = `${name}/${pad(seq)}`;
       const entry = { direction: 'out' as const, peer: name, id, timestamp, body };
       this.store.put(TABLE.HISTORY, historyKey, encodeHistory({ ...entry, delivered: false }));
-      const out: OutboxEntry = { id, peer: name, address, envelope, historyKey };
+      const out: OutboxEntry = { id, peer: name, address, envelopes, content, historyKey };
       this.store.put(TABLE.OUTBOX, pad(seq), encodeOutbox(out));
+      if (ownDevices.length > 0) {
+        const own = this.account.name;
+        const transcript = encodeContent({ id, timestamp, body, sentTo: name });
+        const copies = ownDevices.map((d) => this.encryptFor(own, d, transcript));
+        const sent: OutboxEntry = { id, peer: own, address: addressOf(own), envelopes: copies, content: transcript, historyKey: '' };
+        this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(sent));
+      }
       return out;
     });
+  }
+
+  /**
+   * Brings an outbox row to the device set `devices` of its peer after the server refused it
+   * (DEVICE_MISMATCH, docs/CLIENT.md §9): envelopes of devices no longer current, or keyed to
+   * another identity than the pinned one, are dropped; each device without one gets its own
+   * envelope of the same content. One transaction; returns the new row.
+   */
+  refanOutbox(outboxKey: string, entry: OutboxEntry, devices: readonly number[]): OutboxEntry {
+    return this.store.transaction(() => {
+      const kept = entry.envelopes.filter(
+        (e) => devices.includes(e.deviceId) && bytesEqual(e.identityHash, this.pinnedHash(entry.peer, e.deviceId)),
+      );
+      const added = devices
+        .filter((d) => !kept.some((e) => e.deviceId === d))
+        .map((d) => this.encryptFor(entry.peer, d, entry.content));
+      const next = { ...entry, envelopes: [...kept, ...added].sort((a, b) => a.deviceId - b.deviceId) };
+      this.store.put(TABLE.OUTBOX, outboxKey, encodeOutbox(next));
+      return next;
+    });
+  }
+
+  /**
+   * Queues a control content (never shown, no history row: an access secret, docs/CLIENT.md §8)
+   * for every device in `peerDevices` of `name`, in one transaction, as one outbox row that the
+   * flush fans out like a text.
+   */
+  queueControl(name: string, content: Uint8Array, peerDevices: readonly number[]): OutboxEntry {
+    const { address } = this.contact(name);
+    return this.store.transaction(() => {
+      const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
+      const envelopes = peerDevices.map((d) => this.encryptFor(name, d, content));
+      const out: OutboxEntry = { id, peer: name, address, envelopes, content, historyKey: '' };
+      this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(out));
+      return out;
+    });
+  }
+
+  /** One device's envelope of `content` on the session with `name.deviceId`. */
+  private encryptFor(name: string, deviceId: number, content: Uint8Array): OutboxEnvelope {
+    const address = addressOf(name, deviceId);
+    if (pendingIdentityChange(this.ctx.trust, address) !== undefined)
+      throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(address));
+    const envelope = sendMessage(this.ctx, address, padContent(content)); // PROTOCOL.md §13.5
+    return { deviceId, identityHash: this.pinnedHash(name, deviceId), envelope };
+  }
+
+  /** SHA-256 of the identity pinned for `name.deviceId` (what its session is keyed to). */
+  private pinnedHash(name: string, deviceId: number): Uint8Array {
+    const pin = this.ctx.trust.loadTrust(addressOf(name, deviceId));
+    return pin === undefined ? new Uint8Array(0) : this.ctx.suite.sha256(pin.identity);
   }
 
   /** Outbox rows in the order they were queued. */
@@ -267,39 +333,51 @@ export class SessionService {
    * 'duplicate'. Otherwise, in ONE transaction: decrypt (PROTOCOL.md §6.2), store the new session,
    * the history row and the processed guid. The caller acknowledges after this returns.
    */
-  processDelivery(m: DeliveredMessage): DeliveryOutcome {
+  processDelivery(m: DeliveredMessage, listedHash?: Uint8Array): DeliveryOutcome {
     const guidKey = pad(m.guid);
     if (this.store.get(TABLE.PROCESSED, guidKey) !== undefined) return { kind: 'duplicate' };
-    const peer = m.sender.username;
-    const address = addressOf(peer, m.sender.deviceId);
+    const sender = m.sender.username;
+    const address = addressOf(sender, m.sender.deviceId);
+    const own = sender === this.account.name;
     try {
       return this.commitThenThrow(() => {
         const firstContact = this.ctx.trust.loadTrust(address) === undefined;
         const { plaintext } = receiveMessage(this.ctx, address, m.envelope, this.clock());
-        return this.storeContent(guidKey, peer, plaintext, firstContact);
+        // docs/CLIENT.md §9: a linked device speaks for its account only if the account's signed
+        // list names it with the identity this session is keyed to.
+        if (listedHash !== undefined && !bytesEqual(this.pinnedHash(sender, m.sender.deviceId), listedHash))
+          throw new ProtocolError('BAD_SIGNATURE', `${address} is not on the device list of ${sender} with this identity`);
+        return this.storeContent(guidKey, sender, plaintext, firstContact && !own);
       });
     } catch (err) {
       if (err instanceof ProtocolError && isTrustRefusal(err))
-        return { kind: 'held', peer, error: err };
+        return { kind: 'held', peer: sender, error: err };
       if (!(err instanceof Error) || err instanceof ClientError) throw err; // store failures
       this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
-      return { kind: 'rejected', peer, error: err };
+      return { kind: 'rejected', peer: sender, error: err };
     }
   }
 
   /**
-   * Stores what a decrypted plaintext holds (inside the caller's transaction): a text goes to the
-   * history; an access secret to the contact's sealed state (docs/CLIENT.md §8); a cover dummy
-   * nowhere. Marks the guid processed. Bad padding or content throws DecodeError (BAD_PADDING…).
-   * Also used by sealed-service.ts.
+   * Stores what a decrypted plaintext from `sender` holds (inside the caller's transaction): a
+   * text goes to the history (a sent transcript, only from this account's own devices, under its
+   * recipient: docs/CLIENT.md §9); an access secret to the contact's sealed state (docs/CLIENT.md
+   * §8); a cover dummy nowhere. Marks the guid processed. Bad padding or content throws
+   * DecodeError (BAD_PADDING…). Also used by sealed-service.ts.
    */
   storeContent(
     guidKey: string,
-    peer: string,
+    sender: string,
     plaintext: Uint8Array,
     firstContact: boolean,
   ): DeliveryOutcome {
     const content = decodeAnyContent(unpadContent(plaintext));
+    const own = sender === this.account.name;
+    const peer = content.kind === 'text' ? (content.sentTo ?? sender) : sender;
+    if (content.kind === 'text' && (content.sentTo !== undefined) !== own)
+      throw new ProtocolError('BAD_STATE', own ? 'own device sent a message that is not a sent transcript' : `${sender} sent a transcript`);
+    if (content.kind === 'accessKey' && (own || content.text?.sentTo !== undefined))
+      throw new ProtocolError('BAD_STATE', 'an access secret rides only with a text to a contact');
     this.ensureContact(peer);
     this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
     if (content.kind === 'cover') return { kind: 'control', peer, control: 'cover' };
@@ -315,7 +393,7 @@ export class SessionService {
     }
     const text = content.kind === 'accessKey' ? content.text! : content;
     const message: HistoryEntry = {
-      direction: 'in',
+      direction: own ? 'out' : 'in',
       peer,
       id: text.id,
       timestamp: text.timestamp,
@@ -325,6 +403,12 @@ export class SessionService {
     const historyKey = `${peer}/${pad(this.nextSequence())}`;
     this.store.put(TABLE.HISTORY, historyKey, encodeHistory(message));
     return { kind: 'message', message, firstContact };
+  }
+
+  /** A delivery refused before decryption (docs/CLIENT.md §9): recorded as processed, to be acked. */
+  rejectDelivery(m: DeliveredMessage, error: ProtocolError): DeliveryOutcome {
+    this.store.put(TABLE.PROCESSED, pad(m.guid), new Uint8Array(0));
+    return { kind: 'rejected', peer: m.sender.username, error };
   }
 
   /** The history with `name`, oldest first. */

@@ -205,6 +205,20 @@ export const PG_MIGRATIONS: readonly string[] = [
        WHERE username = r_user AND device_id = r_dev;
      status := 'stored'; out_guid := g; out_ts := ts;
    END $$;`,
+  // 3: multiple devices (docs/SERVER.md §13): signed device lists and the provisioning relay.
+  `CREATE TABLE device_lists (
+     username   text PRIMARY KEY REFERENCES accounts(username),
+     version    bigint NOT NULL,
+     encoded    bytea NOT NULL                       -- PROTOCOL.md §14.1 SignedDeviceList
+   );
+   CREATE TABLE provisioning (
+     rendezvous_id bytea PRIMARY KEY,                -- 16 random bytes (PROTOCOL.md §14.2)
+     request       bytea,                            -- LinkRequest until the primary takes it
+     taken         boolean NOT NULL,
+     response      bytea,                            -- LinkResponse once answered
+     expires_at    bigint NOT NULL
+   );
+   CREATE INDEX provisioning_by_expiry ON provisioning (expires_at);`,
 ];
 
 /** Brings the schema selected by the pool's search_path to the newest version. */

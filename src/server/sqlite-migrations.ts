@@ -119,6 +119,20 @@ export const MIGRATIONS: readonly string[] = [
      verifier   BLOB NOT NULL,                       -- SHA-256("pqmsg v1 access key" ‖ key)
      mode       TEXT NOT NULL CHECK (mode IN ('contacts', 'anyone'))
    ) STRICT;`,
+  // 3: multiple devices (docs/SERVER.md §13): signed device lists and the provisioning relay.
+  `CREATE TABLE device_lists (
+     username   TEXT PRIMARY KEY REFERENCES accounts(username),
+     version    INTEGER NOT NULL,
+     encoded    BLOB NOT NULL                        -- PROTOCOL.md §14.1 SignedDeviceList
+   ) STRICT;
+   CREATE TABLE provisioning (
+     rendezvous_id BLOB PRIMARY KEY,                 -- 16 random bytes (PROTOCOL.md §14.2)
+     request       BLOB,                             -- LinkRequest until the primary takes it
+     taken         INTEGER NOT NULL,                 -- 1 once taken
+     response      BLOB,                             -- LinkResponse once answered
+     expires_at    INTEGER NOT NULL
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX provisioning_by_expiry ON provisioning (expires_at);`,
 ];
 
 /** Brings `db` to the newest schema, one migration per transaction. */

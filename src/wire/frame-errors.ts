@@ -18,6 +18,8 @@ export const SERVER_ERROR_WIRE: Readonly<Record<ServerErrorCode, number>> = Obje
   SHUTTING_DOWN: 80, INTERNAL: 81,
   ACCESS_DENIED: 96, RATE_LIMITED_SEALED: 97, NO_SEALED_KEY: 98, BAD_SEALED_KEY: 99,
   SEALED_NOT_ANONYMOUS: 100,
+  DEVICE_REMOVED: 112, DEVICE_NOT_LISTED: 113, DEVICE_MISMATCH: 114, BAD_DEVICE_LIST: 115,
+  NOT_PRIMARY: 116, UNKNOWN_RENDEZVOUS: 117, PROVISIONING_FULL: 118,
 });
 
 /** Codes after which the server closes the connection (the frame stream or the auth state is unusable). */
@@ -28,6 +30,7 @@ export const FATAL_SERVER_ERRORS: ReadonlySet<ServerErrorCode> = new Set<ServerE
   'UNKNOWN_FRAME',
   'ALREADY_AUTHENTICATED',
   'AUTH_FAILED',
+  'DEVICE_REMOVED',
   'SHUTTING_DOWN',
 ]);
 

@@ -7,6 +7,7 @@
 import { DecodeError } from '../util/errors.ts';
 import type { Reader, Writer } from './codec.ts';
 import { readAddress, writeAddress, type Address } from './address.ts';
+import { readDeviceRequest, writeDeviceRequest, type DeviceRequest } from './device-frames.ts';
 import {
   ACCESS_KEY_BYTES,
   ACCESS_MODE,
@@ -42,7 +43,9 @@ export type Request =
    * A sealed envelope (PROTOCOL.md §13.4) on an unauthenticated connection; `accessKey` is the
    * recipient's delivery access key (empty when the recipient accepts anyone).
    */
-  | { op: 'sendSealed'; to: Address; clientMessageId: Uint8Array; accessKey: Uint8Array; envelope: Uint8Array };
+  | { op: 'sendSealed'; to: Address; clientMessageId: Uint8Array; accessKey: Uint8Array; envelope: Uint8Array }
+  /** Device lists, the provisioning relay and SEND_MULTI (device-frames.ts). */
+  | DeviceRequest;
 
 /** Who may send sealed messages to an account: its contacts (access key required) or anyone. */
 export type AccessMode = 'contacts' | 'anyone';
@@ -62,6 +65,13 @@ export const OP_BYTE: Readonly<Record<RequestOp, number>> = Object.freeze({
   fetchSealedKey: OP.FETCH_SEALED_KEY,
   setDeliveryAccess: OP.SET_DELIVERY_ACCESS,
   sendSealed: OP.SEND_SEALED,
+  uploadDeviceList: OP.UPLOAD_DEVICE_LIST,
+  fetchDeviceList: OP.FETCH_DEVICE_LIST,
+  provisionOpen: OP.PROVISION_OPEN,
+  provisionTake: OP.PROVISION_TAKE,
+  provisionAnswer: OP.PROVISION_ANSWER,
+  provisionPoll: OP.PROVISION_POLL,
+  sendMulti: OP.SEND_MULTI,
 });
 
 const OP_NAME = new Map<number, RequestOp>(
@@ -112,6 +122,14 @@ export function writeRequest(w: Writer, req: Request): Writer {
         throw new DecodeError('BAD_VALUE', 'send sealed: client message id must be 16 bytes');
       writeAddress(w, req.to).fixed(req.clientMessageId);
       return w.bytes(req.accessKey).bytes(req.envelope);
+    case 'uploadDeviceList':
+    case 'fetchDeviceList':
+    case 'provisionOpen':
+    case 'provisionTake':
+    case 'provisionAnswer':
+    case 'provisionPoll':
+    case 'sendMulti':
+      return writeDeviceRequest(w, req);
   }
 }
 
@@ -166,5 +184,13 @@ export function readRequest(r: Reader): Request {
         throw new DecodeError('BAD_VALUE', 'send sealed: access key must be empty or 32 bytes');
       return { op, to, clientMessageId, accessKey, envelope: r.bytes(MAX_FRAME_BYTES) };
     }
+    case 'uploadDeviceList':
+    case 'fetchDeviceList':
+    case 'provisionOpen':
+    case 'provisionTake':
+    case 'provisionAnswer':
+    case 'provisionPoll':
+    case 'sendMulti':
+      return readDeviceRequest(r, op);
   }
 }

@@ -7,6 +7,7 @@ import { DecodeError } from '../util/errors.ts';
 import type { Reader, Writer } from './codec.ts';
 import { MAX_BLOB_BYTES, MAX_FRAME_BYTES } from './frame-constants.ts';
 import { OP_BYTE, opFromByte } from './requests.ts';
+import { readDeviceResponse, writeDeviceResponse, type DeviceResponse } from './device-frames.ts';
 
 /** Live one-time prekeys of a device: X25519 (OPK) and ML-KEM-768 (PQOPK). */
 export interface PreKeyCounts {
@@ -31,7 +32,9 @@ export type Response =
   | { op: 'fetchSealedKey'; key: Uint8Array }
   | { op: 'setDeliveryAccess' }
   /** As `send`; a retry of one (recipient, clientMessageId) gets the first guid. */
-  | { op: 'sendSealed'; guid: number; serverTimestamp: number; duplicate: boolean };
+  | { op: 'sendSealed'; guid: number; serverTimestamp: number; duplicate: boolean }
+  /** Device lists, the provisioning relay and SEND_MULTI (device-frames.ts). */
+  | DeviceResponse;
 
 export function writeCounts(w: Writer, c: PreKeyCounts): Writer {
   return w.u32(c.oneTime).u32(c.kemOneTime);
@@ -65,6 +68,14 @@ export function writeResponse(w: Writer, res: Response): Writer {
     case 'send':
     case 'sendSealed':
       return w.u64(res.guid).u64(res.serverTimestamp).u8(res.duplicate ? 1 : 0);
+    case 'uploadDeviceList':
+    case 'fetchDeviceList':
+    case 'provisionOpen':
+    case 'provisionTake':
+    case 'provisionAnswer':
+    case 'provisionPoll':
+    case 'sendMulti':
+      return writeDeviceResponse(w, res);
   }
 }
 
@@ -96,5 +107,13 @@ export function readResponse(r: Reader): Response {
       if (flag > 1) throw new DecodeError('BAD_VALUE', `send response: duplicate flag ${flag}`);
       return { op, guid, serverTimestamp, duplicate: flag === 1 };
     }
+    case 'uploadDeviceList':
+    case 'fetchDeviceList':
+    case 'provisionOpen':
+    case 'provisionTake':
+    case 'provisionAnswer':
+    case 'provisionPoll':
+    case 'sendMulti':
+      return readDeviceResponse(r, op);
   }
 }

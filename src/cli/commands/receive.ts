@@ -49,11 +49,27 @@ export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
     });
     return false;
   }
+  if (e.type === 'devicesChanged') {
+    out.print(
+      `WARNING: the devices of ${e.name} CHANGED (now ${e.devices.join(', ')}); ` +
+        `the list is signed by ${e.name}'s pinned primary: check with \`pqmsg devices list --of ${e.name}\``,
+      { type: 'devicesChanged', name: e.name, devices: e.devices },
+    );
+    return false;
+  }
   if (e.type !== 'delivery') return false;
   const o = e.outcome;
   switch (o.kind) {
     case 'message': {
       const m = o.message;
+      if (m.direction === 'out') {
+        // A sent transcript from another device of this account (docs/CLIENT.md §9).
+        out.print(
+          `[${new Date(m.timestamp).toISOString()}] (sent from another device) → ${m.peer}: ${m.body}`,
+          { type: 'sentTranscript', to: m.peer, timestamp: m.timestamp, body: m.body, id: m.id },
+        );
+        return false;
+      }
       if (o.firstContact)
         out.note(
           `new contact ${m.peer}: identity pinned on first contact; ` +
