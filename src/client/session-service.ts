@@ -13,7 +13,6 @@ import { decodeIdentityPublic } from '../protocol/identity.ts';
 import { safetyNumber, type SafetyNumber } from '../protocol/safety-number.ts';
 import {
   receiveMessage,
-  sendMessage,
   startSession,
   type ProtocolContext,
 } from '../protocol/session-cipher.ts';
@@ -33,11 +32,11 @@ import {
   decodeAnyContent,
   encodeAccessKeyContent,
   encodeContent,
-  padContent,
   unpadContent,
 } from './content.ts';
 import { loadContactSealed, saveContactSealed } from './sealed-state.ts';
 import { DeviceDirectory } from './device-service.ts';
+import { FanOut } from './fan-out.ts';
 import {
   StoredIdentity,
   StoredPreKeys,
@@ -56,7 +55,6 @@ import {
   type Contact,
   type HistoryEntry,
   type OutboxEntry,
-  type OutboxEnvelope,
 } from './records.ts';
 import type { ClientStore } from './store.ts';
 
@@ -101,6 +99,7 @@ export class SessionService {
   readonly clock: () => number;
   /** Verified device lists of this account and its contacts (docs/CLIENT.md §9). */
   readonly devices: DeviceDirectory;
+  private readonly fanOut: FanOut;
 
   constructor(deps: ClientDeps) {
     this.store = deps.store;
@@ -115,6 +114,7 @@ export class SessionService {
       trust: new StoredTrust(deps.store),
     };
     this.devices = new DeviceDirectory(deps.store, deps.suite, this.ctx.trust, this.account);
+    this.fanOut = new FanOut(deps.store, this.ctx);
   }
 
   // ── contacts and trust ────────────────────────────────────────────────────────────────────
@@ -233,7 +233,7 @@ export class SessionService {
         const known = loadContactSealed(this.store, name);
         saveContactSealed(this.store, name, { ...known, sentEpoch: accessKey.epoch });
       }
-      const envelopes = peerDevices.map((d) => this.encryptFor(name, d, content));
+      const envelopes = peerDevices.map((d) => this.fanOut.encryptFor(name, d, content));
       const seq = this.nextSequence();
       const historyKey = `${name}/${pad(seq)}`;
       const entry = { direction: 'out' as const, peer: name, id, timestamp, body };
@@ -243,7 +243,7 @@ export class SessionService {
       if (ownDevices.length > 0) {
         const own = this.account.name;
         const transcript = encodeContent({ id, timestamp, body, sentTo: name });
-        const copies = ownDevices.map((d) => this.encryptFor(own, d, transcript));
+        const copies = ownDevices.map((d) => this.fanOut.encryptFor(own, d, transcript));
         const sent: OutboxEntry = { id, peer: own, address: addressOf(own), envelopes: copies, content: transcript, historyKey: '' };
         this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(sent));
       }
@@ -251,24 +251,14 @@ export class SessionService {
     });
   }
 
-  /**
-   * Brings an outbox row to the device set `devices` of its peer after the server refused it
-   * (DEVICE_MISMATCH, docs/CLIENT.md §9): envelopes of devices no longer current, or keyed to
-   * another identity than the pinned one, are dropped; each device without one gets its own
-   * envelope of the same content. One transaction; returns the new row.
-   */
+  /** Re-fans an outbox row to its peer's current `devices` after DEVICE_MISMATCH (FanOut.refan). */
   refanOutbox(outboxKey: string, entry: OutboxEntry, devices: readonly number[]): OutboxEntry {
-    return this.store.transaction(() => {
-      const kept = entry.envelopes.filter(
-        (e) => devices.includes(e.deviceId) && bytesEqual(e.identityHash, this.pinnedHash(entry.peer, e.deviceId)),
-      );
-      const added = devices
-        .filter((d) => !kept.some((e) => e.deviceId === d))
-        .map((d) => this.encryptFor(entry.peer, d, entry.content));
-      const next = { ...entry, envelopes: [...kept, ...added].sort((a, b) => a.deviceId - b.deviceId) };
-      this.store.put(TABLE.OUTBOX, outboxKey, encodeOutbox(next));
-      return next;
-    });
+    return this.fanOut.refan(outboxKey, entry, devices);
+  }
+
+  /** Forgets a linked device whose id the verified list gives to another identity (FanOut). */
+  forgetReplacedDevice(name: string, deviceId: number, listedHash: Uint8Array): boolean {
+    return this.fanOut.forgetReplacedDevice(name, deviceId, listedHash);
   }
 
   /**
@@ -280,26 +270,11 @@ export class SessionService {
     const { address } = this.contact(name);
     return this.store.transaction(() => {
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
-      const envelopes = peerDevices.map((d) => this.encryptFor(name, d, content));
+      const envelopes = peerDevices.map((d) => this.fanOut.encryptFor(name, d, content));
       const out: OutboxEntry = { id, peer: name, address, envelopes, content, historyKey: '' };
       this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(out));
       return out;
     });
-  }
-
-  /** One device's envelope of `content` on the session with `name.deviceId`. */
-  private encryptFor(name: string, deviceId: number, content: Uint8Array): OutboxEnvelope {
-    const address = addressOf(name, deviceId);
-    if (pendingIdentityChange(this.ctx.trust, address) !== undefined)
-      throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(address));
-    const envelope = sendMessage(this.ctx, address, padContent(content)); // PROTOCOL.md §13.5
-    return { deviceId, identityHash: this.pinnedHash(name, deviceId), envelope };
-  }
-
-  /** SHA-256 of the identity pinned for `name.deviceId` (what its session is keyed to). */
-  private pinnedHash(name: string, deviceId: number): Uint8Array {
-    const pin = this.ctx.trust.loadTrust(addressOf(name, deviceId));
-    return pin === undefined ? new Uint8Array(0) : this.ctx.suite.sha256(pin.identity);
   }
 
   /** Outbox rows in the order they were queued. */
@@ -339,13 +314,16 @@ export class SessionService {
     const sender = m.sender.username;
     const address = addressOf(sender, m.sender.deviceId);
     const own = sender === this.account.name;
+    // A listed device's identity change is settled by its account's list (Sync.deliver), so no
+    // pending change is recorded for it; a contact's primary keeps the user's trust decision (§8).
+    const run = <T>(fn: () => T): T => (listedHash === undefined ? this.commitThenThrow(fn) : this.store.transaction(fn));
     try {
-      return this.commitThenThrow(() => {
+      return run(() => {
         const firstContact = this.ctx.trust.loadTrust(address) === undefined;
         const { plaintext } = receiveMessage(this.ctx, address, m.envelope, this.clock());
         // docs/CLIENT.md §9: a linked device speaks for its account only if the account's signed
         // list names it with the identity this session is keyed to.
-        if (listedHash !== undefined && !bytesEqual(this.pinnedHash(sender, m.sender.deviceId), listedHash))
+        if (listedHash !== undefined && !bytesEqual(this.fanOut.pinnedHash(sender, m.sender.deviceId), listedHash))
           throw new ProtocolError('BAD_SIGNATURE', `${address} is not on the device list of ${sender} with this identity`);
         return this.storeContent(guidKey, sender, plaintext, firstContact && !own);
       });
@@ -373,11 +351,10 @@ export class SessionService {
   ): DeliveryOutcome {
     const content = decodeAnyContent(unpadContent(plaintext));
     const own = sender === this.account.name;
-    const peer = content.kind === 'text' ? (content.sentTo ?? sender) : sender;
-    if (content.kind === 'text' && (content.sentTo !== undefined) !== own)
+    const text = content.kind === 'text' ? content : content.kind === 'accessKey' ? content.text : undefined;
+    if (text !== undefined && (text.sentTo !== undefined) !== own)
       throw new ProtocolError('BAD_STATE', own ? 'own device sent a message that is not a sent transcript' : `${sender} sent a transcript`);
-    if (content.kind === 'accessKey' && (own || content.text?.sentTo !== undefined))
-      throw new ProtocolError('BAD_STATE', 'an access secret rides only with a text to a contact');
+    const peer = text?.sentTo ?? sender;
     this.ensureContact(peer);
     this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
     if (content.kind === 'cover') return { kind: 'control', peer, control: 'cover' };
@@ -389,9 +366,8 @@ export class SessionService {
           accessSecret: content.secret,
           accessEpoch: content.epoch,
         });
-      if (content.text === undefined) return { kind: 'control', peer, control: 'accessKey' };
     }
-    const text = content.kind === 'accessKey' ? content.text! : content;
+    if (text === undefined) return { kind: 'control', peer, control: 'accessKey' };
     const message: HistoryEntry = {
       direction: own ? 'out' : 'in',
       peer,

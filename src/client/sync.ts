@@ -294,6 +294,7 @@ export class Sync {
     const out: number[] = [];
     for (const d of devices.devicesOf(name)) {
       if (name === account.name && d.deviceId === self) continue;
+      this.service.forgetReplacedDevice(name, d.deviceId, d.identityHash);
       if (!this.service.hasSession(name, d.deviceId)) {
         let bundle: Uint8Array;
         try {
@@ -416,6 +417,17 @@ export class Sync {
         listed === null
           ? this.service.rejectDelivery(m, new ProtocolError('BAD_SIGNATURE', `${peer}.${m.sender.deviceId} is not on the device list of ${peer}`))
           : this.service.processDelivery(m, listed);
+      if (outcome.kind === 'held' && listed !== null && listed !== undefined) {
+        // A listed device whose identity is not the pinned one: the account's fresh list decides
+        // (PROTOCOL.md §14.1), not the user — a new identity on a reused id is accepted, anything
+        // else (an old device's late message) refused.
+        await this.refreshList(peer);
+        const fresh = this.service.devices.devicesOf(peer).find((d) => d.deviceId === m.sender.deviceId)?.identityHash;
+        if (fresh !== undefined && this.service.forgetReplacedDevice(peer, m.sender.deviceId, fresh))
+          outcome = this.service.processDelivery(m, fresh);
+        if (outcome.kind === 'held')
+          outcome = this.service.rejectDelivery(m, new ProtocolError('BAD_SIGNATURE', `${peer}.${m.sender.deviceId} is not on the device list of ${peer} with this identity`));
+      }
     }
     // Shown once it is stored, before the ack: a crash in between makes the redelivery a silent
     // duplicate, so the message is neither lost nor shown twice.
@@ -446,7 +458,10 @@ export class Sync {
     if (!own && deviceId === DEVICE_ID) return undefined;
     const { devices } = this.service;
     if (!devices.lists(username, deviceId)) await this.refreshList(username);
-    return devices.devicesOf(username).find((d) => d.deviceId === deviceId)?.identityHash ?? null;
+    const listed = devices.devicesOf(username).find((d) => d.deviceId === deviceId)?.identityHash;
+    if (listed === undefined) return null;
+    this.service.forgetReplacedDevice(username, deviceId, listed);
+    return listed;
   }
 }
 

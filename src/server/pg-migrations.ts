@@ -207,7 +207,7 @@ export const PG_MIGRATIONS: readonly string[] = [
    END $$;`,
   // 3: multiple devices (docs/SERVER.md §13): signed device lists and the provisioning relay.
   `CREATE TABLE device_lists (
-     username   text PRIMARY KEY REFERENCES accounts(username),
+     username   text PRIMARY KEY REFERENCES accounts(username) ON DELETE CASCADE,
      version    bigint NOT NULL,
      encoded    bytea NOT NULL                       -- PROTOCOL.md §14.1 SignedDeviceList
    );

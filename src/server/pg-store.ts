@@ -296,7 +296,7 @@ export class PgStore implements ServerStore {
       for (const d of removed) {
         // Mailbox row lock first, as SEND and ACK take it.
         await q('SELECT 1 FROM mailboxes WHERE username = $1 AND device_id = $2 FOR UPDATE', [username, d]);
-        for (const table of ['one_time_prekeys', 'signed_prekeys', 'sealed_keys', 'messages', 'mailboxes', 'devices'])
+        for (const table of ['one_time_prekeys', 'signed_prekeys', 'messages', 'mailboxes', 'devices'])
           await q(`DELETE FROM ${table} WHERE username = $1 AND device_id = $2`, [username, d]);
       }
     });

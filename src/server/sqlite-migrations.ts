@@ -121,7 +121,7 @@ export const MIGRATIONS: readonly string[] = [
    ) STRICT;`,
   // 3: multiple devices (docs/SERVER.md §13): signed device lists and the provisioning relay.
   `CREATE TABLE device_lists (
-     username   TEXT PRIMARY KEY REFERENCES accounts(username),
+     username   TEXT PRIMARY KEY REFERENCES accounts(username) ON DELETE CASCADE,
      version    INTEGER NOT NULL,
      encoded    BLOB NOT NULL                        -- PROTOCOL.md §14.1 SignedDeviceList
    ) STRICT;

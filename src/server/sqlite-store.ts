@@ -130,7 +130,6 @@ export class SqliteStore implements ServerStore {
       devicesOf: p('SELECT device_id, identity FROM devices WHERE username = ? ORDER BY device_id'),
       removeOneTime: p('DELETE FROM one_time_prekeys WHERE username = ? AND device_id = ?'),
       removeSigned: p('DELETE FROM signed_prekeys WHERE username = ? AND device_id = ?'),
-      removeSealedKey: p('DELETE FROM sealed_keys WHERE username = ? AND device_id = ?'),
       removeMessages: p('DELETE FROM messages WHERE username = ? AND device_id = ?'),
       removeMailbox: p('DELETE FROM mailboxes WHERE username = ? AND device_id = ?'),
       removeDevice: p('DELETE FROM devices WHERE username = ? AND device_id = ?'),
@@ -351,7 +350,7 @@ export class SqliteStore implements ServerStore {
         throw new ServerError('BAD_DEVICE_LIST', `device list version ${list.version} does not supersede stored version ${current.version}`);
       this.stmt.listPut.run(username, list.version, blob(list.encoded));
       for (const d of removed)
-        for (const del of [this.stmt.removeOneTime, this.stmt.removeSigned, this.stmt.removeSealedKey, this.stmt.removeMessages, this.stmt.removeMailbox, this.stmt.removeDevice])
+        for (const del of [this.stmt.removeOneTime, this.stmt.removeSigned, this.stmt.removeMessages, this.stmt.removeMailbox, this.stmt.removeDevice])
           del.run(username, d);
     });
   }

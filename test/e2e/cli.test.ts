@@ -200,7 +200,7 @@ describe('pqmsg end to end (real processes)', () => {
     await server.kill();
     const db = new Database(join(root, 'server.sqlite'));
     db.transaction(() => {
-      for (const table of ['one_time_prekeys', 'signed_prekeys', 'sealed_keys', 'mailboxes', 'messages', 'devices', 'delivery_access', 'device_lists', 'accounts'])
+      for (const table of ['one_time_prekeys', 'signed_prekeys', 'mailboxes', 'messages', 'devices', 'accounts'])
         db.prepare(`DELETE FROM ${table} WHERE username = ?`).run('bob');
     })();
     db.close();
