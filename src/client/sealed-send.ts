@@ -87,8 +87,8 @@ export async function flushSealedOutbox(
  * server sees no device of the sender come online around the send (docs/CLIENT.md §8). Possible
  * when everything is at hand: one device on each side, a session with `name`, `name` reachable
  * sealed with a fresh sealed key, a certificate with more than 12 h left, and no authenticated
- * message still queued; else
- * resolves undefined and the caller takes the authenticated path (which also does the upkeep).
+ * message still queued; else resolves undefined and the caller takes the authenticated path
+ * (which also does the upkeep).
  * Connects and checks the server first, then commits, then transmits, like every send.
  */
 export async function sendSealedOnly(
