@@ -13,6 +13,7 @@ import { bytesEqual, fromHex } from '../util/bytes.ts';
 import { ClientError, ServerError, type ServerErrorCode } from '../util/errors.ts';
 import type { CrashHook } from './crash-points.ts';
 import { DEVICE_ID, loadAccount } from './account.ts';
+import { deviceIdOf } from './device-service.ts';
 import type { OutboxEntry } from './records.ts';
 import type { SealedService } from './sealed-service.ts';
 import type { Connect, Connection } from './transport.ts';
@@ -84,9 +85,10 @@ export async function flushSealedOutbox(
 /**
  * A sealed text over the anonymous connection ONLY — no authenticated connection is opened, so the
  * server sees no device of the sender come online around the send (docs/CLIENT.md §8). Possible
- * when everything is at hand: a session with `name`, `name` reachable sealed with a fresh sealed
- * key, a certificate with more than 12 h left, and no authenticated message still queued; else
- * resolves undefined and the caller takes the authenticated path (which also does the upkeep).
+ * when everything is at hand: one device on each side, a session with `name`, `name` reachable
+ * sealed with a fresh sealed key, a certificate with more than 12 h left, and no authenticated
+ * message still queued; else resolves undefined and the caller takes the authenticated path
+ * (which also does the upkeep).
  * Connects and checks the server first, then commits, then transmits, like every send.
  */
 export async function sendSealedOnly(
@@ -99,7 +101,14 @@ export async function sendSealedOnly(
   crash?: CrashHook,
 ): Promise<OutboxEntry | undefined> {
   const { service } = sealed;
+  // One device on each side, as the authenticated path requires for sealing (sealed fan-out to
+  // several devices is not built, docs/CLIENT.md §9).
+  const { account, devices } = service;
+  const single = (who: string) => devices.devicesOf(who).every((d) => d.deviceId === DEVICE_ID);
   const ready =
+    deviceIdOf(account) === DEVICE_ID &&
+    single(account.name) &&
+    single(name) &&
     service.hasSession(name) &&
     sealed.blocker(name) === undefined &&
     !sealed.needsCertificate() &&
