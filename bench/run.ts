@@ -19,6 +19,7 @@ const AREAS: Record<string, () => Promise<BenchCase[]>> = {
   'sealed-sender': async () => (await import('./sealed-sender.bench.ts')).cases(),
   'cover-traffic': async () => (await import('./cover-traffic.bench.ts')).cases(),
   client: async () => (await import('./client.bench.ts')).cases(),
+  devices: async () => (await import('./devices.bench.ts')).cases(),
   groups: async () => (await import('./groups.bench.ts')).cases(),
 };
 

@@ -30,6 +30,9 @@ const TRUST_REFUSALS: ReadonlySet<ServerErrorCode> = new Set<ServerErrorCode>([
   'BAD_IDENTITY',
   'BAD_PREKEY_SIGNATURE',
   'USERNAME_TAKEN',
+  'DEVICE_REMOVED',
+  'DEVICE_NOT_LISTED',
+  'BAD_DEVICE_LIST',
 ]);
 
 /** Client failures: what the user fixes (usage), the network, or a trust/crypto refusal. */
@@ -47,6 +50,9 @@ const CLIENT_EXIT: Readonly<Record<ClientErrorCode, number>> = Object.freeze({
   STORE_CORRUPT: EXIT.REFUSED,
   IDENTITY_CHANGE_PENDING: EXIT.REFUSED,
   SERVER_IDENTITY_CHANGED: EXIT.REFUSED,
+  NOT_PRIMARY: EXIT.USAGE,
+  BAD_LINK_CODE: EXIT.USAGE,
+  LINK_TIMEOUT: EXIT.NETWORK,
 });
 
 export function exitCodeOf(e: unknown): number {

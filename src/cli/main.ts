@@ -7,6 +7,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccessCommand } from './commands/access.ts';
 import { registerContactsCommand } from './commands/contacts.ts';
+import { registerDevicesCommand } from './commands/devices.ts';
+import { registerLinkCommand } from './commands/link.ts';
 import { registerGroupsCommand } from './commands/groups.ts';
 import { registerHistoryCommand } from './commands/history.ts';
 import { registerInitCommand } from './commands/init.ts';
@@ -59,6 +61,8 @@ registerReceiveCommand(program);
 registerWatchCommand(program);
 registerHistoryCommand(program);
 registerAccessCommand(program);
+registerLinkCommand(program);
+registerDevicesCommand(program);
 
 try {
   await program.parseAsync(process.argv);

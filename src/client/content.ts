@@ -1,13 +1,17 @@
 /**
  * What a pqmsg client puts inside the Double Ratchet plaintext (docs/CLIENT.md): a text message
- * with its id and the sender's timestamp, so both are authenticated end to end.
+ * with its id and the sender's timestamp, so both are authenticated end to end; or, to the
+ * sender's own other devices, a sent transcript naming the recipient (docs/CLIENT.md §9; Signal's
+ * SyncMessage.Sent).
  *   content = version ‖ u8 kind (1 = text) ‖ bytes(id) ‖ u64 timestamp (ms) ‖ bytes(UTF-8 body)
+ *           | version ‖ u8 kind (4 = sent) ‖ bytes(id) ‖ u64 timestamp ‖ bytes(UTF-8 body) ‖ bytes(recipient)
  * Two control kinds (docs/CLIENT.md §8), never shown nor kept in the history:
- *   version ‖ 2 (ACCESS_KEY) ‖ access secret (32) ‖ u32 epoch   the sender's delivery access secret
+ *   version ‖ 2 (ACCESS_KEY) ‖ access secret (32) ‖ u32 epoch ‖ u8 has text ‖ [bytes(text content)]
+ *                                    the sender's delivery access secret, riding with a text or alone
  *   version ‖ 3 (COVER) ‖ bytes(filler)                          a cover-traffic dummy
  * and two group kinds (docs/CLIENT.md §10, docs/PROTOCOL.md §15.5, §15.6), handled by the groups:
- *   version ‖ 4 (GROUP_CHANGE) ‖ bytes(signed membership change)
- *   version ‖ 5 (SENDER_KEY) ‖ bytes(sender-key distribution)
+ *   version ‖ 5 (GROUP_CHANGE) ‖ bytes(signed membership change)
+ *   version ‖ 6 (SENDER_KEY) ‖ bytes(sender-key distribution)
  * Every content is padded (PROTOCOL.md §13.5, Padmé) before it is encrypted: `padContent` /
  * `unpadContent`; bad padding is DecodeError BAD_PADDING.
  * Side channels: plaintext handling only; no branch on secret keys.
@@ -20,8 +24,11 @@ const CONTENT_VERSION = 1;
 const KIND_TEXT = 1;
 const KIND_ACCESS_KEY = 2;
 const KIND_COVER = 3;
-const KIND_GROUP_CHANGE = 4;
-const KIND_SENDER_KEY = 5;
+const KIND_SENT = 4;
+/** Longest recipient name in a sent transcript (the server's username limit). */
+const MAX_RECIPIENT_BYTES = 32;
+const KIND_GROUP_CHANGE = 5;
+const KIND_SENDER_KEY = 6;
 /** Bound on a group payload (a change with 1000 members is < 70 KiB). */
 const MAX_GROUP_PAYLOAD_BYTES = 256 * 1024;
 /** Bytes of a delivery access secret (PROTOCOL.md §13.11). */
@@ -35,12 +42,17 @@ export interface TextContent {
   readonly id: string;
   readonly timestamp: number;
   readonly body: string;
+  /** Set in a sent transcript: the account the sender's own device sent `body` to. */
+  readonly sentTo?: string;
 }
 
 export function encodeContent(c: TextContent): Uint8Array {
   const enc = new TextEncoder();
-  const w = new Writer().u8(CONTENT_VERSION).u8(KIND_TEXT).bytes(enc.encode(c.id));
-  return w.u64(c.timestamp).bytes(enc.encode(c.body)).finish();
+  const kind = c.sentTo === undefined ? KIND_TEXT : KIND_SENT;
+  const w = new Writer().u8(CONTENT_VERSION).u8(kind).bytes(enc.encode(c.id));
+  w.u64(c.timestamp).bytes(enc.encode(c.body));
+  if (c.sentTo !== undefined) w.bytes(enc.encode(c.sentTo));
+  return w.finish();
 }
 
 export function decodeContent(bytes: Uint8Array): TextContent {
@@ -49,19 +61,31 @@ export function decodeContent(bytes: Uint8Array): TextContent {
   if (version !== CONTENT_VERSION)
     throw new DecodeError('BAD_VERSION', `message content: unsupported version ${version}`);
   const kind = r.u8();
-  if (kind !== KIND_TEXT) throw new DecodeError('BAD_TAG', `message content: unknown kind ${kind}`);
+  if (kind !== KIND_TEXT && kind !== KIND_SENT)
+    throw new DecodeError('BAD_TAG', `message content: unknown kind ${kind}`);
   const dec = new TextDecoder('utf-8', { fatal: true });
   const id = dec.decode(r.bytes(MAX_ID_BYTES));
   const timestamp = r.u64();
   const body = dec.decode(r.bytes());
+  if (kind === KIND_TEXT) {
+    r.end();
+    return { id, timestamp, body };
+  }
+  const sentTo = dec.decode(r.bytes(MAX_RECIPIENT_BYTES));
   r.end();
-  return { id, timestamp, body };
+  return { id, timestamp, body, sentTo };
 }
 
-/** Any content: a text, or one of the control kinds that are never shown. */
+/** Any content: a text (or sent transcript), or one of the control kinds that are never shown. */
 export type AnyContent =
   | ({ readonly kind: 'text' } & TextContent)
-  | { readonly kind: 'accessKey'; readonly secret: Uint8Array; readonly epoch: number }
+  | {
+      readonly kind: 'accessKey';
+      readonly secret: Uint8Array;
+      readonly epoch: number;
+      /** The text it rides with (the first message to a contact), if any. */
+      readonly text?: TextContent;
+    }
   | { readonly kind: 'cover'; readonly filler: Uint8Array }
   | ControlContent;
 
@@ -76,11 +100,15 @@ export function encodeControl(c: ControlContent): Uint8Array {
   return new Writer().u8(CONTENT_VERSION).u8(kind).bytes(c.payload).finish();
 }
 
-/** ACCESS_KEY: the sender's current delivery access secret and its epoch (a counter). */
-export function encodeAccessKeyContent(secret: Uint8Array, epoch: number): Uint8Array {
+/**
+ * ACCESS_KEY: the sender's current delivery access secret and its epoch (a counter), with the
+ * encoded text content it rides with (one envelope for the first message), or alone.
+ */
+export function encodeAccessKeyContent(secret: Uint8Array, epoch: number, text?: TextContent): Uint8Array {
   if (secret.length !== ACCESS_SECRET_BYTES)
     throw new DecodeError('BAD_VALUE', 'access key content: secret must be 32 bytes');
-  return new Writer().u8(CONTENT_VERSION).u8(KIND_ACCESS_KEY).fixed(secret).u32(epoch).finish();
+  const w = new Writer().u8(CONTENT_VERSION).u8(KIND_ACCESS_KEY).fixed(secret).u32(epoch);
+  return (text === undefined ? w.u8(0) : w.u8(1).bytes(encodeContent(text))).finish();
 }
 
 /** COVER: a dummy whose only payload is `filler` (docs/CLIENT.md §8). */
@@ -95,12 +123,15 @@ export function decodeAnyContent(bytes: Uint8Array): AnyContent {
   if (version !== CONTENT_VERSION)
     throw new DecodeError('BAD_VERSION', `message content: unsupported version ${version}`);
   const kind = r.u8();
-  if (kind === KIND_TEXT) return { kind: 'text', ...decodeContent(bytes) };
+  if (kind === KIND_TEXT || kind === KIND_SENT) return { kind: 'text', ...decodeContent(bytes) };
   if (kind === KIND_ACCESS_KEY) {
     const secret = r.fixed(ACCESS_SECRET_BYTES);
     const epoch = r.u32();
+    const hasText = r.u8();
+    if (hasText > 1) throw new DecodeError('BAD_VALUE', `access key content: text flag ${hasText}`);
+    const text = hasText === 1 ? decodeContent(r.bytes()) : undefined;
     r.end();
-    return { kind: 'accessKey', secret, epoch };
+    return text === undefined ? { kind: 'accessKey', secret, epoch } : { kind: 'accessKey', secret, epoch, text };
   }
   if (kind === KIND_COVER) {
     const filler = r.bytes(MAX_FILLER_BYTES);

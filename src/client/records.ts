@@ -137,31 +137,61 @@ export function decodeHistory(bytes: Uint8Array): HistoryEntry {
   return h;
 }
 
-/** An envelope persisted with its ratchet step, to be (re)transmitted until the server acks. */
+/** One device's envelope of an outbox entry. */
+export interface OutboxEnvelope {
+  readonly deviceId: number;
+  /** SHA-256 of the identity the session is keyed to (SEND_MULTI's stale check); empty in a v1 row. */
+  readonly identityHash: Uint8Array;
+  readonly envelope: Uint8Array;
+}
+
+/**
+ * A message persisted with its ratchet steps, to be (re)transmitted until the server acks: one
+ * envelope per device of `peer` (docs/CLIENT.md §9). `content` is kept so that a device that
+ * appears on a retry gets its own envelope of the same message.
+ */
 export interface OutboxEntry {
   readonly id: string;
-  /** Recipient account name and protocol address. */
+  /** Recipient account name (this account's own name for a sent transcript). */
   readonly peer: string;
+  /** Protocol address of the recipient's primary device. */
   readonly address: string;
-  readonly envelope: Uint8Array;
-  /** The history row to mark delivered on the ack. */
+  readonly envelopes: readonly OutboxEnvelope[];
+  /** The encoded content (content.ts) the envelopes carry. */
+  readonly content: Uint8Array;
+  /** The history row to mark delivered on the ack ('' for a sent transcript). */
   readonly historyKey: string;
 }
 
+/** Outbox rows are version 2 (per-device envelopes); version 1 rows held one envelope for device 1. */
+const OUTBOX_VERSION = 2;
+
 export function encodeOutbox(o: OutboxEntry): Uint8Array {
-  const w = str(str(str(new Writer().u8(RECORD_VERSION), o.id), o.peer), o.address);
-  return str(w.bytes(o.envelope), o.historyKey).finish();
+  const w = str(str(str(new Writer().u8(OUTBOX_VERSION), o.id), o.peer), o.address);
+  w.u16(o.envelopes.length);
+  for (const e of o.envelopes) w.u32(e.deviceId).bytes(e.identityHash).bytes(e.envelope);
+  return str(w.bytes(o.content), o.historyKey).finish();
 }
 
 export function decodeOutbox(bytes: Uint8Array): OutboxEntry {
-  const r = reader(bytes, 'outbox entry');
-  const o = {
-    id: readStr(r),
-    peer: readStr(r),
-    address: readStr(r),
-    envelope: r.bytes(),
-    historyKey: readStr(r),
-  };
+  const r = new Reader(bytes, 'outbox entry');
+  const v = r.u8();
+  if (v === RECORD_VERSION) {
+    // A row queued before multi-device support: one envelope for device 1 (sent with SEND).
+    const o = { id: readStr(r), peer: readStr(r), address: readStr(r), envelope: r.bytes(), historyKey: readStr(r) };
+    r.end();
+    const envelopes = [{ deviceId: 1, identityHash: new Uint8Array(0), envelope: o.envelope }];
+    return { id: o.id, peer: o.peer, address: o.address, envelopes, content: new Uint8Array(0), historyKey: o.historyKey };
+  }
+  if (v !== OUTBOX_VERSION) throw new DecodeError('BAD_VERSION', `outbox entry: unsupported version ${v}`);
+  const id = readStr(r);
+  const peer = readStr(r);
+  const address = readStr(r);
+  const n = r.u16();
+  const envelopes: OutboxEnvelope[] = [];
+  for (let i = 0; i < n; i++) envelopes.push({ deviceId: r.u32(), identityHash: r.bytes(32), envelope: r.bytes() });
+  const content = r.bytes();
+  const historyKey = readStr(r);
   r.end();
-  return o;
+  return { id, peer, address, envelopes, content, historyKey };
 }

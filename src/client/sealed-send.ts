@@ -66,7 +66,7 @@ export async function flushSealedOutbox(
         to: { username: entry.peer, deviceId: DEVICE_ID },
         clientMessageId: fromHex(entry.id),
         accessKey,
-        envelope: entry.envelope,
+        envelope: entry.envelopes[0].envelope,
       });
     } catch (err) {
       if (!(err instanceof ServerError && UNDELIVERABLE.has(err.code))) throw err;
@@ -78,5 +78,41 @@ export async function flushSealedOutbox(
     crash?.('after-transmit');
     sealed.markSealedDelivered(key, entry);
     onEvent?.({ type: 'sent', entry });
+  }
+}
+
+/**
+ * A sealed text over the anonymous connection ONLY — no authenticated connection is opened, so the
+ * server sees no device of the sender come online around the send (docs/CLIENT.md §8). Possible
+ * when everything is at hand: a session with `name`, `name` reachable sealed with a fresh sealed
+ * key, a certificate with more than 12 h left, and no authenticated message still queued; else
+ * resolves undefined and the caller takes the authenticated path (which also does the upkeep).
+ * Connects and checks the server first, then commits, then transmits, like every send.
+ */
+export async function sendSealedOnly(
+  sealed: SealedService,
+  connect: Connect,
+  url: string,
+  name: string,
+  body: string,
+  onEvent?: (e: SealedSendEvent) => void,
+  crash?: CrashHook,
+): Promise<OutboxEntry | undefined> {
+  const { service } = sealed;
+  const ready =
+    service.hasSession(name) &&
+    sealed.blocker(name) === undefined &&
+    !sealed.needsCertificate() &&
+    service.outbox().length === 0;
+  if (!ready) return undefined;
+  // Connect (and check the server identity) first: a wrong server leaves nothing queued.
+  const conn = await openAnonymous(sealed, connect, url);
+  try {
+    const entry = sealed.queueSealedText(name, body);
+    crash?.('after-send-commit');
+    await flushSealedOutbox(sealed, conn, onEvent, crash);
+    return entry;
+  } finally {
+    conn.close();
   }
 }

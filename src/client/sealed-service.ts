@@ -38,7 +38,7 @@ import { bytesEqual, toHex } from '../util/bytes.ts';
 import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { SealedDeliveredMessage } from '../wire/pushes.ts';
 import type { AccessMode } from '../wire/requests.ts';
-import { addressOf, isValidName, loadAccount } from './account.ts';
+import { DEVICE_ID, addressOf, isValidName, loadAccount } from './account.ts';
 import {
   encodeAccessKeyContent,
   encodeContent,
@@ -93,7 +93,9 @@ export type SealedBlocker =
   | 'no access key from the contact yet'
   | 'no sealed-sender key of the contact'
   | 'no valid sender certificate'
-  | 'the server identity is not known';
+  | 'the server identity is not known'
+  /** docs/CLIENT.md §8: sealed sends go between single-device accounts; fan-out goes authenticated. */
+  | 'several devices (sealed fan-out is not built)';
 
 export class SealedService {
   /** Certificates verified in this process (PROTOCOL.md §13.2 cache). */
@@ -331,17 +333,30 @@ export class SealedService {
         const entry = { direction: 'out' as const, peer: name, ...text, delivered: false };
         this.store.put(TABLE.HISTORY, historyKey, encodeHistory(entry));
       }
-      const out: OutboxEntry = { id, peer: name, address, envelope, historyKey };
+      const envelopes = [{ deviceId: DEVICE_ID, identityHash: new Uint8Array(0), envelope }];
+      const out: OutboxEntry = { id, peer: name, address, envelopes, content, historyKey };
       this.store.put(SEALED_OUTBOX, pad(seq), encodeOutbox(out));
       return out;
     });
   }
 
-  /** A sealed text to `name`, preceded by our access secret when it is due. */
+  /** A sealed text to `name`, carrying our access secret in the same envelope when it is due. */
   queueSealedText(name: string, body: string): OutboxEntry {
-    this.queueAccessKeySealedIfDue(name);
     const text = { id: toHex(this.service.ctx.random(MESSAGE_ID_BYTES)), timestamp: this.now(), body };
-    return this.queueSealed(name, encodeContent(text), text);
+    if (!this.accessKeyDue(name)) return this.queueSealed(name, encodeContent(text), text);
+    const a = this.access();
+    return this.store.transaction(() => {
+      const entry = this.queueSealed(name, encodeAccessKeyContent(a.secret, a.epoch, text), text);
+      this.markAccessKeySent(name, a.epoch);
+      return entry;
+    });
+  }
+
+  /** Our access secret and epoch when it is due for `name` (to ride with the next text). */
+  dueAccessKey(name: string): { secret: Uint8Array; epoch: number } | undefined {
+    if (!this.accessKeyDue(name)) return undefined;
+    const { secret, epoch } = this.access();
+    return { secret, epoch };
   }
 
   /** Queues our access secret to `name` sealed, when due. */
@@ -355,19 +370,14 @@ export class SealedService {
   }
 
   /**
-   * Queues our access secret to `name` on the authenticated path (the first message(s), before
-   * the contact's own access key is known), when due: ratchet step + outbox row, one transaction.
+   * Queues our access secret alone to `name` on the authenticated path (after a rotation, to a
+   * contact we cannot seal to), when due: ratchet step + outbox row, one transaction.
    */
-  queueAccessKeyAuthenticatedIfDue(name: string): void {
+  queueAccessKeyAuthenticatedIfDue(name: string, peerDevices: readonly number[] = [DEVICE_ID]): void {
     if (!this.accessKeyDue(name)) return;
     const a = this.access();
-    const { address } = this.service.contact(name);
     this.store.transaction(() => {
-      const plaintext = padContent(encodeAccessKeyContent(a.secret, a.epoch));
-      const envelope = sendMessage(this.service.ctx, address, plaintext);
-      const id = toHex(this.service.ctx.random(MESSAGE_ID_BYTES));
-      const out: OutboxEntry = { id, peer: name, address, envelope, historyKey: '' };
-      this.store.put(TABLE.OUTBOX, pad(this.service.nextSequence()), encodeOutbox(out));
+      this.service.queueControl(name, encodeAccessKeyContent(a.secret, a.epoch), peerDevices);
       this.markAccessKeySent(name, a.epoch);
     });
   }

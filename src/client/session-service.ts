@@ -13,7 +13,6 @@ import { decodeIdentityPublic } from '../protocol/identity.ts';
 import { safetyNumber, type SafetyNumber } from '../protocol/safety-number.ts';
 import {
   receiveMessage,
-  sendMessage,
   startSession,
   type ProtocolContext,
 } from '../protocol/session-cipher.ts';
@@ -24,21 +23,23 @@ import {
   pendingIdentityChange,
   type TrustStatus,
 } from '../protocol/trust.ts';
-import { toHex } from '../util/bytes.ts';
+import { bytesEqual, toHex } from '../util/bytes.ts';
 import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
-import { NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
+import { DEVICE_ID, NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
 import {
   decodeAnyContent,
+  encodeAccessKeyContent,
   encodeContent,
-  padContent,
   unpadContent,
   type ControlContent,
 } from './content.ts';
 import type { GroupEvent } from './group-records.ts';
 import { isGroupMessage } from '../protocol/groups/sender-key.ts';
 import { loadContactSealed, saveContactSealed } from './sealed-state.ts';
+import { DeviceDirectory } from './device-service.ts';
+import { FanOut } from './fan-out.ts';
 import {
   StoredIdentity,
   StoredPreKeys,
@@ -110,6 +111,9 @@ export class SessionService {
   readonly account: Account;
   readonly ctx: ProtocolContext;
   readonly clock: () => number;
+  /** Verified device lists of this account and its contacts (docs/CLIENT.md §9). */
+  readonly devices: DeviceDirectory;
+  private readonly fanOut: FanOut;
   private groupHooks: GroupHooks | undefined;
 
   constructor(deps: ClientDeps) {
@@ -124,6 +128,8 @@ export class SessionService {
       sessions: new StoredSessions(deps.store),
       trust: new StoredTrust(deps.store),
     };
+    this.devices = new DeviceDirectory(deps.store, deps.suite, this.ctx.trust, this.account);
+    this.fanOut = new FanOut(deps.store, this.ctx);
   }
 
   /** Attaches the group service: group messages and control contents are handed to it. */
@@ -140,8 +146,8 @@ export class SessionService {
     return decodeContact(bytes);
   }
 
-  hasSession(name: string): boolean {
-    return this.ctx.sessions.loadSession(addressOf(expectName(name))) !== undefined;
+  hasSession(name: string, deviceId = DEVICE_ID): boolean {
+    return this.ctx.sessions.loadSession(addressOf(expectName(name), deviceId)) !== undefined;
   }
 
   listContacts(): ContactView[] {
@@ -162,12 +168,12 @@ export class SessionService {
    * contact. Returns 'new' when the identity was pinned now (TOFU). On IDENTITY_CHANGED the pending
    * change is committed (so sending stays blocked) and the error rethrown.
    */
-  startSessionWith(name: string, bundleBytes: Uint8Array): TrustStatus {
-    const address = addressOf(expectName(name));
+  startSessionWith(name: string, bundleBytes: Uint8Array, deviceId = DEVICE_ID): TrustStatus {
+    const address = addressOf(expectName(name), deviceId);
     const bundle = decodeBundle(bundleBytes);
     return this.commitThenThrow(() => {
       const status = startSession(this.ctx, address, bundle, this.clock());
-      this.ensureContact(name);
+      if (name !== this.account.name) this.ensureContact(name);
       return status;
     });
   }
@@ -218,44 +224,74 @@ export class SessionService {
   // ── sending ───────────────────────────────────────────────────────────────────────────────
 
   /**
-   * `stepAndQueue`: encrypts `body` to `name` and, in ONE transaction, stores the advanced session,
-   * the outbox row and the history row — so a crash afterwards retransmits the same envelope with
-   * the same id and never derives a message key twice (ARCHITECTURE.md §2, persist then send).
-   * Refuses (nothing stored) while the contact's identity change is pending.
+   * `stepAndQueue`: encrypts `body` to each of `peerDevices` of `name` and a sent transcript to each
+   * of `ownDevices` of this account (Sesame: one session per device pair, docs/CLIENT.md §9) and,
+   * in ONE transaction, stores the advanced sessions, the outbox rows and the history row — so a
+   * crash afterwards retransmits the same envelopes with the same id and never derives a message
+   * key twice (ARCHITECTURE.md §2, persist then send). Refuses (nothing stored) while an identity
+   * change of any of those devices is pending.
    */
-  stepAndQueue(name: string, body: string): OutboxEntry {
+  stepAndQueue(
+    name: string,
+    body: string,
+    peerDevices: readonly number[] = [DEVICE_ID],
+    ownDevices: readonly number[] = [],
+    accessKey?: { readonly secret: Uint8Array; readonly epoch: number },
+  ): OutboxEntry {
     const { address } = this.contact(name);
     return this.store.transaction(() => {
       if (pendingIdentityChange(this.ctx.trust, address) !== undefined)
         throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(name));
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
       const timestamp = this.clock();
-      const plaintext = padContent(encodeContent({ id, timestamp, body })); // PROTOCOL.md §13.5
-      const envelope = sendMessage(this.ctx, address, plaintext);
+      const text = { id, timestamp, body };
+      // With `accessKey`, our delivery access secret rides in the same envelope (CLIENT.md §8).
+      const content = accessKey
+        ? encodeAccessKeyContent(accessKey.secret, accessKey.epoch, text)
+        : encodeContent(text);
+      if (accessKey) {
+        const known = loadContactSealed(this.store, name);
+        saveContactSealed(this.store, name, { ...known, sentEpoch: accessKey.epoch });
+      }
+      const envelopes = peerDevices.map((d) => this.fanOut.encryptFor(name, d, content));
       const seq = this.nextSequence();
       const historyKey = `${name}/${pad(seq)}`;
       const entry = { direction: 'out' as const, peer: name, id, timestamp, body };
       this.store.put(TABLE.HISTORY, historyKey, encodeHistory({ ...entry, delivered: false }));
-      const out: OutboxEntry = { id, peer: name, address, envelope, historyKey };
+      const out: OutboxEntry = { id, peer: name, address, envelopes, content, historyKey };
       this.store.put(TABLE.OUTBOX, pad(seq), encodeOutbox(out));
+      if (ownDevices.length > 0) {
+        const own = this.account.name;
+        const transcript = encodeContent({ id, timestamp, body, sentTo: name });
+        const copies = ownDevices.map((d) => this.fanOut.encryptFor(own, d, transcript));
+        const sent: OutboxEntry = { id, peer: own, address: addressOf(own), envelopes: copies, content: transcript, historyKey: '' };
+        this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(sent));
+      }
       return out;
     });
   }
 
+  /** Re-fans an outbox row to its peer's current `devices` after DEVICE_MISMATCH (FanOut.refan). */
+  refanOutbox(outboxKey: string, entry: OutboxEntry, devices: readonly number[]): OutboxEntry {
+    return this.fanOut.refan(outboxKey, entry, devices);
+  }
+
+  /** Forgets a linked device whose id the verified list gives to another identity (FanOut). */
+  forgetReplacedDevice(name: string, deviceId: number, listedHash: Uint8Array): boolean {
+    return this.fanOut.forgetReplacedDevice(name, deviceId, listedHash);
+  }
+
   /**
-   * Sends `plaintext` (a group control content) to the user `name` over the pairwise session:
-   * ratchet step + outbox row, joining the caller's transaction. THE one function through which
-   * group traffic reaches a user (docs/CLIENT.md §10): today one device per user; a fan-out to
-   * every device of the user belongs here. The session must exist (Sync.ensureSession).
+   * Queues a control content (never shown, no history row: an access secret, docs/CLIENT.md §8)
+   * for every device in `peerDevices` of `name`, in one transaction, as one outbox row that the
+   * flush fans out like a text.
    */
-  queueToUser(name: string, plaintext: Uint8Array): OutboxEntry {
+  queueControl(name: string, content: Uint8Array, peerDevices: readonly number[]): OutboxEntry {
     const { address } = this.contact(name);
     return this.store.transaction(() => {
-      if (pendingIdentityChange(this.ctx.trust, address) !== undefined)
-        throw new ClientError('IDENTITY_CHANGE_PENDING', identityChangedText(name));
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
-      const envelope = sendMessage(this.ctx, address, padContent(plaintext)); // PROTOCOL.md §13.5
-      const out: OutboxEntry = { id, peer: name, address, envelope, historyKey: '' };
+      const envelopes = peerDevices.map((d) => this.fanOut.encryptFor(name, d, content));
+      const out: OutboxEntry = { id, peer: name, address, envelopes, content, historyKey: '' };
       this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(out));
       return out;
     });
@@ -292,46 +328,60 @@ export class SessionService {
    * 'duplicate'. Otherwise, in ONE transaction: decrypt (PROTOCOL.md §6.2), store the new session,
    * the history row and the processed guid. The caller acknowledges after this returns.
    */
-  processDelivery(m: DeliveredMessage): DeliveryOutcome {
+  processDelivery(m: DeliveredMessage, listedHash?: Uint8Array): DeliveryOutcome {
     const guidKey = pad(m.guid);
     if (this.store.get(TABLE.PROCESSED, guidKey) !== undefined) return { kind: 'duplicate' };
-    const peer = m.sender.username;
-    const address = addressOf(peer, m.sender.deviceId);
-    const groups = this.groupHooks;
+    const sender = m.sender.username;
+    const address = addressOf(sender, m.sender.deviceId);
+    const own = sender === this.account.name;
+    // A listed device's identity change is settled by its account's list (Sync.deliver), so no
+    // pending change is recorded for it; a contact's primary keeps the user's trust decision (§8).
+    const run = <T>(fn: () => T): T => (listedHash === undefined ? this.commitThenThrow(fn) : this.store.transaction(fn));
     try {
-      return this.commitThenThrow((): DeliveryOutcome => {
-        if (groups !== undefined && isGroupMessage(m.envelope)) {
-          const event = groups.onGroupMessage(m);
+      return run((): DeliveryOutcome => {
+        if (this.groupHooks !== undefined && isGroupMessage(m.envelope)) {
+          const event = this.groupHooks.onGroupMessage(m);
           this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
           return { kind: 'group', event };
         }
         const firstContact = this.ctx.trust.loadTrust(address) === undefined;
         const { plaintext } = receiveMessage(this.ctx, address, m.envelope, this.clock());
-        return this.storeContent(guidKey, peer, plaintext, firstContact, address);
+        // docs/CLIENT.md §9: a linked device speaks for its account only if the account's signed
+        // list names it with the identity this session is keyed to.
+        if (listedHash !== undefined && !bytesEqual(this.fanOut.pinnedHash(sender, m.sender.deviceId), listedHash))
+          throw new ProtocolError('BAD_SIGNATURE', `${address} is not on the device list of ${sender} with this identity`);
+        return this.storeContent(guidKey, sender, plaintext, firstContact && !own, address);
       });
     } catch (err) {
       if (err instanceof ProtocolError && isTrustRefusal(err))
-        return { kind: 'held', peer, error: err };
+        return { kind: 'held', peer: sender, error: err };
       if (!(err instanceof Error) || err instanceof ClientError) throw err; // store failures
       this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
-      return { kind: 'rejected', peer, error: err };
+      return { kind: 'rejected', peer: sender, error: err };
     }
   }
 
   /**
-   * Stores what a decrypted plaintext holds (inside the caller's transaction): a text goes to the
-   * history; an access secret to the contact's sealed state (docs/CLIENT.md §8); a cover dummy
-   * nowhere; a group change or distribution to the group service (docs/CLIENT.md §10). Marks the guid processed. Bad padding or content throws DecodeError (BAD_PADDING…).
-   * Also used by sealed-service.ts.
+   * Stores what a decrypted plaintext from `sender` holds (inside the caller's transaction): a
+   * text goes to the history (a sent transcript, only from this account's own devices, under its
+   * recipient: docs/CLIENT.md §9); an access secret to the contact's sealed state (docs/CLIENT.md
+   * §8); a cover dummy nowhere; a group change or distribution to the group service (docs/CLIENT.md
+   * §10). Marks the guid processed. Bad padding or content throws
+   * DecodeError (BAD_PADDING…). Also used by sealed-service.ts.
    */
   storeContent(
     guidKey: string,
-    peer: string,
+    sender: string,
     plaintext: Uint8Array,
     firstContact: boolean,
-    address = addressOf(peer),
+    address = addressOf(sender),
   ): DeliveryOutcome {
     const content = decodeAnyContent(unpadContent(plaintext));
+    const own = sender === this.account.name;
+    const text = content.kind === 'text' ? content : content.kind === 'accessKey' ? content.text : undefined;
+    if (text !== undefined && (text.sentTo !== undefined) !== own)
+      throw new ProtocolError('BAD_STATE', own ? 'own device sent a message that is not a sent transcript' : `${sender} sent a transcript`);
+    const peer = text?.sentTo ?? sender;
     this.ensureContact(peer);
     this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
     if (content.kind === 'cover') return { kind: 'control', peer, control: 'cover' };
@@ -348,19 +398,25 @@ export class SessionService {
           accessSecret: content.secret,
           accessEpoch: content.epoch,
         });
-      return { kind: 'control', peer, control: 'accessKey' };
     }
+    if (text === undefined) return { kind: 'control', peer, control: 'accessKey' };
     const message: HistoryEntry = {
-      direction: 'in',
+      direction: own ? 'out' : 'in',
       peer,
-      id: content.id,
-      timestamp: content.timestamp,
-      body: content.body,
+      id: text.id,
+      timestamp: text.timestamp,
+      body: text.body,
       delivered: true,
     };
     const historyKey = `${peer}/${pad(this.nextSequence())}`;
     this.store.put(TABLE.HISTORY, historyKey, encodeHistory(message));
     return { kind: 'message', message, firstContact };
+  }
+
+  /** A delivery refused before decryption (docs/CLIENT.md §9): recorded as processed, to be acked. */
+  rejectDelivery(m: DeliveredMessage, error: ProtocolError): DeliveryOutcome {
+    this.store.put(TABLE.PROCESSED, pad(m.guid), new Uint8Array(0));
+    return { kind: 'rejected', peer: m.sender.username, error };
   }
 
   /** The history with `name`, oldest first. */

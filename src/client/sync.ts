@@ -11,7 +11,7 @@
  */
 import { sha256 } from '../hash/sha256.ts';
 import { hybridSign } from '../protocol/hybrid-signature.ts';
-import { bytesEqual, fromHex } from '../util/bytes.ts';
+import { bytesEqual, fromHex, utf8 } from '../util/bytes.ts';
 import { ClientError, ProtocolError, ServerError, type ServerErrorCode } from '../util/errors.ts';
 import type { Address as WireAddress } from '../wire/address.ts';
 import {
@@ -20,7 +20,11 @@ import {
   authTranscript,
   registerTranscript,
 } from '../wire/auth-transcript.ts';
-import { MAX_PREKEYS_PER_UPLOAD } from '../wire/frame-constants.ts';
+import { CLIENT_MESSAGE_ID_BYTES, MAX_PREKEYS_PER_UPLOAD } from '../wire/frame-constants.ts';
+import { Writer } from '../wire/codec.ts';
+import { decodeBundle } from '../protocol/bundle.ts';
+import { encodeIdentityPublic } from '../protocol/identity.ts';
+import { deviceIdOf } from './device-service.ts';
 import type { DeliveredMessage, SealedDeliveredMessage } from '../wire/pushes.ts';
 import type { PreKeyCounts } from '../wire/responses.ts';
 import { DEVICE_ID, saveAccount } from './account.ts';
@@ -40,7 +44,9 @@ export type SyncEvent =
   | { readonly type: 'undeliverable'; readonly entry: OutboxEntry; readonly error: ServerError }
   | { readonly type: 'prekeys'; readonly uploaded: number }
   /** A message went authenticated because it could not go sealed yet (docs/CLIENT.md §8). */
-  | { readonly type: 'authenticatedFallback'; readonly to: string; readonly reason: SealedBlocker };
+  | { readonly type: 'authenticatedFallback'; readonly to: string; readonly reason: SealedBlocker }
+  /** A contact's signed device list changed (docs/CLIENT.md §9): shown like an identity change. */
+  | { readonly type: 'devicesChanged'; readonly name: string; readonly devices: readonly number[] };
 
 export interface SyncOptions {
   readonly crash?: CrashHook;
@@ -111,7 +117,7 @@ export class Sync {
         );
       const { ctx } = service;
       const identity = ctx.identity.getLocalIdentity();
-      const address: WireAddress = { username: account.name, deviceId: DEVICE_ID };
+      const address: WireAddress = { username: account.name, deviceId: deviceIdOf(account) };
       if (options.register) {
         const { challenge } = push;
         const transcript = registerTranscript(serverHash, challenge, address, account.identity);
@@ -130,6 +136,7 @@ export class Sync {
       const sync = new Sync(service, conn, options, connect, url);
       const { counts } = await conn.request({ op: 'preKeyCount' });
       await sync.refreshPreKeys(counts);
+      await sync.refreshList(account.name);
       if (options.sealed) await sync.refreshSealed(push.serverIdentity);
       return sync;
     } catch (err) {
@@ -190,7 +197,18 @@ export class Sync {
    * A sealed text to `name` if it can go sealed now (else undefined): the access secret first
    * when due, committed before anything is sent, then the sealed outbox is flushed.
    */
-  private async sendSealedText(name: string, body: string): Promise<OutboxEntry | undefined> {
+  private async sendSealedText(
+    name: string,
+    body: string,
+    peerDevices: readonly number[],
+    ownDevices: readonly number[],
+  ): Promise<OutboxEntry | undefined> {
+    const single = ownDevices.length === 0 && deviceIdOf(this.service.account) === DEVICE_ID &&
+      peerDevices.length === 1 && peerDevices[0] === DEVICE_ID;
+    if (!single) {
+      this.options.onEvent?.({ type: 'authenticatedFallback', to: name, reason: 'several devices (sealed fan-out is not built)' });
+      return undefined;
+    }
     await this.ensureSealedKey(name);
     const reason = this.sealed.blocker(name);
     if (reason !== undefined) {
@@ -246,49 +264,102 @@ export class Sync {
     if (uploaded > 0) this.options.onEvent?.({ type: 'prekeys', uploaded });
   }
 
-  /** Fetches `name`'s bundle and starts a session unless one exists (PQXDH rev. 3 §3.3). */
-  async ensureSession(name: string): Promise<'new' | 'unverified' | 'verified' | 'existing'> {
-    if (this.service.hasSession(name)) return 'existing';
-    const { bundle } = await this.conn.request({
-      op: 'fetchBundle',
-      address: { username: name, deviceId: DEVICE_ID },
-    });
-    return this.service.startSessionWith(name, bundle);
+  /** Fetches `name.deviceId`'s bundle and starts a session unless one exists (PQXDH rev. 3 §3.3). */
+  async ensureSession(name: string, deviceId = DEVICE_ID): Promise<'new' | 'unverified' | 'verified' | 'existing'> {
+    if (this.service.hasSession(name, deviceId)) return 'existing';
+    const { bundle } = await this.conn.request({ op: 'fetchBundle', address: { username: name, deviceId } });
+    return this.service.startSessionWith(name, bundle, deviceId);
   }
 
   /**
-   * Queues `body` for `name` (committed before anything is sent), then flushes the outbox.
-   * Starts the session (and so the contact) first if there is none.
+   * Fetches `name`'s signed device list and accepts it if it verifies under the pinned primary
+   * identity (pinning the primary first, TOFU, on first contact) and does not roll back.
+   * PROTOCOL.md §14.1; docs/CLIENT.md §9.
+   */
+  async refreshList(name: string): Promise<void> {
+    const { devices } = this.service;
+    if (devices.primaryIdentity(name) === undefined) await this.ensureSession(name);
+    const { deviceList } = await this.conn.request({ op: 'fetchDeviceList', username: name });
+    const update = devices.acceptList(name, deviceList);
+    if (update === 'updated' && name !== this.service.account.name)
+      this.options.onEvent?.({ type: 'devicesChanged', name, devices: devices.devicesOf(name).map((d) => d.deviceId) });
+  }
+
+  /**
+   * The devices of `name` this device sends to (Sesame, docs/CLIENT.md §9): every device its known
+   * list names, except this device, that has registered (a listed device without a bundle is still
+   * being linked), each with a session whose identity is the listed one.
+   */
+  async reachableDevices(name: string): Promise<number[]> {
+    const { devices, account } = this.service;
+    const self = deviceIdOf(account);
+    const out: number[] = [];
+    for (const d of devices.devicesOf(name)) {
+      if (name === account.name && d.deviceId === self) continue;
+      this.service.forgetReplacedDevice(name, d.deviceId, d.identityHash);
+      if (!this.service.hasSession(name, d.deviceId)) {
+        let bundle: Uint8Array;
+        try {
+          ({ bundle } = await this.conn.request({ op: 'fetchBundle', address: { username: name, deviceId: d.deviceId } }));
+        } catch (err) {
+          if (err instanceof ServerError && err.code === 'UNKNOWN_ADDRESS') continue;
+          throw err;
+        }
+        const identity = encodeIdentityPublic(decodeBundle(bundle).identity);
+        if (d.identityHash.length > 0 && !bytesEqual(this.service.ctx.suite.sha256(identity), d.identityHash))
+          throw new ProtocolError('BAD_SIGNATURE', `${name}.${d.deviceId}: bundle identity is not the one its device list names`);
+        this.service.startSessionWith(name, bundle, d.deviceId);
+      }
+      out.push(d.deviceId);
+    }
+    return out;
+  }
+
+  /**
+   * Sends `body` to every current device of `name` and a sent transcript to this account's other
+   * devices (Sesame fan-out, docs/CLIENT.md §9): the one "send to a user" function. Queued (and
+   * committed) before anything is sent; the outbox is flushed before and after.
    */
   async send(name: string, body: string): Promise<OutboxEntry> {
     await this.flushOutbox();
     await this.ensureSession(name);
+    const peerDevices = await this.reachableDevices(name);
+    const ownDevices = await this.reachableDevices(this.service.account.name);
     if (this.options.sealed) {
       await this.flushSealed();
-      const sealedEntry = await this.sendSealedText(name, body);
+      const sealedEntry = await this.sendSealedText(name, body, peerDevices, ownDevices);
       if (sealedEntry !== undefined) return sealedEntry;
     }
-    const entry = this.service.stepAndQueue(name, body);
-    if (this.options.sealed) this.sealed.queueAccessKeyAuthenticatedIfDue(name);
+    // The first message(s) go authenticated, carrying our access secret (docs/CLIENT.md §8).
+    const accessKey = this.options.sealed ? this.sealed.dueAccessKey(name) : undefined;
+    const entry = this.service.stepAndQueue(name, body, peerDevices, ownDevices, accessKey);
     this.options.crash?.('after-send-commit');
     await this.flushOutbox();
     return entry;
   }
 
   /**
-   * Transmits every outbox row in order with its own id; marks each delivered on the response.
-   * A permanent refusal (UNDELIVERABLE) drops that row (its history row stays undelivered); any
-   * other error stops the flush, keeping the row for the next attempt.
+   * Transmits every outbox row in order (SEND_MULTI, per-device ids derived from the message id);
+   * marks each delivered on the response. On DEVICE_MISMATCH the peer's list is refreshed and the
+   * row re-fanned to its current devices, up to MAX_FANOUT_ATTEMPTS times. A permanent refusal
+   * (UNDELIVERABLE) drops that row (its history row stays undelivered); any other error stops the
+   * flush, keeping the row for the next attempt.
    */
   async flushOutbox(): Promise<void> {
-    for (const { key, entry } of this.service.outbox()) {
+    for (const row of this.service.outbox()) {
+      const { key } = row;
+      let entry = row.entry;
       try {
-        await this.conn.request({
-          op: 'send',
-          to: { username: entry.peer, deviceId: DEVICE_ID },
-          clientMessageId: fromHex(entry.id),
-          envelope: entry.envelope,
-        });
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await this.transmit(entry);
+            break;
+          } catch (err) {
+            if (!(err instanceof ServerError && err.code === 'DEVICE_MISMATCH') || attempt === MAX_FANOUT_ATTEMPTS) throw err;
+            await this.refreshList(entry.peer);
+            entry = this.service.refanOutbox(key, entry, await this.reachableDevices(entry.peer));
+          }
+        }
       } catch (err) {
         if (!(err instanceof ServerError && UNDELIVERABLE.has(err.code))) throw err;
         this.service.dropFromOutbox(key);
@@ -297,8 +368,26 @@ export class Sync {
       }
       this.options.crash?.('after-transmit');
       this.service.markDelivered(key, entry);
-      this.options.onEvent?.({ type: 'sent', entry });
+      if (entry.historyKey !== '') this.options.onEvent?.({ type: 'sent', entry });
     }
+  }
+
+  /** One outbox row on the wire: SEND_MULTI, or SEND for a row queued before multi-device. */
+  private async transmit(entry: OutboxEntry): Promise<void> {
+    const legacy = entry.content.length === 0;
+    if (legacy) {
+      const to = { username: entry.peer, deviceId: DEVICE_ID };
+      await this.conn.request({ op: 'send', to, clientMessageId: fromHex(entry.id), envelope: entry.envelopes[0].envelope });
+      return;
+    }
+    if (entry.envelopes.length === 0) return; // no other device to tell (own devices all removed)
+    const messages = entry.envelopes.map((e) => ({
+      deviceId: e.deviceId,
+      identityHash: e.identityHash,
+      clientMessageId: deviceMessageId(entry.id, entry.peer, e.deviceId),
+      envelope: e.envelope,
+    }));
+    await this.conn.request({ op: 'sendMulti', to: entry.peer, messages });
   }
 
   /**
@@ -315,12 +404,33 @@ export class Sync {
     }
   }
 
-  /** storeThenAck: process (one transaction), then acknowledge — unless held for trust. */
+  /**
+   * storeThenAck: process (one transaction), then acknowledge — unless held for trust. A message
+   * from a linked device (or from this account's other devices) is accepted only if the sender's
+   * verified list names that device; the list is refreshed once when it does not.
+   */
   private async deliver(m: DeliveredMessage): Promise<void> {
     const peer = m.sender.username;
-    const outcome: DeliveryOutcome = this.held.has(peer)
-      ? { kind: 'held', peer, error: heldAfter(peer) }
-      : this.service.processDelivery(m);
+    let outcome: DeliveryOutcome;
+    if (this.held.has(peer)) outcome = { kind: 'held', peer, error: heldAfter(peer) };
+    else {
+      const listed = await this.listedHash(m);
+      outcome =
+        listed === null
+          ? this.service.rejectDelivery(m, new ProtocolError('BAD_SIGNATURE', `${peer}.${m.sender.deviceId} is not on the device list of ${peer}`))
+          : this.service.processDelivery(m, listed);
+      if (outcome.kind === 'held' && listed !== null && listed !== undefined) {
+        // A listed device whose identity is not the pinned one: the account's fresh list decides
+        // (PROTOCOL.md §14.1), not the user — a new identity on a reused id is accepted, anything
+        // else (an old device's late message) refused.
+        await this.refreshList(peer);
+        const fresh = this.service.devices.devicesOf(peer).find((d) => d.deviceId === m.sender.deviceId)?.identityHash;
+        if (fresh !== undefined && this.service.forgetReplacedDevice(peer, m.sender.deviceId, fresh))
+          outcome = this.service.processDelivery(m, fresh);
+        if (outcome.kind === 'held')
+          outcome = this.service.rejectDelivery(m, new ProtocolError('BAD_SIGNATURE', `${peer}.${m.sender.deviceId} is not on the device list of ${peer} with this identity`));
+      }
+    }
     // Shown once it is stored, before the ack: a crash in between makes the redelivery a silent
     // duplicate, so the message is neither lost nor shown twice.
     this.options.onEvent?.({ type: 'delivery', outcome });
@@ -341,6 +451,31 @@ export class Sync {
     await this.conn.request({ op: 'ack', guid: m.guid });
     await this.options.afterDelivery?.(outcome);
   }
+
+  /**
+   * The identity hash the sender's list gives its device: undefined for a contact's primary (its
+   * pin is the trust anchor), null when the list does not name the device even after a refresh.
+   */
+  private async listedHash(m: DeliveredMessage): Promise<Uint8Array | undefined | null> {
+    const { username, deviceId } = m.sender;
+    const own = username === this.service.account.name;
+    if (!own && deviceId === DEVICE_ID) return undefined;
+    const { devices } = this.service;
+    if (!devices.lists(username, deviceId)) await this.refreshList(username);
+    const listed = devices.devicesOf(username).find((d) => d.deviceId === deviceId)?.identityHash;
+    if (listed === undefined) return null;
+    this.service.forgetReplacedDevice(username, deviceId, listed);
+    return listed;
+  }
+}
+
+/** Tries of one outbox row against DEVICE_MISMATCH before the flush gives up (kept for later). */
+const MAX_FANOUT_ATTEMPTS = 3;
+
+/** Per-device client message id: SHA-256(id ‖ bytes(peer) ‖ u32 deviceId)[0..16] (docs/CLIENT.md §9). */
+export function deviceMessageId(id: string, peer: string, deviceId: number): Uint8Array {
+  const w = new Writer().fixed(fromHex(id)).bytes(utf8(peer)).u32(deviceId);
+  return sha256(w.finish()).subarray(0, CLIENT_MESSAGE_ID_BYTES);
 }
 
 /** Later messages of a sender whose earlier one was held stay queued too (per-sender order). */

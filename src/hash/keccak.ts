@@ -2,8 +2,14 @@
  * Keccak-p[1600,24], the permutation under SHA-3 and SHAKE (the sponge is in sponge.ts).
  * NIST FIPS 202 (August 2015), SHA-3 Standard: §3.2 step mappings θ ρ π χ ι, §3.3
  * Keccak-p[b, nr].
- * State layout: 50 32-bit words, lane i = x + 5y as (lo = state[2i], hi = state[2i+1]); on a
- * little-endian host a Uint8Array view of the buffer is the FIPS 202 byte string (§3.1.2, B.1).
+ * Two state layouts, 50 32-bit words each, lane i = x + 5y at words 2i, 2i+1:
+ * - standard (`keccakP1600`): (lo, hi) = bits 0–31 and 32–63 of the lane; on a little-endian
+ *   host a Uint8Array view of the buffer is the FIPS 202 byte string (§3.1.2, B.1);
+ * - bit-interleaved (`keccakP1600Interleaved`, what the sponges keep between calls): (ev, od) =
+ *   the lane's even bits 0, 2, …, 62 and odd bits 1, 3, …, 63, each packed into one word
+ *   (Bertoni et al., "Keccak implementation overview" v3.2 §2.1). A 64-bit rotation is then two
+ *   32-bit rotations, which V8 compiles to one `ror` each, instead of four shifts and two ORs.
+ *   `xorLanes` / `extractLanes` convert the rate part of a block at the sponge boundary.
  * The permutation is unrolled over the 25 lanes and two rounds, with lane complementing in χ;
  * the loop form it must equal lives in test/reference/keccak.ts.
  * Side channels: a fixed sequence of 32-bit operations; no data-dependent branch or index.
@@ -42,488 +48,578 @@ for (let ir = 0; ir < NR; ir++) {
 }
 
 /**
- * Applies Keccak-p[1600, 24] in place to 50 32-bit words (lane i = (lo, hi) at 2i, 2i+1).
- * FIPS 202, Algorithm 7 (Keccak-p[b, n_r]) with Rnd = ι ∘ χ ∘ π ∘ ρ ∘ θ (§3.3).
+ * Gathers the even bits of a 32-bit word into its low 16 bits and the odd bits into its high 16
+ * bits, keeping their order: four delta swaps (exchanges of bit groups at distance 1, 2, 4, 8).
+ */
+function unzip(x: number): number {
+  let t = (x ^ (x >>> 1)) & 0x22222222;
+  x ^= t ^ (t << 1);
+  t = (x ^ (x >>> 2)) & 0x0c0c0c0c;
+  x ^= t ^ (t << 2);
+  t = (x ^ (x >>> 4)) & 0x00f000f0;
+  x ^= t ^ (t << 4);
+  t = (x ^ (x >>> 8)) & 0x0000ff00;
+  return x ^ t ^ (t << 8);
+}
+
+/** The inverse of `unzip`: the same delta swaps in reverse order. */
+function zip(x: number): number {
+  let t = (x ^ (x >>> 8)) & 0x0000ff00;
+  x ^= t ^ (t << 8);
+  t = (x ^ (x >>> 4)) & 0x00f000f0;
+  x ^= t ^ (t << 4);
+  t = (x ^ (x >>> 2)) & 0x0c0c0c0c;
+  x ^= t ^ (t << 2);
+  t = (x ^ (x >>> 1)) & 0x22222222;
+  return x ^ t ^ (t << 1);
+}
+
+/**
+ * XORs lanes 0 … nLanes−1 given in the standard layout (`words[2i]` = lo, `words[2i+1]` = hi;
+ * on a little-endian host, the bytes of a block) into an interleaved state. The absorbing step
+ * S ⊕ (P_i ‖ 0^c) of FIPS 202 Algorithm 8 for the first 8·nLanes bytes of a block.
+ */
+export function xorLanes(state: Uint32Array, words: Uint32Array, nLanes: number): void {
+  for (let i = 0; i < 2 * nLanes; i += 2) {
+    const lo = unzip(words[i]);
+    const hi = unzip(words[i + 1]);
+    state[i] ^= (lo & 0xffff) | (hi << 16); // even bits: 0..30 of lo, then of hi
+    state[i + 1] ^= (lo >>> 16) | (hi & 0xffff0000); // odd bits
+  }
+}
+
+/**
+ * Writes lanes 0 … nLanes−1 of an interleaved state to `words` in the standard layout: the
+ * first 8·nLanes bytes of the output block Trunc_r(S) (FIPS 202 Algorithm 8, step 8).
+ */
+export function extractLanes(state: Uint32Array, words: Uint32Array, nLanes: number): void {
+  for (let i = 0; i < 2 * nLanes; i += 2) {
+    const ev = state[i];
+    const od = state[i + 1];
+    words[i] = zip((ev & 0xffff) | (od << 16));
+    words[i + 1] = zip((ev >>> 16) | (od & 0xffff0000));
+  }
+}
+
+/** RC in the interleaved layout (even bits, odd bits), for ι. */
+const RC_EV = new Uint32Array(NR);
+const RC_OD = new Uint32Array(NR);
+{
+  const rcState = new Uint32Array(2);
+  for (let ir = 0; ir < NR; ir++) {
+    const lane = Uint32Array.of(RC_LO[ir], RC_HI[ir]);
+    rcState.fill(0);
+    xorLanes(rcState, lane, 1);
+    RC_EV[ir] = rcState[0];
+    RC_OD[ir] = rcState[1];
+  }
+}
+
+/**
+ * Applies Keccak-p[1600, 24] in place to a state in the standard layout (lane i = (lo, hi) at
+ * 2i, 2i+1): converts it to the interleaved layout, permutes, converts back. The sponges keep
+ * their state interleaved and call `keccakP1600Interleaved` directly.
+ */
+export function keccakP1600(state: Uint32Array): void {
+  for (let i = 0; i < 50; i += 2) {
+    const lo = unzip(state[i]);
+    const hi = unzip(state[i + 1]);
+    state[i] = (lo & 0xffff) | (hi << 16);
+    state[i + 1] = (lo >>> 16) | (hi & 0xffff0000);
+  }
+  keccakP1600Interleaved(state);
+  extractLanes(state, state, 25);
+}
+
+/**
+ * Applies Keccak-p[1600, 24] in place to 50 words in the interleaved layout (lane i = (even
+ * bits, odd bits) at 2i, 2i+1). FIPS 202, Algorithm 7 (Keccak-p[b, n_r]) with
+ * Rnd = ι ∘ χ ∘ π ∘ ρ ∘ θ (§3.3).
  * Differs from the spec text: θ's D is folded into the ρ/π load, and the ρ offsets of
- * Algorithm 2 are written as constant lo/hi shifts (see test/reference/keccak.ts).
- * Names: a{i}l / a{i}h are the low / high halves of lane i = x + 5y of A; c{x}, d{x} are θ's
- * C[x], D[x]; b{i} is lane i of B = π(ρ(θ(A))), which χ reads. Rotations by r < 32 shift each
- * half left by r and carry the top r bits of the other half; r ≥ 32 swaps halves first.
+ * Algorithm 2 are written as constant 32-bit rotations (see test/reference/keccak.ts).
+ * Names: a{i}ev / a{i}od are the even / odd halves of lane i = x + 5y of A; c{x}, d{x} are θ's
+ * C[x], D[x]; b{i} is lane i of B = π(ρ(θ(A))), which χ reads. A rotation by r = 2k rotates
+ * both halves by k; by r = 2k + 1 it takes the odd half rotated by k + 1 as the even half and
+ * the even half rotated by k as the odd half.
  * Lane complementing (Bertoni et al., "Keccak implementation overview" v3.2 §2.2): lanes 1, 2, 8,
  * 12, 17, 20 (i = x + 5y) are held complemented between load and store. θ, ρ, π and ι commute
  * with that; χ's per-lane formula then becomes B ⊕ (u ∧ v), B ⊕ (u ∨ v) or a form with one NOT,
  * chosen per lane so that the same six lanes come out complemented (the choice follows from which
- * B lanes arrive complemented). Same outputs; 10 NOTs per round instead of 50 (about 8% faster).
+ * B lanes arrive complemented). Same outputs; 10 NOTs per round instead of 50.
  * Two rounds per loop iteration, A → E then E → A (the XKCP "ping-pong" layout): the round text
- * appears twice, differing only in which set it reads and writes. Measured ≈24% faster per
- * permutation than one round per iteration on Node 20 (V8 keeps the 50 words in registers and
- * stack slots without shuffling them at every back edge); this file is longer than 400 lines
- * for that reason alone.
+ * appears twice, differing only in which set it reads and writes (V8 keeps the 50 words in
+ * registers and stack slots without shuffling them at every back edge); this file is longer than
+ * 400 lines for that reason alone. Measured: the interleaved form takes about 0.6 of the time of
+ * the same code on (lo, hi) halves (bench/results/2026-12-03-speed.md).
  */
-export function keccakP1600(state: Uint32Array): void {
-  let a0l = state[0], a0h = state[1];
-  let a1l = ~state[2], a1h = ~state[3]; // complemented lane
-  let a2l = ~state[4], a2h = ~state[5]; // complemented lane
-  let a3l = state[6], a3h = state[7];
-  let a4l = state[8], a4h = state[9];
-  let a5l = state[10], a5h = state[11];
-  let a6l = state[12], a6h = state[13];
-  let a7l = state[14], a7h = state[15];
-  let a8l = ~state[16], a8h = ~state[17]; // complemented lane
-  let a9l = state[18], a9h = state[19];
-  let a10l = state[20], a10h = state[21];
-  let a11l = state[22], a11h = state[23];
-  let a12l = ~state[24], a12h = ~state[25]; // complemented lane
-  let a13l = state[26], a13h = state[27];
-  let a14l = state[28], a14h = state[29];
-  let a15l = state[30], a15h = state[31];
-  let a16l = state[32], a16h = state[33];
-  let a17l = ~state[34], a17h = ~state[35]; // complemented lane
-  let a18l = state[36], a18h = state[37];
-  let a19l = state[38], a19h = state[39];
-  let a20l = ~state[40], a20h = ~state[41]; // complemented lane
-  let a21l = state[42], a21h = state[43];
-  let a22l = state[44], a22h = state[45];
-  let a23l = state[46], a23h = state[47];
-  let a24l = state[48], a24h = state[49];
-  // E: the state between the two rounds of one loop iteration (A → E, then E → A), row by row.
-  let e0l = 0, e0h = 0, e1l = 0, e1h = 0, e2l = 0, e2h = 0, e3l = 0, e3h = 0;
-  let e4l = 0, e4h = 0, e5l = 0, e5h = 0, e6l = 0, e6h = 0, e7l = 0, e7h = 0;
-  let e8l = 0, e8h = 0, e9l = 0, e9h = 0, e10l = 0, e10h = 0, e11l = 0, e11h = 0;
-  let e12l = 0, e12h = 0, e13l = 0, e13h = 0, e14l = 0, e14h = 0, e15l = 0, e15h = 0;
-  let e16l = 0, e16h = 0, e17l = 0, e17h = 0, e18l = 0, e18h = 0, e19l = 0, e19h = 0;
-  let e20l = 0, e20h = 0, e21l = 0, e21h = 0, e22l = 0, e22h = 0, e23l = 0, e23h = 0;
-  let e24l = 0, e24h = 0;
+export function keccakP1600Interleaved(state: Uint32Array): void {
+  let a0ev = state[0], a0od = state[1];
+  let a1ev = ~state[2], a1od = ~state[3]; // complemented lane
+  let a2ev = ~state[4], a2od = ~state[5]; // complemented lane
+  let a3ev = state[6], a3od = state[7];
+  let a4ev = state[8], a4od = state[9];
+  let a5ev = state[10], a5od = state[11];
+  let a6ev = state[12], a6od = state[13];
+  let a7ev = state[14], a7od = state[15];
+  let a8ev = ~state[16], a8od = ~state[17]; // complemented lane
+  let a9ev = state[18], a9od = state[19];
+  let a10ev = state[20], a10od = state[21];
+  let a11ev = state[22], a11od = state[23];
+  let a12ev = ~state[24], a12od = ~state[25]; // complemented lane
+  let a13ev = state[26], a13od = state[27];
+  let a14ev = state[28], a14od = state[29];
+  let a15ev = state[30], a15od = state[31];
+  let a16ev = state[32], a16od = state[33];
+  let a17ev = ~state[34], a17od = ~state[35]; // complemented lane
+  let a18ev = state[36], a18od = state[37];
+  let a19ev = state[38], a19od = state[39];
+  let a20ev = ~state[40], a20od = ~state[41]; // complemented lane
+  let a21ev = state[42], a21od = state[43];
+  let a22ev = state[44], a22od = state[45];
+  let a23ev = state[46], a23od = state[47];
+  let a24ev = state[48], a24od = state[49];
+  // E: the state between the two rounds of one loop iteration (A → E, then E → A).
+  let e0ev = 0, e0od = 0, e1ev = 0, e1od = 0, e2ev = 0, e2od = 0, e3ev = 0, e3od = 0;
+  let e4ev = 0, e4od = 0, e5ev = 0, e5od = 0, e6ev = 0, e6od = 0, e7ev = 0, e7od = 0;
+  let e8ev = 0, e8od = 0, e9ev = 0, e9od = 0, e10ev = 0, e10od = 0, e11ev = 0, e11od = 0;
+  let e12ev = 0, e12od = 0, e13ev = 0, e13od = 0, e14ev = 0, e14od = 0, e15ev = 0, e15od = 0;
+  let e16ev = 0, e16od = 0, e17ev = 0, e17od = 0, e18ev = 0, e18od = 0, e19ev = 0, e19od = 0;
+  let e20ev = 0, e20od = 0, e21ev = 0, e21od = 0, e22ev = 0, e22od = 0, e23ev = 0, e23od = 0;
+  let e24ev = 0, e24od = 0;
   for (let round = 0; round < NR; round += 2) {
     {
       // Round `round`, A → E (χ and ι write e).
       // θ: C[x] ← A[x,0] ⊕ A[x,1] ⊕ A[x,2] ⊕ A[x,3] ⊕ A[x,4]
-      const c0l = a0l ^ a5l ^ a10l ^ a15l ^ a20l;
-      const c0h = a0h ^ a5h ^ a10h ^ a15h ^ a20h;
-      const c1l = a1l ^ a6l ^ a11l ^ a16l ^ a21l;
-      const c1h = a1h ^ a6h ^ a11h ^ a16h ^ a21h;
-      const c2l = a2l ^ a7l ^ a12l ^ a17l ^ a22l;
-      const c2h = a2h ^ a7h ^ a12h ^ a17h ^ a22h;
-      const c3l = a3l ^ a8l ^ a13l ^ a18l ^ a23l;
-      const c3h = a3h ^ a8h ^ a13h ^ a18h ^ a23h;
-      const c4l = a4l ^ a9l ^ a14l ^ a19l ^ a24l;
-      const c4h = a4h ^ a9h ^ a14h ^ a19h ^ a24h;
-      // θ: D[x] ← C[(x−1) mod 5] ⊕ ROT(C[(x+1) mod 5], 1)
-      const d0l = c4l ^ ((c1l << 1) | (c1h >>> 31));
-      const d0h = c4h ^ ((c1h << 1) | (c1l >>> 31));
-      const d1l = c0l ^ ((c2l << 1) | (c2h >>> 31));
-      const d1h = c0h ^ ((c2h << 1) | (c2l >>> 31));
-      const d2l = c1l ^ ((c3l << 1) | (c3h >>> 31));
-      const d2h = c1h ^ ((c3h << 1) | (c3l >>> 31));
-      const d3l = c2l ^ ((c4l << 1) | (c4h >>> 31));
-      const d3h = c2h ^ ((c4h << 1) | (c4l >>> 31));
-      const d4l = c3l ^ ((c0l << 1) | (c0h >>> 31));
-      const d4h = c3h ^ ((c0h << 1) | (c0l >>> 31));
-      // θ, ρ, π: B[x,y] ← ROT(A[(x+3y) mod 5, x] ⊕ D[(x+3y) mod 5], r[(x+3y) mod 5, x])
-      const b0l = a0l ^ d0l;
-      const b0h = a0h ^ d0h;
-      const t1l = a6l ^ d1l;
-      const t1h = a6h ^ d1h;
-      const b1l = (t1h << 12) | (t1l >>> 20);
-      const b1h = (t1l << 12) | (t1h >>> 20);
-      const t2l = a12l ^ d2l;
-      const t2h = a12h ^ d2h;
-      const b2l = (t2h << 11) | (t2l >>> 21);
-      const b2h = (t2l << 11) | (t2h >>> 21);
-      const t3l = a18l ^ d3l;
-      const t3h = a18h ^ d3h;
-      const b3l = (t3l << 21) | (t3h >>> 11);
-      const b3h = (t3h << 21) | (t3l >>> 11);
-      const t4l = a24l ^ d4l;
-      const t4h = a24h ^ d4h;
-      const b4l = (t4l << 14) | (t4h >>> 18);
-      const b4h = (t4h << 14) | (t4l >>> 18);
-      const t5l = a3l ^ d3l;
-      const t5h = a3h ^ d3h;
-      const b5l = (t5l << 28) | (t5h >>> 4);
-      const b5h = (t5h << 28) | (t5l >>> 4);
-      const t6l = a9l ^ d4l;
-      const t6h = a9h ^ d4h;
-      const b6l = (t6l << 20) | (t6h >>> 12);
-      const b6h = (t6h << 20) | (t6l >>> 12);
-      const t7l = a10l ^ d0l;
-      const t7h = a10h ^ d0h;
-      const b7l = (t7l << 3) | (t7h >>> 29);
-      const b7h = (t7h << 3) | (t7l >>> 29);
-      const t8l = a16l ^ d1l;
-      const t8h = a16h ^ d1h;
-      const b8l = (t8h << 13) | (t8l >>> 19);
-      const b8h = (t8l << 13) | (t8h >>> 19);
-      const t9l = a22l ^ d2l;
-      const t9h = a22h ^ d2h;
-      const b9l = (t9h << 29) | (t9l >>> 3);
-      const b9h = (t9l << 29) | (t9h >>> 3);
-      const t10l = a1l ^ d1l;
-      const t10h = a1h ^ d1h;
-      const b10l = (t10l << 1) | (t10h >>> 31);
-      const b10h = (t10h << 1) | (t10l >>> 31);
-      const t11l = a7l ^ d2l;
-      const t11h = a7h ^ d2h;
-      const b11l = (t11l << 6) | (t11h >>> 26);
-      const b11h = (t11h << 6) | (t11l >>> 26);
-      const t12l = a13l ^ d3l;
-      const t12h = a13h ^ d3h;
-      const b12l = (t12l << 25) | (t12h >>> 7);
-      const b12h = (t12h << 25) | (t12l >>> 7);
-      const t13l = a19l ^ d4l;
-      const t13h = a19h ^ d4h;
-      const b13l = (t13l << 8) | (t13h >>> 24);
-      const b13h = (t13h << 8) | (t13l >>> 24);
-      const t14l = a20l ^ d0l;
-      const t14h = a20h ^ d0h;
-      const b14l = (t14l << 18) | (t14h >>> 14);
-      const b14h = (t14h << 18) | (t14l >>> 14);
-      const t15l = a4l ^ d4l;
-      const t15h = a4h ^ d4h;
-      const b15l = (t15l << 27) | (t15h >>> 5);
-      const b15h = (t15h << 27) | (t15l >>> 5);
-      const t16l = a5l ^ d0l;
-      const t16h = a5h ^ d0h;
-      const b16l = (t16h << 4) | (t16l >>> 28);
-      const b16h = (t16l << 4) | (t16h >>> 28);
-      const t17l = a11l ^ d1l;
-      const t17h = a11h ^ d1h;
-      const b17l = (t17l << 10) | (t17h >>> 22);
-      const b17h = (t17h << 10) | (t17l >>> 22);
-      const t18l = a17l ^ d2l;
-      const t18h = a17h ^ d2h;
-      const b18l = (t18l << 15) | (t18h >>> 17);
-      const b18h = (t18h << 15) | (t18l >>> 17);
-      const t19l = a23l ^ d3l;
-      const t19h = a23h ^ d3h;
-      const b19l = (t19h << 24) | (t19l >>> 8);
-      const b19h = (t19l << 24) | (t19h >>> 8);
-      const t20l = a2l ^ d2l;
-      const t20h = a2h ^ d2h;
-      const b20l = (t20h << 30) | (t20l >>> 2);
-      const b20h = (t20l << 30) | (t20h >>> 2);
-      const t21l = a8l ^ d3l;
-      const t21h = a8h ^ d3h;
-      const b21l = (t21h << 23) | (t21l >>> 9);
-      const b21h = (t21l << 23) | (t21h >>> 9);
-      const t22l = a14l ^ d4l;
-      const t22h = a14h ^ d4h;
-      const b22l = (t22h << 7) | (t22l >>> 25);
-      const b22h = (t22l << 7) | (t22h >>> 25);
-      const t23l = a15l ^ d0l;
-      const t23h = a15h ^ d0h;
-      const b23l = (t23h << 9) | (t23l >>> 23);
-      const b23h = (t23l << 9) | (t23h >>> 23);
-      const t24l = a21l ^ d1l;
-      const t24h = a21h ^ d1h;
-      const b24l = (t24l << 2) | (t24h >>> 30);
-      const b24h = (t24h << 2) | (t24l >>> 30);
+      const c0ev = a0ev ^ a5ev ^ a10ev ^ a15ev ^ a20ev;
+      const c0od = a0od ^ a5od ^ a10od ^ a15od ^ a20od;
+      const c1ev = a1ev ^ a6ev ^ a11ev ^ a16ev ^ a21ev;
+      const c1od = a1od ^ a6od ^ a11od ^ a16od ^ a21od;
+      const c2ev = a2ev ^ a7ev ^ a12ev ^ a17ev ^ a22ev;
+      const c2od = a2od ^ a7od ^ a12od ^ a17od ^ a22od;
+      const c3ev = a3ev ^ a8ev ^ a13ev ^ a18ev ^ a23ev;
+      const c3od = a3od ^ a8od ^ a13od ^ a18od ^ a23od;
+      const c4ev = a4ev ^ a9ev ^ a14ev ^ a19ev ^ a24ev;
+      const c4od = a4od ^ a9od ^ a14od ^ a19od ^ a24od;
+      // θ: D[x] ← C[(x−1) mod 5] ⊕ ROT(C[(x+1) mod 5], 1); ROT by 1 moves odd bits to even
+      // (rotated by 1) and even bits to odd
+      const d0ev = c4ev ^ ((c1od << 1) | (c1od >>> 31));
+      const d0od = c4od ^ c1ev;
+      const d1ev = c0ev ^ ((c2od << 1) | (c2od >>> 31));
+      const d1od = c0od ^ c2ev;
+      const d2ev = c1ev ^ ((c3od << 1) | (c3od >>> 31));
+      const d2od = c1od ^ c3ev;
+      const d3ev = c2ev ^ ((c4od << 1) | (c4od >>> 31));
+      const d3od = c2od ^ c4ev;
+      const d4ev = c3ev ^ ((c0od << 1) | (c0od >>> 31));
+      const d4od = c3od ^ c0ev;
+      // θ, ρ, π: B[x,y] ← ROT(A[(x+3y) mod 5, x] ⊕ D[(x+3y) mod 5], r[(x+3y) mod 5, x]);
+      // ROT by 2k rotates both halves by k; by 2k + 1 it swaps them (odd → even rotated by k + 1,
+      // even → odd rotated by k)
+      const b0ev = a0ev ^ d0ev;
+      const b0od = a0od ^ d0od;
+      const t1ev = a6ev ^ d1ev;
+      const t1od = a6od ^ d1od;
+      const b1ev = (t1ev << 22) | (t1ev >>> 10);
+      const b1od = (t1od << 22) | (t1od >>> 10);
+      const t2ev = a12ev ^ d2ev;
+      const t2od = a12od ^ d2od;
+      const b2ev = (t2od << 22) | (t2od >>> 10);
+      const b2od = (t2ev << 21) | (t2ev >>> 11);
+      const t3ev = a18ev ^ d3ev;
+      const t3od = a18od ^ d3od;
+      const b3ev = (t3od << 11) | (t3od >>> 21);
+      const b3od = (t3ev << 10) | (t3ev >>> 22);
+      const t4ev = a24ev ^ d4ev;
+      const t4od = a24od ^ d4od;
+      const b4ev = (t4ev << 7) | (t4ev >>> 25);
+      const b4od = (t4od << 7) | (t4od >>> 25);
+      const t5ev = a3ev ^ d3ev;
+      const t5od = a3od ^ d3od;
+      const b5ev = (t5ev << 14) | (t5ev >>> 18);
+      const b5od = (t5od << 14) | (t5od >>> 18);
+      const t6ev = a9ev ^ d4ev;
+      const t6od = a9od ^ d4od;
+      const b6ev = (t6ev << 10) | (t6ev >>> 22);
+      const b6od = (t6od << 10) | (t6od >>> 22);
+      const t7ev = a10ev ^ d0ev;
+      const t7od = a10od ^ d0od;
+      const b7ev = (t7od << 2) | (t7od >>> 30);
+      const b7od = (t7ev << 1) | (t7ev >>> 31);
+      const t8ev = a16ev ^ d1ev;
+      const t8od = a16od ^ d1od;
+      const b8ev = (t8od << 23) | (t8od >>> 9);
+      const b8od = (t8ev << 22) | (t8ev >>> 10);
+      const t9ev = a22ev ^ d2ev;
+      const t9od = a22od ^ d2od;
+      const b9ev = (t9od << 31) | (t9od >>> 1);
+      const b9od = (t9ev << 30) | (t9ev >>> 2);
+      const t10ev = a1ev ^ d1ev;
+      const t10od = a1od ^ d1od;
+      const b10ev = (t10od << 1) | (t10od >>> 31);
+      const b10od = t10ev;
+      const t11ev = a7ev ^ d2ev;
+      const t11od = a7od ^ d2od;
+      const b11ev = (t11ev << 3) | (t11ev >>> 29);
+      const b11od = (t11od << 3) | (t11od >>> 29);
+      const t12ev = a13ev ^ d3ev;
+      const t12od = a13od ^ d3od;
+      const b12ev = (t12od << 13) | (t12od >>> 19);
+      const b12od = (t12ev << 12) | (t12ev >>> 20);
+      const t13ev = a19ev ^ d4ev;
+      const t13od = a19od ^ d4od;
+      const b13ev = (t13ev << 4) | (t13ev >>> 28);
+      const b13od = (t13od << 4) | (t13od >>> 28);
+      const t14ev = a20ev ^ d0ev;
+      const t14od = a20od ^ d0od;
+      const b14ev = (t14ev << 9) | (t14ev >>> 23);
+      const b14od = (t14od << 9) | (t14od >>> 23);
+      const t15ev = a4ev ^ d4ev;
+      const t15od = a4od ^ d4od;
+      const b15ev = (t15od << 14) | (t15od >>> 18);
+      const b15od = (t15ev << 13) | (t15ev >>> 19);
+      const t16ev = a5ev ^ d0ev;
+      const t16od = a5od ^ d0od;
+      const b16ev = (t16ev << 18) | (t16ev >>> 14);
+      const b16od = (t16od << 18) | (t16od >>> 14);
+      const t17ev = a11ev ^ d1ev;
+      const t17od = a11od ^ d1od;
+      const b17ev = (t17ev << 5) | (t17ev >>> 27);
+      const b17od = (t17od << 5) | (t17od >>> 27);
+      const t18ev = a17ev ^ d2ev;
+      const t18od = a17od ^ d2od;
+      const b18ev = (t18od << 8) | (t18od >>> 24);
+      const b18od = (t18ev << 7) | (t18ev >>> 25);
+      const t19ev = a23ev ^ d3ev;
+      const t19od = a23od ^ d3od;
+      const b19ev = (t19ev << 28) | (t19ev >>> 4);
+      const b19od = (t19od << 28) | (t19od >>> 4);
+      const t20ev = a2ev ^ d2ev;
+      const t20od = a2od ^ d2od;
+      const b20ev = (t20ev << 31) | (t20ev >>> 1);
+      const b20od = (t20od << 31) | (t20od >>> 1);
+      const t21ev = a8ev ^ d3ev;
+      const t21od = a8od ^ d3od;
+      const b21ev = (t21od << 28) | (t21od >>> 4);
+      const b21od = (t21ev << 27) | (t21ev >>> 5);
+      const t22ev = a14ev ^ d4ev;
+      const t22od = a14od ^ d4od;
+      const b22ev = (t22od << 20) | (t22od >>> 12);
+      const b22od = (t22ev << 19) | (t22ev >>> 13);
+      const t23ev = a15ev ^ d0ev;
+      const t23od = a15od ^ d0od;
+      const b23ev = (t23od << 21) | (t23od >>> 11);
+      const b23od = (t23ev << 20) | (t23ev >>> 12);
+      const t24ev = a21ev ^ d1ev;
+      const t24od = a21od ^ d1od;
+      const b24ev = (t24ev << 1) | (t24ev >>> 31);
+      const b24od = (t24od << 1) | (t24od >>> 31);
       // χ: A[x,y] ← B[x,y] ⊕ (¬B[(x+1) mod 5, y] ∧ B[(x+2) mod 5, y]), on lane-complemented
       // values (see the function comment): per row one NOT instead of five.
-      const n2l = ~b2l;
-      e0l = b0l ^ (b1l | b2l);
-      e1l = b1l ^ (n2l | b3l);
-      e2l = b2l ^ (b3l & b4l);
-      e3l = b3l ^ (b4l | b0l);
-      e4l = b4l ^ (b0l & b1l);
-      const n2h = ~b2h;
-      e0h = b0h ^ (b1h | b2h);
-      e1h = b1h ^ (n2h | b3h);
-      e2h = b2h ^ (b3h & b4h);
-      e3h = b3h ^ (b4h | b0h);
-      e4h = b4h ^ (b0h & b1h);
-      const n9l = ~b9l;
-      e5l = b5l ^ (b6l | b7l);
-      e6l = b6l ^ (b7l & b8l);
-      e7l = b7l ^ (b8l | n9l);
-      e8l = b8l ^ (b9l | b5l);
-      e9l = b9l ^ (b5l & b6l);
-      const n9h = ~b9h;
-      e5h = b5h ^ (b6h | b7h);
-      e6h = b6h ^ (b7h & b8h);
-      e7h = b7h ^ (b8h | n9h);
-      e8h = b8h ^ (b9h | b5h);
-      e9h = b9h ^ (b5h & b6h);
-      const n13l = ~b13l;
-      e10l = b10l ^ (b11l | b12l);
-      e11l = b11l ^ (b12l & b13l);
-      e12l = b12l ^ (n13l & b14l);
-      e13l = n13l ^ (b14l | b10l);
-      e14l = b14l ^ (b10l & b11l);
-      const n13h = ~b13h;
-      e10h = b10h ^ (b11h | b12h);
-      e11h = b11h ^ (b12h & b13h);
-      e12h = b12h ^ (n13h & b14h);
-      e13h = n13h ^ (b14h | b10h);
-      e14h = b14h ^ (b10h & b11h);
-      const n18l = ~b18l;
-      e15l = b15l ^ (b16l & b17l);
-      e16l = b16l ^ (b17l | b18l);
-      e17l = b17l ^ (n18l | b19l);
-      e18l = n18l ^ (b19l & b15l);
-      e19l = b19l ^ (b15l | b16l);
-      const n18h = ~b18h;
-      e15h = b15h ^ (b16h & b17h);
-      e16h = b16h ^ (b17h | b18h);
-      e17h = b17h ^ (n18h | b19h);
-      e18h = n18h ^ (b19h & b15h);
-      e19h = b19h ^ (b15h | b16h);
-      const n21l = ~b21l;
-      e20l = b20l ^ (n21l & b22l);
-      e21l = n21l ^ (b22l | b23l);
-      e22l = b22l ^ (b23l & b24l);
-      e23l = b23l ^ (b24l | b20l);
-      e24l = b24l ^ (b20l & b21l);
-      const n21h = ~b21h;
-      e20h = b20h ^ (n21h & b22h);
-      e21h = n21h ^ (b22h | b23h);
-      e22h = b22h ^ (b23h & b24h);
-      e23h = b23h ^ (b24h | b20h);
-      e24h = b24h ^ (b20h & b21h);
-
-      // ι: A[0,0] ← A[0,0] ⊕ RC
-      e0l ^= RC_LO[round];
-      e0h ^= RC_HI[round];
+      const n2ev = ~b2ev;
+      e0ev = b0ev ^ (b1ev | b2ev);
+      e1ev = b1ev ^ (n2ev | b3ev);
+      e2ev = b2ev ^ (b3ev & b4ev);
+      e3ev = b3ev ^ (b4ev | b0ev);
+      e4ev = b4ev ^ (b0ev & b1ev);
+      const n2od = ~b2od;
+      e0od = b0od ^ (b1od | b2od);
+      e1od = b1od ^ (n2od | b3od);
+      e2od = b2od ^ (b3od & b4od);
+      e3od = b3od ^ (b4od | b0od);
+      e4od = b4od ^ (b0od & b1od);
+      const n9ev = ~b9ev;
+      e5ev = b5ev ^ (b6ev | b7ev);
+      e6ev = b6ev ^ (b7ev & b8ev);
+      e7ev = b7ev ^ (b8ev | n9ev);
+      e8ev = b8ev ^ (b9ev | b5ev);
+      e9ev = b9ev ^ (b5ev & b6ev);
+      const n9od = ~b9od;
+      e5od = b5od ^ (b6od | b7od);
+      e6od = b6od ^ (b7od & b8od);
+      e7od = b7od ^ (b8od | n9od);
+      e8od = b8od ^ (b9od | b5od);
+      e9od = b9od ^ (b5od & b6od);
+      const n13ev = ~b13ev;
+      e10ev = b10ev ^ (b11ev | b12ev);
+      e11ev = b11ev ^ (b12ev & b13ev);
+      e12ev = b12ev ^ (n13ev & b14ev);
+      e13ev = n13ev ^ (b14ev | b10ev);
+      e14ev = b14ev ^ (b10ev & b11ev);
+      const n13od = ~b13od;
+      e10od = b10od ^ (b11od | b12od);
+      e11od = b11od ^ (b12od & b13od);
+      e12od = b12od ^ (n13od & b14od);
+      e13od = n13od ^ (b14od | b10od);
+      e14od = b14od ^ (b10od & b11od);
+      const n18ev = ~b18ev;
+      e15ev = b15ev ^ (b16ev & b17ev);
+      e16ev = b16ev ^ (b17ev | b18ev);
+      e17ev = b17ev ^ (n18ev | b19ev);
+      e18ev = n18ev ^ (b19ev & b15ev);
+      e19ev = b19ev ^ (b15ev | b16ev);
+      const n18od = ~b18od;
+      e15od = b15od ^ (b16od & b17od);
+      e16od = b16od ^ (b17od | b18od);
+      e17od = b17od ^ (n18od | b19od);
+      e18od = n18od ^ (b19od & b15od);
+      e19od = b19od ^ (b15od | b16od);
+      const n21ev = ~b21ev;
+      e20ev = b20ev ^ (n21ev & b22ev);
+      e21ev = n21ev ^ (b22ev | b23ev);
+      e22ev = b22ev ^ (b23ev & b24ev);
+      e23ev = b23ev ^ (b24ev | b20ev);
+      e24ev = b24ev ^ (b20ev & b21ev);
+      const n21od = ~b21od;
+      e20od = b20od ^ (n21od & b22od);
+      e21od = n21od ^ (b22od | b23od);
+      e22od = b22od ^ (b23od & b24od);
+      e23od = b23od ^ (b24od | b20od);
+      e24od = b24od ^ (b20od & b21od);
+      // ι: A[0,0] ← A[0,0] ⊕ RC (interleaved)
+      e0ev ^= RC_EV[round];
+      e0od ^= RC_OD[round];
     }
     {
       // Round `round + 1`, the same text with E → A (θ, ρ, π read e; χ and ι write a).
       // θ: C[x] ← A[x,0] ⊕ A[x,1] ⊕ A[x,2] ⊕ A[x,3] ⊕ A[x,4]
-      const c0l = e0l ^ e5l ^ e10l ^ e15l ^ e20l;
-      const c0h = e0h ^ e5h ^ e10h ^ e15h ^ e20h;
-      const c1l = e1l ^ e6l ^ e11l ^ e16l ^ e21l;
-      const c1h = e1h ^ e6h ^ e11h ^ e16h ^ e21h;
-      const c2l = e2l ^ e7l ^ e12l ^ e17l ^ e22l;
-      const c2h = e2h ^ e7h ^ e12h ^ e17h ^ e22h;
-      const c3l = e3l ^ e8l ^ e13l ^ e18l ^ e23l;
-      const c3h = e3h ^ e8h ^ e13h ^ e18h ^ e23h;
-      const c4l = e4l ^ e9l ^ e14l ^ e19l ^ e24l;
-      const c4h = e4h ^ e9h ^ e14h ^ e19h ^ e24h;
-      // θ: D[x] ← C[(x−1) mod 5] ⊕ ROT(C[(x+1) mod 5], 1)
-      const d0l = c4l ^ ((c1l << 1) | (c1h >>> 31));
-      const d0h = c4h ^ ((c1h << 1) | (c1l >>> 31));
-      const d1l = c0l ^ ((c2l << 1) | (c2h >>> 31));
-      const d1h = c0h ^ ((c2h << 1) | (c2l >>> 31));
-      const d2l = c1l ^ ((c3l << 1) | (c3h >>> 31));
-      const d2h = c1h ^ ((c3h << 1) | (c3l >>> 31));
-      const d3l = c2l ^ ((c4l << 1) | (c4h >>> 31));
-      const d3h = c2h ^ ((c4h << 1) | (c4l >>> 31));
-      const d4l = c3l ^ ((c0l << 1) | (c0h >>> 31));
-      const d4h = c3h ^ ((c0h << 1) | (c0l >>> 31));
-      // θ, ρ, π: B[x,y] ← ROT(A[(x+3y) mod 5, x] ⊕ D[(x+3y) mod 5], r[(x+3y) mod 5, x])
-      const b0l = e0l ^ d0l;
-      const b0h = e0h ^ d0h;
-      const t1l = e6l ^ d1l;
-      const t1h = e6h ^ d1h;
-      const b1l = (t1h << 12) | (t1l >>> 20);
-      const b1h = (t1l << 12) | (t1h >>> 20);
-      const t2l = e12l ^ d2l;
-      const t2h = e12h ^ d2h;
-      const b2l = (t2h << 11) | (t2l >>> 21);
-      const b2h = (t2l << 11) | (t2h >>> 21);
-      const t3l = e18l ^ d3l;
-      const t3h = e18h ^ d3h;
-      const b3l = (t3l << 21) | (t3h >>> 11);
-      const b3h = (t3h << 21) | (t3l >>> 11);
-      const t4l = e24l ^ d4l;
-      const t4h = e24h ^ d4h;
-      const b4l = (t4l << 14) | (t4h >>> 18);
-      const b4h = (t4h << 14) | (t4l >>> 18);
-      const t5l = e3l ^ d3l;
-      const t5h = e3h ^ d3h;
-      const b5l = (t5l << 28) | (t5h >>> 4);
-      const b5h = (t5h << 28) | (t5l >>> 4);
-      const t6l = e9l ^ d4l;
-      const t6h = e9h ^ d4h;
-      const b6l = (t6l << 20) | (t6h >>> 12);
-      const b6h = (t6h << 20) | (t6l >>> 12);
-      const t7l = e10l ^ d0l;
-      const t7h = e10h ^ d0h;
-      const b7l = (t7l << 3) | (t7h >>> 29);
-      const b7h = (t7h << 3) | (t7l >>> 29);
-      const t8l = e16l ^ d1l;
-      const t8h = e16h ^ d1h;
-      const b8l = (t8h << 13) | (t8l >>> 19);
-      const b8h = (t8l << 13) | (t8h >>> 19);
-      const t9l = e22l ^ d2l;
-      const t9h = e22h ^ d2h;
-      const b9l = (t9h << 29) | (t9l >>> 3);
-      const b9h = (t9l << 29) | (t9h >>> 3);
-      const t10l = e1l ^ d1l;
-      const t10h = e1h ^ d1h;
-      const b10l = (t10l << 1) | (t10h >>> 31);
-      const b10h = (t10h << 1) | (t10l >>> 31);
-      const t11l = e7l ^ d2l;
-      const t11h = e7h ^ d2h;
-      const b11l = (t11l << 6) | (t11h >>> 26);
-      const b11h = (t11h << 6) | (t11l >>> 26);
-      const t12l = e13l ^ d3l;
-      const t12h = e13h ^ d3h;
-      const b12l = (t12l << 25) | (t12h >>> 7);
-      const b12h = (t12h << 25) | (t12l >>> 7);
-      const t13l = e19l ^ d4l;
-      const t13h = e19h ^ d4h;
-      const b13l = (t13l << 8) | (t13h >>> 24);
-      const b13h = (t13h << 8) | (t13l >>> 24);
-      const t14l = e20l ^ d0l;
-      const t14h = e20h ^ d0h;
-      const b14l = (t14l << 18) | (t14h >>> 14);
-      const b14h = (t14h << 18) | (t14l >>> 14);
-      const t15l = e4l ^ d4l;
-      const t15h = e4h ^ d4h;
-      const b15l = (t15l << 27) | (t15h >>> 5);
-      const b15h = (t15h << 27) | (t15l >>> 5);
-      const t16l = e5l ^ d0l;
-      const t16h = e5h ^ d0h;
-      const b16l = (t16h << 4) | (t16l >>> 28);
-      const b16h = (t16l << 4) | (t16h >>> 28);
-      const t17l = e11l ^ d1l;
-      const t17h = e11h ^ d1h;
-      const b17l = (t17l << 10) | (t17h >>> 22);
-      const b17h = (t17h << 10) | (t17l >>> 22);
-      const t18l = e17l ^ d2l;
-      const t18h = e17h ^ d2h;
-      const b18l = (t18l << 15) | (t18h >>> 17);
-      const b18h = (t18h << 15) | (t18l >>> 17);
-      const t19l = e23l ^ d3l;
-      const t19h = e23h ^ d3h;
-      const b19l = (t19h << 24) | (t19l >>> 8);
-      const b19h = (t19l << 24) | (t19h >>> 8);
-      const t20l = e2l ^ d2l;
-      const t20h = e2h ^ d2h;
-      const b20l = (t20h << 30) | (t20l >>> 2);
-      const b20h = (t20l << 30) | (t20h >>> 2);
-      const t21l = e8l ^ d3l;
-      const t21h = e8h ^ d3h;
-      const b21l = (t21h << 23) | (t21l >>> 9);
-      const b21h = (t21l << 23) | (t21h >>> 9);
-      const t22l = e14l ^ d4l;
-      const t22h = e14h ^ d4h;
-      const b22l = (t22h << 7) | (t22l >>> 25);
-      const b22h = (t22l << 7) | (t22h >>> 25);
-      const t23l = e15l ^ d0l;
-      const t23h = e15h ^ d0h;
-      const b23l = (t23h << 9) | (t23l >>> 23);
-      const b23h = (t23l << 9) | (t23h >>> 23);
-      const t24l = e21l ^ d1l;
-      const t24h = e21h ^ d1h;
-      const b24l = (t24l << 2) | (t24h >>> 30);
-      const b24h = (t24h << 2) | (t24l >>> 30);
+      const c0ev = e0ev ^ e5ev ^ e10ev ^ e15ev ^ e20ev;
+      const c0od = e0od ^ e5od ^ e10od ^ e15od ^ e20od;
+      const c1ev = e1ev ^ e6ev ^ e11ev ^ e16ev ^ e21ev;
+      const c1od = e1od ^ e6od ^ e11od ^ e16od ^ e21od;
+      const c2ev = e2ev ^ e7ev ^ e12ev ^ e17ev ^ e22ev;
+      const c2od = e2od ^ e7od ^ e12od ^ e17od ^ e22od;
+      const c3ev = e3ev ^ e8ev ^ e13ev ^ e18ev ^ e23ev;
+      const c3od = e3od ^ e8od ^ e13od ^ e18od ^ e23od;
+      const c4ev = e4ev ^ e9ev ^ e14ev ^ e19ev ^ e24ev;
+      const c4od = e4od ^ e9od ^ e14od ^ e19od ^ e24od;
+      // θ: D[x] ← C[(x−1) mod 5] ⊕ ROT(C[(x+1) mod 5], 1); ROT by 1 moves odd bits to even
+      // (rotated by 1) and even bits to odd
+      const d0ev = c4ev ^ ((c1od << 1) | (c1od >>> 31));
+      const d0od = c4od ^ c1ev;
+      const d1ev = c0ev ^ ((c2od << 1) | (c2od >>> 31));
+      const d1od = c0od ^ c2ev;
+      const d2ev = c1ev ^ ((c3od << 1) | (c3od >>> 31));
+      const d2od = c1od ^ c3ev;
+      const d3ev = c2ev ^ ((c4od << 1) | (c4od >>> 31));
+      const d3od = c2od ^ c4ev;
+      const d4ev = c3ev ^ ((c0od << 1) | (c0od >>> 31));
+      const d4od = c3od ^ c0ev;
+      // θ, ρ, π: B[x,y] ← ROT(A[(x+3y) mod 5, x] ⊕ D[(x+3y) mod 5], r[(x+3y) mod 5, x]);
+      // ROT by 2k rotates both halves by k; by 2k + 1 it swaps them (odd → even rotated by k + 1,
+      // even → odd rotated by k)
+      const b0ev = e0ev ^ d0ev;
+      const b0od = e0od ^ d0od;
+      const t1ev = e6ev ^ d1ev;
+      const t1od = e6od ^ d1od;
+      const b1ev = (t1ev << 22) | (t1ev >>> 10);
+      const b1od = (t1od << 22) | (t1od >>> 10);
+      const t2ev = e12ev ^ d2ev;
+      const t2od = e12od ^ d2od;
+      const b2ev = (t2od << 22) | (t2od >>> 10);
+      const b2od = (t2ev << 21) | (t2ev >>> 11);
+      const t3ev = e18ev ^ d3ev;
+      const t3od = e18od ^ d3od;
+      const b3ev = (t3od << 11) | (t3od >>> 21);
+      const b3od = (t3ev << 10) | (t3ev >>> 22);
+      const t4ev = e24ev ^ d4ev;
+      const t4od = e24od ^ d4od;
+      const b4ev = (t4ev << 7) | (t4ev >>> 25);
+      const b4od = (t4od << 7) | (t4od >>> 25);
+      const t5ev = e3ev ^ d3ev;
+      const t5od = e3od ^ d3od;
+      const b5ev = (t5ev << 14) | (t5ev >>> 18);
+      const b5od = (t5od << 14) | (t5od >>> 18);
+      const t6ev = e9ev ^ d4ev;
+      const t6od = e9od ^ d4od;
+      const b6ev = (t6ev << 10) | (t6ev >>> 22);
+      const b6od = (t6od << 10) | (t6od >>> 22);
+      const t7ev = e10ev ^ d0ev;
+      const t7od = e10od ^ d0od;
+      const b7ev = (t7od << 2) | (t7od >>> 30);
+      const b7od = (t7ev << 1) | (t7ev >>> 31);
+      const t8ev = e16ev ^ d1ev;
+      const t8od = e16od ^ d1od;
+      const b8ev = (t8od << 23) | (t8od >>> 9);
+      const b8od = (t8ev << 22) | (t8ev >>> 10);
+      const t9ev = e22ev ^ d2ev;
+      const t9od = e22od ^ d2od;
+      const b9ev = (t9od << 31) | (t9od >>> 1);
+      const b9od = (t9ev << 30) | (t9ev >>> 2);
+      const t10ev = e1ev ^ d1ev;
+      const t10od = e1od ^ d1od;
+      const b10ev = (t10od << 1) | (t10od >>> 31);
+      const b10od = t10ev;
+      const t11ev = e7ev ^ d2ev;
+      const t11od = e7od ^ d2od;
+      const b11ev = (t11ev << 3) | (t11ev >>> 29);
+      const b11od = (t11od << 3) | (t11od >>> 29);
+      const t12ev = e13ev ^ d3ev;
+      const t12od = e13od ^ d3od;
+      const b12ev = (t12od << 13) | (t12od >>> 19);
+      const b12od = (t12ev << 12) | (t12ev >>> 20);
+      const t13ev = e19ev ^ d4ev;
+      const t13od = e19od ^ d4od;
+      const b13ev = (t13ev << 4) | (t13ev >>> 28);
+      const b13od = (t13od << 4) | (t13od >>> 28);
+      const t14ev = e20ev ^ d0ev;
+      const t14od = e20od ^ d0od;
+      const b14ev = (t14ev << 9) | (t14ev >>> 23);
+      const b14od = (t14od << 9) | (t14od >>> 23);
+      const t15ev = e4ev ^ d4ev;
+      const t15od = e4od ^ d4od;
+      const b15ev = (t15od << 14) | (t15od >>> 18);
+      const b15od = (t15ev << 13) | (t15ev >>> 19);
+      const t16ev = e5ev ^ d0ev;
+      const t16od = e5od ^ d0od;
+      const b16ev = (t16ev << 18) | (t16ev >>> 14);
+      const b16od = (t16od << 18) | (t16od >>> 14);
+      const t17ev = e11ev ^ d1ev;
+      const t17od = e11od ^ d1od;
+      const b17ev = (t17ev << 5) | (t17ev >>> 27);
+      const b17od = (t17od << 5) | (t17od >>> 27);
+      const t18ev = e17ev ^ d2ev;
+      const t18od = e17od ^ d2od;
+      const b18ev = (t18od << 8) | (t18od >>> 24);
+      const b18od = (t18ev << 7) | (t18ev >>> 25);
+      const t19ev = e23ev ^ d3ev;
+      const t19od = e23od ^ d3od;
+      const b19ev = (t19ev << 28) | (t19ev >>> 4);
+      const b19od = (t19od << 28) | (t19od >>> 4);
+      const t20ev = e2ev ^ d2ev;
+      const t20od = e2od ^ d2od;
+      const b20ev = (t20ev << 31) | (t20ev >>> 1);
+      const b20od = (t20od << 31) | (t20od >>> 1);
+      const t21ev = e8ev ^ d3ev;
+      const t21od = e8od ^ d3od;
+      const b21ev = (t21od << 28) | (t21od >>> 4);
+      const b21od = (t21ev << 27) | (t21ev >>> 5);
+      const t22ev = e14ev ^ d4ev;
+      const t22od = e14od ^ d4od;
+      const b22ev = (t22od << 20) | (t22od >>> 12);
+      const b22od = (t22ev << 19) | (t22ev >>> 13);
+      const t23ev = e15ev ^ d0ev;
+      const t23od = e15od ^ d0od;
+      const b23ev = (t23od << 21) | (t23od >>> 11);
+      const b23od = (t23ev << 20) | (t23ev >>> 12);
+      const t24ev = e21ev ^ d1ev;
+      const t24od = e21od ^ d1od;
+      const b24ev = (t24ev << 1) | (t24ev >>> 31);
+      const b24od = (t24od << 1) | (t24od >>> 31);
       // χ: A[x,y] ← B[x,y] ⊕ (¬B[(x+1) mod 5, y] ∧ B[(x+2) mod 5, y]), on lane-complemented
       // values (see the function comment): per row one NOT instead of five.
-      const n2l = ~b2l;
-      a0l = b0l ^ (b1l | b2l);
-      a1l = b1l ^ (n2l | b3l);
-      a2l = b2l ^ (b3l & b4l);
-      a3l = b3l ^ (b4l | b0l);
-      a4l = b4l ^ (b0l & b1l);
-      const n2h = ~b2h;
-      a0h = b0h ^ (b1h | b2h);
-      a1h = b1h ^ (n2h | b3h);
-      a2h = b2h ^ (b3h & b4h);
-      a3h = b3h ^ (b4h | b0h);
-      a4h = b4h ^ (b0h & b1h);
-      const n9l = ~b9l;
-      a5l = b5l ^ (b6l | b7l);
-      a6l = b6l ^ (b7l & b8l);
-      a7l = b7l ^ (b8l | n9l);
-      a8l = b8l ^ (b9l | b5l);
-      a9l = b9l ^ (b5l & b6l);
-      const n9h = ~b9h;
-      a5h = b5h ^ (b6h | b7h);
-      a6h = b6h ^ (b7h & b8h);
-      a7h = b7h ^ (b8h | n9h);
-      a8h = b8h ^ (b9h | b5h);
-      a9h = b9h ^ (b5h & b6h);
-      const n13l = ~b13l;
-      a10l = b10l ^ (b11l | b12l);
-      a11l = b11l ^ (b12l & b13l);
-      a12l = b12l ^ (n13l & b14l);
-      a13l = n13l ^ (b14l | b10l);
-      a14l = b14l ^ (b10l & b11l);
-      const n13h = ~b13h;
-      a10h = b10h ^ (b11h | b12h);
-      a11h = b11h ^ (b12h & b13h);
-      a12h = b12h ^ (n13h & b14h);
-      a13h = n13h ^ (b14h | b10h);
-      a14h = b14h ^ (b10h & b11h);
-      const n18l = ~b18l;
-      a15l = b15l ^ (b16l & b17l);
-      a16l = b16l ^ (b17l | b18l);
-      a17l = b17l ^ (n18l | b19l);
-      a18l = n18l ^ (b19l & b15l);
-      a19l = b19l ^ (b15l | b16l);
-      const n18h = ~b18h;
-      a15h = b15h ^ (b16h & b17h);
-      a16h = b16h ^ (b17h | b18h);
-      a17h = b17h ^ (n18h | b19h);
-      a18h = n18h ^ (b19h & b15h);
-      a19h = b19h ^ (b15h | b16h);
-      const n21l = ~b21l;
-      a20l = b20l ^ (n21l & b22l);
-      a21l = n21l ^ (b22l | b23l);
-      a22l = b22l ^ (b23l & b24l);
-      a23l = b23l ^ (b24l | b20l);
-      a24l = b24l ^ (b20l & b21l);
-      const n21h = ~b21h;
-      a20h = b20h ^ (n21h & b22h);
-      a21h = n21h ^ (b22h | b23h);
-      a22h = b22h ^ (b23h & b24h);
-      a23h = b23h ^ (b24h | b20h);
-      a24h = b24h ^ (b20h & b21h);
-
-      // ι: A[0,0] ← A[0,0] ⊕ RC
-      a0l ^= RC_LO[round + 1];
-      a0h ^= RC_HI[round + 1];
+      const n2ev = ~b2ev;
+      a0ev = b0ev ^ (b1ev | b2ev);
+      a1ev = b1ev ^ (n2ev | b3ev);
+      a2ev = b2ev ^ (b3ev & b4ev);
+      a3ev = b3ev ^ (b4ev | b0ev);
+      a4ev = b4ev ^ (b0ev & b1ev);
+      const n2od = ~b2od;
+      a0od = b0od ^ (b1od | b2od);
+      a1od = b1od ^ (n2od | b3od);
+      a2od = b2od ^ (b3od & b4od);
+      a3od = b3od ^ (b4od | b0od);
+      a4od = b4od ^ (b0od & b1od);
+      const n9ev = ~b9ev;
+      a5ev = b5ev ^ (b6ev | b7ev);
+      a6ev = b6ev ^ (b7ev & b8ev);
+      a7ev = b7ev ^ (b8ev | n9ev);
+      a8ev = b8ev ^ (b9ev | b5ev);
+      a9ev = b9ev ^ (b5ev & b6ev);
+      const n9od = ~b9od;
+      a5od = b5od ^ (b6od | b7od);
+      a6od = b6od ^ (b7od & b8od);
+      a7od = b7od ^ (b8od | n9od);
+      a8od = b8od ^ (b9od | b5od);
+      a9od = b9od ^ (b5od & b6od);
+      const n13ev = ~b13ev;
+      a10ev = b10ev ^ (b11ev | b12ev);
+      a11ev = b11ev ^ (b12ev & b13ev);
+      a12ev = b12ev ^ (n13ev & b14ev);
+      a13ev = n13ev ^ (b14ev | b10ev);
+      a14ev = b14ev ^ (b10ev & b11ev);
+      const n13od = ~b13od;
+      a10od = b10od ^ (b11od | b12od);
+      a11od = b11od ^ (b12od & b13od);
+      a12od = b12od ^ (n13od & b14od);
+      a13od = n13od ^ (b14od | b10od);
+      a14od = b14od ^ (b10od & b11od);
+      const n18ev = ~b18ev;
+      a15ev = b15ev ^ (b16ev & b17ev);
+      a16ev = b16ev ^ (b17ev | b18ev);
+      a17ev = b17ev ^ (n18ev | b19ev);
+      a18ev = n18ev ^ (b19ev & b15ev);
+      a19ev = b19ev ^ (b15ev | b16ev);
+      const n18od = ~b18od;
+      a15od = b15od ^ (b16od & b17od);
+      a16od = b16od ^ (b17od | b18od);
+      a17od = b17od ^ (n18od | b19od);
+      a18od = n18od ^ (b19od & b15od);
+      a19od = b19od ^ (b15od | b16od);
+      const n21ev = ~b21ev;
+      a20ev = b20ev ^ (n21ev & b22ev);
+      a21ev = n21ev ^ (b22ev | b23ev);
+      a22ev = b22ev ^ (b23ev & b24ev);
+      a23ev = b23ev ^ (b24ev | b20ev);
+      a24ev = b24ev ^ (b20ev & b21ev);
+      const n21od = ~b21od;
+      a20od = b20od ^ (n21od & b22od);
+      a21od = n21od ^ (b22od | b23od);
+      a22od = b22od ^ (b23od & b24od);
+      a23od = b23od ^ (b24od | b20od);
+      a24od = b24od ^ (b20od & b21od);
+      // ι: A[0,0] ← A[0,0] ⊕ RC (interleaved)
+      a0ev ^= RC_EV[round + 1];
+      a0od ^= RC_OD[round + 1];
     }
   }
-  state[0] = a0l;
-  state[1] = a0h;
-  state[2] = ~a1l;
-  state[3] = ~a1h;
-  state[4] = ~a2l;
-  state[5] = ~a2h;
-  state[6] = a3l;
-  state[7] = a3h;
-  state[8] = a4l;
-  state[9] = a4h;
-  state[10] = a5l;
-  state[11] = a5h;
-  state[12] = a6l;
-  state[13] = a6h;
-  state[14] = a7l;
-  state[15] = a7h;
-  state[16] = ~a8l;
-  state[17] = ~a8h;
-  state[18] = a9l;
-  state[19] = a9h;
-  state[20] = a10l;
-  state[21] = a10h;
-  state[22] = a11l;
-  state[23] = a11h;
-  state[24] = ~a12l;
-  state[25] = ~a12h;
-  state[26] = a13l;
-  state[27] = a13h;
-  state[28] = a14l;
-  state[29] = a14h;
-  state[30] = a15l;
-  state[31] = a15h;
-  state[32] = a16l;
-  state[33] = a16h;
-  state[34] = ~a17l;
-  state[35] = ~a17h;
-  state[36] = a18l;
-  state[37] = a18h;
-  state[38] = a19l;
-  state[39] = a19h;
-  state[40] = ~a20l;
-  state[41] = ~a20h;
-  state[42] = a21l;
-  state[43] = a21h;
-  state[44] = a22l;
-  state[45] = a22h;
-  state[46] = a23l;
-  state[47] = a23h;
-  state[48] = a24l;
-  state[49] = a24h;
+  state[0] = a0ev;
+  state[1] = a0od;
+  state[2] = ~a1ev;
+  state[3] = ~a1od;
+  state[4] = ~a2ev;
+  state[5] = ~a2od;
+  state[6] = a3ev;
+  state[7] = a3od;
+  state[8] = a4ev;
+  state[9] = a4od;
+  state[10] = a5ev;
+  state[11] = a5od;
+  state[12] = a6ev;
+  state[13] = a6od;
+  state[14] = a7ev;
+  state[15] = a7od;
+  state[16] = ~a8ev;
+  state[17] = ~a8od;
+  state[18] = a9ev;
+  state[19] = a9od;
+  state[20] = a10ev;
+  state[21] = a10od;
+  state[22] = a11ev;
+  state[23] = a11od;
+  state[24] = ~a12ev;
+  state[25] = ~a12od;
+  state[26] = a13ev;
+  state[27] = a13od;
+  state[28] = a14ev;
+  state[29] = a14od;
+  state[30] = a15ev;
+  state[31] = a15od;
+  state[32] = a16ev;
+  state[33] = a16od;
+  state[34] = ~a17ev;
+  state[35] = ~a17od;
+  state[36] = a18ev;
+  state[37] = a18od;
+  state[38] = a19ev;
+  state[39] = a19od;
+  state[40] = ~a20ev;
+  state[41] = ~a20od;
+  state[42] = a21ev;
+  state[43] = a21od;
+  state[44] = a22ev;
+  state[45] = a22od;
+  state[46] = a23ev;
+  state[47] = a23od;
+  state[48] = a24ev;
+  state[49] = a24od;
 }

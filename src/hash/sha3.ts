@@ -56,9 +56,34 @@ export class Sha3 {
   }
 }
 
+/**
+ * One sponge per SHA-3 and SHAKE rate for the one-shot functions below: each call absorbs,
+ * squeezes and destroys (wipes) it before returning, also when it throws, and no call nests
+ * another (synchronous JS), so they can share it instead of allocating a state per call.
+ */
+const ONE_SHOT = new Map<number, KeccakSponge>();
+
+function oneShot(rate: number, suffix: number, suffixBits: number): KeccakSponge {
+  const key = rate * 16 + suffix;
+  let sponge = ONE_SHOT.get(key);
+  if (sponge === undefined) {
+    sponge = new KeccakSponge(rate, suffix, suffixBits);
+    ONE_SHOT.set(key, sponge);
+  }
+  return sponge;
+}
+
 function sha3(d: 28 | 32 | 48 | 64, msg: Uint8Array, what: string): Uint8Array {
   expectBytes(msg, what);
-  return new Sha3(d).update(msg).digest();
+  const out = new Uint8Array(d);
+  const sponge = oneShot(200 - 2 * d, SHA3_SUFFIX, 2);
+  try {
+    sponge.absorb(msg);
+    sponge.squeezeInto(out); // FIPS 202, §6.1: SHA3-d(M) = KECCAK[2d](M ‖ 01, d)
+  } finally {
+    sponge.destroy();
+  }
+  return out;
 }
 
 /** SHA3-224 of a byte string. FIPS 202, §6.1 (SHA3-224). */
@@ -135,9 +160,14 @@ export const shake256Xof = (): Shake => new Shake(136);
 function shake(rate: 168 | 136, msg: Uint8Array, outputLength: number, what: string): Uint8Array {
   expectBytes(msg, what);
   checkOutputLength(outputLength, what);
-  const x = new Shake(rate).absorb(msg);
-  const out = x.squeeze(outputLength);
-  x.destroy();
+  const out = new Uint8Array(outputLength); // may throw (RangeError): before the sponge is used
+  const sponge = oneShot(rate, SHAKE_SUFFIX, 4);
+  try {
+    sponge.absorb(msg);
+    sponge.squeezeInto(out); // FIPS 202, §6.2: SHAKE(M, d) = KECCAK[c](M ‖ 1111, d)
+  } finally {
+    sponge.destroy();
+  }
   return out;
 }
 

@@ -40,6 +40,7 @@ import {
   expandA,
   expandMask,
   expandS,
+  matrixStorage,
   sampleInBall,
 } from './sample.ts';
 
@@ -129,7 +130,7 @@ export function signMuInternal(
   const s1Hat = nttVec(s1); // ŝ₁ ← NTT(s₁)
   const s2Hat = nttVec(s2); // ŝ₂ ← NTT(s₂)
   const t0Hat = nttVec(t0); // t̂₀ ← NTT(t₀)
-  const AHat = expandA(p, rho); // Â ← ExpandA(ρ)
+  const AHat = expandA(p, rho, matrixStorage(p)); // Â ← ExpandA(ρ)
   // ρ″ ← H(K ‖ rnd ‖ μ, 64), kept in a 66-byte buffer that ExpandMask extends with κ
   const seed = new Uint8Array(66);
   const rhoPrimePrime = H([K, rnd, mu], 64);
@@ -249,7 +250,7 @@ export function verifyMuInternal(
   if (decoded === null) return false; // h = ⊥
   const { cTilde, z, h } = decoded;
   for (let i = 0; i < p.l; i++) if (normAtLeast(z[i], p.gamma1 - p.beta)) return false;
-  const AHat = expandA(p, rho); // Â ← ExpandA(ρ)
+  const AHat = expandA(p, rho, matrixStorage(p)); // Â ← ExpandA(ρ)
   const c = new Float64Array(N);
   sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50)); // c ← SampleInBall(c̃)
   const cHat = new Float64Array(N) as PolyNTT;

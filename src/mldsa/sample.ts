@@ -2,8 +2,8 @@
  * Pseudorandom sampling of ML-DSA polynomials from SHAKE streams.
  * FIPS 204 §7.1: Algorithms 14–15 (CoeffFromThreeBytes, CoeffFromHalfByte); §7.3: 29
  * (SampleInBall), 30 (RejNTTPoly), 31 (RejBoundedPoly), 32 (ExpandA), 33 (ExpandS), 34 (ExpandMask).
- * H = SHAKE256 and G = SHAKE128 (FIPS 204 §3.7), driven straight on keccakP1600 (all seeds fit
- * one block) and squeezed whole blocks at a time.
+ * H = SHAKE256 and G = SHAKE128 (FIPS 204 §3.7), driven straight on the bit-interleaved
+ * Keccak-p of hash/keccak.ts (all seeds fit one block) and squeezed whole blocks at a time.
  * Side channels: ExpandA and RejNTTPoly work on public ρ and may branch. RejBoundedPoly (secret
  * ρ′) branches on whether each nibble is rejected, as Algorithm 31 does; which nibbles are
  * rejected is independent of the accepted coefficients, and no `%` touches them. SampleInBall:
@@ -13,31 +13,27 @@
  * depends on c̃ is the count of rejected bytes in the j-sampling loop (Algorithm 29 steps 5–7),
  * a residual timing leak we state rather than hide. ExpandMask is straight-line bit unpacking.
  */
-import { keccakP1600 } from '../hash/keccak.ts';
+import { extractLanes, keccakP1600Interleaved } from '../hash/keccak.ts';
+import { shakeOneBlock } from '../hash/sponge.ts';
 import { wipe } from '../util/ct.ts';
 import { bitUnpack } from './encode.ts';
 import { toCentered } from './field.ts';
 import { N, Q, type MlDsaParams } from './params.ts';
 import { newPolys, type Poly, type PolyNTT } from './ntt.ts';
 
+if (new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1)
+  throw new Error('ML-DSA sample.ts: big-endian hosts are not supported');
+
 const G_RATE = 168; // SHAKE128 rate in bytes
 const H_RATE = 136; // SHAKE256 rate in bytes
 
 /**
- * Starts SHAKE on an input shorter than one block: state ← Keccak-p[1600, 24](input ‖ 1111 ‖
- * pad10*1), ready to squeeze its first block. FIPS 202 §6.2 (SHAKE) with Algorithm 8 (SPONGE)
- * and Algorithm 9 (pad10*1); byte i of the string is bits 8(i mod 4)… of state[⌊i/4⌋] (keccak.ts).
- * Differs from sha3.ts only in speed: every seed here (34, 66 or ≤ 64 bytes) fits one block, and
- * skipping the incremental sponge object saved about a third of ExpandA's non-Keccak cost.
+ * The current output block in the standard layout (the FIPS 202 byte string, little-endian),
+ * converted from a Keccak state kept in the interleaved layout of hash/keccak.ts. Shared by every
+ * call (single-threaded); the callers that squeeze secrets wipe it.
  */
-export function shakeOneBlock(state: Uint32Array, input: Uint8Array, rate: number): void {
-  state.fill(0);
-  const n = input.length; // n ≤ rate − 2 (34 or 66 bytes here)
-  for (let i = 0; i < n; i++) state[i >> 2] ^= input[i] << ((i & 3) << 3);
-  state[n >> 2] ^= 0x1f << ((n & 3) << 3); // suffix 1111, then the first 1 of pad10*1
-  state[(rate - 1) >> 2] ^= 0x80 << (((rate - 1) & 3) << 3); // the last 1 of pad10*1
-  keccakP1600(state);
-}
+const BLOCK = new Uint32Array(G_RATE / 4);
+const BLOCK_BYTES = new Uint8Array(BLOCK.buffer);
 
 const MASK23 = 0x7fffff;
 
@@ -51,10 +47,11 @@ export function rejNTTPoly(out: PolyNTT, rhoPrime: Uint8Array, state: Uint32Arra
   shakeOneBlock(state, rhoPrime, G_RATE);
   let j = 0;
   for (;;) {
+    extractLanes(state, BLOCK, G_RATE / 8);
     for (let w = 0; w < G_RATE / 4 && j < N; w += 3) {
-      const w0 = state[w];
-      const w1 = state[w + 1];
-      const w2 = state[w + 2];
+      const w0 = BLOCK[w];
+      const w1 = BLOCK[w + 1];
+      const w2 = BLOCK[w + 2];
       // ρ is public, so the rejections (z ≥ q) may branch
       let z = w0 & MASK23; // bytes 0, 1, 2
       if (z < Q) out[j++] = toCentered(z);
@@ -66,28 +63,49 @@ export function rejNTTPoly(out: PolyNTT, rhoPrime: Uint8Array, state: Uint32Arra
       if (z < Q && j < N) out[j++] = toCentered(z);
     }
     if (j === N) return;
-    keccakP1600(state); // squeeze the next block
+    keccakP1600Interleaved(state); // squeeze the next block
   }
 }
 
 /**
  * Â ∈ T_q^{k×l} from the public seed ρ: Â[r][s] ← RejNTTPoly(ρ ‖ s ‖ r).
- * FIPS 204, Algorithm 32 (ExpandA).
+ * FIPS 204, Algorithm 32 (ExpandA). Written into `out` when given (k rows of l entries, e.g. the
+ * per-parameter-set storage of `matrixStorage`), else into fresh arrays.
  */
-export function expandA(p: MlDsaParams, rho: Uint8Array): PolyNTT[][] {
+export function expandA(p: MlDsaParams, rho: Uint8Array, out?: PolyNTT[][]): PolyNTT[][] {
   const seed = new Uint8Array(34);
   seed.set(rho, 0);
-  const state = new Uint32Array(50);
-  const entries = newPolys(p.k * p.l) as PolyNTT[];
-  const A: PolyNTT[][] = [];
+  const A = out ?? newMatrix(p);
   for (let r = 0; r < p.k; r++) {
-    const row = entries.slice(r * p.l, (r + 1) * p.l);
     for (let s = 0; s < p.l; s++) {
       seed[32] = s; // ρ′ ← ρ ‖ IntegerToBytes(s, 1) ‖ IntegerToBytes(r, 1)
       seed[33] = r;
-      rejNTTPoly(row[s], seed, state);
+      rejNTTPoly(A[r][s], seed, KECCAK_STATE);
     }
-    A.push(row);
+  }
+  return A;
+}
+
+/** A fresh k × l matrix over T_q, as views of one buffer. */
+function newMatrix(p: MlDsaParams): PolyNTT[][] {
+  const entries = newPolys(p.k * p.l) as PolyNTT[];
+  return Array.from({ length: p.k }, (_, r) => entries.slice(r * p.l, (r + 1) * p.l));
+}
+
+/** ExpandA's Keccak state (public data only: ρ is public). */
+const KECCAK_STATE = new Uint32Array(50);
+const MATRICES = new Map<MlDsaParams, PolyNTT[][]>();
+
+/**
+ * Storage for Â, one per parameter set, reused by every signing and verification call (Â holds
+ * public data only, so it needs no wiping, and no call nests another). Saves allocating and
+ * zeroing k·l·2 KiB (60 KiB for ML-DSA-65) per call.
+ */
+export function matrixStorage(p: MlDsaParams): PolyNTT[][] {
+  let A = MATRICES.get(p);
+  if (A === undefined) {
+    A = newMatrix(p);
+    MATRICES.set(p, A);
   }
   return A;
 }
@@ -102,15 +120,10 @@ export function coeffFromHalfByte(b: number, eta: number): number {
   return b < 9 ? 4 - b : 0xff; // η = 4
 }
 
-/** Copies the current output block (the first `rate` bytes of the state) to buf[off…]. */
+/** Copies the current output block (the first `rate` bytes of Z's block) to buf[off…]. */
 function squeezeBlock(state: Uint32Array, buf: Uint8Array, off: number, rate: number): void {
-  for (let i = 0; i < rate >> 2; i++, off += 4) {
-    const w = state[i];
-    buf[off] = w;
-    buf[off + 1] = w >>> 8;
-    buf[off + 2] = w >>> 16;
-    buf[off + 3] = w >>> 24;
-  }
+  extractLanes(state, BLOCK, rate >> 3);
+  buf.set(BLOCK_BYTES.subarray(0, rate), off);
 }
 
 /**
@@ -136,7 +149,7 @@ export function rejBoundedPoly(
       if (z1 <= eta && j < N) out[j++] = z1;
     }
     if (j === N) return;
-    keccakP1600(state);
+    keccakP1600Interleaved(state);
   }
 }
 
@@ -158,7 +171,7 @@ export function expandS(p: MlDsaParams, rhoPrime: Uint8Array): { s1: Poly[]; s2:
     rejBoundedPoly(a, p.eta, seed, buf, state);
     (r < p.l ? s1 : s2).push(a);
   }
-  wipe(seed, buf, state);
+  wipe(seed, buf, state, BLOCK);
   return { s1, s2 };
 }
 
@@ -183,11 +196,12 @@ export function expandMask(
     seed[65] = v >>> 8;
     shakeOneBlock(state, seed, H_RATE);
     for (let b = 0; b < blocks; b++) {
-      if (b > 0) keccakP1600(state);
+      if (b > 0) keccakP1600Interleaved(state);
       squeezeBlock(state, buf, b * H_RATE, H_RATE);
     }
     bitUnpack(y[r], buf, 0, p.gamma1 - 1, p.gamma1);
   }
+  BLOCK.fill(0); // a copy of the last block of y's stream
 }
 
 /** Scratch size for expandMask (five SHAKE256 blocks cover 32·20 = 640 bytes). */
@@ -217,7 +231,7 @@ export function sampleInBall(
     let j: number;
     do {
       if (pos === H_RATE) {
-        keccakP1600(state);
+        keccakP1600Interleaved(state);
         squeezeBlock(state, buf, 0, H_RATE);
         pos = 0;
       }
@@ -240,6 +254,7 @@ export function sampleInBall(
   }
   out.set(c);
   c.fill(0); // c may belong to a rejected attempt: secret
+  BLOCK.fill(0); // so may the stream it came from
 }
 
 /** SampleInBall's working copy of c: int32 lanes keep the masked scans free of float ↔ int. */

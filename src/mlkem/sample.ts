@@ -2,14 +2,16 @@
  * Sampling: uniform T_q elements from a seed, and centered binomial noise.
  * NIST FIPS 203 (August 2024): §4.2.2 Algorithm 7 (SampleNTT), Algorithm 8 (SamplePolyCBD_η);
  * §4.1 eq. (4.2)–(4.4) PRF_η(s, b) = SHAKE256(s‖b, 8·64η) and XOF = SHAKE128, both driven here
- * straight on Keccak-p[1600,24] (FIPS 202 §4 sponge with the SHAKE suffix 1111 and pad10*1).
+ * straight on the bit-interleaved Keccak-p[1600,24] of hash/keccak.ts (FIPS 202 §4 sponge with
+ * the SHAKE suffix 1111 and pad10*1, started by hash/sponge.ts shakeOneBlock).
  * Side channels: SampleNTT runs on the public seed ρ, so its rejection loop may branch and its
  * block count may vary. SamplePolyCBD and PRF touch secrets with shifts, masks and adds only; the
- * PRF state is wiped after use. JS gives no constant-time guarantee.
- * Assumes a little-endian host (all Node.js targets): a byte view of the Keccak state is the
- * FIPS 202 byte string (see hash/keccak.ts); checked at load.
+ * PRF state, block and seed are wiped after use. JS gives no constant-time guarantee.
+ * Assumes a little-endian host (all Node.js targets): a byte view of an output block converted
+ * with extractLanes is the FIPS 202 byte string (see hash/keccak.ts); checked at load.
  */
-import { keccakP1600 } from '../hash/keccak.ts';
+import { extractLanes, keccakP1600Interleaved } from '../hash/keccak.ts';
+import { shakeOneBlock } from '../hash/sponge.ts';
 import { N, Q } from './params.ts';
 import type { Poly, PolyNTT } from './ntt.ts';
 
@@ -18,32 +20,44 @@ if (new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1)
 
 const SHAKE128_RATE = 168;
 const SHAKE256_RATE = 136;
-/** The SHAKE suffix 1111, then the first 1 of pad10*1, LSB first (FIPS 202 §6.2, §5.1). */
-const SHAKE_PAD_FIRST = 0x1f;
-/** The last 1 of pad10*1, at the last bit of the block. */
-const PAD_LAST = 0x80;
 
-/** One Keccak state reused by every call (single-threaded JS); PRF calls wipe it. */
+/** One Keccak state (interleaved layout, hash/keccak.ts) reused by every call; PRF wipes it. */
 const state = new Uint32Array(50);
-const stateBytes = new Uint8Array(state.buffer);
+/** The current output block in the standard layout (the FIPS 202 byte string, little-endian). */
+const block = new Uint32Array(SHAKE128_RATE / 4);
+const blockBytes = new Uint8Array(block.buffer);
+/** The XOF / PRF input ρ‖j‖i or s‖b. */
+const seed = new Uint8Array(34);
 
 /**
- * Parses 3-byte groups of one XOF block into coefficients < q (rejecting the rest), appending to
- * aHat from position j; returns the new position. The loop body of FIPS 203, Algorithm 7.
+ * Parses one 168-byte XOF block C, given as 42 little-endian 32-bit words, into coefficients
+ * < q (rejecting the rest), appending to aHat from position j; returns the new position. The
+ * loop body of FIPS 203, Algorithm 7. Three words are 12 bytes = four 3-byte groups C[0..2] =
+ * eight candidates d₁, d₂.
  */
-export function parseNTTBlock(
-  aHat: Uint16Array,
-  j: number,
-  C: Uint8Array,
-  blockLength: number,
-): number {
-  for (let p = 0; p < blockLength && j < N; p += 3) {
-    const c1 = C[p + 1];
-    const d1 = C[p] | ((c1 & 0x0f) << 8); // d₁ ← C[0] + 256·(C[1] mod 16)
-    const d2 = (c1 >> 4) | (C[p + 2] << 4); // d₂ ← ⌊C[1]/16⌋ + 16·C[2]
-    // ρ is public, so rejection sampling may branch on d₁, d₂.
-    if (d1 < Q) aHat[j++] = d1;
-    if (d2 < Q && j < N) aHat[j++] = d2;
+export function parseNTTBlock(aHat: Uint16Array, j: number, C: Uint32Array): number {
+  for (let w = 0; w < SHAKE128_RATE / 4 && j < N; w += 3) {
+    const w0 = C[w];
+    const w1 = C[w + 1];
+    const w2 = C[w + 2];
+    // d₁ ← C[0] + 256·(C[1] mod 16), d₂ ← ⌊C[1]/16⌋ + 16·C[2], for each group of three bytes.
+    // ρ is public, so rejection sampling may branch on the candidates.
+    let d = w0 & 0xfff;
+    if (d < Q) aHat[j++] = d;
+    d = (w0 >>> 12) & 0xfff;
+    if (d < Q && j < N) aHat[j++] = d;
+    d = ((w0 >>> 24) | (w1 << 8)) & 0xfff;
+    if (d < Q && j < N) aHat[j++] = d;
+    d = (w1 >>> 4) & 0xfff;
+    if (d < Q && j < N) aHat[j++] = d;
+    d = (w1 >>> 16) & 0xfff;
+    if (d < Q && j < N) aHat[j++] = d;
+    d = ((w1 >>> 28) | (w2 << 4)) & 0xfff;
+    if (d < Q && j < N) aHat[j++] = d;
+    d = (w2 >>> 8) & 0xfff;
+    if (d < Q && j < N) aHat[j++] = d;
+    d = w2 >>> 20;
+    if (d < Q && j < N) aHat[j++] = d;
   }
   return j;
 }
@@ -51,20 +65,20 @@ export function parseNTTBlock(
 /**
  * Samples â ∈ T_q uniformly from the 34-byte seed ρ‖j‖i (given as rho, j, i) into aHat.
  * FIPS 203, Algorithm 7 (SampleNTT).
- * Differs from the spec: XOF blocks are read 168 bytes at a time straight from the Keccak state
- * (168 is a multiple of 3, so the 3-byte squeezes of the spec see the same stream).
+ * Differs from the spec: XOF blocks are read 168 bytes at a time (168 is a multiple of 3, so the
+ * 3-byte squeezes of the spec see the same stream), converted from the interleaved state.
  */
 export function sampleNTT(aHat: Uint16Array, rho: Uint8Array, j: number, i: number): PolyNTT {
-  state.fill(0);
-  stateBytes.set(rho.subarray(0, 32)); // ctx ← XOF.Absorb(ctx, ρ‖j‖i)
-  stateBytes[32] = j;
-  stateBytes[33] = i;
-  stateBytes[34] = SHAKE_PAD_FIRST;
-  stateBytes[SHAKE128_RATE - 1] = PAD_LAST;
+  seed.set(rho.subarray(0, 32)); // ctx ← XOF.Absorb(ctx, ρ‖j‖i)
+  seed[32] = j;
+  seed[33] = i;
+  shakeOneBlock(state, seed, SHAKE128_RATE);
   let n = 0;
-  while (n < N) {
-    keccakP1600(state); // next 168-byte block of XOF output
-    n = parseNTTBlock(aHat, n, stateBytes, SHAKE128_RATE);
+  for (;;) {
+    extractLanes(state, block, SHAKE128_RATE / 8);
+    n = parseNTTBlock(aHat, n, block);
+    if (n === N) break;
+    keccakP1600Interleaved(state); // next 168-byte block of XOF output
   }
   return aHat as PolyNTT;
 }
@@ -75,17 +89,19 @@ export function sampleNTT(aHat: Uint16Array, rho: Uint8Array, j: number, i: numb
  */
 export function prf(eta: number, s: Uint8Array, b: number, out: Uint8Array): void {
   const outLength = 64 * eta;
-  state.fill(0);
-  stateBytes.set(s.subarray(0, 32));
-  stateBytes[32] = b;
-  stateBytes[33] = SHAKE_PAD_FIRST;
-  stateBytes[SHAKE256_RATE - 1] = PAD_LAST;
+  const input = seed.subarray(0, 33);
+  input.set(s.subarray(0, 32));
+  input[32] = b;
+  shakeOneBlock(state, input, SHAKE256_RATE);
   for (let off = 0; off < outLength; off += SHAKE256_RATE) {
-    keccakP1600(state);
+    if (off > 0) keccakP1600Interleaved(state);
     const n = Math.min(SHAKE256_RATE, outLength - off);
-    out.set(stateBytes.subarray(0, n), off);
+    extractLanes(state, block, (n + 7) >> 3);
+    out.set(blockBytes.subarray(0, n), off);
   }
   state.fill(0);
+  block.fill(0);
+  input.fill(0);
 }
 
 /**

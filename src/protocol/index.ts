@@ -108,3 +108,4 @@ export {
   type SafetyNumberParty,
 } from './safety-number.ts';
 export * from './sealed-sender/index.ts';
+export * from './devices/index.ts';

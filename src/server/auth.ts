@@ -8,6 +8,8 @@
  */
 import { decodeIdentityPublic } from '../protocol/identity.ts';
 import { hybridVerify } from '../protocol/hybrid-signature.ts';
+import { MAX_DEVICE_ID } from '../protocol/devices/constants.ts';
+import { listsDevice } from '../protocol/devices/device-list.ts';
 import { ServerError } from '../util/errors.ts';
 import { formatAddress, type Address } from '../wire/address.ts';
 import {
@@ -18,11 +20,12 @@ import {
 } from '../wire/auth-transcript.ts';
 import type { Request } from '../wire/requests.ts';
 import type { Outcome, ServerContext, Session } from './context.ts';
+import { storedList } from './device-lists.ts';
 
 /** Usernames: 2–32 characters of a–z, 0–9, '.', '_', '-', starting with a letter or digit. */
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 
-/** The only device id accepted until multi-device exists. */
+/** The primary device registers the account; others register once its signed list names them (§13.1). */
 export const PRIMARY_DEVICE_ID = 1;
 
 type Register = Extract<Request, { op: 'register' }>;
@@ -41,7 +44,8 @@ export async function handleRegister(ctx: ServerContext, session: Session, req: 
   const transcript = registerTranscript(ctx.identity.hash, session.challenge, req.address, req.identity);
   if (!hybridVerify(ctx.suite, identity, SIGNATURE_LABEL_REGISTER, transcript, req.signature))
     throw new ServerError('AUTH_FAILED', 'register: signature does not verify');
-  await ctx.store.registerDevice(req.address, req.identity, ctx.clock());
+  if (req.address.deviceId === PRIMARY_DEVICE_ID) await ctx.store.registerDevice(req.address, req.identity, ctx.clock());
+  else await registerLinkedDevice(ctx, req.address, req.identity);
   return { response: { op: 'register' }, authenticated: req.address };
 }
 
@@ -53,6 +57,8 @@ export async function handleAuthenticate(
 ): Promise<Outcome> {
   expectUnauthenticated(session);
   const stored = await ctx.store.deviceIdentity(req.address);
+  if (stored === undefined && req.address.deviceId !== PRIMARY_DEVICE_ID && (await ctx.store.deviceList(req.address.username)))
+    throw new ServerError('DEVICE_REMOVED', `authenticate: ${formatAddress(req.address)} is not on its account's device list`);
   if (stored === undefined)
     throw new ServerError('AUTH_FAILED', `authenticate: no device ${formatAddress(req.address)}`);
   const transcript = authTranscript(ctx.identity.hash, session.challenge, req.address);
@@ -66,8 +72,19 @@ export async function handleAuthenticate(
 export function expectAddress(a: Address): void {
   if (!USERNAME_PATTERN.test(a.username))
     throw new ServerError('BAD_USERNAME', 'username must be 2–32 of a–z 0-9 . _ - (starting with a letter or digit)');
-  if (a.deviceId !== PRIMARY_DEVICE_ID)
-    throw new ServerError('UNSUPPORTED_DEVICE', `device id ${a.deviceId}: only device 1 exists for now`);
+  if (a.deviceId < PRIMARY_DEVICE_ID || a.deviceId > MAX_DEVICE_ID)
+    throw new ServerError('UNSUPPORTED_DEVICE', `device id ${a.deviceId}: must be 1–${MAX_DEVICE_ID}`);
+}
+
+/**
+ * REGISTER of a linked device (id > 1, docs/SERVER.md §13.1): allowed only when the account's
+ * current signed device list names this id with SHA-256 of this identity.
+ */
+async function registerLinkedDevice(ctx: ServerContext, address: Address, identity: Uint8Array): Promise<void> {
+  const list = await storedList(ctx, address.username);
+  if (list === undefined || !listsDevice(list.list, address.deviceId, ctx.suite.sha256(identity)))
+    throw new ServerError('DEVICE_NOT_LISTED', `register: the device list of ${address.username} does not name this identity as device ${address.deviceId}`);
+  await ctx.store.registerLinkedDevice(address, identity, ctx.clock());
 }
 
 /** Marks the challenge used; a second REGISTER/AUTHENTICATE on one connection is refused. */

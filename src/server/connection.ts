@@ -161,7 +161,11 @@ export class Connection {
       if (outcome.response.op === 'sendSealed' && outcome.response.duplicate) metrics.duplicateSends++;
       else metrics.sealedMessagesStored++;
     } else if (req.op === 'getSenderCertificate') metrics.certificatesIssued++;
-    else if (req.op === 'groupSend' && outcome.response.op === 'groupSend') {
+    else if (req.op === 'sendMulti') {
+      // One envelope per device (docs/SERVER.md §13.3).
+      if (outcome.response.op === 'sendMulti' && outcome.response.duplicate) metrics.duplicateSends++;
+      else metrics.messagesStored += req.messages.length;
+    } else if (req.op === 'groupSend' && outcome.response.op === 'groupSend') {
       for (const r of outcome.response.results)
         if (r.status === 'stored') metrics.messagesStored++;
         else if (r.status === 'duplicate') metrics.duplicateSends++;

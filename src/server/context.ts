@@ -4,6 +4,7 @@
  * the connection the request came on, and the outcome type the socket layer turns into frames.
  */
 import type { Suite } from '../protocol/suite.ts';
+import type { RandomSource } from '../util/random.ts';
 import type { Address } from '../wire/address.ts';
 import type { Response, PreKeyCounts } from '../wire/responses.ts';
 import type { ServerLimits } from './limits.ts';
@@ -20,6 +21,8 @@ export interface ServerContext {
   readonly limits: ServerLimits;
   readonly suite: Suite;
   readonly identity: ServerIdentity;
+  /** Fresh public randomness (provisioning rendezvous ids, docs/SERVER.md §13). */
+  readonly random: RandomSource;
 }
 
 /** Per-connection state the handlers read: the challenge, the device once authenticated, the buckets. */

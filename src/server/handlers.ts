@@ -18,6 +18,9 @@ import {
   handleSetDeliveryAccess,
   handleUploadSealedKey,
 } from './sealed.ts';
+import { handleFetchDeviceList, handleUploadDeviceList } from './device-lists.ts';
+import { handleSendMulti } from './fan-out.ts';
+import { handleProvisionAnswer, handleProvisionOpen, handleProvisionPoll, handleProvisionTake } from './provisioning.ts';
 
 /** Handles one request of an open connection. */
 export async function handleRequest(ctx: ServerContext, session: Session, req: Request): Promise<Outcome> {
@@ -27,6 +30,9 @@ export async function handleRequest(ctx: ServerContext, session: Session, req: R
   if (req.op === 'register') return handleRegister(ctx, session, req);
   if (req.op === 'authenticate') return handleAuthenticate(ctx, session, req);
   if (req.op === 'sendSealed') return handleSendSealed(ctx, session, req); // anonymous by design
+  // A device being linked has no account yet (docs/SERVER.md §13.2).
+  if (req.op === 'provisionOpen') return handleProvisionOpen(ctx, req);
+  if (req.op === 'provisionPoll') return handleProvisionPoll(ctx, req);
   const device = session.device;
   if (device === undefined)
     throw new ServerError('NOT_AUTHENTICATED', `${req.op} needs an authenticated connection`);
@@ -55,6 +61,18 @@ export async function handleRequest(ctx: ServerContext, session: Session, req: R
       return handleFetchSealedKey(ctx, req);
     case 'setDeliveryAccess':
       return handleSetDeliveryAccess(ctx, device, req);
+    case 'uploadDeviceList':
+      return handleUploadDeviceList(ctx, device, req);
+    case 'fetchDeviceList':
+      return handleFetchDeviceList(ctx, req);
+    case 'provisionTake':
+      return handleProvisionTake(ctx, device, req);
+    case 'provisionAnswer':
+      return handleProvisionAnswer(ctx, device, req);
+    case 'sendMulti':
+      if (!session.buckets.send.take(now))
+        throw new ServerError('RATE_LIMITED_SEND', `send rate limit (${ctx.limits.sendRate.perSecond}/s, burst ${ctx.limits.sendRate.burst})`);
+      return handleSendMulti(ctx, device, req);
     case 'groupSend':
       if (!session.buckets.send.take(now))
         throw new ServerError('RATE_LIMITED_SEND', `send rate limit (${ctx.limits.sendRate.perSecond}/s, burst ${ctx.limits.sendRate.burst})`);

@@ -165,10 +165,10 @@ export const PG_MIGRATIONS: readonly string[] = [
      device_id  integer NOT NULL,
      encoded    bytea NOT NULL,
      PRIMARY KEY (username, device_id),
-     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id)
+     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id) ON DELETE CASCADE
    );
    CREATE TABLE delivery_access (
-     username   text PRIMARY KEY REFERENCES accounts(username),
+     username   text PRIMARY KEY REFERENCES accounts(username) ON DELETE CASCADE,
      verifier   bytea NOT NULL,                      -- SHA-256("pqmsg v1 access key" ‖ key)
      mode       text NOT NULL CHECK (mode IN ('contacts', 'anyone'))
    );
@@ -205,7 +205,21 @@ export const PG_MIGRATIONS: readonly string[] = [
        WHERE username = r_user AND device_id = r_dev;
      status := 'stored'; out_guid := g; out_ts := ts;
    END $$;`,
-  // 3: groups (docs/SERVER.md §14): per-recipient idempotency records of GROUP_SEND, and the
+  // 3: multiple devices (docs/SERVER.md §13): signed device lists and the provisioning relay.
+  `CREATE TABLE device_lists (
+     username   text PRIMARY KEY REFERENCES accounts(username) ON DELETE CASCADE,
+     version    bigint NOT NULL,
+     encoded    bytea NOT NULL                       -- PROTOCOL.md §14.1 SignedDeviceList
+   );
+   CREATE TABLE provisioning (
+     rendezvous_id bytea PRIMARY KEY,                -- 16 random bytes (PROTOCOL.md §14.2)
+     request       bytea,                            -- LinkRequest until the primary takes it
+     taken         boolean NOT NULL,
+     response      bytea,                            -- LinkResponse once answered
+     expires_at    bigint NOT NULL
+   );
+   CREATE INDEX provisioning_by_expiry ON provisioning (expires_at);`,
+  // 4: groups (docs/SERVER.md §14): per-recipient idempotency records of GROUP_SEND, and the
   // fan-out function: mailboxes are locked in (username, device) order so that two concurrent
   // group sends never wait on each other in a cycle; each mailbox keeps store_message's rule
   // (row lock before nextval, so guid order is commit order within the mailbox).

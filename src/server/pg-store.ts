@@ -24,6 +24,9 @@ import { parsePgLocation } from './pg-config.ts';
 import { migratePg } from './pg-migrations.ts';
 import type {
   DeliveryAccess,
+  ProvisionPoll,
+  RegisteredDevice,
+  StoredDeviceList,
   MailboxCursor,
   MailboxQuota,
   NewGroupMessage,
@@ -293,8 +296,113 @@ export class PgStore implements ServerStore {
       for (const b of boxes) n += (await this.sql('SELECT drop_expired($1, $2, $3) AS n', [b.username, b.device_id, before]))[0].n as number;
       await this.sql('DELETE FROM sent_messages WHERE server_timestamp < $1', [before]);
       await this.sql('DELETE FROM sealed_sent WHERE server_timestamp < $1', [before]);
+      await this.sql('DELETE FROM provisioning WHERE expires_at < $1', [before]);
       await this.sql('DELETE FROM group_sent_messages WHERE server_timestamp < $1', [before]);
       return n;
+    });
+  }
+
+  async deviceList(username: string): Promise<StoredDeviceList | undefined> {
+    const rows = await this.query('SELECT version, encoded FROM device_lists WHERE username = $1', [username]);
+    return rows.length === 0 ? undefined : { version: rows[0].version as number, encoded: copyBytes(rows[0].encoded as Buffer) };
+  }
+
+  async putDeviceList(username: string, list: StoredDeviceList, removed: readonly number[]): Promise<void> {
+    return this.transaction(async (q) => {
+      // The account row lock orders concurrent uploads of one account.
+      await q('SELECT 1 FROM accounts WHERE username = $1 FOR UPDATE', [username]);
+      const current = await q('SELECT version FROM device_lists WHERE username = $1', [username]);
+      if (current.length > 0 && list.version <= (current[0].version as number))
+        throw new ServerError('BAD_DEVICE_LIST', `device list version ${list.version} does not supersede stored version ${current[0].version as number}`);
+      await q(
+        `INSERT INTO device_lists VALUES ($1, $2, $3)
+         ON CONFLICT (username) DO UPDATE SET version = excluded.version, encoded = excluded.encoded`,
+        [username, list.version, blob(list.encoded)],
+      );
+      for (const d of removed) {
+        // Mailbox row lock first, as SEND and ACK take it.
+        await q('SELECT 1 FROM mailboxes WHERE username = $1 AND device_id = $2 FOR UPDATE', [username, d]);
+        for (const table of ['one_time_prekeys', 'signed_prekeys', 'messages', 'mailboxes', 'devices'])
+          await q(`DELETE FROM ${table} WHERE username = $1 AND device_id = $2`, [username, d]);
+      }
+    });
+  }
+
+  async registerLinkedDevice(a: Address, identity: Uint8Array, now: number): Promise<'created' | 'existing'> {
+    return this.transaction(async (q) => {
+      const account = await q('SELECT 1 FROM accounts WHERE username = $1 FOR UPDATE', [a.username]);
+      if (account.length === 0) throw new ServerError('UNKNOWN_ADDRESS', `no account ${a.username}`);
+      const rows = await q('SELECT identity FROM devices WHERE username = $1 AND device_id = $2', [a.username, a.deviceId]);
+      if (rows.length > 0) {
+        if (bytesEqual(copyBytes(rows[0].identity as Buffer), identity)) return 'existing' as const;
+        throw new ServerError('USERNAME_TAKEN', `${a.username}.${a.deviceId} is registered to another identity`);
+      }
+      await q('INSERT INTO devices VALUES ($1, $2, $3, $4)', [a.username, a.deviceId, blob(identity), now]);
+      await q('INSERT INTO mailboxes VALUES ($1, $2, 0, 0)', [a.username, a.deviceId]);
+      return 'created' as const;
+    });
+  }
+
+  async registeredDevices(username: string): Promise<RegisteredDevice[]> {
+    const rows = await this.query('SELECT device_id, identity FROM devices WHERE username = $1 ORDER BY device_id', [username]);
+    return rows.map((r) => ({ deviceId: r.device_id as number, identity: copyBytes(r.identity as Buffer) }));
+  }
+
+  async storeMessageBatch(messages: readonly NewMessage[], quota: MailboxQuota): Promise<{ serverTimestamp: number; duplicate: boolean }> {
+    return this.transaction(async (q) => {
+      // Mailbox row locks in one global order (username, device), so two batches cannot deadlock.
+      const ordered = [...messages].sort((x, y) =>
+        x.recipient.username === y.recipient.username ? x.recipient.deviceId - y.recipient.deviceId : x.recipient.username < y.recipient.username ? -1 : 1,
+      );
+      let duplicate = true;
+      for (const m of ordered) {
+        const rows = await q(
+          'SELECT status FROM store_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+          [m.recipient.username, m.recipient.deviceId, m.sender.username, m.sender.deviceId, blob(m.clientMessageId),
+            m.serverTimestamp, blob(m.envelope), m.expiredBefore, quota.maxMessages, quota.maxBytes],
+        );
+        const status = rows[0].status as string;
+        if (status === 'stored') duplicate = false;
+        else if (status !== 'duplicate') throw batchRefusal(status, m, quota);
+      }
+      return { serverTimestamp: messages[0].serverTimestamp, duplicate };
+    });
+  }
+
+  async provisionOpen(id: Uint8Array, request: Uint8Array, now: number, expiresAt: number, maxPending: number): Promise<boolean> {
+    const rows = await this.query(
+      `INSERT INTO provisioning SELECT $1, $2, false, NULL, $3
+        WHERE (SELECT count(*) FROM provisioning WHERE expires_at > $4) < $5 RETURNING 1`,
+      [blob(id), blob(request), expiresAt, now, maxPending],
+    );
+    return rows.length === 1;
+  }
+
+  async provisionTake(id: Uint8Array, now: number): Promise<Uint8Array | undefined> {
+    const rows = await this.query(
+      `UPDATE provisioning p SET request = NULL, taken = true FROM
+         (SELECT rendezvous_id, request FROM provisioning WHERE rendezvous_id = $1 AND expires_at > $2 AND NOT taken FOR UPDATE) old
+        WHERE p.rendezvous_id = old.rendezvous_id RETURNING old.request`,
+      [blob(id), now],
+    );
+    return rows.length === 0 ? undefined : copyBytes(rows[0].request as Buffer);
+  }
+
+  async provisionAnswer(id: Uint8Array, response: Uint8Array, now: number): Promise<boolean> {
+    const rows = await this.query(
+      `UPDATE provisioning SET response = $2 WHERE rendezvous_id = $1 AND expires_at > $3 AND taken AND response IS NULL RETURNING 1`,
+      [blob(id), blob(response), now],
+    );
+    return rows.length === 1;
+  }
+
+  async provisionPoll(id: Uint8Array, now: number): Promise<ProvisionPoll | undefined> {
+    return this.transaction(async (q) => {
+      const rows = await q('SELECT response FROM provisioning WHERE rendezvous_id = $1 AND expires_at > $2 FOR UPDATE', [blob(id), now]);
+      if (rows.length === 0) return undefined;
+      if (rows[0].response === null) return { state: 'pending' as const };
+      await q('DELETE FROM provisioning WHERE rendezvous_id = $1', [blob(id)]);
+      return { state: 'answered' as const, linkResponse: copyBytes(rows[0].response as Buffer) };
     });
   }
 
@@ -371,6 +479,15 @@ function storeOutcome(row: Row, r: Address, quota: MailboxQuota): StoredMessageA
     default:
       throw new ServerError('MAILBOX_FULL_BYTES', `recipient mailbox would exceed its limit of ${quota.maxBytes} bytes`);
   }
+}
+
+/** The ServerError for a store_message status other than stored/duplicate. */
+function batchRefusal(status: string, m: NewMessage, quota: MailboxQuota): ServerError {
+  const r = m.recipient;
+  if (status === 'unknown_address') return new ServerError('UNKNOWN_ADDRESS', `no device ${r.username}.${r.deviceId}`);
+  if (status === 'mailbox_full_count')
+    return new ServerError('MAILBOX_FULL_COUNT', `recipient mailbox holds its limit of ${quota.maxMessages} messages`);
+  return new ServerError('MAILBOX_FULL_BYTES', `recipient mailbox would exceed its limit of ${quota.maxBytes} bytes`);
 }
 
 function isOneTime(role: number): boolean {

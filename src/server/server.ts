@@ -56,7 +56,7 @@ export interface RunningServer {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { store, log, clock, random } = opts;
   const identity = await loadServerIdentity(store, opts.suite, random);
-  const ctx: ServerContext = { store, clock, limits: opts.limits, suite: opts.suite, identity };
+  const ctx: ServerContext = { store, clock, limits: opts.limits, suite: opts.suite, identity, random };
   const bus = opts.bus ?? new InProcessBus();
   const hub = new Hub(bus, toHex(random(8)));
   await bus.start(hub);

@@ -76,7 +76,8 @@ export const MIGRATIONS: readonly string[] = [
   // 2: sealed sender (docs/SERVER.md §12). Messages get nullable sender columns (a sealed message
   // has no sender: SQLite cannot drop NOT NULL, so the table is rebuilt, keeping its AUTOINCREMENT
   // counter so no guid is ever reused); sealed idempotency records by (recipient, client id); the
-  // devices' sealed-sender keys; the accounts' delivery access verifiers and modes.
+  // devices' sealed-sender keys; the accounts' delivery access verifiers and modes (both deleted
+  // with their device or account).
   `CREATE TABLE messages_v2 (
      guid              INTEGER PRIMARY KEY AUTOINCREMENT,
      username          TEXT NOT NULL,              -- recipient
@@ -111,14 +112,28 @@ export const MIGRATIONS: readonly string[] = [
      device_id  INTEGER NOT NULL,
      encoded    BLOB NOT NULL,
      PRIMARY KEY (username, device_id),
-     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id)
+     FOREIGN KEY (username, device_id) REFERENCES devices(username, device_id) ON DELETE CASCADE
    ) STRICT;
    CREATE TABLE delivery_access (                    -- docs/SERVER.md §12
-     username   TEXT PRIMARY KEY REFERENCES accounts(username),
+     username   TEXT PRIMARY KEY REFERENCES accounts(username) ON DELETE CASCADE,
      verifier   BLOB NOT NULL,                       -- SHA-256("pqmsg v1 access key" ‖ key)
      mode       TEXT NOT NULL CHECK (mode IN ('contacts', 'anyone'))
    ) STRICT;`,
-  // 3: groups (docs/SERVER.md §14): per-recipient idempotency records of GROUP_SEND.
+  // 3: multiple devices (docs/SERVER.md §13): signed device lists and the provisioning relay.
+  `CREATE TABLE device_lists (
+     username   TEXT PRIMARY KEY REFERENCES accounts(username) ON DELETE CASCADE,
+     version    INTEGER NOT NULL,
+     encoded    BLOB NOT NULL                        -- PROTOCOL.md §14.1 SignedDeviceList
+   ) STRICT;
+   CREATE TABLE provisioning (
+     rendezvous_id BLOB PRIMARY KEY,                 -- 16 random bytes (PROTOCOL.md §14.2)
+     request       BLOB,                             -- LinkRequest until the primary takes it
+     taken         INTEGER NOT NULL,                 -- 1 once taken
+     response      BLOB,                             -- LinkResponse once answered
+     expires_at    INTEGER NOT NULL
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX provisioning_by_expiry ON provisioning (expires_at);`,
+  // 4: groups (docs/SERVER.md §14): per-recipient idempotency records of GROUP_SEND.
   `CREATE TABLE group_sent_messages (                -- (sender, client id, recipient) → first ack
      sender_username     TEXT NOT NULL,
      sender_device_id    INTEGER NOT NULL,

@@ -19,6 +19,9 @@ import type { GroupSendResult, PreKeyCounts } from '../wire/responses.ts';
 import { migrate } from './sqlite-migrations.ts';
 import type {
   DeliveryAccess,
+  ProvisionPoll,
+  RegisteredDevice,
+  StoredDeviceList,
   MailboxCursor,
   MailboxQuota,
   NewGroupMessage,
@@ -125,6 +128,22 @@ export class SqliteStore implements ServerStore {
       sealedKeyGet: p('SELECT encoded FROM sealed_keys WHERE username = ? AND device_id = ?'),
       accessPut: p('INSERT OR REPLACE INTO delivery_access (username, verifier, mode) VALUES (?, ?, ?)'),
       accessGet: p('SELECT verifier, mode FROM delivery_access WHERE username = ?'),
+      // multiple devices (docs/SERVER.md §13)
+      listGet: p('SELECT version, encoded FROM device_lists WHERE username = ?'),
+      listPut: p('INSERT OR REPLACE INTO device_lists (username, version, encoded) VALUES (?, ?, ?)'),
+      devicesOf: p('SELECT device_id, identity FROM devices WHERE username = ? ORDER BY device_id'),
+      removeOneTime: p('DELETE FROM one_time_prekeys WHERE username = ? AND device_id = ?'),
+      removeSigned: p('DELETE FROM signed_prekeys WHERE username = ? AND device_id = ?'),
+      removeMessages: p('DELETE FROM messages WHERE username = ? AND device_id = ?'),
+      removeMailbox: p('DELETE FROM mailboxes WHERE username = ? AND device_id = ?'),
+      removeDevice: p('DELETE FROM devices WHERE username = ? AND device_id = ?'),
+      provisionLive: p('SELECT count(*) AS n FROM provisioning WHERE expires_at > ?'),
+      provisionPut: p('INSERT INTO provisioning (rendezvous_id, request, taken, response, expires_at) VALUES (?, ?, 0, NULL, ?)'),
+      provisionGet: p('SELECT request, taken, response FROM provisioning WHERE rendezvous_id = ? AND expires_at > ?'),
+      provisionTaken: p('UPDATE provisioning SET request = NULL, taken = 1 WHERE rendezvous_id = ?'),
+      provisionAnswer: p('UPDATE provisioning SET response = ? WHERE rendezvous_id = ?'),
+      provisionDelete: p('DELETE FROM provisioning WHERE rendezvous_id = ?'),
+      provisionExpired: p('DELETE FROM provisioning WHERE expires_at < ?'),
     };
   }
 
@@ -199,23 +218,26 @@ export class SqliteStore implements ServerStore {
   }
 
   async storeMessage(m: NewMessage, quota: MailboxQuota): Promise<StoredMessageAck> {
-    return this.write(() => {
-      const { sender: s, recipient: r } = m;
-      const sent = this.stmt.sentGet.get(s.username, s.deviceId, blob(m.clientMessageId)) as
-        | { guid: number; server_timestamp: number }
-        | undefined;
-      if (sent !== undefined)
-        return { guid: sent.guid, serverTimestamp: sent.server_timestamp, duplicate: true };
-      this.checkQuota(r, m.envelope.length, m.expiredBefore, quota);
-      const { lastInsertRowid } = this.stmt.messagePut.run(
-        r.username, r.deviceId, s.username, s.deviceId,
-        blob(m.clientMessageId), m.serverTimestamp, blob(m.envelope),
-      );
-      const guid = Number(lastInsertRowid);
-      this.stmt.sentPut.run(s.username, s.deviceId, blob(m.clientMessageId), guid, m.serverTimestamp);
-      this.stmt.mailboxAdd.run(1, m.envelope.length, r.username, r.deviceId);
-      return { guid, serverTimestamp: m.serverTimestamp, duplicate: false };
-    });
+    return this.write(() => this.storeOne(m, quota));
+  }
+
+  /** storeMessage's work: refuses (ServerError) before its first write. */
+  private storeOne(m: NewMessage, quota: MailboxQuota): StoredMessageAck {
+    const { sender: s, recipient: r } = m;
+    const sent = this.stmt.sentGet.get(s.username, s.deviceId, blob(m.clientMessageId)) as
+      | { guid: number; server_timestamp: number }
+      | undefined;
+    if (sent !== undefined)
+      return { guid: sent.guid, serverTimestamp: sent.server_timestamp, duplicate: true };
+    this.checkQuota(r, m.envelope.length, m.expiredBefore, quota);
+    const { lastInsertRowid } = this.stmt.messagePut.run(
+      r.username, r.deviceId, s.username, s.deviceId,
+      blob(m.clientMessageId), m.serverTimestamp, blob(m.envelope),
+    );
+    const guid = Number(lastInsertRowid);
+    this.stmt.sentPut.run(s.username, s.deviceId, blob(m.clientMessageId), guid, m.serverTimestamp);
+    this.stmt.mailboxAdd.run(1, m.envelope.length, r.username, r.deviceId);
+    return { guid, serverTimestamp: m.serverTimestamp, duplicate: false };
   }
 
   async storeGroupMessage(m: NewGroupMessage, quota: MailboxQuota): Promise<GroupSendResult[]> {
@@ -299,6 +321,7 @@ export class SqliteStore implements ServerStore {
       const { changes } = this.stmt.expiredDelete.run(before);
       this.stmt.sentExpiredDelete.run(before);
       this.stmt.sealedSentExpiredDelete.run(before);
+      this.stmt.provisionExpired.run(before);
       this.stmt.groupSentExpiredDelete.run(before);
       return changes;
     });
@@ -345,6 +368,86 @@ export class SqliteStore implements ServerStore {
       this.stmt.sealedSentPut.run(r.username, r.deviceId, blob(m.clientMessageId), guid, m.serverTimestamp);
       this.stmt.mailboxAdd.run(1, m.envelope.length, r.username, r.deviceId);
       return { guid, serverTimestamp: m.serverTimestamp, duplicate: false };
+    });
+  }
+
+  async deviceList(username: string): Promise<StoredDeviceList | undefined> {
+    const row = this.stmt.listGet.get(username) as { version: number; encoded: Buffer } | undefined;
+    return row && { version: row.version, encoded: bytesOf(row.encoded) };
+  }
+
+  async putDeviceList(username: string, list: StoredDeviceList, removed: readonly number[]): Promise<void> {
+    return this.write(() => {
+      const current = this.stmt.listGet.get(username) as { version: number } | undefined;
+      if (current !== undefined && list.version <= current.version)
+        throw new ServerError('BAD_DEVICE_LIST', `device list version ${list.version} does not supersede stored version ${current.version}`);
+      this.stmt.listPut.run(username, list.version, blob(list.encoded));
+      for (const d of removed)
+        for (const del of [this.stmt.removeOneTime, this.stmt.removeSigned, this.stmt.removeMessages, this.stmt.removeMailbox, this.stmt.removeDevice])
+          del.run(username, d);
+    });
+  }
+
+  async registerLinkedDevice(a: Address, identity: Uint8Array, now: number): Promise<'created' | 'existing'> {
+    return this.write(() => {
+      const row = this.stmt.deviceGet.get(a.username, a.deviceId) as { identity: Buffer } | undefined;
+      if (row !== undefined) {
+        if (bytesEqual(bytesOf(row.identity), identity)) return 'existing' as const;
+        throw new ServerError('USERNAME_TAKEN', `${a.username}.${a.deviceId} is registered to another identity`);
+      }
+      if (this.stmt.accountGet.get(a.username) === undefined)
+        throw new ServerError('UNKNOWN_ADDRESS', `no account ${a.username}`);
+      this.stmt.devicePut.run(a.username, a.deviceId, blob(identity), now);
+      this.stmt.mailboxPut.run(a.username, a.deviceId);
+      return 'created' as const;
+    });
+  }
+
+  async registeredDevices(username: string): Promise<RegisteredDevice[]> {
+    const rows = this.stmt.devicesOf.all(username) as { device_id: number; identity: Buffer }[];
+    return rows.map((r) => ({ deviceId: r.device_id, identity: bytesOf(r.identity) }));
+  }
+
+  async storeMessageBatch(messages: readonly NewMessage[], quota: MailboxQuota): Promise<{ serverTimestamp: number; duplicate: boolean }> {
+    return this.writeAtomic(() => {
+      const acks = messages.map((m) => this.storeOne(m, quota));
+      return { serverTimestamp: acks[0].serverTimestamp, duplicate: acks.every((a) => a.duplicate) };
+    });
+  }
+
+  async provisionOpen(id: Uint8Array, request: Uint8Array, now: number, expiresAt: number, maxPending: number): Promise<boolean> {
+    return this.write(() => {
+      if ((this.stmt.provisionLive.get(now) as { n: number }).n >= maxPending) return false;
+      this.stmt.provisionPut.run(blob(id), blob(request), expiresAt);
+      return true;
+    });
+  }
+
+  async provisionTake(id: Uint8Array, now: number): Promise<Uint8Array | undefined> {
+    return this.write(() => {
+      const row = this.stmt.provisionGet.get(blob(id), now) as { request: Buffer | null; taken: number } | undefined;
+      if (row === undefined || row.taken === 1 || row.request === null) return undefined;
+      this.stmt.provisionTaken.run(blob(id));
+      return bytesOf(row.request);
+    });
+  }
+
+  async provisionAnswer(id: Uint8Array, response: Uint8Array, now: number): Promise<boolean> {
+    return this.write(() => {
+      const row = this.stmt.provisionGet.get(blob(id), now) as { taken: number; response: Buffer | null } | undefined;
+      if (row === undefined || row.taken !== 1 || row.response !== null) return false;
+      this.stmt.provisionAnswer.run(blob(response), blob(id));
+      return true;
+    });
+  }
+
+  async provisionPoll(id: Uint8Array, now: number): Promise<ProvisionPoll | undefined> {
+    return this.write(() => {
+      const row = this.stmt.provisionGet.get(blob(id), now) as { response: Buffer | null } | undefined;
+      if (row === undefined) return undefined;
+      if (row.response === null) return { state: 'pending' as const };
+      this.stmt.provisionDelete.run(blob(id));
+      return { state: 'answered' as const, linkResponse: bytesOf(row.response) };
     });
   }
 

@@ -91,6 +91,21 @@ export interface QueueStats {
   readonly bytes: number;
 }
 
+/** An account's signed device list as uploaded (PROTOCOL.md §14.1 encoding) and its version. */
+export interface StoredDeviceList {
+  readonly version: number;
+  readonly encoded: Uint8Array;
+}
+
+/** A registered device of an account. */
+export interface RegisteredDevice {
+  readonly deviceId: number;
+  readonly identity: Uint8Array;
+}
+
+/** What the new device collects from the provisioning relay: the answer, or not yet. */
+export type ProvisionPoll = { readonly state: 'answered'; readonly linkResponse: Uint8Array } | { readonly state: 'pending' };
+
 export interface ServerStore {
   /**
    * Returns the server's identity secret, storing `candidate` first if none exists yet (first
@@ -166,6 +181,50 @@ export interface ServerStore {
 
   /** Deletes every message and idempotency record stored before `before` (ms); returns the messages deleted. */
   deleteExpired(before: number): Promise<number>;
+
+  // ── multiple devices (docs/SERVER.md §13) ──
+
+  /** The account's signed device list, or undefined if none was uploaded. */
+  deviceList(username: string): Promise<StoredDeviceList | undefined>;
+
+  /**
+   * Stores `list` as the account's device list if its version is higher than the stored one
+   * (else ServerError BAD_DEVICE_LIST, storing nothing) and, in the same transaction, deletes each
+   * device of `removed`: its registration, prekeys, mailbox and queued messages.
+   */
+  putDeviceList(username: string, list: StoredDeviceList, removed: readonly number[]): Promise<void>;
+
+  /**
+   * Registers a linked device (id > 1) of an existing account. Resolves 'created', or 'existing'
+   * for the same identity; throws USERNAME_TAKEN for another identity at that address and
+   * UNKNOWN_ADDRESS when the account does not exist. The caller checked the device list.
+   */
+  registerLinkedDevice(address: Address, identity: Uint8Array, now: number): Promise<'created' | 'existing'>;
+
+  /** The registered devices of `username`, by ascending id. */
+  registeredDevices(username: string): Promise<RegisteredDevice[]>;
+
+  /**
+   * storeMessage for several recipients as ONE transaction: every message is stored (or was a
+   * duplicate of its (sender, clientMessageId)), or none is — the first refusal is thrown.
+   * Resolves the server timestamp and whether every message was a duplicate.
+   */
+  storeMessageBatch(messages: readonly NewMessage[], quota: MailboxQuota): Promise<{ serverTimestamp: number; duplicate: boolean }>;
+
+  /**
+   * Opens a provisioning slot `rendezvousId` holding `linkRequest` until `expiresAt` (ms). False,
+   * storing nothing, when `maxPending` unexpired slots exist already.
+   */
+  provisionOpen(rendezvousId: Uint8Array, linkRequest: Uint8Array, now: number, expiresAt: number, maxPending: number): Promise<boolean>;
+
+  /** Takes (once) the link request of a live slot; undefined if none. */
+  provisionTake(rendezvousId: Uint8Array, now: number): Promise<Uint8Array | undefined>;
+
+  /** Leaves the answer in a live slot whose request was taken and not yet answered; false otherwise. */
+  provisionAnswer(rendezvousId: Uint8Array, linkResponse: Uint8Array, now: number): Promise<boolean>;
+
+  /** The answer of a live slot, deleting the slot; 'pending' before the answer; undefined if no live slot. */
+  provisionPoll(rendezvousId: Uint8Array, now: number): Promise<ProvisionPoll | undefined>;
 
   /** Queued messages and envelope bytes over all mailboxes. */
   queueStats(): Promise<QueueStats>;

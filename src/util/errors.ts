@@ -56,6 +56,8 @@ export type ProtocolErrorCode =
   | 'CERTIFICATE_EXPIRED' // a sender certificate's expiry is not after `now` (PROTOCOL.md §13.2)
   | 'WRONG_SERVER' // a sender certificate names a server other than the pinned one
   | 'SENDER_MISMATCH' // a sealed message's certificate identity is not its session's peer identity
+  | 'DEVICE_LIST_ROLLBACK' // a device list whose version does not supersede the known one (PROTOCOL.md §14.1)
+  | 'LINK_COMMITMENT' // a link request that does not match the link code's commitment (PROTOCOL.md §14.2)
   | 'NOT_A_MEMBER' // a group change, distribution or message from a device whose user is not a member (PROTOCOL.md §15)
   | 'STALE_GROUP_VERSION' // a group change whose base version is not the current one, or that lost the tie-break
   | 'BAD_GROUP_CHANGE' // a group change whose roster does not follow from its kind, target and base
@@ -97,6 +99,13 @@ export type ServerErrorCode =
   | 'RATE_LIMITED_SEND' // the connection's send token bucket is empty
   | 'RATE_LIMITED_BUNDLE' // the connection's bundle-fetch token bucket is empty
   | 'RATE_LIMITED_REQUEST' // the connection's overall request token bucket is empty
+  | 'DEVICE_REMOVED' // the device is not on its account's signed device list (removed): fatal on AUTHENTICATE
+  | 'DEVICE_NOT_LISTED' // REGISTER of a device id the account's device list does not name with this identity
+  | 'DEVICE_MISMATCH' // a SEND_MULTI whose devices are not the current ones: the message lists missing, extra, stale
+  | 'BAD_DEVICE_LIST' // an uploaded device list that does not decode, verify, or supersede the stored one
+  | 'NOT_PRIMARY' // a device-list upload or provisioning take/answer from a device other than 1
+  | 'UNKNOWN_RENDEZVOUS' // no live provisioning slot with that id (expired, taken, or never opened)
+  | 'PROVISIONING_FULL' // too many link requests pending on the relay
   | 'TOO_MANY_RECIPIENTS' // a GROUP_SEND with more than MAX_GROUP_RECIPIENTS devices (docs/SERVER.md §14)
   | 'BAD_RECIPIENT_LIST' // a GROUP_SEND with no recipient, a repeated one, or the sender itself
   | 'SHUTTING_DOWN' // the server is stopping (fatal)
@@ -128,6 +137,9 @@ export type ClientErrorCode =
   | 'UNKNOWN_CONTACT' // no contact of that name
   | 'IDENTITY_CHANGE_PENDING' // the contact's identity changed; `contacts trust NAME` first
   | 'SERVER_IDENTITY_CHANGED' // the server presented another identity than the one pinned at register
+  | 'NOT_PRIMARY' // a device-list change (`devices add|remove`) on a device other than the primary (1)
+  | 'BAD_LINK_CODE' // a link code that is not 77 base32 characters (48 bytes)
+  | 'LINK_TIMEOUT' // the primary did not answer the link request in time
   | 'UNKNOWN_GROUP' // no group of that name on this device (docs/CLIENT.md §10)
   | 'GROUP_EXISTS' // `groups create` with the name of a group this device is already in
   | 'NOT_GROUP_MEMBER' // a group operation on a group this device's user has left or was removed from

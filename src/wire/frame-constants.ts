@@ -52,6 +52,14 @@ export const OP = Object.freeze({
   FETCH_SEALED_KEY: 0x0a,
   SET_DELIVERY_ACCESS: 0x0b,
   SEND_SEALED: 0x0c,
+  // Multiple devices per account (docs/SERVER.md §13).
+  UPLOAD_DEVICE_LIST: 0x10,
+  FETCH_DEVICE_LIST: 0x11,
+  PROVISION_OPEN: 0x12,
+  PROVISION_TAKE: 0x13,
+  PROVISION_ANSWER: 0x14,
+  PROVISION_POLL: 0x15,
+  SEND_MULTI: 0x16,
   /** Groups (docs/SERVER.md §14): one upload fanned out to a list of device mailboxes. */
   GROUP_SEND: 0x18,
 });

@@ -7,6 +7,7 @@
 import { DecodeError } from '../util/errors.ts';
 import type { Reader, Writer } from './codec.ts';
 import { readAddress, writeAddress, type Address } from './address.ts';
+import { readDeviceRequest, writeDeviceRequest, type DeviceRequest } from './device-frames.ts';
 import {
   ACCESS_KEY_BYTES,
   ACCESS_MODE,
@@ -44,7 +45,9 @@ export type Request =
    */
   | { op: 'sendSealed'; to: Address; clientMessageId: Uint8Array; accessKey: Uint8Array; envelope: Uint8Array }
   /** One envelope for many devices (docs/SERVER.md §14); idempotent per (sender, id, recipient). */
-  | { op: 'groupSend'; recipients: Address[]; clientMessageId: Uint8Array; envelope: Uint8Array };
+  | { op: 'groupSend'; recipients: Address[]; clientMessageId: Uint8Array; envelope: Uint8Array }
+  /** Device lists, the provisioning relay and SEND_MULTI (device-frames.ts). */
+  | DeviceRequest;
 
 /** Who may send sealed messages to an account: its contacts (access key required) or anyone. */
 export type AccessMode = 'contacts' | 'anyone';
@@ -64,6 +67,13 @@ export const OP_BYTE: Readonly<Record<RequestOp, number>> = Object.freeze({
   fetchSealedKey: OP.FETCH_SEALED_KEY,
   setDeliveryAccess: OP.SET_DELIVERY_ACCESS,
   sendSealed: OP.SEND_SEALED,
+  uploadDeviceList: OP.UPLOAD_DEVICE_LIST,
+  fetchDeviceList: OP.FETCH_DEVICE_LIST,
+  provisionOpen: OP.PROVISION_OPEN,
+  provisionTake: OP.PROVISION_TAKE,
+  provisionAnswer: OP.PROVISION_ANSWER,
+  provisionPoll: OP.PROVISION_POLL,
+  sendMulti: OP.SEND_MULTI,
   groupSend: OP.GROUP_SEND,
 });
 
@@ -115,6 +125,14 @@ export function writeRequest(w: Writer, req: Request): Writer {
         throw new DecodeError('BAD_VALUE', 'send sealed: client message id must be 16 bytes');
       writeAddress(w, req.to).fixed(req.clientMessageId);
       return w.bytes(req.accessKey).bytes(req.envelope);
+    case 'uploadDeviceList':
+    case 'fetchDeviceList':
+    case 'provisionOpen':
+    case 'provisionTake':
+    case 'provisionAnswer':
+    case 'provisionPoll':
+    case 'sendMulti':
+      return writeDeviceRequest(w, req);
     case 'groupSend':
       if (req.clientMessageId.length !== CLIENT_MESSAGE_ID_BYTES)
         throw new DecodeError('BAD_VALUE', 'groupSend: client message id must be 16 bytes');
@@ -175,6 +193,14 @@ export function readRequest(r: Reader): Request {
         throw new DecodeError('BAD_VALUE', 'send sealed: access key must be empty or 32 bytes');
       return { op, to, clientMessageId, accessKey, envelope: r.bytes(MAX_FRAME_BYTES) };
     }
+    case 'uploadDeviceList':
+    case 'fetchDeviceList':
+    case 'provisionOpen':
+    case 'provisionTake':
+    case 'provisionAnswer':
+    case 'provisionPoll':
+    case 'sendMulti':
+      return readDeviceRequest(r, op);
     case 'groupSend': {
       const n = r.u16();
       // Decoded up to the u16 limit; the handler refuses more than MAX_GROUP_RECIPIENTS (TOO_MANY_RECIPIENTS).

@@ -8,6 +8,7 @@ import type { Reader, Writer } from './codec.ts';
 import { MAX_BLOB_BYTES, MAX_FRAME_BYTES, MAX_GROUP_RECIPIENTS } from './frame-constants.ts';
 import { SERVER_ERROR_WIRE, serverErrorFromWire } from './frame-errors.ts';
 import { OP_BYTE, opFromByte } from './requests.ts';
+import { readDeviceResponse, writeDeviceResponse, type DeviceResponse } from './device-frames.ts';
 
 /** Live one-time prekeys of a device: X25519 (OPK) and ML-KEM-768 (PQOPK). */
 export interface PreKeyCounts {
@@ -34,7 +35,10 @@ export type Response =
   /** As `send`; a retry of one (recipient, clientMessageId) gets the first guid. */
   | { op: 'sendSealed'; guid: number; serverTimestamp: number; duplicate: boolean }
   /** One result per recipient, in the request's order (docs/SERVER.md §14). */
-  | { op: 'groupSend'; results: GroupSendResult[] };
+  | { op: 'groupSend'; results: GroupSendResult[] }
+  /** Device lists, the provisioning relay and SEND_MULTI (device-frames.ts). */
+  | DeviceResponse;
+
 
 /** What GROUP_SEND did for one recipient device. */
 export type GroupSendResult =
@@ -76,6 +80,14 @@ export function writeResponse(w: Writer, res: Response): Writer {
     case 'send':
     case 'sendSealed':
       return w.u64(res.guid).u64(res.serverTimestamp).u8(res.duplicate ? 1 : 0);
+    case 'uploadDeviceList':
+    case 'fetchDeviceList':
+    case 'provisionOpen':
+    case 'provisionTake':
+    case 'provisionAnswer':
+    case 'provisionPoll':
+    case 'sendMulti':
+      return writeDeviceResponse(w, res);
     case 'groupSend':
       w.u16(res.results.length);
       for (const x of res.results) {
@@ -115,6 +127,14 @@ export function readResponse(r: Reader): Response {
       if (flag > 1) throw new DecodeError('BAD_VALUE', `send response: duplicate flag ${flag}`);
       return { op, guid, serverTimestamp, duplicate: flag === 1 };
     }
+    case 'uploadDeviceList':
+    case 'fetchDeviceList':
+    case 'provisionOpen':
+    case 'provisionTake':
+    case 'provisionAnswer':
+    case 'provisionPoll':
+    case 'sendMulti':
+      return readDeviceResponse(r, op);
     case 'groupSend': {
       const n = r.u16();
       if (n > MAX_GROUP_RECIPIENTS) throw new DecodeError('BAD_VALUE', `groupSend response: ${n} results`);

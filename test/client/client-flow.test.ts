@@ -169,7 +169,7 @@ describe('outbox: a permanent refusal', () => {
       return {
         ...conn,
         request: (req) =>
-          req.op === 'send'
+          req.op === 'send' || req.op === 'sendMulti'
             ? Promise.reject(new ServerError('UNKNOWN_ADDRESS', 'server: no such device'))
             : conn.request(req),
         nextPush: () => conn.nextPush(),

@@ -110,13 +110,15 @@ export class Device {
   }
 }
 
-/** Wraps a Connect so that every SEND is recorded (id, envelope) before it is transmitted. */
+/** Wraps a Connect so that every SEND (and each envelope of a SEND_MULTI) is recorded (id, envelope) before it is transmitted. */
 export function recording(connect: Connect, sent: { id: string; envelope: string }[]): Connect {
   return async (url) => {
     const conn = await connect(url);
     return {
       request: (req) => {
         if (req.op === 'send') sent.push({ id: toHex(req.clientMessageId), envelope: toHex(req.envelope) });
+        if (req.op === 'sendMulti')
+          for (const m of req.messages) sent.push({ id: toHex(m.clientMessageId), envelope: toHex(m.envelope) });
         return conn.request(req);
       },
       nextPush: () => conn.nextPush(),

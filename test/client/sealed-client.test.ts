@@ -74,7 +74,7 @@ afterAll(async () => {
 });
 
 describe('sealed sender in the client — docs/CLIENT.md §8', () => {
-  test('first message authenticated with the access secret; the reply goes sealed, stored with no sender', async () => {
+  test('first message authenticated carrying the access secret; the reply goes sealed, stored with no sender', async () => {
     const aliceSealed = new SealedService(alice);
     const bobSealed = new SealedService(bob);
     const fallbacks: SyncEvent[] = [];
@@ -84,25 +84,22 @@ describe('sealed sender in the client — docs/CLIENT.md §8', () => {
     const bobEvents: SyncEvent[] = [];
     await withSync(bob, (s) => s.pump('empty'), bobEvents);
     const kinds = bobEvents.flatMap((e) => (e.type === 'delivery' ? [e.outcome.kind] : []));
-    expect(kinds).toEqual(['message', 'control']); // the text, then alice's access secret (not shown)
+    expect(kinds).toEqual(['message']); // the text, with alice's access secret in the same envelope
     expect(bob.history('alice').map((h) => h.body)).toEqual(['hello bob']);
     expect(bobSealed.reachableSealed('alice')).toBe(true);
     const bobSent: SyncEvent[] = [];
     const reply = await withSync(bob, (s) => s.send('alice', 'hello alice, sealed'), bobSent);
     expect(bobSent.filter((e) => e.type === 'authenticatedFallback')).toEqual([]);
     expect(bobSealed.sealedOutbox()).toEqual([]);
-    // the server stored it (and bob's access secret before it) with no sender
+    // the server stored it (with bob's access secret inside) with no sender
     const db = new Database(join(dir, 'server.sqlite'), { readonly: true });
     const rows = db.prepare("SELECT sender_username, sender_device_id FROM messages WHERE username = 'alice'").all();
     db.close();
-    expect(rows).toEqual([
-      { sender_username: null, sender_device_id: null },
-      { sender_username: null, sender_device_id: null },
-    ]);
+    expect(rows).toEqual([{ sender_username: null, sender_device_id: null }]);
     const events: SyncEvent[] = [];
     await withSync(alice, (s) => s.pump('empty'), events);
     const delivered = events.flatMap((e) => (e.type === 'delivery' ? [e.outcome] : []));
-    expect(delivered.map((o) => o.kind)).toEqual(['control', 'message']);
+    expect(delivered.map((o) => o.kind)).toEqual(['message']);
     expect(alice.history('bob').map((h) => [h.direction, h.body, h.id])).toEqual([
       ['out', 'hello bob', expect.any(String)],
       ['in', 'hello alice, sealed', reply.id],
@@ -161,4 +158,24 @@ describe('sealed sender in the client — docs/CLIENT.md §8', () => {
     const outcome = sealedSvc.processSealed({ guid: ++guid, serverTimestamp: now, clientMessageId: new Uint8Array(16), envelope: fine });
     expect(outcome.kind === 'message' && [outcome.message.peer, outcome.message.body]).toEqual(['alice', 'still works']);
   });
+
+  test('sizes: 1,000 random text lengths 0..4096 give at most the 20 stored sizes of PROTOCOL.md §13.12', () => {
+    const aliceSealed = new SealedService(alice);
+    const recipient = {
+      identity: bob.ctx.identity.getLocalIdentity().publicKey,
+      sealedKey: (aliceSealed as unknown as { recipientKey(n: string): never }).recipientKey('bob'),
+    };
+    const certificate = aliceSealed.certificate()!;
+    let x = 12345; // LCG (Numerical Recipes), deterministic lengths
+    const next = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0);
+    const sizes = new Set<number>();
+    for (let i = 0; i < 1000; i++) {
+      const body = 'a'.repeat(next() % 4097);
+      const content = encodeContent({ id: 'f'.repeat(32), timestamp: Date.now(), body });
+      sizes.add(sendSealed(alice.ctx, 'bob.1', padContent(content), recipient, certificate).length);
+    }
+    expect(sizes.size).toBeGreaterThan(10); // the lengths do spread over buckets
+    expect(sizes.size).toBeLessThanOrEqual(20);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(4855);
+  }, 120_000);
 });

@@ -96,6 +96,9 @@ describe('sealed sender end to end (real processes)', () => {
     ]);
     const human = run('alice', ['contacts', 'list']);
     expect(human.stdout).toMatch(/^bob\tunverified\tsealed\t/);
+    // alice's first sealed send fetches bob's sealed key on her authenticated connection
+    expect(sent(run('alice', ['--json', 'send', 'bob', 'first sealed']))).toMatchObject({ sealed: true });
+    expect(jsonLines(run('bob', ['--json', 'receive'])).map((l) => [l.from, l.body])).toEqual([['alice', 'first sealed']]);
   }, 120_000);
 
   test('after a sealed exchange the server stored and logged nothing about the sender', async () => {
@@ -122,6 +125,9 @@ describe('sealed sender end to end (real processes)', () => {
     const lines = server.stderr.slice(logFrom).map((l) => JSON.parse(l) as Record<string, unknown>);
     const sealedConns = new Set(lines.filter((l) => l.op === 'sendSealed').map((l) => l.conn));
     expect(sealedConns.size).toBe(3); // one anonymous connection per `pqmsg send`
+    expect(new Set(lines.flatMap((l) => (l.conn === undefined ? [] : [l.conn]))).size).toBe(3); // no other connection
+    // with everything cached, `pqmsg send` opened no authenticated connection at all
+    expect(lines.filter((l) => l.event === 'conn.authenticated').map((l) => l.device)).toEqual([]);
     const theirs = lines.filter((l) => sealedConns.has(l.conn));
     expect(theirs.some((l) => l.event === 'conn.authenticated')).toBe(false);
     for (const l of theirs) {
@@ -155,7 +161,18 @@ describe('sealed sender end to end (real processes)', () => {
       }
     };
     expect([await attempt(new Uint8Array(0)), await attempt(new Uint8Array(32).fill(1))]).toEqual(['ACCESS_DENIED', 'ACCESS_DENIED']);
+    expect(mailbox('bob')).toEqual([]);
+    // `access --mode anyone` admits a sender without the key; back to `contacts`, it is refused again
+    expect(jsonLines(run('bob', ['--json', 'access', '--mode', 'anyone']))).toEqual([
+      { type: 'access', mode: 'anyone', registered: true, epoch: 1 },
+    ]);
+    expect(await attempt(new Uint8Array(0))).toBe('stored');
+    expect(jsonLines(run('bob', ['--json', 'access', '--mode', 'contacts']))[0]).toMatchObject({ mode: 'contacts', registered: true });
+    expect(await attempt(new Uint8Array(0))).toBe('ACCESS_DENIED');
     conn.close();
+    expect(mailbox('bob').length).toBe(1);
+    const junk = jsonLines(run('bob', ['--json', 'receive'])); // a stranger's junk: rejected, acked
+    expect(junk.map((l) => [l.type, l.code])).toEqual([['rejected', 'BAD_VERSION']]);
     expect(mailbox('bob')).toEqual([]);
     // carol and bob become sealed contacts
     expect(run('carol', ['contacts', 'add', 'bob']).status).toBe(0);

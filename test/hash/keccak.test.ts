@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { RC_LO, RC_HI, keccakP1600 } from '../../src/hash/keccak.ts';
+import {
+  RC_LO,
+  RC_HI,
+  extractLanes,
+  keccakP1600,
+  keccakP1600Interleaved,
+  xorLanes,
+} from '../../src/hash/keccak.ts';
 import { KeccakSponge } from '../../src/hash/sponge.ts';
 import {
   bitsToBytes,
@@ -71,6 +78,52 @@ describe('FIPS 202 §3.2–3.3 — Keccak-p[1600, 24]', () => {
     );
   });
 
+  test('interleaved layout: lane bit 2k is bit k of the even word, bit 2k + 1 bit k of the odd word', () => {
+    // [lane bit, half (0 = even, 1 = odd), bit in that half]
+    // prettier-ignore
+    const cases: [number, number, number][] = [
+      [0, 0, 0], [1, 1, 0], [2, 0, 1], [31, 1, 15], [32, 0, 16], [33, 1, 16], [62, 0, 31], [63, 1, 31],
+    ];
+    for (const [bit, half, k] of cases) {
+      const s = new Uint32Array(2);
+      const w = new Uint32Array(2);
+      w[bit >> 5] = 1 << (bit & 31);
+      xorLanes(s, w, 1);
+      expect([s[half], s[1 - half]]).toEqual([(1 << k) >>> 0, 0]);
+    }
+    expect(cases.length).toBe(8);
+  });
+
+  test('interleaved layout: xorLanes then extractLanes is the identity; permuting there equals keccakP1600', () => {
+    let n = 0;
+    fc.assert(
+      fc.property(
+        fc.uint32Array({ minLength: 50, maxLength: 50 }),
+        fc.integer({ min: 0, max: 25 }),
+        (words, lanes) => {
+          const w = Uint32Array.from(words);
+          const s = new Uint32Array(50);
+          xorLanes(s, w, 25);
+          keccakP1600Interleaved(s);
+          const out = new Uint32Array(50);
+          extractLanes(s, out, lanes); // only the first `lanes` lanes are written
+          const expected = Uint32Array.from(words);
+          keccakP1600(expected);
+          expect(out.subarray(0, 2 * lanes)).toEqual(expected.subarray(0, 2 * lanes));
+          expect(out.subarray(2 * lanes).every((x) => x === 0)).toBe(true);
+          const back = new Uint32Array(50);
+          const t = new Uint32Array(50);
+          xorLanes(t, w, 25);
+          extractLanes(t, back, 25);
+          expect(back).toEqual(w);
+          n++;
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(n).toBe(100);
+  });
+
   test('the two round bodies of keccakP1600 (A → E, E → A) are the same text up to a ↔ e', () => {
     const src = readFileSync(new URL('../../src/hash/keccak.ts', import.meta.url), 'utf8');
     const first = src.indexOf('// Round `round`, A → E');
@@ -84,7 +137,7 @@ describe('FIPS 202 §3.2–3.3 — Keccak-p[1600, 24]', () => {
         .split('\n')
         .filter((line) => !line.trim().startsWith('//') && !/^\s*[{}]\s*$/.test(line))
         .join('\n')
-        .replace(/\b[ae](\d+[lh])\b/g, 'x$1')
+        .replace(/\b[ae](\d+(?:ev|od))\b/g, 'x$1')
         .replace(/round \+ 1/g, 'round')
         .trim();
     const a = normalize(src.slice(first, second));

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   Sha3,
+  Shake,
   sha3_224,
   sha3_256,
   sha3_384,
@@ -143,6 +144,29 @@ describe('FIPS 202 §6.2 — SHAKE128/256 and the incremental XOF', () => {
       expect(() => shake128(new Uint8Array(0), n)).toThrow(
         expect.objectContaining({ code: 'BAD_PARAMS' }),
       );
+  });
+
+  test('one-shot calls share a sponge per rate: interleaved and failed calls leave no trace', () => {
+    const msgs = [new Uint8Array(0), new Uint8Array(200).fill(7), new Uint8Array(33).fill(1)];
+    const expected = msgs.map((m) => [
+      new Shake(168).absorb(m).squeeze(40),
+      new Shake(136).absorb(m).squeeze(40),
+      new Sha3(32).update(m).digest(),
+      new Sha3(64).update(m).digest(),
+    ]);
+    let n = 0;
+    for (let round = 0; round < 2; round++) {
+      msgs.forEach((m, i) => {
+        // an output too large to allocate throws before the shared sponge is touched
+        expect(() => shake128(m, 2 ** 40)).toThrow(RangeError);
+        expect(shake128(m, 40)).toEqual(expected[i][0]);
+        expect(shake256(m, 40)).toEqual(expected[i][1]);
+        expect(sha3_256(m)).toEqual(expected[i][2]);
+        expect(sha3_512(m)).toEqual(expected[i][3]);
+        n++;
+      });
+    }
+    expect(n).toBe(6);
   });
 });
 

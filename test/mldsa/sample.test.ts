@@ -5,11 +5,12 @@ import {
   expandA,
   expandMask,
   expandS,
+  matrixStorage,
   sampleInBall,
-  shakeOneBlock,
   EXPAND_MASK_BUF_BYTES,
 } from '../../src/mldsa/sample.ts';
-import { keccakP1600 } from '../../src/hash/keccak.ts';
+import { extractLanes, keccakP1600Interleaved } from '../../src/hash/keccak.ts';
+import { shakeOneBlock } from '../../src/hash/sponge.ts';
 import { shake128, shake256 } from '../../src/hash/sha3.ts';
 import { ML_DSA_44, ML_DSA_65, ML_DSA_87, Q } from '../../src/mldsa/params.ts';
 
@@ -18,18 +19,23 @@ const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 
 describe('FIPS 202 §6.2 — one-block SHAKE start used by the samplers', () => {
   for (const [rate, shake] of [[168, shake128], [136, shake256]] as const) {
-    test(`equals sha3.ts SHAKE${rate === 168 ? 128 : 256} over two blocks for every input length < rate − 1`, () => {
+    test(`equals sha3.ts SHAKE${rate === 168 ? 128 : 256} over two blocks for every input length < rate`, () => {
       const state = new Uint32Array(50);
-      for (let n = 0; n <= rate - 2; n++) {
+      const words = new Uint32Array(50);
+      let n = 0;
+      for (; n < rate; n++) {
         const input = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
         shakeOneBlock(state, input, rate);
         const got = new Uint8Array(2 * rate);
         for (let b = 0; b < 2; b++) {
-          if (b > 0) keccakP1600(state);
-          for (let i = 0; i < rate; i++) got[b * rate + i] = state[i >> 2] >>> ((i & 3) << 3);
+          if (b > 0) keccakP1600Interleaved(state);
+          extractLanes(state, words, rate / 8);
+          got.set(new Uint8Array(words.buffer, 0, rate), b * rate);
         }
         expect(got).toEqual(shake(input, 2 * rate));
       }
+      expect(n).toBe(rate);
+      expect(() => shakeOneBlock(state, new Uint8Array(rate), rate)).toThrow(/shorter than one block/);
     });
   }
 });
@@ -69,6 +75,21 @@ describe('FIPS 204 Alg 30–34 — ExpandA, ExpandS, ExpandMask ranges', () => {
       for (const a of row) expect(a.every((x) => Math.abs(x) <= (Q - 1) / 2)).toBe(true);
     expect(expandA(ML_DSA_65, rho)).toEqual(A);
     expect(A[0][1]).not.toEqual(A[1][0]); // ρ ‖ s ‖ r: the two indices are not interchangeable
+  });
+
+  test('ExpandA into the shared per-parameter-set storage equals a fresh ExpandA, call after call', () => {
+    let n = 0;
+    for (const p of PARAMS) {
+      const storage = matrixStorage(p);
+      expect(matrixStorage(p)).toBe(storage); // one per parameter set
+      for (const fill of [1, 2]) {
+        const rho = new Uint8Array(32).fill(fill);
+        expect(expandA(p, rho, storage)).toBe(storage);
+        expect(storage).toEqual(expandA(p, rho));
+        n++;
+      }
+    }
+    expect(n).toBe(6);
   });
 
   for (const p of PARAMS) {

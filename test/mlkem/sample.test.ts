@@ -43,7 +43,7 @@ describe('FIPS 203 Alg 7 — SampleNTT', () => {
     const aHat = new Uint16Array(256);
     const reject = new Uint8Array(168).fill(0xff); // d₁ = d₂ = 4095 ≥ q
     let j = 0;
-    for (let b = 0; b < 50; b++) j = parseNTTBlock(aHat, j, reject, 168);
+    for (let b = 0; b < 50; b++) j = parseNTTBlock(aHat, j, new Uint32Array(reject.buffer));
     expect(j).toBe(0);
     const edge = new Uint8Array(168);
     for (let p = 0; p < 168; p += 3) {
@@ -52,7 +52,7 @@ describe('FIPS 203 Alg 7 — SampleNTT', () => {
       edge[p + 1] = ((Q - 1) >> 8) | ((Q & 0x0f) << 4);
       edge[p + 2] = Q >> 4;
     }
-    while (j < 256) j = parseNTTBlock(aHat, j, edge, 168);
+    while (j < 256) j = parseNTTBlock(aHat, j, new Uint32Array(edge.buffer));
     expect(j).toBe(256);
     expect(aHat.every((x) => x === Q - 1)).toBe(true);
   });

@@ -61,7 +61,7 @@ export interface Harness {
 export async function harness(store: ServerStore, limits: Partial<ServerLimits> = {}): Promise<Harness> {
   const h = { now: T0 } as Harness & { now: number };
   const identity = await loadServerIdentity(store, defaultSuite, defaultRandom);
-  const ctx: ServerContext = { store, clock: () => h.now, limits: { ...DEFAULT_LIMITS, ...limits }, suite: defaultSuite, identity };
+  const ctx: ServerContext = { store, clock: () => h.now, limits: { ...DEFAULT_LIMITS, ...limits }, suite: defaultSuite, identity, random: defaultRandom };
   return Object.assign(h, { ctx, session: () => newSession(ctx.limits, defaultRandom(32), h.now) });
 }
 

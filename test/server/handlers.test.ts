@@ -61,8 +61,11 @@ for (const makeBackend of BACKENDS) {
       const bad = { username: 'Alice!', deviceId: 1 };
       expect(await codeOf(handleRequest(h.ctx, s3, { op: 'register', address: bad, identity: bob.encodedIdentity, signature: registerSignature(h, s3, bob, bad) }))).toBe('BAD_USERNAME');
       const s4 = h.session();
-      const dev2 = { username: 'bob', deviceId: 2 };
-      expect(await codeOf(handleRequest(h.ctx, s4, { op: 'register', address: dev2, identity: bob.encodedIdentity, signature: registerSignature(h, s4, bob, dev2) }))).toBe('UNSUPPORTED_DEVICE');
+      const dev2 = { username: 'bob', deviceId: 2 }; // no signed device list names it (docs/SERVER.md §13.1)
+      expect(await codeOf(handleRequest(h.ctx, s4, { op: 'register', address: dev2, identity: bob.encodedIdentity, signature: registerSignature(h, s4, bob, dev2) }))).toBe('DEVICE_NOT_LISTED');
+      const s4b = h.session();
+      const dev0 = { username: 'bob', deviceId: 0 };
+      expect(await codeOf(handleRequest(h.ctx, s4b, { op: 'register', address: dev0, identity: bob.encodedIdentity, signature: registerSignature(h, s4b, bob, dev0) }))).toBe('UNSUPPORTED_DEVICE');
       const s5 = h.session();
       expect(await codeOf(handleRequest(h.ctx, s5, { op: 'register', address: bob.address, identity: bob.encodedIdentity.subarray(1), signature: registerSignature(h, s5, bob) }))).toBe('BAD_IDENTITY');
       const s6 = h.session(); // signed by alice's keys, claiming bob's identity

@@ -24,7 +24,7 @@ function imports(area: string): { file: string; spec: string }[] {
     });
 }
 
-const WIRE_FRAME_FILES = ['wire/frame.ts', 'wire/frame-constants.ts', 'wire/frame-errors.ts', 'wire/requests.ts', 'wire/responses.ts', 'wire/pushes.ts', 'wire/address.ts', 'wire/auth-transcript.ts'];
+const WIRE_FRAME_FILES = ['wire/frame.ts', 'wire/frame-constants.ts', 'wire/frame-errors.ts', 'wire/requests.ts', 'wire/responses.ts', 'wire/pushes.ts', 'wire/address.ts', 'wire/auth-transcript.ts', 'wire/device-frames.ts'];
 
 /** The protocol modules the server may use, and why. */
 const SERVER_MAY_IMPORT = new Set([
@@ -37,6 +37,9 @@ const SERVER_MAY_IMPORT = new Set([
   'protocol/sealed-sender/certificate.ts', // server-identity.ts: signs sender certificates with its own key
   'protocol/sealed-sender/sealed-key.ts', // decodeSealedKey, verifySealedKey (public keys only)
   'protocol/sealed-sender/access-key.ts', // checkAccessKey: constant-time verifier comparison
+  'protocol/devices/device-list.ts', // decodeSignedDeviceList, verifyDeviceList (public keys only)
+  'protocol/devices/link.ts', // decodeLinkRequest (the relay checks the encoding)
+  'protocol/devices/constants.ts',
 ]);
 
 describe('delivery-service layering', () => {

@@ -30,7 +30,7 @@ describe('SqliteStore — file, mode and schema', () => {
     expect(pragmas(file)).toEqual({
       journal: 'wal',
       version: MIGRATIONS.length,
-      tables: ['accounts', 'delivery_access', 'devices', 'group_sent_messages', 'mailboxes', 'messages', 'one_time_prekeys', 'sealed_keys', 'sealed_sent', 'sent_messages', 'server_identity', 'signed_prekeys', 'sqlite_sequence'],
+      tables: ['accounts', 'delivery_access', 'device_lists', 'devices', 'group_sent_messages', 'mailboxes', 'messages', 'one_time_prekeys', 'provisioning', 'sealed_keys', 'sealed_sent', 'sent_messages', 'server_identity', 'signed_prekeys', 'sqlite_sequence'],
     });
   });
 

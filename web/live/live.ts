@@ -98,6 +98,7 @@ export function mountLive(root: HTMLElement): void {
       else if (o.kind === 'held' || o.kind === 'rejected') log(`refused from ${o.peer}: ${o.error.message}`, false);
     } else if (e.type === 'sent') log(`sent to ${e.entry.peer}`);
     else if (e.type === 'prekeys') log(`${e.uploaded} prekeys uploaded`);
+    else if (e.type === 'devicesChanged') log(`the devices of ${e.name} changed: ${e.devices.join(', ')}`, false);
     else if (e.type === 'undeliverable') log(`undeliverable to ${e.entry.peer}: ${e.error.code}`, false);
   };
 

@@ -51,6 +51,7 @@ export function registerContactsCommand(program: Command): void {
         const service = await openService(store);
         const { SealedService } = await import('../../client/sealed-service.ts');
         const sealed = new SealedService(service);
+        const devicesChanged = new Set(service.devices.changedLists());
         for (const c of service.listContacts()) {
           const state = c.identityChanged
             ? 'IDENTITY CHANGED'
@@ -59,8 +60,10 @@ export function registerContactsCommand(program: Command): void {
               : 'unverified';
           // Reachable sealed: the contact shared its delivery access key (docs/CLIENT.md §8).
           const reachable = sealed.reachableSealed(c.name);
+          // A changed signed device list is shown like an identity change (docs/CLIENT.md §9).
+          const changed = devicesChanged.has(c.name) ? '\tDEVICES CHANGED' : '';
           out.print(
-            `${c.name}\t${state}\t${reachable ? 'sealed' : 'not sealed'}\t${c.fingerprint}`,
+            `${c.name}\t${state}\t${reachable ? 'sealed' : 'not sealed'}\t${c.fingerprint}${changed}`,
             {
               type: 'contact',
               name: c.name,
@@ -69,6 +72,7 @@ export function registerContactsCommand(program: Command): void {
               verified: c.verified,
               identityChanged: c.identityChanged,
               sealed: reachable,
+              devicesChanged: devicesChanged.has(c.name),
             },
           );
         }

@@ -91,7 +91,7 @@ export function registerInitCommand(program: Command): void {
 }
 
 /** Parses `m=KiB,t=N,p=N` (RFC 9106 §3.1 bounds: p ≥ 1, t ≥ 1, m ≥ 8p KiB). */
-function parseArgon2(text: string): { memoryKiB: number; iterations: number; parallelism: number } {
+export function parseArgon2(text: string): { memoryKiB: number; iterations: number; parallelism: number } {
   const fields = new Map(text.split(',').map((kv) => kv.split('=') as [string, string]));
   const num = (k: string) => {
     const v = fields.get(k);

@@ -51,11 +51,27 @@ export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
     });
     return false;
   }
+  if (e.type === 'devicesChanged') {
+    out.print(
+      `WARNING: the devices of ${e.name} CHANGED (now ${e.devices.join(', ')}); ` +
+        `the list is signed by ${e.name}'s pinned primary: check with \`pqmsg devices list --of ${e.name}\``,
+      { type: 'devicesChanged', name: e.name, devices: e.devices },
+    );
+    return false;
+  }
   if (e.type !== 'delivery') return false;
   const o = e.outcome;
   switch (o.kind) {
     case 'message': {
       const m = o.message;
+      if (m.direction === 'out') {
+        // A sent transcript from another device of this account (docs/CLIENT.md §9).
+        out.print(
+          `[${new Date(m.timestamp).toISOString()}] (sent from another device) → ${m.peer}: ${m.body}`,
+          { type: 'sentTranscript', to: m.peer, timestamp: m.timestamp, body: m.body, id: m.id },
+        );
+        return false;
+      }
       if (o.firstContact)
         out.note(
           `new contact ${m.peer}: identity pinned on first contact; ` +
@@ -131,6 +147,7 @@ export function printGroupEvent(out: Printer, e: GroupEvent): void {
 export async function flushBestEffort(sync: Sync, out: Printer): Promise<void> {
   try {
     await sync.flushOutbox();
+    await sync.flushSealed(); // sealed envelopes committed before a crash (docs/CLIENT.md §8)
   } catch (err) {
     if (!(err instanceof ServerError)) throw err;
     out.note(`outbox kept for a later attempt: ${err.message}`);

@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import {
+  crashHook,
   globals,
   groupsOf,
   openGroupSync,
@@ -16,6 +17,8 @@ import {
   withStore,
   type GlobalOptions,
 } from '../context.ts';
+import type { SessionService } from '../../client/session-service.ts';
+import type { SyncEvent } from '../../client/sync.ts';
 import type { ServerError } from '../../util/errors.ts';
 import { UsageError } from '../exit-codes.ts';
 import type { Printer } from '../output.ts';
@@ -43,18 +46,7 @@ export function registerSendCommand(program: Command): void {
         service.contact(name); // UNKNOWN_CONTACT before any connection
         let sealed = true;
         const refused = new Map<string, ServerError>();
-        const sync = await openSync(service, opts, {
-          onEvent: (e) => {
-            if (e.type === 'undeliverable') refused.set(e.entry.id, e.error);
-            if (e.type !== 'authenticatedFallback') return;
-            sealed = false;
-            // docs/CLIENT.md §8: the first message(s) to a contact go authenticated; say why.
-            if (opts.debug === true)
-              out.note(`sending to ${e.to} authenticated, not sealed: ${e.reason}`);
-          },
-        });
-        try {
-          const entry = await sync.send(name, body);
+        const report = (entry: { id: string }) => {
           // Refused for good (e.g. ACCESS_DENIED: NAME rotated its access key and removed us).
           const error = refused.get(entry.id);
           if (error !== undefined) throw error;
@@ -64,6 +56,21 @@ export function registerSendCommand(program: Command): void {
             id: entry.id,
             sealed,
           });
+        };
+        const onEvent = (e: SyncEvent) => {
+          if (e.type === 'undeliverable') refused.set(e.entry.id, e.error);
+          if (e.type !== 'authenticatedFallback') return;
+          sealed = false;
+          // docs/CLIENT.md §8: the first message(s) to a contact go authenticated; say why.
+          if (opts.debug === true)
+            out.note(`sending to ${e.to} authenticated, not sealed: ${e.reason}`);
+        };
+        // Everything at hand: the anonymous connection only, no authenticated one (CLIENT.md §8).
+        const only = await sealedOnly(service, opts, name, body, onEvent);
+        if (only !== undefined) return report(only);
+        const sync = await openSync(service, opts, { onEvent });
+        try {
+          report(await sync.send(name, body));
         } finally {
           sync.close();
         }
@@ -92,6 +99,25 @@ async function sendToGroup(opts: GlobalOptions, out: Printer, name: string, body
       sync.close();
     }
   });
+}
+
+/** `sendSealedOnly` with the CLI's connection and crash hook; undefined if not possible now. */
+async function sealedOnly(
+  service: SessionService,
+  opts: GlobalOptions,
+  name: string,
+  body: string,
+  onEvent: (e: SyncEvent) => void,
+) {
+  const url = opts.server ?? service.account.server;
+  if (!url) return undefined;
+  const [{ SealedService }, { sendSealedOnly }, { connectWebSocket }] = await Promise.all([
+    import('../../client/sealed-service.ts'),
+    import('../../client/sealed-send.ts'),
+    import('../../client/ws-transport.ts'),
+  ]);
+  const sealed = new SealedService(service);
+  return sendSealedOnly(sealed, connectWebSocket, url, name, body, onEvent, crashHook());
 }
 
 async function readStdin(): Promise<string> {

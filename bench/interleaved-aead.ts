@@ -1,0 +1,118 @@
+/**
+ * `npx tsx bench/interleaved-aead.ts [--base DIR] [--ms N]`: ChaCha20-Poly1305 seal and open at
+ * 64 B and 1 KiB against node:crypto (OpenSSL), measured the way bench/interleaved-mlkem-mldsa.ts
+ * measures: every contender runs in turn for 15 ms slices of this process's CPU time
+ * (process.cpuUsage), for N ms per operation (default 3000), so load from other processes hits
+ * them alike. Each line also gives the ratio of every 1-second window (min–max), to show the
+ * spread. With --base DIR (`git archive <commit> src | tar -x -C DIR`), that tree runs as one
+ * more contender. The same inputs as bench/aead.bench.ts (16 bytes of AAD). Not part of
+ * `npm test`; results in bench/results/.
+ */
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { chacha20poly1305, type Aead } from '../src/aead/index.ts';
+import { fixedInput } from './harness.ts';
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args.splice(i, 2)[1];
+};
+const baseDir = opt('--base');
+const totalMs = Number(opt('--ms') ?? 3000);
+
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+let sink: unknown;
+
+const base = baseDir
+  ? ((await import(`${baseDir}/src/aead/index.ts`)).chacha20poly1305 as Aead)
+  : null;
+
+function nodeSeal(key: Uint8Array, nonce: Uint8Array, pt: Uint8Array, aad: Uint8Array): Uint8Array {
+  const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+  c.setAAD(aad, { plaintextLength: pt.length });
+  const body = c.update(pt);
+  c.final();
+  return Buffer.concat([body, c.getAuthTag()]);
+}
+
+function nodeOpen(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
+  const n = sealed.length - 16;
+  const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+  d.setAuthTag(sealed.subarray(n));
+  d.setAAD(aad, { plaintextLength: n });
+  const body = d.update(sealed.subarray(0, n));
+  d.final();
+  return body;
+}
+
+const key = fixedInput(32, 1);
+const nonce = fixedInput(12, 2);
+const aad = fixedInput(16, 4);
+const OPS: Record<string, Record<string, () => unknown>> = {};
+for (const size of [64, 1024]) {
+  const pt = fixedInput(size, 5);
+  const sealed = chacha20poly1305.seal(key, nonce, pt, aad);
+  const withBase = (f: (a: Aead) => () => unknown): Record<string, () => unknown> =>
+    base ? { pqmsg: f(chacha20poly1305), base: f(base) } : { pqmsg: f(chacha20poly1305) };
+  OPS[`seal ${size} B`] = {
+    ...withBase((a) => () => a.seal(key, nonce, pt, aad)),
+    'node:crypto': () => nodeSeal(key, nonce, pt, aad),
+  };
+  OPS[`open ${size} B`] = {
+    ...withBase((a) => () => a.open(key, nonce, sealed, aad)),
+    'node:crypto': () => nodeOpen(key, nonce, sealed, aad),
+  };
+}
+
+for (const [name, impls] of Object.entries(OPS)) {
+  const entries = Object.entries(impls);
+  for (const [, f] of entries) for (let i = 0; i < 2000; i++) sink = f(); // warm-up
+  const calls = entries.map(() => 0);
+  const time = entries.map(() => 0);
+  const windows: number[] = []; // pqmsg / node:crypto per window of about 1 s
+  let wCalls = entries.map(() => 0);
+  let wTime = entries.map(() => 0);
+  const t0 = cpuMs();
+  let tw = t0;
+  while (cpuMs() - t0 < totalMs) {
+    entries.forEach(([, f], k) => {
+      const s = cpuMs();
+      let c = 0;
+      while (cpuMs() - s < 15) {
+        sink = f();
+        c++;
+      }
+      const dt = cpuMs() - s;
+      calls[k] += c;
+      time[k] += dt;
+      wCalls[k] += c;
+      wTime[k] += dt;
+    });
+    if (cpuMs() - tw >= 1000) {
+      const r = (k: number) => wCalls[k] / wTime[k];
+      windows.push(r(0) / r(entries.length - 1));
+      wCalls = entries.map(() => 0);
+      wTime = entries.map(() => 0);
+      tw = cpuMs();
+    }
+  }
+  const rate = entries.map(([n], k) => [n, (calls[k] * 1000) / time[k]] as const);
+  const node = rate[rate.length - 1][1];
+  const rates = rate.map(([n, r]) => `${n} ${r.toFixed(0)}`).join(', ');
+  const ratios = rate
+    .slice(0, -1)
+    .map(([n, r]) => `${n} ${(r / node).toFixed(2)}×`)
+    .join(', ');
+  const spread = windows.length
+    ? ` [1 s windows ${Math.min(...windows).toFixed(2)}–${Math.max(...windows).toFixed(2)}]`
+    : '';
+  console.log(`${name}: ${rates} ops/CPU-s; vs node:crypto ${ratios}${spread}`);
+}
