@@ -6,8 +6,8 @@
  *   queueText        chain step + group row + group-outbox row + history row;
  *   queueDistribution  pairwise outbox row with our chain + the "distributed to" list;
  *   onGroupMessage / onControl  (inside storeThenAck) decrypt or apply + group row + history row.
- * Group traffic to a user goes through SessionService.queueToUser only; the devices of a member
- * user are named by `deviceAddressesOf` only (one device per user today).
+ * Group traffic to a user goes through `queueToUser` only: every device of the user with a
+ * session (its verified device list, docs/CLIENT.md §9).
  * Side channels: orchestration on public names; secrets stay in the protocol and the store.
  */
 import { decodeIdentityPublic, type IdentityKeyPair, type IdentityPublic } from '../protocol/identity.ts';
