@@ -311,7 +311,7 @@ export class GroupService implements GroupHooks {
   private queueToUser(user: string, content: Uint8Array): void {
     const devices = deviceIdsOf(this.service, user);
     if (devices.length === 0) throw new ClientError('UNKNOWN_CONTACT', `no session with a device of ${user}`);
-    this.service.queueControl(user, content, devices);
+    this.service.queueToUser(user, content, devices);
   }
 
   private view(key: string, state: GroupState): GroupView {

@@ -377,7 +377,7 @@ export class SealedService {
     if (!this.accessKeyDue(name)) return;
     const a = this.access();
     this.store.transaction(() => {
-      this.service.queueControl(name, encodeAccessKeyContent(a.secret, a.epoch), peerDevices);
+      this.service.queueToUser(name, encodeAccessKeyContent(a.secret, a.epoch), peerDevices);
       this.markAccessKeySent(name, a.epoch);
     });
   }

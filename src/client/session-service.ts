@@ -282,11 +282,14 @@ export class SessionService {
   }
 
   /**
-   * Queues a control content (never shown, no history row: an access secret, docs/CLIENT.md §8)
-   * for every device in `peerDevices` of `name`, in one transaction, as one outbox row that the
-   * flush fans out like a text.
+   * Queues a content that is never shown and has no history row — an access secret (docs/CLIENT.md
+   * §8), a group change or sender-key distribution (§10) — to the user `name`: one ratchet step per
+   * device in `peerDevices` and one outbox row, joining the caller's transaction. THE one function
+   * through which such traffic reaches a user: the flush re-fans the row to the user's current
+   * device list on DEVICE_MISMATCH (§9), so every device of the user gets it. The sessions must
+   * exist (Sync.ensureSession).
    */
-  queueControl(name: string, content: Uint8Array, peerDevices: readonly number[]): OutboxEntry {
+  queueToUser(name: string, content: Uint8Array, peerDevices: readonly number[] = [DEVICE_ID]): OutboxEntry {
     const { address } = this.contact(name);
     return this.store.transaction(() => {
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
@@ -296,6 +299,7 @@ export class SessionService {
       return out;
     });
   }
+
 
   /** Outbox rows in the order they were queued. */
   outbox(): { key: string; entry: OutboxEntry }[] {
@@ -334,13 +338,14 @@ export class SessionService {
     const sender = m.sender.username;
     const address = addressOf(sender, m.sender.deviceId);
     const own = sender === this.account.name;
+    const groups = this.groupHooks;
     // A listed device's identity change is settled by its account's list (Sync.deliver), so no
     // pending change is recorded for it; a contact's primary keeps the user's trust decision (§8).
     const run = <T>(fn: () => T): T => (listedHash === undefined ? this.commitThenThrow(fn) : this.store.transaction(fn));
     try {
       return run((): DeliveryOutcome => {
-        if (this.groupHooks !== undefined && isGroupMessage(m.envelope)) {
-          const event = this.groupHooks.onGroupMessage(m);
+        if (groups !== undefined && isGroupMessage(m.envelope)) {
+          const event = groups.onGroupMessage(m);
           this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
           return { kind: 'group', event };
         }
@@ -365,8 +370,7 @@ export class SessionService {
    * Stores what a decrypted plaintext from `sender` holds (inside the caller's transaction): a
    * text goes to the history (a sent transcript, only from this account's own devices, under its
    * recipient: docs/CLIENT.md §9); an access secret to the contact's sealed state (docs/CLIENT.md
-   * §8); a cover dummy nowhere; a group change or distribution to the group service (docs/CLIENT.md
-   * §10). Marks the guid processed. Bad padding or content throws
+   * §8); a cover dummy nowhere. Marks the guid processed. Bad padding or content throws
    * DecodeError (BAD_PADDING…). Also used by sealed-service.ts.
    */
   storeContent(

@@ -44,10 +44,10 @@ export type Request =
    * recipient's delivery access key (empty when the recipient accepts anyone).
    */
   | { op: 'sendSealed'; to: Address; clientMessageId: Uint8Array; accessKey: Uint8Array; envelope: Uint8Array }
-  /** One envelope for many devices (docs/SERVER.md §14); idempotent per (sender, id, recipient). */
-  | { op: 'groupSend'; recipients: Address[]; clientMessageId: Uint8Array; envelope: Uint8Array }
   /** Device lists, the provisioning relay and SEND_MULTI (device-frames.ts). */
-  | DeviceRequest;
+  | DeviceRequest
+  /** One envelope for many devices (docs/SERVER.md §14); idempotent per (sender, id, recipient). */
+  | { op: 'groupSend'; recipients: Address[]; clientMessageId: Uint8Array; envelope: Uint8Array };
 
 /** Who may send sealed messages to an account: its contacts (access key required) or anyone. */
 export type AccessMode = 'contacts' | 'anyone';

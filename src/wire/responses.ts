@@ -34,11 +34,10 @@ export type Response =
   | { op: 'setDeliveryAccess' }
   /** As `send`; a retry of one (recipient, clientMessageId) gets the first guid. */
   | { op: 'sendSealed'; guid: number; serverTimestamp: number; duplicate: boolean }
-  /** One result per recipient, in the request's order (docs/SERVER.md §14). */
-  | { op: 'groupSend'; results: GroupSendResult[] }
   /** Device lists, the provisioning relay and SEND_MULTI (device-frames.ts). */
-  | DeviceResponse;
-
+  | DeviceResponse
+  /** One result per recipient, in the request's order (docs/SERVER.md §14). */
+  | { op: 'groupSend'; results: GroupSendResult[] };
 
 /** What GROUP_SEND did for one recipient device. */
 export type GroupSendResult =

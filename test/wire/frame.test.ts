@@ -124,7 +124,7 @@ describe('wire/frame — docs/SERVER.md §2 frames', () => {
 
   test('error codes: every code has a distinct u16 that maps back', () => {
     const entries = Object.entries(SERVER_ERROR_WIRE);
-    expect(entries.length).toBe(25 + 5 + 7 + 2); // + 5 sealed-sender (§12) + 7 multi-device codes (§13) + 2 groups (docs/SERVER.md §14)
+    expect(entries.length).toBe(25 + 5 + 7 + 2); // + 5 sealed sender (§12), 7 multi-device (§13), 2 groups (docs/SERVER.md §14)
     expect(new Set(entries.map(([, v]) => v)).size).toBe(entries.length);
     for (const [code, v] of entries) expect(serverErrorFromWire(v)).toBe(code);
   });

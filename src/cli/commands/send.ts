@@ -78,6 +78,25 @@ export function registerSendCommand(program: Command): void {
     });
 }
 
+/** `sendSealedOnly` with the CLI's connection and crash hook; undefined if not possible now. */
+async function sealedOnly(
+  service: SessionService,
+  opts: GlobalOptions,
+  name: string,
+  body: string,
+  onEvent: (e: SyncEvent) => void,
+) {
+  const url = opts.server ?? service.account.server;
+  if (!url) return undefined;
+  const [{ SealedService }, { sendSealedOnly }, { connectWebSocket }] = await Promise.all([
+    import('../../client/sealed-service.ts'),
+    import('../../client/sealed-send.ts'),
+    import('../../client/ws-transport.ts'),
+  ]);
+  const sealed = new SealedService(service);
+  return sendSealedOnly(sealed, connectWebSocket, url, name, body, onEvent, crashHook());
+}
+
 /** `send --group NAME TEXT` (docs/CLIENT.md §10). */
 async function sendToGroup(opts: GlobalOptions, out: Printer, name: string, body: string): Promise<void> {
   await withStore(opts, async (store) => {
@@ -99,25 +118,6 @@ async function sendToGroup(opts: GlobalOptions, out: Printer, name: string, body
       sync.close();
     }
   });
-}
-
-/** `sendSealedOnly` with the CLI's connection and crash hook; undefined if not possible now. */
-async function sealedOnly(
-  service: SessionService,
-  opts: GlobalOptions,
-  name: string,
-  body: string,
-  onEvent: (e: SyncEvent) => void,
-) {
-  const url = opts.server ?? service.account.server;
-  if (!url) return undefined;
-  const [{ SealedService }, { sendSealedOnly }, { connectWebSocket }] = await Promise.all([
-    import('../../client/sealed-service.ts'),
-    import('../../client/sealed-send.ts'),
-    import('../../client/ws-transport.ts'),
-  ]);
-  const sealed = new SealedService(service);
-  return sendSealedOnly(sealed, connectWebSocket, url, name, body, onEvent, crashHook());
 }
 
 async function readStdin(): Promise<string> {
