@@ -6,8 +6,8 @@
  *   queueText        chain step + group row + group-outbox row + history row;
  *   queueDistribution  pairwise outbox row with our chain + the "distributed to" list;
  *   onGroupMessage / onControl  (inside storeThenAck) decrypt or apply + group row + history row.
- * Group traffic to a user goes through SessionService.queueToUser only; the devices of a member
- * user are named by `deviceAddressesOf` only (one device per user today).
+ * Group traffic to a user goes through `queueToUser` only: every device of the user with a
+ * session (its verified device list, docs/CLIENT.md §9).
  * Side channels: orchestration on public names; secrets stay in the protocol and the store.
  */
 import { decodeIdentityPublic, type IdentityKeyPair, type IdentityPublic } from '../protocol/identity.ts';
@@ -29,7 +29,7 @@ import { toHex } from '../util/bytes.ts';
 import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { Address } from '../wire/address.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
-import { DEVICE_ID, addressOf } from './account.ts';
+import { addressOf } from './account.ts';
 import {
   decodeContent,
   encodeContent,
@@ -71,9 +71,12 @@ export interface GroupView {
 const MESSAGE_ID_BYTES = 16;
 const pad = (n: number): string => String(n).padStart(16, '0');
 
-/** The device addresses of a member user: THE one place naming them (one device per user today). */
-export function deviceAddressesOf(user: string): Address[] {
-  return [{ username: user, deviceId: DEVICE_ID }];
+/** The devices of a member user this device has a session with (its verified device list). */
+function deviceIdsOf(service: SessionService, user: string): number[] {
+  return service.devices
+    .devicesOf(user)
+    .map((d) => d.deviceId)
+    .filter((d) => service.hasSession(user, d));
 }
 
 export class GroupService implements GroupHooks {
@@ -177,7 +180,9 @@ export class GroupService implements GroupHooks {
       const me = this.service.account.name;
       const entry = { direction: 'out' as const, peer: me, id, timestamp, body, delivered: false };
       store.put(GROUP_TABLE.HISTORY, historyKey, encodeHistory(entry));
-      const recipients = state.membership.members.filter((u) => u !== me).flatMap(deviceAddressesOf);
+      const recipients = state.membership.members
+        .filter((u) => u !== me)
+        .flatMap((u): Address[] => deviceIdsOf(this.service, u).map((deviceId) => ({ username: u, deviceId })));
       const out: GroupOutboxEntry = { id, group: found.key, recipients, message, historyKey };
       store.put(GROUP_TABLE.OUTBOX, pad(seq), encodeGroupOutbox(out));
       return out;
@@ -224,7 +229,7 @@ export class GroupService implements GroupHooks {
       if (state.own === undefined) return;
       const { ctx } = this.service;
       const d = encodeDistribution(distributionOf(ctx.suite, this.identity(), state.membership.groupId, state.own, ctx.random));
-      this.service.queueToUser(user, encodeControl({ kind: 'senderKey', payload: d }));
+      this.queueToUser(user, encodeControl({ kind: 'senderKey', payload: d }));
       const done = record.distributedChainId === state.own.chainId ? record.distributedTo : [];
       const distributedTo = [...new Set([...done, user])].sort();
       store.put(GROUP_TABLE.GROUPS, key, encodeGroupRecord({ ...record, distributedChainId: state.own.chainId, distributedTo }));
@@ -295,7 +300,18 @@ export class GroupService implements GroupHooks {
   private queueChange(change: GroupChange, users: readonly string[]): void {
     const me = userOf(this.self);
     const payload = encodeGroupChange(change);
-    for (const u of users) if (u !== me) this.service.queueToUser(u, encodeControl({ kind: 'groupChange', payload }));
+    for (const u of users) if (u !== me) this.queueToUser(u, encodeControl({ kind: 'groupChange', payload }));
+  }
+
+  /**
+   * THE one function through which group traffic reaches a user: one outbox row with an envelope
+   * for every device of `user` this device has a session with (the Sesame fan-out of
+   * docs/CLIENT.md §9; GroupSync opens the sessions first with Sync.reachableDevices).
+   */
+  private queueToUser(user: string, content: Uint8Array): void {
+    const devices = deviceIdsOf(this.service, user);
+    if (devices.length === 0) throw new ClientError('UNKNOWN_CONTACT', `no session with a device of ${user}`);
+    this.service.queueToUser(user, content, devices);
   }
 
   private view(key: string, state: GroupState): GroupView {

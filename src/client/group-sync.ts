@@ -37,7 +37,7 @@ export class GroupSync {
   /** `groups create NAME MEMBER…`: sessions with every member, the signed create, our chain. */
   async create(name: string, members: readonly string[]): Promise<GroupView> {
     await this.sync.flushOutbox();
-    for (const m of members) await this.sync.ensureSession(m);
+    for (const m of members) await this.reach(m);
     const view = this.groups.create(name, members);
     await this.settle();
     return view;
@@ -46,8 +46,8 @@ export class GroupSync {
   /** `groups add|remove|leave`: the signed change to every member (and the removed one). */
   async change(name: string, kind: 'add' | 'remove' | 'leave', target: string): Promise<GroupView> {
     await this.sync.flushOutbox();
-    for (const u of this.groups.others(name)) await this.sync.ensureSession(u);
-    if (kind === 'add') await this.sync.ensureSession(target);
+    for (const u of this.groups.others(name)) await this.reach(u);
+    if (kind === 'add') await this.reach(target);
     const view = this.groups.change(name, kind, target);
     await this.settle();
     return view;
@@ -55,16 +55,24 @@ export class GroupSync {
 
   /** `send --group NAME TEXT`: one ciphertext, one upload, every member device. */
   async send(name: string, body: string): Promise<GroupSent[]> {
+    for (const u of this.groups.others(name)) await this.reach(u);
     await this.settle();
     this.groups.queueText(name, body);
     this.crash?.('after-send-commit');
     return this.flushGroupOutbox();
   }
 
+  /** Opens a session with every listed device of `user` (its verified list, Sync.reachableDevices). */
+  private async reach(user: string): Promise<void> {
+    await this.sync.ensureSession(user);
+    await this.sync.refreshList(user);
+    await this.sync.reachableDevices(user);
+  }
+
   /** Distributes our chain where missing, then flushes the pairwise and the group outboxes. */
   async settle(): Promise<GroupSent[]> {
     for (const { key, user } of this.groups.pendingDistributions()) {
-      await this.sync.ensureSession(user);
+      await this.reach(user);
       this.groups.queueDistribution(key, user);
     }
     await this.sync.flushOutbox();
