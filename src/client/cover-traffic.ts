@@ -10,7 +10,7 @@
  * Side channels: the delays and filler are public once sent; no secret is handled here.
  */
 import { sha256 } from '../hash/sha256.ts';
-import { concatBytes, utf8 } from '../util/bytes.ts';
+import { concatBytes, copyBytes, utf8 } from '../util/bytes.ts';
 import type { RandomSource } from '../util/random.ts';
 import { encodeCoverContent } from './content.ts';
 
@@ -51,8 +51,8 @@ export function seededRandom(seed: string): RandomSource {
       new DataView(c.buffer).setUint32(0, counter++);
       pool = concatBytes(pool, sha256(concatBytes(prefix, c)));
     }
-    const out = pool.slice(0, n);
-    pool = pool.slice(n);
+    const out = copyBytes(pool.subarray(0, n));
+    pool = pool.subarray(n);
     return out;
   };
 }
