@@ -21,19 +21,10 @@ import {
   uniform,
 } from '../../src/client/cover-traffic.ts';
 import { padme } from '../../src/protocol/sealed-sender/padding.ts';
-import { DecodeError } from '../../src/util/errors.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const secret = new Uint8Array(32).fill(9);
 const text = { id: 'ab'.repeat(16), timestamp: 1_767_225_600_000, body: 'hello' };
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'no error';
-  } catch (e) {
-    return e instanceof DecodeError ? e.code : `untyped: ${String(e)}`;
-  }
-}
 
 describe('content kinds — docs/CLIENT.md §8', () => {
   test('text, ACCESS_KEY alone, ACCESS_KEY with its text, COVER round-trip', () => {

@@ -24,15 +24,7 @@ import type { Request } from '../../src/wire/requests.ts';
 import type { DeviceMessage } from '../../src/wire/device-frames.ts';
 import { BACKENDS } from './backends.ts';
 import { authSignature, harness, newDevice, preKeyBatch, registerSignature, type Harness, type TestDevice } from './fixtures.ts';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'no error';
-  } catch (e) {
-    return e instanceof ServerError ? e.code : `untyped: ${String(e)}`;
-  }
-}
+import { serverCodeOf as codeOf } from '../helpers/error-code.ts';
 
 const suite = defaultSuite;
 const alice = newDevice('alice');

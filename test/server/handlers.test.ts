@@ -9,19 +9,10 @@ import { PREKEY_ROLE } from '../../src/protocol/constants.ts';
 import { decodeBundle, defaultSuite, verifyBundle } from '../../src/protocol/index.ts';
 import type { Session } from '../../src/server/context.ts';
 import { handleRequest } from '../../src/server/handlers.ts';
-import { ServerError } from '../../src/util/errors.ts';
 import type { Request } from '../../src/wire/requests.ts';
 import { BACKENDS } from './backends.ts';
 import { authSignature, harness, newDevice, preKeyBatch, registerSignature, T0, type Harness, type TestDevice } from './fixtures.ts';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'no error';
-  } catch (e) {
-    return e instanceof ServerError ? e.code : `untyped: ${String(e)}`;
-  }
-}
+import { serverCodeOf as codeOf } from '../helpers/error-code.ts';
 
 const alice = newDevice('alice');
 const bob = newDevice('bob');

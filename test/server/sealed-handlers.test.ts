@@ -19,20 +19,11 @@ import {
 import type { Session } from '../../src/server/context.ts';
 import { newSession } from '../../src/server/context.ts';
 import { handleRequest } from '../../src/server/handlers.ts';
-import { ServerError } from '../../src/util/errors.ts';
 import { defaultRandom } from '../../src/util/random.ts';
 import type { Request } from '../../src/wire/requests.ts';
 import { BACKENDS } from './backends.ts';
 import { harness, newDevice, registerSignature, T0, type Harness, type TestDevice } from './fixtures.ts';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'no error';
-  } catch (e) {
-    return e instanceof ServerError ? e.code : `untyped: ${String(e)}`;
-  }
-}
+import { serverCodeOf as codeOf } from '../helpers/error-code.ts';
 
 const alice = newDevice('alice');
 const bob = newDevice('bob');

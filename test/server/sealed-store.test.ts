@@ -10,23 +10,14 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { MIGRATIONS } from '../../src/server/sqlite-migrations.ts';
 import { openSqliteStore } from '../../src/server/sqlite-store.ts';
 import type { ServerStore } from '../../src/server/store.ts';
-import { ServerError } from '../../src/util/errors.ts';
 import { BACKENDS } from './backends.ts';
 import { tempDir } from './tmp.ts';
+import { serverCodeOf as codeOf } from '../helpers/error-code.ts';
 
 const A = { username: 'alice', deviceId: 1 };
 const B = { username: 'bob', deviceId: 1 };
 const id = (v: number) => new Uint8Array(16).fill(v);
 const QUOTA = { maxMessages: 1000, maxBytes: 1 << 20 };
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'no error';
-  } catch (e) {
-    return e instanceof ServerError ? e.code : `untyped: ${String(e)}`;
-  }
-}
 
 const sealed = (n: number, recipient = B, envelope = Uint8Array.of(n), ts = 1000) => ({
   recipient,

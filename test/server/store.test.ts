@@ -8,21 +8,13 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { ServerError } from '../../src/util/errors.ts';
 import type { ServerStore, StoredPreKey } from '../../src/server/store.ts';
 import { BACKENDS } from './backends.ts';
+import { serverCodeOf as codeOf } from '../helpers/error-code.ts';
 
 const A = { username: 'alice', deviceId: 1 };
 const B = { username: 'bob', deviceId: 1 };
 const id = (v: number) => new Uint8Array(16).fill(v);
 const QUOTA = { maxMessages: 1000, maxBytes: 1 << 20 };
 const key = (role: number, kid: number): StoredPreKey => ({ role, id: kid, encoded: Uint8Array.of(role, kid) });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'no error';
-  } catch (e) {
-    return e instanceof ServerError ? e.code : `untyped: ${String(e)}`;
-  }
-}
 
 for (const makeBackend of BACKENDS) {
   const backend = makeBackend();

@@ -8,6 +8,7 @@ import { Writer } from '../../src/wire/codec.ts';
 import { decodeFrame, encodeFrame, type Frame } from '../../src/wire/frame.ts';
 import { FRAME_KIND, OP } from '../../src/wire/frame-constants.ts';
 import { DecodeError } from '../../src/util/errors.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const bytes = (n: number, fill = 7) => new Uint8Array(n).fill(fill);
 const dm = (deviceId: number) => ({ deviceId, identityHash: bytes(32, deviceId), clientMessageId: bytes(16, deviceId), envelope: bytes(50 + deviceId) });
@@ -30,15 +31,6 @@ const FRAMES: Frame[] = [
   { kind: 'error', id: 7, code: 'DEVICE_MISMATCH', fatal: false, message: 'devices of bob: missing [2] extra [] stale []' },
   { kind: 'error', id: 8, code: 'DEVICE_REMOVED', fatal: true, message: 'removed' },
 ];
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'no error';
-  } catch (e) {
-    return e instanceof DecodeError ? e.code : `untyped: ${String(e)}`;
-  }
-}
 
 describe('wire/device-frames — docs/SERVER.md §13 multi-device frames', () => {
   test('all 16 frames round-trip byte for byte with their op bytes 0x10–0x16', () => {

@@ -12,6 +12,7 @@ import { FRAME_KIND, MAX_FRAME_BYTES, OP, PUSH } from '../../src/wire/frame-cons
 import { SERVER_ERROR_WIRE, serverErrorFromWire } from '../../src/wire/frame-errors.ts';
 import { Writer } from '../../src/wire/codec.ts';
 import { authTranscript, registerTranscript } from '../../src/wire/auth-transcript.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const bytes = (n: number, v = 7) => new Uint8Array(n).fill(v);
 const A = { username: 'alice', deviceId: 1 };
@@ -46,15 +47,6 @@ const FRAMES: Frame[] = [
   { kind: 'push', push: { type: 'queueEmpty' } },
   { kind: 'push', push: { type: 'preKeysLow', counts: { oneTime: 2, kemOneTime: 9 } } },
 ];
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'no error';
-  } catch (e) {
-    return e instanceof DecodeError ? e.code : `untyped: ${String(e)}`;
-  }
-}
 
 describe('wire/frame — docs/SERVER.md §2 frames', () => {
   test('every request op, response op and push type round-trips (20 frames)', () => {

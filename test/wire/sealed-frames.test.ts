@@ -4,10 +4,10 @@
  * access key must be empty or 32 bytes, the verifier 32 bytes, the mode one of two values.
  */
 import { describe, expect, test } from 'vitest';
-import { DecodeError } from '../../src/util/errors.ts';
 import { Writer } from '../../src/wire/codec.ts';
 import { decodeFrame, encodeFrame, type Frame } from '../../src/wire/frame.ts';
 import { FRAME_KIND, OP, PUSH } from '../../src/wire/frame-constants.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 const bytes = (n: number, fill = 0xab) => new Uint8Array(n).fill(fill);
 const B = { username: 'bob', deviceId: 1 };
@@ -28,15 +28,6 @@ const FRAMES: Frame[] = [
   { kind: 'error', id: 6, code: 'ACCESS_DENIED', fatal: false, message: 'no' },
   { kind: 'push', push: { type: 'sealedMessage', message: { guid: 7, serverTimestamp: 8, clientMessageId: bytes(16), envelope: bytes(64) } } },
 ];
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'no error';
-  } catch (e) {
-    return e instanceof DecodeError ? e.code : `untyped: ${String(e)}`;
-  }
-}
 
 describe('sealed-sender frames — docs/SERVER.md §12', () => {
   test('every sealed op, response and push round-trips (14 frames)', () => {
