@@ -242,7 +242,8 @@ export class Sync {
     const { sealed, conn } = this;
     sealed.saveServerIdentity(serverIdentity);
     const access = sealed.access();
-    if (!access.registered) {
+    // One verifier per account: the primary's (docs/SERVER.md §12); a linked device keeps its hands off.
+    if (!access.registered && deviceIdOf(this.service.account) === DEVICE_ID) {
       await conn.request({ op: 'setDeliveryAccess', verifier: sealed.verifier(), mode: access.mode });
       sealed.markAccessRegistered(access.epoch, access.mode);
     }

@@ -7,6 +7,7 @@
  * Side channels: the access-key comparison is constant time (access-key.ts); everything else is
  * public data.
  */
+import { PRIMARY_DEVICE_ID } from '../protocol/devices/constants.ts';
 import { decodeIdentityPublic } from '../protocol/identity.ts';
 import { checkAccessKey } from '../protocol/sealed-sender/access-key.ts';
 import { decodeSealedKey, verifySealedKey } from '../protocol/sealed-sender/sealed-key.ts';
@@ -56,8 +57,13 @@ export async function handleFetchSealedKey(ctx: ServerContext, req: Fetch): Prom
   throw new ServerError('NO_SEALED_KEY', `${formatAddress(req.address)} has no sealed-sender key`);
 }
 
-/** SET_DELIVERY_ACCESS: the caller's account verifier and mode. */
+/**
+ * SET_DELIVERY_ACCESS: the caller's account verifier and mode. One verifier per account, so only
+ * the primary sets it (NOT_PRIMARY): a linked device must not replace the key its contacts hold.
+ */
 export async function handleSetDeliveryAccess(ctx: ServerContext, owner: Address, req: SetAccess): Promise<Outcome> {
+  if (owner.deviceId !== PRIMARY_DEVICE_ID)
+    throw new ServerError('NOT_PRIMARY', 'only device 1 (the primary) sets the account\'s delivery access');
   await ctx.store.setDeliveryAccess(owner.username, { verifier: req.verifier, mode: req.mode });
   return { response: { op: 'setDeliveryAccess' } };
 }

@@ -101,6 +101,10 @@ for (const makeBackend of BACKENDS) {
       expect(l.device).toEqual(laptop.address);
       await req(h, l, { op: 'uploadPreKeys', preKeys: preKeyBatch(laptop, 2, h.now) });
       await h.ctx.store.putSealedKey(laptop.address, Uint8Array.of(9)); // its sealed-sender key goes too
+      // One delivery access verifier per account, the primary's: a linked device cannot replace it.
+      const access = { op: 'setDeliveryAccess', verifier: new Uint8Array(32), mode: 'anyone' } as const;
+      expect(await codeOf(req(h, l, access))).toBe('NOT_PRIMARY');
+      expect(await h.ctx.store.deliveryAccess('alice')).toBeUndefined();
       expect(await codeOf(req(h, l, { op: 'uploadDeviceList', deviceList: sign(v3) }))).toBe('NOT_PRIMARY');
       await req(h, b, { op: 'sendMulti', to: 'alice', messages: [dm(alice, 1), dm(laptop, 1)] });
       expect(await h.ctx.store.countPending(laptop.address, 0)).toBe(1);
