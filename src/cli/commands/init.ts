@@ -8,6 +8,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { NAME_RULE } from '../../client/account.ts';
+import type { ClientStore } from '../../client/store.ts';
+import type { Argon2Params } from '../../client/unlock.ts';
+import type { RandomSource } from '../../util/random.ts';
 import { ClientError } from '../../util/errors.ts';
 import {
   STORE_FILE,
@@ -17,6 +20,7 @@ import {
   outputFor,
   passphrase,
   writeKeyFile,
+  type GlobalOptions,
 } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
 
@@ -39,35 +43,16 @@ export function registerInitCommand(program: Command): void {
     .action(async (options: InitOptions, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
-      const [{ isValidName, createAccount }, unlock] = await Promise.all([
-        import('../../client/account.ts'),
-        import('../../client/unlock.ts'),
-      ]);
+      const { isValidName, createAccount } = await import('../../client/account.ts');
       if (!isValidName(options.name))
         throw new UsageError(`--name must be ${NAME_RULE} (got "${options.name}")`);
-      if (!options.passphrase && options.argon2 !== undefined)
-        throw new UsageError('--argon2 sets the passphrase cost: not with --no-passphrase');
-      const params = options.argon2 ? parseArgon2(options.argon2) : undefined;
-      const dir = accountDir(opts);
-      if (existsSync(join(dir, STORE_FILE)))
-        throw new ClientError('ALREADY_INITIALIZED', `${dir} already holds a pqmsg account`);
-      // Everything that can fail on user input is checked before anything is written.
-      const phrase = options.passphrase ? await passphrase(true) : undefined;
-      const [{ SqliteRowStore }, { defaultRandom }, { defaultSuite }] = await Promise.all([
-        import('../../client/sqlite-store.ts'),
+      const settings = await newStoreSettings(opts, options);
+      const [{ defaultRandom }, { defaultSuite }] = await Promise.all([
         import('../../util/random.ts'),
         import('../../protocol/default-suite.ts'),
       ]);
-      ensureDir(dir);
-      let secret: Parameters<typeof unlock.createStore>[1];
-      if (phrase !== undefined) secret = { kind: 'passphrase', passphrase: phrase };
-      else {
-        const key = defaultRandom(unlock.STORE_KEY_BYTES);
-        writeKeyFile(dir, key);
-        secret = { kind: 'keyfile', key };
-      }
-      const rows = new SqliteRowStore(join(dir, STORE_FILE), { create: true });
-      const store = await unlock.createStore(rows, secret, params, defaultRandom);
+      const { dir, phrase } = settings;
+      const store = await createNewStore(settings, defaultRandom);
       try {
         const name = options.name;
         const account = createAccount(store, defaultSuite, defaultRandom, name, Date.now());
@@ -91,6 +76,50 @@ export function registerInitCommand(program: Command): void {
 }
 
 /** Parses `m=KiB,t=N,p=N` (RFC 9106 §3.1 bounds: p ≥ 1, t ≥ 1, m ≥ 8p KiB). */
+/** What a new store needs, checked before anything is written (init and link share it). */
+export interface NewStoreSettings {
+  readonly dir: string;
+  readonly params: Argon2Params | undefined;
+  /** Undefined with --no-passphrase: the key goes to a 0600 key file. */
+  readonly phrase: string | undefined;
+}
+
+/**
+ * Checks --argon2 against --no-passphrase and that --dir holds no account yet, then asks for the
+ * passphrase: everything that can fail on user input, before anything is written.
+ */
+export async function newStoreSettings(
+  opts: GlobalOptions,
+  options: { readonly passphrase: boolean; readonly argon2?: string },
+): Promise<NewStoreSettings> {
+  if (!options.passphrase && options.argon2 !== undefined)
+    throw new UsageError('--argon2 sets the passphrase cost: not with --no-passphrase');
+  const params = options.argon2 ? parseArgon2(options.argon2) : undefined;
+  const dir = accountDir(opts);
+  if (existsSync(join(dir, STORE_FILE)))
+    throw new ClientError('ALREADY_INITIALIZED', `${dir} already holds a pqmsg account`);
+  const phrase = options.passphrase ? await passphrase(true) : undefined;
+  return { dir, params, phrase };
+}
+
+/** Creates the encrypted store in `settings.dir`: keyed by the passphrase (Argon2id) or a random key file. */
+export async function createNewStore(settings: NewStoreSettings, random: RandomSource): Promise<ClientStore> {
+  const [unlock, { SqliteRowStore }] = await Promise.all([
+    import('../../client/unlock.ts'),
+    import('../../client/sqlite-store.ts'),
+  ]);
+  const { dir, params, phrase } = settings;
+  ensureDir(dir);
+  let secret: Parameters<typeof unlock.createStore>[1];
+  if (phrase !== undefined) secret = { kind: 'passphrase', passphrase: phrase };
+  else {
+    const key = random(unlock.STORE_KEY_BYTES);
+    writeKeyFile(dir, key);
+    secret = { kind: 'keyfile', key };
+  }
+  return unlock.createStore(new SqliteRowStore(join(dir, STORE_FILE), { create: true }), secret, params, random);
+}
+
 export function parseArgon2(text: string): { memoryKiB: number; iterations: number; parallelism: number } {
   const fields = new Map(text.split(',').map((kv) => kv.split('=') as [string, string]));
   const num = (k: string) => {

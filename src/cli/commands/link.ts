@@ -5,13 +5,10 @@
  * as a terminal QR code, waits for the primary (`pqmsg devices add CODE`), then creates the
  * encrypted store from the account data it received and registers as `name.deviceId`.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ClientError } from '../../util/errors.ts';
-import { STORE_FILE, accountDir, ensureDir, globals, openService, openSync, outputFor, passphrase, writeKeyFile } from '../context.ts';
+import { globals, openService, openSync, outputFor } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
-import { parseArgon2 } from './init.ts';
+import { createNewStore, newStoreSettings } from './init.ts';
 
 interface LinkOptions {
   readonly passphrase: boolean;
@@ -31,13 +28,7 @@ export function registerLinkCommand(program: Command): void {
       const out = outputFor(cmd);
       if (opts.server === undefined) throw new UsageError('pqmsg link needs --server URL (the primary\'s server)');
       if (!/^[1-9][0-9]{0,5}$/.test(options.timeout)) throw new UsageError('--timeout: a positive number of seconds');
-      if (!options.passphrase && options.argon2 !== undefined)
-        throw new UsageError('--argon2 sets the passphrase cost: not with --no-passphrase');
-      const params = options.argon2 ? parseArgon2(options.argon2) : undefined;
-      const dir = accountDir(opts);
-      if (existsSync(join(dir, STORE_FILE)))
-        throw new ClientError('ALREADY_INITIALIZED', `${dir} already holds a pqmsg account`);
-      const phrase = options.passphrase ? await passphrase(true) : undefined;
+      const settings = await newStoreSettings(opts, options);
       const [{ defaultSuite }, { defaultRandom }, { generateIdentity }, link, { formatLinkCode }, { connectWebSocket }] = await Promise.all([
         import('../../protocol/default-suite.ts'),
         import('../../util/random.ts'),
@@ -59,16 +50,7 @@ export function registerLinkCommand(program: Command): void {
       } finally {
         conn.close();
       }
-      const [unlock, { SqliteRowStore }] = await Promise.all([import('../../client/unlock.ts'), import('../../client/sqlite-store.ts')]);
-      ensureDir(dir);
-      let secret: Parameters<typeof unlock.createStore>[1];
-      if (phrase !== undefined) secret = { kind: 'passphrase', passphrase: phrase };
-      else {
-        const key = defaultRandom(unlock.STORE_KEY_BYTES);
-        writeKeyFile(dir, key);
-        secret = { kind: 'keyfile', key };
-      }
-      const store = await unlock.createStore(new SqliteRowStore(join(dir, STORE_FILE), { create: true }), secret, params, defaultRandom);
+      const store = await createNewStore(settings, defaultRandom);
       try {
         const account = link.createLinkedAccount(store, identity, data, Date.now());
         const service = await openService(store);
