@@ -45,7 +45,7 @@ import type {
   TakenPreKeys,
 } from './store.ts';
 
-/** store_group_message statuses that refuse one recipient, as ServerError codes. */
+/** The statuses of the store_*message functions that refuse a recipient, as ServerError codes. */
 const PG_REFUSAL: Readonly<Record<string, ServerErrorCode>> = Object.freeze({
   unknown_address: 'UNKNOWN_ADDRESS',
   mailbox_full_count: 'MAILBOX_FULL_COUNT',
@@ -206,18 +206,9 @@ export class PgStore implements ServerStore {
   async storeMessage(m: NewMessage, quota: MailboxQuota): Promise<StoredMessageAck> {
     const r = m.recipient;
     const { status, out_guid: guid, out_ts: serverTimestamp, prev_guid: previousGuid } = await this.run(() => this.sends.call({ m, quota }));
-    switch (status) {
-      case 'stored':
-        return { guid, serverTimestamp, duplicate: false, previousGuid: previousGuid ?? 0 };
-      case 'duplicate':
-        return { guid, serverTimestamp, duplicate: true };
-      case 'unknown_address':
-        throw new ServerError('UNKNOWN_ADDRESS', `no device ${r.username}.${r.deviceId}`);
-      case 'mailbox_full_count':
-        throw new ServerError('MAILBOX_FULL_COUNT', `recipient mailbox holds its limit of ${quota.maxMessages} messages`);
-      default:
-        throw new ServerError('MAILBOX_FULL_BYTES', `recipient mailbox would exceed its limit of ${quota.maxBytes} bytes`);
-    }
+    if (status === 'stored') return { guid, serverTimestamp, duplicate: false, previousGuid: previousGuid ?? 0 };
+    if (status === 'duplicate') return { guid, serverTimestamp, duplicate: true };
+    throw storeRefusal(status, r, quota);
   }
 
   async storeSealedMessage(m: NewSealedMessage, quota: MailboxQuota): Promise<StoredMessageAck> {
@@ -378,7 +369,7 @@ export class PgStore implements ServerStore {
         );
         const status = rows[0].status as string;
         if (status === 'stored') duplicate = false;
-        else if (status !== 'duplicate') throw batchRefusal(status, m, quota);
+        else if (status !== 'duplicate') throw storeRefusal(status, m.recipient, quota);
       }
       return { serverTimestamp: messages[0].serverTimestamp, duplicate };
     });
@@ -549,26 +540,19 @@ export class PgStore implements ServerStore {
 /** The (status, guid, timestamp) row of store_message / store_sealed_message as an ack or a refusal. */
 function storeOutcome(row: Row, r: Address, quota: MailboxQuota): StoredMessageAck {
   const { status, out_guid: guid, out_ts: serverTimestamp } = row as { status: string; out_guid: number; out_ts: number };
-  switch (status) {
-    case 'stored':
-    case 'duplicate':
-      return { guid, serverTimestamp, duplicate: status === 'duplicate' };
-    case 'unknown_address':
-      throw new ServerError('UNKNOWN_ADDRESS', `no device ${r.username}.${r.deviceId}`);
-    case 'mailbox_full_count':
-      throw new ServerError('MAILBOX_FULL_COUNT', `recipient mailbox holds its limit of ${quota.maxMessages} messages`);
-    default:
-      throw new ServerError('MAILBOX_FULL_BYTES', `recipient mailbox would exceed its limit of ${quota.maxBytes} bytes`);
-  }
+  if (status !== 'stored' && status !== 'duplicate') throw storeRefusal(status, r, quota);
+  return { guid, serverTimestamp, duplicate: status === 'duplicate' };
 }
 
-/** The ServerError for a store_message status other than stored/duplicate. */
-function batchRefusal(status: string, m: NewMessage, quota: MailboxQuota): ServerError {
-  const r = m.recipient;
-  if (status === 'unknown_address') return new ServerError('UNKNOWN_ADDRESS', `no device ${r.username}.${r.deviceId}`);
-  if (status === 'mailbox_full_count')
-    return new ServerError('MAILBOX_FULL_COUNT', `recipient mailbox holds its limit of ${quota.maxMessages} messages`);
-  return new ServerError('MAILBOX_FULL_BYTES', `recipient mailbox would exceed its limit of ${quota.maxBytes} bytes`);
+/** The ServerError for a status of PG_REFUSAL (any other status is INTERNAL). */
+function storeRefusal(status: string, r: Address, quota: MailboxQuota): ServerError {
+  const code = PG_REFUSAL[status] ?? 'INTERNAL';
+  if (code === 'UNKNOWN_ADDRESS') return new ServerError(code, `no device ${r.username}.${r.deviceId}`);
+  if (code === 'MAILBOX_FULL_COUNT')
+    return new ServerError(code, `recipient mailbox holds its limit of ${quota.maxMessages} messages`);
+  if (code === 'MAILBOX_FULL_BYTES')
+    return new ServerError(code, `recipient mailbox would exceed its limit of ${quota.maxBytes} bytes`);
+  return new ServerError(code, `store: unexpected status ${status}`);
 }
 
 function isOneTime(role: number): boolean {
