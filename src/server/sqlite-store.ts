@@ -251,14 +251,12 @@ export class SqliteStore implements ServerStore {
           | { guid: number; server_timestamp: number }
           | undefined;
         if (sent !== undefined) return { status: 'duplicate', guid: sent.guid, serverTimestamp: sent.server_timestamp };
-        let box = this.stmt.mailboxGet.get(r.username, r.deviceId) as { messages: number; bytes: number } | undefined;
-        if (box === undefined) return { status: 'refused', code: 'UNKNOWN_ADDRESS' };
-        if (box.messages + 1 > quota.maxMessages || box.bytes + m.envelope.length > quota.maxBytes) {
-          this.dropExpired(r, m.expiredBefore);
-          box = this.mailbox(r);
+        try {
+          this.checkQuota(r, m.envelope.length, m.expiredBefore, quota); // refuses this recipient only
+        } catch (e) {
+          if (e instanceof ServerError) return { status: 'refused', code: e.code };
+          throw e;
         }
-        if (box.messages + 1 > quota.maxMessages) return { status: 'refused', code: 'MAILBOX_FULL_COUNT' };
-        if (box.bytes + m.envelope.length > quota.maxBytes) return { status: 'refused', code: 'MAILBOX_FULL_BYTES' };
         const { lastInsertRowid } = this.stmt.messagePut.run(
           r.username, r.deviceId, s.username, s.deviceId, id, m.serverTimestamp, blob(m.envelope),
         );
