@@ -16,7 +16,7 @@ import { encodeEnvelope, type Envelope } from '../../../src/protocol/envelope.ts
 import { decryptMessage, encryptMessage, initiateSession, readPreKeyMessage, respondToPreKeyMessage, type Session } from '../../../src/protocol/session.ts';
 import { encodeSession } from '../../../src/protocol/session-state-codec.ts';
 import type { Suite } from '../../../src/protocol/suite.ts';
-import type { TraceEvent } from '../../../src/protocol/trace.ts';
+import { recordSteps, type Step as TraceStep } from './trace-steps.ts';
 import { toHex, utf8 } from '../../../src/util/bytes.ts';
 import { detRandom } from './det-rng.ts';
 
@@ -27,12 +27,7 @@ export const TRIPLE_TRANSCRIPT_FILE = new URL('../../vectors/triple-ratchet-tran
 export const TRIPLE_EXTRA_MESSAGES = 160;
 const CREATED_AT = Date.UTC(2026, 0, 1);
 
-interface Step {
-  actor: 'alice' | 'bob';
-  step: string;
-  section: string;
-  values: Record<string, string>;
-}
+type Step = TraceStep<'alice' | 'bob'>;
 
 export interface Transcript {
   description: string;
@@ -88,12 +83,7 @@ function scenario(
   extra: number,
 ): { transcript: Transcript; a: Session; b: Session } {
   const random = detRandom(label);
-  const steps: Step[] = [];
-  const tracer = (actor: Step['actor']) => (e: TraceEvent) => {
-    const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(e.values)) values[k] = toHex(v);
-    steps.push({ actor, step: e.step, section: e.section, values });
-  };
+  const { steps, tracer } = recordSteps<Step['actor']>();
   const ta = tracer('alice');
   const tb = tracer('bob');
   // Draw order is normative for the vectors: Alice's identity, Bob's identity, SPK, PQSPK, OPK, PQOPK.

@@ -23,7 +23,7 @@ import {
 } from '../../../../src/protocol/devices/link.ts';
 import { encodeIdentityPublic, generateIdentity } from '../../../../src/protocol/identity.ts';
 import type { Suite } from '../../../../src/protocol/suite.ts';
-import type { TraceEvent } from '../../../../src/protocol/trace.ts';
+import { recordSteps, type Step as TraceStep } from '../../helpers/trace-steps.ts';
 import { toHex } from '../../../../src/util/bytes.ts';
 import { detRandom } from '../../helpers/det-rng.ts';
 
@@ -31,12 +31,7 @@ export const VECTOR_FILE = new URL('../../../vectors/devices.json', import.meta.
 export const VECTOR_RNG_LABEL = 'pqmsg v1 devices';
 const RENDEZVOUS_ID = '000102030405060708090a0b0c0d0e0f';
 
-interface Step {
-  actor: 'primary' | 'new';
-  step: string;
-  section: string;
-  values: Record<string, string>;
-}
+type Step = TraceStep<'primary' | 'new'>;
 
 export interface DevicesVector {
   description: string;
@@ -55,12 +50,7 @@ export interface DevicesVector {
 /** Runs the fixed scenario on `suite`; every byte string is lower-case hex. */
 export function makeVector(suite: Suite, label = VECTOR_RNG_LABEL): DevicesVector {
   const random = detRandom(label);
-  const steps: Step[] = [];
-  const tracer = (actor: Step['actor']) => (e: TraceEvent) => {
-    const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(e.values)) values[k] = toHex(v);
-    steps.push({ actor, step: e.step, section: e.section, values });
-  };
+  const { steps, tracer } = recordSteps<Step['actor']>();
   // Draw order is normative: primary, new device, contact identities; list v1 signature; link
   // request (e seed, d‖z); list v2 signature; link response (x seed, m).
   const primary = generateIdentity(suite, random);

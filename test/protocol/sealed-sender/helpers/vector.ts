@@ -25,7 +25,7 @@ import {
   verifySealedKey,
 } from '../../../../src/protocol/sealed-sender/sealed-key.ts';
 import type { Suite } from '../../../../src/protocol/suite.ts';
-import type { TraceEvent } from '../../../../src/protocol/trace.ts';
+import { recordSteps, type Step as TraceStep } from '../../helpers/trace-steps.ts';
 import { toHex, utf8 } from '../../../../src/util/bytes.ts';
 import { detRandom } from '../../helpers/det-rng.ts';
 
@@ -35,12 +35,7 @@ const NOW = Date.UTC(2026, 0, 1);
 const SEALED_KEY_ID = 7;
 const INNER_MESSAGE = 'an opaque ratchet message: the sealed layer does not look inside';
 
-interface Step {
-  actor: 'alice' | 'bob';
-  step: string;
-  section: string;
-  values: Record<string, string>;
-}
+type Step = TraceStep<'alice' | 'bob'>;
 
 export interface SealedSenderVector {
   description: string;
@@ -57,12 +52,7 @@ export interface SealedSenderVector {
 /** Runs the fixed scenario on `suite`; every byte string is lower-case hex. */
 export function makeVector(suite: Suite, label = VECTOR_RNG_LABEL): SealedSenderVector {
   const random = detRandom(label);
-  const steps: Step[] = [];
-  const tracer = (actor: Step['actor']) => (e: TraceEvent) => {
-    const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(e.values)) values[k] = toHex(v);
-    steps.push({ actor, step: e.step, section: e.section, values });
-  };
+  const { steps, tracer } = recordSteps<Step['actor']>();
   // Draw order is normative for the vector: server, Alice, Bob identities, Bob's sealed-sender
   // key, Alice's certificate, then the seal (e seed, m).
   const server = generateIdentity(suite, random);
