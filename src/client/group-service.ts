@@ -15,7 +15,7 @@ import { decodeDistribution, distributionOf, encodeDistribution } from '../proto
 import { decodeGroupState, encodeGroupState } from '../protocol/groups/group-state-codec.ts';
 import {
   createGroup,
-  decryptGroupMessage,
+  decryptGroupMessageIn,
   encryptGroupMessage,
   isMember,
   makeChange,
@@ -29,7 +29,6 @@ import { toHex } from '../util/bytes.ts';
 import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { Address } from '../wire/address.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
-import { addressOf } from './account.ts';
 import {
   decodeContent,
   encodeContent,
@@ -240,15 +239,13 @@ export class GroupService implements GroupHooks {
 
   onGroupMessage(m: DeliveredMessage): GroupEvent {
     const message = decodeGroupMessage(m.envelope);
-    const key = toHex(message.groupId);
-    const bytes = this.service.store.get(GROUP_TABLE.GROUPS, key);
-    if (bytes === undefined) throw new ProtocolError('NOT_A_MEMBER', 'group message for a group this device is not in');
-    const record = decodeGroupRecord(bytes);
-    const sender = addressOf(m.sender.username, m.sender.deviceId);
-    const r = decryptGroupMessage(this.service.ctx.suite, this.decodeState(record), message, sender);
+    // sealed (PROTOCOL.md §15.4): the chain, hence the group and the sender, is found by trial
+    const groups = this.service.store.list(GROUP_TABLE.GROUPS).map((row) => ({ key: row.key, record: decodeGroupRecord(row.value) }));
+    const r = decryptGroupMessageIn(this.service.ctx.suite, groups.map((g) => this.decodeState(g.record)), message);
+    const { key, record } = groups[r.index];
     const content = decodeContent(unpadContent(r.plaintext));
     this.save(key, r.state, record);
-    const from = m.sender.username;
+    const from = userOf(r.sender);
     const entry = { direction: 'in' as const, peer: from, id: content.id, timestamp: content.timestamp, body: content.body, delivered: true };
     this.service.store.put(GROUP_TABLE.HISTORY, `${key}/${pad(this.service.nextSequence())}`, encodeHistory(entry));
     return { type: 'message', group: r.state.membership.name, from, id: content.id, timestamp: content.timestamp, body: content.body };
@@ -289,7 +286,7 @@ export class GroupService implements GroupHooks {
   }
 
   private decodeState(record: GroupRecord): GroupState {
-    return decodeGroupState(this.service.ctx.suite, record.state);
+    return decodeGroupState(record.state);
   }
 
   private save(key: string, state: GroupState, record: GroupRecord): void {

@@ -55,7 +55,7 @@ const DECODERS: [string, (x: never) => unknown][] = [
   ['decodeGroupMessage', (x) => decodeGroupMessage(x)],
   ['decodeDistribution', (x) => decodeDistribution(x)],
   ['decodeGroupChange', (x) => decodeGroupChange(x)],
-  ['decodeGroupState', (x) => decodeGroupState(SUITE, x)],
+  ['decodeGroupState', (x) => decodeGroupState(x)],
   ['decodeRatchetState', (x) => decodeRatchetState(x)],
   ['decodeHeader', (x) => decodeHeader(x)],
   ['parseMessage', (x) => parseMessage(x)],

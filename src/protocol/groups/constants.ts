@@ -15,6 +15,12 @@ export const CHAIN_KEY_BYTES = 32;
 /** Byte after the version byte of a group message: disjoint from the §6.1 envelope types. */
 export const GROUP_MESSAGE_TYPE = 0x10;
 
+/**
+ * Version byte of the sealed group message and of the distribution carrying its header key
+ * (PROTOCOL.md §15.4, §15.5). Version 0x01 (header in clear, no header key) is refused.
+ */
+export const GROUP_FORMAT_VERSION = 0x02;
+
 /** KDF_CK inputs (PROTOCOL.md §15.2): message-key seed and next chain key. */
 export const SENDER_MESSAGE_KEY_SEED = Uint8Array.of(0x01);
 export const SENDER_CHAIN_KEY_SEED = Uint8Array.of(0x02);
@@ -28,6 +34,8 @@ export const GROUP_MESSAGE_KEYS_SALT = new Uint8Array(32);
 /** AEAD key ‖ nonce expanded per message (RFC 8439: 32-byte key, 12-byte nonce). */
 export const GROUP_AEAD_KEY_BYTES = 32;
 export const GROUP_AEAD_NONCE_BYTES = 12;
+/** Poly1305 tag of both group AEADs (RFC 8439 §2.8). */
+export const GROUP_AEAD_TAG_BYTES = 16;
 
 /** Hybrid-signature labels (PROTOCOL.md §2.3 domain separation) of group messages and changes. */
 export const SIGNATURE_LABEL_GROUP_MESSAGE = 'pqmsg v1 group message';
@@ -54,5 +62,17 @@ export const MAX_GROUP_NAME_BYTES = 64;
 /** Longest member user name or device address carried in a group encoding (UTF-8 bytes). */
 export const MAX_MEMBER_NAME_BYTES = 64;
 
-/** Format version of a stored group state (group-state-codec.ts). */
-export const GROUP_STATE_VERSION = 1;
+/** Per-chain header key HK (XChaCha20-Poly1305, PROTOCOL.md §15.4) and the header's random nonce. */
+export const HEADER_KEY_BYTES = 32;
+export const GROUP_HEADER_NONCE_BYTES = 24;
+
+/**
+ * The group header plaintext, fixed-size so that its sealed length says nothing of the sender:
+ * groupId (16) ‖ u32 chainId ‖ u32 iteration ‖ u8 len ‖ sender address padded with zeros to 64.
+ */
+export const GROUP_HEADER_BYTES = GROUP_ID_BYTES + 4 + 4 + 1 + MAX_MEMBER_NAME_BYTES;
+/** The sealed header: GROUP_HEADER_BYTES + the Poly1305 tag. */
+export const SEALED_GROUP_HEADER_BYTES = GROUP_HEADER_BYTES + GROUP_AEAD_TAG_BYTES;
+
+/** Format version of a stored group state (group-state-codec.ts); 2 adds the header keys. */
+export const GROUP_STATE_VERSION = 2;

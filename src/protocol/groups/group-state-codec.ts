@@ -2,22 +2,25 @@
  * Serialization of one device's group state (group-state.ts) for the client's sealed store
  * (docs/PROTOCOL.md §15.8). Secrets: this device's chain key and signing seeds, the received
  * chain keys and skipped seeds; the store seals the whole value (docs/CLIENT.md §3).
- *   state  = version ‖ bytes(self) ‖ roster ‖ u8 hasPrevious [roster ‖ changeHash (32)]
- *            ‖ u8 hasOwn [u32 chainId ‖ u32 epoch ‖ u32 iteration ‖ CK (32) ‖ Ed25519 seed (32)
- *            ‖ ML-DSA-65 seed (32)] ‖ u16 senders × (bytes(sender) ‖ u8 chains × chain)
+ *   state  = 0x02 ‖ bytes(self) ‖ roster ‖ u8 hasPrevious [roster ‖ changeHash (32)]
+ *            ‖ u8 hasOwn [u32 chainId ‖ u32 epoch ‖ u32 iteration ‖ CK (32) ‖ HK (32)
+ *            ‖ Ed25519 seed (32) ‖ ML-DSA-65 seed (32)] ‖ u16 senders × (bytes(sender) ‖ u8 chains × chain)
  *   roster = groupId (16) ‖ bytes(name) ‖ u32 version ‖ u16 n ‖ n × bytes(member)
- *   chain  = u32 chainId ‖ u32 epoch ‖ u32 iteration ‖ CK (32) ‖ signing key (§15.5)
+ *   chain  = u32 chainId ‖ u32 epoch ‖ u32 iteration ‖ CK (32) ‖ HK (32) ‖ signing key (§15.5)
  *            ‖ u16 k ‖ k × (u32 iteration ‖ seed (32))
+ * Version 1 (before header keys) is refused (BAD_VERSION). Decoding derives no key: this
+ * device's signing key is derived from its seeds only when it signs, so a receiver can decode
+ * every group it is in to find a message's chain (PROTOCOL.md §15.4) at little cost.
  * Side channels: secrets are copied, never branched on; the decoder branches on lengths and tags.
  */
 import { DecodeError } from '../../util/errors.ts';
 import { Reader, Writer } from '../../wire/codec.ts';
 import { SIZES } from '../constants.ts';
-import type { Suite } from '../suite.ts';
 import {
   CHAIN_KEY_BYTES,
   GROUP_ID_BYTES,
   GROUP_STATE_VERSION,
+  HEADER_KEY_BYTES,
   MAX_GROUP_MEMBERS,
   MAX_GROUP_NAME_BYTES,
   MAX_GROUP_SKIP,
@@ -27,13 +30,12 @@ import {
 import type { GroupState, SenderChains } from './group-state.ts';
 import type { Membership, Roster } from './membership.ts';
 import {
-  decodeUtf8,
   readSigningKeyPublic,
-  signingKeyFromSeeds,
   writeSigningKeyPublic,
   type OwnSenderChain,
   type ReceivedSenderChain,
 } from './sender-key.ts';
+import { decodeUtf8 } from './names.ts';
 
 const enc = new TextEncoder();
 const HASH_BYTES = 32;
@@ -58,7 +60,7 @@ function readRoster(r: Reader): Roster {
 }
 
 function writeChain(w: Writer, c: ReceivedSenderChain): Writer {
-  w.u32(c.chainId).u32(c.epoch).u32(c.iteration).fixed(c.chainKey);
+  w.u32(c.chainId).u32(c.epoch).u32(c.iteration).fixed(c.chainKey).fixed(c.headerKey);
   writeSigningKeyPublic(w, c.signingKey).u16(c.skipped.length);
   for (const k of c.skipped) w.u32(k.iteration).fixed(k.seed);
   return w;
@@ -69,12 +71,13 @@ function readChain(r: Reader): ReceivedSenderChain {
   const epoch = r.u32();
   const iteration = r.u32();
   const chainKey = r.fixed(CHAIN_KEY_BYTES);
+  const headerKey = r.fixed(HEADER_KEY_BYTES);
   const signingKey = readSigningKeyPublic(r);
   const k = r.u16();
   if (k > MAX_GROUP_SKIP) throw new DecodeError('BAD_VALUE', `group state: ${k} skipped keys`);
   const skipped = [];
   for (let i = 0; i < k; i++) skipped.push({ iteration: r.u32(), seed: r.fixed(CHAIN_KEY_BYTES) });
-  return { chainId, epoch, iteration, chainKey, signingKey, skipped };
+  return { chainId, epoch, iteration, chainKey, headerKey, signingKey, skipped };
 }
 
 /** Encodes a group state for storage (§15.8). */
@@ -87,8 +90,8 @@ export function encodeGroupState(s: GroupState): Uint8Array {
   w.u8(s.own ? 1 : 0);
   if (s.own) {
     const o = s.own;
-    w.u32(o.chainId).u32(o.epoch).u32(o.iteration).fixed(o.chainKey);
-    w.fixed(o.signing.seeds.classical).fixed(o.signing.seeds.pq);
+    w.u32(o.chainId).u32(o.epoch).u32(o.iteration).fixed(o.chainKey).fixed(o.headerKey);
+    w.fixed(o.signingSeeds.classical).fixed(o.signingSeeds.pq);
   }
   w.u16(s.received.length);
   for (const sc of s.received) {
@@ -98,8 +101,8 @@ export function encodeGroupState(s: GroupState): Uint8Array {
   return w.finish();
 }
 
-/** Decodes a stored group state, re-deriving this device's signing key from its seeds. */
-export function decodeGroupState(suite: Suite, bytes: Uint8Array): GroupState {
+/** Decodes a stored group state (§15.8) strictly; version 2 only. */
+export function decodeGroupState(bytes: Uint8Array): GroupState {
   const r = new Reader(bytes, 'group state');
   const v = r.u8();
   if (v !== GROUP_STATE_VERSION) throw new DecodeError('BAD_VERSION', `group state: unsupported version ${v}`);
@@ -115,8 +118,9 @@ export function decodeGroupState(suite: Suite, bytes: Uint8Array): GroupState {
     const epoch = r.u32();
     const iteration = r.u32();
     const chainKey = r.fixed(CHAIN_KEY_BYTES);
-    const seeds = { classical: r.fixed(SIZES.SEED), pq: r.fixed(SIZES.SEED) };
-    own = { chainId, epoch, iteration, chainKey, signing: signingKeyFromSeeds(suite, seeds) };
+    const headerKey = r.fixed(HEADER_KEY_BYTES);
+    const signingSeeds = { classical: r.fixed(SIZES.SEED), pq: r.fixed(SIZES.SEED) };
+    own = { chainId, epoch, iteration, chainKey, headerKey, signingSeeds };
   }
   const n = r.u16();
   if (n > MAX_SENDERS) throw new DecodeError('BAD_VALUE', `group state: ${n} senders`);

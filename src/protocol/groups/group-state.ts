@@ -5,15 +5,16 @@
  *   createGroup / makeChange   sign a change, apply it, rotate on removal;
  *   receiveChange              verify the author's signature, apply, rotate on removal;
  *   receiveDistribution        accept another member device's chain (members only, no replay);
- *   encryptGroupMessage        one ciphertext for every member device;
- *   decryptGroupMessage        the sender's chain, signature first.
+ *   encryptGroupMessage        one sealed ciphertext for every member device;
+ *   decryptGroupMessage(In)    find the chain by its header key (trial), then header, body and
+ *                              signature; returns the authenticated sender.
  * REMOVING a member (remove or leave) rotates this device's chain and drops every chain of the
  * removed user's devices: the caller distributes the new chain to the remaining member devices
  * only, so the removed member cannot read what is sent after (§15.7 "Removal").
  * Side channels: see sender-key.ts; everything here branches on public names and versions only.
  */
 import { bytesEqual } from '../../util/bytes.ts';
-import { ProtocolError } from '../../util/errors.ts';
+import { DecodeError, ProtocolError } from '../../util/errors.ts';
 import type { RandomSource } from '../../util/random.ts';
 import type { IdentityKeyPair, IdentityPublic } from '../identity.ts';
 import type { Suite } from '../suite.ts';
@@ -29,6 +30,7 @@ import {
   type GroupChange,
   type Membership,
 } from './membership.ts';
+import { openGroupHeader, type GroupHeader } from './group-header.ts';
 import {
   createSenderChain,
   groupDecrypt,
@@ -92,7 +94,7 @@ export function createGroup(
   const body = { groupId, kind: 'create' as const, baseVersion: 0, author: self, target: author, name, members: roster };
   const change = signGroupChange(suite, identity, body, random);
   const { membership } = applyGroupChange(suite, undefined, change);
-  const own = createSenderChain(suite, random, 1);
+  const own = createSenderChain(random, 1);
   return { state: { membership, self, own, received: [] }, change };
 }
 
@@ -145,7 +147,7 @@ export function receiveChange(
     const fresh = { membership: applied.membership, self, received: [] };
     if (!applied.membership.members.includes(userOf(self)))
       throw new ProtocolError('NOT_A_MEMBER', 'group change does not make this device a member');
-    const own = createSenderChain(suite, random, (state?.own?.epoch ?? 0) + 1);
+    const own = createSenderChain(random, (state?.own?.epoch ?? 0) + 1);
     return { state: { ...fresh, own }, rotated: true, added: [], removed: [] };
   }
   return afterChange(suite, state, applied.membership, random);
@@ -165,7 +167,7 @@ function afterChange(suite: Suite, state: GroupState, membership: Membership, ra
   }
   // a new chain at a removal, and on becoming a member again (the tie-break may restore one)
   const rotate = removed.length > 0 || state.own === undefined || !isMember(state);
-  const own = rotate ? createSenderChain(suite, random, (state.own?.epoch ?? 0) + 1) : state.own;
+  const own = rotate ? createSenderChain(random, (state.own?.epoch ?? 0) + 1) : state.own;
   return { state: { membership, self: state.self, own, received }, rotated: rotate, added, removed };
 }
 
@@ -209,27 +211,60 @@ export function encryptGroupMessage(
   return { state: { ...state, own: out.chain }, message: out.message };
 }
 
+/** A group message opened on one of this device's groups. */
+export interface OpenedGroupMessage {
+  /** The group's new state, to be stored before anything else happens (docs/CLIENT.md §4). */
+  readonly state: GroupState;
+  /** The sending device's address, authenticated: the owner of the chain, whose signature held. */
+  readonly sender: string;
+  readonly plaintext: Uint8Array;
+}
+
+/** Decrypts a sealed group message (§15.4) on one group: decryptGroupMessageIn on [state]. */
+export function decryptGroupMessage(suite: Suite, state: GroupState, m: GroupMessage): OpenedGroupMessage {
+  const { state: next, sender, plaintext } = decryptGroupMessageIn(suite, [state], m);
+  return { state: next, sender, plaintext };
+}
+
 /**
- * Decrypts a decoded group message (§15.4). `transportSender`, when the transport names the
- * sending device, must be the device in the signed header (SENDER_MISMATCH). The chain is the
- * sender's chain with the message's chain id (UNKNOWN_SENDER_CHAIN); see groupDecrypt.
+ * Decrypts a sealed group message (§15.4) on whichever of this device's groups holds its chain,
+ * returning that group's `index` in `states`. The chain is found by TRIAL: the 105-byte sealed
+ * header is opened under the header key of every chain held (every sender, every kept chain, in
+ * order), and the first chain whose key opens it to a header NAMING it — this group, the chain's
+ * owner as sender, its chain id — is the one (a key that opens a header naming another chain is
+ * SENDER_MISMATCH, one that opens a malformed header a DecodeError, and the trial goes on: a
+ * member cannot shadow another's chain by reusing its header key). No such chain:
+ * UNKNOWN_SENDER_CHAIN, or the first refusal met. The message is then judged on that chain
+ * alone (groupDecrypt). Nothing changes on any error; `states` are not modified.
  */
-export function decryptGroupMessage(
+export function decryptGroupMessageIn(
   suite: Suite,
-  state: GroupState,
+  states: readonly GroupState[],
   m: GroupMessage,
-  transportSender?: string,
-): { state: GroupState; plaintext: Uint8Array } {
-  if (!bytesEqual(m.groupId, state.membership.groupId))
-    throw new ProtocolError('UNKNOWN_SENDER_CHAIN', 'group message for another group');
-  if (transportSender !== undefined && transportSender !== m.sender)
-    throw new ProtocolError('SENDER_MISMATCH', 'group message: header sender is not the transport sender');
-  const held = state.received.find((s) => s.sender === m.sender);
-  const chain = held?.chains.find((c) => c.chainId === m.chainId);
-  if (held === undefined || chain === undefined)
-    throw new ProtocolError('UNKNOWN_SENDER_CHAIN', `no chain ${m.chainId} from ${m.sender}`);
-  const out = groupDecrypt(suite, chain, m);
-  const chains = held.chains.map((c) => (c === chain ? out.chain : c));
-  const received = state.received.map((s) => (s === held ? { sender: s.sender, chains } : s));
-  return { state: { ...state, received }, plaintext: out.plaintext };
+): OpenedGroupMessage & { index: number } {
+  let refusal: Error | undefined;
+  for (let index = 0; index < states.length; index++) {
+    const state = states[index];
+    for (const held of state.received)
+      for (const chain of held.chains) {
+        let header: GroupHeader | null;
+        try {
+          header = openGroupHeader(suite, chain.headerKey, m.nonce, m.sealedHeader);
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+          refusal ??= e;
+          continue;
+        }
+        if (header === null) continue;
+        if (header.sender !== held.sender || header.chainId !== chain.chainId || !bytesEqual(header.groupId, state.membership.groupId)) {
+          refusal ??= new ProtocolError('SENDER_MISMATCH', 'group message: the header names another sender or chain than the one whose key opened it');
+          continue;
+        }
+        const out = groupDecrypt(suite, chain, header, m);
+        const chains = held.chains.map((c) => (c === chain ? out.chain : c));
+        const received = state.received.map((s) => (s === held ? { sender: s.sender, chains } : s));
+        return { index, state: { ...state, received }, sender: header.sender, plaintext: out.plaintext };
+      }
+  }
+  throw refusal ?? new ProtocolError('UNKNOWN_SENDER_CHAIN', 'group message: no header key held opens its header (PROTOCOL.md §15.4)');
 }

@@ -27,7 +27,7 @@ import {
   MAX_MEMBER_NAME_BYTES,
   SIGNATURE_LABEL_GROUP_CHANGE,
 } from './constants.ts';
-import { decodeUtf8 } from './sender-key.ts';
+import { decodeUtf8 } from './names.ts';
 
 /** Kinds of membership change; the byte is under the signature. */
 export const CHANGE_KIND = Object.freeze({ create: 1, add: 2, remove: 3, leave: 4 });

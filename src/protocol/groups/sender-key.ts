@@ -1,38 +1,46 @@
 /**
- * Sender chains and group messages (docs/PROTOCOL.md §15.2–§15.4), after Signal's Sender Keys
- * (libsignal `sender_keys.rs`, `group_cipher.rs`): one symmetric KDF chain per member device,
+ * Sender chains and sealed group messages (docs/PROTOCOL.md §15.2–§15.4), after Signal's Sender
+ * Keys (libsignal `sender_keys.rs`, `group_cipher.rs`): one symmetric KDF chain per member device,
  * CK → (seed = HMAC-SHA256(CK, 0x01), CK' = HMAC-SHA256(CK, 0x02)), each seed expanded by HKDF
  * into a ChaCha20-Poly1305 key and nonce (RFC 8439). Differs from Signal: every group message
- * carries the HYBRID signature (Ed25519 ‖ ML-DSA-65, PROTOCOL.md §2.3) of its chain's signing key
- * instead of one XEdDSA signature, so a quantum adversary cannot forge a member's message.
- * Receiving is transactional: state in, new state out; nothing changes unless the signature
- * verifies AND the AEAD opens. Skipped keys are bounded per chain (MAX_GROUP_SKIP).
- * Side channels: chain and message keys reach only HMAC/HKDF/AEAD; branches are on public
+ * carries the HYBRID signature (Ed25519 ‖ ML-DSA-65, PROTOCOL.md §2.3) of its chain's signing key,
+ * so a quantum adversary cannot forge a member's message; and the message is SEALED: its header
+ * (group, sender, chain, iteration) is encrypted under the chain's header key (group-header.ts)
+ * and the signature travels inside the body's AEAD, so the server sees neither sender nor group:
+ *   message = 0x02 ‖ 0x10 ‖ nonce (24) ‖ sealed header (105)
+ *             ‖ ChaCha20-Poly1305(key_n, nonce_n, content ‖ signature (3373), AD = the 131 bytes before)
+ * Receiving is transactional: state in, new state out; nothing changes unless the header, the
+ * body's AEAD and the signature all check. Skipped keys are bounded per chain (MAX_GROUP_SKIP).
+ * Side channels: chain, header and message keys reach only HMAC/HKDF/AEAD; branches are on public
  * iteration counters and chain ids; keys this module owns are wiped after use.
  */
-import { copyBytes, expectLength, utf8 } from '../../util/bytes.ts';
+import { concatBytes, copyBytes, expectLength } from '../../util/bytes.ts';
 import { wipe } from '../../util/ct.ts';
-import { DecodeError, ProtocolError } from '../../util/errors.ts';
+import { CryptoError, DecodeError, ProtocolError } from '../../util/errors.ts';
 import type { RandomSource } from '../../util/random.ts';
 import { Reader, Writer } from '../../wire/codec.ts';
-import { HYBRID_SIGNATURE_BYTES, KEY_TYPE, PROTOCOL_VERSION, SIZES } from '../constants.ts';
+import { HYBRID_SIGNATURE_BYTES, KEY_TYPE, SIZES } from '../constants.ts';
 import { hybridSign, hybridVerify } from '../hybrid-signature.ts';
-import { expectTag, expectVersion } from '../identity.ts';
+import { expectTag } from '../identity.ts';
 import type { KeyPair, Suite } from '../suite.ts';
 import {
   CHAIN_KEY_BYTES,
   GROUP_AEAD_KEY_BYTES,
   GROUP_AEAD_NONCE_BYTES,
-  GROUP_ID_BYTES,
+  GROUP_AEAD_TAG_BYTES,
+  GROUP_FORMAT_VERSION,
+  GROUP_HEADER_NONCE_BYTES,
   GROUP_MESSAGE_KEYS_INFO,
   GROUP_MESSAGE_KEYS_SALT,
   GROUP_MESSAGE_TYPE,
+  HEADER_KEY_BYTES,
   MAX_GROUP_SKIP,
-  MAX_MEMBER_NAME_BYTES,
+  SEALED_GROUP_HEADER_BYTES,
   SENDER_CHAIN_KEY_SEED,
   SENDER_MESSAGE_KEY_SEED,
   SIGNATURE_LABEL_GROUP_MESSAGE,
 } from './constants.ts';
+import { encodeGroupHeader, GROUP_MESSAGE_PREFIX, sealGroupHeader, type GroupHeader } from './group-header.ts';
 
 /** The public half of a chain's hybrid signing key. */
 export interface SigningKeyPublic {
@@ -40,12 +48,17 @@ export interface SigningKeyPublic {
   readonly signingKeyPQ: Uint8Array;
 }
 
-/** A chain's hybrid signing key: Ed25519 and ML-DSA-65 pairs and the seeds that are stored. */
+/** A chain's hybrid signing key: Ed25519 and ML-DSA-65 pairs, derived from its seeds when used. */
 export interface SigningKeyPair {
   readonly publicKey: SigningKeyPublic;
   readonly sigClassical: KeyPair;
   readonly sigPQ: KeyPair;
-  readonly seeds: { readonly classical: Uint8Array; readonly pq: Uint8Array };
+}
+
+/** The two 32-byte seeds a chain's signing key is derived from (what is stored). */
+export interface SigningSeeds {
+  readonly classical: Uint8Array;
+  readonly pq: Uint8Array;
 }
 
 /** This device's own sending chain (PROTOCOL.md §15.2). */
@@ -57,7 +70,10 @@ export interface OwnSenderChain {
   /** Iteration of the next message: CK below is CK_iteration. */
   readonly iteration: number;
   readonly chainKey: Uint8Array;
-  readonly signing: SigningKeyPair;
+  /** HK: seals every header of this chain (§15.4); handed out with the chain (§15.5). */
+  readonly headerKey: Uint8Array;
+  /** Seeds of the chain's signing key; signingKeyFromSeeds derives the key pair when it signs. */
+  readonly signingSeeds: SigningSeeds;
 }
 
 /** A skipped message-key seed of a received chain. */
@@ -73,56 +89,57 @@ export interface ReceivedSenderChain {
   /** Iteration of the next message expected in order: CK below is CK_iteration. */
   readonly iteration: number;
   readonly chainKey: Uint8Array;
+  /** HK: opens the headers of this chain, and only them (the receiver's trial, §15.4). */
+  readonly headerKey: Uint8Array;
   readonly signingKey: SigningKeyPublic;
   /** Seeds of skipped iterations, ascending, at most MAX_GROUP_SKIP. */
   readonly skipped: readonly SkippedKey[];
 }
 
-/** A decoded group message (§15.4). */
+/** A group message as the server sees it (§15.4), split but not opened. */
 export interface GroupMessage {
-  readonly groupId: Uint8Array;
-  /** The sending device's address `user.deviceId`. */
-  readonly sender: string;
-  readonly chainId: number;
-  readonly iteration: number;
-  readonly ciphertext: Uint8Array;
-  readonly signature: Uint8Array;
-  /** The header bytes (AEAD associated data): version ‖ type ‖ groupId ‖ sender ‖ chainId ‖ iteration. */
-  readonly header: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly sealedHeader: Uint8Array;
+  /** ChaCha20-Poly1305 of content ‖ signature, tag included. */
+  readonly body: Uint8Array;
+  /** 0x02 ‖ 0x10 ‖ nonce ‖ sealed header: the body's associated data (131 bytes). */
+  readonly prefix: Uint8Array;
 }
 
-/** Largest group message ciphertext accepted (plaintext + tag), bytes. */
-const MAX_GROUP_CIPHERTEXT_BYTES = 256 * 1024;
+/** Largest group message body accepted (content + signature + tag), bytes. */
+const MAX_GROUP_BODY_BYTES = 256 * 1024;
+/** Smallest body: an empty content, the signature and the tag. */
+const MIN_GROUP_BODY_BYTES = HYBRID_SIGNATURE_BYTES + GROUP_AEAD_TAG_BYTES;
+const PREFIX_BYTES = GROUP_MESSAGE_PREFIX.length + GROUP_HEADER_NONCE_BYTES + SEALED_GROUP_HEADER_BYTES;
 
 /** Derives a chain signing key from its two 32-byte seeds (RFC 8032 §5.1.5, FIPS 204 Alg 6). */
-export function signingKeyFromSeeds(
-  suite: Suite,
-  seeds: { classical: Uint8Array; pq: Uint8Array },
-): SigningKeyPair {
+export function signingKeyFromSeeds(suite: Suite, seeds: SigningSeeds): SigningKeyPair {
   expectLength(seeds.classical, SIZES.SEED, 'chain Ed25519 seed');
   expectLength(seeds.pq, SIZES.SEED, 'chain ML-DSA-65 seed');
   const sigClassical = suite.sigClassical.keygen(seeds.classical);
   const sigPQ = suite.sigPQ.keygen(seeds.pq);
-  return {
-    publicKey: { signingKeyClassical: sigClassical.publicKey, signingKeyPQ: sigPQ.publicKey },
-    sigClassical,
-    sigPQ,
-    seeds: { classical: copyBytes(seeds.classical), pq: copyBytes(seeds.pq) },
-  };
+  return { publicKey: { signingKeyClassical: sigClassical.publicKey, signingKeyPQ: sigPQ.publicKey }, sigClassical, sigPQ };
+}
+
+/** The public signing key of this device's chain (its secret halves are derived and wiped). */
+export function chainSigningKey(suite: Suite, chain: OwnSenderChain): SigningKeyPublic {
+  const pair = signingKeyFromSeeds(suite, chain.signingSeeds);
+  wipe(pair.sigClassical.secretKey, pair.sigPQ.secretKey);
+  return pair.publicKey;
 }
 
 /**
- * A fresh sending chain at `epoch` (Sender Keys: random chain id, chain key and signing key).
- * Draws, in order: 4 bytes (chain id, top bit cleared), 32 (CK), 32 (Ed25519 seed), 32 (ML-DSA seed).
+ * A fresh sending chain at `epoch` (Sender Keys: random chain id, chain key and signing key; and
+ * the header key, §15.4). Draws, in order: 4 bytes (chain id, top bit cleared), 32 (CK),
+ * 32 (Ed25519 seed), 32 (ML-DSA seed), 32 (HK).
  */
-export function createSenderChain(suite: Suite, random: RandomSource, epoch: number): OwnSenderChain {
+export function createSenderChain(random: RandomSource, epoch: number): OwnSenderChain {
   const id = random(4);
   const chainId = (((id[0] & 0x7f) << 24) | (id[1] << 16) | (id[2] << 8) | id[3]) >>> 0;
   const chainKey = random(CHAIN_KEY_BYTES);
-  const seeds = { classical: random(SIZES.SEED), pq: random(SIZES.SEED) };
-  const signing = signingKeyFromSeeds(suite, seeds);
-  wipe(seeds.classical, seeds.pq);
-  return { chainId, epoch, iteration: 0, chainKey, signing };
+  const signingSeeds = { classical: random(SIZES.SEED), pq: random(SIZES.SEED) };
+  const headerKey = random(HEADER_KEY_BYTES);
+  return { chainId, epoch, iteration: 0, chainKey, headerKey, signingSeeds };
 }
 
 /** KDF_CK of a sender chain (Sender Keys): seed = HMAC(CK, 0x01), CK' = HMAC(CK, 0x02). */
@@ -141,117 +158,149 @@ export function groupMessageKeys(suite: Suite, seed: Uint8Array): { key: Uint8Ar
   return out;
 }
 
-/** header = version ‖ 0x10 ‖ groupId (16) ‖ bytes(sender) ‖ u32 chainId ‖ u32 iteration (§15.4). */
-export function encodeGroupHeader(groupId: Uint8Array, sender: string, chainId: number, iteration: number): Uint8Array {
-  expectLength(groupId, GROUP_ID_BYTES, 'group id');
-  const name = utf8(sender);
-  if (name.length > MAX_MEMBER_NAME_BYTES) throw new DecodeError('BAD_VALUE', 'group message: sender address too long');
-  return new Writer().u8(PROTOCOL_VERSION).u8(GROUP_MESSAGE_TYPE).fixed(groupId).bytes(name).u32(chainId).u32(iteration).finish();
-}
-
-/** The bytes the chain's hybrid signature covers: header ‖ bytes(ciphertext). */
-function signedPart(header: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  return new Writer().fixed(header).bytes(ciphertext).finish();
+/** The bytes the chain's hybrid signature covers: 0x02 ‖ 0x10 ‖ header (89) ‖ content. */
+function signedPart(header: GroupHeader, content: Uint8Array): Uint8Array {
+  return concatBytes(GROUP_MESSAGE_PREFIX, encodeGroupHeader(header), content);
 }
 
 /**
- * Encrypts one group message on this device's chain (Sender Keys `group_encrypt`): derives the
- * message key of CK_n, seals with AD = header, signs header ‖ bytes(ciphertext) with the chain's
- * hybrid signing key, and returns the chain advanced to n + 1 with the encoded message
- * header ‖ bytes(ciphertext) ‖ signature (3373 bytes). The old chain key is wiped by the caller
- * once the new state is stored.
+ * Encrypts one group message on this device's chain (Sender Keys `group_encrypt`, sealed as in
+ * §15.4): seals the header under HK with a fresh nonce, signs 0x02 ‖ 0x10 ‖ header ‖ content with
+ * the chain's hybrid signing key, and seals content ‖ signature under the message key of CK_n with
+ * AD = everything before the body. Draws the 24-byte nonce, then the signature's 32-byte ML-DSA
+ * rnd. Returns the chain advanced to n + 1 and the message (content + 3520 bytes). The old chain
+ * key is wiped by the caller once the new state is stored.
  */
 export function groupEncrypt(
   suite: Suite,
   chain: OwnSenderChain,
   groupId: Uint8Array,
   sender: string,
-  plaintext: Uint8Array,
+  content: Uint8Array,
   random: RandomSource,
 ): { chain: OwnSenderChain; message: Uint8Array } {
+  const header = { groupId, sender, chainId: chain.chainId, iteration: chain.iteration };
+  const nonce = random(GROUP_HEADER_NONCE_BYTES);
+  if (nonce.length !== GROUP_HEADER_NONCE_BYTES)
+    throw new CryptoError('BAD_LENGTH', 'group message: RandomSource returned a wrong-length nonce');
+  const prefix = concatBytes(GROUP_MESSAGE_PREFIX, nonce, sealGroupHeader(suite, chain.headerKey, nonce, header));
+  const signing = signingKeyFromSeeds(suite, chain.signingSeeds);
+  const signature = hybridSign(suite, signing, SIGNATURE_LABEL_GROUP_MESSAGE, signedPart(header, content), random);
+  wipe(signing.sigClassical.secretKey, signing.sigPQ.secretKey);
   const { seed, next } = kdfSenderChain(suite, chain.chainKey);
-  const { key, nonce } = groupMessageKeys(suite, seed);
-  const header = encodeGroupHeader(groupId, sender, chain.chainId, chain.iteration);
-  const ciphertext = suite.aead.seal(key, nonce, plaintext, header);
-  wipe(seed, key, nonce);
-  const tbs = signedPart(header, ciphertext);
-  const signature = hybridSign(suite, chain.signing, SIGNATURE_LABEL_GROUP_MESSAGE, tbs, random);
-  const message = new Writer().fixed(tbs).fixed(signature).finish();
-  return { chain: { ...chain, iteration: chain.iteration + 1, chainKey: next }, message };
-}
-
-/** True if `bytes` opens like a group message (version ‖ 0x10), not a §6.1 envelope. */
-export function isGroupMessage(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === PROTOCOL_VERSION && bytes[1] === GROUP_MESSAGE_TYPE;
-}
-
-/** Decodes a group message strictly (§15.4): version, type, lengths, no trailing bytes. */
-export function decodeGroupMessage(bytes: Uint8Array): GroupMessage {
-  const r = new Reader(bytes, 'group message');
-  expectVersion(r.u8(), 'group message');
-  expectTag(r.u8(), GROUP_MESSAGE_TYPE, 'group message type');
-  const groupId = r.fixed(GROUP_ID_BYTES);
-  const senderBytes = r.bytes(MAX_MEMBER_NAME_BYTES);
-  const sender = decodeUtf8(senderBytes, 'group message sender');
-  const chainId = r.u32();
-  const iteration = r.u32();
-  const headerLength = 2 + GROUP_ID_BYTES + 4 + senderBytes.length + 8;
-  const ciphertext = r.bytes(MAX_GROUP_CIPHERTEXT_BYTES);
-  const signature = r.fixed(HYBRID_SIGNATURE_BYTES);
-  r.end();
-  const header = copyBytes(bytes, 0, headerLength);
-  return { groupId, sender, chainId, iteration, ciphertext, signature, header };
+  const { key, nonce: bodyNonce } = groupMessageKeys(suite, seed);
+  const inner = concatBytes(content, signature);
+  const body = suite.aead.seal(key, bodyNonce, inner, prefix);
+  wipe(seed, key, bodyNonce, inner);
+  return { chain: { ...chain, iteration: chain.iteration + 1, chainKey: next }, message: concatBytes(prefix, body) };
 }
 
 /**
- * Decrypts a group message on the sender's chain (Sender Keys `group_decrypt`). Order: the hybrid
- * signature over header ‖ bytes(ciphertext) under the chain's signing key (BAD_SIGNATURE), then
- * the iteration: an earlier one must be a kept skipped key (else DUPLICATE_MESSAGE), a later one
- * at most MAX_GROUP_SKIP ahead (else TOO_MANY_SKIPPED); then the AEAD (AUTH_FAILED). Returns the
- * new chain; on any throw the caller keeps the old one (nothing was changed).
+ * True if `bytes` is a group message by its type byte (byte 1 = 0x10, disjoint from the §6.1
+ * envelope types), whatever its version: decodeGroupMessage then refuses a version other than 0x02.
+ */
+export function isGroupMessage(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[1] === GROUP_MESSAGE_TYPE;
+}
+
+/**
+ * Splits a group message strictly (§15.4): version 0x02 (BAD_VERSION: 0x01 is the unsealed format
+ * of before), type 0x10 (BAD_TAG), nonce, sealed header, and a body of at least the signature and
+ * the tag (TRUNCATED) and at most 256 KiB (BAD_VALUE).
+ */
+export function decodeGroupMessage(bytes: Uint8Array): GroupMessage {
+  const r = new Reader(bytes, 'group message');
+  const version = r.u8();
+  if (version !== GROUP_FORMAT_VERSION)
+    throw new DecodeError('BAD_VERSION', `group message: unsupported version ${version} (PROTOCOL.md §15.4)`);
+  expectTag(r.u8(), GROUP_MESSAGE_TYPE, 'group message type');
+  const nonce = r.fixed(GROUP_HEADER_NONCE_BYTES);
+  const sealedHeader = r.fixed(SEALED_GROUP_HEADER_BYTES);
+  if (r.remaining < MIN_GROUP_BODY_BYTES) throw new DecodeError('TRUNCATED', 'group message: body shorter than signature and tag');
+  if (r.remaining > MAX_GROUP_BODY_BYTES) throw new DecodeError('BAD_VALUE', `group message: body over ${MAX_GROUP_BODY_BYTES} bytes`);
+  const body = r.fixed(r.remaining);
+  r.end();
+  return { nonce, sealedHeader, body, prefix: copyBytes(bytes, 0, PREFIX_BYTES) };
+}
+
+/**
+ * A chain stepped to a message's iteration, not yet committed. Seeds `next` no longer holds
+ * (evicted, or the one used) stay in the caller's old state, which the caller drops.
+ */
+interface Step {
+  readonly seed: Uint8Array;
+  readonly next: ReceivedSenderChain;
+  /** Fresh secrets of `next` (new skipped seeds, new CK): wiped if the message is refused. */
+  readonly fresh: readonly Uint8Array[];
+}
+
+/**
+ * The seed of `iteration` on `chain` (§15.3): an earlier iteration must be a kept skipped key
+ * (DUPLICATE_MESSAGE), a later one at most MAX_GROUP_SKIP ahead (TOO_MANY_SKIPPED). Nothing of
+ * `chain` is modified: the old state stays valid until the caller commits.
+ */
+function stepTo(suite: Suite, chain: ReceivedSenderChain, iteration: number): Step {
+  if (iteration < chain.iteration) {
+    const kept = chain.skipped.find((k) => k.iteration === iteration);
+    if (kept === undefined)
+      throw new ProtocolError('DUPLICATE_MESSAGE', `group message: iteration ${iteration} already received`);
+    const next = { ...chain, skipped: chain.skipped.filter((k) => k !== kept) };
+    return { seed: copyBytes(kept.seed), next, fresh: [] };
+  }
+  if (iteration - chain.iteration > MAX_GROUP_SKIP)
+    throw new ProtocolError('TOO_MANY_SKIPPED', `group message: more than ${MAX_GROUP_SKIP} iterations ahead (PROTOCOL.md §15.3)`);
+  const skipped = [...chain.skipped];
+  const fresh: Uint8Array[] = [];
+  let ck = chain.chainKey;
+  for (let i = chain.iteration; i < iteration; i++) {
+    const step = kdfSenderChain(suite, ck);
+    skipped.push({ iteration: i, seed: step.seed });
+    fresh.push(step.seed);
+    if (ck !== chain.chainKey) wipe(ck);
+    ck = step.next;
+  }
+  const step = kdfSenderChain(suite, ck);
+  if (ck !== chain.chainKey) wipe(ck);
+  fresh.push(step.next);
+  skipped.splice(0, Math.max(0, skipped.length - MAX_GROUP_SKIP)); // the oldest are evicted
+  const next = { ...chain, iteration: iteration + 1, chainKey: step.next, skipped };
+  return { seed: step.seed, next, fresh };
+}
+
+/**
+ * Decrypts a group message whose header `header` opened under this chain's HK (Sender Keys
+ * `group_decrypt`, §15.3–§15.4). Order: the header must name this chain (SENDER_MISMATCH); the
+ * iteration's seed (DUPLICATE_MESSAGE, TOO_MANY_SKIPPED); the body's AEAD (AUTH_FAILED); the
+ * hybrid signature over 0x02 ‖ 0x10 ‖ header ‖ content under the chain's signing key
+ * (BAD_SIGNATURE). Returns the new chain; on any throw the caller keeps the old one (nothing was
+ * changed or wiped in it).
  */
 export function groupDecrypt(
   suite: Suite,
   chain: ReceivedSenderChain,
+  header: GroupHeader,
   m: GroupMessage,
 ): { chain: ReceivedSenderChain; plaintext: Uint8Array } {
-  if (m.chainId !== chain.chainId)
-    throw new ProtocolError('UNKNOWN_SENDER_CHAIN', 'group message: chain id does not match the chain');
-  const tbs = signedPart(m.header, m.ciphertext);
-  if (!hybridVerify(suite, chain.signingKey, SIGNATURE_LABEL_GROUP_MESSAGE, tbs, m.signature))
-    throw new ProtocolError('BAD_SIGNATURE', 'group message: hybrid signature does not verify (PROTOCOL.md §15.4)');
-  let seed: Uint8Array;
-  let next: ReceivedSenderChain;
-  if (m.iteration < chain.iteration) {
-    const kept = chain.skipped.find((k) => k.iteration === m.iteration);
-    if (kept === undefined)
-      throw new ProtocolError('DUPLICATE_MESSAGE', `group message: iteration ${m.iteration} already received`);
-    seed = copyBytes(kept.seed);
-    next = { ...chain, skipped: chain.skipped.filter((k) => k !== kept) };
-  } else {
-    if (m.iteration - chain.iteration > MAX_GROUP_SKIP)
-      throw new ProtocolError('TOO_MANY_SKIPPED', `group message: more than ${MAX_GROUP_SKIP} iterations ahead (PROTOCOL.md §15.3)`);
-    const skipped = [...chain.skipped];
-    let ck = chain.chainKey;
-    for (let i = chain.iteration; i < m.iteration; i++) {
-      const step = kdfSenderChain(suite, ck);
-      skipped.push({ iteration: i, seed: step.seed });
-      if (ck !== chain.chainKey) wipe(ck);
-      ck = step.next;
-    }
-    const step = kdfSenderChain(suite, ck);
-    if (ck !== chain.chainKey) wipe(ck);
-    seed = step.seed;
-    const evicted = skipped.splice(0, Math.max(0, skipped.length - MAX_GROUP_SKIP));
-    for (const k of evicted) wipe(k.seed);
-    next = { ...chain, iteration: m.iteration + 1, chainKey: step.next, skipped };
-  }
-  const { key, nonce } = groupMessageKeys(suite, seed);
+  if (header.chainId !== chain.chainId)
+    throw new ProtocolError('SENDER_MISMATCH', 'group message: the header names another chain than the one whose key opened it');
+  const step = stepTo(suite, chain, header.iteration);
+  const { key, nonce } = groupMessageKeys(suite, step.seed);
+  let inner: Uint8Array | undefined;
   try {
-    const plaintext = suite.aead.open(key, nonce, m.ciphertext, m.header);
-    return { chain: next, plaintext };
+    inner = suite.aead.open(key, nonce, m.body, m.prefix);
+    const content = copyBytes(inner, 0, inner.length - HYBRID_SIGNATURE_BYTES);
+    const signature = inner.subarray(inner.length - HYBRID_SIGNATURE_BYTES);
+    if (!hybridVerify(suite, chain.signingKey, SIGNATURE_LABEL_GROUP_MESSAGE, signedPart(header, content), signature)) {
+      wipe(content);
+      throw new ProtocolError('BAD_SIGNATURE', 'group message: hybrid signature does not verify (PROTOCOL.md §15.4)');
+    }
+    return { chain: step.next, plaintext: content };
+  } catch (e) {
+    wipe(...step.fresh);
+    throw e;
   } finally {
-    wipe(seed, key, nonce);
+    wipe(step.seed, key, nonce);
+    if (inner !== undefined) wipe(inner);
   }
 }
 
@@ -268,15 +317,4 @@ export function readSigningKeyPublic(r: Reader): SigningKeyPublic {
   const signingKeyClassical = r.fixed(SIZES.ED25519_PUBLIC);
   expectTag(r.u8(), KEY_TYPE.ML_DSA_65, 'chain ML-DSA-65 key');
   return { signingKeyClassical, signingKeyPQ: r.fixed(SIZES.ML_DSA_65_PUBLIC) };
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** Strict UTF-8 of a decoded name (DecodeError BAD_VALUE otherwise). */
-export function decodeUtf8(bytes: Uint8Array, what: string): string {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    throw new DecodeError('BAD_VALUE', `${what}: not valid UTF-8`);
-  }
 }

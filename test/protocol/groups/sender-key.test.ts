@@ -2,17 +2,18 @@ import { describe, expect, test } from 'vitest';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { chacha20poly1305, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import {
+  chainSigningKey,
   createSenderChain,
   decodeGroupMessage,
-  encodeGroupHeader,
   groupDecrypt,
   groupEncrypt,
   isGroupMessage,
   kdfSenderChain,
   type ReceivedSenderChain,
 } from '../../../src/protocol/groups/sender-key.ts';
+import { encodeGroupHeader, openGroupHeader } from '../../../src/protocol/groups/group-header.ts';
 import { MAX_GROUP_SKIP } from '../../../src/protocol/groups/constants.ts';
 import { HYBRID_SIGNATURE_BYTES } from '../../../src/protocol/constants.ts';
 import { utf8 } from '../../../src/util/bytes.ts';
@@ -22,13 +23,14 @@ import { SUITE } from '../helpers/suites.ts';
 
 const GROUP = new Uint8Array(16).fill(7);
 const rnd = detRandom('sender-key tests');
-const own0 = createSenderChain(SUITE, rnd, 1);
+const own0 = createSenderChain(rnd, 1);
 const receiver0: ReceivedSenderChain = {
   chainId: own0.chainId,
   epoch: own0.epoch,
   iteration: 0,
   chainKey: own0.chainKey,
-  signingKey: own0.signing.publicKey,
+  headerKey: own0.headerKey,
+  signingKey: chainSigningKey(SUITE, own0),
   skipped: [],
 };
 
@@ -46,26 +48,60 @@ function sendN(n: number): Uint8Array[] {
 const messages = sendN(4);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
-describe('Sender Keys chain KDF (PROTOCOL.md §15.2)', () => {
-  test('seed = HMAC-SHA256(CK, 0x01), CK\' = HMAC-SHA256(CK, 0x02), keys = HKDF(seed) against @noble', () => {
+/** The receiver's step on a known chain: open the header under its HK, then groupDecrypt. */
+function open(chain: ReceivedSenderChain, bytes: Uint8Array) {
+  const m = decodeGroupMessage(bytes);
+  const header = openGroupHeader(SUITE, chain.headerKey, m.nonce, m.sealedHeader);
+  if (header === null) throw new Error('header does not open under this chain');
+  return groupDecrypt(SUITE, chain, header, m);
+}
+
+describe('Sender Keys chain KDF and the sealed layout (PROTOCOL.md §15.2, §15.4)', () => {
+  test('seed, CK\', message keys, header and body open by the spec alone (@noble HMAC, HKDF, XChaCha20/ChaCha20-Poly1305)', () => {
     const ck = own0.chainKey;
     const { seed, next } = kdfSenderChain(SUITE, ck);
     expect(seed).toEqual(hmac(sha256, ck, Uint8Array.of(1)));
     expect(next).toEqual(hmac(sha256, ck, Uint8Array.of(2)));
     const okm = hkdf(sha256, seed, new Uint8Array(32), utf8('pqmsg v1 group message keys'), 44);
-    const m = decodeGroupMessage(messages[0]);
-    const header = encodeGroupHeader(GROUP, 'alice.1', own0.chainId, 0);
-    expect(m.header).toEqual(header);
-    const plain = chacha20poly1305(okm.subarray(0, 32), okm.subarray(32), header).decrypt(m.ciphertext);
-    expect(text(plain)).toBe('m0');
+    const bytes = messages[0];
+    expect([...bytes.subarray(0, 2)]).toEqual([0x02, 0x10]);
+    const nonce = bytes.subarray(2, 26);
+    const header = xchacha20poly1305(own0.headerKey, nonce, Uint8Array.of(0x02, 0x10)).decrypt(bytes.subarray(26, 131));
+    expect(header).toEqual(encodeGroupHeader({ groupId: GROUP, sender: 'alice.1', chainId: own0.chainId, iteration: 0 }));
+    expect(header.length).toBe(89);
+    const inner = chacha20poly1305(okm.subarray(0, 32), okm.subarray(32), bytes.subarray(0, 131)).decrypt(bytes.subarray(131));
+    expect(text(inner.subarray(0, inner.length - HYBRID_SIGNATURE_BYTES))).toBe('m0');
   });
 
-  test('a group message carries one 3373-byte hybrid signature whatever its length', () => {
-    for (const bytes of messages) {
-      expect(isGroupMessage(bytes)).toBe(true);
-      expect(decodeGroupMessage(bytes).signature.length).toBe(HYBRID_SIGNATURE_BYTES);
-      expect(HYBRID_SIGNATURE_BYTES).toBe(64 + 3309);
+  test('the header is fixed-size: 89 bytes whatever the sender address, zero-padded', () => {
+    for (const sender of ['a.1', 'alice.1', 'x'.repeat(62) + '.9']) {
+      const h = encodeGroupHeader({ groupId: GROUP, sender, chainId: 1, iteration: 2 });
+      expect(h.length).toBe(89);
+      expect(h[24]).toBe(utf8(sender).length);
+      expect(h.subarray(25 + utf8(sender).length).every((b) => b === 0)).toBe(true);
     }
+    expect(codeOf(() => encodeGroupHeader({ groupId: GROUP, sender: 'x'.repeat(65), chainId: 1, iteration: 2 }))).toBe('BAD_VALUE');
+  });
+
+  test('a group message is content + 3520 bytes: prefix 131, signature 3373 and tag 16 inside the body', () => {
+    for (const [i, bytes] of messages.entries()) {
+      expect(isGroupMessage(bytes)).toBe(true);
+      expect(bytes.length).toBe(`m${i}`.length + 2 + 24 + 105 + HYBRID_SIGNATURE_BYTES + 16);
+      expect(decodeGroupMessage(bytes).prefix).toEqual(bytes.subarray(0, 131));
+    }
+    expect(HYBRID_SIGNATURE_BYTES).toBe(64 + 3309);
+  });
+
+  test('the old unsealed format (version 0x01) is still routed as a group message and refused: BAD_VERSION', () => {
+    const old = messages[0].slice();
+    old[0] = 0x01;
+    expect(isGroupMessage(old)).toBe(true);
+    expect(codeOf(() => decodeGroupMessage(old))).toBe('BAD_VERSION');
+    const wrongType = messages[0].slice();
+    wrongType[1] = 0x02;
+    expect(isGroupMessage(wrongType)).toBe(false);
+    expect(codeOf(() => decodeGroupMessage(wrongType))).toBe('BAD_TAG');
+    expect(codeOf(() => decodeGroupMessage(messages[0].subarray(0, 131 + 3388)))).toBe('TRUNCATED');
   });
 });
 
@@ -75,23 +111,23 @@ describe('group decrypt: order, skipped keys, duplicates (PROTOCOL.md §15.3)', 
       let chain = receiver0;
       const seen: string[] = [];
       for (const i of order) {
-        const r = groupDecrypt(SUITE, chain, decodeGroupMessage(messages[i]));
+        const r = open(chain, messages[i]);
         chain = r.chain;
         seen.push(text(r.plaintext));
       }
       expect(seen).toEqual(order.map((i) => `m${i}`));
       expect(chain.skipped.length).toBe(0);
-      for (const i of order) expect(codeOf(() => groupDecrypt(SUITE, chain, decodeGroupMessage(messages[i])))).toBe('DUPLICATE_MESSAGE');
+      for (const i of order) expect(codeOf(() => open(chain, messages[i]))).toBe('DUPLICATE_MESSAGE');
     }
   });
 
   test('a message more than MAX_GROUP_SKIP ahead is TOO_MANY_SKIPPED; exactly MAX_GROUP_SKIP ahead opens', () => {
     const far = { ...own0, iteration: MAX_GROUP_SKIP + 1, chainKey: advance(own0.chainKey, MAX_GROUP_SKIP + 1) };
     const tooFar = groupEncrypt(SUITE, far, GROUP, 'alice.1', utf8('x'), rnd).message;
-    expect(codeOf(() => groupDecrypt(SUITE, receiver0, decodeGroupMessage(tooFar)))).toBe('TOO_MANY_SKIPPED');
+    expect(codeOf(() => open(receiver0, tooFar))).toBe('TOO_MANY_SKIPPED');
     const edge = { ...own0, iteration: MAX_GROUP_SKIP, chainKey: advance(own0.chainKey, MAX_GROUP_SKIP) };
     const ok = groupEncrypt(SUITE, edge, GROUP, 'alice.1', utf8('edge'), rnd).message;
-    const r = groupDecrypt(SUITE, receiver0, decodeGroupMessage(ok));
+    const r = open(receiver0, ok);
     expect(text(r.plaintext)).toBe('edge');
     expect(r.chain.skipped.length).toBe(MAX_GROUP_SKIP);
     expect(r.chain.iteration).toBe(MAX_GROUP_SKIP + 1);
@@ -99,35 +135,48 @@ describe('group decrypt: order, skipped keys, duplicates (PROTOCOL.md §15.3)', 
 
   test('skipped keys are bounded: the oldest is evicted and its message is then a duplicate', () => {
     // receive m3 (skips 0,1,2), then jump MAX_GROUP_SKIP ahead: 0,1,2 are evicted first
-    let chain = groupDecrypt(SUITE, receiver0, decodeGroupMessage(messages[3])).chain;
+    let chain = open(receiver0, messages[3]).chain;
     expect(chain.skipped.map((k) => k.iteration)).toEqual([0, 1, 2]);
     const ahead = { ...own0, iteration: 4 + MAX_GROUP_SKIP, chainKey: advance(own0.chainKey, 4 + MAX_GROUP_SKIP) };
     const m = groupEncrypt(SUITE, ahead, GROUP, 'alice.1', utf8('ahead'), rnd).message;
-    chain = groupDecrypt(SUITE, chain, decodeGroupMessage(m)).chain;
+    chain = open(chain, m).chain;
     expect(chain.skipped.length).toBe(MAX_GROUP_SKIP);
     expect(chain.skipped[0].iteration).toBe(4); // 0, 1, 2 evicted
-    expect(codeOf(() => groupDecrypt(SUITE, chain, decodeGroupMessage(messages[0])))).toBe('DUPLICATE_MESSAGE');
+    expect(codeOf(() => open(chain, messages[0]))).toBe('DUPLICATE_MESSAGE');
   });
 });
 
 describe('group decrypt: forgeries change nothing (PROTOCOL.md §15.4)', () => {
-  test('a flipped byte anywhere is rejected (signature first) and the chain is unchanged', () => {
+  test('a flipped byte in the nonce or sealed header: the header no longer opens under HK', () => {
+    for (const pos of [2, 25, 26, 100, 130]) {
+      const bad = messages[1].slice();
+      bad[pos] ^= 1;
+      const m = decodeGroupMessage(bad);
+      expect(openGroupHeader(SUITE, receiver0.headerKey, m.nonce, m.sealedHeader)).toBeNull();
+    }
+  });
+
+  test('a flipped byte in the body (content, signature or tag) is AUTH_FAILED and the chain is unchanged', () => {
     const original = messages[1];
-    const positions = [2, 20, 30, original.length - HYBRID_SIGNATURE_BYTES - 5, original.length - 1];
-    for (const pos of positions) {
+    for (const pos of [131, 140, original.length - HYBRID_SIGNATURE_BYTES, original.length - 17, original.length - 1]) {
       const bad = original.slice();
       bad[pos] ^= 1;
       const before = JSON.stringify(receiver0);
-      const code = codeOf(() => groupDecrypt(SUITE, receiver0, decodeGroupMessage(bad)));
-      expect(['BAD_SIGNATURE', 'UNKNOWN_SENDER_CHAIN', 'BAD_VALUE', 'TRUNCATED']).toContain(code);
+      expect(codeOf(() => open(receiver0, bad))).toBe('AUTH_FAILED');
       expect(JSON.stringify(receiver0)).toBe(before);
     }
   });
 
-  test('a member holding the chain key but not the signing key cannot forge (impersonation)', () => {
-    const impostor = { ...own0, signing: createSenderChain(SUITE, rnd, 1).signing };
+  test('a member holding the chain and header keys but not the signing key cannot forge (impersonation)', () => {
+    const impostor = { ...own0, signingSeeds: createSenderChain(rnd, 1).signingSeeds };
     const forged = groupEncrypt(SUITE, impostor, GROUP, 'alice.1', utf8('forged'), rnd).message;
-    expect(codeOf(() => groupDecrypt(SUITE, receiver0, decodeGroupMessage(forged)))).toBe('BAD_SIGNATURE');
+    expect(codeOf(() => open(receiver0, forged))).toBe('BAD_SIGNATURE');
+  });
+
+  test('a header naming another chain id than the chain whose key opened it is SENDER_MISMATCH', () => {
+    const other = { ...own0, chainId: own0.chainId ^ 1 };
+    const forged = groupEncrypt(SUITE, other, GROUP, 'alice.1', utf8('x'), rnd).message;
+    expect(codeOf(() => open(receiver0, forged))).toBe('SENDER_MISMATCH');
   });
 });
 
