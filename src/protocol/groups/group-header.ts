@@ -91,7 +91,9 @@ export function openGroupHeader(
     if (e instanceof CryptoError && e.code === 'AUTH_FAILED') return null;
     throw e;
   }
-  const header = decodeGroupHeader(plain);
-  wipe(plain);
-  return header;
+  try {
+    return decodeGroupHeader(plain);
+  } finally {
+    wipe(plain);
+  }
 }

@@ -11,7 +11,9 @@
  * REMOVING a member (remove or leave) rotates this device's chain and drops every chain of the
  * removed user's devices: the caller distributes the new chain to the remaining member devices
  * only, so the removed member cannot read what is sent after (§15.7 "Removal").
- * Side channels: see sender-key.ts; everything here branches on public names and versions only.
+ * Side channels: see sender-key.ts; everything here branches on public names and versions, and the
+ * trial on which header key opens a header: its time tells a local observer the position of the
+ * message's chain among those held (which chain), never a key.
  */
 import { bytesEqual } from '../../util/bytes.ts';
 import { DecodeError, ProtocolError } from '../../util/errors.ts';

@@ -16,7 +16,7 @@
  */
 import { concatBytes, copyBytes, expectLength } from '../../util/bytes.ts';
 import { wipe } from '../../util/ct.ts';
-import { CryptoError, DecodeError, ProtocolError } from '../../util/errors.ts';
+import { DecodeError, ProtocolError } from '../../util/errors.ts';
 import type { RandomSource } from '../../util/random.ts';
 import { Reader, Writer } from '../../wire/codec.ts';
 import { HYBRID_SIGNATURE_BYTES, KEY_TYPE, SIZES } from '../constants.ts';
@@ -180,9 +180,7 @@ export function groupEncrypt(
   random: RandomSource,
 ): { chain: OwnSenderChain; message: Uint8Array } {
   const header = { groupId, sender, chainId: chain.chainId, iteration: chain.iteration };
-  const nonce = random(GROUP_HEADER_NONCE_BYTES);
-  if (nonce.length !== GROUP_HEADER_NONCE_BYTES)
-    throw new CryptoError('BAD_LENGTH', 'group message: RandomSource returned a wrong-length nonce');
+  const nonce = random(GROUP_HEADER_NONCE_BYTES); // sealGroupHeader checks its length
   const prefix = concatBytes(GROUP_MESSAGE_PREFIX, nonce, sealGroupHeader(suite, chain.headerKey, nonce, header));
   const signing = signingKeyFromSeeds(suite, chain.signingSeeds);
   const signature = hybridSign(suite, signing, SIGNATURE_LABEL_GROUP_MESSAGE, signedPart(header, content), random);
