@@ -19,6 +19,7 @@ import { decodeSession, decodeSessionRecord } from '../../src/protocol/session-s
 import { Reader } from '../../src/wire/codec.ts';
 import { decodeDistribution } from '../../src/protocol/groups/distribution.ts';
 import { decodeGroupState } from '../../src/protocol/groups/group-state-codec.ts';
+import { decodeGroupHeader } from '../../src/protocol/groups/group-header.ts';
 import { decodeGroupChange } from '../../src/protocol/groups/membership.ts';
 import { decodeGroupMessage } from '../../src/protocol/groups/sender-key.ts';
 import { codeOf } from '../helpers/error-code.ts';
@@ -53,6 +54,7 @@ const DECODERS: [string, (x: never) => unknown][] = [
   ['decodeIdentityPublic', (x) => decodeIdentityPublic(x)],
   ['decodeIdentitySecret', (x) => decodeIdentitySecret(SUITE, x)],
   ['decodeGroupMessage', (x) => decodeGroupMessage(x)],
+  ['decodeGroupHeader', (x) => decodeGroupHeader(x)],
   ['decodeDistribution', (x) => decodeDistribution(x)],
   ['decodeGroupChange', (x) => decodeGroupChange(x)],
   ['decodeGroupState', (x) => decodeGroupState(x)],
@@ -72,7 +74,7 @@ describe('decoders reject non-byte input with a typed error (docs/ARCHITECTURE.m
         expect(`${name}(${kind}): ${codeOf(() => decode(value as never))}`).toBe(`${name}(${kind}): BAD_TYPE`);
         checked++;
       }
-    expect(checked).toBe(19 * 7);
+    expect(checked).toBe(20 * 7);
     expect(alice.ctx.sessions.loadSession('bob.1')).toBeDefined();
     expect(bob.ctx.sessions.loadSession('alice.1')).toBeUndefined();
   });
