@@ -17,6 +17,8 @@ import { deviceIdOf } from './device-service.ts';
 import type { OutboxEntry } from './records.ts';
 import type { SealedService } from './sealed-service.ts';
 import type { Connect, Connection } from './transport.ts';
+import type { Address } from '../wire/address.ts';
+import type { GroupSendResult } from '../wire/responses.ts';
 
 /** SEND_SEALED refusals that no retry of the same envelope can cure. */
 const UNDELIVERABLE: ReadonlySet<ServerErrorCode> = new Set<ServerErrorCode>([
@@ -80,6 +82,21 @@ export async function flushSealedOutbox(
     sealed.markSealedDelivered(key, entry);
     onEvent?.({ type: 'sent', entry });
   }
+}
+
+/**
+ * One group envelope (PROTOCOL.md §15) to `recipients` with GROUP_SEND_SEALED on `conn`, an
+ * anonymous connection (`openAnonymous`), admitted by `accessKey` = `combinedAccessKey` of the
+ * recipients' accounts (docs/SERVER.md §15.2). Resolves the per-recipient results in
+ * `recipients` order; a refusal of the whole request (ACCESS_DENIED, RATE_LIMITED_SEALED, …)
+ * rejects with its ServerError. A retry with the same `clientMessageId` stores nothing twice.
+ */
+export async function sendGroupSealed(
+  conn: Connection,
+  send: { recipients: Address[]; clientMessageId: Uint8Array; accessKey: Uint8Array; envelope: Uint8Array },
+): Promise<GroupSendResult[]> {
+  const { results } = await conn.request({ op: 'groupSendSealed', ...send });
+  return results;
 }
 
 /**

@@ -13,6 +13,7 @@
 import { decodeIdentityPublic, type IdentityPublic } from '../protocol/identity.ts';
 import {
   accessKeyVerifier,
+  combineVerifiers,
   deriveAccessKey,
 } from '../protocol/sealed-sender/access-key.ts';
 import {
@@ -257,6 +258,21 @@ export class SealedService {
     const c = loadContactSealed(this.store, name);
     if (c.accessSecret.length === 0) return undefined;
     return deriveAccessKey(this.service.ctx.suite, c.accessSecret);
+  }
+
+  /**
+   * The combined access key of a sealed group send (GROUP_SEND_SEALED, PROTOCOL.md §13.11) to the
+   * accounts `users`: the XOR of the verifiers of their access keys, each distinct account once;
+   * undefined if any user's key is unknown (that send goes authenticated).
+   */
+  combinedAccessKey(users: readonly string[]): Uint8Array | undefined {
+    const verifiers: Uint8Array[] = [];
+    for (const name of new Set(users)) {
+      const key = this.accessKeyFor(name);
+      if (key === undefined) return undefined;
+      verifiers.push(accessKeyVerifier(this.service.ctx.suite, key));
+    }
+    return combineVerifiers(verifiers);
   }
 
   /** Forgets `name`'s access secret (the server refused it: the contact rotated it). */

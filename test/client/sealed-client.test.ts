@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeContent, padContent } from '../../src/client/content.ts';
+import { openAnonymous, sendGroupSealed } from '../../src/client/sealed-send.ts';
 import { SealedService } from '../../src/client/sealed-service.ts';
 import type { SessionService } from '../../src/client/session-service.ts';
 import { Sync, type SyncEvent } from '../../src/client/sync.ts';
@@ -178,4 +179,32 @@ describe('sealed sender in the client — docs/CLIENT.md §8', () => {
     expect(sizes.size).toBeLessThanOrEqual(20);
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(4855);
   }, 120_000);
+
+  test('GROUP_SEND_SEALED from the client: the combined key of the accounts admits one opaque envelope, stored with no sender', async () => {
+    const aliceSealed = new SealedService(alice);
+    const bobSealed = new SealedService(bob);
+    expect(aliceSealed.combinedAccessKey(['bob', 'bob'])).toEqual(bobSealed.verifier()); // each account once
+    expect(aliceSealed.combinedAccessKey(['bob', 'carol'])).toBeUndefined(); // carol's key is unknown
+    const conn = await openAnonymous(aliceSealed, connectWebSocket, server.url);
+    const send = {
+      recipients: [{ username: 'bob', deviceId: 1 }, { username: 'bob', deviceId: 9 }],
+      clientMessageId: new Uint8Array(16).fill(0x5a),
+      accessKey: aliceSealed.combinedAccessKey(['bob'])!,
+      envelope: Uint8Array.of(1, 2, 3),
+    };
+    try {
+      const first = await sendGroupSealed(conn, send);
+      expect(first.map((r) => (r.status === 'refused' ? r.code : r.status))).toEqual(['stored', 'UNKNOWN_ADDRESS']);
+      const again = await sendGroupSealed(conn, send);
+      expect(again.map((r) => r.status)).toEqual(['duplicate', 'refused']);
+      const wrong = await sendGroupSealed(conn, { ...send, accessKey: new Uint8Array(32) }).catch(errorCode);
+      expect(wrong).toBe('ACCESS_DENIED');
+    } finally {
+      conn.close();
+    }
+    const db = new Database(join(dir, 'server.sqlite'), { readonly: true });
+    const rows = db.prepare("SELECT sender_username, sender_device_id, hex(envelope) AS e FROM messages WHERE username = 'bob' AND envelope = x'010203'").all();
+    db.close();
+    expect(rows).toEqual([{ sender_username: null, sender_device_id: null, e: '010203' }]);
+  }, 60_000);
 });
