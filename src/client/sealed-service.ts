@@ -32,7 +32,6 @@ import {
   type VerifiedSealedKey,
 } from '../protocol/sealed-sender/sealed-key.ts';
 import { receiveSealed, sendSealed } from '../protocol/sealed-sender/sealed-session.ts';
-import { sendMessage } from '../protocol/session-cipher.ts';
 import { DAY_MS, MAX_SIGNED_PREKEY_AGE_MS } from '../protocol/constants.ts';
 import { pendingIdentityChange } from '../protocol/trust.ts';
 import { bytesEqual, toHex } from '../util/bytes.ts';
