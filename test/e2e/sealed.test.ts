@@ -10,7 +10,7 @@
  *   bucket are stored alike, field by field.
  * - Sealed × devices (issue 14): bob links a laptop; alice, whose view of bob is stale, sends
  *   sealed: the server's DEVICE_MISMATCH makes her client re-fan and retry on its own, both of
- *   bob's devices receive it, and both rows have no sender. Neither bob's devices nor alice print
+ *   bob's devices receive it, and both rows have no sender. Neither bob's devices nor carol print
  *   "new contact" for a known account's new device.
  */
 import { spawn } from 'node:child_process';
@@ -268,14 +268,15 @@ describe('sealed sender end to end (real processes)', () => {
       expect(got.stderr).toBe(''); // no "new contact alice"
     }
     expect(mailbox('bob')).toEqual([]);
-    // the laptop answers (authenticated: it holds no access key of alice's); alice already knows
-    // the account bob, so its new device is no "new contact bob" (it was, before issue 14)
-    expect(run('bob-laptop', ['send', 'alice', 'from the laptop']).status).toBe(0);
-    const aliceGot = run('alice', ['receive']);
-    expect(aliceGot.stdout).toMatch(/\] bob: from the laptop\n$/);
-    expect(aliceGot.stderr).toBe('');
+    // the laptop writes to carol, who knows the account bob but never talked to its laptop: no
+    // "new contact bob" (first contact is per account; it said so before issue 14)
+    expect(run('bob-laptop', ['contacts', 'add', 'carol']).status).toBe(0);
+    expect(run('bob-laptop', ['send', 'carol', 'from the laptop']).status).toBe(0);
+    const carolGot = run('carol', ['receive']);
+    expect(carolGot.stdout).toMatch(/\] bob: from the laptop\n$/);
+    expect(carolGot.stderr).toBe('');
     const transcript = run('bob', ['receive']);
-    expect(transcript.stdout).toMatch(/\(sent from another device\) → alice: from the laptop/);
+    expect(transcript.stdout).toMatch(/\(sent from another device\) → carol: from the laptop/);
     expect(transcript.stderr).toBe('');
   }, 240_000);
 });
