@@ -152,8 +152,7 @@ export async function sendSealedOnly(
   const { service } = sealed;
   const { account, devices } = service;
   const own = devices.devicesOf(account.name).filter((d) => d.deviceId !== deviceIdOf(account));
-  const peerDevices = devices.devicesOf(name).map((d) => d.deviceId);
-  if (peerDevices.length === 0) peerDevices.push(DEVICE_ID); // no list known: the primary only
+  const peerDevices = devices.devicesOf(name).map((d) => d.deviceId); // the primary alone without a list
   const ready =
     own.length === 0 &&
     peerDevices.every((d) => service.hasSession(name, d)) &&
