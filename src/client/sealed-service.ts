@@ -491,7 +491,10 @@ export class SealedService {
    * expired, mismatched certificate, another server, truncated or altered envelope, bad padding)
    * is 'rejected': no session, pin or key changes, the guid is recorded, the caller acks.
    */
-  processSealed(m: SealedDeliveredMessage): DeliveryOutcome {
+  processSealed(m: SealedDeliveredMessage): DeliveryOutcome;
+  /** With `final` false, a certificate of a device n > 1 that the sender's known list does not name is 'unlisted' (nothing stored): refresh that list, then process again. */
+  processSealed(m: SealedDeliveredMessage, final: false): DeliveryOutcome | UnlistedSealed;
+  processSealed(m: SealedDeliveredMessage, final = true): DeliveryOutcome | UnlistedSealed {
     const guidKey = pad(m.guid);
     if (this.store.get(TABLE.PROCESSED, guidKey) !== undefined) return { kind: 'duplicate' };
     const server = this.serverIdentity();
@@ -513,19 +516,34 @@ export class SealedService {
         const listed = (d: { deviceId: number; identityHash: Uint8Array }) =>
           d.deviceId === r.certificate.deviceId && bytesEqual(d.identityHash, r.certificate.identityHash);
         const speaksFor = r.certificate.deviceId === DEVICE_ID || this.service.devices.devicesOf(name).some(listed);
+        if (isValidName(name) && !speaksFor && !final) throw new UnlistedDevice(name); // rolls back
         if (!isValidName(name) || !speaksFor)
           throw new ProtocolError('SENDER_MISMATCH', `sealed message: certificate names ${r.sender}, not a listed device`);
         peer = name;
         const own = name === this.service.account.name;
         const firstContact = r.newSession && !own && this.store.get(TABLE.CONTACTS, name) === undefined;
-        return this.service.storeContent(guidKey, name, r.plaintext, firstContact);
+        return this.service.storeContent(guidKey, name, r.plaintext, firstContact, r.sender);
       });
     } catch (err) {
+      if (err instanceof UnlistedDevice) return { kind: 'unlisted', peer: err.peer };
       if (err instanceof ProtocolError && (err.code === 'IDENTITY_CHANGED' || err.code === 'UNTRUSTED_IDENTITY'))
         return { kind: 'held', peer, error: err };
       if (!(err instanceof Error) || (err instanceof ClientError && err.code !== 'NOT_REGISTERED')) throw err;
       this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
       return { kind: 'rejected', peer, error: err };
     }
+  }
+}
+
+/** A sealed message whose certificate names a linked device the sender's known list lacks. */
+export interface UnlistedSealed {
+  readonly kind: 'unlisted';
+  readonly peer: string;
+}
+
+/** Thrown inside processSealed's transaction (rolling it back) for an UnlistedSealed. */
+class UnlistedDevice extends Error {
+  constructor(readonly peer: string) {
+    super(`sealed message from an unlisted device of ${peer}`);
   }
 }

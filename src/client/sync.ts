@@ -555,7 +555,14 @@ export class Sync {
 
   /** storeThenAck for a sealed message (docs/CLIENT.md §8): held ones stay queued, others are acked. */
   private async deliverSealed(m: SealedDeliveredMessage): Promise<void> {
-    const outcome = this.sealed.processSealed(m);
+    // A linked device our copy of its account's list does not name yet: refresh the list first
+    // (docs/CLIENT.md §9), so its message is judged by the current list, not lost.
+    const first = this.sealed.processSealed(m, false);
+    let outcome: DeliveryOutcome;
+    if (first.kind === 'unlisted') {
+      await this.refreshList(first.peer);
+      outcome = this.sealed.processSealed(m);
+    } else outcome = first;
     this.options.onEvent?.({ type: 'delivery', outcome });
     if (outcome.kind === 'held') return;
     if (outcome.kind === 'message') this.options.crash?.('after-receive-commit');
