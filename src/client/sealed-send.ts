@@ -17,6 +17,8 @@ import { deviceIdOf } from './device-service.ts';
 import type { OutboxEntry } from './records.ts';
 import type { SealedService } from './sealed-service.ts';
 import type { Connect, Connection } from './transport.ts';
+import type { Address } from '../wire/address.ts';
+import type { GroupSendResult } from '../wire/responses.ts';
 
 /** SEND_SEALED refusals that no retry of the same envelope can cure. */
 const UNDELIVERABLE: ReadonlySet<ServerErrorCode> = new Set<ServerErrorCode>([
@@ -49,26 +51,40 @@ export async function openAnonymous(sealed: SealedService, connect: Connect, url
   }
 }
 
+/** Re-fans a sealed outbox row after DEVICE_MISMATCH (refreshed list, sessions, sealed keys); Sync provides it. */
+export type SealedRefan = (outboxKey: string, entry: OutboxEntry) => Promise<OutboxEntry>;
+
+/** Re-fans per row before a DEVICE_MISMATCH is given up (as the authenticated flush, CLIENT.md §9). */
+export const MAX_SEALED_FANOUT_ATTEMPTS = 3;
+
 /**
- * Transmits every sealed outbox row in order on `conn`; a permanent refusal drops the row (and,
- * for ACCESS_DENIED, forgets the contact's access key); any other error stops the flush.
+ * Transmits every sealed outbox row in order on `conn`: SEND_SEALED_MULTI with one envelope per
+ * recipient device (SEND_SEALED for a row queued before multi-device, which has no identity
+ * hash). On DEVICE_MISMATCH the row is re-fanned with `refan` and sent again, up to
+ * MAX_SEALED_FANOUT_ATTEMPTS times; without `refan` the mismatch is thrown and the row stays. A
+ * permanent refusal drops the row (and, for ACCESS_DENIED, forgets the contact's access key); any
+ * other error stops the flush.
  */
 export async function flushSealedOutbox(
   sealed: SealedService,
   conn: Connection,
   onEvent?: (e: SealedSendEvent) => void,
   crash?: CrashHook,
+  refan?: SealedRefan,
 ): Promise<void> {
-  for (const { key, entry } of sealed.sealedOutbox()) {
-    const accessKey = sealed.accessKeyFor(entry.peer) ?? new Uint8Array(0);
+  for (const { key, entry: queued } of sealed.sealedOutbox()) {
+    let entry = queued;
     try {
-      await conn.request({
-        op: 'sendSealed',
-        to: { username: entry.peer, deviceId: DEVICE_ID },
-        clientMessageId: fromHex(entry.id),
-        accessKey,
-        envelope: entry.envelopes[0].envelope,
-      });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await transmitSealed(sealed, conn, entry);
+          break;
+        } catch (err) {
+          const mismatch = err instanceof ServerError && err.code === 'DEVICE_MISMATCH';
+          if (!mismatch || refan === undefined || attempt === MAX_SEALED_FANOUT_ATTEMPTS) throw err;
+          entry = await refan(key, entry);
+        }
+      }
     } catch (err) {
       if (!(err instanceof ServerError && UNDELIVERABLE.has(err.code))) throw err;
       if (err.code === 'ACCESS_DENIED') sealed.forgetAccessKey(entry.peer);
@@ -82,14 +98,47 @@ export async function flushSealedOutbox(
   }
 }
 
+/** One sealed outbox row on the wire, with the recipient account's access key. */
+async function transmitSealed(sealed: SealedService, conn: Connection, entry: OutboxEntry): Promise<void> {
+  const accessKey = sealed.accessKeyFor(entry.peer) ?? new Uint8Array(0);
+  const clientMessageId = fromHex(entry.id);
+  const legacy = entry.envelopes.length === 1 && entry.envelopes[0].identityHash.length === 0;
+  if (legacy) {
+    const to = { username: entry.peer, deviceId: DEVICE_ID };
+    await conn.request({ op: 'sendSealed', to, clientMessageId, accessKey, envelope: entry.envelopes[0].envelope });
+    return;
+  }
+  const messages = entry.envelopes.map(({ deviceId, identityHash, envelope }) => ({ deviceId, identityHash, envelope }));
+  await conn.request({ op: 'sendSealedMulti', to: entry.peer, accessKey, clientMessageId, messages });
+}
+
+/**
+ * One group envelope (PROTOCOL.md §15) to `recipients` with GROUP_SEND_SEALED on `conn`, an
+ * anonymous connection (`openAnonymous`), admitted by `accessKey` = `combinedAccessKey` of the
+ * recipients' accounts (docs/SERVER.md §15.2). Resolves the per-recipient results in
+ * `recipients` order; a refusal of the whole request (ACCESS_DENIED, RATE_LIMITED_SEALED, …)
+ * rejects with its ServerError. A retry with the same `clientMessageId` stores nothing twice.
+ */
+export async function sendGroupSealed(
+  conn: Connection,
+  send: { recipients: Address[]; clientMessageId: Uint8Array; accessKey: Uint8Array; envelope: Uint8Array },
+): Promise<GroupSendResult[]> {
+  const { results } = await conn.request({ op: 'groupSendSealed', ...send });
+  return results;
+}
+
 /**
  * A sealed text over the anonymous connection ONLY — no authenticated connection is opened, so the
  * server sees no device of the sender come online around the send (docs/CLIENT.md §8). Possible
- * when everything is at hand: one device on each side, a session with `name`, `name` reachable
- * sealed with a fresh sealed key, a certificate with more than 12 h left, and no authenticated
- * message still queued; else resolves undefined and the caller takes the authenticated path
- * (which also does the upkeep).
- * Connects and checks the server first, then commits, then transmits, like every send.
+ * when everything is at hand: this account has no other device (its sent transcript would need
+ * the authenticated connection, §9), a session and a fresh sealed key for every device of
+ * `name`'s verified list, `name` reachable sealed, a certificate with more than 12 h left, and no
+ * authenticated message still queued; else resolves undefined and the caller takes the
+ * authenticated path (which also does the upkeep).
+ * Connects and checks the server first, then commits, then transmits, like every send. When the
+ * server answers DEVICE_MISMATCH (`name` linked or removed a device since our list), the row stays
+ * in the sealed outbox and `delivered` is false: the caller opens the authenticated connection,
+ * whose `Sync.flushSealed` refreshes the list, re-fans and retries (docs/CLIENT.md §9).
  */
 export async function sendSealedOnly(
   sealed: SealedService,
@@ -99,28 +148,30 @@ export async function sendSealedOnly(
   body: string,
   onEvent?: (e: SealedSendEvent) => void,
   crash?: CrashHook,
-): Promise<OutboxEntry | undefined> {
+): Promise<{ entry: OutboxEntry; delivered: boolean } | undefined> {
   const { service } = sealed;
-  // One device on each side, as the authenticated path requires for sealing (sealed fan-out to
-  // several devices is not built, docs/CLIENT.md §9).
   const { account, devices } = service;
-  const single = (who: string) => devices.devicesOf(who).every((d) => d.deviceId === DEVICE_ID);
+  const own = devices.devicesOf(account.name).filter((d) => d.deviceId !== deviceIdOf(account));
+  const peerDevices = devices.devicesOf(name).map((d) => d.deviceId); // the primary alone without a list
   const ready =
-    deviceIdOf(account) === DEVICE_ID &&
-    single(account.name) &&
-    single(name) &&
-    service.hasSession(name) &&
-    sealed.blocker(name) === undefined &&
+    own.length === 0 &&
+    peerDevices.every((d) => service.hasSession(name, d)) &&
+    sealed.blocker(name, peerDevices) === undefined &&
     !sealed.needsCertificate() &&
     service.outbox().length === 0;
   if (!ready) return undefined;
   // Connect (and check the server identity) first: a wrong server leaves nothing queued.
   const conn = await openAnonymous(sealed, connect, url);
   try {
-    const entry = sealed.queueSealedText(name, body);
+    const entry = sealed.queueSealedText(name, body, peerDevices);
     crash?.('after-send-commit');
-    await flushSealedOutbox(sealed, conn, onEvent, crash);
-    return entry;
+    try {
+      await flushSealedOutbox(sealed, conn, onEvent, crash);
+    } catch (err) {
+      if (!(err instanceof ServerError && err.code === 'DEVICE_MISMATCH')) throw err;
+      return { entry, delivered: false };
+    }
+    return { entry, delivered: true };
   } finally {
     conn.close();
   }

@@ -13,6 +13,7 @@
 import { decodeIdentityPublic, type IdentityPublic } from '../protocol/identity.ts';
 import {
   accessKeyVerifier,
+  combineVerifiers,
   deriveAccessKey,
 } from '../protocol/sealed-sender/access-key.ts';
 import {
@@ -31,7 +32,6 @@ import {
   type VerifiedSealedKey,
 } from '../protocol/sealed-sender/sealed-key.ts';
 import { receiveSealed, sendSealed } from '../protocol/sealed-sender/sealed-session.ts';
-import { sendMessage } from '../protocol/session-cipher.ts';
 import { DAY_MS, MAX_SIGNED_PREKEY_AGE_MS } from '../protocol/constants.ts';
 import { pendingIdentityChange } from '../protocol/trust.ts';
 import { bytesEqual, toHex } from '../util/bytes.ts';
@@ -39,6 +39,7 @@ import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { SealedDeliveredMessage } from '../wire/pushes.ts';
 import type { AccessMode } from '../wire/requests.ts';
 import { DEVICE_ID, addressOf, isValidName, loadAccount } from './account.ts';
+import { deviceIdOf } from './device-service.ts';
 import {
   encodeAccessKeyContent,
   encodeContent,
@@ -51,6 +52,7 @@ import {
   encodeHistory,
   encodeOutbox,
   type OutboxEntry,
+  type OutboxEnvelope,
 } from './records.ts';
 import {
   deleteContactSealed,
@@ -60,11 +62,13 @@ import {
   loadBlob,
   loadContactSealed,
   loadCurrentKey,
+  loadDeviceSealedKey,
   loadKeyRecord,
   saveAccess,
   saveBlob,
   saveContactSealed,
   saveCurrentKey,
+  saveDeviceSealedKey,
   saveKeyRecord,
   type SelfAccess,
 } from './sealed-state.ts';
@@ -93,9 +97,7 @@ export type SealedBlocker =
   | 'no access key from the contact yet'
   | 'no sealed-sender key of the contact'
   | 'no valid sender certificate'
-  | 'the server identity is not known'
-  /** docs/CLIENT.md §8: sealed sends go between single-device accounts; fan-out goes authenticated. */
-  | 'several devices (sealed fan-out is not built)';
+  | 'the server identity is not known';
 
 export class SealedService {
   /** Certificates verified in this process (PROTOCOL.md §13.2 cache). */
@@ -167,8 +169,13 @@ export class SealedService {
     return a;
   }
 
-  /** True when our current access secret has not been queued to `name` yet. */
+  /**
+   * True when our current access secret has not been queued to `name` yet. Never on a linked
+   * device: the account's access secret is the primary's (only it registers the verifier,
+   * docs/SERVER.md §12), and a linked device's own secret would overwrite it at the contact.
+   */
   accessKeyDue(name: string): boolean {
+    if (deviceIdOf(this.service.account) !== DEVICE_ID) return false;
     return loadContactSealed(this.store, name).sentEpoch < this.access().epoch;
   }
 
@@ -259,31 +266,49 @@ export class SealedService {
     return deriveAccessKey(this.service.ctx.suite, c.accessSecret);
   }
 
+  /**
+   * The combined access key of a sealed group send (GROUP_SEND_SEALED, PROTOCOL.md §13.11) to the
+   * accounts `users`: the XOR of the verifiers of their access keys, each distinct account once;
+   * undefined if any user's key is unknown (that send goes authenticated).
+   */
+  combinedAccessKey(users: readonly string[]): Uint8Array | undefined {
+    const verifiers: Uint8Array[] = [];
+    for (const name of new Set(users)) {
+      const key = this.accessKeyFor(name);
+      if (key === undefined) return undefined;
+      verifiers.push(accessKeyVerifier(this.service.ctx.suite, key));
+    }
+    return combineVerifiers(verifiers);
+  }
+
   /** Forgets `name`'s access secret (the server refused it: the contact rotated it). */
   forgetAccessKey(name: string): void {
     const c = loadContactSealed(this.store, name);
     this.store.transaction(() => saveContactSealed(this.store, name, { ...c, accessSecret: new Uint8Array(0) }));
   }
 
-  /** True when `name`'s sealed key is missing or no longer fresh: fetch it (FETCH_SEALED_KEY). */
-  needsSealedKey(name: string): boolean {
-    return this.recipientKey(name) === undefined;
+  /** True when the sealed key of `name.deviceId` is missing or no longer fresh: fetch it (FETCH_SEALED_KEY). */
+  needsSealedKey(name: string, deviceId = DEVICE_ID): boolean {
+    return this.recipientKey(name, deviceId) === undefined;
   }
 
-  /** Verifies `name`'s fetched sealed key under its pinned identity and stores it. */
-  saveSealedKey(name: string, encoded: Uint8Array): void {
-    const identity = this.pinnedIdentity(name);
+  /** Verifies the fetched sealed key of `name.deviceId` under that device's pinned identity and stores it. */
+  saveSealedKey(name: string, encoded: Uint8Array, deviceId = DEVICE_ID): void {
+    const identity = this.pinnedIdentity(name, deviceId);
     verifySealedKey(this.service.ctx.suite, identity, decodeSealedKey(encoded), this.now());
-    const c = loadContactSealed(this.store, name);
-    this.store.transaction(() => saveContactSealed(this.store, name, { ...c, sealedKey: encoded }));
+    this.store.transaction(() => {
+      if (deviceId !== DEVICE_ID) return saveDeviceSealedKey(this.store, name, deviceId, encoded);
+      saveContactSealed(this.store, name, { ...loadContactSealed(this.store, name), sealedKey: encoded });
+    });
   }
 
-  /** Why `name` cannot be sealed to now, or undefined if it can. */
-  blocker(name: string): SealedBlocker | undefined {
+  /** Why `name`'s devices `devices` cannot be sealed to now, or undefined if they can. */
+  blocker(name: string, devices: readonly number[] = [DEVICE_ID]): SealedBlocker | undefined {
     if (this.accessKeyFor(name) === undefined) return 'no access key from the contact yet';
     if (this.serverIdentity() === undefined) return 'the server identity is not known';
     if (this.certificate() === undefined) return 'no valid sender certificate';
-    if (this.recipientKey(name) === undefined) return 'no sealed-sender key of the contact';
+    if (devices.length === 0 || devices.some((d) => this.recipientKey(name, d) === undefined))
+      return 'no sealed-sender key of the contact';
     return undefined;
   }
 
@@ -292,17 +317,17 @@ export class SealedService {
     return this.accessKeyFor(name) !== undefined;
   }
 
-  private pinnedIdentity(name: string): IdentityPublic {
-    const trust = this.service.ctx.trust.loadTrust(addressOf(name));
-    if (trust === undefined) throw new ClientError('UNKNOWN_CONTACT', `no identity pinned for ${name}`);
+  private pinnedIdentity(name: string, deviceId = DEVICE_ID): IdentityPublic {
+    const trust = this.service.ctx.trust.loadTrust(addressOf(name, deviceId));
+    if (trust === undefined) throw new ClientError('UNKNOWN_CONTACT', `no identity pinned for ${addressOf(name, deviceId)}`);
     return decodeIdentityPublic(trust.identity);
   }
 
-  private recipientKey(name: string): VerifiedSealedKey | undefined {
-    const c = loadContactSealed(this.store, name);
-    if (c.sealedKey.length === 0) return undefined;
+  private recipientKey(name: string, deviceId = DEVICE_ID): VerifiedSealedKey | undefined {
+    const encoded = deviceId === DEVICE_ID ? loadContactSealed(this.store, name).sealedKey : loadDeviceSealedKey(this.store, name, deviceId);
+    if (encoded.length === 0) return undefined;
     try {
-      return verifySealedKey(this.service.ctx.suite, this.pinnedIdentity(name), decodeSealedKey(c.sealedKey), this.now());
+      return verifySealedKey(this.service.ctx.suite, this.pinnedIdentity(name, deviceId), decodeSealedKey(encoded), this.now());
     } catch {
       return undefined; // stale, or pinned identity changed: fetch again
     }
@@ -311,42 +336,92 @@ export class SealedService {
   // ── sending ───────────────────────────────────────────────────────────────────────────────
 
   /**
-   * `queueSealed`: encrypts `content` to `name` (padded, §13.5), seals it with our certificate to
-   * the contact's sealed key (§13.4) and, in ONE transaction, stores the advanced session, the
-   * sealed outbox row and (for a text) the history row. Throws if `blocker(name)` is set.
+   * `queueSealed`: encrypts `content` to each device `devices` of `name` on its own session
+   * (padded, §13.5), seals each envelope with our certificate to that device's sealed key (§13.4)
+   * and, in ONE transaction, stores the advanced sessions, the sealed outbox row (one envelope per
+   * device, tagged with the SHA-256 of its pinned identity: SEND_SEALED_MULTI, docs/CLIENT.md §9),
+   * (for a text) the history row and the authenticated sent transcript to our own other devices
+   * `ownDevices`. Throws if `blocker(name, devices)` is set.
    */
-  queueSealed(name: string, content: Uint8Array, text?: { id: string; timestamp: number; body: string }): OutboxEntry {
+  queueSealed(
+    name: string,
+    content: Uint8Array,
+    text?: { id: string; timestamp: number; body: string },
+    devices: readonly number[] = [DEVICE_ID],
+    ownDevices: readonly number[] = [],
+  ): OutboxEntry {
     const { address } = this.service.contact(name);
-    const reason = this.blocker(name);
+    const reason = this.blocker(name, devices);
     if (reason !== undefined) throw new ClientError('NOT_REGISTERED', `cannot seal to ${name}: ${reason}`);
-    const certificate = this.certificate()!;
-    const recipient = { identity: this.pinnedIdentity(name), sealedKey: this.recipientKey(name)! };
     return this.store.transaction(() => {
       if (pendingIdentityChange(this.service.ctx.trust, address) !== undefined)
         throw new ClientError('IDENTITY_CHANGE_PENDING', `the identity of ${name} has CHANGED`);
       const id = text?.id ?? toHex(this.service.ctx.random(MESSAGE_ID_BYTES));
-      const envelope = sendSealed(this.service.ctx, address, padContent(content), recipient, certificate);
+      const envelopes = devices.map((d) => this.sealFor(name, d, content));
       const seq = this.service.nextSequence();
       let historyKey = '';
       if (text !== undefined) {
         historyKey = `${name}/${pad(seq)}`;
         const entry = { direction: 'out' as const, peer: name, ...text, delivered: false };
         this.store.put(TABLE.HISTORY, historyKey, encodeHistory(entry));
+        this.service.queueTranscript(name, text, ownDevices);
       }
-      const envelopes = [{ deviceId: DEVICE_ID, identityHash: new Uint8Array(0), envelope }];
       const out: OutboxEntry = { id, peer: name, address, envelopes, content, historyKey };
       this.store.put(SEALED_OUTBOX, pad(seq), encodeOutbox(out));
       return out;
     });
   }
 
-  /** A sealed text to `name`, carrying our access secret in the same envelope when it is due. */
-  queueSealedText(name: string, body: string): OutboxEntry {
+  /**
+   * One device's sealed envelope of `content` (inside the caller's transaction): a ratchet step on
+   * the session with `name.deviceId`, sealed to its sealed key, tagged with SHA-256 of its pinned
+   * identity (the stale check of SEND_SEALED_MULTI). Throws while that device's change is pending.
+   */
+  private sealFor(name: string, deviceId: number, content: Uint8Array): OutboxEnvelope {
+    const address = addressOf(name, deviceId);
+    if (pendingIdentityChange(this.service.ctx.trust, address) !== undefined)
+      throw new ClientError('IDENTITY_CHANGE_PENDING', `the identity of ${address} has CHANGED`);
+    const sealedKey = this.recipientKey(name, deviceId);
+    const certificate = this.certificate();
+    if (sealedKey === undefined || certificate === undefined)
+      throw new ClientError('NOT_REGISTERED', `cannot seal to ${address}: no fresh sealed key or certificate`);
+    const identity = this.pinnedIdentity(name, deviceId);
+    const envelope = sendSealed(this.service.ctx, address, padContent(content), { identity, sealedKey }, certificate);
+    const pin = this.service.ctx.trust.loadTrust(address)!;
+    return { deviceId, identityHash: this.service.ctx.suite.sha256(pin.identity), envelope };
+  }
+
+  /**
+   * Brings a sealed outbox row to `name`'s current devices `devices` after DEVICE_MISMATCH
+   * (docs/CLIENT.md §9): envelopes of devices no longer current, or sealed to another identity
+   * than the pinned one, are dropped; each device without one gets its own sealed envelope of the
+   * same content. One transaction; returns the new row. Throws if `blocker(name, devices)` is set.
+   */
+  refanSealed(outboxKey: string, entry: OutboxEntry, devices: readonly number[]): OutboxEntry {
+    const reason = this.blocker(entry.peer, devices);
+    if (reason !== undefined) throw new ClientError('NOT_REGISTERED', `cannot seal to ${entry.peer}: ${reason}`);
+    return this.store.transaction(() => {
+      const pinned = (d: number) => this.service.ctx.trust.loadTrust(addressOf(entry.peer, d));
+      const kept = entry.envelopes.filter((e) => {
+        const pin = pinned(e.deviceId);
+        return devices.includes(e.deviceId) && pin !== undefined && bytesEqual(e.identityHash, this.service.ctx.suite.sha256(pin.identity));
+      });
+      const added = devices
+        .filter((d) => !kept.some((e) => e.deviceId === d))
+        .map((d) => this.sealFor(entry.peer, d, entry.content));
+      const next = { ...entry, envelopes: [...kept, ...added].sort((a, b) => a.deviceId - b.deviceId) };
+      this.store.put(SEALED_OUTBOX, outboxKey, encodeOutbox(next));
+      return next;
+    });
+  }
+
+  /** A sealed text to `name`'s `devices`, carrying our access secret in the same envelope when it is due. */
+  queueSealedText(name: string, body: string, devices: readonly number[] = [DEVICE_ID], ownDevices: readonly number[] = []): OutboxEntry {
     const text = { id: toHex(this.service.ctx.random(MESSAGE_ID_BYTES)), timestamp: this.now(), body };
-    if (!this.accessKeyDue(name)) return this.queueSealed(name, encodeContent(text), text);
+    if (!this.accessKeyDue(name)) return this.queueSealed(name, encodeContent(text), text, devices, ownDevices);
     const a = this.access();
     return this.store.transaction(() => {
-      const entry = this.queueSealed(name, encodeAccessKeyContent(a.secret, a.epoch, text), text);
+      const entry = this.queueSealed(name, encodeAccessKeyContent(a.secret, a.epoch, text), text, devices, ownDevices);
       this.markAccessKeySent(name, a.epoch);
       return entry;
     });
@@ -359,12 +434,12 @@ export class SealedService {
     return { secret, epoch };
   }
 
-  /** Queues our access secret to `name` sealed, when due. */
-  queueAccessKeySealedIfDue(name: string): void {
+  /** Queues our access secret to `name`'s `devices` sealed, when due. */
+  queueAccessKeySealedIfDue(name: string, devices: readonly number[] = [DEVICE_ID]): void {
     if (!this.accessKeyDue(name)) return;
     const a = this.access();
     this.store.transaction(() => {
-      this.queueSealed(name, encodeAccessKeyContent(a.secret, a.epoch));
+      this.queueSealed(name, encodeAccessKeyContent(a.secret, a.epoch), undefined, devices);
       this.markAccessKeySent(name, a.epoch);
     });
   }
@@ -416,7 +491,10 @@ export class SealedService {
    * expired, mismatched certificate, another server, truncated or altered envelope, bad padding)
    * is 'rejected': no session, pin or key changes, the guid is recorded, the caller acks.
    */
-  processSealed(m: SealedDeliveredMessage): DeliveryOutcome {
+  processSealed(m: SealedDeliveredMessage): DeliveryOutcome;
+  /** With `final` false, a certificate of a device n > 1 that the sender's known list does not name is 'unlisted' (nothing stored): refresh that list, then process again. */
+  processSealed(m: SealedDeliveredMessage, final: false): DeliveryOutcome | UnlistedSealed;
+  processSealed(m: SealedDeliveredMessage, final = true): DeliveryOutcome | UnlistedSealed {
     const guidKey = pad(m.guid);
     if (this.store.get(TABLE.PROCESSED, guidKey) !== undefined) return { kind: 'duplicate' };
     const server = this.serverIdentity();
@@ -433,18 +511,39 @@ export class SealedService {
         const receiver = { sealedKeys, server, certificateCache: this.verified };
         const r = receiveSealed(this.service.ctx, receiver, m.envelope, this.now());
         const name = r.certificate.username;
-        if (!isValidName(name) || r.certificate.deviceId !== 1)
-          throw new ProtocolError('SENDER_MISMATCH', `sealed message: certificate names ${r.sender}`);
+        // A linked device speaks for its account only if the account's verified list names it
+        // with the certified identity (docs/CLIENT.md §9).
+        const listed = (d: { deviceId: number; identityHash: Uint8Array }) =>
+          d.deviceId === r.certificate.deviceId && bytesEqual(d.identityHash, r.certificate.identityHash);
+        const speaksFor = r.certificate.deviceId === DEVICE_ID || this.service.devices.devicesOf(name).some(listed);
+        if (isValidName(name) && !speaksFor && !final) throw new UnlistedDevice(name); // rolls back
+        if (!isValidName(name) || !speaksFor)
+          throw new ProtocolError('SENDER_MISMATCH', `sealed message: certificate names ${r.sender}, not a listed device`);
         peer = name;
-        const firstContact = r.newSession && this.store.get(TABLE.CONTACTS, name) === undefined;
-        return this.service.storeContent(guidKey, name, r.plaintext, firstContact);
+        const own = name === this.service.account.name;
+        const firstContact = r.newSession && !own && this.store.get(TABLE.CONTACTS, name) === undefined;
+        return this.service.storeContent(guidKey, name, r.plaintext, firstContact, r.sender);
       });
     } catch (err) {
+      if (err instanceof UnlistedDevice) return { kind: 'unlisted', peer: err.peer };
       if (err instanceof ProtocolError && (err.code === 'IDENTITY_CHANGED' || err.code === 'UNTRUSTED_IDENTITY'))
         return { kind: 'held', peer, error: err };
       if (!(err instanceof Error) || (err instanceof ClientError && err.code !== 'NOT_REGISTERED')) throw err;
       this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
       return { kind: 'rejected', peer, error: err };
     }
+  }
+}
+
+/** A sealed message whose certificate names a linked device the sender's known list lacks. */
+export interface UnlistedSealed {
+  readonly kind: 'unlisted';
+  readonly peer: string;
+}
+
+/** Thrown inside processSealed's transaction (rolling it back) for an UnlistedSealed. */
+class UnlistedDevice extends Error {
+  constructor(readonly peer: string) {
+    super(`sealed message from an unlisted device of ${peer}`);
   }
 }

@@ -5,8 +5,9 @@
  *   sealed/server            the server's full public identity (its SHA-256 is pinned at register)
  *   sealed/key-current       the id of our current sealed-sender key and its uploaded flag
  *   sealed/key/<id>          our sealed-sender key records (PROTOCOL.md §13.3, with the secret)
- *   sealed/contact/<name>    a contact's access secret (if it shared one) and sealed key, and the
- *                            epoch of our access secret last queued to it
+ *   sealed/contact/<name>    a contact's access secret (if it shared one) and its primary's sealed
+ *                            key, and the epoch of our access secret last queued to it
+ *   sealed/device-key/<name>.<id>  the sealed key of a contact's linked device id > 1 (CLIENT.md §9)
  * Records are versioned binary (wire/codec.ts); the store seals every value at rest.
  * Side channels: secrets are copied between the store and the protocol; no branch on them.
  */
@@ -91,6 +92,16 @@ export function saveContactSealed(store: ClientStore, name: string, c: ContactSe
 
 export function deleteContactSealed(store: ClientStore, name: string): void {
   store.delete(SEALED_TABLE, `contact/${name}`);
+  for (const r of store.list(SEALED_TABLE, `device-key/${name}.`)) store.delete(SEALED_TABLE, r.key);
+}
+
+/** The sealed key (PROTOCOL.md §13.3 public encoding) of a contact's linked device; empty if none. */
+export function loadDeviceSealedKey(store: ClientStore, name: string, deviceId: number): Uint8Array {
+  return store.get(SEALED_TABLE, `device-key/${name}.${deviceId}`) ?? new Uint8Array(0);
+}
+
+export function saveDeviceSealedKey(store: ClientStore, name: string, deviceId: number, encoded: Uint8Array): void {
+  store.put(SEALED_TABLE, `device-key/${name}.${deviceId}`, encoded);
 }
 
 /** Raw blobs: the certificate and the server identity. */

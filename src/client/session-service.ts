@@ -260,14 +260,25 @@ export class SessionService {
       this.store.put(TABLE.HISTORY, historyKey, encodeHistory({ ...entry, delivered: false }));
       const out: OutboxEntry = { id, peer: name, address, envelopes, content, historyKey };
       this.store.put(TABLE.OUTBOX, pad(seq), encodeOutbox(out));
-      if (ownDevices.length > 0) {
-        const own = this.account.name;
-        const transcript = encodeContent({ id, timestamp, body, sentTo: name });
-        const copies = ownDevices.map((d) => this.fanOut.encryptFor(own, d, transcript));
-        const sent: OutboxEntry = { id, peer: own, address: addressOf(own), envelopes: copies, content: transcript, historyKey: '' };
-        this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(sent));
-      }
+      this.queueTranscript(name, text, ownDevices);
       return out;
+    });
+  }
+
+  /**
+   * The sent transcript (content kind 4, docs/CLIENT.md §9) of `text` to `name` for this
+   * account's other devices `ownDevices`: one ratchet step each, one AUTHENTICATED outbox row,
+   * joining the caller's transaction; nothing when there is no other device. Also used by a
+   * sealed send (sealed-service.ts), whose transcript goes authenticated too (§8).
+   */
+  queueTranscript(name: string, text: { id: string; timestamp: number; body: string }, ownDevices: readonly number[]): void {
+    if (ownDevices.length === 0) return;
+    this.store.transaction(() => {
+      const own = this.account.name;
+      const transcript = encodeContent({ ...text, sentTo: name });
+      const copies = ownDevices.map((d) => this.fanOut.encryptFor(own, d, transcript));
+      const sent: OutboxEntry = { id: text.id, peer: own, address: addressOf(own), envelopes: copies, content: transcript, historyKey: '' };
+      this.store.put(TABLE.OUTBOX, pad(this.nextSequence()), encodeOutbox(sent));
     });
   }
 
@@ -349,13 +360,15 @@ export class SessionService {
           this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
           return { kind: 'group', event };
         }
-        const firstContact = this.ctx.trust.loadTrust(address) === undefined;
+        // First contact is per ACCOUNT: a known contact's (or our own account's) newly linked
+        // device pins its identity silently, vouched for by the account's signed list (§9).
+        const firstContact = !own && this.store.get(TABLE.CONTACTS, sender) === undefined;
         const { plaintext } = receiveMessage(this.ctx, address, m.envelope, this.clock());
         // docs/CLIENT.md §9: a linked device speaks for its account only if the account's signed
         // list names it with the identity this session is keyed to.
         if (listedHash !== undefined && !bytesEqual(this.fanOut.pinnedHash(sender, m.sender.deviceId), listedHash))
           throw new ProtocolError('BAD_SIGNATURE', `${address} is not on the device list of ${sender} with this identity`);
-        return this.storeContent(guidKey, sender, plaintext, firstContact && !own, address);
+        return this.storeContent(guidKey, sender, plaintext, firstContact, address);
       });
     } catch (err) {
       if (err instanceof ProtocolError && isTrustRefusal(err))

@@ -258,28 +258,45 @@ export class Sync {
     }
   }
 
-  /** Fetches `name`'s sealed key when its access key is known and the stored key is missing or stale. */
-  private async ensureSealedKey(name: string): Promise<void> {
-    if (this.sealed.accessKeyFor(name) === undefined || !this.sealed.needsSealedKey(name)) return;
-    const address = { username: name, deviceId: DEVICE_ID };
+  /** Fetches the sealed key of `name.deviceId` when `name`'s access key is known and the stored key is missing or stale. */
+  private async ensureSealedKey(name: string, deviceId = DEVICE_ID): Promise<void> {
+    if (this.sealed.accessKeyFor(name) === undefined || !this.sealed.needsSealedKey(name, deviceId)) return;
+    const address = { username: name, deviceId };
     try {
       const { key } = await this.conn.request({ op: 'fetchSealedKey', address });
-      this.sealed.saveSealedKey(name, key);
+      this.sealed.saveSealedKey(name, key, deviceId);
     } catch (err) {
       if (!(err instanceof ServerError && err.code === 'NO_SEALED_KEY')) throw err;
     }
   }
 
-  /** Transmits the sealed outbox over the anonymous connection (opened on first use). */
-  async flushSealed(): Promise<void> {
-    if (this.sealed.sealedOutbox().length === 0) return;
-    this.anonymous ??= await openAnonymous(this.sealed, this.connect, this.urls[this.current]);
-    await flushSealedOutbox(this.sealed, this.anonymous, (e) => this.options.onEvent?.(e), this.options.crash);
+  /** `name`'s current devices (reachableDevices), each with a fresh sealed key when one is published. */
+  private async sealableDevices(name: string): Promise<number[]> {
+    const devices = await this.reachableDevices(name);
+    for (const d of devices) await this.ensureSealedKey(name, d);
+    return devices;
   }
 
   /**
-   * A sealed text to `name` if it can go sealed now (else undefined): the access secret first
-   * when due, committed before anything is sent, then the sealed outbox is flushed.
+   * Transmits the sealed outbox over the anonymous connection (opened on first use). A row the
+   * server refuses with DEVICE_MISMATCH is re-fanned to the recipient's refreshed device list
+   * (sessions and sealed keys of new devices fetched on this authenticated connection) and sent
+   * again (docs/CLIENT.md §9).
+   */
+  async flushSealed(): Promise<void> {
+    if (this.sealed.sealedOutbox().length === 0) return;
+    this.anonymous ??= await openAnonymous(this.sealed, this.connect, this.urls[this.current]);
+    const refan = async (key: string, entry: OutboxEntry): Promise<OutboxEntry> => {
+      await this.refreshList(entry.peer);
+      return this.sealed.refanSealed(key, entry, await this.sealableDevices(entry.peer));
+    };
+    await flushSealedOutbox(this.sealed, this.anonymous, (e) => this.options.onEvent?.(e), this.options.crash, refan);
+  }
+
+  /**
+   * A sealed text to every current device of `name` if it can go sealed now (else undefined): the
+   * access secret first when due, committed before anything is sent, then the sealed outbox is
+   * flushed; the sent transcript to our own other devices goes authenticated (docs/CLIENT.md §9).
    */
   private async sendSealedText(
     name: string,
@@ -287,21 +304,16 @@ export class Sync {
     peerDevices: readonly number[],
     ownDevices: readonly number[],
   ): Promise<OutboxEntry | undefined> {
-    const single = ownDevices.length === 0 && deviceIdOf(this.service.account) === DEVICE_ID &&
-      peerDevices.length === 1 && peerDevices[0] === DEVICE_ID;
-    if (!single) {
-      this.options.onEvent?.({ type: 'authenticatedFallback', to: name, reason: 'several devices (sealed fan-out is not built)' });
-      return undefined;
-    }
-    await this.ensureSealedKey(name);
-    const reason = this.sealed.blocker(name);
+    for (const d of peerDevices) await this.ensureSealedKey(name, d);
+    const reason = this.sealed.blocker(name, peerDevices);
     if (reason !== undefined) {
       this.options.onEvent?.({ type: 'authenticatedFallback', to: name, reason });
       return undefined;
     }
-    const entry = this.sealed.queueSealedText(name, body);
+    const entry = this.sealed.queueSealedText(name, body, peerDevices, ownDevices);
     this.options.crash?.('after-send-commit');
     await this.flushSealed();
+    await this.flushOutbox();
     return entry;
   }
 
@@ -312,24 +324,24 @@ export class Sync {
   async sendAccessKey(name: string): Promise<void> {
     if (!this.sealed.accessKeyDue(name)) return;
     await this.ensureSession(name);
-    await this.ensureSealedKey(name);
-    if (this.sealed.blocker(name) === undefined) {
-      this.sealed.queueAccessKeySealedIfDue(name);
+    const devices = await this.sealableDevices(name);
+    if (this.sealed.blocker(name, devices) === undefined) {
+      this.sealed.queueAccessKeySealedIfDue(name, devices);
       await this.flushSealed();
     } else {
-      this.sealed.queueAccessKeyAuthenticatedIfDue(name);
+      this.sealed.queueAccessKeyAuthenticatedIfDue(name, devices);
       await this.flushOutbox();
     }
   }
 
   /**
    * A cover-traffic dummy (docs/CLIENT.md §8) to `name`: sealed, padded, with `filler` as its
-   * only payload; false when `name` cannot be sealed to now.
+   * only payload, to every current device; false when `name` cannot be sealed to now.
    */
   async sendCover(name: string, content: Uint8Array): Promise<boolean> {
-    await this.ensureSealedKey(name);
-    if (this.sealed.blocker(name) !== undefined) return false;
-    this.sealed.queueSealed(name, content);
+    const devices = await this.sealableDevices(name);
+    if (this.sealed.blocker(name, devices) !== undefined) return false;
+    this.sealed.queueSealed(name, content, undefined, devices);
     await this.flushSealed();
     return true;
   }
@@ -543,7 +555,14 @@ export class Sync {
 
   /** storeThenAck for a sealed message (docs/CLIENT.md §8): held ones stay queued, others are acked. */
   private async deliverSealed(m: SealedDeliveredMessage): Promise<void> {
-    const outcome = this.sealed.processSealed(m);
+    // A linked device our copy of its account's list does not name yet: refresh the list first
+    // (docs/CLIENT.md §9), so its message is judged by the current list, not lost.
+    const first = this.sealed.processSealed(m, false);
+    let outcome: DeliveryOutcome;
+    if (first.kind === 'unlisted') {
+      await this.refreshList(first.peer);
+      outcome = this.sealed.processSealed(m);
+    } else outcome = first;
     this.options.onEvent?.({ type: 'delivery', outcome });
     if (outcome.kind === 'held') return;
     if (outcome.kind === 'message') this.options.crash?.('after-receive-commit');

@@ -171,6 +171,14 @@ export class Connection {
     } else if (req.op === 'sendSealed') {
       if (outcome.response.op === 'sendSealed' && outcome.response.duplicate) metrics.duplicateSends++;
       else metrics.sealedMessagesStored++;
+    } else if (req.op === 'sendSealedMulti' && outcome.response.op === 'sendSealedMulti') {
+      // One sealed envelope per device (docs/SERVER.md §15.1).
+      if (outcome.response.duplicate) metrics.duplicateSends++;
+      else metrics.sealedMessagesStored += req.messages.length;
+    } else if (req.op === 'groupSendSealed' && outcome.response.op === 'groupSendSealed') {
+      for (const r of outcome.response.results)
+        if (r.status === 'stored') metrics.sealedMessagesStored++;
+        else if (r.status === 'duplicate') metrics.duplicateSends++;
     } else if (req.op === 'getSenderCertificate') metrics.certificatesIssued++;
     else if (req.op === 'sendMulti') {
       // One envelope per device (docs/SERVER.md §13.3).

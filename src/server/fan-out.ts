@@ -44,13 +44,7 @@ export async function handleSendMulti(ctx: ServerContext, sender: Address, req: 
   const current = await currentDevices(ctx, req.to);
   if (current.size === 0 && req.to !== sender.username) throw new ServerError('UNKNOWN_ADDRESS', `no account ${req.to}`);
   if (req.to === sender.username) current.delete(sender.deviceId);
-  const given = new Map(req.messages.map((m) => [m.deviceId, m.identityHash]));
-  const missing = [...current.keys()].filter((id) => !given.has(id));
-  const extra = [...given.keys()].filter((id) => !current.has(id));
-  if (given.size !== req.messages.length) extra.push(...duplicates(req.messages.map((m) => m.deviceId)));
-  const stale = [...given].filter(([id, hash]) => current.has(id) && !bytesEqual(current.get(id)!, hash)).map(([id]) => id);
-  if (missing.length + extra.length + stale.length > 0)
-    throw new ServerError('DEVICE_MISMATCH', formatDeviceMismatch(req.to, missing, extra, stale));
+  requireDeviceSet(req.to, current, req.messages);
   const now = ctx.clock();
   const messages: NewMessage[] = req.messages.map((m) => ({
     sender,
@@ -64,6 +58,27 @@ export async function handleSendMulti(ctx: ServerContext, sender: Address, req: 
   const ack = await ctx.store.storeMessageBatch(messages, quota);
   const response = { op: 'sendMulti' as const, ...ack };
   return ack.duplicate ? { response } : { response, deliver: messages.map((m) => m.recipient) };
+}
+
+/**
+ * Throws DEVICE_MISMATCH unless `given` names exactly the devices of `current`, each once, with
+ * the identity hash `current` holds (a message without a hash is not checked for staleness:
+ * SEND_SEALED, docs/SERVER.md §15.1). Shared by SEND_MULTI and the sealed sends.
+ */
+export function requireDeviceSet(
+  name: string,
+  current: ReadonlyMap<number, Uint8Array>,
+  given: readonly { readonly deviceId: number; readonly identityHash?: Uint8Array }[],
+): void {
+  const ids = new Set(given.map((m) => m.deviceId));
+  const missing = [...current.keys()].filter((id) => !ids.has(id));
+  const extra = [...ids].filter((id) => !current.has(id));
+  if (ids.size !== given.length) extra.push(...duplicates(given.map((m) => m.deviceId)));
+  const stale = given
+    .filter((m) => m.identityHash !== undefined && current.has(m.deviceId) && !bytesEqual(current.get(m.deviceId)!, m.identityHash))
+    .map((m) => m.deviceId);
+  if (missing.length + extra.length + stale.length > 0)
+    throw new ServerError('DEVICE_MISMATCH', formatDeviceMismatch(name, missing, extra, [...new Set(stale)]));
 }
 
 /** The DEVICE_MISMATCH text: `devices of NAME: missing [..] extra [..] stale [..]` (docs/SERVER.md §13.3). */

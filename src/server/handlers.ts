@@ -20,6 +20,7 @@ import {
 } from './sealed.ts';
 import { handleFetchDeviceList, handleUploadDeviceList } from './device-lists.ts';
 import { handleSendMulti } from './fan-out.ts';
+import { handleGroupSendSealed, handleSendSealedMulti } from './sealed-fan-out.ts';
 import { handleProvisionAnswer, handleProvisionOpen, handleProvisionPoll, handleProvisionTake } from './provisioning.ts';
 
 /** Handles one request of an open connection. */
@@ -29,7 +30,10 @@ export async function handleRequest(ctx: ServerContext, session: Session, req: R
     throw new ServerError('RATE_LIMITED_REQUEST', `request rate limit (${ctx.limits.requestRate.perSecond}/s, burst ${ctx.limits.requestRate.burst})`);
   if (req.op === 'register') return handleRegister(ctx, session, req);
   if (req.op === 'authenticate') return handleAuthenticate(ctx, session, req);
-  if (req.op === 'sendSealed') return handleSendSealed(ctx, session, req); // anonymous by design
+  // Anonymous by design (docs/SERVER.md §12, §15).
+  if (req.op === 'sendSealed') return handleSendSealed(ctx, session, req);
+  if (req.op === 'sendSealedMulti') return handleSendSealedMulti(ctx, session, req);
+  if (req.op === 'groupSendSealed') return handleGroupSendSealed(ctx, session, req);
   // A device being linked has no account yet (docs/SERVER.md §13.2).
   if (req.op === 'provisionOpen') return handleProvisionOpen(ctx, req);
   if (req.op === 'provisionPoll') return handleProvisionPoll(ctx, req);

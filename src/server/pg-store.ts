@@ -37,6 +37,7 @@ import type {
   MailboxQuota,
   NewGroupMessage,
   NewMessage,
+  NewSealedGroupMessage,
   NewSealedMessage,
   QueueStats,
   ServerStore,
@@ -221,6 +222,44 @@ export class PgStore implements ServerStore {
     return storeOutcome(rows[0], r, quota);
   }
 
+  async storeSealedMessageBatch(messages: readonly NewSealedMessage[], quota: MailboxQuota): Promise<{ serverTimestamp: number; duplicate: boolean }> {
+    return this.transaction(async (q) => {
+      let duplicate = true;
+      for (const m of [...messages].sort((x, y) => lockOrder(x.recipient, y.recipient))) {
+        const status = (await this.sealedRow(q, m, quota)).status as string;
+        if (status === 'stored') duplicate = false;
+        else if (status !== 'duplicate') throw storeRefusal(status, m.recipient, quota);
+      }
+      return { serverTimestamp: messages[0].serverTimestamp, duplicate };
+    });
+  }
+
+  async storeSealedGroupMessage(m: NewSealedGroupMessage, quota: MailboxQuota): Promise<GroupSendResult[]> {
+    return this.transaction(async (q) => {
+      const results: GroupSendResult[] = new Array(m.recipients.length);
+      // Mailbox row locks in (username, device) order, as store_group_message takes them.
+      const order = m.recipients.map((_, i) => i).sort((i, j) => lockOrder(m.recipients[i], m.recipients[j]));
+      for (const i of order) {
+        const row = (await this.sealedRow(q, { ...m, recipient: m.recipients[i] }, quota)) as { status: string; out_guid: number; out_ts: number };
+        if (row.status === 'stored' || row.status === 'duplicate')
+          results[i] = { status: row.status, guid: row.out_guid, serverTimestamp: row.out_ts };
+        else results[i] = { status: 'refused', code: PG_REFUSAL[row.status] ?? 'INTERNAL' };
+      }
+      return results;
+    });
+  }
+
+  /** One `store_sealed_message` call inside a transaction: its (status, out_guid, out_ts) row. */
+  private async sealedRow(q: (sql: string, params?: unknown[]) => Promise<Row[]>, m: NewSealedMessage, quota: MailboxQuota): Promise<Row> {
+    const r = m.recipient;
+    const rows = await q(
+      'SELECT status, out_guid, out_ts FROM store_sealed_message($1, $2, $3, $4, $5, $6, $7, $8)',
+      [r.username, r.deviceId, blob(m.clientMessageId), m.serverTimestamp, blob(m.envelope),
+        m.expiredBefore, quota.maxMessages, quota.maxBytes],
+    );
+    return rows[0];
+  }
+
   async putSealedKey(a: Address, encoded: Uint8Array): Promise<void> {
     const rows = await this.query(
       `INSERT INTO sealed_keys SELECT username, device_id, $3 FROM devices WHERE username = $1 AND device_id = $2
@@ -357,9 +396,7 @@ export class PgStore implements ServerStore {
   async storeMessageBatch(messages: readonly NewMessage[], quota: MailboxQuota): Promise<{ serverTimestamp: number; duplicate: boolean }> {
     return this.transaction(async (q) => {
       // Mailbox row locks in one global order (username, device), so two batches cannot deadlock.
-      const ordered = [...messages].sort((x, y) =>
-        x.recipient.username === y.recipient.username ? x.recipient.deviceId - y.recipient.deviceId : x.recipient.username < y.recipient.username ? -1 : 1,
-      );
+      const ordered = [...messages].sort((x, y) => lockOrder(x.recipient, y.recipient));
       let duplicate = true;
       for (const m of ordered) {
         const rows = await q(
@@ -535,6 +572,11 @@ export class PgStore implements ServerStore {
     const of = (role: number) => (rows.find((r) => r.role === role)?.n as number | undefined) ?? 0;
     return { oneTime: of(ROLE_ONE_TIME), kemOneTime: of(ROLE_KEM_ONE_TIME) };
   }
+}
+
+/** The global order of mailbox row locks: (username, device id). */
+function lockOrder(x: Address, y: Address): number {
+  return x.username === y.username ? x.deviceId - y.deviceId : x.username < y.username ? -1 : 1;
 }
 
 /** The (status, guid, timestamp) row of store_message / store_sealed_message as an ack or a refusal. */

@@ -35,11 +35,7 @@ interface SealedBuckets {
 /** One set of buckets per server context (its lifetime is the process's). */
 const byContext = new WeakMap<ServerContext, SealedBuckets>();
 
-/**
- * Takes a token from the bucket of `ip` and of `recipient`; false if either is empty. The IP
- * bucket is charged first, so a flood from one address does not drain a recipient's budget.
- */
-export function takeSealedTokens(ctx: ServerContext, ip: string, recipient: Address, now: number): boolean {
+function bucketsOf(ctx: ServerContext): SealedBuckets {
   let b = byContext.get(ctx);
   if (b === undefined) {
     b = {
@@ -48,5 +44,27 @@ export function takeSealedTokens(ctx: ServerContext, ip: string, recipient: Addr
     };
     byContext.set(ctx, b);
   }
-  return b.perIp.take(ip, now) && b.perRecipient.take(formatAddress(recipient), now);
+  return b;
+}
+
+/** Takes the token of one sealed request from the bucket of `ip`; false if it is empty. */
+export function takeSealedIpToken(ctx: ServerContext, ip: string, now: number): boolean {
+  return bucketsOf(ctx).perIp.take(ip, now);
+}
+
+/** Takes one token from the bucket of recipient device `recipient`; false if it is empty. */
+export function takeSealedRecipientToken(ctx: ServerContext, recipient: Address, now: number): boolean {
+  return bucketsOf(ctx).perRecipient.take(formatAddress(recipient), now);
+}
+
+/**
+ * Takes a token from the bucket of `ip` and of each of `recipients`; false if any is empty. The IP
+ * bucket is charged first (once per request), so a flood from one address does not drain a
+ * recipient's budget.
+ */
+export function takeSealedTokens(ctx: ServerContext, ip: string, recipients: readonly Address[], now: number): boolean {
+  if (!takeSealedIpToken(ctx, ip, now)) return false;
+  let all = true;
+  for (const r of recipients) if (!takeSealedRecipientToken(ctx, r, now)) all = false;
+  return all;
 }

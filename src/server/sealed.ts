@@ -15,6 +15,7 @@ import { ServerError } from '../util/errors.ts';
 import { formatAddress, type Address } from '../wire/address.ts';
 import type { Request } from '../wire/requests.ts';
 import type { Outcome, ServerContext, Session } from './context.ts';
+import { currentDevices, requireDeviceSet } from './fan-out.ts';
 import { deliveryCutoff } from './mailbox.ts';
 import { takeSealedTokens } from './sealed-buckets.ts';
 
@@ -68,24 +69,46 @@ export async function handleSetDeliveryAccess(ctx: ServerContext, owner: Address
   return { response: { op: 'setDeliveryAccess' } };
 }
 
+/** Sealed sends go over an unauthenticated connection only (SEALED_NOT_ANONYMOUS). */
+export function requireAnonymous(session: Session): void {
+  if (session.device !== undefined || session.challengeUsed)
+    throw new ServerError('SEALED_NOT_ANONYMOUS', 'sealed sends go over an unauthenticated connection');
+}
+
+/** A sealed envelope is not empty and within maxEnvelopeBytes (ENVELOPE_TOO_LARGE). */
+export function requireSealedEnvelope(ctx: ServerContext, envelope: Uint8Array): void {
+  if (envelope.length === 0 || envelope.length > ctx.limits.maxEnvelopeBytes)
+    throw new ServerError('ENVELOPE_TOO_LARGE', `envelope of ${envelope.length} bytes is empty or exceeds ${ctx.limits.maxEnvelopeBytes}`);
+}
+
+/**
+ * ACCESS_DENIED unless `username` registered delivery access and either accepts anyone or
+ * `accessKey` matches its verifier (constant-time comparison).
+ */
+export async function requireAccessKey(ctx: ServerContext, username: string, accessKey: Uint8Array): Promise<void> {
+  const access = await ctx.store.deliveryAccess(username);
+  const admitted =
+    access !== undefined && (access.mode === 'anyone' || checkAccessKey(ctx.suite, access.verifier, accessKey));
+  if (!admitted) throw new ServerError('ACCESS_DENIED', 'sealed send refused: missing or wrong delivery access key');
+}
+
 /**
  * SEND_SEALED: only on an unauthenticated connection (SEALED_NOT_ANONYMOUS otherwise), within the
  * per-IP and per-recipient rates (RATE_LIMITED_SEALED), with the recipient's access key unless it
- * accepts anyone (ACCESS_DENIED: also when it registered no access at all); then stored with no
- * sender, idempotent per (recipient, clientMessageId).
+ * accepts anyone (ACCESS_DENIED: also when it registered no access at all), to the account's only
+ * current device (DEVICE_MISMATCH otherwise, docs/SERVER.md §15.1); then stored with no sender,
+ * idempotent per (recipient, clientMessageId).
  */
 export async function handleSendSealed(ctx: ServerContext, session: Session, req: SendSealed): Promise<Outcome> {
-  if (session.device !== undefined || session.challengeUsed)
-    throw new ServerError('SEALED_NOT_ANONYMOUS', 'sealed sends go over an unauthenticated connection');
-  if (req.envelope.length === 0 || req.envelope.length > ctx.limits.maxEnvelopeBytes)
-    throw new ServerError('ENVELOPE_TOO_LARGE', `envelope of ${req.envelope.length} bytes is empty or exceeds ${ctx.limits.maxEnvelopeBytes}`);
+  requireAnonymous(session);
+  requireSealedEnvelope(ctx, req.envelope);
   const now = ctx.clock();
-  if (!takeSealedTokens(ctx, session.remote ?? '', req.to, now))
+  if (!takeSealedTokens(ctx, session.remote ?? '', [req.to], now))
     throw new ServerError('RATE_LIMITED_SEALED', 'sealed send rate limit (per address or per recipient)');
-  const access = await ctx.store.deliveryAccess(req.to.username);
-  const admitted =
-    access !== undefined && (access.mode === 'anyone' || checkAccessKey(ctx.suite, access.verifier, req.accessKey));
-  if (!admitted) throw new ServerError('ACCESS_DENIED', 'sealed send refused: missing or wrong delivery access key');
+  await requireAccessKey(ctx, req.to.username, req.accessKey);
+  // An account with linked devices takes SEND_SEALED_MULTI (docs/SERVER.md §15.1).
+  const current = await currentDevices(ctx, req.to.username);
+  if (current.size > 0) requireDeviceSet(req.to.username, current, [{ deviceId: req.to.deviceId }]);
   const ack = await ctx.store.storeSealedMessage(
     {
       recipient: req.to,

@@ -26,6 +26,7 @@ import type {
   MailboxQuota,
   NewGroupMessage,
   NewMessage,
+  NewSealedGroupMessage,
   NewSealedMessage,
   QueueStats,
   ServerStore,
@@ -353,22 +354,46 @@ export class SqliteStore implements ServerStore {
   }
 
   async storeSealedMessage(m: NewSealedMessage, quota: MailboxQuota): Promise<StoredMessageAck> {
-    return this.write(() => {
-      const r = m.recipient;
-      const sent = this.stmt.sealedSentGet.get(r.username, r.deviceId, blob(m.clientMessageId)) as
-        | { guid: number; server_timestamp: number }
-        | undefined;
-      if (sent !== undefined)
-        return { guid: sent.guid, serverTimestamp: sent.server_timestamp, duplicate: true };
-      this.checkQuota(r, m.envelope.length, m.expiredBefore, quota);
-      const { lastInsertRowid } = this.stmt.messagePut.run(
-        r.username, r.deviceId, null, null, blob(m.clientMessageId), m.serverTimestamp, blob(m.envelope),
-      );
-      const guid = Number(lastInsertRowid);
-      this.stmt.sealedSentPut.run(r.username, r.deviceId, blob(m.clientMessageId), guid, m.serverTimestamp);
-      this.stmt.mailboxAdd.run(1, m.envelope.length, r.username, r.deviceId);
-      return { guid, serverTimestamp: m.serverTimestamp, duplicate: false };
+    return this.write(() => this.storeSealedOne(m, quota));
+  }
+
+  async storeSealedMessageBatch(messages: readonly NewSealedMessage[], quota: MailboxQuota): Promise<{ serverTimestamp: number; duplicate: boolean }> {
+    return this.writeAtomic(() => {
+      const acks = messages.map((m) => this.storeSealedOne(m, quota));
+      return { serverTimestamp: acks[0].serverTimestamp, duplicate: acks.every((a) => a.duplicate) };
     });
+  }
+
+  async storeSealedGroupMessage(m: NewSealedGroupMessage, quota: MailboxQuota): Promise<GroupSendResult[]> {
+    return this.write(() =>
+      m.recipients.map((recipient): GroupSendResult => {
+        try {
+          const ack = this.storeSealedOne({ ...m, recipient }, quota); // refuses this recipient only
+          return { status: ack.duplicate ? 'duplicate' : 'stored', guid: ack.guid, serverTimestamp: ack.serverTimestamp };
+        } catch (e) {
+          if (e instanceof ServerError) return { status: 'refused', code: e.code };
+          throw e;
+        }
+      }),
+    );
+  }
+
+  /** storeSealedMessage's work: refuses (ServerError) before its first write. */
+  private storeSealedOne(m: NewSealedMessage, quota: MailboxQuota): StoredMessageAck {
+    const r = m.recipient;
+    const sent = this.stmt.sealedSentGet.get(r.username, r.deviceId, blob(m.clientMessageId)) as
+      | { guid: number; server_timestamp: number }
+      | undefined;
+    if (sent !== undefined)
+      return { guid: sent.guid, serverTimestamp: sent.server_timestamp, duplicate: true };
+    this.checkQuota(r, m.envelope.length, m.expiredBefore, quota);
+    const { lastInsertRowid } = this.stmt.messagePut.run(
+      r.username, r.deviceId, null, null, blob(m.clientMessageId), m.serverTimestamp, blob(m.envelope),
+    );
+    const guid = Number(lastInsertRowid);
+    this.stmt.sealedSentPut.run(r.username, r.deviceId, blob(m.clientMessageId), guid, m.serverTimestamp);
+    this.stmt.mailboxAdd.run(1, m.envelope.length, r.username, r.deviceId);
+    return { guid, serverTimestamp: m.serverTimestamp, duplicate: false };
   }
 
   async deviceList(username: string): Promise<StoredDeviceList | undefined> {

@@ -62,6 +62,9 @@ export interface NewGroupMessage {
   readonly expiredBefore: number;
 }
 
+/** One GROUP_SEND_SEALED (docs/SERVER.md §15.2): a group message with no sender. */
+export type NewSealedGroupMessage = Omit<NewGroupMessage, 'sender'>;
+
 /** An account's registered delivery access: SHA-256 verifier of its access key, and its mode. */
 export interface DeliveryAccess {
   readonly verifier: Uint8Array;
@@ -255,6 +258,24 @@ export interface ServerStore {
    * as `storeMessage` (UNKNOWN_ADDRESS, MAILBOX_FULL_COUNT, MAILBOX_FULL_BYTES).
    */
   storeSealedMessage(message: NewSealedMessage, quota: MailboxQuota): Promise<StoredMessageAck>;
+
+  /**
+   * SEND_SEALED_MULTI (docs/SERVER.md §15.1): storeSealedMessage for several devices as ONE
+   * transaction: every message is stored (or was a duplicate of its (recipient, clientMessageId)),
+   * or none is — the first refusal is thrown. Resolves the server timestamp and whether every
+   * message was a duplicate.
+   */
+  storeSealedMessageBatch(
+    messages: readonly NewSealedMessage[],
+    quota: MailboxQuota,
+  ): Promise<{ serverTimestamp: number; duplicate: boolean }>;
+
+  /**
+   * GROUP_SEND_SEALED (docs/SERVER.md §15.2): as storeGroupMessage, one transaction and results in
+   * `recipients` order, but every row has NO sender and idempotency is per (recipient,
+   * clientMessageId) in `sealed_sent`, as for storeSealedMessage.
+   */
+  storeSealedGroupMessage(message: NewSealedGroupMessage, quota: MailboxQuota): Promise<GroupSendResult[]>;
 
   /** Finishes every pending write, then releases the backend. */
   close(): Promise<void>;

@@ -62,6 +62,9 @@ export const OP = Object.freeze({
   SEND_MULTI: 0x16,
   /** Groups (docs/SERVER.md §14): one upload fanned out to a list of device mailboxes. */
   GROUP_SEND: 0x18,
+  /** Sealed fan-out (docs/SERVER.md §15): SEND_MULTI and GROUP_SEND on an unauthenticated connection. */
+  SEND_SEALED_MULTI: 0x19,
+  GROUP_SEND_SEALED: 0x1a,
 });
 
 /** Server push types. */

@@ -8,6 +8,7 @@ import { DecodeError } from '../util/errors.ts';
 import type { Reader, Writer } from './codec.ts';
 import { readAddress, writeAddress, type Address } from './address.ts';
 import { readDeviceRequest, writeDeviceRequest, type DeviceRequest } from './device-frames.ts';
+import { readSealedFanOutRequest, writeSealedFanOutRequest, type SealedFanOutRequest } from './sealed-frames.ts';
 import {
   ACCESS_KEY_BYTES,
   ACCESS_MODE,
@@ -47,7 +48,9 @@ export type Request =
   /** Device lists, the provisioning relay and SEND_MULTI (device-frames.ts). */
   | DeviceRequest
   /** One envelope for many devices (docs/SERVER.md §14); idempotent per (sender, id, recipient). */
-  | { op: 'groupSend'; recipients: Address[]; clientMessageId: Uint8Array; envelope: Uint8Array };
+  | { op: 'groupSend'; recipients: Address[]; clientMessageId: Uint8Array; envelope: Uint8Array }
+  /** SEND_SEALED_MULTI and GROUP_SEND_SEALED, unauthenticated (sealed-frames.ts). */
+  | SealedFanOutRequest;
 
 /** Who may send sealed messages to an account: its contacts (access key required) or anyone. */
 export type AccessMode = 'contacts' | 'anyone';
@@ -75,6 +78,8 @@ export const OP_BYTE: Readonly<Record<RequestOp, number>> = Object.freeze({
   provisionPoll: OP.PROVISION_POLL,
   sendMulti: OP.SEND_MULTI,
   groupSend: OP.GROUP_SEND,
+  sendSealedMulti: OP.SEND_SEALED_MULTI,
+  groupSendSealed: OP.GROUP_SEND_SEALED,
 });
 
 const OP_NAME = new Map<number, RequestOp>(
@@ -139,6 +144,9 @@ export function writeRequest(w: Writer, req: Request): Writer {
       w.u16(req.recipients.length);
       for (const a of req.recipients) writeAddress(w, a);
       return w.fixed(req.clientMessageId).bytes(req.envelope);
+    case 'sendSealedMulti':
+    case 'groupSendSealed':
+      return writeSealedFanOutRequest(w, req);
   }
 }
 
@@ -209,5 +217,8 @@ export function readRequest(r: Reader): Request {
       const clientMessageId = r.fixed(CLIENT_MESSAGE_ID_BYTES);
       return { op, recipients, clientMessageId, envelope: r.bytes(MAX_FRAME_BYTES) };
     }
+    case 'sendSealedMulti':
+    case 'groupSendSealed':
+      return readSealedFanOutRequest(r, op);
   }
 }

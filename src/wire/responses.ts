@@ -37,7 +37,11 @@ export type Response =
   /** Device lists, the provisioning relay and SEND_MULTI (device-frames.ts). */
   | DeviceResponse
   /** One result per recipient, in the request's order (docs/SERVER.md §14). */
-  | { op: 'groupSend'; results: GroupSendResult[] };
+  | { op: 'groupSend'; results: GroupSendResult[] }
+  /** As sendMulti (docs/SERVER.md §15.1). */
+  | { op: 'sendSealedMulti'; serverTimestamp: number; duplicate: boolean }
+  /** As groupSend (docs/SERVER.md §15.2). */
+  | { op: 'groupSendSealed'; results: GroupSendResult[] };
 
 /** What GROUP_SEND did for one recipient device. */
 export type GroupSendResult =
@@ -87,7 +91,10 @@ export function writeResponse(w: Writer, res: Response): Writer {
     case 'provisionPoll':
     case 'sendMulti':
       return writeDeviceResponse(w, res);
+    case 'sendSealedMulti':
+      return w.u64(res.serverTimestamp).u8(res.duplicate ? 1 : 0);
     case 'groupSend':
+    case 'groupSendSealed':
       w.u16(res.results.length);
       for (const x of res.results) {
         w.u8(GROUP_STATUS[x.status]);
@@ -134,16 +141,23 @@ export function readResponse(r: Reader): Response {
     case 'provisionPoll':
     case 'sendMulti':
       return readDeviceResponse(r, op);
-    case 'groupSend': {
+    case 'sendSealedMulti': {
+      const serverTimestamp = r.u64();
+      const flag = r.u8();
+      if (flag > 1) throw new DecodeError('BAD_VALUE', `sendSealedMulti response: duplicate flag ${flag}`);
+      return { op, serverTimestamp, duplicate: flag === 1 };
+    }
+    case 'groupSend':
+    case 'groupSendSealed': {
       const n = r.u16();
-      if (n > MAX_GROUP_RECIPIENTS) throw new DecodeError('BAD_VALUE', `groupSend response: ${n} results`);
+      if (n > MAX_GROUP_RECIPIENTS) throw new DecodeError('BAD_VALUE', `${op} response: ${n} results`);
       const results: GroupSendResult[] = [];
       for (let i = 0; i < n; i++) {
         const status = r.u8();
         if (status === GROUP_STATUS.refused) results.push({ status: 'refused', code: serverErrorFromWire(r.u16()) });
         else if (status === GROUP_STATUS.stored || status === GROUP_STATUS.duplicate)
           results.push({ status: status === GROUP_STATUS.stored ? 'stored' : 'duplicate', guid: r.u64(), serverTimestamp: r.u64() });
-        else throw new DecodeError('BAD_VALUE', `groupSend response: status ${status}`);
+        else throw new DecodeError('BAD_VALUE', `${op} response: status ${status}`);
       }
       return { op, results };
     }

@@ -10,10 +10,16 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeContent, padContent } from '../../src/client/content.ts';
+import { awaitAccountData, createLinkedAccount, linkDevice, openLink } from '../../src/client/link-service.ts';
+import { openAnonymous, sendGroupSealed } from '../../src/client/sealed-send.ts';
 import { SealedService } from '../../src/client/sealed-service.ts';
-import type { SessionService } from '../../src/client/session-service.ts';
+import { SessionService } from '../../src/client/session-service.ts';
+import { SqliteRowStore } from '../../src/client/sqlite-store.ts';
 import { Sync, type SyncEvent } from '../../src/client/sync.ts';
+import type { Connect, Connection } from '../../src/client/transport.ts';
+import { createStore } from '../../src/client/unlock.ts';
 import { connectWebSocket } from '../../src/client/ws-transport.ts';
+import type { Request } from '../../src/wire/requests.ts';
 import { defaultSuite } from '../../src/protocol/default-suite.ts';
 import { decodeIdentitySecret, generateIdentity } from '../../src/protocol/identity.ts';
 import {
@@ -177,5 +183,87 @@ describe('sealed sender in the client — docs/CLIENT.md §8', () => {
     expect(sizes.size).toBeGreaterThan(10); // the lengths do spread over buckets
     expect(sizes.size).toBeLessThanOrEqual(20);
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(4855);
+  }, 120_000);
+
+  test('GROUP_SEND_SEALED from the client: the combined key of the accounts admits one opaque envelope, stored with no sender', async () => {
+    const aliceSealed = new SealedService(alice);
+    const bobSealed = new SealedService(bob);
+    expect(aliceSealed.combinedAccessKey(['bob', 'bob'])).toEqual(bobSealed.verifier()); // each account once
+    expect(aliceSealed.combinedAccessKey(['bob', 'carol'])).toBeUndefined(); // carol's key is unknown
+    const conn = await openAnonymous(aliceSealed, connectWebSocket, server.url);
+    const send = {
+      recipients: [{ username: 'bob', deviceId: 1 }, { username: 'bob', deviceId: 9 }],
+      clientMessageId: new Uint8Array(16).fill(0x5a),
+      accessKey: aliceSealed.combinedAccessKey(['bob'])!,
+      envelope: Uint8Array.of(1, 2, 3),
+    };
+    try {
+      const first = await sendGroupSealed(conn, send);
+      expect(first.map((r) => (r.status === 'refused' ? r.code : r.status))).toEqual(['stored', 'UNKNOWN_ADDRESS']);
+      const again = await sendGroupSealed(conn, send);
+      expect(again.map((r) => r.status)).toEqual(['duplicate', 'refused']);
+      const wrong = await sendGroupSealed(conn, { ...send, accessKey: new Uint8Array(32) }).catch(errorCode);
+      expect(wrong).toBe('ACCESS_DENIED');
+    } finally {
+      conn.close();
+    }
+    const db = new Database(join(dir, 'server.sqlite'), { readonly: true });
+    const rows = db.prepare("SELECT sender_username, sender_device_id, hex(envelope) AS e FROM messages WHERE username = 'bob' AND envelope = x'010203'").all();
+    db.close();
+    expect(rows).toEqual([{ sender_username: null, sender_device_id: null, e: '010203' }]);
+  }, 60_000);
+
+  test('bob links a second device: the stale sealed send of alice gets DEVICE_MISMATCH, is re-fanned and retried; both devices read it', async () => {
+    const identity = generateIdentity(defaultSuite, defaultRandom);
+    const guest = await connectWebSocket(server.url);
+    await guest.nextPush();
+    const link = await openLink(guest, defaultSuite, defaultRandom, identity);
+    await withSync(bob, (s) => linkDevice(s.conn, bob, link.code));
+    const data = await awaitAccountData(guest, defaultSuite, link, identity, { timeoutMs: 0, now: Date.now });
+    guest.close();
+    const rows = new SqliteRowStore(join(dir, 'bob-2.sqlite'), { create: true });
+    const store = await createStore(rows, { kind: 'keyfile', key: defaultRandom(32) }, undefined, defaultRandom);
+    createLinkedAccount(store, identity, data, Date.now());
+    const laptopService = () => new SessionService({ store, suite: defaultSuite, random: defaultRandom, now: Date.now });
+    (await Sync.open(laptopService(), connectWebSocket, server.url, { register: true, sealed: true, oneTimeTarget: 3 })).close();
+    const laptop = laptopService(); // registered, its sealed key uploaded
+    // alice's view of bob is one device: her first attempt is refused, the second carries both
+    const ops: string[] = [];
+    const recordOps: Connect = async (url) => {
+      const c = await connectWebSocket(url);
+      const request = ((r: Request) => {
+        ops.push(r.op);
+        return c.request(r);
+      }) as Connection['request'];
+      return { request, nextPush: () => c.nextPush(), close: () => c.close() };
+    };
+    const events: SyncEvent[] = [];
+    const sync = await Sync.open(alice, recordOps, server.url, { sealed: true, onEvent: (e) => events.push(e) });
+    let entry;
+    try {
+      entry = await sync.send('bob', 'to both of your devices');
+    } finally {
+      sync.close();
+    }
+    expect(events.filter((e) => e.type === 'authenticatedFallback' || e.type === 'undeliverable')).toEqual([]);
+    expect(ops.filter((o) => o.startsWith('sendSealed'))).toEqual(['sendSealedMulti', 'sendSealedMulti']);
+    // alice's own list (every connection), then bob's on the mismatch, then the new device's sealed key
+    expect(ops.filter((o) => o === 'fetchDeviceList' || o === 'fetchSealedKey')).toEqual(['fetchDeviceList', 'fetchDeviceList', 'fetchSealedKey']);
+    const db = new Database(join(dir, 'server.sqlite'), { readonly: true });
+    const stored = db
+      .prepare('SELECT device_id, sender_username, sender_device_id FROM messages WHERE username = ? AND client_message_id = ? ORDER BY device_id')
+      .all('bob', Buffer.from(entry.id, 'hex'));
+    db.close();
+    expect(stored).toEqual([
+      { device_id: 1, sender_username: null, sender_device_id: null },
+      { device_id: 2, sender_username: null, sender_device_id: null },
+    ]);
+    for (const svc of [bob, laptop]) {
+      const got: SyncEvent[] = [];
+      await withSync(svc, (s) => s.pump('empty'), got);
+      const messages = got.flatMap((e) => (e.type === 'delivery' && e.outcome.kind === 'message' ? [e.outcome] : []));
+      const last = messages.map((o) => [o.message.peer, o.message.body, o.firstContact]).slice(-1); // bob.1 had one unread
+      expect(last).toEqual([['alice', 'to both of your devices', false]]);
+    }
   }, 120_000);
 });

@@ -8,6 +8,10 @@
  *   `contacts remove` (access-key rotation) is refused, the others are not.
  * - `watch --cover-rate`: the recipient sees no dummy; dummies and a real message of the same size
  *   bucket are stored alike, field by field.
+ * - Sealed × devices (issue 14): bob links a laptop; alice, whose view of bob is stale, sends
+ *   sealed: the server's DEVICE_MISMATCH makes her client re-fan and retry on its own, both of
+ *   bob's devices receive it, and both rows have no sender. Neither bob's devices nor carol print
+ *   "new contact" for a known account's new device.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,7 +25,7 @@ import { decodeIdentitySecret, encodeIdentityPublic } from '../../src/protocol/i
 import { ServerError } from '../../src/util/errors.ts';
 import { tempDir } from '../client/store-helpers.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
-import { jsonLines, pqmsg } from './cli-helpers.ts';
+import { jsonLines, pqmsg, startLink } from './cli-helpers.ts';
 
 const ROOT = resolve(__dirname, '../..');
 let root: string;
@@ -123,7 +127,7 @@ describe('sealed sender end to end (real processes)', () => {
     // the log lines of the connections that carried SEND_SEALED: anonymous, no sender anywhere
     await new Promise((r) => setTimeout(r, 500)); // the server's stderr, buffered while spawnSync blocked
     const lines = server.stderr.slice(logFrom).map((l) => JSON.parse(l) as Record<string, unknown>);
-    const sealedConns = new Set(lines.filter((l) => l.op === 'sendSealed').map((l) => l.conn));
+    const sealedConns = new Set(lines.filter((l) => l.op === 'sendSealedMulti').map((l) => l.conn));
     expect(sealedConns.size).toBe(3); // one anonymous connection per `pqmsg send`
     expect(new Set(lines.flatMap((l) => (l.conn === undefined ? [] : [l.conn]))).size).toBe(3); // no other connection
     // with everything cached, `pqmsg send` opened no authenticated connection at all
@@ -236,6 +240,45 @@ describe('sealed sender end to end (real processes)', () => {
     expect(run('bob', ['--json', 'history', 'alice']).stdout).not.toMatch(/cover/);
     expect(mailbox('bob')).toEqual([]); // the dummies were processed and acknowledged
   }, 180_000);
+  test('bob links a laptop: the sealed send of alice reaches both devices (re-fanned after DEVICE_MISMATCH), rows without sender', async () => {
+    const link = startLink(dirOf('bob-laptop'), server.url);
+    const code = String((await link.line(0)).code);
+    expect(run('bob', ['devices', 'add', code]).status).toBe(0);
+    expect(await link.exited).toBe(0);
+    const first = run('bob-laptop', ['receive']); // uploads the laptop's sealed key
+    expect([first.status, first.stderr]).toEqual([0, '']);
+    // alice only knows bob.1: her sealed send is refused with DEVICE_MISMATCH, re-fanned, retried
+    const logFrom = server.stderr.length;
+    expect(sent(run('alice', ['--json', 'send', 'bob', 'to both of you']))).toMatchObject({ sealed: true });
+    const rows = mailbox('bob');
+    expect(rows.map((r) => [r.device_id, r.sender_username, r.sender_device_id])).toEqual([
+      [1, null, null],
+      [2, null, null],
+    ]);
+    expect(rows[0].client_message_id).toEqual(rows[1].client_message_id);
+    await new Promise((r) => setTimeout(r, 500)); // the server's stderr, buffered while spawnSync blocked
+    const ops = server.stderr.slice(logFrom).map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Once on the anonymous-only attempt, once more on the authenticated connection's flush of the
+    // kept row, which then refreshes bob's list, re-fans and succeeds.
+    expect(ops.filter((l) => l.event === 'request.refused').map((l) => l.code)).toEqual(['DEVICE_MISMATCH', 'DEVICE_MISMATCH']);
+    for (const who of ['bob', 'bob-laptop']) {
+      const got = run(who, ['receive']);
+      expect(got.status).toBe(0);
+      expect(got.stdout).toMatch(/\] alice: to both of you\n$/);
+      expect(got.stderr).toBe(''); // no "new contact alice"
+    }
+    expect(mailbox('bob')).toEqual([]);
+    // the laptop writes to carol, who knows the account bob but never talked to its laptop: no
+    // "new contact bob" (first contact is per account; it said so before issue 14)
+    expect(run('bob-laptop', ['contacts', 'add', 'carol']).status).toBe(0);
+    expect(run('bob-laptop', ['send', 'carol', 'from the laptop']).status).toBe(0);
+    const carolGot = run('carol', ['receive']);
+    expect(carolGot.stdout).toMatch(/\] bob: from the laptop\n$/);
+    expect(carolGot.stderr).toBe('');
+    const transcript = run('bob', ['receive']);
+    expect(transcript.stdout).toMatch(/\(sent from another device\) → carol: from the laptop/);
+    expect(transcript.stderr).toBe('');
+  }, 240_000);
 });
 
 /** The server's public identity (what its CHALLENGE carries and `register` pinned), from its store. */

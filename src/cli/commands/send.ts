@@ -67,10 +67,13 @@ export function registerSendCommand(program: Command): void {
         };
         // Everything at hand: the anonymous connection only, no authenticated one (CLIENT.md §8).
         const only = await sealedOnly(service, opts, name, body, onEvent);
-        if (only !== undefined) return report(only);
+        if (only?.delivered === true) return report(only.entry);
         const sync = await openSync(service, opts, { onEvent });
         try {
-          report(await sync.send(name, body));
+          // NAME's devices changed (DEVICE_MISMATCH): the authenticated connection refreshes its
+          // list, re-fans the queued sealed row and sends it again (docs/CLIENT.md §9).
+          if (only !== undefined) await sync.flushSealed();
+          report(only?.entry ?? (await sync.send(name, body)));
         } finally {
           sync.close();
         }

@@ -5,8 +5,11 @@
  * each sealed send; the server holds only a verifier and compares in constant time.
  *   accessKey = HKDF-SHA256(ikm = secret, salt = 0³², info = "pqmsg v1 delivery access key", 32)
  *   verifier  = SHA-256("pqmsg v1 access key" ‖ accessKey)
- * Side channels: the secret and the key go only to the suite's HKDF and SHA-256; the comparison
- * is ctEqual (no early exit).
+ * A sealed GROUP send presents ONE combined key for many accounts (PROTOCOL.md §13.11): the XOR of
+ * the accounts' verifiers, which the server recomputes from what it stores.
+ *   combinedAccessKey = verifier(key₁) ⊕ … ⊕ verifier(keyₙ)   (each distinct account once)
+ * Side channels: the secret and the key go only to the suite's HKDF and SHA-256; the XOR runs over
+ * every byte; the comparisons are ctEqual (no early exit).
  */
 import { concatBytes, expectLength, utf8 } from '../../util/bytes.ts';
 import { ctEqual } from '../../util/ct.ts';
@@ -35,4 +38,20 @@ export function accessKeyVerifier(suite: Suite, accessKey: Uint8Array): Uint8Arr
 export function checkAccessKey(suite: Suite, verifier: Uint8Array, presented: Uint8Array): boolean {
   if (presented.length !== ACCESS_KEY_BYTES || verifier.length !== SIZES.HASH) return false;
   return ctEqual(accessKeyVerifier(suite, presented), verifier) === 1;
+}
+
+/** XOR of 32-byte verifiers: the combined access key of a sealed group send (PROTOCOL.md §13.11). */
+export function combineVerifiers(verifiers: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(SIZES.HASH);
+  for (const v of verifiers) {
+    expectLength(v, SIZES.HASH, 'verifier');
+    for (let i = 0; i < out.length; i++) out[i] ^= v[i];
+  }
+  return out;
+}
+
+/** True iff `presented` is the XOR of `verifiers`; constant time in the bytes. */
+export function checkCombinedAccessKey(verifiers: readonly Uint8Array[], presented: Uint8Array): boolean {
+  if (presented.length !== SIZES.HASH) return false;
+  return ctEqual(combineVerifiers(verifiers), presented) === 1;
 }
