@@ -229,7 +229,7 @@ function signWith(
     }
     w1Encode(p, w1Bytes, w1);
     const cTilde = H([mu, w1Bytes], p.cTildeBytes); // c̃ ← H(μ ‖ w1Encode(w₁), λ/4)
-    sampleInBall(c, p.tau, cTilde, ballBuf, state); // c ← SampleInBall(c̃)
+    sampleInBall(c, p.tau, cTilde, ballBuf, state, true); // c ← SampleInBall(c̃)
     cHat.set(c);
     nttInPlace(cHat); // ĉ ← NTT(c)
     mulInvNtt(cs1, cHat, s1Hat); // ⟨⟨cs₁⟩⟩ ← NTT⁻¹(ĉ ∘ ŝ₁)
@@ -309,7 +309,7 @@ export function verifyMuInternal(
   for (let i = 0; i < p.l; i++) if (normAtLeast(z[i], p.gamma1 - p.beta)) return false;
   const AHat = expandA(p, rho, matrixStorage(p)); // Â ← ExpandA(ρ)
   const c = new Float64Array(N);
-  sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50)); // c ← SampleInBall(c̃)
+  sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50), false); // c ← SampleInBall(c̃), c̃ public
   const cHat = new Float64Array(N) as PolyNTT;
   cHat.set(c);
   nttInPlace(cHat);
