@@ -97,6 +97,7 @@ const SIGN_SCRATCH = new Map<MlDsaParams, SignScratch>();
  * polynomials, 112 KiB for ML-DSA-65): allocating them per call cost about 5% of a signature
  * in allocation and garbage collection. They hold secrets, so signMuInternal wipes `all` when it
  * returns or throws; signing is synchronous and never nests, so no two calls share them.
+ * Verify_internal borrows three of them for its public ẑ, w and w₁.
  */
 export function signScratch(p: MlDsaParams): SignScratch {
   let s = SIGN_SCRATCH.get(p);
@@ -314,11 +315,13 @@ export function verifyMuInternal(
   cHat.set(c);
   nttInPlace(cHat);
   // w′_Approx ← NTT⁻¹(Â ∘ NTT(z) − NTT(c) ∘ NTT(t₁·2^d))
-  const zHat = nttVec(z);
-  const w = newVecNTT(p.k);
+  // ẑ, w and w₁ live in Sign_internal's vectors (ŷ, w, w₁): public data here, and verification
+  // never nests in signing nor signing in verification
+  const { yHat: zHat, w: wVec, w1 } = signScratch(p);
+  nttVec(z, zHat);
+  const w = wVec as PolyNTT[];
   matrixVectorNTT(w, AHat, zHat);
   const t1Hat = new Float64Array(N) as PolyNTT;
-  const w1 = newVec(p.k);
   for (let i = 0; i < p.k; i++) {
     const t = t1[i];
     for (let j = 0; j < N; j++) t[j] <<= D; // t₁·2^d < 2²³
