@@ -43,7 +43,11 @@ function batchSize(f: () => unknown, warmupCalls: number): number {
  * Runs the contenders round-robin in 15 ms slices of CPU time until `totalMs` of CPU time have
  * passed, and returns their rates, overall and per window of about 1 s.
  */
-export function runSlices(fns: (() => unknown)[], totalMs: number, warmupCalls: number): SliceResult {
+export function runSlices(
+  fns: (() => unknown)[],
+  totalMs: number,
+  warmupCalls: number,
+): SliceResult {
   const batch = fns.map((f) => batchSize(f, warmupCalls));
   const calls = fns.map(() => 0);
   const time = fns.map(() => 0);

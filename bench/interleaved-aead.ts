@@ -3,9 +3,10 @@
  * 64 B and 1 KiB against node:crypto (OpenSSL), measured the way bench/interleaved-mlkem-mldsa.ts
  * measures (bench/cpu-slices.ts): every contender runs in turn for 15 ms slices of this process's
  * CPU time, for N ms per operation (default 3000), so load from other processes hits them alike.
- * Each line also gives the ratio of every 1-second window (min–max), to show the spread. With --base DIR (`git archive <commit> src | tar -x -C DIR`), that tree runs as one
- * more contender. The same inputs as bench/aead.bench.ts (16 bytes of AAD). Not part of
- * `npm test`; results in bench/results/.
+ * Each line also gives the ratio of every 1-second window (min–max), to show the spread. With
+ * --base DIR (`git archive <commit> src | tar -x -C DIR`), that tree runs as one more contender.
+ * The same inputs as bench/aead.bench.ts (16 bytes of AAD). Not part of `npm test`; results in
+ * bench/results/.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { chacha20poly1305, type Aead } from '../src/aead/index.ts';

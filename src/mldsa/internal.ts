@@ -310,7 +310,8 @@ export function verifyMuInternal(
   for (let i = 0; i < p.l; i++) if (normAtLeast(z[i], p.gamma1 - p.beta)) return false;
   const AHat = expandA(p, rho, matrixStorage(p)); // Â ← ExpandA(ρ)
   const c = new Float64Array(N);
-  sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50), false); // c ← SampleInBall(c̃), c̃ public
+  // c ← SampleInBall(c̃), with c̃ public here
+  sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50), false);
   const cHat = new Float64Array(N) as PolyNTT;
   cHat.set(c);
   nttInPlace(cHat);
