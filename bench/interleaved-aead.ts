@@ -1,15 +1,16 @@
 /**
  * `npx tsx bench/interleaved-aead.ts [--base DIR] [--ms N]`: ChaCha20-Poly1305 seal and open at
  * 64 B and 1 KiB against node:crypto (OpenSSL), measured the way bench/interleaved-mlkem-mldsa.ts
- * measures: every contender runs in turn for 15 ms slices of this process's CPU time
- * (process.cpuUsage), for N ms per operation (default 3000), so load from other processes hits
- * them alike. Each line also gives the ratio of every 1-second window (min–max), to show the
- * spread. With --base DIR (`git archive <commit> src | tar -x -C DIR`), that tree runs as one
- * more contender. The same inputs as bench/aead.bench.ts (16 bytes of AAD). Not part of
- * `npm test`; results in bench/results/.
+ * measures (bench/cpu-slices.ts): every contender runs in turn for 15 ms slices of this process's
+ * CPU time, for N ms per operation (default 3000), so load from other processes hits them alike.
+ * Each line also gives the ratio of every 1-second window (min–max), to show the spread. With
+ * --base DIR (`git archive <commit> src | tar -x -C DIR`), that tree runs as one more contender.
+ * The same inputs as bench/aead.bench.ts (16 bytes of AAD). Not part of `npm test`; results in
+ * bench/results/.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { chacha20poly1305, type Aead } from '../src/aead/index.ts';
+import { runSlices } from './cpu-slices.ts';
 import { fixedInput } from './harness.ts';
 
 const args = process.argv.slice(2);
@@ -19,12 +20,6 @@ const opt = (name: string): string | undefined => {
 };
 const baseDir = opt('--base');
 const totalMs = Number(opt('--ms') ?? 3000);
-
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-let sink: unknown;
 
 const base = baseDir
   ? ((await import(`${baseDir}/src/aead/index.ts`)).chacha20poly1305 as Aead)
@@ -74,45 +69,16 @@ for (const size of [64, 1024]) {
 
 for (const [name, impls] of Object.entries(OPS)) {
   const entries = Object.entries(impls);
-  for (const [, f] of entries) for (let i = 0; i < 2000; i++) sink = f(); // warm-up
-  const calls = entries.map(() => 0);
-  const time = entries.map(() => 0);
-  const windows: number[] = []; // pqmsg / node:crypto per window of about 1 s
-  let wCalls = entries.map(() => 0);
-  let wTime = entries.map(() => 0);
-  const t0 = cpuMs();
-  let tw = t0;
-  while (cpuMs() - t0 < totalMs) {
-    entries.forEach(([, f], k) => {
-      const s = cpuMs();
-      let c = 0;
-      while (cpuMs() - s < 15) {
-        sink = f();
-        c++;
-      }
-      const dt = cpuMs() - s;
-      calls[k] += c;
-      time[k] += dt;
-      wCalls[k] += c;
-      wTime[k] += dt;
-    });
-    if (cpuMs() - tw >= 1000) {
-      const r = (k: number) => wCalls[k] / wTime[k];
-      windows.push(r(0) / r(entries.length - 1));
-      wCalls = entries.map(() => 0);
-      wTime = entries.map(() => 0);
-      tw = cpuMs();
-    }
-  }
-  const rate = entries.map(([n], k) => [n, (calls[k] * 1000) / time[k]] as const);
-  const node = rate[rate.length - 1][1];
-  const rates = rate.map(([n, r]) => `${n} ${r.toFixed(0)}`).join(', ');
-  const ratios = rate
+  const { rates: r, windows } = runSlices(entries.map(([, f]) => f), totalMs, 2000);
+  const node = r[r.length - 1];
+  const rates = entries.map(([n], k) => `${n} ${r[k].toFixed(0)}`).join(', ');
+  const ratios = entries
     .slice(0, -1)
-    .map(([n, r]) => `${n} ${(r / node).toFixed(2)}×`)
+    .map(([n], k) => `${n} ${(r[k] / node).toFixed(2)}×`)
     .join(', ');
-  const spread = windows.length
-    ? ` [1 s windows ${Math.min(...windows).toFixed(2)}–${Math.max(...windows).toFixed(2)}]`
+  const w = windows.map((x) => x[0] / x[x.length - 1]); // pqmsg / node:crypto per window
+  const spread = w.length
+    ? ` [1 s windows ${Math.min(...w).toFixed(2)}–${Math.max(...w).toFixed(2)}]`
     : '';
   console.log(`${name}: ${rates} ops/CPU-s; vs node:crypto ${ratios}${spread}`);
 }

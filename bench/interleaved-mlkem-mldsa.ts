@@ -1,8 +1,8 @@
 /**
  * `npx tsx bench/interleaved-mlkem-mldsa.ts [--base DIR] [--ms N] [filter]`: ML-KEM-768 and
  * ML-DSA-65 against @oqs/liboqs-js (WebAssembly) and @noble/post-quantum, measured for a shared,
- * noisy machine: every implementation runs in turn for 15 ms slices of this process's CPU time
- * (process.cpuUsage), repeated for N ms per operation (default 4000), so load from other
+ * noisy machine (bench/cpu-slices.ts): every implementation runs in turn for 15 ms slices of this
+ * process's CPU time, repeated for N ms per operation (default 4000), so load from other
  * processes and drift hit all of them alike. With --base DIR (a checkout of an older commit's
  * src/, e.g. `git archive <commit> src | tar -x -C DIR`), that tree runs as one more contender:
  * before/after ratios from the same run. Not part of `npm test`; results in bench/results/.
@@ -11,6 +11,7 @@ import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { mldsa65, type MlDsa } from '../src/mldsa/index.ts';
 import { mlkem768, type MlKem } from '../src/mlkem/index.ts';
+import { runSlices } from './cpu-slices.ts';
 import { fixedInput, loadLiboqs } from './harness.ts';
 
 const args = process.argv.slice(2);
@@ -21,12 +22,6 @@ const opt = (name: string): string | undefined => {
 const baseDir = opt('--base');
 const totalMs = Number(opt('--ms') ?? 4000);
 const filter = args[0] ?? '';
-
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-let sink: unknown;
 
 const base = baseDir
   ? {
@@ -114,21 +109,8 @@ const OPS: Record<string, Record<string, () => unknown>> = {
 for (const [name, impls] of Object.entries(OPS)) {
   if (!name.includes(filter)) continue;
   const entries = Object.entries(impls);
-  for (const [, f] of entries) for (let i = 0; i < 200; i++) sink = f(); // warm-up
-  const calls = entries.map(() => 0);
-  const time = entries.map(() => 0);
-  const t0 = cpuMs();
-  while (cpuMs() - t0 < totalMs) {
-    entries.forEach(([, f], k) => {
-      const s = cpuMs();
-      while (cpuMs() - s < 15) {
-        sink = f();
-        calls[k]++;
-      }
-      time[k] += cpuMs() - s;
-    });
-  }
-  const rate = Object.fromEntries(entries.map(([n], k) => [n, (calls[k] * 1000) / time[k]]));
+  const { rates: r } = runSlices(entries.map(([, f]) => f), totalMs, 200);
+  const rate = Object.fromEntries(entries.map(([n], k) => [n, r[k]]));
   const ratios = Object.entries(rate)
     .filter(([n]) => n !== 'pqmsg')
     .map(([n, r]) => `${n} ${(rate.pqmsg / r).toFixed(2)}×`);

@@ -56,9 +56,8 @@ export function H(parts: Uint8Array[], outLen: number): Uint8Array {
   return out;
 }
 
-/** v̂[i] ← NTT(v[i]) into fresh arrays. */
-function nttVec(v: Poly[]): PolyNTT[] {
-  const out = newVecNTT(v.length);
+/** v̂[i] ← NTT(v[i]), into `out` (fresh arrays unless given). */
+function nttVec(v: Poly[], out: PolyNTT[] = newVecNTT(v.length)): PolyNTT[] {
   for (let i = 0; i < v.length; i++) {
     out[i].set(v[i]);
     nttInPlace(out[i]);
@@ -72,6 +71,57 @@ function mulInvNtt(out: Poly[], cHat: PolyNTT, vHat: PolyNTT[]): void {
     multiplyNTT(out[i] as PolyNTT, cHat, vHat[i]);
     invNttInPlace(out[i] as PolyNTT);
   }
+}
+
+/**
+ * The vectors of Sign_internal (FIPS 204, Algorithm 7): ŝ₁, ŝ₂, t̂₀ and, per attempt, y, ŷ, w, w₁,
+ * ⟨⟨cs₁⟩⟩ (then z), ⟨⟨cs₂⟩⟩ (then w − cs₂) and ⟨⟨ct₀⟩⟩, as views of `all`.
+ */
+export interface SignScratch {
+  readonly all: Float64Array;
+  readonly s1Hat: PolyNTT[];
+  readonly s2Hat: PolyNTT[];
+  readonly t0Hat: PolyNTT[];
+  readonly y: Poly[];
+  readonly yHat: PolyNTT[];
+  readonly w: Poly[];
+  readonly w1: Poly[];
+  readonly cs1: Poly[];
+  readonly cs2: Poly[];
+  readonly ct0: Poly[];
+}
+const SIGN_SCRATCH = new Map<MlDsaParams, SignScratch>();
+
+/**
+ * Sign_internal's vectors, one set per parameter set, reused by every signing call (4l + 6k
+ * polynomials, 112 KiB for ML-DSA-65): allocating them per call cost about 5% of a signature
+ * in allocation and garbage collection. They hold secrets, so signMuInternal wipes `all` when it
+ * returns or throws; signing is synchronous and never nests, so no two calls share them.
+ * Verify_internal borrows three of them for its public ẑ, w and w₁.
+ */
+export function signScratch(p: MlDsaParams): SignScratch {
+  let s = SIGN_SCRATCH.get(p);
+  if (s === undefined) {
+    const { k, l } = p;
+    const polys = newPolys(4 * l + 6 * k);
+    let at = 0;
+    const take = (n: number): Poly[] => polys.slice(at, (at += n));
+    s = {
+      all: new Float64Array(polys[0].buffer),
+      s1Hat: take(l) as PolyNTT[],
+      s2Hat: take(k) as PolyNTT[],
+      t0Hat: take(k) as PolyNTT[],
+      y: take(l),
+      yHat: take(l) as PolyNTT[],
+      w: take(k),
+      w1: take(k),
+      cs1: take(l),
+      cs2: take(k),
+      ct0: take(k),
+    };
+    SIGN_SCRATCH.set(p, s);
+  }
+  return s;
 }
 
 /**
@@ -126,10 +176,26 @@ export function signMuInternal(
   mu: Uint8Array,
   rnd: Uint8Array,
 ): Uint8Array {
+  const scratch = signScratch(p);
+  try {
+    return signWith(p, sk, mu, rnd, scratch);
+  } finally {
+    scratch.all.fill(0);
+  }
+}
+
+/** signMuInternal in the vectors of `scratch`, which the caller wipes. */
+function signWith(
+  p: MlDsaParams,
+  sk: Uint8Array,
+  mu: Uint8Array,
+  rnd: Uint8Array,
+  { s1Hat, s2Hat, t0Hat, y, yHat, w, w1, cs1, cs2, ct0 }: SignScratch,
+): Uint8Array {
   const { rho, K, s1, s2, t0 } = skDecode(p, sk); // (ρ, K, tr, s₁, s₂, t₀) ← skDecode(sk)
-  const s1Hat = nttVec(s1); // ŝ₁ ← NTT(s₁)
-  const s2Hat = nttVec(s2); // ŝ₂ ← NTT(s₂)
-  const t0Hat = nttVec(t0); // t̂₀ ← NTT(t₀)
+  nttVec(s1, s1Hat); // ŝ₁ ← NTT(s₁)
+  nttVec(s2, s2Hat); // ŝ₂ ← NTT(s₂)
+  nttVec(t0, t0Hat); // t̂₀ ← NTT(t₀)
   const AHat = expandA(p, rho, matrixStorage(p)); // Â ← ExpandA(ρ)
   // ρ″ ← H(K ‖ rnd ‖ μ, 64), kept in a 66-byte buffer that ExpandMask extends with κ
   const seed = new Uint8Array(66);
@@ -137,13 +203,6 @@ export function signMuInternal(
   seed.set(rhoPrimePrime, 0);
   wipe(rhoPrimePrime);
 
-  const y = newVec(p.l);
-  const yHat = newVecNTT(p.l);
-  const w = newVec(p.k);
-  const w1 = newVec(p.k);
-  const cs1 = newVec(p.l);
-  const cs2 = newVec(p.k);
-  const ct0 = newVec(p.k);
   const r0 = new Float64Array(N);
   const c = new Float64Array(N);
   const cHat = new Float64Array(N) as PolyNTT;
@@ -171,7 +230,7 @@ export function signMuInternal(
     }
     w1Encode(p, w1Bytes, w1);
     const cTilde = H([mu, w1Bytes], p.cTildeBytes); // c̃ ← H(μ ‖ w1Encode(w₁), λ/4)
-    sampleInBall(c, p.tau, cTilde, ballBuf, state); // c ← SampleInBall(c̃)
+    sampleInBall(c, p.tau, cTilde, ballBuf, state, true); // c ← SampleInBall(c̃)
     cHat.set(c);
     nttInPlace(cHat); // ĉ ← NTT(c)
     mulInvNtt(cs1, cHat, s1Hat); // ⟨⟨cs₁⟩⟩ ← NTT⁻¹(ĉ ∘ ŝ₁)
@@ -213,8 +272,7 @@ export function signMuInternal(
     sig = sigEncode(p, cTilde, cs1, h); // σ ← sigEncode(c̃, z mod± q, h)
   }
   wipe(seed, K, r0, c, cHat, maskBuf, ballBuf, state);
-  wipe(...s1, ...s2, ...t0, ...s1Hat, ...s2Hat, ...t0Hat);
-  wipe(...y, ...yHat, ...w, ...w1, ...cs1, ...cs2, ...ct0);
+  wipe(...s1, ...s2, ...t0); //                  the vectors of the scratch: by the caller
   return sig;
 }
 
@@ -252,16 +310,19 @@ export function verifyMuInternal(
   for (let i = 0; i < p.l; i++) if (normAtLeast(z[i], p.gamma1 - p.beta)) return false;
   const AHat = expandA(p, rho, matrixStorage(p)); // Â ← ExpandA(ρ)
   const c = new Float64Array(N);
-  sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50)); // c ← SampleInBall(c̃)
+  // c ← SampleInBall(c̃), with c̃ public here
+  sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50), false);
   const cHat = new Float64Array(N) as PolyNTT;
   cHat.set(c);
   nttInPlace(cHat);
   // w′_Approx ← NTT⁻¹(Â ∘ NTT(z) − NTT(c) ∘ NTT(t₁·2^d))
-  const zHat = nttVec(z);
-  const w = newVecNTT(p.k);
+  // ẑ, w and w₁ live in Sign_internal's vectors (ŷ, w, w₁): public data here, and verification
+  // never nests in signing nor signing in verification
+  const { yHat: zHat, w: wVec, w1 } = signScratch(p);
+  nttVec(z, zHat);
+  const w = wVec as PolyNTT[];
   matrixVectorNTT(w, AHat, zHat);
   const t1Hat = new Float64Array(N) as PolyNTT;
-  const w1 = newVec(p.k);
   for (let i = 0; i < p.k; i++) {
     const t = t1[i];
     for (let j = 0; j < N; j++) t[j] <<= D; // t₁·2^d < 2²³

@@ -25,8 +25,16 @@ const SHIFT = 2 ** 44;
 const INV_SHIFT = 2 ** -44;
 /** ⌈2⁴⁴ / (2γ₂)⌉ for each γ₂; chosen so that ⌊n·M / 2⁴⁴⌋ = ⌊n / (2γ₂)⌋ for all n < 2²⁴. */
 const recip = (gamma2: number): number => Math.ceil(SHIFT / (2 * gamma2));
-const RECIP_88 = recip((Q - 1) / 88);
+const GAMMA2_88 = (Q - 1) / 88;
+const RECIP_88 = recip(GAMMA2_88);
 const RECIP_32 = recip((Q - 1) / 32);
+
+/**
+ * m = (q − 1)/(2γ₂) for the two γ₂ of FIPS 204 Table 1: 44 for (q−1)/88, 16 for (q−1)/32.
+ * Selected by a comparison on the public parameter, not divided per coefficient (a float
+ * division in the hot loops of signing).
+ */
+const mOf = (gamma2: number): number => (gamma2 === GAMMA2_88 ? 44 : 16);
 
 /**
  * ⌊(r + γ₂ − 1) / (2γ₂)⌋ for r ∈ [0, q): with r₀ = r mod± 2γ₂ ∈ (−γ₂, γ₂] this is (r − r₀)/(2γ₂).
@@ -34,7 +42,7 @@ const RECIP_32 = recip((Q - 1) / 32);
  * identity is checked for every r ∈ [0, q) in test/mldsa/rounding.test.ts.
  */
 function quotient(r: number, gamma2: number): number {
-  const M = gamma2 === (Q - 1) / 88 ? RECIP_88 : RECIP_32; // public parameter
+  const M = gamma2 === GAMMA2_88 ? RECIP_88 : RECIP_32; // public parameter
   return Math.floor((r + gamma2 - 1) * M * INV_SHIFT); // ·2⁻⁴⁴ is exact (a power of two)
 }
 
@@ -43,7 +51,7 @@ function quotient(r: number, gamma2: number): number {
  * returns r₁ and writes r₀ into r0[i]. FIPS 204, Algorithm 36 (Decompose).
  */
 export function decompose(r: number, gamma2: number, r0: Float64Array, i: number): number {
-  const m = (Q - 1) / (2 * gamma2); // 16 or 44
+  const m = mOf(gamma2); // 16 or 44
   const r1 = quotient(r, gamma2); // ∈ [0, m]
   const wrap = (m - r1 - 1) >> 31; // −1 iff r⁺ − r₀ = q − 1, i.e. r₁ = m
   r0[i] = r - r1 * 2 * gamma2 + wrap; // r₀ ← r⁺ mod± 2γ₂, minus 1 at the wrap
@@ -52,14 +60,14 @@ export function decompose(r: number, gamma2: number, r0: Float64Array, i: number
 
 /** r₁ = HighBits(r) for r ∈ [0, q). FIPS 204, Algorithm 37 (HighBits). */
 export function highBits(r: number, gamma2: number): number {
-  const m = (Q - 1) / (2 * gamma2);
+  const m = mOf(gamma2);
   const r1 = quotient(r, gamma2);
   return r1 & ~((m - r1 - 1) >> 31);
 }
 
 /** r₀ = LowBits(r) for r ∈ [0, q). FIPS 204, Algorithm 38 (LowBits). */
 export function lowBits(r: number, gamma2: number): number {
-  const m = (Q - 1) / (2 * gamma2);
+  const m = mOf(gamma2);
   const r1 = quotient(r, gamma2);
   return r - r1 * 2 * gamma2 + ((m - r1 - 1) >> 31);
 }
@@ -81,7 +89,7 @@ export function makeHint(z: number, r: number, gamma2: number): 0 | 1 {
  * FIPS 204, Algorithm 40 (UseHint).
  */
 export function useHint(h: number, r: number, gamma2: number): number {
-  const m = (Q - 1) / (2 * gamma2);
+  const m = mOf(gamma2);
   const r1 = highBits(r, gamma2); // (r₁, r₀) ← Decompose(r)
   if (h === 0) return r1;
   if (lowBits(r, gamma2) > 0) return r1 + 1 === m ? 0 : r1 + 1; // (r₁ + 1) mod m

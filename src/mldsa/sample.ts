@@ -9,9 +9,11 @@
  * rejected is independent of the accepted coefficients, and no `%` touches them. SampleInBall:
  * for the released signature c̃ is public, but the c̃ of a *rejected* attempt is not (published
  * side-channel work on Dilithium, "rejected challenges", recovers keys from leaked challenges).
- * So the positions j derived from c̃ are never used as indices (masked scans instead); what still
- * depends on c̃ is the count of rejected bytes in the j-sampling loop (Algorithm 29 steps 5–7),
- * a residual timing leak we state rather than hide. ExpandMask is straight-line bit unpacking.
+ * So when signing, the positions j derived from c̃ are never used as indices (masked scans
+ * instead); what still depends on c̃ is the count of rejected bytes in the j-sampling loop
+ * (Algorithm 29 steps 5–7), a residual timing leak we state rather than hide. Verification's c̃
+ * comes from the signature (public) and takes the spec's direct assignments.
+ * ExpandMask is straight-line bit unpacking.
  */
 import { extractLanes, keccakP1600Interleaved } from '../hash/keccak.ts';
 import { shakeOneBlock } from '../hash/sponge.ts';
@@ -210,6 +212,8 @@ export const EXPAND_MASK_BUF_BYTES = 5 * H_RATE;
 /**
  * c ∈ R with τ coefficients in {−1, 1} and the rest 0, from the seed ρ = c̃, into out;
  * `buf` (136 bytes) and `state` are scratch. FIPS 204, Algorithm 29 (SampleInBall).
+ * `secretSeed`: c̃ of a signing attempt (masked scans, see the header) or, when false, a public
+ * c̃ (verification: c_i ← c_j; c_j ← ±1 as written in the spec).
  * c is built in an Int32Array and copied to out at the end (about 2× faster scans than on the
  * Float64Array, where every bit operation converts).
  */
@@ -219,6 +223,7 @@ export function sampleInBall(
   rho: Uint8Array,
   buf: Uint8Array,
   state: Uint32Array,
+  secretSeed: boolean,
 ): void {
   const c = BALL; // c ← 0 (BALL is all zeros between calls)
   shakeOneBlock(state, rho, H_RATE); // ctx ← H.Absorb(H.Init(), ρ)
@@ -239,10 +244,15 @@ export function sampleInBall(
     } while (j > i); // rejection on c̃: its iteration count is the residual leak (see the header)
     const b = i + tau - N; // index of the sign bit h[i + τ − 256], b < 64 (public)
     const bit = (b < 32 ? signsLo >>> b : signsHi >>> (b - 32)) & 1;
-    // c_i ← c_j; c_j ← (−1)^h[i+τ−256], with j never used as an index: one scan over every
-    // position m < i reads c_j and writes the sign through the mask [m = j] (all ones iff
-    // m ⊕ j = 0). c_i is still 0 here, so it becomes c_j, or the sign when j = i.
     const sign = 1 - 2 * bit;
+    if (!secretSeed) {
+      c[i] = c[j]; // c_i ← c_j; c_j ← (−1)^h[i+τ−256]: public c̃, j may index
+      c[j] = sign;
+      continue;
+    }
+    // Secret c̃: c_i ← c_j; c_j ← (−1)^h[i+τ−256], with j never used as an index: one scan over
+    // every position m < i reads c_j and writes the sign through the mask [m = j] (all ones iff
+    // m ⊕ j = 0). c_i is still 0 here, so it becomes c_j, or the sign when j = i.
     let cj = 0;
     for (let m = 0; m < i; m++) {
       const mask = -(((m ^ j) - 1) >>> 31);

@@ -11,6 +11,7 @@ export {
   verifyMuInternal,
   messageRepresentative,
   H,
+  signScratch,
 } from './internal.ts';
 export { keyGen, sign, verify, messagePrefix } from './mldsa.ts';
 export { hashSign, hashVerify, PRE_HASHES } from './prehash.ts';

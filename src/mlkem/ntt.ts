@@ -62,16 +62,25 @@ const TWO_Q = 2 * Q;
  * Computes f̂ = NTT(f) in place (the caller then treats the array as a PolyNTT); the result is
  * in bit-reversed order, coefficients in [0, q).
  * FIPS 203, Algorithm 9 (NTT).
- * Differs from the spec text (same butterflies, same zetas): layers len and len/2 are done in one
- * pass over four coefficients (fewer loads and stores), and reduction is lazy. Input coefficients
+ * Differs from the spec text (same butterflies, same zetas): after the layer len = 128, layers
+ * len and len/2 are done in one pass over four coefficients (fewer loads and stores), the last
+ * two (len = 4, 2) written out over groups of eight, and reduction is lazy. Input coefficients
  * must be < 2q; each layer adds at most 2q to the bound (t = ζ·f̂[j+len] ∈ [0, 2q) by Shoup), so
  * after 7 layers every value is < 16q < 2¹⁶, and the last layer Barrett-reduces to [0, q).
  */
 export function nttInPlace(f: Poly): void {
-  // Layers (128, 64), (32, 16), (8, 4): layer len uses zetas i + g, layer len/2 uses 2(i + g) and
-  // 2(i + g) + 1 for group g, exactly the indices Algorithm 9's counter i takes.
-  let i = 1; // i ← 1
-  for (let len = 128; len >= 8; len >>= 2) {
+  // len = 128: zeta ← ζ^BitRev₇(1) mod q
+  const z = ZETAS_I32[1];
+  const zShoup = ZETAS_SHOUP[1];
+  for (let j = 0; j < 128; j++) {
+    const a = f[j];
+    const b = f[j + 128];
+    const t = (Math.imul(b, z) - Math.imul(Math.imul(b, zShoup) >>> 16, Q)) | 0;
+    f[j + 128] = a - t + TWO_Q;
+    f[j] = a + t;
+  }
+  let i = 2; // i ← 2: the first zeta of layer len = 64
+  for (let len = 64; len >= 16; len >>= 2) {
     const half = len >> 1;
     for (let g = 0, start = 0; start < N; g++, start += 2 * len) {
       const z1 = ZETAS_I32[i + g]; // zeta ← ζ^BitRev₇(i) mod q, layer len
@@ -85,11 +94,10 @@ export function nttInPlace(f: Poly): void {
         let a1 = f[j + half];
         let a2 = f[j + len];
         let a3 = f[j + len + half];
-        // t ← zeta·f̂[j+len]; f̂[j+len] ← f̂[j] − t; f̂[j] ← f̂[j] + t   (mulShoup written out,
-        // +2q keeps differences ≥ 0)
+        // mulShoup(a, z): t ≡ a·z (mod q), t ∈ [0, 2q)
         let t = (Math.imul(a2, z1) - Math.imul(Math.imul(a2, z1Shoup) >>> 16, Q)) | 0;
-        a2 = a0 - t + TWO_Q;
-        a0 += t;
+        a2 = a0 - t + TWO_Q; // f̂[j + len] ← f̂[j] − t (+ 2q: stays non-negative)
+        a0 += t; // f̂[j] ← f̂[j] + t
         t = (Math.imul(a3, z1) - Math.imul(Math.imul(a3, z1Shoup) >>> 16, Q)) | 0;
         a3 = a1 - t + TWO_Q;
         a1 += t;
@@ -103,23 +111,49 @@ export function nttInPlace(f: Poly): void {
     }
     i *= 4;
   }
-  // Layer len = 2 (zetas 64…127), its outputs (< 16q < 2¹⁶) reduced mod q as they are written
-  // (barrettReduce written out).
-  for (let start = 0; start < N; start += 4) {
-    const zeta = ZETAS_I32[i];
-    const zetaShoup = ZETAS_SHOUP[i++];
-    for (let j = start; j < start + 2; j++) {
-      const b = f[j + 2];
-      const t = (Math.imul(b, zeta) - Math.imul(Math.imul(b, zetaShoup) >>> 16, Q)) | 0;
-      const a = f[j];
-      const x = a - t + TWO_Q;
-      const y = a + t;
-      const rx = x - ((x * BARRETT16_MUL) >>> 26) * Q - Q;
-      const ry = y - ((y * BARRETT16_MUL) >>> 26) * Q - Q;
-      f[j + 2] = rx + ((rx >> 31) & Q);
-      f[j] = ry + ((ry >> 31) & Q);
-    }
+  // len = 4 and len = 2 on each group of eight, then barrettReduce of every output (< 16q < 2¹⁶).
+  for (let start = 0, g = 32; start < N; start += 8, g++) {
+    const z1 = ZETAS_I32[g]; // layer len = 4: i = 32 … 63
+    const z1Shoup = ZETAS_SHOUP[g];
+    const z2 = ZETAS_I32[2 * g]; // layer len = 2: i = 64 … 127, two per group
+    const z2Shoup = ZETAS_SHOUP[2 * g];
+    const z3 = ZETAS_I32[2 * g + 1];
+    const z3Shoup = ZETAS_SHOUP[2 * g + 1];
+    const a0 = f[start], a1 = f[start + 1], a2 = f[start + 2], a3 = f[start + 3];
+    const a4 = f[start + 4], a5 = f[start + 5], a6 = f[start + 6], a7 = f[start + 7];
+    // len = 4: (j, j + 4) for j = 0 … 3
+    let t = (Math.imul(a4, z1) - Math.imul(Math.imul(a4, z1Shoup) >>> 16, Q)) | 0;
+    const b4 = a0 - t + TWO_Q;
+    const b0 = a0 + t;
+    t = (Math.imul(a5, z1) - Math.imul(Math.imul(a5, z1Shoup) >>> 16, Q)) | 0;
+    const b5 = a1 - t + TWO_Q;
+    const b1 = a1 + t;
+    t = (Math.imul(a6, z1) - Math.imul(Math.imul(a6, z1Shoup) >>> 16, Q)) | 0;
+    const b6 = a2 - t + TWO_Q;
+    const b2 = a2 + t;
+    t = (Math.imul(a7, z1) - Math.imul(Math.imul(a7, z1Shoup) >>> 16, Q)) | 0;
+    const b7 = a3 - t + TWO_Q;
+    const b3 = a3 + t;
+    // len = 2: (0, 2), (1, 3) with z2; (4, 6), (5, 7) with z3; each output Barrett-reduced
+    t = (Math.imul(b2, z2) - Math.imul(Math.imul(b2, z2Shoup) >>> 16, Q)) | 0;
+    f[start + 2] = barrett(b0 - t + TWO_Q);
+    f[start] = barrett(b0 + t);
+    t = (Math.imul(b3, z2) - Math.imul(Math.imul(b3, z2Shoup) >>> 16, Q)) | 0;
+    f[start + 3] = barrett(b1 - t + TWO_Q);
+    f[start + 1] = barrett(b1 + t);
+    t = (Math.imul(b6, z3) - Math.imul(Math.imul(b6, z3Shoup) >>> 16, Q)) | 0;
+    f[start + 6] = barrett(b4 - t + TWO_Q);
+    f[start + 4] = barrett(b4 + t);
+    t = (Math.imul(b7, z3) - Math.imul(Math.imul(b7, z3Shoup) >>> 16, Q)) | 0;
+    f[start + 7] = barrett(b5 - t + TWO_Q);
+    f[start + 5] = barrett(b5 + t);
   }
+}
+
+/** field.ts's barrettReduce, written out here (x < 2¹⁶, so x·20158 < 2³¹ fits Math.imul). */
+function barrett(x: number): number {
+  const r = x - (Math.imul(x, BARRETT16_MUL) >>> 26) * Q - Q;
+  return r + ((r >> 31) & Q);
 }
 
 /**

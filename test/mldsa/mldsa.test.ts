@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { mldsa44, mldsa65, mldsa87, hashSign, type MlDsa } from '../../src/mldsa/index.ts';
 import { sha256 } from '../../src/hash/sha256.ts';
-import { signInternal, signMuInternal } from '../../src/mldsa/testing.ts';
+import { signInternal, signMuInternal, signScratch } from '../../src/mldsa/testing.ts';
 import type { MlDsaParams } from '../../src/mldsa/params.ts';
 import { codeOf } from '../helpers/error-code.ts';
 
@@ -234,4 +234,35 @@ describe('FIPS 204 Alg 7/8 with external μ — computeMu, signMu, verifyMu', ()
       expect(dsa.verifyMu(publicKey, mu, sig)).toBe(true);
     });
   }
+});
+
+describe('FIPS 204 Alg 7 — Sign_internal reuses one set of vectors per parameter set', () => {
+  test('signatures interleaved across parameter sets, and after a refused key, equal first-run ones', () => {
+    const msgs = [Uint8Array.of(1), Uint8Array.of(2, 3), new Uint8Array(100).fill(7)];
+    const keys = SETS.map((dsa) => dsa.keygen(new Uint8Array(32).fill(21)).secretKey);
+    const first = SETS.map((dsa, s) =>
+      msgs.map((m) => dsa.sign(keys[s], m, { deterministic: true })),
+    );
+    for (const i of [2, 0, 1]) {
+      SETS.forEach((dsa, s) => {
+        // a refused key throws inside signing (skDecode): the next signature must not differ
+        const bad = withEtaField(dsa.params, keys[s], 0, 0, 2 * dsa.params.eta + 1);
+        expect(codeOf(() => dsa.sign(bad, msgs[i], { deterministic: true }))).toBe('NON_CANONICAL');
+        expect(dsa.sign(keys[s], msgs[i], { deterministic: true })).toEqual(first[s][i]);
+      });
+    }
+  });
+
+  test('the shared vectors (secrets: ŝ₁, ŝ₂, t̂₀, y, cs₁ …) are all zero after a signature and after a throw', () => {
+    SETS.forEach((dsa, s) => {
+      const { secretKey } = dsa.keygen(new Uint8Array(32).fill(22 + s));
+      const scratch = signScratch(dsa.params);
+      expect(scratch.all.length).toBe((4 * dsa.params.l + 6 * dsa.params.k) * 256);
+      dsa.sign(secretKey, Uint8Array.of(s));
+      expect(scratch.all.every((x) => x === 0)).toBe(true);
+      const bad = withEtaField(dsa.params, secretKey, dsa.params.l, 255, 2 * dsa.params.eta + 1);
+      expect(codeOf(() => dsa.sign(bad, Uint8Array.of(s)))).toBe('NON_CANONICAL');
+      expect(scratch.all.every((x) => x === 0)).toBe(true);
+    });
+  });
 });

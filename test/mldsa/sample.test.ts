@@ -55,9 +55,13 @@ describe('FIPS 204 Alg 29 — SampleInBall', () => {
       fc.assert(
         fc.property(bytes(p.cTildeBytes), (cTilde) => {
           const c = new Float64Array(256);
-          sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50));
+          sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50), true);
           expect(c.filter((x) => x === 1 || x === -1).length).toBe(p.tau);
           expect(c.filter((x) => x === 0).length).toBe(256 - p.tau);
+          // the public-c̃ form (verification) gives the same c
+          const d = new Float64Array(256);
+          sampleInBall(d, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50), false);
+          expect(Array.from(d)).toEqual(Array.from(c));
         }),
         { numRuns: 100 },
       );
