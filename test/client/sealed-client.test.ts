@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeContent, padContent } from '../../src/client/content.ts';
 import { awaitAccountData, createLinkedAccount, linkDevice, openLink } from '../../src/client/link-service.ts';
+import { DEVICE_TABLE } from '../../src/client/device-service.ts';
 import { openAnonymous, sendGroupSealed } from '../../src/client/sealed-send.ts';
+import { loadContactSealed, saveContactSealed } from '../../src/client/sealed-state.ts';
 import { SealedService } from '../../src/client/sealed-service.ts';
 import { SessionService } from '../../src/client/session-service.ts';
 import { SqliteRowStore } from '../../src/client/sqlite-store.ts';
@@ -265,5 +267,19 @@ describe('sealed sender in the client — docs/CLIENT.md §8', () => {
       const last = messages.map((o) => [o.message.peer, o.message.body, o.firstContact]).slice(-1); // bob.1 had one unread
       expect(last).toEqual([['alice', 'to both of your devices', false]]);
     }
+    // The laptop writes to alice sealed (it holds her access secret, as bob.1 does), while alice's
+    // copy of bob's list predates the link (dropped here): her client refreshes the list on the
+    // 'unlisted' certificate and accepts the message instead of rejecting it.
+    saveContactSealed(laptop.store, 'alice', loadContactSealed(bob.store, 'alice'));
+    const laptopEvents: SyncEvent[] = [];
+    await withSync(laptop, (s) => s.send('alice', 'sealed from the laptop'), laptopEvents);
+    expect(laptopEvents.filter((e) => e.type === 'authenticatedFallback' || e.type === 'undeliverable')).toEqual([]);
+    alice.store.transaction(() => alice.store.delete(DEVICE_TABLE.LISTS, 'bob'));
+    expect(alice.devices.devicesOf('bob').map((d) => d.deviceId)).toEqual([1]);
+    const aliceEvents: SyncEvent[] = [];
+    await withSync(alice, (s) => s.pump('empty'), aliceEvents);
+    const fromLaptop = aliceEvents.flatMap((e) => (e.type === 'delivery' ? [e.outcome] : []));
+    expect(fromLaptop.map((o) => (o.kind === 'message' ? [o.message.peer, o.message.body] : [o.kind]))).toEqual([['bob', 'sealed from the laptop']]);
+    expect(alice.devices.devicesOf('bob').map((d) => d.deviceId)).toEqual([1, 2]);
   }, 120_000);
 });
