@@ -1,9 +1,10 @@
 /**
  * The network side of groups (docs/CLIENT.md §10), over an open Sync: opens the pairwise sessions
  * a group operation needs, then sequences the group service's transactions before each transmit:
- *   membership: sessions with every member → create/change (commit) → settle;
- *   send:       settle → queueText (commit) → GROUP_SEND once for all recipient devices;
- *   settle:     our chain to every member lacking it (commit each) → pairwise outbox → group outbox.
+ *   membership: sessions with every member device, ours too → create/change (commit) → settle;
+ *   send:       lists refreshed → settle → queueText (commit) → GROUP_SEND once for all devices;
+ *   settle:     a new chain where a device holding ours left its list (commit) → our roster and
+ *               chain to every member device lacking it (commit each) → pairwise → group outbox.
  * Pairwise rows (changes, distributions) always leave before group messages, so each recipient's
  * mailbox holds a chain's distribution before the messages on it.
  * Side channels: orchestration on public names only.
@@ -37,7 +38,7 @@ export class GroupSync {
   /** `groups create NAME MEMBER…`: sessions with every member, the signed create, our chain. */
   async create(name: string, members: readonly string[]): Promise<GroupView> {
     await this.sync.flushOutbox();
-    for (const m of members) await this.reach(m);
+    for (const m of [...members, this.me]) await this.reach(m);
     const view = this.groups.create(name, members);
     await this.settle();
     return view;
@@ -46,31 +47,46 @@ export class GroupSync {
   /** `groups add|remove|leave`: the signed change to every member (and the removed one). */
   async change(name: string, kind: 'add' | 'remove' | 'leave', target: string): Promise<GroupView> {
     await this.sync.flushOutbox();
-    for (const u of this.groups.others(name)) await this.reach(u);
+    for (const u of [...this.groups.others(name), this.me]) await this.reach(u);
     if (kind === 'add') await this.reach(target);
     const view = this.groups.change(name, kind, target);
     await this.settle();
     return view;
   }
 
-  /** `send --group NAME TEXT`: one ciphertext, one upload, every member device. */
+  /**
+   * `send --group NAME TEXT`: one ciphertext, one upload, every member device (our own other
+   * devices included), after every member's list was fetched again: a device that left a list
+   * makes us rotate first, a device that joined one gets our roster and chain first.
+   */
   async send(name: string, body: string): Promise<GroupSent[]> {
-    for (const u of this.groups.others(name)) await this.reach(u);
+    for (const u of [...this.groups.others(name), this.me]) await this.reach(u);
     await this.settle();
     this.groups.queueText(name, body);
     this.crash?.('after-send-commit');
     return this.flushGroupOutbox();
   }
 
-  /** Opens a session with every listed device of `user` (its verified list, Sync.reachableDevices). */
+  private get me(): string {
+    return this.sync.service.account.name;
+  }
+
+  /**
+   * Fetches `user`'s list again and opens a session with every listed device (its verified list,
+   * Sync.reachableDevices); for this account, with its other devices.
+   */
   private async reach(user: string): Promise<void> {
-    await this.sync.ensureSession(user);
+    if (user !== this.me) await this.sync.ensureSession(user);
     await this.sync.refreshList(user);
     await this.sync.reachableDevices(user);
   }
 
-  /** Distributes our chain where missing, then flushes the pairwise and the group outboxes. */
+  /**
+   * Rotates where a device holding our chain left its list, distributes our roster and chain
+   * where missing, then flushes the pairwise and the group outboxes.
+   */
   async settle(): Promise<GroupSent[]> {
+    this.groups.rotateForRemovedDevices();
     for (const { key, user } of this.groups.pendingDistributions()) {
       await this.reach(user);
       this.groups.queueDistribution(key, user);

@@ -286,11 +286,11 @@ export class SessionService {
    * §8), a group change or sender-key distribution (§10) — to the user `name`: one ratchet step per
    * device in `peerDevices` and one outbox row, joining the caller's transaction. THE one function
    * through which such traffic reaches a user: the flush re-fans the row to the user's current
-   * device list on DEVICE_MISMATCH (§9), so every device of the user gets it. The sessions must
-   * exist (Sync.ensureSession).
+   * device list on DEVICE_MISMATCH (§9), so every device of the user gets it. `name` may be this
+   * account (its other devices: group traffic, §10). The sessions must exist (Sync.ensureSession).
    */
   queueToUser(name: string, content: Uint8Array, peerDevices: readonly number[] = [DEVICE_ID]): OutboxEntry {
-    const { address } = this.contact(name);
+    const address = name === this.account.name ? addressOf(name) : this.contact(name).address;
     return this.store.transaction(() => {
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
       const envelopes = peerDevices.map((d) => this.fanOut.encryptFor(name, d, content));
@@ -386,10 +386,10 @@ export class SessionService {
     if (text !== undefined && (text.sentTo !== undefined) !== own)
       throw new ProtocolError('BAD_STATE', own ? 'own device sent a message that is not a sent transcript' : `${sender} sent a transcript`);
     const peer = text?.sentTo ?? sender;
-    this.ensureContact(peer);
+    if (!own || text !== undefined) this.ensureContact(peer); // own devices' group contents: no contact
     this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
     if (content.kind === 'cover') return { kind: 'control', peer, control: 'cover' };
-    if (content.kind === 'groupChange' || content.kind === 'senderKey') {
+    if (content.kind === 'groupChange' || content.kind === 'senderKey' || content.kind === 'groupWelcome') {
       if (this.groupHooks === undefined)
         throw new ProtocolError('NOT_A_MEMBER', 'group content on a client without the group service');
       return { kind: 'group', event: this.groupHooks.onControl(peer, address, content) };
