@@ -21,6 +21,7 @@ import {
   createGroup,
   decryptGroupMessage,
   encryptGroupMessage,
+  holdsChain,
   isMember,
   makeChange,
   receiveChange,
@@ -261,8 +262,9 @@ export class GroupService implements GroupHooks {
   }
 
   /**
-   * Queues this device's roster and current chain (a welcome, PROTOCOL.md §15.12) to every device
-   * of `user` that lacks the chain, over the pairwise sessions, and records them (one transaction).
+   * Queues this device's roster and current chain (a welcome, PROTOCOL.md §15.12) to the devices
+   * of `user` when one of them lacks the chain, over the pairwise sessions, and records them
+   * (one transaction).
    */
   queueDistribution(key: string, user: string): void {
     const { store, ctx } = this.service;
@@ -273,8 +275,10 @@ export class GroupService implements GroupHooks {
       const state = this.decodeState(record);
       if (state.own === undefined || !isMember(state)) return;
       const done = this.holders(record, state);
-      const devices = reachedDevices(this.service, user).filter((d) => !done.some((h) => sameDevice(h, d)));
-      if (devices.length === 0) return;
+      // one pairwise row reaches every current device of the user (SEND_MULTI, docs/SERVER.md
+      // §13.3); those that hold the chain already keep it as it is (PROTOCOL.md §15.12)
+      const devices = reachedDevices(this.service, user);
+      if (devices.every((d) => done.some((h) => sameDevice(h, d)))) return;
       const m = state.membership;
       const welcome: GroupWelcome = {
         roster: signRoster(ctx.suite, this.identity(), this.self, m, ctx.random),
@@ -325,7 +329,10 @@ export class GroupService implements GroupHooks {
         state = r.state;
       }
       if (state === undefined) throw new ProtocolError('NOT_A_MEMBER', 'sender key for a group this device is not in');
-      state = receiveDistribution(ctx.suite, state, address, this.pinnedIdentity(address), d);
+      // a welcome goes to every device of an account (one pairwise row): a device holding that
+      // chain already keeps it as it is (PROTOCOL.md §15.12); a bare distribution is checked as ever
+      if (!('roster' in w && holdsChain(state, address, d)))
+        state = receiveDistribution(ctx.suite, state, address, this.pinnedIdentity(address), d);
       this.save(key, state, record);
       const event = { type: 'senderKey' as const, group: state.membership.name, from: peer };
       return roster === undefined ? event : { ...event, roster };

@@ -103,6 +103,12 @@ export class GroupSync {
   async flushGroupOutbox(): Promise<GroupSent[]> {
     const sent: GroupSent[] = [];
     for (const { key, entry } of this.groups.groupOutbox()) {
+      if (entry.recipients.length === 0) {
+        // no other member device (a group of our own user, alone on this account)
+        this.groups.markGroupDelivered(key, entry);
+        sent.push({ entry, stored: 0, duplicate: 0, refused: [] });
+        continue;
+      }
       const { results } = await this.sync.conn.request({
         op: 'groupSend',
         recipients: [...entry.recipients],

@@ -251,6 +251,15 @@ export function receiveDistribution(
   return { ...state, received };
 }
 
+/**
+ * True iff the newest chain held from `sender` is the chain `d` carries (same epoch and chain id):
+ * a welcome re-announcing it to every device of an account leaves such a device as it is (§15.12).
+ */
+export function holdsChain(state: GroupState, sender: string, d: SenderKeyDistribution): boolean {
+  const newest = state.received.find((s) => s.sender === sender)?.chains[0];
+  return newest !== undefined && newest.epoch === d.epoch && newest.chainId === d.chainId;
+}
+
 /** Encrypts and signs one group message on this device's chain (§15.4). */
 export function encryptGroupMessage(
   suite: Suite,
