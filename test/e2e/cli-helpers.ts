@@ -145,3 +145,26 @@ export function fileDigest(dir: string): string {
   return h.digest('hex');
 }
 
+/** `pqmsg --json link` in the background: its JSON lines and its exit code. */
+export function startLink(dir: string, url: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--dir', dir, '--json', 'link', '--server', url, '--no-passphrase', '--timeout', '120'], {
+    cwd: ROOT,
+    env: { ...process.env, PQMSG_PASSPHRASE: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  let wake: (() => void) | undefined;
+  createInterface({ input: child.stdout! }).on('line', (l) => {
+    lines.push(JSON.parse(l) as Record<string, unknown>);
+    wake?.();
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return {
+    lines,
+    async line(i: number): Promise<Record<string, unknown>> {
+      while (lines.length <= i) await new Promise<void>((r) => (wake = r));
+      return lines[i];
+    },
+    exited,
+  };
+}

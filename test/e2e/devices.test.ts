@@ -6,15 +6,10 @@
  * primary as a sent transcript; after `devices remove 2` the laptop is refused (DEVICE_REMOVED)
  * and receives nothing more, and carol sees alice's devices as CHANGED.
  */
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tempDir } from '../client/store-helpers.ts';
-import { jsonLines, pqmsg, startServerProcess, type ServerProcess } from './cli-helpers.ts';
-
-const ROOT = resolve(__dirname, '../..');
-const MAIN = join(ROOT, 'src/cli/main.ts');
+import { jsonLines, pqmsg, startLink, startServerProcess, type ServerProcess } from './cli-helpers.ts';
 
 let root: string;
 let cleanup: () => void;
@@ -36,30 +31,6 @@ afterAll(async () => {
   await server.kill();
   cleanup();
 });
-
-/** `pqmsg --json link` in the background: its JSON lines and its exit code. */
-function startLink(dir: string, url: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--dir', dir, '--json', 'link', '--server', url, '--no-passphrase', '--timeout', '120'], {
-    cwd: ROOT,
-    env: { ...process.env, PQMSG_PASSPHRASE: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines: Record<string, unknown>[] = [];
-  let wake: (() => void) | undefined;
-  createInterface({ input: child.stdout! }).on('line', (l) => {
-    lines.push(JSON.parse(l) as Record<string, unknown>);
-    wake?.();
-  });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return {
-    lines,
-    async line(i: number): Promise<Record<string, unknown>> {
-      while (lines.length <= i) await new Promise<void>((r) => (wake = r));
-      return lines[i];
-    },
-    exited,
-  };
-}
 
 const messages = (run: ReturnType<typeof pqmsg>, type = 'message') => jsonLines(run).filter((l) => l.type === type);
 
