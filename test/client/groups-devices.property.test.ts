@@ -18,7 +18,8 @@
  *     sender; nothing is rejected but what a removed device sent;
  *   - forged group traffic is rejected with its code and leaves the group state as it was: a bad
  *     signature, a member signing "as" another with the chain key it holds, a replayed
- *     distribution.
+ *     distribution (of a chain its sender has rotated away from);
+ *   - the server refuses a removed device as a GROUP_SEND recipient, and the device itself.
  * In process: the real server handlers on SQLite and real sealed client stores.
  */
 import fc from 'fast-check';
@@ -263,6 +264,16 @@ describe('groups over devices (fast-check)', () => {
         const replay = ben.events.slice(seen).flatMap((e) => (e.type === 'delivery' && e.outcome.kind === 'rejected' ? [e.outcome.error] : []));
         expect(replay.map((e) => (e as ProtocolError).code)).toEqual(['STALE_DISTRIBUTION']);
         expect(groupRow(g(ben))).toEqual(before);
+        // a removed device receives no group traffic: the server refuses it as a recipient, and it
+        // can no longer connect
+        for (const gone of world.devices.filter((d) => d.removed)) {
+          const address = { username: gone.user, deviceId: gone.deviceId };
+          const { results } = await withSync(ann, (s) =>
+            s.conn.request({ op: 'groupSend', recipients: [address], clientMessageId: defaultRandom(16), envelope: genuine }),
+          );
+          expect(results.map((r) => (r.status === 'refused' ? r.code : r.status))).toEqual(['UNKNOWN_ADDRESS']);
+          await expect(world.open(gone)).rejects.toMatchObject({ code: 'DEVICE_REMOVED' });
+        }
         checked++;
         await world.close();
       }),
