@@ -246,19 +246,15 @@ export class GroupService implements GroupHooks {
    * PROTOCOL.md §15.12: where a device that holds this device's current chain is no longer on its
    * account's verified list (removed, or its id given to another identity), makes a new chain
    * (one transaction per group) so that the removed device reads nothing sent from now on.
-   * Returns the groups rotated.
    */
-  rotateForRemovedDevices(): string[] {
+  rotateForRemovedDevices(): void {
     const { store, ctx } = this.service;
-    const rotated: string[] = [];
     for (const { key, record, state } of this.memberGroups()) {
       const current = state.membership.members.flatMap((u) => listedDevices(this.service, u));
       const gone = this.holders(record, state).some((h) => !current.some((d) => sameDevice(h, d)));
       if (!gone) continue;
       store.transaction(() => this.save(key, rotateOwnChain(ctx.suite, state, ctx.random), { ...record, distributedTo: [] }));
-      rotated.push(state.membership.name);
     }
-    return rotated;
   }
 
   /**
@@ -285,7 +281,7 @@ export class GroupService implements GroupHooks {
         distribution: distributionOf(ctx.suite, this.identity(), m.groupId, state.own, ctx.random),
       };
       const content = encodeControl({ kind: 'groupWelcome', payload: encodeWelcome(welcome) });
-      this.service.queueToUser(user, content, devices.map(deviceOf));
+      this.queueToUser(user, content);
       const kept = done.filter((h) => !devices.some((d) => d.address === h.address));
       const distributedTo = [...kept, ...devices].sort((a, b) => (a.address < b.address ? -1 : 1));
       store.put(GROUP_TABLE.GROUPS, key, encodeGroupRecord({ ...record, distributedChainId: state.own.chainId, distributedTo }));
