@@ -2,9 +2,10 @@
  * Property (fast-check), groups × multiple devices (docs/PROTOCOL.md §15.12, docs/CLIENT.md §10):
  * random schedules over 3 users with up to 3 devices each — devices linked (the real link
  * channel) and removed, members removed from the group and added again by ann's primary, sends
- * to the group and to users from any device, and delivery rounds that stop part-way (the
- * connection drops: the rest comes in a later round) and lose acks (the server delivers again:
- * duplicates, after later messages). Membership changes are made by one device, everything sent
+ * to the group and to users from any device, and delivery rounds that interleave the senders'
+ * messages in a random order (each sender's in its order), stop part-way (the connection drops:
+ * the rest comes in a later round) and lose acks (the server delivers again: duplicates, after
+ * later messages). Membership changes are made by one device, everything sent
  * before a change is delivered before it, and the change to every device before the next step
  * (concurrent changes, and what a member sent before a removal it had not applied yet, are the
  * subject of test/protocol/groups/schedules.property.test.ts). Once everything is delivered:
@@ -53,7 +54,7 @@ type Op =
   | { kind: 'link'; user: number }
   | { kind: 'unlink'; user: number; device: number }
   | { kind: 'member'; user: number }
-  | { kind: 'deliver'; user: number; device: number; cut: number; ackLose: number[] };
+  | { kind: 'deliver'; user: number; device: number; cut: number; ackLose: number[]; order: number[] };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('gsend' as const), user: fc.nat(2), device: fc.nat(2) }) },
@@ -69,6 +70,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       device: fc.nat(2),
       cut: fc.nat(8),
       ackLose: fc.array(fc.nat(7), { maxLength: 3 }),
+      order: fc.array(fc.nat(1000), { minLength: 8, maxLength: 8 }),
     }),
   },
 );
@@ -265,8 +267,9 @@ describe('groups over devices (fast-check)', () => {
         expect(replay.map((e) => (e as ProtocolError).code)).toEqual(['STALE_DISTRIBUTION']);
         expect(groupRow(g(ben))).toEqual(before);
         // a removed device receives no group traffic: the server refuses it as a recipient, and it
-        // can no longer connect
-        for (const gone of world.devices.filter((d) => d.removed)) {
+        // can no longer connect (unless its id was given to a device linked since)
+        const reused = (d: Dev) => world.current(d.user).some((c) => c.deviceId === d.deviceId);
+        for (const gone of world.devices.filter((d) => d.removed && !reused(d))) {
           const address = { username: gone.user, deviceId: gone.deviceId };
           const { results } = await withSync(ann, (s) =>
             s.conn.request({ op: 'groupSend', recipients: [address], clientMessageId: defaultRandom(16), envelope: genuine }),
@@ -288,11 +291,11 @@ describe('groups over devices (fast-check)', () => {
               { kind: 'link', user: 0 },
               { kind: 'gsend', user: 0, device: 0 },
               { kind: 'gsend', user: 1, device: 0 },
-              { kind: 'deliver', user: 0, device: 1, cut: 8, ackLose: [0] },
+              { kind: 'deliver', user: 0, device: 1, cut: 8, ackLose: [0], order: [900, 10, 500, 20, 30, 700, 5, 1] },
               { kind: 'gsend', user: 0, device: 1 },
               { kind: 'link', user: 1 },
               { kind: 'gsend', user: 2, device: 0 },
-              { kind: 'deliver', user: 1, device: 1, cut: 2, ackLose: [1] },
+              { kind: 'deliver', user: 1, device: 1, cut: 2, ackLose: [1], order: [3, 1, 4, 1, 5, 9, 2, 6] },
               { kind: 'gsend', user: 1, device: 1 },
               { kind: 'unlink', user: 0, device: 0 },
               { kind: 'gsend', user: 0, device: 0 },
@@ -346,10 +349,21 @@ function injectGroupMessage(to: Dev, groups: GroupService, from: Dev, envelope: 
   return (outcome.error as ProtocolError).code;
 }
 
-/** The delivery plan of a deliver op: the connection drops after `cut` pushes; some acks are lost. */
+/**
+ * The delivery plan of a deliver op: the senders' messages interleaved in a random order, each
+ * sender's kept in its order (what depends on what comes from one sender: a chain's welcome, then
+ * its messages); the connection drops after `cut` pushes; some acks are lost.
+ */
 function dropped(op: Extract<Op, { kind: 'deliver' }>): DeliveryPlan {
   return (pending) => {
-    const chosen = pending.slice(0, op.cut);
+    const last = new Map<string, number>();
+    const keyed = pending.map((m, i) => {
+      const from = `${m.sender.username}.${m.sender.deviceId}`;
+      const k = Math.max(last.get(from) ?? 0, op.order[i % op.order.length]);
+      last.set(from, k);
+      return { m, k, i };
+    });
+    const chosen = keyed.sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.m).slice(0, op.cut);
     return { chosen, loseAcks: op.ackLose.flatMap((i) => (chosen[i] ? [chosen[i].guid] : [])) };
   };
 }
