@@ -110,8 +110,8 @@ export function groupsOf(service: SessionService): GroupService {
 }
 
 /**
- * Connects like openSync, with group follow-ups: after a delivered group change, this device's
- * chain goes to whoever lacks it and the outboxes are flushed (docs/CLIENT.md §10).
+ * Connects like openSync, with group follow-ups: after a delivered group change (or a roster that
+ * came with a welcome), this device's chain goes to whoever lacks it and the outboxes are flushed (docs/CLIENT.md §10).
  */
 export async function openGroupSync(
   service: SessionService,
@@ -123,7 +123,9 @@ export async function openGroupSync(
   const sync = await openSync(service, opts, {
     ...options,
     afterDelivery: async (o) => {
-      if (o.kind === 'group' && o.event.type === 'change') await groups?.settle();
+      // a change, or a welcome that brought a roster (PROTOCOL.md §15.12): our chain may be due
+      if (o.kind === 'group' && (o.event.type === 'change' || (o.event.type === 'senderKey' && o.event.roster !== undefined)))
+        await groups?.settle();
     },
   });
   groups = new GroupSync(sync, groupsOf(service), crashHook());

@@ -9,9 +9,10 @@
  *   version ‖ 2 (ACCESS_KEY) ‖ access secret (32) ‖ u32 epoch ‖ u8 has text ‖ [bytes(text content)]
  *                                    the sender's delivery access secret, riding with a text or alone
  *   version ‖ 3 (COVER) ‖ bytes(filler)                          a cover-traffic dummy
- * and two group kinds (docs/CLIENT.md §10, docs/PROTOCOL.md §15.5, §15.6), handled by the groups:
+ * and three group kinds (docs/CLIENT.md §10, docs/PROTOCOL.md §15.5, §15.6, §15.12), for the groups:
  *   version ‖ 5 (GROUP_CHANGE) ‖ bytes(signed membership change)
- *   version ‖ 6 (SENDER_KEY) ‖ bytes(sender-key distribution)
+ *   version ‖ 6 (SENDER_KEY) ‖ bytes(sender-key distribution)      (received only: clients send 7)
+ *   version ‖ 7 (GROUP_WELCOME) ‖ bytes(signed roster ‖ distribution)
  * Every content is padded (PROTOCOL.md §13.5, Padmé) before it is encrypted: `padContent` /
  * `unpadContent`; bad padding is DecodeError BAD_PADDING.
  * Side channels: plaintext handling only; no branch on secret keys.
@@ -29,6 +30,7 @@ const KIND_SENT = 4;
 const MAX_RECIPIENT_BYTES = 32;
 const KIND_GROUP_CHANGE = 5;
 const KIND_SENDER_KEY = 6;
+const KIND_GROUP_WELCOME = 7;
 /** Bound on a group payload (a change with 1000 members is < 70 KiB). */
 const MAX_GROUP_PAYLOAD_BYTES = 256 * 1024;
 /** Bytes of a delivery access secret (PROTOCOL.md §13.11). */
@@ -89,14 +91,15 @@ export type AnyContent =
   | { readonly kind: 'cover'; readonly filler: Uint8Array }
   | ControlContent;
 
-/** A group content: a signed membership change or a sender-key distribution. */
-export type ControlContent =
-  | { readonly kind: 'groupChange'; readonly payload: Uint8Array }
-  | { readonly kind: 'senderKey'; readonly payload: Uint8Array };
+/** A group content: a signed membership change, a sender-key distribution, or a welcome. */
+export type ControlContent = { readonly kind: ControlKind; readonly payload: Uint8Array };
+export type ControlKind = keyof typeof CONTROL_KINDS;
 
-/** GROUP_CHANGE / SENDER_KEY: a group payload for the group service. */
+const CONTROL_KINDS = Object.freeze({ groupChange: KIND_GROUP_CHANGE, senderKey: KIND_SENDER_KEY, groupWelcome: KIND_GROUP_WELCOME });
+
+/** GROUP_CHANGE / SENDER_KEY / GROUP_WELCOME: a group payload for the group service. */
 export function encodeControl(c: ControlContent): Uint8Array {
-  const kind = c.kind === 'groupChange' ? KIND_GROUP_CHANGE : KIND_SENDER_KEY;
+  const kind = CONTROL_KINDS[c.kind];
   return new Writer().u8(CONTENT_VERSION).u8(kind).bytes(c.payload).finish();
 }
 
@@ -138,10 +141,11 @@ export function decodeAnyContent(bytes: Uint8Array): AnyContent {
     r.end();
     return { kind: 'cover', filler };
   }
-  if (kind === KIND_GROUP_CHANGE || kind === KIND_SENDER_KEY) {
+  const control = (Object.keys(CONTROL_KINDS) as ControlKind[]).find((k) => CONTROL_KINDS[k] === kind);
+  if (control !== undefined) {
     const payload = r.bytes(MAX_GROUP_PAYLOAD_BYTES);
     r.end();
-    return { kind: kind === KIND_GROUP_CHANGE ? 'groupChange' : 'senderKey', payload };
+    return { kind: control, payload };
   }
   throw new DecodeError('BAD_TAG', `message content: unknown kind ${kind}`);
 }

@@ -1,8 +1,11 @@
 /**
  * Stored row formats of the client's groups (docs/CLIENT.md §10) and the events the group service
  * reports. Versioned, length-prefixed binary (wire/codec.ts), sealed by sealed-store.ts:
- *   group       = version ‖ bytes(group state, PROTOCOL.md §15.8) ‖ u32 distributedChainId
- *                 ‖ u16 n ‖ n × bytes(user)            (users holding our current chain)
+ *   group       = version (2) ‖ bytes(group state, PROTOCOL.md §15.8) ‖ u32 distributedChainId
+ *                 ‖ u16 n ‖ n × (bytes(device address) ‖ bytes(identity hash))
+ *                                                      (member devices holding our current chain)
+ *                 version 1 (a list of users) still decodes, with an empty list: our current chain
+ *                 goes again to every member device (docs/CLIENT.md §10).
  *   group-outbox = version ‖ bytes(id) ‖ bytes(group key) ‖ u16 n ‖ n × (bytes(user) ‖ u32 device)
  *                 ‖ bytes(group message) ‖ bytes(history key)
  * Side channels: the group state holds chain secrets; it is copied here, never branched on.
@@ -12,6 +15,8 @@ import { Reader, Writer } from '../wire/codec.ts';
 import type { Address } from '../wire/address.ts';
 
 const RECORD_VERSION = 1;
+/** The group row since per-device distribution (docs/CLIENT.md §10). */
+const GROUP_RECORD_VERSION = 2;
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: true });
 
@@ -21,8 +26,16 @@ export interface GroupRecord {
   readonly state: Uint8Array;
   /** The chain id `distributedTo` refers to; a rotation resets the list. */
   readonly distributedChainId: number;
-  /** Users that were sent this device's current chain (sorted). */
-  readonly distributedTo: readonly string[];
+  /** Member devices that were sent this device's current chain (sorted by address). */
+  readonly distributedTo: readonly DeviceRef[];
+}
+
+/** A member device as its account's verified list names it (docs/CLIENT.md §9). */
+export interface DeviceRef {
+  /** `user.deviceId`. */
+  readonly address: string;
+  /** SHA-256 of its identity, as listed. */
+  readonly identityHash: Uint8Array;
 }
 
 /** A group message stored with its chain step, (re)transmitted until the server answers. */
@@ -55,28 +68,33 @@ export type GroupEvent =
       /** True when this device's user is no longer a member. */
       readonly left: boolean;
     }
-  | { readonly type: 'senderKey'; readonly group: string; readonly from: string };
+  /** A member device's chain; with `roster`, the group's roster it came with moved this device to that version. */
+  | { readonly type: 'senderKey'; readonly group: string; readonly from: string; readonly roster?: number };
 
-function reader(bytes: Uint8Array, what: string): Reader {
+function reader(bytes: Uint8Array, what: string, version = RECORD_VERSION): Reader {
   const r = new Reader(bytes, what);
   const v = r.u8();
-  if (v !== RECORD_VERSION) throw new DecodeError('BAD_VERSION', `${what}: unsupported version ${v}`);
+  if (v !== version) throw new DecodeError('BAD_VERSION', `${what}: unsupported version ${v}`);
   return r;
 }
 
 export function encodeGroupRecord(g: GroupRecord): Uint8Array {
-  const w = new Writer().u8(RECORD_VERSION).bytes(g.state).u32(g.distributedChainId).u16(g.distributedTo.length);
-  for (const u of g.distributedTo) w.bytes(enc.encode(u));
+  const w = new Writer().u8(GROUP_RECORD_VERSION).bytes(g.state).u32(g.distributedChainId).u16(g.distributedTo.length);
+  for (const d of g.distributedTo) w.bytes(enc.encode(d.address)).bytes(d.identityHash);
   return w.finish();
 }
 
 export function decodeGroupRecord(bytes: Uint8Array): GroupRecord {
-  const r = reader(bytes, 'group record');
+  const legacy = bytes.length > 0 && bytes[0] === RECORD_VERSION;
+  const r = reader(bytes, 'group record', legacy ? RECORD_VERSION : GROUP_RECORD_VERSION);
   const state = r.bytes();
   const distributedChainId = r.u32();
   const n = r.u16();
-  const distributedTo: string[] = [];
-  for (let i = 0; i < n; i++) distributedTo.push(dec.decode(r.bytes(64)));
+  const distributedTo: DeviceRef[] = [];
+  for (let i = 0; i < n; i++) {
+    const address = dec.decode(r.bytes(64));
+    if (!legacy) distributedTo.push({ address, identityHash: r.bytes(64) });
+  }
   r.end();
   return { state, distributedChainId, distributedTo };
 }

@@ -2,33 +2,41 @@
  * The group service (docs/CLIENT.md §10): this device's groups on top of the pure group protocol
  * (src/protocol/groups, PROTOCOL.md §15) and the sealed store, with every state change that must
  * be atomic in one transaction, before anything is sent (docs/ARCHITECTURE.md §2):
- *   create / change  sign + apply + new chain + group row + one pairwise outbox row per member;
+ *   create / change  sign + apply + new chain + group row + one pairwise outbox row per member
+ *                    user, this account's own other devices included;
  *   queueText        chain step + group row + group-outbox row + history row;
- *   queueDistribution  pairwise outbox row with our chain + the "distributed to" list;
+ *   rotateForRemovedDevices  a new chain where a device holding ours left its account's list;
+ *   queueDistribution  pairwise outbox row with our roster and chain (a welcome, PROTOCOL.md
+ *                    §15.12) to the devices of a user lacking it + the "distributed to" devices;
  *   onGroupMessage / onControl  (inside storeThenAck) decrypt or apply + group row + history row.
  * Group traffic to a user goes through `queueToUser` only: every device of the user with a
- * session (its verified device list, docs/CLIENT.md §9).
+ * session (its verified device list, docs/CLIENT.md §9); each of our devices is a member device
+ * with its own chain, so our other devices get what the other members get.
  * Side channels: orchestration on public names; secrets stay in the protocol and the store.
  */
 import { decodeIdentityPublic, type IdentityKeyPair, type IdentityPublic } from '../protocol/identity.ts';
-import { decodeDistribution, distributionOf, encodeDistribution } from '../protocol/groups/distribution.ts';
+import { decodeDistribution, distributionOf } from '../protocol/groups/distribution.ts';
 import { decodeGroupState, encodeGroupState } from '../protocol/groups/group-state-codec.ts';
 import {
   createGroup,
   decryptGroupMessageIn,
   encryptGroupMessage,
+  holdsChain,
   isMember,
   makeChange,
   receiveChange,
   receiveDistribution,
+  receiveRoster,
+  rotateOwnChain,
   type GroupState,
 } from '../protocol/groups/group-state.ts';
 import { decodeGroupChange, encodeGroupChange, userOf, type GroupChange } from '../protocol/groups/membership.ts';
 import { decodeGroupMessage } from '../protocol/groups/sender-key.ts';
-import { toHex } from '../util/bytes.ts';
+import { decodeWelcome, encodeWelcome, signRoster, type GroupWelcome } from '../protocol/groups/welcome.ts';
+import { bytesEqual, toHex } from '../util/bytes.ts';
 import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { Address } from '../wire/address.ts';
-import type { DeliveredMessage } from '../wire/pushes.ts';
+import { addressOf } from './account.ts';
 import {
   decodeContent,
   encodeContent,
@@ -42,6 +50,7 @@ import {
   decodeGroupRecord,
   encodeGroupOutbox,
   encodeGroupRecord,
+  type DeviceRef,
   type GroupEvent,
   type GroupOutboxEntry,
   type GroupRecord,
@@ -70,13 +79,25 @@ export interface GroupView {
 const MESSAGE_ID_BYTES = 16;
 const pad = (n: number): string => String(n).padStart(16, '0');
 
-/** The devices of a member user this device has a session with (its verified device list). */
-function deviceIdsOf(service: SessionService, user: string): number[] {
+/** The devices of `user` on its verified device list, this device excepted. */
+function listedDevices(service: SessionService, user: string): DeviceRef[] {
+  const self = service.account.address;
   return service.devices
     .devicesOf(user)
-    .map((d) => d.deviceId)
-    .filter((d) => service.hasSession(user, d));
+    .map((d) => ({ address: `${user}.${d.deviceId}`, identityHash: d.identityHash }))
+    .filter((d) => d.address !== self);
 }
+
+/** The listed devices of `user` this device has a session with: where its group traffic goes. */
+function reachedDevices(service: SessionService, user: string): DeviceRef[] {
+  return listedDevices(service, user).filter((d) => service.hasSession(user, deviceOf(d)));
+}
+
+function deviceOf(d: DeviceRef): number {
+  return Number(d.address.slice(d.address.lastIndexOf('.') + 1));
+}
+
+const sameDevice = (a: DeviceRef, b: DeviceRef): boolean => a.address === b.address && bytesEqual(a.identityHash, b.identityHash);
 
 export class GroupService implements GroupHooks {
   constructor(readonly service: SessionService) {
@@ -113,7 +134,7 @@ export class GroupService implements GroupHooks {
     return found;
   }
 
-  /** The member users other than this device's user (whom group traffic goes to). */
+  /** The member users other than this device's user. */
   others(name: string): string[] {
     const me = userOf(this.self);
     return this.find(name).state.membership.members.filter((u) => u !== me);
@@ -152,7 +173,8 @@ export class GroupService implements GroupHooks {
     return store.transaction(() => {
       const r = makeChange(ctx.suite, this.identity(), found.state, kind, who, ctx.random);
       this.save(found.key, r.state, found.record);
-      // the change goes to every member after it and to the removed user (who learns it)
+      // the change goes to every member after it, to the removed user (who learns it) and to our
+      // own other devices (a leave included)
       this.queueChange(r.change, [...new Set([...r.state.membership.members, who])]);
       return this.view(found.key, r.state);
     });
@@ -179,9 +201,10 @@ export class GroupService implements GroupHooks {
       const me = this.service.account.name;
       const entry = { direction: 'out' as const, peer: me, id, timestamp, body, delivered: false };
       store.put(GROUP_TABLE.HISTORY, historyKey, encodeHistory(entry));
-      const recipients = state.membership.members
-        .filter((u) => u !== me)
-        .flatMap((u): Address[] => deviceIdsOf(this.service, u).map((deviceId) => ({ username: u, deviceId })));
+      // every member device we reach, our own other devices included (PROTOCOL.md §15.12)
+      const recipients = state.membership.members.flatMap((u): Address[] =>
+        reachedDevices(this.service, u).map((d) => ({ username: u, deviceId: deviceOf(d) })),
+      );
       const out: GroupOutboxEntry = { id, group: found.key, recipients, message, historyKey };
       store.put(GROUP_TABLE.OUTBOX, pad(seq), encodeGroupOutbox(out));
       return out;
@@ -205,63 +228,114 @@ export class GroupService implements GroupHooks {
 
   // ── sender-key distribution ───────────────────────────────────────────────────────────────
 
-  /** Member users that do not hold this device's current chain yet, per group. */
+  /**
+   * Member users (this account included) with a listed device that does not hold this device's
+   * current chain, per group (docs/CLIENT.md §10: per device, so a device linked later gets it).
+   */
   pendingDistributions(): { key: string; user: string }[] {
-    const me = userOf(this.self);
-    return this.service.store.list(GROUP_TABLE.GROUPS).flatMap((r) => {
-      const record = decodeGroupRecord(r.value);
-      const state = this.decodeState(record);
-      if (state.own === undefined || !isMember(state)) return [];
-      const done = record.distributedChainId === state.own.chainId ? record.distributedTo : [];
-      return state.membership.members.filter((u) => u !== me && !done.includes(u)).map((user) => ({ key: r.key, user }));
+    return this.memberGroups().flatMap(({ key, record, state }) => {
+      const done = this.holders(record, state);
+      return state.membership.members
+        .filter((u) => listedDevices(this.service, u).some((d) => !done.some((h) => sameDevice(h, d))))
+        .map((user) => ({ key, user }));
     });
   }
 
-  /** Queues this device's current chain to `user` over the pairwise session (one transaction). */
+  /**
+   * PROTOCOL.md §15.12: where a device that holds this device's current chain is no longer on its
+   * account's verified list (removed, or its id given to another identity), makes a new chain
+   * (one transaction per group) so that the removed device reads nothing sent from now on.
+   */
+  rotateForRemovedDevices(): void {
+    const { store, ctx } = this.service;
+    for (const { key, record, state } of this.memberGroups()) {
+      const current = state.membership.members.flatMap((u) => listedDevices(this.service, u));
+      const gone = this.holders(record, state).some((h) => !current.some((d) => sameDevice(h, d)));
+      if (!gone) continue;
+      store.transaction(() => this.save(key, rotateOwnChain(ctx.suite, state, ctx.random), { ...record, distributedTo: [] }));
+    }
+  }
+
+  /**
+   * Queues this device's roster and current chain (a welcome, PROTOCOL.md §15.12) to the devices
+   * of `user` when one of them lacks the chain, over the pairwise sessions, and records them
+   * (one transaction).
+   */
   queueDistribution(key: string, user: string): void {
-    const { store } = this.service;
+    const { store, ctx } = this.service;
     store.transaction(() => {
       const bytes = store.get(GROUP_TABLE.GROUPS, key);
       if (bytes === undefined) throw new ClientError('UNKNOWN_GROUP', `no group ${key}`);
       const record = decodeGroupRecord(bytes);
       const state = this.decodeState(record);
-      if (state.own === undefined) return;
-      const { ctx } = this.service;
-      const d = encodeDistribution(distributionOf(ctx.suite, this.identity(), state.membership.groupId, state.own, ctx.random));
-      this.queueToUser(user, encodeControl({ kind: 'senderKey', payload: d }));
-      const done = record.distributedChainId === state.own.chainId ? record.distributedTo : [];
-      const distributedTo = [...new Set([...done, user])].sort();
+      if (state.own === undefined || !isMember(state)) return;
+      const done = this.holders(record, state);
+      // one pairwise row reaches every current device of the user (SEND_MULTI, docs/SERVER.md
+      // §13.3); those that hold the chain already keep it as it is (PROTOCOL.md §15.12)
+      const devices = reachedDevices(this.service, user);
+      if (devices.every((d) => done.some((h) => sameDevice(h, d)))) return;
+      const m = state.membership;
+      const welcome: GroupWelcome = {
+        roster: signRoster(ctx.suite, this.identity(), this.self, m, ctx.random),
+        distribution: distributionOf(ctx.suite, this.identity(), m.groupId, state.own, ctx.random),
+      };
+      const content = encodeControl({ kind: 'groupWelcome', payload: encodeWelcome(welcome) });
+      this.queueToUser(user, content);
+      const kept = done.filter((h) => !devices.some((d) => d.address === h.address));
+      const distributedTo = [...kept, ...devices].sort((a, b) => (a.address < b.address ? -1 : 1));
       store.put(GROUP_TABLE.GROUPS, key, encodeGroupRecord({ ...record, distributedChainId: state.own.chainId, distributedTo }));
     });
   }
 
   // ── receiving (GroupHooks: inside SessionService.processDelivery's transaction) ──────────
 
-  onGroupMessage(m: DeliveredMessage): GroupEvent {
-    const message = decodeGroupMessage(m.envelope);
+  /**
+   * A group message, delivered sealed (no `transportSender`, docs/CLIENT.md §10) or by GROUP_SEND
+   * (the server's authenticated sender, which must then be the sender the message authenticates).
+   */
+  onGroupMessage(envelope: Uint8Array, transportSender?: Address): GroupEvent {
+    const message = decodeGroupMessage(envelope);
     // sealed (PROTOCOL.md §15.4): the chain, hence the group and the sender, is found by trial
     const groups = this.service.store.list(GROUP_TABLE.GROUPS).map((row) => ({ key: row.key, record: decodeGroupRecord(row.value) }));
     const r = decryptGroupMessageIn(this.service.ctx.suite, groups.map((g) => this.decodeState(g.record)), message);
+    if (transportSender !== undefined && r.sender !== addressOf(transportSender.username, transportSender.deviceId))
+      throw new ProtocolError('SENDER_MISMATCH', `group message from ${r.sender} uploaded by another device`);
     const { key, record } = groups[r.index];
     const content = decodeContent(unpadContent(r.plaintext));
     this.save(key, r.state, record);
     const from = userOf(r.sender);
-    const entry = { direction: 'in' as const, peer: from, id: content.id, timestamp: content.timestamp, body: content.body, delivered: true };
+    const direction = from === this.service.account.name ? ('out' as const) : ('in' as const);
+    const entry = { direction, peer: from, id: content.id, timestamp: content.timestamp, body: content.body, delivered: true };
     this.service.store.put(GROUP_TABLE.HISTORY, `${key}/${pad(this.service.nextSequence())}`, encodeHistory(entry));
     return { type: 'message', group: r.state.membership.name, from, id: content.id, timestamp: content.timestamp, body: content.body };
   }
 
   onControl(peer: string, address: string, content: ControlContent): GroupEvent {
     const { store, ctx } = this.service;
-    if (content.kind === 'senderKey') {
-      const d = decodeDistribution(content.payload);
+    if (content.kind !== 'groupChange') {
+      // a welcome (PROTOCOL.md §15.12): the author's roster first, then its chain (§15.5)
+      const w = content.kind === 'groupWelcome' ? decodeWelcome(content.payload) : { distribution: decodeDistribution(content.payload) };
+      const d = w.distribution;
       const key = toHex(d.groupId);
       const bytes = store.get(GROUP_TABLE.GROUPS, key);
-      if (bytes === undefined) throw new ProtocolError('NOT_A_MEMBER', 'sender key for a group this device is not in');
-      const record = decodeGroupRecord(bytes);
-      const state = receiveDistribution(ctx.suite, this.decodeState(record), address, this.pinnedIdentity(address), d);
+      const record = bytes === undefined ? { state: new Uint8Array(0), distributedChainId: 0, distributedTo: [] } : decodeGroupRecord(bytes);
+      let state = bytes === undefined ? undefined : this.decodeState(record);
+      let roster: number | undefined;
+      if ('roster' in w) {
+        if (w.roster.author !== address) throw new ProtocolError('SENDER_MISMATCH', 'group roster: author is not the session peer');
+        if (!bytesEqual(w.roster.groupId, d.groupId)) throw new ProtocolError('BAD_GROUP_CHANGE', 'group welcome: roster and chain of two groups');
+        const r = receiveRoster(ctx.suite, state, this.self, w.roster, this.pinnedIdentity(address), ctx.random);
+        if (r.state !== state) roster = r.state.membership.version;
+        state = r.state;
+      }
+      if (state === undefined) throw new ProtocolError('NOT_A_MEMBER', 'sender key for a group this device is not in');
+      // a welcome goes to every device of an account (one pairwise row): a device holding that
+      // chain already keeps it as it is (PROTOCOL.md §15.12); a bare distribution is checked as ever
+      if (!('roster' in w && holdsChain(state, address, d)))
+        state = receiveDistribution(ctx.suite, state, address, this.pinnedIdentity(address), d);
       this.save(key, state, record);
-      return { type: 'senderKey', group: state.membership.name, from: peer };
+      const event = { type: 'senderKey' as const, group: state.membership.name, from: peer };
+      return roster === undefined ? event : { ...event, roster };
     }
     const change = decodeGroupChange(content.payload);
     if (change.author !== address)
@@ -293,11 +367,26 @@ export class GroupService implements GroupHooks {
     this.service.store.put(GROUP_TABLE.GROUPS, key, encodeGroupRecord({ ...record, state: encodeGroupState(state) }));
   }
 
-  /** Queues a signed change to each of `users` but this device's user (pairwise sessions). */
+  /** Queues a signed change to each of `users` and to this account's other devices (pairwise). */
   private queueChange(change: GroupChange, users: readonly string[]): void {
     const me = userOf(this.self);
-    const payload = encodeGroupChange(change);
-    for (const u of users) if (u !== me) this.queueToUser(u, encodeControl({ kind: 'groupChange', payload }));
+    const content = encodeControl({ kind: 'groupChange', payload: encodeGroupChange(change) });
+    for (const u of users) if (u !== me) this.queueToUser(u, content);
+    if (reachedDevices(this.service, me).length > 0) this.queueToUser(me, content);
+  }
+
+  /** The groups this device is a member of, with a chain. */
+  private memberGroups(): { key: string; record: GroupRecord; state: GroupState }[] {
+    return this.service.store.list(GROUP_TABLE.GROUPS).flatMap((r) => {
+      const record = decodeGroupRecord(r.value);
+      const state = this.decodeState(record);
+      return state.own === undefined || !isMember(state) ? [] : [{ key: r.key, record, state }];
+    });
+  }
+
+  /** The devices that hold this device's current chain (none after a rotation). */
+  private holders(record: GroupRecord, state: GroupState): readonly DeviceRef[] {
+    return record.distributedChainId === state.own?.chainId ? record.distributedTo : [];
   }
 
   /**
@@ -306,7 +395,7 @@ export class GroupService implements GroupHooks {
    * docs/CLIENT.md §9; GroupSync opens the sessions first with Sync.reachableDevices).
    */
   private queueToUser(user: string, content: Uint8Array): void {
-    const devices = deviceIdsOf(this.service, user);
+    const devices = reachedDevices(this.service, user).map(deviceOf);
     if (devices.length === 0) throw new ClientError('UNKNOWN_CONTACT', `no session with a device of ${user}`);
     this.service.queueToUser(user, content, devices);
   }

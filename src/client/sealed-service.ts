@@ -31,6 +31,7 @@ import {
   verifySealedKey,
   type VerifiedSealedKey,
 } from '../protocol/sealed-sender/sealed-key.ts';
+import { isGroupMessage } from '../protocol/groups/sender-key.ts';
 import { receiveSealed, sendSealed } from '../protocol/sealed-sender/sealed-session.ts';
 import { DAY_MS, MAX_SIGNED_PREKEY_AGE_MS } from '../protocol/constants.ts';
 import { pendingIdentityChange } from '../protocol/trust.ts';
@@ -497,6 +498,8 @@ export class SealedService {
   processSealed(m: SealedDeliveredMessage, final = true): DeliveryOutcome | UnlistedSealed {
     const guidKey = pad(m.guid);
     if (this.store.get(TABLE.PROCESSED, guidKey) !== undefined) return { kind: 'duplicate' };
+    // a sealed group message (GROUP_SEND_SEALED) authenticates its sender itself (PROTOCOL.md §15.4)
+    if (isGroupMessage(m.envelope)) return this.service.processGroupDelivery(m.guid, m.envelope);
     const server = this.serverIdentity();
     const sealedKeys = {
       loadSealedKey: (id: number) => {

@@ -26,6 +26,7 @@ import {
 import { bytesEqual, toHex } from '../util/bytes.ts';
 import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { RandomSource } from '../util/random.ts';
+import type { Address } from '../wire/address.ts';
 import type { DeliveredMessage } from '../wire/pushes.ts';
 import { DEVICE_ID, NAME_RULE, addressOf, identityFingerprint, isValidName, loadAccount } from './account.ts';
 import {
@@ -99,7 +100,7 @@ export type DeliveryOutcome =
  * message (one upload, PROTOCOL.md §15.4) or a group control content from a pairwise session.
  */
 export interface GroupHooks {
-  onGroupMessage(m: DeliveredMessage): GroupEvent;
+  onGroupMessage(envelope: Uint8Array, transportSender?: Address): GroupEvent;
   onControl(peer: string, address: string, content: ControlContent): GroupEvent;
 }
 
@@ -297,11 +298,11 @@ export class SessionService {
    * §8), a group change or sender-key distribution (§10) — to the user `name`: one ratchet step per
    * device in `peerDevices` and one outbox row, joining the caller's transaction. THE one function
    * through which such traffic reaches a user: the flush re-fans the row to the user's current
-   * device list on DEVICE_MISMATCH (§9), so every device of the user gets it. The sessions must
-   * exist (Sync.ensureSession).
+   * device list on DEVICE_MISMATCH (§9), so every device of the user gets it. `name` may be this
+   * account (its other devices: group traffic, §10). The sessions must exist (Sync.ensureSession).
    */
   queueToUser(name: string, content: Uint8Array, peerDevices: readonly number[] = [DEVICE_ID]): OutboxEntry {
-    const { address } = this.contact(name);
+    const address = name === this.account.name ? addressOf(name) : this.contact(name).address;
     return this.store.transaction(() => {
       const id = toHex(this.ctx.random(MESSAGE_ID_BYTES));
       const envelopes = peerDevices.map((d) => this.fanOut.encryptFor(name, d, content));
@@ -349,17 +350,12 @@ export class SessionService {
     const sender = m.sender.username;
     const address = addressOf(sender, m.sender.deviceId);
     const own = sender === this.account.name;
-    const groups = this.groupHooks;
     // A listed device's identity change is settled by its account's list (Sync.deliver), so no
     // pending change is recorded for it; a contact's primary keeps the user's trust decision (§8).
     const run = <T>(fn: () => T): T => (listedHash === undefined ? this.commitThenThrow(fn) : this.store.transaction(fn));
+    if (isGroupMessage(m.envelope)) return this.processGroupDelivery(m.guid, m.envelope, m.sender);
     try {
       return run((): DeliveryOutcome => {
-        if (groups !== undefined && isGroupMessage(m.envelope)) {
-          const event = groups.onGroupMessage(m);
-          this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
-          return { kind: 'group', event };
-        }
         // First contact is per ACCOUNT: a known contact's (or our own account's) newly linked
         // device pins its identity silently, vouched for by the account's signed list (§9).
         const firstContact = !own && this.store.get(TABLE.CONTACTS, sender) === undefined;
@@ -376,6 +372,31 @@ export class SessionService {
       if (!(err instanceof Error) || err instanceof ClientError) throw err; // store failures
       this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
       return { kind: 'rejected', peer: sender, error: err };
+    }
+  }
+
+  /**
+   * `storeThenAck`'s first half for a group message (PROTOCOL.md §15.4), delivered sealed (GROUP_SEND_SEALED,
+   * no `transportSender`) or by GROUP_SEND: in ONE transaction the group service decrypts and stores
+   * it, and the guid is recorded; a refusal (unknown chain, forgery, replay, another uploader than
+   * the sender it authenticates) changes no group state, records the guid and is 'rejected'.
+   * Also used by sealed-service.ts.
+   */
+  processGroupDelivery(guid: number, envelope: Uint8Array, transportSender?: Address): DeliveryOutcome {
+    const guidKey = pad(guid);
+    const peer = transportSender?.username ?? '(sealed)';
+    try {
+      return this.store.transaction((): DeliveryOutcome => {
+        if (this.groupHooks === undefined)
+          throw new ProtocolError('NOT_A_MEMBER', 'group message on a client without the group service');
+        const event = this.groupHooks.onGroupMessage(envelope, transportSender);
+        this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
+        return { kind: 'group', event };
+      });
+    } catch (err) {
+      if (!(err instanceof Error) || err instanceof ClientError) throw err; // store failures
+      this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
+      return { kind: 'rejected', peer, error: err };
     }
   }
 
@@ -399,10 +420,10 @@ export class SessionService {
     if (text !== undefined && (text.sentTo !== undefined) !== own)
       throw new ProtocolError('BAD_STATE', own ? 'own device sent a message that is not a sent transcript' : `${sender} sent a transcript`);
     const peer = text?.sentTo ?? sender;
-    this.ensureContact(peer);
+    if (!own || text !== undefined) this.ensureContact(peer); // own devices' group contents: no contact
     this.store.put(TABLE.PROCESSED, guidKey, new Uint8Array(0));
     if (content.kind === 'cover') return { kind: 'control', peer, control: 'cover' };
-    if (content.kind === 'groupChange' || content.kind === 'senderKey') {
+    if (content.kind === 'groupChange' || content.kind === 'senderKey' || content.kind === 'groupWelcome') {
       if (this.groupHooks === undefined)
         throw new ProtocolError('NOT_A_MEMBER', 'group content on a client without the group service');
       return { kind: 'group', event: this.groupHooks.onControl(peer, address, content) };

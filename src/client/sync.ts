@@ -277,6 +277,17 @@ export class Sync {
     return devices;
   }
 
+  /** True when this sync sends sealed where it can (docs/CLIENT.md §8). */
+  get sealing(): boolean {
+    return this.options.sealed === true;
+  }
+
+  /** The second, never authenticated connection (opened and its server checked on first use). */
+  async anonymousConnection(): Promise<Connection> {
+    this.anonymous ??= await openAnonymous(this.sealed, this.connect, this.urls[this.current]);
+    return this.anonymous;
+  }
+
   /**
    * Transmits the sealed outbox over the anonymous connection (opened on first use). A row the
    * server refuses with DEVICE_MISMATCH is re-fanned to the recipient's refreshed device list
@@ -285,12 +296,11 @@ export class Sync {
    */
   async flushSealed(): Promise<void> {
     if (this.sealed.sealedOutbox().length === 0) return;
-    this.anonymous ??= await openAnonymous(this.sealed, this.connect, this.urls[this.current]);
     const refan = async (key: string, entry: OutboxEntry): Promise<OutboxEntry> => {
       await this.refreshList(entry.peer);
       return this.sealed.refanSealed(key, entry, await this.sealableDevices(entry.peer));
     };
-    await flushSealedOutbox(this.sealed, this.anonymous, (e) => this.options.onEvent?.(e), this.options.crash, refan);
+    await flushSealedOutbox(this.sealed, await this.anonymousConnection(), (e) => this.options.onEvent?.(e), this.options.crash, refan);
   }
 
   /**

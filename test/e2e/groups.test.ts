@@ -4,12 +4,14 @@
  * others' group messages; alice removes carol; alice and bob keep talking, and carol — who still
  * receives nothing readable — shows none of it (her copy of the old chains cannot decrypt). Then
  * dave is added and reads what follows only. Then bob's `send --group` is killed (-9) after its
- * commit and after its transmit: every member shows each message exactly once.
+ * commit and after its transmit: every member shows each message exactly once. Then bob links a
+ * tablet and alice a laptop: alice's next group message reaches both of bob's devices and shows on
+ * her laptop as sent; bob's tablet sends to the group itself (docs/PROTOCOL.md §15.12).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { tempDir } from '../client/store-helpers.ts';
-import { jsonLines, pqmsg, startServerProcess, type ServerProcess } from './cli-helpers.ts';
+import { jsonLines, pqmsg, startLink, startServerProcess, type ServerProcess } from './cli-helpers.ts';
 
 let root: string;
 let cleanup: () => void;
@@ -132,6 +134,40 @@ describe('groups end to end (real processes)', () => {
       expect(history.filter((l) => l.body === body).map((l) => l.delivered)).toEqual([true]);
     }
   }, 240_000);
+
+  test("bob's second device receives the group messages too; alice's linked laptop shows hers as sent", async () => {
+    /** Links a new device in `dir(device)` to `owner` (its primary runs `devices add CODE`). */
+    const link = async (device: string, owner: string) => {
+      const linking = startLink(dir(device), server.url);
+      const code = await linking.line(0);
+      expect(pqmsg(dir(owner), ['devices', 'add', String(code.code)]).status).toBe(0);
+      expect(await linking.exited).toBe(0);
+    };
+    await link('bobtab', 'bob');
+    await link('laptop', 'alice');
+    // alice fetches the lists again: her roster and chain go to bob.2 and alice.2 first (a welcome)
+    const send = pqmsg(dir('alice'), ['--json', 'send', '--group', 'friends', 'to every device']);
+    expect(send.status).toBe(0);
+    expect(jsonLines(send)[0]).toMatchObject({ type: 'groupSent', devices: 4, refused: [] }); // bob.1 bob.2 dave.1 alice.2
+    const tab = pqmsg(dir('bobtab'), ['--json', 'receive']);
+    expect(tab.status).toBe(0);
+    expect(jsonLines(tab).filter((l) => l.type === 'groupRoster')).toEqual([{ type: 'groupRoster', group: 'friends', by: 'alice', version: 3 }]);
+    expect(jsonLines(tab).filter((l) => l.type === 'groupMessage').map((l) => `${l.from}: ${l.body}`)).toEqual(['alice: to every device']);
+    expect(received('bob')).toEqual(['alice: to every device']);
+    expect(received('dave')).toEqual(['alice: to every device']);
+    expect(pqmsg(dir('laptop'), ['receive']).status).toBe(0);
+    const laptop = jsonLines(pqmsg(dir('laptop'), ['--json', 'history', '--group', 'friends']));
+    expect(laptop.map((l) => [l.direction, l.body])).toEqual([['out', 'to every device']]);
+    // bob's tablet is a member device of its own: it sends, and bob's primary shows it as sent
+    expect(pqmsg(dir('bobtab'), ['send', '--group', 'friends', 'from the tablet']).status).toBe(0);
+    expect(received('alice')).toEqual(['bob: from the tablet']);
+    expect(received('dave')).toEqual(['bob: from the tablet']);
+    expect(pqmsg(dir('bob'), ['receive']).status).toBe(0);
+    const bob = jsonLines(pqmsg(dir('bob'), ['--json', 'history', '--group', 'friends'])).filter((l) => l.body === 'from the tablet');
+    expect(bob.map((l) => l.direction)).toEqual(['out']);
+    const laptopAgain = pqmsg(dir('laptop'), ['--json', 'receive']);
+    expect(jsonLines(laptopAgain).filter((l) => l.type === 'groupMessage').map((l) => l.body)).toEqual(['from the tablet']);
+  }, 300_000);
 
   test('--help on each groups verb, and an unknown group is a usage error', () => {
     for (const verb of ['create', 'add', 'remove', 'leave', 'list']) {

@@ -109,7 +109,7 @@ export function printSyncEvent(out: Printer, e: SyncEvent): boolean {
   }
 }
 
-/** Prints one group event: a group message with its group and sender, or a membership change. */
+/** Prints one group event: a group message with its group and sender, a membership change or a roster. */
 export function printGroupEvent(out: Printer, e: GroupEvent): void {
   switch (e.type) {
     case 'message':
@@ -136,6 +136,14 @@ export function printGroupEvent(out: Printer, e: GroupEvent): void {
       return;
     }
     case 'senderKey':
+      // a welcome that gave this device the group (a device linked later: PROTOCOL.md §15.12)
+      if (e.roster !== undefined)
+        out.print(`${e.group}: ${e.from} sent the group's roster (version ${e.roster})`, {
+          type: 'groupRoster',
+          group: e.group,
+          by: e.from,
+          version: e.roster,
+        });
       return;
   }
 }

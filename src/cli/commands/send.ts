@@ -110,12 +110,13 @@ async function sendToGroup(opts: GlobalOptions, out: Printer, name: string, body
       const sent = await groups.send(name, body);
       const mine = sent[sent.length - 1];
       const devices = mine.stored + mine.duplicate;
-      out.print(`sent to group ${name}: one upload, ${devices} member devices (id ${mine.entry.id})`, {
+      out.print(`sent to group ${name}: one upload, ${devices} member devices (id ${mine.entry.id}${mine.sealed ? ', sealed' : ''})`, {
         type: 'groupSent',
         group: name,
         id: mine.entry.id,
         devices,
         refused: mine.refused,
+        sealed: mine.sealed,
       });
     } finally {
       sync.close();

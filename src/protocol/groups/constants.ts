@@ -41,6 +41,7 @@ export const GROUP_AEAD_TAG_BYTES = 16;
 export const SIGNATURE_LABEL_GROUP_MESSAGE = 'pqmsg v1 group message';
 export const SIGNATURE_LABEL_GROUP_CHANGE = 'pqmsg v1 group change';
 export const SIGNATURE_LABEL_SENDER_KEY = 'pqmsg v1 sender key';
+export const SIGNATURE_LABEL_GROUP_ROSTER = 'pqmsg v1 group roster';
 
 /**
  * Skipped-key bound per sender chain (PROTOCOL.md §15.3): a message may be at most this many

@@ -5,6 +5,8 @@
  *   createGroup / makeChange   sign a change, apply it, rotate on removal;
  *   receiveChange              verify the author's signature, apply, rotate on removal;
  *   receiveDistribution        accept another member device's chain (members only, no replay);
+ *   receiveRoster / rotateOwnChain  devices in groups (§15.12): a member's signed roster, and a
+ *                              new chain when a device holding ours left its account's list;
  *   encryptGroupMessage        one sealed ciphertext for every member device;
  *   decryptGroupMessage(In)    find the chain by its header key (trial), then header, body and
  *                              signature; returns the authenticated sender.
@@ -22,6 +24,7 @@ import type { IdentityKeyPair, IdentityPublic } from '../identity.ts';
 import type { Suite } from '../suite.ts';
 import { GROUP_ID_BYTES } from './constants.ts';
 import { acceptDistribution, verifyDistribution, type SenderKeyDistribution } from './distribution.ts';
+import { verifyRoster, type SignedRoster } from './welcome.ts';
 import {
   applyGroupChange,
   nextMembers,
@@ -174,6 +177,58 @@ function afterChange(suite: Suite, state: GroupState, membership: Membership, ra
 }
 
 /**
+ * Makes this device a new chain (epoch + 1) while the roster stays (§15.12 "Devices in groups"):
+ * a device that held this device's chain left its account's verified device list, so what is
+ * sent from now on must be on a chain it never had. The caller distributes the new chain to the
+ * current member devices only.
+ */
+export function rotateOwnChain(suite: Suite, state: GroupState, random: RandomSource): GroupState {
+  if (state.own === undefined || !isMember(state)) throw new ProtocolError('NOT_A_MEMBER', 'this device is not a member of the group');
+  return { ...state, own: createSenderChain(random, state.own.epoch + 1) };
+}
+
+/**
+ * Applies a member device's signed roster (§15.12): its signature must verify under
+ * `authorIdentity`, the pinned identity of the session's peer (BAD_SIGNATURE); the roster must be
+ * well-formed and name the author's user and this device's user (BAD_GROUP_CHANGE, NOT_A_MEMBER).
+ * A device without the group's state (or whose user is no longer a member) starts from it with a
+ * new chain; a member device takes it only if it is newer than its own roster and the author's
+ * user is a member of its own roster (NOT_A_MEMBER), then drops removed users' chains and
+ * rotates as after a change; an older or equal roster changes nothing.
+ */
+export function receiveRoster(
+  suite: Suite,
+  state: GroupState | undefined,
+  self: string,
+  roster: SignedRoster,
+  authorIdentity: IdentityPublic,
+  random: RandomSource,
+): ChangeResult {
+  if (roster.author === self) throw new ProtocolError('BAD_GROUP_CHANGE', 'group roster claims to be from this device');
+  if (!verifyRoster(suite, authorIdentity, roster))
+    throw new ProtocolError('BAD_SIGNATURE', 'group roster: hybrid signature does not verify (PROTOCOL.md §15.12)');
+  const sorted = [...new Set(roster.members)].sort();
+  if (sorted.length !== roster.members.length || sorted.some((m, i) => m !== roster.members[i]) || roster.name.length === 0)
+    throw new ProtocolError('BAD_GROUP_CHANGE', 'group roster must be sorted, unique and named');
+  if (!roster.members.includes(userOf(roster.author)) || !roster.members.includes(userOf(self)))
+    throw new ProtocolError('NOT_A_MEMBER', 'group roster must name its author and this device as members');
+  const membership: Membership = { groupId: roster.groupId, name: roster.name, version: roster.version, members: [...roster.members] };
+  if (state === undefined || !isMember(state)) {
+    if (state !== undefined && (!bytesEqual(state.membership.groupId, roster.groupId) || state.membership.version >= roster.version))
+      return { state, rotated: false, added: [], removed: [] };
+    const own = createSenderChain(random, (state?.own?.epoch ?? 0) + 1);
+    return { state: { membership, self, own, received: [] }, rotated: true, added: [], removed: [] };
+  }
+  const held = state.membership;
+  if (!bytesEqual(held.groupId, roster.groupId) || held.name !== roster.name)
+    throw new ProtocolError('BAD_GROUP_CHANGE', 'group roster for another group');
+  if (!held.members.includes(userOf(roster.author)))
+    throw new ProtocolError('NOT_A_MEMBER', `${userOf(roster.author)} is not a member of the group`);
+  if (roster.version <= held.version) return { state, rotated: false, added: [], removed: [] };
+  return afterChange(suite, state, membership, random);
+}
+
+/**
  * Accepts a distribution received over the pairwise session with `sender` (§15.5): its hybrid
  * signature must verify under `senderIdentity`, the pinned identity of that device
  * (BAD_SIGNATURE), the sender's user must be a member (NOT_A_MEMBER), the group must match, and
@@ -198,6 +253,15 @@ export function receiveDistribution(
   const others = state.received.filter((s) => s.sender !== sender);
   const received = [...others, { sender, chains }].sort((a, b) => (a.sender < b.sender ? -1 : 1));
   return { ...state, received };
+}
+
+/**
+ * True iff the newest chain held from `sender` is the chain `d` carries (same epoch and chain id):
+ * a welcome re-announcing it to every device of an account leaves such a device as it is (§15.12).
+ */
+export function holdsChain(state: GroupState, sender: string, d: SenderKeyDistribution): boolean {
+  const newest = state.received.find((s) => s.sender === sender)?.chains[0];
+  return newest !== undefined && newest.epoch === d.epoch && newest.chainId === d.chainId;
 }
 
 /** Encrypts and signs one group message on this device's chain (§15.4). */

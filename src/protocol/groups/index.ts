@@ -10,3 +10,4 @@ export * from './distribution.ts';
 export * from './membership.ts';
 export * from './group-state.ts';
 export * from './group-state-codec.ts';
+export * from './welcome.ts';

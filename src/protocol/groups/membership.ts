@@ -87,9 +87,10 @@ function writeBody(c: Omit<GroupChange, 'signature'>): Writer {
   return w;
 }
 
-function nameBytes(s: string, max: number, what: string): Uint8Array {
+/** UTF-8 of a name carried in a group encoding, at most `max` bytes (DecodeError BAD_VALUE). */
+export function nameBytes(s: string, max: number, what: string): Uint8Array {
   const b = utf8(s);
-  if (b.length > max) throw new DecodeError('BAD_VALUE', `group change: ${what} longer than ${max} bytes`);
+  if (b.length > max) throw new DecodeError('BAD_VALUE', `group encoding: ${what} longer than ${max} bytes`);
   return b;
 }
 
