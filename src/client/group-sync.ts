@@ -81,21 +81,23 @@ export class GroupSync {
    * Fetches `user`'s list again and opens a session with every listed device (its verified list,
    * Sync.reachableDevices); for this account, with its other devices.
    */
-  private async reach(user: string): Promise<void> {
+  private async reach(user: string): Promise<number[]> {
     if (user !== this.me) await this.sync.ensureSession(user);
     await this.sync.refreshList(user);
-    await this.sync.reachableDevices(user);
+    return this.sync.reachableDevices(user);
   }
 
   /**
    * Rotates where a device holding our chain left its list, distributes our roster and chain
-   * where missing, then flushes the pairwise and the group outboxes.
+   * where missing (with our delivery access secret when due, so the members can seal group
+   * messages to us: docs/CLIENT.md §10), then flushes the pairwise and the group outboxes.
    */
   async settle(): Promise<GroupSent[]> {
     this.groups.rotateForRemovedDevices();
     for (const { key, user } of this.groups.pendingDistributions()) {
-      await this.reach(user);
+      const devices = await this.reach(user);
       this.groups.queueDistribution(key, user);
+      if (this.sync.sealing && user !== this.me) this.sync.sealed.queueAccessKeyAuthenticatedIfDue(user, devices);
     }
     await this.sync.flushOutbox();
     return this.flushGroupOutbox();

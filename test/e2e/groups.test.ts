@@ -1,13 +1,14 @@
 /**
  * Groups end to end (docs/CLIENT.md §10): a real delivery-service process and real `pqmsg`
  * processes. alice creates a three-member group with bob and carol; everyone receives the
- * others' group messages; alice removes carol; alice and bob keep talking, and carol — who still
+ * others' group messages, sent sealed once the members' welcomes brought their access keys; alice removes carol; alice and bob keep talking, and carol — who still
  * receives nothing readable — shows none of it (her copy of the old chains cannot decrypt). Then
  * dave is added and reads what follows only. Then bob's `send --group` is killed (-9) after its
  * commit and after its transmit: every member shows each message exactly once. Then bob links a
  * tablet and alice a laptop: alice's next group message reaches both of bob's devices and shows on
  * her laptop as sent; bob's tablet sends to the group itself (docs/PROTOCOL.md §15.12).
  */
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { tempDir } from '../client/store-helpers.ts';
@@ -62,7 +63,16 @@ describe('groups end to end (real processes)', () => {
     expect(received('alice')).toEqual([]); // the chains of bob and carol arrive
     const send = pqmsg(dir('alice'), ['--json', 'send', '--group', 'friends', 'hello from alice']);
     expect(send.status).toBe(0);
-    expect(jsonLines(send)[0]).toMatchObject({ type: 'groupSent', group: 'friends', devices: 2, refused: [] });
+    expect(jsonLines(send)[0]).toMatchObject({ type: 'groupSent', group: 'friends', devices: 2, refused: [], sealed: true });
+    // sealed (GROUP_SEND_SEALED): the server stored bob's and carol's copies with no sender
+    const id = Buffer.from(String(jsonLines(send)[0].id), 'hex');
+    const db = new Database(join(root, 'server.sqlite'), { readonly: true });
+    const rows = db.prepare('SELECT username, sender_username, sender_device_id FROM messages WHERE client_message_id = ? ORDER BY username').all(id);
+    db.close();
+    expect(rows).toEqual([
+      { username: 'bob', sender_username: null, sender_device_id: null },
+      { username: 'carol', sender_username: null, sender_device_id: null },
+    ]);
     expect(pqmsg(dir('bob'), ['send', '--group', 'friends', 'hello from bob']).status).toBe(0);
     expect(received('bob')).toEqual(['alice: hello from alice']);
     expect(received('carol')).toEqual(['alice: hello from alice', 'bob: hello from bob']);
@@ -148,7 +158,7 @@ describe('groups end to end (real processes)', () => {
     // alice fetches the lists again: her roster and chain go to bob.2 and alice.2 first (a welcome)
     const send = pqmsg(dir('alice'), ['--json', 'send', '--group', 'friends', 'to every device']);
     expect(send.status).toBe(0);
-    expect(jsonLines(send)[0]).toMatchObject({ type: 'groupSent', devices: 4, refused: [] }); // bob.1 bob.2 dave.1 alice.2
+    expect(jsonLines(send)[0]).toMatchObject({ type: 'groupSent', devices: 4, refused: [], sealed: true }); // bob.1 bob.2 dave.1 alice.2
     const tab = pqmsg(dir('bobtab'), ['--json', 'receive']);
     expect(tab.status).toBe(0);
     expect(jsonLines(tab).filter((l) => l.type === 'groupRoster')).toEqual([{ type: 'groupRoster', group: 'friends', by: 'alice', version: 3 }]);
