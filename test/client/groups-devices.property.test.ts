@@ -27,6 +27,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { GroupService, GROUP_TABLE } from '../../src/client/group-service.ts';
 import { GroupSync } from '../../src/client/group-sync.ts';
+import { SealedService } from '../../src/client/sealed-service.ts';
 import { decodeGroupRecord } from '../../src/client/group-records.ts';
 import { encodeContent, encodeControl, padContent } from '../../src/client/content.ts';
 import { distributionOf } from '../../src/protocol/groups/distribution.ts';
@@ -238,6 +239,11 @@ describe('groups over devices (fast-check)', () => {
         const forged = Uint8Array.from(genuine);
         forged[forged.length - 1] ^= 1;
         expect(injectGroupMessage(ben, g(ben), ann, forged, 1)).toBe('AUTH_FAILED');
+        // the genuine bytes, but GROUP_SEND names cat as the uploader: not the sender they authenticate
+        const unchanged = groupRow(g(ben));
+        const relayed = ben.service.processDelivery({ guid: 1_200_000_000, serverTimestamp: Date.now(), clientMessageId: new Uint8Array(16), envelope: genuine, sender: { username: 'cat', deviceId: 1 } });
+        expect(relayed.kind === 'rejected' ? (relayed.error as ProtocolError).code : relayed.kind).toBe('SENDER_MISMATCH');
+        expect(groupRow(g(ben))).toEqual(unchanged);
         // cat holds ann.1's chain key (at ben's position: she can step it forward) and signs
         // "as ann.1" with her own chain's signing key
         const catState = groupState(g(cat))!;
@@ -338,16 +344,15 @@ function groupRow(groups: GroupService): Uint8Array | undefined {
  */
 function injectGroupMessage(to: Dev, groups: GroupService, from: Dev, envelope: Uint8Array, k: number): string {
   const before = groupRow(groups);
-  const m: DeliveredMessage = {
-    guid: 1_000_000_000 + k,
-    serverTimestamp: Date.now(),
-    clientMessageId: new Uint8Array(16).fill(k),
-    envelope,
-    sender: { username: from.user, deviceId: from.deviceId },
-  };
+  const base = { serverTimestamp: Date.now(), clientMessageId: new Uint8Array(16).fill(k), envelope };
+  const m: DeliveredMessage = { ...base, guid: 1_000_000_000 + k, sender: { username: from.user, deviceId: from.deviceId } };
   const outcome = to.service.processDelivery(m);
   expect(groupRow(groups)).toEqual(before);
   if (outcome.kind !== 'rejected') throw new Error(`test: forged group message was ${outcome.kind}`);
+  // the same bytes delivered sealed (GROUP_SEND_SEALED, no server sender): the same refusal
+  const sealed = new SealedService(to.service).processSealed({ ...base, guid: 1_100_000_000 + k });
+  expect(groupRow(groups)).toEqual(before);
+  expect(sealed.kind === 'rejected' ? (sealed.error as ProtocolError).code : sealed.kind).toBe((outcome.error as ProtocolError).code);
   return (outcome.error as ProtocolError).code;
 }
 
