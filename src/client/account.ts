@@ -30,6 +30,11 @@ export function addressOf(name: string, deviceId = DEVICE_ID): string {
   return `${name}.${deviceId}`;
 }
 
+/** The device id of a protocol address 'name.deviceId' (after the last dot). */
+export function deviceIdOfAddress(address: string): number {
+  return Number(address.slice(address.lastIndexOf('.') + 1));
+}
+
 /**
  * Short display fingerprint of an identity encoding: the first 16 bytes of its SHA-256 in
  * 8 groups of 4 hex digits. For recognising a key at a glance; comparing identities is the job

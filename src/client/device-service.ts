@@ -20,7 +20,7 @@ import type { Suite } from '../protocol/suite.ts';
 import type { TrustStore } from '../protocol/store.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { ClientError } from '../util/errors.ts';
-import { addressOf } from './account.ts';
+import { addressOf, deviceIdOfAddress } from './account.ts';
 import type { Account } from './records.ts';
 import type { ClientStore } from './store.ts';
 
@@ -39,7 +39,7 @@ export type ListUpdate = 'unchanged' | 'updated' | 'first';
 
 /** The device id part of this device's protocol address `name.deviceId`. */
 export function deviceIdOf(account: Account): number {
-  return Number(account.address.slice(account.address.lastIndexOf('.') + 1));
+  return deviceIdOfAddress(account.address);
 }
 
 export class DeviceDirectory {

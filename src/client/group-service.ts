@@ -36,7 +36,7 @@ import { decodeWelcome, encodeWelcome, signRoster, type GroupWelcome } from '../
 import { bytesEqual, toHex } from '../util/bytes.ts';
 import { ClientError, ProtocolError } from '../util/errors.ts';
 import type { Address } from '../wire/address.ts';
-import { addressOf } from './account.ts';
+import { addressOf, deviceIdOfAddress } from './account.ts';
 import {
   decodeContent,
   encodeContent,
@@ -77,6 +77,8 @@ export interface GroupView {
 }
 
 const MESSAGE_ID_BYTES = 16;
+/** The row of a group before its first state is saved: our chain has gone nowhere yet. */
+const NEW_RECORD: GroupRecord = Object.freeze({ state: new Uint8Array(0), distributedChainId: 0, distributedTo: [] });
 const pad = (n: number): string => String(n).padStart(16, '0');
 
 /** The devices of `user` on its verified device list, this device excepted. */
@@ -84,17 +86,13 @@ function listedDevices(service: SessionService, user: string): DeviceRef[] {
   const self = service.account.address;
   return service.devices
     .devicesOf(user)
-    .map((d) => ({ address: `${user}.${d.deviceId}`, identityHash: d.identityHash }))
+    .map((d) => ({ address: addressOf(user, d.deviceId), identityHash: d.identityHash }))
     .filter((d) => d.address !== self);
 }
 
 /** The listed devices of `user` this device has a session with: where its group traffic goes. */
 function reachedDevices(service: SessionService, user: string): DeviceRef[] {
-  return listedDevices(service, user).filter((d) => service.hasSession(user, deviceOf(d)));
-}
-
-function deviceOf(d: DeviceRef): number {
-  return Number(d.address.slice(d.address.lastIndexOf('.') + 1));
+  return listedDevices(service, user).filter((d) => service.hasSession(user, deviceIdOfAddress(d.address)));
 }
 
 const sameDevice = (a: DeviceRef, b: DeviceRef): boolean => a.address === b.address && bytesEqual(a.identityHash, b.identityHash);
@@ -157,7 +155,7 @@ export class GroupService implements GroupHooks {
     return store.transaction(() => {
       const { state, change } = createGroup(ctx.suite, this.identity(), this.self, name, members, ctx.random);
       const key = toHex(state.membership.groupId);
-      this.save(key, state, { state: new Uint8Array(0), distributedChainId: 0, distributedTo: [] });
+      this.save(key, state, NEW_RECORD);
       this.queueChange(change, state.membership.members);
       return this.view(key, state);
     });
@@ -203,7 +201,7 @@ export class GroupService implements GroupHooks {
       store.put(GROUP_TABLE.HISTORY, historyKey, encodeHistory(entry));
       // every member device we reach, our own other devices included (PROTOCOL.md §15.12)
       const recipients = state.membership.members.flatMap((u): Address[] =>
-        reachedDevices(this.service, u).map((d) => ({ username: u, deviceId: deviceOf(d) })),
+        reachedDevices(this.service, u).map((d) => ({ username: u, deviceId: deviceIdOfAddress(d.address) })),
       );
       const out: GroupOutboxEntry = { id, group: found.key, recipients, message, historyKey };
       store.put(GROUP_TABLE.OUTBOX, pad(seq), encodeGroupOutbox(out));
@@ -311,15 +309,14 @@ export class GroupService implements GroupHooks {
   }
 
   onControl(peer: string, address: string, content: ControlContent): GroupEvent {
-    const { store, ctx } = this.service;
+    const { ctx } = this.service;
     if (content.kind !== 'groupChange') {
       // a welcome (PROTOCOL.md §15.12): the author's roster first, then its chain (§15.5)
       const w = content.kind === 'groupWelcome' ? decodeWelcome(content.payload) : { distribution: decodeDistribution(content.payload) };
       const d = w.distribution;
       const key = toHex(d.groupId);
-      const bytes = store.get(GROUP_TABLE.GROUPS, key);
-      const record = bytes === undefined ? { state: new Uint8Array(0), distributedChainId: 0, distributedTo: [] } : decodeGroupRecord(bytes);
-      let state = bytes === undefined ? undefined : this.decodeState(record);
+      const { record, state: held } = this.load(key);
+      let state = held;
       let roster: number | undefined;
       if ('roster' in w) {
         if (w.roster.author !== address) throw new ProtocolError('SENDER_MISMATCH', 'group roster: author is not the session peer');
@@ -341,9 +338,7 @@ export class GroupService implements GroupHooks {
     if (change.author !== address)
       throw new ProtocolError('SENDER_MISMATCH', 'group change: author is not the session peer');
     const key = toHex(change.groupId);
-    const bytes = store.get(GROUP_TABLE.GROUPS, key);
-    const record = bytes === undefined ? { state: new Uint8Array(0), distributedChainId: 0, distributedTo: [] } : decodeGroupRecord(bytes);
-    const before = bytes === undefined ? undefined : this.decodeState(record);
+    const { record, state: before } = this.load(key);
     const r = receiveChange(ctx.suite, before, this.self, change, this.pinnedIdentity(address), ctx.random);
     this.save(key, r.state, record);
     const m = r.state.membership;
@@ -357,6 +352,14 @@ export class GroupService implements GroupHooks {
     const trust = this.service.ctx.trust.loadTrust(address);
     if (trust === undefined) throw new ProtocolError('UNTRUSTED_IDENTITY', `no identity pinned for ${address}`);
     return decodeIdentityPublic(trust.identity);
+  }
+
+  /** The row of group `key`, or a new one (no state yet) for a group this device is not in. */
+  private load(key: string): { record: GroupRecord; state: GroupState | undefined } {
+    const bytes = this.service.store.get(GROUP_TABLE.GROUPS, key);
+    if (bytes === undefined) return { record: NEW_RECORD, state: undefined };
+    const record = decodeGroupRecord(bytes);
+    return { record, state: this.decodeState(record) };
   }
 
   private decodeState(record: GroupRecord): GroupState {
@@ -395,7 +398,7 @@ export class GroupService implements GroupHooks {
    * docs/CLIENT.md §9; GroupSync opens the sessions first with Sync.reachableDevices).
    */
   private queueToUser(user: string, content: Uint8Array): void {
-    const devices = reachedDevices(this.service, user).map(deviceOf);
+    const devices = reachedDevices(this.service, user).map((d) => deviceIdOfAddress(d.address));
     if (devices.length === 0) throw new ClientError('UNKNOWN_CONTACT', `no session with a device of ${user}`);
     this.service.queueToUser(user, content, devices);
   }
