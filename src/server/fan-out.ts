@@ -15,7 +15,7 @@ import type { Address } from '../wire/address.ts';
 import type { Request } from '../wire/requests.ts';
 import type { Outcome, ServerContext } from './context.ts';
 import { storedList } from './device-lists.ts';
-import { deliveryCutoff } from './mailbox.ts';
+import { deliveryCutoff, mailboxQuota, requireEnvelopeSize } from './mailbox.ts';
 import type { NewMessage } from './store.ts';
 
 type SendMulti = Extract<Request, { op: 'sendMulti' }>;
@@ -38,9 +38,7 @@ export async function currentDevices(ctx: ServerContext, username: string): Prom
 export async function handleSendMulti(ctx: ServerContext, sender: Address, req: SendMulti): Promise<Outcome> {
   if ((await ctx.store.deviceIdentity(sender)) === undefined)
     throw new ServerError('DEVICE_REMOVED', `${sender.username}.${sender.deviceId} is no longer on its account's device list`);
-  for (const m of req.messages)
-    if (m.envelope.length > ctx.limits.maxEnvelopeBytes)
-      throw new ServerError('ENVELOPE_TOO_LARGE', `envelope of ${m.envelope.length} bytes exceeds ${ctx.limits.maxEnvelopeBytes}`);
+  for (const m of req.messages) requireEnvelopeSize(ctx, m.envelope);
   const current = await currentDevices(ctx, req.to);
   if (current.size === 0 && req.to !== sender.username) throw new ServerError('UNKNOWN_ADDRESS', `no account ${req.to}`);
   if (req.to === sender.username) current.delete(sender.deviceId);
@@ -54,8 +52,7 @@ export async function handleSendMulti(ctx: ServerContext, sender: Address, req: 
     serverTimestamp: now,
     expiredBefore: deliveryCutoff(ctx, now),
   }));
-  const quota = { maxMessages: ctx.limits.mailboxMaxMessages, maxBytes: ctx.limits.mailboxMaxBytes };
-  const ack = await ctx.store.storeMessageBatch(messages, quota);
+  const ack = await ctx.store.storeMessageBatch(messages, mailboxQuota(ctx));
   const response = { op: 'sendMulti' as const, ...ack };
   return ack.duplicate ? { response } : { response, deliver: messages.map((m) => m.recipient) };
 }

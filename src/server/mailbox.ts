@@ -8,14 +8,14 @@ import { ServerError } from '../util/errors.ts';
 import type { Address } from '../wire/address.ts';
 import type { Request } from '../wire/requests.ts';
 import type { Outcome, ServerContext } from './context.ts';
+import type { MailboxQuota } from './store.ts';
 
 type Send = Extract<Request, { op: 'send' }>;
 type Ack = Extract<Request, { op: 'ack' }>;
 
 /** SEND: stores the envelope for `req.to` (once per client message id) and acknowledges it. */
 export async function handleSend(ctx: ServerContext, sender: Address, req: Send): Promise<Outcome> {
-  if (req.envelope.length > ctx.limits.maxEnvelopeBytes)
-    throw new ServerError('ENVELOPE_TOO_LARGE', `envelope of ${req.envelope.length} bytes exceeds ${ctx.limits.maxEnvelopeBytes}`);
+  requireEnvelopeSize(ctx, req.envelope);
   const now = ctx.clock();
   const ack = await ctx.store.storeMessage(
     {
@@ -26,7 +26,7 @@ export async function handleSend(ctx: ServerContext, sender: Address, req: Send)
       serverTimestamp: now,
       expiredBefore: deliveryCutoff(ctx, now),
     },
-    { maxMessages: ctx.limits.mailboxMaxMessages, maxBytes: ctx.limits.mailboxMaxBytes },
+    mailboxQuota(ctx),
   );
   const response = { op: 'send' as const, guid: ack.guid, serverTimestamp: ack.serverTimestamp, duplicate: ack.duplicate };
   if (ack.duplicate) return { response };
@@ -40,6 +40,17 @@ export async function handleAck(ctx: ServerContext, owner: Address, req: Ack): P
   if (!(await ctx.store.ackMessage(owner, req.guid)))
     throw new ServerError('UNKNOWN_MESSAGE', `ack: no message ${req.guid} in this mailbox`);
   return { response: { op: 'ack' } };
+}
+
+/** The per-mailbox quota every store call applies (docs/SERVER.md §6). */
+export function mailboxQuota(ctx: ServerContext): MailboxQuota {
+  return { maxMessages: ctx.limits.mailboxMaxMessages, maxBytes: ctx.limits.mailboxMaxBytes };
+}
+
+/** ENVELOPE_TOO_LARGE for an envelope over maxEnvelopeBytes (every send op, docs/SERVER.md §6). */
+export function requireEnvelopeSize(ctx: ServerContext, envelope: Uint8Array): void {
+  if (envelope.length > ctx.limits.maxEnvelopeBytes)
+    throw new ServerError('ENVELOPE_TOO_LARGE', `envelope of ${envelope.length} bytes exceeds ${ctx.limits.maxEnvelopeBytes}`);
 }
 
 /** Messages stored before this time (ms) have expired and are neither delivered nor counted. */

@@ -9,13 +9,12 @@
  */
 import { checkCombinedAccessKey } from '../protocol/sealed-sender/access-key.ts';
 import { ServerError } from '../util/errors.ts';
-import { formatAddress } from '../wire/address.ts';
-import { MAX_GROUP_RECIPIENTS } from '../wire/frame-constants.ts';
 import type { Request } from '../wire/requests.ts';
 import type { GroupSendResult } from '../wire/responses.ts';
 import type { Outcome, ServerContext, Session } from './context.ts';
 import { currentDevices, requireDeviceSet } from './fan-out.ts';
-import { deliveryCutoff } from './mailbox.ts';
+import { requireRecipientList } from './group-send.ts';
+import { deliveryCutoff, mailboxQuota } from './mailbox.ts';
 import { requireAccessKey, requireAnonymous, requireSealedEnvelope } from './sealed.ts';
 import { takeSealedIpToken, takeSealedRecipientToken, takeSealedTokens } from './sealed-buckets.ts';
 import type { NewSealedMessage } from './store.ts';
@@ -47,8 +46,7 @@ export async function handleSendSealedMulti(ctx: ServerContext, session: Session
     serverTimestamp: now,
     expiredBefore: deliveryCutoff(ctx, now),
   }));
-  const quota = { maxMessages: ctx.limits.mailboxMaxMessages, maxBytes: ctx.limits.mailboxMaxBytes };
-  const ack = await ctx.store.storeSealedMessageBatch(messages, quota);
+  const ack = await ctx.store.storeSealedMessageBatch(messages, mailboxQuota(ctx));
   const response = { op: 'sendSealedMulti' as const, ...ack };
   return ack.duplicate ? { response } : { response, deliver: messages.map((m) => m.recipient) };
 }
@@ -63,11 +61,7 @@ export async function handleSendSealedMulti(ctx: ServerContext, session: Session
  */
 export async function handleGroupSendSealed(ctx: ServerContext, session: Session, req: GroupSendSealed): Promise<Outcome> {
   requireAnonymous(session);
-  const n = req.recipients.length;
-  if (n > MAX_GROUP_RECIPIENTS)
-    throw new ServerError('TOO_MANY_RECIPIENTS', `group send to ${n} devices exceeds ${MAX_GROUP_RECIPIENTS}`);
-  if (n === 0 || new Set(req.recipients.map(formatAddress)).size !== n)
-    throw new ServerError('BAD_RECIPIENT_LIST', 'group send needs distinct recipients');
+  requireRecipientList(req.recipients);
   requireSealedEnvelope(ctx, req.envelope);
   const now = ctx.clock();
   if (!takeSealedIpToken(ctx, session.remote ?? '', now))
@@ -93,7 +87,7 @@ export async function handleGroupSendSealed(ctx: ServerContext, session: Session
       serverTimestamp: now,
       expiredBefore: deliveryCutoff(ctx, now),
     },
-    { maxMessages: ctx.limits.mailboxMaxMessages, maxBytes: ctx.limits.mailboxMaxBytes },
+    mailboxQuota(ctx),
   );
   let k = 0;
   const results = limited.map((l): GroupSendResult => (l ? { status: 'refused', code: 'RATE_LIMITED_SEALED' } : stored[k++]));

@@ -16,7 +16,7 @@ import { formatAddress, type Address } from '../wire/address.ts';
 import type { Request } from '../wire/requests.ts';
 import type { Outcome, ServerContext, Session } from './context.ts';
 import { currentDevices, requireDeviceSet } from './fan-out.ts';
-import { deliveryCutoff } from './mailbox.ts';
+import { deliveryCutoff, mailboxQuota } from './mailbox.ts';
 import { takeSealedTokens } from './sealed-buckets.ts';
 
 type Upload = Extract<Request, { op: 'uploadSealedKey' }>;
@@ -117,7 +117,7 @@ export async function handleSendSealed(ctx: ServerContext, session: Session, req
       serverTimestamp: now,
       expiredBefore: deliveryCutoff(ctx, now),
     },
-    { maxMessages: ctx.limits.mailboxMaxMessages, maxBytes: ctx.limits.mailboxMaxBytes },
+    mailboxQuota(ctx),
   );
   const response = { op: 'sendSealed' as const, ...ack };
   return ack.duplicate ? { response } : { response, deliver: [req.to] };
