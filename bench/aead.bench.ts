@@ -3,7 +3,6 @@
  * 64 B, 1 KiB and 1 MiB, against @noble/ciphers, node:crypto (OpenSSL) and libsodium-wrappers
  * (WebAssembly; a reference line). Fixed inputs; 16 bytes of AAD (a message header's worth).
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
 import {
   chacha20poly1305 as nobleChaCha,
   xchacha20poly1305 as nobleXChaCha,
@@ -11,32 +10,9 @@ import {
 import sodium from 'libsodium-wrappers';
 import { chacha20poly1305, xchacha20poly1305 } from '../src/aead/index.ts';
 import { fixedInput, type BenchCase } from './harness.ts';
+import { nodeOpen, nodeSeal } from './node-aead.ts';
 
 const SIZES = [64, 1024, 1 << 20];
-
-
-function nodeSeal(key: Uint8Array, nonce: Uint8Array, pt: Uint8Array, aad: Uint8Array): Uint8Array {
-  const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
-  c.setAAD(aad, { plaintextLength: pt.length });
-  const body = c.update(pt);
-  c.final();
-  return Buffer.concat([body, c.getAuthTag()]);
-}
-
-function nodeOpen(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  sealed: Uint8Array,
-  aad: Uint8Array,
-): Uint8Array {
-  const n = sealed.length - 16;
-  const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
-  d.setAuthTag(sealed.subarray(n));
-  d.setAAD(aad, { plaintextLength: n });
-  const body = d.update(sealed.subarray(0, n));
-  d.final();
-  return body;
-}
 
 export async function cases(): Promise<BenchCase[]> {
   await sodium.ready;

@@ -8,10 +8,10 @@
  * The same inputs as bench/aead.bench.ts (16 bytes of AAD). Not part of `npm test`; results in
  * bench/results/.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { chacha20poly1305, type Aead } from '../src/aead/index.ts';
 import { runSlices } from './cpu-slices.ts';
 import { fixedInput } from './harness.ts';
+import { nodeOpen, nodeSeal } from './node-aead.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -24,29 +24,6 @@ const totalMs = Number(opt('--ms') ?? 3000);
 const base = baseDir
   ? ((await import(`${baseDir}/src/aead/index.ts`)).chacha20poly1305 as Aead)
   : null;
-
-function nodeSeal(key: Uint8Array, nonce: Uint8Array, pt: Uint8Array, aad: Uint8Array): Uint8Array {
-  const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
-  c.setAAD(aad, { plaintextLength: pt.length });
-  const body = c.update(pt);
-  c.final();
-  return Buffer.concat([body, c.getAuthTag()]);
-}
-
-function nodeOpen(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  sealed: Uint8Array,
-  aad: Uint8Array,
-): Uint8Array {
-  const n = sealed.length - 16;
-  const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
-  d.setAuthTag(sealed.subarray(n));
-  d.setAAD(aad, { plaintextLength: n });
-  const body = d.update(sealed.subarray(0, n));
-  d.final();
-  return body;
-}
 
 const key = fixedInput(32, 1);
 const nonce = fixedInput(12, 2);
