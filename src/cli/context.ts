@@ -161,6 +161,11 @@ export async function withStore<T>(
   }
 }
 
+/** Runs `fn` on the session service of the unlocked store and closes the store afterwards. */
+export async function withService<T>(opts: GlobalOptions, fn: (service: SessionService) => Promise<T>): Promise<T> {
+  return withStore(opts, async (store) => fn(await openService(store)));
+}
+
 /** The PQMSG_CRASH_AT hook (test only): SIGKILL at the named crash point. */
 export function crashHook(): CrashHook | undefined {
   const at = process.env.PQMSG_CRASH_AT as CrashPoint | undefined;

@@ -5,7 +5,7 @@
  * then cannot refuse floods by key, only by rate). Without --mode it prints the current mode.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { globals, openService, openSync, outputFor, withStore } from '../context.ts';
+import { globals, openSync, outputFor, withService } from '../context.ts';
 
 function mode(value: string): 'contacts' | 'anyone' {
   if (value !== 'contacts' && value !== 'anyone')
@@ -21,8 +21,7 @@ export function registerAccessCommand(program: Command): void {
     .action(async (options: { mode?: 'contacts' | 'anyone' }, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         const { SealedService } = await import('../../client/sealed-service.ts');
         const sealed = new SealedService(service);
         if (options.mode !== undefined && options.mode !== sealed.access().mode) {

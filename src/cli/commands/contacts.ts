@@ -6,7 +6,7 @@
  * identity, which unblocks sending.
  */
 import type { Command } from 'commander';
-import { confirmOnTty, globals, openService, openSync, outputFor, withStore } from '../context.ts';
+import { confirmOnTty, globals, openSync, outputFor, withService } from '../context.ts';
 import { NAME_RULE, isValidName } from '../../client/account.ts';
 import { UsageError } from '../exit-codes.ts';
 
@@ -21,8 +21,7 @@ export function registerContactsCommand(program: Command): void {
     .action(async (name: string, _o: unknown, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         expectName(name, service.account.name);
         const sync = await openSync(service, opts);
         try {
@@ -47,8 +46,7 @@ export function registerContactsCommand(program: Command): void {
     .action(async (_o: unknown, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         const { SealedService } = await import('../../client/sealed-service.ts');
         const sealed = new SealedService(service);
         const devicesChanged = new Set(service.devices.changedLists());
@@ -86,8 +84,7 @@ export function registerContactsCommand(program: Command): void {
     .action(async (name: string, options: { yes?: boolean }, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         expectName(name, service.account.name);
         const { safetyNumber: sn, changed } = service.safetyNumber(name);
         if (changed)
@@ -126,8 +123,7 @@ export function registerContactsCommand(program: Command): void {
     .action(async (name: string, _o: unknown, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         expectName(name, service.account.name);
         const { fingerprint } = service.trust(name);
         out.print(
@@ -147,8 +143,7 @@ export function registerContactsCommand(program: Command): void {
     .action(async (name: string, _o: unknown, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         expectName(name, service.account.name);
         const { SealedService } = await import('../../client/sealed-service.ts');
         const access = new SealedService(service).removeContact(name); // committed first

@@ -6,7 +6,7 @@
  * contact's with --of, which also acknowledges a change shown as DEVICES CHANGED).
  */
 import type { Command } from 'commander';
-import { globals, openService, openSync, outputFor, withStore } from '../context.ts';
+import { globals, openSync, outputFor, withService } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
 
 export function registerDevicesCommand(program: Command): void {
@@ -25,8 +25,7 @@ export function registerDevicesCommand(program: Command): void {
         import('../../client/link-service.ts'),
       ]);
       const bytes = parseLinkCode(code);
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         const sync = await openSync(service, opts);
         try {
           const { deviceId, version } = await linkDevice(sync.conn, service, bytes);
@@ -49,8 +48,7 @@ export function registerDevicesCommand(program: Command): void {
     .action(async (options: { of?: string }, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         const name = options.of ?? service.account.name;
         if (options.of !== undefined) service.contact(options.of); // UNKNOWN_CONTACT before any connection
         const sync = await openSync(service, opts);
@@ -86,8 +84,7 @@ export function registerDevicesCommand(program: Command): void {
       const out = outputFor(cmd);
       if (!/^[1-9][0-9]{0,9}$/.test(id)) throw new UsageError('device ID: a positive integer (see `pqmsg devices list`)');
       const { removeDevice } = await import('../../client/link-service.ts');
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         const sync = await openSync(service, opts);
         try {
           const { version } = await removeDevice(sync.conn, service, Number(id));

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { GroupView } from '../../client/group-service.ts';
-import { globals, groupsOf, openGroupSync, openService, outputFor, withStore, type GlobalOptions } from '../context.ts';
+import { globals, groupsOf, openGroupSync, outputFor, withService, type GlobalOptions } from '../context.ts';
 import type { Printer } from '../output.ts';
 import { expectName } from './contacts.ts';
 
@@ -20,8 +20,7 @@ export function registerGroupsCommand(program: Command): void {
     .action(async (name: string, members: string[], _o: unknown, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         for (const m of members) expectName(m, service.account.name);
         const { sync, groups: gs } = await openGroupSync(service, opts);
         try {
@@ -52,16 +51,14 @@ export function registerGroupsCommand(program: Command): void {
     .description('list your groups with their members and versions')
     .action(async (_o: unknown, cmd: Command) => {
       const out = outputFor(cmd);
-      await withStore(globals(cmd), async (store) => {
-        const service = await openService(store);
+      await withService(globals(cmd), async (service) => {
         for (const g of groupsOf(service).list()) printView(out, 'group', g);
       });
     });
 }
 
 async function change(opts: GlobalOptions, out: Printer, name: string, kind: Change, member: string): Promise<void> {
-  await withStore(opts, async (store) => {
-    const service = await openService(store);
+  await withService(opts, async (service) => {
     if (kind !== 'leave') expectName(member, service.account.name);
     groupsOf(service).find(name); // UNKNOWN_GROUP before any connection
     const { sync, groups } = await openGroupSync(service, opts);

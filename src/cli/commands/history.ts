@@ -3,7 +3,7 @@
  * `history --group NAME`: those of group NAME, each with its sender (docs/CLIENT.md §10).
  */
 import type { Command } from 'commander';
-import { globals, groupsOf, openService, outputFor, withStore } from '../context.ts';
+import { globals, groupsOf, outputFor, withService } from '../context.ts';
 import { expectName } from './contacts.ts';
 
 export function registerHistoryCommand(program: Command): void {
@@ -14,8 +14,7 @@ export function registerHistoryCommand(program: Command): void {
     .action(async (name: string, o: { group?: boolean }, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         if (o.group === true) {
           for (const m of groupsOf(service).history(name)) {
             const mark = m.direction === 'out' && !m.delivered ? ' (not yet delivered)' : '';

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { GroupEvent } from '../../client/group-records.ts';
 import type { Sync, SyncEvent } from '../../client/sync.ts';
 import { ServerError } from '../../util/errors.ts';
-import { globals, openGroupSync, openService, outputFor, withStore } from '../context.ts';
+import { globals, openGroupSync, outputFor, withService } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Printer } from '../output.ts';
 
@@ -19,8 +19,7 @@ export function registerReceiveCommand(program: Command): void {
       const opts = globals(cmd);
       const out = outputFor(cmd);
       let held = false;
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         const { sync, groups } = await openGroupSync(service, opts, {
           onEvent: (e) => {
             held = printSyncEvent(out, e) || held;

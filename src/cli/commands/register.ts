@@ -4,7 +4,7 @@
  * uploads the signed prekeys and 100 one-time prekeys of each kind (PQXDH rev. 3 §3.2).
  */
 import type { Command } from 'commander';
-import { globals, openService, openSync, outputFor, withStore } from '../context.ts';
+import { globals, openSync, outputFor, withService } from '../context.ts';
 import { UsageError } from '../exit-codes.ts';
 
 export function registerRegisterCommand(program: Command): void {
@@ -16,8 +16,7 @@ export function registerRegisterCommand(program: Command): void {
       const out = outputFor(cmd);
       if (!opts.server)
         throw new UsageError('register needs --server URL (e.g. ws://127.0.0.1:8787)');
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         let uploaded = 0;
         const sync = await openSync(service, opts, {
           register: true,

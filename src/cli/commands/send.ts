@@ -11,10 +11,9 @@ import {
   globals,
   groupsOf,
   openGroupSync,
-  openService,
   openSync,
   outputFor,
-  withStore,
+  withService,
   type GlobalOptions,
 } from '../context.ts';
 import type { SessionService } from '../../client/session-service.ts';
@@ -40,8 +39,7 @@ export function registerSendCommand(program: Command): void {
       if (Buffer.byteLength(body) > MAX_BODY_BYTES)
         throw new UsageError(`message longer than ${MAX_BODY_BYTES} bytes`);
       if (o.group === true) return sendToGroup(opts, out, name, body);
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         expectName(name, service.account.name);
         service.contact(name); // UNKNOWN_CONTACT before any connection
         let sealed = true;
@@ -102,8 +100,7 @@ async function sealedOnly(
 
 /** `send --group NAME TEXT` (docs/CLIENT.md §10). */
 async function sendToGroup(opts: GlobalOptions, out: Printer, name: string, body: string): Promise<void> {
-  await withStore(opts, async (store) => {
-    const service = await openService(store);
+  await withService(opts, async (service) => {
     groupsOf(service).find(name); // UNKNOWN_GROUP before any connection
     const { sync, groups } = await openGroupSync(service, opts);
     try {

@@ -9,7 +9,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { ClientError, ServerError } from '../../util/errors.ts';
-import { globals, openGroupSync, openService, outputFor, withStore } from '../context.ts';
+import { globals, openGroupSync, outputFor, withService } from '../context.ts';
 import type { Sync } from '../../client/sync.ts';
 import { flushBestEffort, printSyncEvent } from './receive.ts';
 
@@ -24,8 +24,7 @@ export function registerWatchCommand(program: Command): void {
     .action(async (options: { coverRate?: number }, cmd: Command) => {
       const opts = globals(cmd);
       const out = outputFor(cmd);
-      await withStore(opts, async (store) => {
-        const service = await openService(store);
+      await withService(opts, async (service) => {
         const cover = options.coverRate === undefined ? undefined : await coverSetup(options.coverRate);
         let stopping = false;
         let current: { close(): void } | undefined;
