@@ -171,6 +171,23 @@ function shake(rate: 168 | 136, msg: Uint8Array, outputLength: number, what: str
   return out;
 }
 
+/**
+ * SHAKE256(M₁ ‖ M₂ ‖ …, 8·out.length) written into `out`, on the shared one-shot sponge: for
+ * the hashes of ML-KEM and ML-DSA whose input comes in parts (J(z‖c), H(tr‖M′)), without
+ * concatenating them or allocating a sponge per call. FIPS 202, §6.2 (SHAKE256).
+ */
+export function shake256Into(out: Uint8Array, ...parts: Uint8Array[]): void {
+  expectBytes(out, 'shake256Into output');
+  for (const part of parts) expectBytes(part, 'shake256Into input');
+  const sponge = oneShot(136, SHAKE_SUFFIX, 4);
+  try {
+    for (const part of parts) sponge.absorb(part);
+    sponge.squeezeInto(out);
+  } finally {
+    sponge.destroy();
+  }
+}
+
 /** SHAKE128(M, 8·outputLength). FIPS 202, §6.2 (SHAKE128). */
 export const shake128 = (msg: Uint8Array, outputLength: number): Uint8Array =>
   shake(168, msg, outputLength, 'shake128');

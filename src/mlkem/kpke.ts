@@ -100,14 +100,17 @@ function addCompress(d: number, a: Uint16Array, e: Uint16Array): void {
 }
 
 /**
- * Generates (ek_PKE, dk_PKE) from the 32-byte seed d: ek_PKE = ByteEncode₁₂(t̂)‖ρ and
- * dk_PKE = ByteEncode₁₂(ŝ).
+ * Generates (ek_PKE, dk_PKE) from the 32-byte seed d into the caller's arrays (384k + 32 and 384k
+ * bytes, so that ML-KEM.KeyGen can write dk_PKE straight into dk): ek_PKE = ByteEncode₁₂(t̂)‖ρ
+ * and dk_PKE = ByteEncode₁₂(ŝ).
  * FIPS 203, Algorithm 13 (K-PKE.KeyGen).
  */
 export function kpkeKeyGen(
   p: MlKemParams,
   d: Uint8Array,
-): { ekPKE: Uint8Array; dkPKE: Uint8Array } {
+  ekPKE: Uint8Array,
+  dkPKE: Uint8Array,
+): void {
   const { k, eta1 } = p;
   const seed = new Uint8Array(33);
   seed.set(d);
@@ -127,8 +130,6 @@ export function kpkeKeyGen(
     nttInPlace(eHat[i]); // ê ← NTT(e)
     prepareNTT(sc.prepared[i], sHat[i] as PolyNTT);
   }
-  const ekPKE = new Uint8Array(384 * k + 32);
-  const dkPKE = new Uint8Array(384 * k);
   for (let i = 0; i < k; i++) {
     // t̂[i] ← Σⱼ Â[i, j] ∘ ŝ[j] + ê[i], with Â[i, j] ← SampleNTT(ρ‖j‖i)
     for (let j = 0; j < k; j++) {
@@ -143,7 +144,6 @@ export function kpkeKeyGen(
   ekPKE.set(rho, 384 * k);
   sc.wipe();
   wipe(rhoSigma, seed);
-  return { ekPKE, dkPKE };
 }
 
 /**

@@ -8,7 +8,7 @@
  * (no branch on the result); length and hash checks branch only on public data (lengths, ek, H(ek)
  * inside dk). Secret temporaries are wiped (best effort). JS gives no constant-time guarantee.
  */
-import { sha3_256, sha3_512, shake256Xof } from '../hash/sha3.ts';
+import { sha3_256, sha3_512, shake256Into } from '../hash/sha3.ts';
 import { bytesEqual, copyBytes, expectLength } from '../util/bytes.ts';
 import { ctEqual, ctSelect, wipe } from '../util/ct.ts';
 import { CryptoError } from '../util/errors.ts';
@@ -35,11 +35,9 @@ export interface MlKemEncapsulation {
   sharedSecret: Uint8Array;
 }
 
-/** J(s) = SHAKE256(s, 8·32) on z‖c without concatenating. FIPS 203, §4.1, equation (4.4). */
-function J(z: Uint8Array, c: Uint8Array): Uint8Array {
-  const xof = shake256Xof().absorb(z).absorb(c);
-  const out = xof.squeeze(32);
-  xof.destroy();
+/** J(s) = SHAKE256(s, 8·32) on z‖c, into out (32 bytes). FIPS 203, §4.1, equation (4.4). */
+function J(z: Uint8Array, c: Uint8Array, out: Uint8Array): Uint8Array {
+  shake256Into(out, z, c);
   return out;
 }
 
@@ -58,15 +56,15 @@ function G(a: Uint8Array, b: Uint8Array): Uint8Array {
  * FIPS 203, Algorithm 16 (ML-KEM.KeyGen_internal).
  */
 export function keyGenInternal(p: MlKemParams, d: Uint8Array, z: Uint8Array): MlKemKeyPair {
-  const { ekPKE, dkPKE } = kpkeKeyGen(p, d); // (ek_PKE, dk_PKE) ← K-PKE.KeyGen(d)
-  const ek = ekPKE; // ek ← ek_PKE
-  const dk = new Uint8Array(p.dkBytes); // dk ← dk_PKE‖ek‖H(ek)‖z
   const k = p.k;
-  dk.set(dkPKE);
-  dk.set(ek, 384 * k);
+  const dk = new Uint8Array(p.dkBytes);
+  const ekPKE = new Uint8Array(p.ekBytes);
+  // (ek_PKE, dk_PKE) ← K-PKE.KeyGen(d), dk_PKE written straight into the front of dk
+  kpkeKeyGen(p, d, ekPKE, dk.subarray(0, 384 * k));
+  const ek = ekPKE; // ek ← ek_PKE
+  dk.set(ek, 384 * k); // dk ← dk_PKE‖ek‖H(ek)‖z (dk_PKE is already in place)
   dk.set(sha3_256(ek), 768 * k + 32);
   dk.set(z, 768 * k + 64);
-  wipe(dkPKE);
   return { publicKey: ek, secretKey: dk };
 }
 
@@ -85,6 +83,13 @@ export function encapsInternal(p: MlKemParams, ek: Uint8Array, m: Uint8Array): M
 }
 
 /**
+ * c′ of Decaps_internal, one buffer per k, reused by every call (JS is single-threaded and no call
+ * nests another) and wiped before the call returns: a fresh 1 KiB array per call would cost more
+ * CPU in allocation and garbage collection than the comparison it feeds.
+ */
+const RE_ENCRYPTION = [ML_KEM_512, ML_KEM_768, ML_KEM_1024].map((p) => new Uint8Array(p.ctBytes));
+
+/**
  * Decapsulates c with the expanded dk, returning K′ when c re-encrypts to itself and the
  * implicit-rejection key K̄ = J(z‖c) otherwise, selected without a branch.
  * FIPS 203, Algorithm 18 (ML-KEM.Decaps_internal). dk and c must have passed the §7.3 checks.
@@ -97,8 +102,8 @@ export function decapsInternal(p: MlKemParams, dk: Uint8Array, c: Uint8Array): U
   const z = dk.subarray(768 * k + 64, 768 * k + 96); // z ← dk[768k + 64 : 768k + 96]
   const mPrime = kpkeDecrypt(p, dkPKE, c); // m′ ← K-PKE.Decrypt(dk_PKE, c)
   const KrPrime = G(mPrime, h); // (K′, r′) ← G(m′‖h)
-  const KBar = J(z, c); // K̄ ← J(z‖c)
-  const cPrime = new Uint8Array(p.ctBytes);
+  const KBar = J(z, c, new Uint8Array(32)); // K̄ ← J(z‖c)
+  const cPrime = RE_ENCRYPTION[k - 2];
   // c′ ← K-PKE.Encrypt(ek_PKE, m′, r′)
   kpkeEncrypt(p, ekPKE, mPrime, KrPrime.subarray(32, 64), cPrime);
   // if c ≠ c′ then K′ ← K̄ — as a masked selection: the comparison result is secret

@@ -10,6 +10,7 @@ import {
   shake128,
   shake128Xof,
   shake256,
+  shake256Into,
   shake256Xof,
 } from '../../src/hash/sha3.ts';
 import { CryptoError } from '../../src/util/errors.ts';
@@ -109,6 +110,19 @@ describe('FIPS 202 §6.2 — SHAKE128/256 and the incremental XOF', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  test('shake256Into(out, parts…) equals shake256 of the concatenation, and leaves the shared sponge clean', () => {
+    fc.assert(
+      fc.property(msgArb, cutsArb, fc.nat({ max: 300 }), (msg, cuts, n) => {
+        const out = new Uint8Array(n);
+        shake256Into(out, ...chunks(msg, cuts));
+        expect(out).toEqual(shake256(msg, n));
+        expect(shake256(msg, n)).toEqual(out); // the one-shot after it starts from S = 0
+      }),
+      { numRuns: 100 },
+    );
+    expect(() => shake256Into(new Uint8Array(1), 'x' as unknown as Uint8Array)).toThrow(CryptoError);
   });
 
   test('squeezeBlocks (SampleNTT shape, 168-byte blocks) equals squeeze, mixed with squeezeInto', () => {

@@ -59,7 +59,9 @@ describe.each(SETS)('FIPS 203 Alg 13–21 — $params.name', (kem) => {
   test('K-PKE: Decrypt(Encrypt(m)) = m (Alg 13–15)', () => {
     fc.assert(
       fc.property(bytes(32), bytes(32), bytes(32), (d, m, r) => {
-        const { ekPKE, dkPKE } = kpkeKeyGen(p, d);
+        const ekPKE = new Uint8Array(p.ekBytes);
+        const dkPKE = new Uint8Array(384 * p.k);
+        kpkeKeyGen(p, d, ekPKE, dkPKE);
         const c = new Uint8Array(p.ctBytes);
         kpkeEncrypt(p, ekPKE, m, r, c);
         expect(kpkeDecrypt(p, dkPKE, c)).toEqual(m);
@@ -170,4 +172,24 @@ describe.each(SETS)('FIPS 203 Alg 13–21 — $params.name', (kem) => {
     zFlip[768 * p.k + 64] ^= 1; // z is not covered by the hash check
     expect(kem.decapsulate(cipherText, zFlip).length).toBe(32);
   });
+});
+
+test('decapsulations interleaved across the three parameter sets, with rejected ciphertexts between them, all agree (Decaps_internal reuses one c′ buffer per k)', () => {
+  const cases = SETS.map((kem, i) => {
+    const { publicKey, secretKey } = kem.keygen(new Uint8Array(64).fill(10 + i));
+    return { kem, secretKey, ...kem.encapsulate(publicKey, new Uint8Array(32).fill(20 + i)) };
+  });
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(2), fc.boolean()), { minLength: 1, maxLength: 12 }), (steps) => {
+      for (const [i, tamper] of steps) {
+        const { kem, secretKey, cipherText, sharedSecret } = cases[i];
+        const c = cipherText.slice();
+        if (tamper) c[0] ^= 1;
+        const K = kem.decapsulate(c, secretKey);
+        if (tamper) expect(K).not.toEqual(sharedSecret);
+        else expect(K).toEqual(sharedSecret);
+      }
+    }),
+    { numRuns: 20 },
+  );
 });
