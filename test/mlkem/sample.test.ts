@@ -56,6 +56,20 @@ describe('FIPS 203 Alg 7 — SampleNTT', () => {
     expect(j).toBe(256);
     expect(aHat.every((x) => x === Q - 1)).toBe(true);
   });
+
+  test('parseNTTBlock stops at exactly 256 inside a group, and its dropped writes past the end stay inside the view', () => {
+    // aHat is a view with sentinels on both sides; 255 entries are already filled, so the 256th
+    // is the first candidate of the block and the other 111 candidates must change nothing.
+    const backing = new Uint16Array(256 + 16).fill(0xbeef);
+    const aHat = backing.subarray(8, 8 + 256);
+    const block = Uint8Array.from({ length: 168 }, (_, i) => (i * 7 + 1) & 0xff); // d₁ = 1793 < q
+    const C = new Uint32Array(block.buffer);
+    expect(parseNTTBlock(aHat, 255, C)).toBe(256);
+    expect(aHat[255]).toBe(block[0] | ((block[1] & 0x0f) << 8));
+    expect(Array.from(backing.subarray(0, 8))).toEqual(new Array(8).fill(0xbeef));
+    expect(Array.from(backing.subarray(8 + 256))).toEqual(new Array(8).fill(0xbeef));
+    expect(parseNTTBlock(aHat, 256, C)).toBe(256); // a full array takes nothing more
+  });
 });
 
 describe('FIPS 203 Alg 8 — SamplePolyCBD_η, and PRF_η (eq. 4.3)', () => {
