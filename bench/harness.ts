@@ -112,29 +112,69 @@ export function sizeLabel(size: number | null | undefined): string {
   return `${size} B`;
 }
 
-/** Runs one case (all its implementations) and prints a block with ratios to pqmsg. */
+/**
+ * Rounds per case: the implementations take turns (order reversed every other round), each
+ * measured for timeMs / ROUNDS per round, so that a drift in machine load or in the garbage
+ * collector's state hits them all alike instead of whichever ran last.
+ */
+const ROUNDS = 5;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Runs one case (all its implementations, in ROUNDS alternating rounds) and prints a block with
+ * each implementation's median rate and pqmsg's ratio to it: the median of the per-round ratios,
+ * with their range.
+ */
 export async function runCase(c: BenchCase, opts: BenchOptions = DEFAULT_OPTIONS): Promise<Measurement[]> {
-  const out: Measurement[] = [];
-  for (const [impl, fn] of Object.entries(c.impls)) {
+  const entries = Object.entries(c.impls);
+  const isAsync = new Map<string, boolean>();
+  for (const [impl, fn] of entries) {
     const first = fn();
-    const opsPerSec =
-      first instanceof Promise
-        ? (await first, await measureAsync(fn as () => Promise<unknown>, opts))
-        : measure(fn, opts);
-    out.push({
+    isAsync.set(impl, first instanceof Promise);
+    if (first instanceof Promise) await first;
+  }
+  const rates = new Map<string, number[]>(entries.map(([impl]) => [impl, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const roundOpts = {
+      timeMs: opts.timeMs / ROUNDS,
+      warmupMs: round === 0 ? opts.warmupMs : 0,
+      warmupCalls: round === 0 ? opts.warmupCalls : 0,
+    };
+    const order = round % 2 === 0 ? entries : [...entries].reverse();
+    for (const [impl, fn] of order) {
+      const rate = isAsync.get(impl)
+        ? await measureAsync(fn as () => Promise<unknown>, roundOpts)
+        : measure(fn, roundOpts);
+      rates.get(impl)!.push(rate);
+    }
+  }
+  await c.teardown?.();
+  const out: Measurement[] = entries.map(([impl]) => {
+    const opsPerSec = median(rates.get(impl)!);
+    return {
       area: c.area,
       op: c.op,
       size: c.size ?? null,
       impl,
       opsPerSec,
       bytesPerSec: c.size === undefined ? null : opsPerSec * c.size,
-    });
-  }
-  await c.teardown?.();
-  const ours = out.find((m) => m.impl === 'pqmsg');
+    };
+  });
+  const ours = rates.get('pqmsg');
   console.log(`${c.area} · ${c.op}${c.size !== undefined ? ` · ${sizeLabel(c.size)}` : ''}`);
   for (const m of out) {
-    const ratio = ours && m !== ours ? `   pqmsg = ${(ours.opsPerSec / m.opsPerSec).toFixed(2)}×` : '';
+    let ratio = '';
+    if (ours && m.impl !== 'pqmsg') {
+      const theirs = rates.get(m.impl)!;
+      const perRound = ours.map((r, k) => r / theirs[k]);
+      const lo = Math.min(...perRound).toFixed(2);
+      const hi = Math.max(...perRound).toFixed(2);
+      ratio = `   pqmsg = ${median(perRound).toFixed(2)}× [${lo}–${hi}]`;
+    }
     console.log(`  ${m.impl.padEnd(22)} ${fmtRate(m).padStart(30)}${ratio}`);
   }
   return out;

@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- area…] [--json FILE] [--quick]`: every area's benchmark cases, ours against
- * the peers in the same process. Never part of `npm test`.
+ * the peers in the same process, taking turns over five rounds (harness.ts runCase). Never part of
+ * `npm test`.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
