@@ -75,14 +75,15 @@ function zip(x: number): number {
 }
 
 /**
- * XORs lanes 0 … nLanes−1 given in the standard layout (`words[2i]` = lo, `words[2i+1]` = hi;
- * on a little-endian host, the bytes of a block) into an interleaved state. The absorbing step
- * S ⊕ (P_i ‖ 0^c) of FIPS 202 Algorithm 8 for the first 8·nLanes bytes of a block.
+ * XORs lanes 0 … nLanes−1 given in the standard layout (`words[from + 2i]` = lo,
+ * `words[from + 2i + 1]` = hi; on a little-endian host, the bytes of a block) into an interleaved
+ * state. The absorbing step S ⊕ (P_i ‖ 0^c) of FIPS 202 Algorithm 8 for the first 8·nLanes bytes
+ * of a block.
  */
-export function xorLanes(state: Uint32Array, words: Uint32Array, nLanes: number): void {
+export function xorLanes(state: Uint32Array, words: Uint32Array, nLanes: number, from = 0): void {
   for (let i = 0; i < 2 * nLanes; i += 2) {
-    const lo = unzip(words[i]);
-    const hi = unzip(words[i + 1]);
+    const lo = unzip(words[from + i]);
+    const hi = unzip(words[from + i + 1]);
     state[i] ^= (lo & 0xffff) | (hi << 16); // even bits: 0..30 of lo, then of hi
     state[i + 1] ^= (lo >>> 16) | (hi & 0xffff0000); // odd bits
   }

@@ -15,9 +15,9 @@ import { extractLanes, keccakP1600Interleaved, xorLanes } from './keccak.ts';
  * `suffix`/`suffixBits` are the bits appended to M before padding, LSB first (§6.1: 01 for
  * SHA-3, §6.2: 1111 for SHAKE). The rate r = 1600 − c is given in bytes (a multiple of 8 for
  * every FIPS 202 function).
- * The state stays bit-interleaved between permutations (keccak.ts); input is gathered in `block`
- * and XORed in a whole block at a time, and output lanes are converted back into `block` only as
- * far as they are read.
+ * The state stays bit-interleaved between permutations (keccak.ts); input is XORed in a whole
+ * block at a time (from the input's own words when they are aligned, else gathered in `block`),
+ * and output lanes are converted back into `block` only as far as they are read.
  */
 export class KeccakSponge {
   /** One backing store for the two arrays below (V8 gives each typed array over 64 B its own). */
@@ -45,7 +45,11 @@ export class KeccakSponge {
       );
   }
 
-  /** Absorbs whole bytes of M; callable repeatedly until the first squeeze. */
+  /**
+   * Absorbs whole bytes of M; callable repeatedly until the first squeeze. Whole blocks of a
+   * 4-byte-aligned input are XORed into the state straight from a word view of it; the rest is
+   * gathered in `block` first.
+   */
   absorb(data: Uint8Array): void {
     if (this.squeezing)
       throw new CryptoError('BAD_PARAMS', 'Keccak sponge: absorb after squeeze (FIPS 202 §4)');
@@ -53,7 +57,19 @@ export class KeccakSponge {
     const len = data.length;
     let off = 0;
     let pos = this.pos;
+    // One view serves every whole block that starts at a word boundary of `data` (blocks after
+    // the first are a rate, a multiple of 8 bytes, apart); alignment and lengths are public.
+    const words =
+      len >= rate && (data.byteOffset & 3) === 0
+        ? new Uint32Array(data.buffer, data.byteOffset, len >> 2)
+        : null;
     while (off < len) {
+      if (pos === 0 && words !== null && (off & 3) === 0 && len - off >= rate) {
+        xorLanes(this.state, words, rate >> 3, off >> 2); // S ← f(S ⊕ (P_i ‖ 0^c)), no copy
+        keccakP1600Interleaved(this.state);
+        off += rate;
+        continue;
+      }
       const n = Math.min(rate - pos, len - off);
       if (n < 16) for (let i = 0; i < n; i++) blockBytes[pos + i] = data[off + i];
       else blockBytes.set(data.subarray(off, off + n), pos);

@@ -112,6 +112,24 @@ describe('FIPS 202 §6.2 — SHAKE128/256 and the incremental XOF', () => {
     );
   });
 
+  test('absorbing whole blocks from aligned and unaligned views, after any partial block, equals one-shot', () => {
+    fc.assert(
+      fc.property(fc.nat(3), fc.nat(200), fc.integer({ min: 0, max: 700 }), (shift, head, n) => {
+        const backing = Uint8Array.from({ length: n + 8 }, (_, i) => (i * 29 + 3) & 0xff);
+        const msg = backing.subarray(shift, shift + n); // byteOffset 0…3
+        const m = msg.slice();
+        for (const [xof, f, rate] of [[shake128Xof, shake128, 168], [shake256Xof, shake256, 136]] as const) {
+          const cut = Math.min(head % rate, n); // a partial block first, then the rest at once
+          const x = xof().absorb(msg.subarray(0, cut)).absorb(msg.subarray(cut));
+          expect(x.squeeze(40)).toEqual(f(m, 40));
+          const h = new Sha3(32).update(msg.subarray(0, cut)).update(msg.subarray(cut)).digest();
+          expect(h).toEqual(sha3_256(m));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test('shake256Into(out, parts…) equals shake256 of the concatenation, and leaves the shared sponge clean', () => {
     fc.assert(
       fc.property(msgArb, cutsArb, fc.nat({ max: 300 }), (msg, cuts, n) => {
