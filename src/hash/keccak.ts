@@ -82,8 +82,10 @@ function zip(x: number): number {
  */
 export function xorLanes(state: Uint32Array, words: Uint32Array, nLanes: number, from = 0): void {
   for (let i = 0; i < 2 * nLanes; i += 2) {
-    const lo = unzip(words[from + i]);
-    const hi = unzip(words[from + i + 1]);
+    // `| 0`: a Uint32Array element ≥ 2³¹ passed as it is would be boxed as a heap number when
+    // unzip is not inlined (garbage on every call); as int32 it is the same 32 bits.
+    const lo = unzip(words[from + i] | 0);
+    const hi = unzip(words[from + i + 1] | 0);
     state[i] ^= (lo & 0xffff) | (hi << 16); // even bits: 0..30 of lo, then of hi
     state[i + 1] ^= (lo >>> 16) | (hi & 0xffff0000); // odd bits
   }
