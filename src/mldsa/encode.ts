@@ -105,8 +105,9 @@ export function hintBitPack(out: Uint8Array, off: number, h: Uint8Array[], omega
 }
 
 /**
- * Decodes a hint, returning null (⊥) when the encoding is malformed: counts out of order or
- * above ω, indices not strictly increasing within a polynomial, or non-zero padding.
+ * Decodes a hint into h (k polynomials of 256 bytes, overwritten; fresh arrays unless given),
+ * returning null (⊥) when the encoding is malformed: counts out of order or above ω, indices not
+ * strictly increasing within a polynomial, or non-zero padding.
  * FIPS 204, Algorithm 21 (HintBitUnpack). Input is public (a signature under verification).
  */
 export function hintBitUnpack(
@@ -114,11 +115,12 @@ export function hintBitUnpack(
   off: number,
   k: number,
   omega: number,
+  h: Uint8Array[] = Array.from({ length: k }, () => new Uint8Array(N)),
 ): Uint8Array[] | null {
-  const h: Uint8Array[] = [];
   let index = 0;
   for (let i = 0; i < k; i++) {
-    const hi = new Uint8Array(N);
+    const hi = h[i];
+    hi.fill(0); // h ← 0^(k×256)
     const end = y[off + omega + i];
     if (end < index || end > omega) return null; // malformed count
     const first = index;
@@ -127,7 +129,6 @@ export function hintBitUnpack(
       hi[y[off + index]] = 1;
       index++;
     }
-    h.push(hi);
   }
   for (let i = index; i < omega; i++) if (y[off + i] !== 0) return null; // padding must be zero
   return h;
@@ -141,9 +142,15 @@ export function pkEncode(p: MlDsaParams, rho: Uint8Array, t1: Poly[]): Uint8Arra
   return pk;
 }
 
-/** Reverses pkEncode: (ρ, t₁); ρ is a view into pk. FIPS 204, Algorithm 23 (pkDecode). */
-export function pkDecode(p: MlDsaParams, pk: Uint8Array): { rho: Uint8Array; t1: Poly[] } {
-  const t1 = newPolys(p.k);
+/**
+ * Reverses pkEncode: (ρ, t₁); ρ is a view into pk, t₁ is written into `t1` (k polynomials,
+ * fresh unless given). FIPS 204, Algorithm 23 (pkDecode).
+ */
+export function pkDecode(
+  p: MlDsaParams,
+  pk: Uint8Array,
+  t1: Poly[] = newPolys(p.k),
+): { rho: Uint8Array; t1: Poly[] } {
   for (let i = 0; i < p.k; i++) simpleBitUnpack(t1[i], pk, 32 + i * polyBytes(10), (1 << 10) - 1);
   return { rho: pk.subarray(0, 32), t1 };
 }
@@ -245,20 +252,22 @@ export function sigEncode(
 }
 
 /**
- * Reverses sigEncode; null (⊥) when the hint is malformed. c̃ is a view into σ.
+ * Reverses sigEncode; null (⊥) when the hint is malformed. c̃ is a view into σ; z and h are
+ * written into `z` (l polynomials) and `h` (k arrays of 256 bytes), fresh unless given.
  * FIPS 204, Algorithm 27 (sigDecode).
  */
 export function sigDecode(
   p: MlDsaParams,
   sig: Uint8Array,
+  z: Poly[] = newPolys(p.l),
+  h?: Uint8Array[],
 ): { cTilde: Uint8Array; z: Poly[]; h: Uint8Array[] } | null {
   const cTilde = sig.subarray(0, p.cTildeBytes);
   let off = p.cTildeBytes;
-  const z = newPolys(p.l);
   for (let i = 0; i < p.l; i++, off += polyBytes(p.zBits))
     bitUnpack(z[i], sig, off, p.gamma1 - 1, p.gamma1);
-  const h = hintBitUnpack(sig, off, p.k, p.omega);
-  return h === null ? null : { cTilde, z, h };
+  const hints = hintBitUnpack(sig, off, p.k, p.omega, h);
+  return hints === null ? null : { cTilde, z, h: hints };
 }
 
 /**

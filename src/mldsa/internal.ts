@@ -10,7 +10,7 @@
  * Verification handles public data only and may branch and return early. Temporaries holding
  * secrets are wiped (best effort: the GC and V8 may keep copies).
  */
-import { shake256Xof } from '../hash/sha3.ts';
+import { KeccakSponge } from '../hash/sponge.ts';
 import { wipe } from '../util/ct.ts';
 import { bytesEqual, copyBytes } from '../util/bytes.ts';
 import {
@@ -47,12 +47,25 @@ import {
 const newVec = newPolys;
 const newVecNTT = (n: number): PolyNTT[] => newVec(n) as PolyNTT[];
 
-/** H(parts…, outLen) = SHAKE256 of the concatenation (FIPS 204 §3.7). */
+/**
+ * The SHAKE256 sponge (FIPS 202 §6.2: rate 136 bytes, suffix 1111) behind every H call, reused:
+ * a fresh `shake256Xof()` per call cost one 400-byte backing store (three to nine per signature
+ * or verification). H is synchronous and never nests, and it empties the sponge before returning.
+ */
+const H_SPONGE = new KeccakSponge(136, 0b1111, 4);
+
+/**
+ * H(parts…, outLen) = SHAKE256 of the concatenation (FIPS 204 §3.7), as a fresh array.
+ * The sponge is wiped (and left empty) also when absorbing throws.
+ */
 export function H(parts: Uint8Array[], outLen: number): Uint8Array {
-  const x = shake256Xof();
-  for (const part of parts) x.absorb(part);
-  const out = x.squeeze(outLen);
-  x.destroy();
+  const out = new Uint8Array(outLen);
+  try {
+    for (let i = 0; i < parts.length; i++) H_SPONGE.absorb(parts[i]);
+    H_SPONGE.squeezeInto(out);
+  } finally {
+    H_SPONGE.destroy();
+  }
   return out;
 }
 
@@ -122,6 +135,52 @@ export function signScratch(p: MlDsaParams): SignScratch {
     SIGN_SCRATCH.set(p, s);
   }
   return s;
+}
+
+/**
+ * Verify_internal's other storage (FIPS 204, Algorithm 8): t₁, z, c, ĉ, t̂₁ (as views of one
+ * buffer), h, w1Encode(w₁′), and SampleInBall's block and Keccak state (as views of another).
+ */
+interface VerifyScratch {
+  readonly t1: Poly[];
+  readonly z: Poly[];
+  readonly c: Poly;
+  readonly cHat: PolyNTT;
+  readonly t1Hat: PolyNTT;
+  readonly h: Uint8Array[];
+  readonly w1Bytes: Uint8Array;
+  readonly ballBuf: Uint8Array;
+  readonly state: Uint32Array;
+}
+const VERIFY_SCRATCH = new Map<MlDsaParams, VerifyScratch>();
+
+/**
+ * Verify_internal's storage, one set per parameter set, reused by every verification: it held
+ * about 15 separately allocated typed arrays per call (V8 gives each one over 64 bytes its own
+ * backing store). Everything in it is computed from pk and σ, which are public, so it needs no
+ * wiping; verification is synchronous and never nests.
+ */
+function verifyScratch(p: MlDsaParams): VerifyScratch {
+  let v = VERIFY_SCRATCH.get(p);
+  if (v === undefined) {
+    const { k, l } = p;
+    const polys = newPolys(k + l + 3);
+    const w1Len = w1EncodedBytes(p);
+    const bytes = new ArrayBuffer(200 + 136 + w1Len + k * N); // state first: 4-byte aligned
+    v = {
+      t1: polys.slice(0, k),
+      z: polys.slice(k, k + l),
+      c: polys[k + l],
+      cHat: polys[k + l + 1] as PolyNTT,
+      t1Hat: polys[k + l + 2] as PolyNTT,
+      state: new Uint32Array(bytes, 0, 50),
+      ballBuf: new Uint8Array(bytes, 200, 136),
+      w1Bytes: new Uint8Array(bytes, 336, w1Len),
+      h: Array.from({ length: k }, (_, i) => new Uint8Array(bytes, 336 + w1Len + i * N, N)),
+    };
+    VERIFY_SCRATCH.set(p, v);
+  }
+  return v;
 }
 
 /**
@@ -303,16 +362,15 @@ export function verifyMuInternal(
   sig: Uint8Array,
 ): boolean {
   if (pk.length !== p.pkBytes || sig.length !== p.sigBytes) return false;
-  const { rho, t1 } = pkDecode(p, pk); // (ρ, t₁) ← pkDecode(pk)
-  const decoded = sigDecode(p, sig); // (c̃, z, h) ← sigDecode(σ)
+  const v = verifyScratch(p);
+  const { rho, t1 } = pkDecode(p, pk, v.t1); // (ρ, t₁) ← pkDecode(pk)
+  const decoded = sigDecode(p, sig, v.z, v.h); // (c̃, z, h) ← sigDecode(σ)
   if (decoded === null) return false; // h = ⊥
   const { cTilde, z, h } = decoded;
   for (let i = 0; i < p.l; i++) if (normAtLeast(z[i], p.gamma1 - p.beta)) return false;
   const AHat = expandA(p, rho, matrixStorage(p)); // Â ← ExpandA(ρ)
-  const c = new Float64Array(N);
-  // c ← SampleInBall(c̃), with c̃ public here
-  sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50), false);
-  const cHat = new Float64Array(N) as PolyNTT;
+  const { c, cHat, t1Hat } = v;
+  sampleInBall(c, p.tau, cTilde, v.ballBuf, v.state, false); // c ← SampleInBall(c̃), c̃ public
   cHat.set(c);
   nttInPlace(cHat);
   // w′_Approx ← NTT⁻¹(Â ∘ NTT(z) − NTT(c) ∘ NTT(t₁·2^d))
@@ -322,7 +380,6 @@ export function verifyMuInternal(
   nttVec(z, zHat);
   const w = wVec as PolyNTT[];
   matrixVectorNTT(w, AHat, zHat);
-  const t1Hat = new Float64Array(N) as PolyNTT;
   for (let i = 0; i < p.k; i++) {
     const t = t1[i];
     for (let j = 0; j < N; j++) t[j] <<= D; // t₁·2^d < 2²³
@@ -336,9 +393,8 @@ export function verifyMuInternal(
     // w₁′ ← UseHint(h, w′_Approx)
     for (let j = 0; j < N; j++) w1i[j] = useHint(hi[j], toUnsigned(wi[j]), p.gamma2);
   }
-  const w1Bytes = new Uint8Array(w1EncodedBytes(p));
-  w1Encode(p, w1Bytes, w1);
-  const cTildePrime = H([mu, w1Bytes], p.cTildeBytes); // c̃′ ← H(μ ‖ w1Encode(w₁′), λ/4)
+  w1Encode(p, v.w1Bytes, w1);
+  const cTildePrime = H([mu, v.w1Bytes], p.cTildeBytes); // c̃′ ← H(μ ‖ w1Encode(w₁′), λ/4)
   return bytesEqual(cTilde, cTildePrime); // public data: plain compare
 }
 

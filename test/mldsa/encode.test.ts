@@ -88,6 +88,30 @@ describe('FIPS 204 Alg 20/21 — HintBitPack / HintBitUnpack', () => {
     });
   }
 
+  test('decoding into given arrays (reused by verification) overwrites what they held', () => {
+    const p = ML_DSA_65;
+    const y = new Uint8Array(p.omega + p.k);
+    const h = Array.from({ length: p.k }, () => new Uint8Array(256));
+    h[1][3] = 1;
+    hintBitPack(y, 0, h, p.omega);
+    const into = Array.from({ length: p.k }, () => new Uint8Array(256).fill(1));
+    expect(hintBitUnpack(y, 0, p.k, p.omega, into)).toBe(into);
+    expect(into).toEqual(h);
+    const z = Array.from({ length: p.l }, (_, i) => new Float64Array(256).fill(i - 2));
+    const sig = sigEncode(p, new Uint8Array(p.cTildeBytes).fill(9), z, h);
+    const zInto = Array.from({ length: p.l }, () => new Float64Array(256).fill(77));
+    const hInto = Array.from({ length: p.k }, () => new Uint8Array(256).fill(1));
+    const d = sigDecode(p, sig, zInto, hInto);
+    expect(d?.z).toBe(zInto);
+    expect(d?.h).toBe(hInto);
+    expect(d).toEqual({ cTilde: new Uint8Array(p.cTildeBytes).fill(9), z, h });
+    const t1 = Array.from({ length: p.k }, (_, i) => new Float64Array(256).fill(i * 100));
+    const pk = pkEncode(p, new Uint8Array(32).fill(5), t1);
+    const t1Into = Array.from({ length: p.k }, () => new Float64Array(256).fill(-1));
+    expect(pkDecode(p, pk, t1Into).t1).toBe(t1Into);
+    expect(t1Into).toEqual(t1);
+  });
+
   test('malformed hints are rejected (⊥)', () => {
     const p = ML_DSA_44;
     const good = new Uint8Array(p.omega + p.k);
