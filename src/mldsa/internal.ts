@@ -87,11 +87,14 @@ function mulInvNtt(out: Poly[], cHat: PolyNTT, vHat: PolyNTT[]): void {
 }
 
 /**
- * The vectors of Sign_internal (FIPS 204, Algorithm 7): ŝ₁, ŝ₂, t̂₀ and, per attempt, y, ŷ, w, w₁,
- * ⟨⟨cs₁⟩⟩ (then z), ⟨⟨cs₂⟩⟩ (then w − cs₂) and ⟨⟨ct₀⟩⟩, as views of `all`.
+ * The storage of Sign_internal (FIPS 204, Algorithm 7). As views of `all`: the vectors ŝ₁, ŝ₂, t̂₀
+ * and, per attempt, y, ŷ, w, w₁, ⟨⟨cs₁⟩⟩ (then z), ⟨⟨cs₂⟩⟩ (then w − cs₂), ⟨⟨ct₀⟩⟩, and the
+ * polynomials r₀, c, ĉ. As views of `bytes`: the Keccak state and the blocks of ExpandMask and
+ * SampleInBall, ρ″ ‖ κ, w1Encode(w₁) and h.
  */
 export interface SignScratch {
   readonly all: Float64Array;
+  readonly bytes: Uint8Array;
   readonly s1Hat: PolyNTT[];
   readonly s2Hat: PolyNTT[];
   readonly t0Hat: PolyNTT[];
@@ -102,25 +105,40 @@ export interface SignScratch {
   readonly cs1: Poly[];
   readonly cs2: Poly[];
   readonly ct0: Poly[];
+  readonly r0: Poly;
+  readonly c: Poly;
+  readonly cHat: PolyNTT;
+  readonly state: Uint32Array;
+  readonly maskBuf: Uint8Array;
+  readonly ballBuf: Uint8Array;
+  readonly seed: Uint8Array;
+  readonly w1Bytes: Uint8Array;
+  readonly h: Uint8Array[];
 }
 const SIGN_SCRATCH = new Map<MlDsaParams, SignScratch>();
 
 /**
- * Sign_internal's vectors, one set per parameter set, reused by every signing call (4l + 6k
- * polynomials, 112 KiB for ML-DSA-65): allocating them per call cost about 5% of a signature
- * in allocation and garbage collection. They hold secrets, so signMuInternal wipes `all` when it
- * returns or throws; signing is synchronous and never nests, so no two calls share them.
- * Verify_internal borrows three of them for its public ẑ, w and w₁.
+ * Sign_internal's storage, one set per parameter set, reused by every signing call (4l + 6k + 3
+ * polynomials, 118 KiB for ML-DSA-65, and 2.6 KiB of bytes): allocating it per call cost about 5%
+ * of a signature in allocation and garbage collection. It holds secrets, so signMuInternal wipes
+ * `all` and `bytes` when it returns or throws; signing is synchronous and never nests, so no two
+ * calls share them. Verify_internal borrows three of the vectors for its public ẑ, w and w₁.
  */
 export function signScratch(p: MlDsaParams): SignScratch {
   let s = SIGN_SCRATCH.get(p);
   if (s === undefined) {
     const { k, l } = p;
-    const polys = newPolys(4 * l + 6 * k);
+    const polys = newPolys(4 * l + 6 * k + 3);
     let at = 0;
     const take = (n: number): Poly[] => polys.slice(at, (at += n));
+    const w1Len = w1EncodedBytes(p);
+    // the 200-byte Keccak state first (4-byte aligned), then the byte strings
+    const buf = new ArrayBuffer(200 + EXPAND_MASK_BUF_BYTES + 136 + 66 + w1Len + k * N);
+    let off = 200;
+    const bytesOf = (n: number): Uint8Array => new Uint8Array(buf, (off += n) - n, n);
     s = {
       all: new Float64Array(polys[0].buffer),
+      bytes: new Uint8Array(buf),
       s1Hat: take(l) as PolyNTT[],
       s2Hat: take(k) as PolyNTT[],
       t0Hat: take(k) as PolyNTT[],
@@ -131,6 +149,15 @@ export function signScratch(p: MlDsaParams): SignScratch {
       cs1: take(l),
       cs2: take(k),
       ct0: take(k),
+      r0: polys[at++],
+      c: polys[at++],
+      cHat: polys[at++] as PolyNTT,
+      state: new Uint32Array(buf, 0, 50),
+      maskBuf: bytesOf(EXPAND_MASK_BUF_BYTES),
+      ballBuf: bytesOf(136),
+      seed: bytesOf(66),
+      w1Bytes: bytesOf(w1Len),
+      h: Array.from({ length: k }, () => bytesOf(N)),
     };
     SIGN_SCRATCH.set(p, s);
   }
@@ -240,36 +267,30 @@ export function signMuInternal(
     return signWith(p, sk, mu, rnd, scratch);
   } finally {
     scratch.all.fill(0);
+    scratch.bytes.fill(0);
   }
 }
 
-/** signMuInternal in the vectors of `scratch`, which the caller wipes. */
+/** signMuInternal in the storage of `scratch`, which the caller wipes. */
 function signWith(
   p: MlDsaParams,
   sk: Uint8Array,
   mu: Uint8Array,
   rnd: Uint8Array,
-  { s1Hat, s2Hat, t0Hat, y, yHat, w, w1, cs1, cs2, ct0 }: SignScratch,
+  scratch: SignScratch,
 ): Uint8Array {
+  const { s1Hat, s2Hat, t0Hat, y, yHat, w, w1, cs1, cs2, ct0, r0, c, cHat, h } = scratch;
+  const { state, maskBuf, ballBuf, seed, w1Bytes } = scratch; // Keccak state: ExpandMask, SampleInBall
   const { rho, K, s1, s2, t0 } = skDecode(p, sk); // (ρ, K, tr, s₁, s₂, t₀) ← skDecode(sk)
   nttVec(s1, s1Hat); // ŝ₁ ← NTT(s₁)
   nttVec(s2, s2Hat); // ŝ₂ ← NTT(s₂)
   nttVec(t0, t0Hat); // t̂₀ ← NTT(t₀)
   const AHat = expandA(p, rho, matrixStorage(p)); // Â ← ExpandA(ρ)
   // ρ″ ← H(K ‖ rnd ‖ μ, 64), kept in a 66-byte buffer that ExpandMask extends with κ
-  const seed = new Uint8Array(66);
   const rhoPrimePrime = H([K, rnd, mu], 64);
   seed.set(rhoPrimePrime, 0);
   wipe(rhoPrimePrime);
 
-  const r0 = new Float64Array(N);
-  const c = new Float64Array(N);
-  const cHat = new Float64Array(N) as PolyNTT;
-  const h = Array.from({ length: p.k }, () => new Uint8Array(N));
-  const w1Bytes = new Uint8Array(w1EncodedBytes(p));
-  const maskBuf = new Uint8Array(EXPAND_MASK_BUF_BYTES);
-  const ballBuf = new Uint8Array(136);
-  const state = new Uint32Array(50); // Keccak scratch for ExpandMask and SampleInBall
   const { gamma1, gamma2, beta, omega } = p;
 
   let sig: Uint8Array | null = null;
@@ -330,8 +351,7 @@ function signWith(
     if (reject !== 0 || ones > omega) continue; // public by design
     sig = sigEncode(p, cTilde, cs1, h); // σ ← sigEncode(c̃, z mod± q, h)
   }
-  wipe(seed, K, r0, c, cHat, maskBuf, ballBuf, state);
-  wipe(...s1, ...s2, ...t0); //                  the vectors of the scratch: by the caller
+  wipe(K, ...s1, ...s2, ...t0); // the storage of the scratch: by the caller
   return sig;
 }
 

@@ -297,12 +297,17 @@ describe('FIPS 204 Alg 7 — Sign_internal reuses one set of vectors per paramet
     SETS.forEach((dsa, s) => {
       const { secretKey } = dsa.keygen(new Uint8Array(32).fill(22 + s));
       const scratch = signScratch(dsa.params);
-      expect(scratch.all.length).toBe((4 * dsa.params.l + 6 * dsa.params.k) * 256);
+      const { k, l } = dsa.params;
+      expect(scratch.all.length).toBe((4 * l + 6 * k + 3) * 256);
+      // Keccak state, ExpandMask and SampleInBall blocks, ρ″ ‖ κ, w1Encode(w₁), h
+      expect(scratch.bytes.length).toBe(200 + 5 * 136 + 136 + 66 + scratch.w1Bytes.length + k * 256);
+      const allZero = () =>
+        scratch.all.every((x) => x === 0) && scratch.bytes.every((x) => x === 0);
       dsa.sign(secretKey, Uint8Array.of(s));
-      expect(scratch.all.every((x) => x === 0)).toBe(true);
+      expect(allZero()).toBe(true);
       const bad = withEtaField(dsa.params, secretKey, dsa.params.l, 255, 2 * dsa.params.eta + 1);
       expect(codeOf(() => dsa.sign(bad, Uint8Array.of(s)))).toBe('NON_CANONICAL');
-      expect(scratch.all.every((x) => x === 0)).toBe(true);
+      expect(allZero()).toBe(true);
     });
   });
 });
