@@ -12,6 +12,7 @@
  */
 import { fieldMul, reduce } from './field.ts';
 import { N, Q, ZETA } from './params.ts';
+import { CryptoError } from '../util/errors.ts';
 
 /** A polynomial in R_q = Z_q[X]/(X²⁵⁶ + 1), coefficient form (integer-valued float64). */
 export type Poly = Float64Array;
@@ -290,17 +291,41 @@ export function multiplyNTT(out: PolyNTT, a: PolyNTT, b: PolyNTT): void {
 /**
  * out[i] ← Σ_j Â[i][j] ∘ v̂[j] for i ∈ [0, k). FIPS 204, Algorithm 48 (MatrixVectorNTT).
  * Centered inputs: each product < 2⁴⁴ and the sum of l ≤ 7 of them < 2⁴⁷, reduced once.
+ * Differs from the spec's loop in order only: the products are added two at a time (one product
+ * first when l is odd), the last pair together with the reduction, so each coefficient of out[i]
+ * is loaded and stored about l/2 times instead of l + 2. Needs l ≥ 3 (FIPS 204: l ∈ {4, 5, 7}).
  */
 export function matrixVectorNTT(out: PolyNTT[], AHat: PolyNTT[][], vHat: PolyNTT[]): void {
+  const l = vHat.length;
+  if (l < 3) throw new CryptoError('BAD_PARAMS', 'MatrixVectorNTT: the pairwise sum needs l ≥ 3');
   for (let i = 0; i < out.length; i++) {
     const row = AHat[i];
     const o = out[i];
-    o.fill(0);
-    for (let j = 0; j < vHat.length; j++) {
+    let j: number;
+    if (l % 2 === 1) {
+      const a = row[0];
+      const v = vHat[0];
+      for (let c = 0; c < N; c++) o[c] = a[c] * v[c];
+      j = 1;
+    } else {
+      const a = row[0];
+      const v = vHat[0];
+      const b = row[1];
+      const w = vHat[1];
+      for (let c = 0; c < N; c++) o[c] = a[c] * v[c] + b[c] * w[c];
+      j = 2;
+    }
+    for (; j < l - 2; j += 2) {
       const a = row[j];
       const v = vHat[j];
-      for (let c = 0; c < N; c++) o[c] += a[c] * v[c]; // exact: integers < 2⁵³
+      const b = row[j + 1];
+      const w = vHat[j + 1];
+      for (let c = 0; c < N; c++) o[c] += a[c] * v[c] + b[c] * w[c]; // exact: integers < 2⁵³
     }
-    for (let c = 0; c < N; c++) o[c] = reduce(o[c]);
+    const a = row[l - 2];
+    const v = vHat[l - 2];
+    const b = row[l - 1];
+    const w = vHat[l - 1];
+    for (let c = 0; c < N; c++) o[c] = reduce(o[c] + a[c] * v[c] + b[c] * w[c]);
   }
 }

@@ -102,26 +102,30 @@ describe('FIPS 204 Alg 41/42/45 — NTT, NTT⁻¹, MultiplyNTT', () => {
     );
   });
 
-  test('Alg 48 MatrixVectorNTT equals the sum of MultiplyNTT products (k = 2, l = 7)', () => {
-    fc.assert(
-      fc.property(fc.array(polyArb(H), { minLength: 21, maxLength: 21 }), (ps) => {
-        const hat = ps.map((p) => Float64Array.from(p) as PolyNTT);
-        const A = [hat.slice(0, 7), hat.slice(7, 14)];
-        const v = hat.slice(14);
-        const out = [newPolyNTT(), newPolyNTT()];
-        matrixVectorNTT(out, A, v);
-        for (let i = 0; i < 2; i++) {
-          const want = new Array<number>(N).fill(0);
-          const tmp = newPolyNTT();
-          for (let j = 0; j < 7; j++) {
-            multiplyNTT(tmp, A[i][j], v[j]);
-            for (let c = 0; c < N; c++) want[c] = modQ(want[c] + tmp[c]);
+  test('Alg 48 MatrixVectorNTT equals the sum of MultiplyNTT products (k = 2, l = 3 … 7)', () => {
+    for (let l = 3; l <= 7; l++) {
+      fc.assert(
+        fc.property(fc.array(polyArb(H), { minLength: 3 * l, maxLength: 3 * l }), (ps) => {
+          const hat = ps.map((p) => Float64Array.from(p) as PolyNTT);
+          const A = [hat.slice(0, l), hat.slice(l, 2 * l)];
+          const v = hat.slice(2 * l);
+          const out = [newPolyNTT().fill(1) as PolyNTT, newPolyNTT().fill(2) as PolyNTT];
+          matrixVectorNTT(out, A, v);
+          for (let i = 0; i < 2; i++) {
+            const want = new Array<number>(N).fill(0);
+            const tmp = newPolyNTT();
+            for (let j = 0; j < l; j++) {
+              multiplyNTT(tmp, A[i][j], v[j]);
+              for (let c = 0; c < N; c++) want[c] = modQ(want[c] + tmp[c]);
+            }
+            expect(out[i].every((x) => Math.abs(x) <= H)).toBe(true);
+            expect(unsigned(out[i])).toEqual(want);
           }
-          expect(out[i].every((x) => Math.abs(x) <= H)).toBe(true);
-          expect(unsigned(out[i])).toEqual(want);
-        }
-      }),
-      { numRuns: 20 },
-    );
+        }),
+        { numRuns: 8 },
+      );
+    }
+    const two = [newPolyNTT(), newPolyNTT()];
+    expect(() => matrixVectorNTT([newPolyNTT()], [two], two)).toThrow('l ≥ 3');
   });
 });
