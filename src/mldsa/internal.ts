@@ -122,7 +122,7 @@ const SIGN_SCRATCH = new Map<MlDsaParams, SignScratch>();
  * polynomials, 118 KiB for ML-DSA-65, and 2.6 KiB of bytes): allocating it per call cost about 5%
  * of a signature in allocation and garbage collection. It holds secrets, so signMuInternal wipes
  * `all` and `bytes` when it returns or throws; signing is synchronous and never nests, so no two
- * calls share them. Verify_internal borrows three of the vectors for its public ẑ, w and w₁.
+ * calls share them.
  */
 export function signScratch(p: MlDsaParams): SignScratch {
   let s = SIGN_SCRATCH.get(p);
@@ -165,15 +165,16 @@ export function signScratch(p: MlDsaParams): SignScratch {
 }
 
 /**
- * Verify_internal's other storage (FIPS 204, Algorithm 8): t₁, z, c, ĉ, t̂₁ (as views of one
- * buffer), h, w1Encode(w₁′), and SampleInBall's block and Keccak state (as views of another).
+ * Verify_internal's storage (FIPS 204, Algorithm 8). As views of one buffer: t₁ (then t̂₁), z (then
+ * ẑ), c (then ĉ·2^d), w′_Approx and w₁′. As views of another: h, w1Encode(w₁′), and SampleInBall's
+ * block and Keccak state.
  */
 interface VerifyScratch {
   readonly t1: Poly[];
   readonly z: Poly[];
   readonly c: Poly;
-  readonly cHat: PolyNTT;
-  readonly t1Hat: PolyNTT;
+  readonly w: Poly[];
+  readonly w1: Poly[];
   readonly h: Uint8Array[];
   readonly w1Bytes: Uint8Array;
   readonly ballBuf: Uint8Array;
@@ -191,15 +192,15 @@ function verifyScratch(p: MlDsaParams): VerifyScratch {
   let v = VERIFY_SCRATCH.get(p);
   if (v === undefined) {
     const { k, l } = p;
-    const polys = newPolys(k + l + 3);
+    const polys = newPolys(3 * k + l + 1);
     const w1Len = w1EncodedBytes(p);
     const bytes = new ArrayBuffer(200 + 136 + w1Len + k * N); // state first: 4-byte aligned
     v = {
       t1: polys.slice(0, k),
       z: polys.slice(k, k + l),
-      c: polys[k + l],
-      cHat: polys[k + l + 1] as PolyNTT,
-      t1Hat: polys[k + l + 2] as PolyNTT,
+      w: polys.slice(k + l, 2 * k + l),
+      w1: polys.slice(2 * k + l, 3 * k + l),
+      c: polys[3 * k + l],
       state: new Uint32Array(bytes, 0, 50),
       ballBuf: new Uint8Array(bytes, 200, 136),
       w1Bytes: new Uint8Array(bytes, 336, w1Len),
@@ -373,7 +374,9 @@ export function signInternal(
 /**
  * Verifies σ on the message representative μ under pk; false for a malformed σ (never throws
  * on well-typed input). FIPS 204, Algorithm 8 (ML-DSA.Verify_internal) with μ given.
- * Differs from the spec: the final ‖z‖∞ check is done first (public data, early return).
+ * Differs from the spec: the final ‖z‖∞ check is done first (public data, early return), and
+ * NTT(c) ∘ NTT(t₁·2^d) is computed as (2^d·ĉ) ∘ NTT(t₁) (the NTT is linear), which saves the
+ * shift of t₁ and a copy per row.
  */
 export function verifyMuInternal(
   p: MlDsaParams,
@@ -389,24 +392,20 @@ export function verifyMuInternal(
   const { cTilde, z, h } = decoded;
   for (let i = 0; i < p.l; i++) if (normAtLeast(z[i], p.gamma1 - p.beta)) return false;
   const AHat = expandA(p, rho, matrixStorage(p)); // Â ← ExpandA(ρ)
-  const { c, cHat, t1Hat } = v;
+  const { c, w, w1 } = v;
   sampleInBall(c, p.tau, cTilde, v.ballBuf, v.state, false); // c ← SampleInBall(c̃), c̃ public
-  cHat.set(c);
-  nttInPlace(cHat);
-  // w′_Approx ← NTT⁻¹(Â ∘ NTT(z) − NTT(c) ∘ NTT(t₁·2^d))
-  // ẑ, w and w₁ live in Sign_internal's vectors (ŷ, w, w₁): public data here, and verification
-  // never nests in signing nor signing in verification
-  const { yHat: zHat, w: wVec, w1 } = signScratch(p);
-  nttVec(z, zHat);
-  const w = wVec as PolyNTT[];
-  matrixVectorNTT(w, AHat, zHat);
+  // w′_Approx ← NTT⁻¹(Â ∘ NTT(z) − NTT(c) ∘ NTT(t₁·2^d)), with NTT(t₁·2^d) = 2^d·NTT(t₁)
+  nttInPlace(c);
+  const cHat2d = c as PolyNTT; // ĉ·2^d, |ĉ| ≤ (q−1)/2 so each product < 2³⁵
+  for (let j = 0; j < N; j++) cHat2d[j] = reduce(cHat2d[j] * (1 << D));
+  const zHat = z as PolyNTT[]; // z is not needed after the norm check: ẑ overwrites it
+  for (let i = 0; i < p.l; i++) nttInPlace(zHat[i]);
+  matrixVectorNTT(w as PolyNTT[], AHat, zHat);
   for (let i = 0; i < p.k; i++) {
-    const t = t1[i];
-    for (let j = 0; j < N; j++) t[j] <<= D; // t₁·2^d < 2²³
-    t1Hat.set(t);
+    const t1Hat = t1[i] as PolyNTT; // t̂₁ overwrites t₁ (t₁ < 2¹⁰)
     nttInPlace(t1Hat);
-    const wi = w[i];
-    for (let j = 0; j < N; j++) wi[j] = reduce(wi[j] - cHat[j] * t1Hat[j]); // < 2⁴⁵
+    const wi = w[i] as PolyNTT;
+    for (let j = 0; j < N; j++) wi[j] = reduce(wi[j] - cHat2d[j] * t1Hat[j]); // < 2⁴⁵
     invNttInPlace(wi);
     const hi = h[i];
     const w1i = w1[i];
