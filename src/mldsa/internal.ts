@@ -300,7 +300,7 @@ function signWith(
     expandMask(p, y, seed, kappa, maskBuf, state); // y ← ExpandMask(ρ″, κ)
     for (let i = 0; i < p.l; i++) {
       yHat[i].set(y[i]);
-      nttInPlace(yHat[i]);
+      nttInPlace(yHat[i], false); // unreduced: MatrixVectorNTT's bound allows it (|y| ≤ γ₁)
     }
     matrixVectorNTT(w as PolyNTT[], AHat, yHat); // w ← NTT⁻¹(Â ∘ NTT(y))
     for (let i = 0; i < p.k; i++) {
@@ -313,7 +313,7 @@ function signWith(
     const cTilde = H([mu, w1Bytes], p.cTildeBytes); // c̃ ← H(μ ‖ w1Encode(w₁), λ/4)
     sampleInBall(c, p.tau, cTilde, ballBuf, state, true); // c ← SampleInBall(c̃)
     cHat.set(c);
-    nttInPlace(cHat); // ĉ ← NTT(c)
+    nttInPlace(cHat, false); // ĉ ← NTT(c), unreduced: MultiplyNTT's bound allows it
     mulInvNtt(cs1, cHat, s1Hat); // ⟨⟨cs₁⟩⟩ ← NTT⁻¹(ĉ ∘ ŝ₁)
     mulInvNtt(cs2, cHat, s2Hat); // ⟨⟨cs₂⟩⟩ ← NTT⁻¹(ĉ ∘ ŝ₂)
     // z ← y + ⟨⟨cs₁⟩⟩ (|cs₁| ≤ β, so the centered sum is z mod± q); kept in cs1
@@ -395,17 +395,17 @@ export function verifyMuInternal(
   const { c, w, w1 } = v;
   sampleInBall(c, p.tau, cTilde, v.ballBuf, v.state, false); // c ← SampleInBall(c̃), c̃ public
   // w′_Approx ← NTT⁻¹(Â ∘ NTT(z) − NTT(c) ∘ NTT(t₁·2^d)), with NTT(t₁·2^d) = 2^d·NTT(t₁)
-  nttInPlace(c);
-  const cHat2d = c as PolyNTT; // ĉ·2^d, |ĉ| ≤ (q−1)/2 so each product < 2³⁵
+  nttInPlace(c, false); // unreduced, |ĉ| < 2²⁶ (|c| ≤ 1)
+  const cHat2d = c as PolyNTT; // ĉ·2^d reduced: each product < 2²⁶·2¹³ = 2³⁹
   for (let j = 0; j < N; j++) cHat2d[j] = reduce(cHat2d[j] * (1 << D));
   const zHat = z as PolyNTT[]; // z is not needed after the norm check: ẑ overwrites it
-  for (let i = 0; i < p.l; i++) nttInPlace(zHat[i]);
+  for (let i = 0; i < p.l; i++) nttInPlace(zHat[i], false); // unreduced: |z| < γ₁ ≤ 2¹⁹
   matrixVectorNTT(w as PolyNTT[], AHat, zHat);
   for (let i = 0; i < p.k; i++) {
     const t1Hat = t1[i] as PolyNTT; // t̂₁ overwrites t₁ (t₁ < 2¹⁰)
-    nttInPlace(t1Hat);
+    nttInPlace(t1Hat, false); // unreduced: |t̂₁| < 2²⁶
     const wi = w[i] as PolyNTT;
-    for (let j = 0; j < N; j++) wi[j] = reduce(wi[j] - cHat2d[j] * t1Hat[j]); // < 2⁴⁵
+    for (let j = 0; j < N; j++) wi[j] = reduce(wi[j] - cHat2d[j] * t1Hat[j]); // < 2⁴⁹
     invNttInPlace(wi);
     const hi = h[i];
     const w1i = w1[i];

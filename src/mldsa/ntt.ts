@@ -65,18 +65,20 @@ const F = 8347681 - Q;
  * zetas[128/L + b] for block b of layer L and zetas[256/L + 2b], zetas[256/L + 2b + 1] for its two
  * halves (m counts blocks in order). About 1.6× faster here: half the loads and stores.
  * Input |w[i]| < 2²⁶; each layer adds at most (q−1)/2, so operands stay < 2²⁶ + 4q < 2²⁷ and
- * products with |ζ| ≤ (q−1)/2 stay < 2⁵⁰. The last pass also reduces: output centered.
+ * products with |ζ| ≤ (q−1)/2 stay < 2⁵⁰. Output centered, or with `centered` false left
+ * unreduced: |ŵ[i]| ≤ max|w| + 4(q − 1) < max|w| + 2²⁵ (callers state why that suffices).
  * Each pass is its own small function (the last, layers 2 and 1, written over blocks of four):
  * called from other functions, as every caller does, the former single loop with the last pass
  * as a branch in its body ran 1.9× slower in a function-level A/B (same process); at the
  * operation level the gain is smaller (signing about +3% with NTT⁻¹'s change).
  */
-export function nttInPlace(w: Poly): void {
+export function nttInPlace(w: Poly, centered = true): void {
   const out = w; // ŵ overwrites w
   nttLayers(out, 128); // len = 128 and 64
   nttLayers(out, 32); // len = 32 and 16
   nttLayers(out, 8); // len = 8 and 4
   nttLayers2And1(out);
+  if (centered) for (let i = 0; i < N; i++) out[i] = reduce(out[i]);
 }
 
 /** NTT layers len = L and L/2 for L = 128, 32 or 8 (public: the pass index only). */
@@ -111,7 +113,7 @@ function nttLayers(out: Poly, L: number): void {
   }
 }
 
-/** NTT layers len = 2 and 1 over blocks of four coefficients (b = 0 … 63), output centered. */
+/** NTT layers len = 2 and 1 over blocks of four coefficients (b = 0 … 63). */
 function nttLayers2And1(out: Poly): void {
   for (let j = 0, b = 0; j < N; j += 4, b++) {
     const z = ZETAS[64 + b]; // layer len = 2
@@ -133,10 +135,10 @@ function nttLayers2And1(out: Poly): void {
     t = reduce(zb * a3);
     a3 = a2 - t;
     a2 = a2 + t;
-    out[j] = reduce(a0); // after the last layer (len = 1): centered output
-    out[j + 1] = reduce(a1);
-    out[j + 2] = reduce(a2);
-    out[j + 3] = reduce(a3);
+    out[j] = a0;
+    out[j + 1] = a1;
+    out[j + 2] = a2;
+    out[j + 3] = a3;
   }
 }
 
@@ -283,14 +285,20 @@ function invLayers64And128(out: Poly): void {
   }
 }
 
-/** out ← â ∘ b̂ (coefficient-wise product in T_q). FIPS 204, Algorithm 45 (MultiplyNTT). */
+/**
+ * out ← â ∘ b̂ (coefficient-wise product in T_q). FIPS 204, Algorithm 45 (MultiplyNTT).
+ * â may be an unreduced NTT output of a polynomial with |·| ≤ 1 (ĉ: < 2²⁶); b̂ is centered, so
+ * each product is < 2²⁶·2²² = 2⁴⁸.
+ */
 export function multiplyNTT(out: PolyNTT, a: PolyNTT, b: PolyNTT): void {
-  for (let i = 0; i < N; i++) out[i] = reduce(a[i] * b[i]); // centered inputs: product < 2⁴⁴
+  for (let i = 0; i < N; i++) out[i] = reduce(a[i] * b[i]);
 }
 
 /**
  * out[i] ← Σ_j Â[i][j] ∘ v̂[j] for i ∈ [0, k). FIPS 204, Algorithm 48 (MatrixVectorNTT).
- * Centered inputs: each product < 2⁴⁴ and the sum of l ≤ 7 of them < 2⁴⁷, reduced once.
+ * Â is centered and v̂ either centered or an unreduced NTT output of a v with |v| ≤ 2¹⁹ (y, z):
+ * |v̂| ≤ 2¹⁹ + 4(q − 1), so each product is ≤ (2¹⁹ + 4(q − 1))·(q − 1)/2 < 1.43·10¹⁴ and the sum
+ * of l ≤ 7 of them < 10¹⁵ < 2⁵⁰ (exact in float64, and in reduce's range), reduced once.
  * Differs from the spec's loop in order only: the products are added two at a time (one product
  * first when l is odd), the last pair together with the reduction, so each coefficient of out[i]
  * is loaded and stored about l/2 times instead of l + 2. Needs l ≥ 3 (FIPS 204: l ∈ {4, 5, 7}).

@@ -102,6 +102,36 @@ describe('FIPS 204 Alg 41/42/45 — NTT, NTT⁻¹, MultiplyNTT', () => {
     );
   });
 
+  test('NTT without the final reduction: same values mod q, within max|w| + 4(q − 1); MultiplyNTT and MatrixVectorNTT accept it', () => {
+    const lazy = (w: ArrayLike<number>): PolyNTT => {
+      const a = Float64Array.from(w) as PolyNTT;
+      nttInPlace(a, false);
+      return a;
+    };
+    fc.assert(
+      fc.property(polyArb(2 ** 19), polyArb(1), polyArb(H), (z, c, s) => {
+        const zHat = lazy(z);
+        expect(unsigned(zHat)).toEqual(reference.ntt(z));
+        expect(zHat.every((x) => Math.abs(x) <= 2 ** 19 + 4 * (Q - 1))).toBe(true);
+        // ĉ unreduced times a centered ŝ (signing's cs₁, cs₂, ct₀)
+        const cHat = lazy(c);
+        const prod = newPolyNTT();
+        multiplyNTT(prod, cHat, ntt(s));
+        expect(unsigned(inv(prod))).toEqual(schoolbookMul(c, s));
+      }),
+      { numRuns: 30 },
+    );
+    // the extremes of MatrixVectorNTT's bound: l = 7 products of (2¹⁹ + 4(q − 1)) · (q − 1)/2
+    const big = Float64Array.from({ length: N }, (_, i) => (i & 1 ? -1 : 1) * (2 ** 19 + 4 * (Q - 1))) as PolyNTT;
+    const aMax = Float64Array.from({ length: N }, (_, i) => (i & 2 ? -H : H)) as PolyNTT;
+    const out = [newPolyNTT()];
+    matrixVectorNTT(out, [Array(7).fill(aMax)], Array(7).fill(big));
+    const want = Array.from({ length: N }, (_, i) =>
+      Number((7n * BigInt(big[i]) * BigInt(aMax[i])) % BigInt(Q) + BigInt(Q)) % Q,
+    );
+    expect(unsigned(out[0])).toEqual(want);
+  });
+
   test('Alg 48 MatrixVectorNTT equals the sum of MultiplyNTT products (k = 2, l = 3 … 7)', () => {
     for (let l = 3; l <= 7; l++) {
       fc.assert(
