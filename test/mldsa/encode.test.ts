@@ -68,6 +68,34 @@ describe('FIPS 204 Alg 16–19 — SimpleBitPack / BitPack and their inverses', 
   }
 });
 
+describe('FIPS 204 Alg 18/19 — the 10-, 18- and 20-bit unpacking forms', () => {
+  /** Field i of bits-bit fields read bit by bit (BytesToBits, then BitsToInteger). */
+  const fieldAt = (v: Uint8Array, off: number, bits: number, i: number): number => {
+    let x = 0;
+    for (let k = 0; k < bits; k++) {
+      const bit = i * bits + k;
+      x += ((v[off + (bit >> 3)] >> (bit & 7)) & 1) * 2 ** k;
+    }
+    return x;
+  };
+  for (const [bits, a, b] of [[10, 0, 1023], [18, 2 ** 17 - 1, 2 ** 17], [20, 2 ** 19 - 1, 2 ** 19]]) {
+    test(`${bits}-bit fields of any bytes, at any offset, equal the bitwise reading`, () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ minLength: 32 * bits + 7, maxLength: 32 * bits + 7 }), fc.nat(7), (v, off) => {
+          const got = new Float64Array(256);
+          if (bits === 10) simpleBitUnpack(got, v, off, b);
+          else bitUnpack(got, v, off, a, b);
+          const want = Array.from({ length: 256 }, (_, i) =>
+            bits === 10 ? fieldAt(v, off, bits, i) : b - fieldAt(v, off, bits, i),
+          );
+          expect(Array.from(got)).toEqual(want);
+        }),
+        { numRuns: 30 },
+      );
+    });
+  }
+});
+
 describe('FIPS 204 Alg 20/21 — HintBitPack / HintBitUnpack', () => {
   const hintArb = (p: MlDsaParams) =>
     fc.uniqueArray(fc.integer({ min: 0, max: 256 * p.k - 1 }), { maxLength: p.omega }).map((ones) => {
