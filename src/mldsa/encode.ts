@@ -316,10 +316,17 @@ export function sigDecode(
 /**
  * w1Encode(w₁) = SimpleBitPack(w₁[i], (q − 1)/(2γ₂) − 1) for each i, into out (32·k·bits bytes).
  * FIPS 204, Algorithm 28 (w1Encode).
+ * Differs from calling SimpleBitPack only in form: for 4-bit fields (ML-DSA-65 and -87) two
+ * fields fill one byte, written straight (no accumulator), as this runs once per signing attempt.
  */
 export function w1Encode(p: MlDsaParams, out: Uint8Array, w1: Poly[]): void {
   const bytes = polyBytes(p.w1Bits);
-  for (let i = 0; i < p.k; i++) packBits(out, i * bytes, w1[i], p.w1Bits, 0, 1);
+  for (let i = 0; i < p.k; i++) {
+    const w = w1[i];
+    if (p.w1Bits === 4) {
+      for (let j = 0, o = i * bytes; j < N; j += 2, o++) out[o] = w[j] | (w[j + 1] << 4);
+    } else packBits(out, i * bytes, w, p.w1Bits, 0, 1);
+  }
 }
 
 /** Length of w1Encode's output for p. */
