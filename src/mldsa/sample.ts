@@ -35,7 +35,8 @@ const H_RATE = 136; // SHAKE256 rate in bytes
  * call (single-threaded); the callers that squeeze secrets wipe it.
  */
 const BLOCK = new Uint32Array(G_RATE / 4);
-const BLOCK_BYTES = new Uint8Array(BLOCK.buffer);
+/** The first H_RATE bytes of BLOCK: one fixed view, so that copying a block allocates nothing. */
+const H_BLOCK_BYTES = new Uint8Array(BLOCK.buffer, 0, H_RATE);
 
 const MASK23 = 0x7fffff;
 
@@ -122,10 +123,10 @@ export function coeffFromHalfByte(b: number, eta: number): number {
   return b < 9 ? 4 - b : 0xff; // η = 4
 }
 
-/** Copies the current output block (the first `rate` bytes of Z's block) to buf[off…]. */
-function squeezeBlock(state: Uint32Array, buf: Uint8Array, off: number, rate: number): void {
-  extractLanes(state, BLOCK, rate >> 3);
-  buf.set(BLOCK_BYTES.subarray(0, rate), off);
+/** Copies the current SHAKE256 output block (H_RATE bytes of Z) to buf[off…]. */
+function squeezeBlock(state: Uint32Array, buf: Uint8Array, off: number): void {
+  extractLanes(state, BLOCK, H_RATE >> 3);
+  buf.set(H_BLOCK_BYTES, off);
 }
 
 /**
@@ -142,7 +143,7 @@ export function rejBoundedPoly(
   shakeOneBlock(state, rhoPrime, H_RATE);
   let j = 0;
   for (;;) {
-    squeezeBlock(state, buf, 0, H_RATE);
+    squeezeBlock(state, buf, 0);
     for (let i = 0; i < H_RATE && j < N; i++) {
       const z = buf[i];
       const z0 = coeffFromHalfByte(z & 15, eta); // z₀ ← CoeffFromHalfByte(z mod 16, η)
@@ -199,7 +200,7 @@ export function expandMask(
     shakeOneBlock(state, seed, H_RATE);
     for (let b = 0; b < blocks; b++) {
       if (b > 0) keccakP1600Interleaved(state);
-      squeezeBlock(state, buf, b * H_RATE, H_RATE);
+      squeezeBlock(state, buf, b * H_RATE);
     }
     bitUnpack(y[r], buf, 0, p.gamma1 - 1, p.gamma1);
   }
@@ -227,7 +228,7 @@ export function sampleInBall(
   secretSeed: boolean,
 ): void {
   shakeOneBlock(state, rho, H_RATE); // ctx ← H.Absorb(H.Init(), ρ)
-  squeezeBlock(state, buf, 0, H_RATE);
+  squeezeBlock(state, buf, 0);
   // s ← H.Squeeze(ctx, 8); h ← BytesToBits(s): 64 sign bits as two 32-bit words
   const signsLo = (buf[0] | (buf[1] << 8) | (buf[2] << 16) | (buf[3] << 24)) >>> 0;
   const signsHi = (buf[4] | (buf[5] << 8) | (buf[6] << 16) | (buf[7] << 24)) >>> 0;
@@ -239,7 +240,7 @@ export function sampleInBall(
     do {
       if (pos === H_RATE) {
         keccakP1600Interleaved(state);
-        squeezeBlock(state, buf, 0, H_RATE);
+        squeezeBlock(state, buf, 0);
         pos = 0;
       }
       j = buf[pos++]; // j ← H.Squeeze(ctx, 1)
