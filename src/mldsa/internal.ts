@@ -281,7 +281,7 @@ function signWith(
   scratch: SignScratch,
 ): Uint8Array {
   const { s1Hat, s2Hat, t0Hat, y, yHat, w, w1, cs1, cs2, ct0, r0, c, cHat, h } = scratch;
-  const { state, maskBuf, ballBuf, seed, w1Bytes } = scratch; // Keccak state: ExpandMask, SampleInBall
+  const { state, maskBuf, ballBuf, seed, w1Bytes } = scratch; // state: ExpandMask, SampleInBall
   const { rho, K, s1, s2, t0 } = skDecode(p, sk); // (ρ, K, tr, s₁, s₂, t₀) ← skDecode(sk)
   nttVec(s1, s1Hat); // ŝ₁ ← NTT(s₁)
   nttVec(s2, s2Hat); // ŝ₂ ← NTT(s₂)
