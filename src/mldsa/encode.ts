@@ -70,7 +70,9 @@ function unpackBits(
   }
 }
 
-/** unpackBits for 10-bit fields: bytes b₀…b₄ hold fields 4g … 4g + 3. */
+/**
+ * unpackBits for 10-bit fields (FIPS 204 Algorithms 18, 19): bytes b₀…b₄ hold fields 4g … 4g + 3.
+ */
 function unpack10(out: Float64Array, v: Uint8Array, off: number, bias: number, sign: number): void {
   for (let i = 0, o = off; i < N; i += 4, o += 5) {
     const b1 = v[o + 1];
@@ -83,7 +85,9 @@ function unpack10(out: Float64Array, v: Uint8Array, off: number, bias: number, s
   }
 }
 
-/** unpackBits for 18-bit fields: bytes b₀…b₈ hold fields 4g … 4g + 3. */
+/**
+ * unpackBits for 18-bit fields (FIPS 204 Algorithms 18, 19): bytes b₀…b₈ hold fields 4g … 4g + 3.
+ */
 function unpack18(out: Float64Array, v: Uint8Array, off: number, bias: number, sign: number): void {
   for (let i = 0, o = off; i < N; i += 4, o += 9) {
     const b2 = v[o + 2];
@@ -96,7 +100,9 @@ function unpack18(out: Float64Array, v: Uint8Array, off: number, bias: number, s
   }
 }
 
-/** unpackBits for 20-bit fields: bytes b₀…b₄ hold fields 2g and 2g + 1. */
+/**
+ * unpackBits for 20-bit fields (FIPS 204 Algorithms 18, 19): bytes b₀…b₄ hold fields 2g and 2g + 1.
+ */
 function unpack20(out: Float64Array, v: Uint8Array, off: number, bias: number, sign: number): void {
   for (let i = 0, o = off; i < N; i += 2, o += 5) {
     const b2 = v[o + 2];

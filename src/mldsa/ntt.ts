@@ -81,7 +81,7 @@ export function nttInPlace(w: Poly, centered = true): void {
   if (centered) for (let i = 0; i < N; i++) out[i] = reduce(out[i]);
 }
 
-/** NTT layers len = L and L/2 for L = 128, 32 or 8 (public: the pass index only). */
+/** FIPS 204 Algorithm 41, layers len = L and L/2 for L = 128, 32 or 8 (public: the pass index). */
 function nttLayers(out: Poly, L: number): void {
   const h = L >> 1;
   for (let start = 0, b = 0; start < N; start += 2 * L, b++) {
@@ -113,7 +113,7 @@ function nttLayers(out: Poly, L: number): void {
   }
 }
 
-/** NTT layers len = 2 and 1 over blocks of four coefficients (b = 0 … 63). */
+/** FIPS 204 Algorithm 41, layers len = 2 and 1, over blocks of four coefficients (b = 0 … 63). */
 function nttLayers2And1(out: Poly): void {
   for (let j = 0, b = 0; j < N; j += 4, b++) {
     const z = ZETAS[64 + b]; // layer len = 2
@@ -162,7 +162,7 @@ export function invNttInPlace(wHat: PolyNTT): void {
   invLayers64And128(out);
 }
 
-/** NTT⁻¹ layers len = 1 and 2 (blocks of four coefficients, b = 0 … 63). */
+/** FIPS 204 Algorithm 42, layers len = 1 and 2, over blocks of four coefficients (b = 0 … 63). */
 function invLayers1And2(out: Poly): void {
   for (let j = 0, b = 0; j < N; j += 4, b++) {
     const za = -ZETAS[255 - 2 * b]; // layer len = 1, first half
@@ -191,7 +191,7 @@ function invLayers1And2(out: Poly): void {
   }
 }
 
-/** NTT⁻¹ layers len = 4 and 8; the sums of layer len = 8 are reduced (see invNttInPlace). */
+/** FIPS 204 Algorithm 42, layers len = 4 and 8; the sums of len = 8 are reduced (invNttInPlace). */
 function invLayers4And8(out: Poly): void {
   const L = 4;
   for (let start = 0, b = 0; start < N; start += 4 * L, b++) {
@@ -223,7 +223,7 @@ function invLayers4And8(out: Poly): void {
   }
 }
 
-/** NTT⁻¹ layers len = 16 and 32. */
+/** FIPS 204 Algorithm 42, layers len = 16 and 32. */
 function invLayers16And32(out: Poly): void {
   const L = 16;
   for (let start = 0, b = 0; start < N; start += 4 * L, b++) {
@@ -255,7 +255,7 @@ function invLayers16And32(out: Poly): void {
   }
 }
 
-/** NTT⁻¹ layers len = 64 and 128, with w[j] ← f·w[j] folded into the last (f and f·z). */
+/** FIPS 204 Algorithm 42, layers len = 64 and 128, with w[j] ← f·w[j] folded in (f and f·z). */
 function invLayers64And128(out: Poly): void {
   const za = -ZETAS[3]; // layer len = 64, first half
   const zb = -ZETAS[2]; // layer len = 64, second half

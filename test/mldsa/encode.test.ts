@@ -78,10 +78,12 @@ describe('FIPS 204 Alg 18/19 — the 10-, 18- and 20-bit unpacking forms', () =>
     }
     return x;
   };
-  for (const [bits, a, b] of [[10, 0, 1023], [18, 2 ** 17 - 1, 2 ** 17], [20, 2 ** 19 - 1, 2 ** 19]]) {
+  const bytesOf = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
+  const widths = [[10, 0, 1023], [18, 2 ** 17 - 1, 2 ** 17], [20, 2 ** 19 - 1, 2 ** 19]];
+  for (const [bits, a, b] of widths) {
     test(`${bits}-bit fields of any bytes, at any offset, equal the bitwise reading`, () => {
       fc.assert(
-        fc.property(fc.uint8Array({ minLength: 32 * bits + 7, maxLength: 32 * bits + 7 }), fc.nat(7), (v, off) => {
+        fc.property(bytesOf(32 * bits + 7), fc.nat(7), (v, off) => {
           const got = new Float64Array(256);
           if (bits === 10) simpleBitUnpack(got, v, off, b);
           else bitUnpack(got, v, off, a, b);

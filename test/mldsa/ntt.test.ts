@@ -122,7 +122,8 @@ describe('FIPS 204 Alg 41/42/45 — NTT, NTT⁻¹, MultiplyNTT', () => {
       { numRuns: 30 },
     );
     // the extremes of MatrixVectorNTT's bound: l = 7 products of (2¹⁹ + 4(q − 1)) · (q − 1)/2
-    const big = Float64Array.from({ length: N }, (_, i) => (i & 1 ? -1 : 1) * (2 ** 19 + 4 * (Q - 1))) as PolyNTT;
+    const edge = 2 ** 19 + 4 * (Q - 1);
+    const big = Float64Array.from({ length: N }, (_, i) => (i & 1 ? -edge : edge)) as PolyNTT;
     const aMax = Float64Array.from({ length: N }, (_, i) => (i & 2 ? -H : H)) as PolyNTT;
     const out = [newPolyNTT()];
     matrixVectorNTT(out, [Array(7).fill(aMax)], Array(7).fill(big));
