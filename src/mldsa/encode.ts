@@ -38,7 +38,12 @@ function packBits(
   }
 }
 
-/** Reads 256 bits-bit fields from v[off…] into out[i] = bias + sign·field. */
+/**
+ * Reads 256 bits-bit fields from v[off…] into out[i] = bias + sign·field. The widths of the hot
+ * paths have straight-line forms over the bytes of a group of fields (public positions, no
+ * accumulator carried between fields): 10 bits (t₁: four fields in five bytes), 18 bits (z and y
+ * for ML-DSA-44: four in nine) and 20 bits (z and y otherwise: two in five).
+ */
 function unpackBits(
   out: Float64Array,
   v: Uint8Array,
@@ -47,6 +52,9 @@ function unpackBits(
   bias: number,
   sign: number,
 ): void {
+  if (bits === 10) return unpack10(out, v, off, bias, sign);
+  if (bits === 18) return unpack18(out, v, off, bias, sign);
+  if (bits === 20) return unpack20(out, v, off, bias, sign);
   const mask = (1 << bits) - 1;
   let acc = 0;
   let accBits = 0;
@@ -59,6 +67,47 @@ function unpackBits(
     out[i] = bias + sign * (acc & mask);
     acc >>>= bits;
     accBits -= bits;
+  }
+}
+
+/**
+ * unpackBits for 10-bit fields (FIPS 204 Algorithms 18, 19): bytes b₀…b₄ hold fields 4g … 4g + 3.
+ */
+function unpack10(out: Float64Array, v: Uint8Array, off: number, bias: number, sign: number): void {
+  for (let i = 0, o = off; i < N; i += 4, o += 5) {
+    const b1 = v[o + 1];
+    const b2 = v[o + 2];
+    const b3 = v[o + 3];
+    out[i] = bias + sign * (v[o] | ((b1 & 0x03) << 8));
+    out[i + 1] = bias + sign * ((b1 >>> 2) | ((b2 & 0x0f) << 6));
+    out[i + 2] = bias + sign * ((b2 >>> 4) | ((b3 & 0x3f) << 4));
+    out[i + 3] = bias + sign * ((b3 >>> 6) | (v[o + 4] << 2));
+  }
+}
+
+/**
+ * unpackBits for 18-bit fields (FIPS 204 Algorithms 18, 19): bytes b₀…b₈ hold fields 4g … 4g + 3.
+ */
+function unpack18(out: Float64Array, v: Uint8Array, off: number, bias: number, sign: number): void {
+  for (let i = 0, o = off; i < N; i += 4, o += 9) {
+    const b2 = v[o + 2];
+    const b4 = v[o + 4];
+    const b6 = v[o + 6];
+    out[i] = bias + sign * (v[o] | (v[o + 1] << 8) | ((b2 & 0x03) << 16));
+    out[i + 1] = bias + sign * ((b2 >>> 2) | (v[o + 3] << 6) | ((b4 & 0x0f) << 14));
+    out[i + 2] = bias + sign * ((b4 >>> 4) | (v[o + 5] << 4) | ((b6 & 0x3f) << 12));
+    out[i + 3] = bias + sign * ((b6 >>> 6) | (v[o + 7] << 2) | (v[o + 8] << 10));
+  }
+}
+
+/**
+ * unpackBits for 20-bit fields (FIPS 204 Algorithms 18, 19): bytes b₀…b₄ hold fields 2g and 2g + 1.
+ */
+function unpack20(out: Float64Array, v: Uint8Array, off: number, bias: number, sign: number): void {
+  for (let i = 0, o = off; i < N; i += 2, o += 5) {
+    const b2 = v[o + 2];
+    out[i] = bias + sign * (v[o] | (v[o + 1] << 8) | ((b2 & 0x0f) << 16));
+    out[i + 1] = bias + sign * ((b2 >>> 4) | (v[o + 3] << 4) | (v[o + 4] << 12));
   }
 }
 
@@ -105,8 +154,9 @@ export function hintBitPack(out: Uint8Array, off: number, h: Uint8Array[], omega
 }
 
 /**
- * Decodes a hint, returning null (⊥) when the encoding is malformed: counts out of order or
- * above ω, indices not strictly increasing within a polynomial, or non-zero padding.
+ * Decodes a hint into h (k polynomials of 256 bytes, overwritten; fresh arrays unless given),
+ * returning null (⊥) when the encoding is malformed: counts out of order or above ω, indices not
+ * strictly increasing within a polynomial, or non-zero padding.
  * FIPS 204, Algorithm 21 (HintBitUnpack). Input is public (a signature under verification).
  */
 export function hintBitUnpack(
@@ -114,11 +164,12 @@ export function hintBitUnpack(
   off: number,
   k: number,
   omega: number,
+  h: Uint8Array[] = Array.from({ length: k }, () => new Uint8Array(N)),
 ): Uint8Array[] | null {
-  const h: Uint8Array[] = [];
   let index = 0;
   for (let i = 0; i < k; i++) {
-    const hi = new Uint8Array(N);
+    const hi = h[i];
+    hi.fill(0); // h ← 0^(k×256)
     const end = y[off + omega + i];
     if (end < index || end > omega) return null; // malformed count
     const first = index;
@@ -127,7 +178,6 @@ export function hintBitUnpack(
       hi[y[off + index]] = 1;
       index++;
     }
-    h.push(hi);
   }
   for (let i = index; i < omega; i++) if (y[off + i] !== 0) return null; // padding must be zero
   return h;
@@ -141,9 +191,15 @@ export function pkEncode(p: MlDsaParams, rho: Uint8Array, t1: Poly[]): Uint8Arra
   return pk;
 }
 
-/** Reverses pkEncode: (ρ, t₁); ρ is a view into pk. FIPS 204, Algorithm 23 (pkDecode). */
-export function pkDecode(p: MlDsaParams, pk: Uint8Array): { rho: Uint8Array; t1: Poly[] } {
-  const t1 = newPolys(p.k);
+/**
+ * Reverses pkEncode: (ρ, t₁); ρ is a view into pk, t₁ is written into `t1` (k polynomials,
+ * fresh unless given). FIPS 204, Algorithm 23 (pkDecode).
+ */
+export function pkDecode(
+  p: MlDsaParams,
+  pk: Uint8Array,
+  t1: Poly[] = newPolys(p.k),
+): { rho: Uint8Array; t1: Poly[] } {
   for (let i = 0; i < p.k; i++) simpleBitUnpack(t1[i], pk, 32 + i * polyBytes(10), (1 << 10) - 1);
   return { rho: pk.subarray(0, 32), t1 };
 }
@@ -245,29 +301,38 @@ export function sigEncode(
 }
 
 /**
- * Reverses sigEncode; null (⊥) when the hint is malformed. c̃ is a view into σ.
+ * Reverses sigEncode; null (⊥) when the hint is malformed. c̃ is a view into σ; z and h are
+ * written into `z` (l polynomials) and `h` (k arrays of 256 bytes), fresh unless given.
  * FIPS 204, Algorithm 27 (sigDecode).
  */
 export function sigDecode(
   p: MlDsaParams,
   sig: Uint8Array,
+  z: Poly[] = newPolys(p.l),
+  h?: Uint8Array[],
 ): { cTilde: Uint8Array; z: Poly[]; h: Uint8Array[] } | null {
   const cTilde = sig.subarray(0, p.cTildeBytes);
   let off = p.cTildeBytes;
-  const z = newPolys(p.l);
   for (let i = 0; i < p.l; i++, off += polyBytes(p.zBits))
     bitUnpack(z[i], sig, off, p.gamma1 - 1, p.gamma1);
-  const h = hintBitUnpack(sig, off, p.k, p.omega);
-  return h === null ? null : { cTilde, z, h };
+  const hints = hintBitUnpack(sig, off, p.k, p.omega, h);
+  return hints === null ? null : { cTilde, z, h: hints };
 }
 
 /**
  * w1Encode(w₁) = SimpleBitPack(w₁[i], (q − 1)/(2γ₂) − 1) for each i, into out (32·k·bits bytes).
  * FIPS 204, Algorithm 28 (w1Encode).
+ * Differs from calling SimpleBitPack only in form: for 4-bit fields (ML-DSA-65 and -87) two
+ * fields fill one byte, written straight (no accumulator), as this runs once per signing attempt.
  */
 export function w1Encode(p: MlDsaParams, out: Uint8Array, w1: Poly[]): void {
   const bytes = polyBytes(p.w1Bits);
-  for (let i = 0; i < p.k; i++) packBits(out, i * bytes, w1[i], p.w1Bits, 0, 1);
+  for (let i = 0; i < p.k; i++) {
+    const w = w1[i];
+    if (p.w1Bits === 4) {
+      for (let j = 0, o = i * bytes; j < N; j += 2, o++) out[o] = w[j] | (w[j + 1] << 4);
+    } else packBits(out, i * bytes, w, p.w1Bits, 0, 1);
+  }
 }
 
 /** Length of w1Encode's output for p. */

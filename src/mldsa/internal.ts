@@ -10,7 +10,7 @@
  * Verification handles public data only and may branch and return early. Temporaries holding
  * secrets are wiped (best effort: the GC and V8 may keep copies).
  */
-import { shake256Xof } from '../hash/sha3.ts';
+import { KeccakSponge } from '../hash/sponge.ts';
 import { wipe } from '../util/ct.ts';
 import { bytesEqual, copyBytes } from '../util/bytes.ts';
 import {
@@ -47,12 +47,25 @@ import {
 const newVec = newPolys;
 const newVecNTT = (n: number): PolyNTT[] => newVec(n) as PolyNTT[];
 
-/** H(parts…, outLen) = SHAKE256 of the concatenation (FIPS 204 §3.7). */
+/**
+ * The SHAKE256 sponge (FIPS 202 §6.2: rate 136 bytes, suffix 1111) behind every H call, reused:
+ * a fresh `shake256Xof()` per call cost one 400-byte backing store (three to nine per signature
+ * or verification). H is synchronous and never nests, and it empties the sponge before returning.
+ */
+const H_SPONGE = new KeccakSponge(136, 0b1111, 4);
+
+/**
+ * H(parts…, outLen) = SHAKE256 of the concatenation (FIPS 204 §3.7), as a fresh array.
+ * The sponge is wiped (and left empty) also when absorbing throws.
+ */
 export function H(parts: Uint8Array[], outLen: number): Uint8Array {
-  const x = shake256Xof();
-  for (const part of parts) x.absorb(part);
-  const out = x.squeeze(outLen);
-  x.destroy();
+  const out = new Uint8Array(outLen);
+  try {
+    for (let i = 0; i < parts.length; i++) H_SPONGE.absorb(parts[i]);
+    H_SPONGE.squeezeInto(out);
+  } finally {
+    H_SPONGE.destroy();
+  }
   return out;
 }
 
@@ -74,11 +87,14 @@ function mulInvNtt(out: Poly[], cHat: PolyNTT, vHat: PolyNTT[]): void {
 }
 
 /**
- * The vectors of Sign_internal (FIPS 204, Algorithm 7): ŝ₁, ŝ₂, t̂₀ and, per attempt, y, ŷ, w, w₁,
- * ⟨⟨cs₁⟩⟩ (then z), ⟨⟨cs₂⟩⟩ (then w − cs₂) and ⟨⟨ct₀⟩⟩, as views of `all`.
+ * The storage of Sign_internal (FIPS 204, Algorithm 7). As views of `all`: the vectors ŝ₁, ŝ₂, t̂₀
+ * and, per attempt, y, ŷ, w, w₁, ⟨⟨cs₁⟩⟩ (then z), ⟨⟨cs₂⟩⟩ (then w − cs₂), ⟨⟨ct₀⟩⟩, and the
+ * polynomials r₀, c, ĉ. As views of `bytes`: the Keccak state and the blocks of ExpandMask and
+ * SampleInBall, ρ″ ‖ κ, w1Encode(w₁) and h.
  */
 export interface SignScratch {
   readonly all: Float64Array;
+  readonly bytes: Uint8Array;
   readonly s1Hat: PolyNTT[];
   readonly s2Hat: PolyNTT[];
   readonly t0Hat: PolyNTT[];
@@ -89,25 +105,40 @@ export interface SignScratch {
   readonly cs1: Poly[];
   readonly cs2: Poly[];
   readonly ct0: Poly[];
+  readonly r0: Poly;
+  readonly c: Poly;
+  readonly cHat: PolyNTT;
+  readonly state: Uint32Array;
+  readonly maskBuf: Uint8Array;
+  readonly ballBuf: Uint8Array;
+  readonly seed: Uint8Array;
+  readonly w1Bytes: Uint8Array;
+  readonly h: Uint8Array[];
 }
 const SIGN_SCRATCH = new Map<MlDsaParams, SignScratch>();
 
 /**
- * Sign_internal's vectors, one set per parameter set, reused by every signing call (4l + 6k
- * polynomials, 112 KiB for ML-DSA-65): allocating them per call cost about 5% of a signature
- * in allocation and garbage collection. They hold secrets, so signMuInternal wipes `all` when it
- * returns or throws; signing is synchronous and never nests, so no two calls share them.
- * Verify_internal borrows three of them for its public ẑ, w and w₁.
+ * Sign_internal's storage, one set per parameter set, reused by every signing call (4l + 6k + 3
+ * polynomials, 118 KiB for ML-DSA-65, and 2.6 KiB of bytes): allocating it per call cost about 5%
+ * of a signature in allocation and garbage collection. It holds secrets, so signMuInternal wipes
+ * `all` and `bytes` when it returns or throws; signing is synchronous and never nests, so no two
+ * calls share them.
  */
 export function signScratch(p: MlDsaParams): SignScratch {
   let s = SIGN_SCRATCH.get(p);
   if (s === undefined) {
     const { k, l } = p;
-    const polys = newPolys(4 * l + 6 * k);
+    const polys = newPolys(4 * l + 6 * k + 3);
     let at = 0;
     const take = (n: number): Poly[] => polys.slice(at, (at += n));
+    const w1Len = w1EncodedBytes(p);
+    // the 200-byte Keccak state first (4-byte aligned), then the byte strings
+    const buf = new ArrayBuffer(200 + EXPAND_MASK_BUF_BYTES + 136 + 66 + w1Len + k * N);
+    let off = 200;
+    const bytesOf = (n: number): Uint8Array => new Uint8Array(buf, (off += n) - n, n);
     s = {
       all: new Float64Array(polys[0].buffer),
+      bytes: new Uint8Array(buf),
       s1Hat: take(l) as PolyNTT[],
       s2Hat: take(k) as PolyNTT[],
       t0Hat: take(k) as PolyNTT[],
@@ -118,10 +149,66 @@ export function signScratch(p: MlDsaParams): SignScratch {
       cs1: take(l),
       cs2: take(k),
       ct0: take(k),
+      r0: polys[at++],
+      c: polys[at++],
+      cHat: polys[at++] as PolyNTT,
+      state: new Uint32Array(buf, 0, 50),
+      maskBuf: bytesOf(EXPAND_MASK_BUF_BYTES),
+      ballBuf: bytesOf(136),
+      seed: bytesOf(66),
+      w1Bytes: bytesOf(w1Len),
+      h: Array.from({ length: k }, () => bytesOf(N)),
     };
     SIGN_SCRATCH.set(p, s);
   }
   return s;
+}
+
+/**
+ * Verify_internal's storage (FIPS 204, Algorithm 8). As views of one buffer: t₁ (then t̂₁), z (then
+ * ẑ), c (then ĉ·2^d), w′_Approx and w₁′. As views of another: h, w1Encode(w₁′), and SampleInBall's
+ * block and Keccak state.
+ */
+interface VerifyScratch {
+  readonly t1: Poly[];
+  readonly z: Poly[];
+  readonly c: Poly;
+  readonly w: Poly[];
+  readonly w1: Poly[];
+  readonly h: Uint8Array[];
+  readonly w1Bytes: Uint8Array;
+  readonly ballBuf: Uint8Array;
+  readonly state: Uint32Array;
+}
+const VERIFY_SCRATCH = new Map<MlDsaParams, VerifyScratch>();
+
+/**
+ * Verify_internal's storage, one set per parameter set, reused by every verification: it held
+ * about 15 separately allocated typed arrays per call (V8 gives each one over 64 bytes its own
+ * backing store). Everything in it is computed from pk and σ, which are public, so it needs no
+ * wiping; verification is synchronous and never nests.
+ */
+function verifyScratch(p: MlDsaParams): VerifyScratch {
+  let v = VERIFY_SCRATCH.get(p);
+  if (v === undefined) {
+    const { k, l } = p;
+    const polys = newPolys(3 * k + l + 1);
+    const w1Len = w1EncodedBytes(p);
+    const bytes = new ArrayBuffer(200 + 136 + w1Len + k * N); // state first: 4-byte aligned
+    v = {
+      t1: polys.slice(0, k),
+      z: polys.slice(k, k + l),
+      w: polys.slice(k + l, 2 * k + l),
+      w1: polys.slice(2 * k + l, 3 * k + l),
+      c: polys[3 * k + l],
+      state: new Uint32Array(bytes, 0, 50),
+      ballBuf: new Uint8Array(bytes, 200, 136),
+      w1Bytes: new Uint8Array(bytes, 336, w1Len),
+      h: Array.from({ length: k }, (_, i) => new Uint8Array(bytes, 336 + w1Len + i * N, N)),
+    };
+    VERIFY_SCRATCH.set(p, v);
+  }
+  return v;
 }
 
 /**
@@ -181,36 +268,30 @@ export function signMuInternal(
     return signWith(p, sk, mu, rnd, scratch);
   } finally {
     scratch.all.fill(0);
+    scratch.bytes.fill(0);
   }
 }
 
-/** signMuInternal in the vectors of `scratch`, which the caller wipes. */
+/** signMuInternal in the storage of `scratch`, which the caller wipes. */
 function signWith(
   p: MlDsaParams,
   sk: Uint8Array,
   mu: Uint8Array,
   rnd: Uint8Array,
-  { s1Hat, s2Hat, t0Hat, y, yHat, w, w1, cs1, cs2, ct0 }: SignScratch,
+  scratch: SignScratch,
 ): Uint8Array {
+  const { s1Hat, s2Hat, t0Hat, y, yHat, w, w1, cs1, cs2, ct0, r0, c, cHat, h } = scratch;
+  const { state, maskBuf, ballBuf, seed, w1Bytes } = scratch; // state: ExpandMask, SampleInBall
   const { rho, K, s1, s2, t0 } = skDecode(p, sk); // (ρ, K, tr, s₁, s₂, t₀) ← skDecode(sk)
   nttVec(s1, s1Hat); // ŝ₁ ← NTT(s₁)
   nttVec(s2, s2Hat); // ŝ₂ ← NTT(s₂)
   nttVec(t0, t0Hat); // t̂₀ ← NTT(t₀)
   const AHat = expandA(p, rho, matrixStorage(p)); // Â ← ExpandA(ρ)
   // ρ″ ← H(K ‖ rnd ‖ μ, 64), kept in a 66-byte buffer that ExpandMask extends with κ
-  const seed = new Uint8Array(66);
   const rhoPrimePrime = H([K, rnd, mu], 64);
   seed.set(rhoPrimePrime, 0);
   wipe(rhoPrimePrime);
 
-  const r0 = new Float64Array(N);
-  const c = new Float64Array(N);
-  const cHat = new Float64Array(N) as PolyNTT;
-  const h = Array.from({ length: p.k }, () => new Uint8Array(N));
-  const w1Bytes = new Uint8Array(w1EncodedBytes(p));
-  const maskBuf = new Uint8Array(EXPAND_MASK_BUF_BYTES);
-  const ballBuf = new Uint8Array(136);
-  const state = new Uint32Array(50); // Keccak scratch for ExpandMask and SampleInBall
   const { gamma1, gamma2, beta, omega } = p;
 
   let sig: Uint8Array | null = null;
@@ -219,7 +300,7 @@ function signWith(
     expandMask(p, y, seed, kappa, maskBuf, state); // y ← ExpandMask(ρ″, κ)
     for (let i = 0; i < p.l; i++) {
       yHat[i].set(y[i]);
-      nttInPlace(yHat[i]);
+      nttInPlace(yHat[i], false); // unreduced: MatrixVectorNTT's bound allows it (|y| ≤ γ₁)
     }
     matrixVectorNTT(w as PolyNTT[], AHat, yHat); // w ← NTT⁻¹(Â ∘ NTT(y))
     for (let i = 0; i < p.k; i++) {
@@ -232,7 +313,7 @@ function signWith(
     const cTilde = H([mu, w1Bytes], p.cTildeBytes); // c̃ ← H(μ ‖ w1Encode(w₁), λ/4)
     sampleInBall(c, p.tau, cTilde, ballBuf, state, true); // c ← SampleInBall(c̃)
     cHat.set(c);
-    nttInPlace(cHat); // ĉ ← NTT(c)
+    nttInPlace(cHat, false); // ĉ ← NTT(c), unreduced: MultiplyNTT's bound allows it
     mulInvNtt(cs1, cHat, s1Hat); // ⟨⟨cs₁⟩⟩ ← NTT⁻¹(ĉ ∘ ŝ₁)
     mulInvNtt(cs2, cHat, s2Hat); // ⟨⟨cs₂⟩⟩ ← NTT⁻¹(ĉ ∘ ŝ₂)
     // z ← y + ⟨⟨cs₁⟩⟩ (|cs₁| ≤ β, so the centered sum is z mod± q); kept in cs1
@@ -271,8 +352,7 @@ function signWith(
     if (reject !== 0 || ones > omega) continue; // public by design
     sig = sigEncode(p, cTilde, cs1, h); // σ ← sigEncode(c̃, z mod± q, h)
   }
-  wipe(seed, K, r0, c, cHat, maskBuf, ballBuf, state);
-  wipe(...s1, ...s2, ...t0); //                  the vectors of the scratch: by the caller
+  wipe(K, ...s1, ...s2, ...t0); // the storage of the scratch: by the caller
   return sig;
 }
 
@@ -294,7 +374,9 @@ export function signInternal(
 /**
  * Verifies σ on the message representative μ under pk; false for a malformed σ (never throws
  * on well-typed input). FIPS 204, Algorithm 8 (ML-DSA.Verify_internal) with μ given.
- * Differs from the spec: the final ‖z‖∞ check is done first (public data, early return).
+ * Differs from the spec: the final ‖z‖∞ check is done first (public data, early return), and
+ * NTT(c) ∘ NTT(t₁·2^d) is computed as (2^d·ĉ) ∘ NTT(t₁) (the NTT is linear), which saves the
+ * shift of t₁ and a copy per row.
  */
 export function verifyMuInternal(
   p: MlDsaParams,
@@ -303,42 +385,35 @@ export function verifyMuInternal(
   sig: Uint8Array,
 ): boolean {
   if (pk.length !== p.pkBytes || sig.length !== p.sigBytes) return false;
-  const { rho, t1 } = pkDecode(p, pk); // (ρ, t₁) ← pkDecode(pk)
-  const decoded = sigDecode(p, sig); // (c̃, z, h) ← sigDecode(σ)
+  const v = verifyScratch(p);
+  const { rho, t1 } = pkDecode(p, pk, v.t1); // (ρ, t₁) ← pkDecode(pk)
+  const decoded = sigDecode(p, sig, v.z, v.h); // (c̃, z, h) ← sigDecode(σ)
   if (decoded === null) return false; // h = ⊥
   const { cTilde, z, h } = decoded;
   for (let i = 0; i < p.l; i++) if (normAtLeast(z[i], p.gamma1 - p.beta)) return false;
   const AHat = expandA(p, rho, matrixStorage(p)); // Â ← ExpandA(ρ)
-  const c = new Float64Array(N);
-  // c ← SampleInBall(c̃), with c̃ public here
-  sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50), false);
-  const cHat = new Float64Array(N) as PolyNTT;
-  cHat.set(c);
-  nttInPlace(cHat);
-  // w′_Approx ← NTT⁻¹(Â ∘ NTT(z) − NTT(c) ∘ NTT(t₁·2^d))
-  // ẑ, w and w₁ live in Sign_internal's vectors (ŷ, w, w₁): public data here, and verification
-  // never nests in signing nor signing in verification
-  const { yHat: zHat, w: wVec, w1 } = signScratch(p);
-  nttVec(z, zHat);
-  const w = wVec as PolyNTT[];
-  matrixVectorNTT(w, AHat, zHat);
-  const t1Hat = new Float64Array(N) as PolyNTT;
+  const { c, w, w1 } = v;
+  sampleInBall(c, p.tau, cTilde, v.ballBuf, v.state, false); // c ← SampleInBall(c̃), c̃ public
+  // w′_Approx ← NTT⁻¹(Â ∘ NTT(z) − NTT(c) ∘ NTT(t₁·2^d)), with NTT(t₁·2^d) = 2^d·NTT(t₁)
+  nttInPlace(c, false); // unreduced, |ĉ| < 2²⁶ (|c| ≤ 1)
+  const cHat2d = c as PolyNTT; // ĉ·2^d reduced: each product < 2²⁶·2¹³ = 2³⁹
+  for (let j = 0; j < N; j++) cHat2d[j] = reduce(cHat2d[j] * (1 << D));
+  const zHat = z as PolyNTT[]; // z is not needed after the norm check: ẑ overwrites it
+  for (let i = 0; i < p.l; i++) nttInPlace(zHat[i], false); // unreduced: |z| < γ₁ ≤ 2¹⁹
+  matrixVectorNTT(w as PolyNTT[], AHat, zHat);
   for (let i = 0; i < p.k; i++) {
-    const t = t1[i];
-    for (let j = 0; j < N; j++) t[j] <<= D; // t₁·2^d < 2²³
-    t1Hat.set(t);
-    nttInPlace(t1Hat);
-    const wi = w[i];
-    for (let j = 0; j < N; j++) wi[j] = reduce(wi[j] - cHat[j] * t1Hat[j]); // < 2⁴⁵
+    const t1Hat = t1[i] as PolyNTT; // t̂₁ overwrites t₁ (t₁ < 2¹⁰)
+    nttInPlace(t1Hat, false); // unreduced: |t̂₁| < 2²⁶
+    const wi = w[i] as PolyNTT;
+    for (let j = 0; j < N; j++) wi[j] = reduce(wi[j] - cHat2d[j] * t1Hat[j]); // < 2⁴⁹
     invNttInPlace(wi);
     const hi = h[i];
     const w1i = w1[i];
     // w₁′ ← UseHint(h, w′_Approx)
     for (let j = 0; j < N; j++) w1i[j] = useHint(hi[j], toUnsigned(wi[j]), p.gamma2);
   }
-  const w1Bytes = new Uint8Array(w1EncodedBytes(p));
-  w1Encode(p, w1Bytes, w1);
-  const cTildePrime = H([mu, w1Bytes], p.cTildeBytes); // c̃′ ← H(μ ‖ w1Encode(w₁′), λ/4)
+  w1Encode(p, v.w1Bytes, w1);
+  const cTildePrime = H([mu, v.w1Bytes], p.cTildeBytes); // c̃′ ← H(μ ‖ w1Encode(w₁′), λ/4)
   return bytesEqual(cTilde, cTildePrime); // public data: plain compare
 }
 

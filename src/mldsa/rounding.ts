@@ -20,14 +20,17 @@ export function power2Round(r: number, r0: Float64Array, i: number): number {
   return r1;
 }
 
-/** 2⁴⁴: scale of the reciprocal used to divide by 2γ₂ (see quotient); 2⁻⁴⁴ scales back exactly. */
+/** 2⁴⁴: scale of the reciprocal used to divide by 2γ₂ (see quotient). */
 const SHIFT = 2 ** 44;
-const INV_SHIFT = 2 ** -44;
-/** ⌈2⁴⁴ / (2γ₂)⌉ for each γ₂; chosen so that ⌊n·M / 2⁴⁴⌋ = ⌊n / (2γ₂)⌋ for all n < 2²⁴. */
-const recip = (gamma2: number): number => Math.ceil(SHIFT / (2 * gamma2));
+/**
+ * M·2⁻⁴⁴ with M = ⌈2⁴⁴ / (2γ₂)⌉ for each γ₂; M is chosen so that ⌊n·M / 2⁴⁴⌋ = ⌊n / (2γ₂)⌋ for all
+ * n < 2²⁴. M < 2²⁶ is an integer, so M·2⁻⁴⁴ is exact in float64, and so is n·(M·2⁻⁴⁴) = n·M·2⁻⁴⁴
+ * (n·M < 2⁵⁰): one product instead of two.
+ */
+const scaledRecip = (gamma2: number): number => Math.ceil(SHIFT / (2 * gamma2)) / SHIFT;
 const GAMMA2_88 = (Q - 1) / 88;
-const RECIP_88 = recip(GAMMA2_88);
-const RECIP_32 = recip((Q - 1) / 32);
+const RECIP_88 = scaledRecip(GAMMA2_88);
+const RECIP_32 = scaledRecip((Q - 1) / 32);
 
 /**
  * m = (q − 1)/(2γ₂) for the two γ₂ of FIPS 204 Table 1: 44 for (q−1)/88, 16 for (q−1)/32.
@@ -38,12 +41,12 @@ const mOf = (gamma2: number): number => (gamma2 === GAMMA2_88 ? 44 : 16);
 
 /**
  * ⌊(r + γ₂ − 1) / (2γ₂)⌋ for r ∈ [0, q): with r₀ = r mod± 2γ₂ ∈ (−γ₂, γ₂] this is (r − r₀)/(2γ₂).
- * Computed as a float product n·M < 2²⁴·2²⁷ < 2⁵³ (exact) floored by a power of two; the
- * identity is checked for every r ∈ [0, q) in test/mldsa/rounding.test.ts.
+ * Computed as the exact float product n·M·2⁻⁴⁴ (see scaledRecip), floored; the identity is checked
+ * for every r ∈ [0, q) in test/mldsa/rounding.test.ts.
  */
 function quotient(r: number, gamma2: number): number {
-  const M = gamma2 === GAMMA2_88 ? RECIP_88 : RECIP_32; // public parameter
-  return Math.floor((r + gamma2 - 1) * M * INV_SHIFT); // ·2⁻⁴⁴ is exact (a power of two)
+  const recip = gamma2 === GAMMA2_88 ? RECIP_88 : RECIP_32; // public parameter
+  return Math.floor((r + gamma2 - 1) * recip);
 }
 
 /**

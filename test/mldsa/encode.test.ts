@@ -68,6 +68,36 @@ describe('FIPS 204 Alg 16–19 — SimpleBitPack / BitPack and their inverses', 
   }
 });
 
+describe('FIPS 204 Alg 18/19 — the 10-, 18- and 20-bit unpacking forms', () => {
+  /** Field i of bits-bit fields read bit by bit (BytesToBits, then BitsToInteger). */
+  const fieldAt = (v: Uint8Array, off: number, bits: number, i: number): number => {
+    let x = 0;
+    for (let k = 0; k < bits; k++) {
+      const bit = i * bits + k;
+      x += ((v[off + (bit >> 3)] >> (bit & 7)) & 1) * 2 ** k;
+    }
+    return x;
+  };
+  const bytesOf = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
+  const widths = [[10, 0, 1023], [18, 2 ** 17 - 1, 2 ** 17], [20, 2 ** 19 - 1, 2 ** 19]];
+  for (const [bits, a, b] of widths) {
+    test(`${bits}-bit fields of any bytes, at any offset, equal the bitwise reading`, () => {
+      fc.assert(
+        fc.property(bytesOf(32 * bits + 7), fc.nat(7), (v, off) => {
+          const got = new Float64Array(256);
+          if (bits === 10) simpleBitUnpack(got, v, off, b);
+          else bitUnpack(got, v, off, a, b);
+          const want = Array.from({ length: 256 }, (_, i) =>
+            bits === 10 ? fieldAt(v, off, bits, i) : b - fieldAt(v, off, bits, i),
+          );
+          expect(Array.from(got)).toEqual(want);
+        }),
+        { numRuns: 30 },
+      );
+    });
+  }
+});
+
 describe('FIPS 204 Alg 20/21 — HintBitPack / HintBitUnpack', () => {
   const hintArb = (p: MlDsaParams) =>
     fc.uniqueArray(fc.integer({ min: 0, max: 256 * p.k - 1 }), { maxLength: p.omega }).map((ones) => {
@@ -87,6 +117,30 @@ describe('FIPS 204 Alg 20/21 — HintBitPack / HintBitUnpack', () => {
       );
     });
   }
+
+  test('decoding into given arrays (reused by verification) overwrites what they held', () => {
+    const p = ML_DSA_65;
+    const y = new Uint8Array(p.omega + p.k);
+    const h = Array.from({ length: p.k }, () => new Uint8Array(256));
+    h[1][3] = 1;
+    hintBitPack(y, 0, h, p.omega);
+    const into = Array.from({ length: p.k }, () => new Uint8Array(256).fill(1));
+    expect(hintBitUnpack(y, 0, p.k, p.omega, into)).toBe(into);
+    expect(into).toEqual(h);
+    const z = Array.from({ length: p.l }, (_, i) => new Float64Array(256).fill(i - 2));
+    const sig = sigEncode(p, new Uint8Array(p.cTildeBytes).fill(9), z, h);
+    const zInto = Array.from({ length: p.l }, () => new Float64Array(256).fill(77));
+    const hInto = Array.from({ length: p.k }, () => new Uint8Array(256).fill(1));
+    const d = sigDecode(p, sig, zInto, hInto);
+    expect(d?.z).toBe(zInto);
+    expect(d?.h).toBe(hInto);
+    expect(d).toEqual({ cTilde: new Uint8Array(p.cTildeBytes).fill(9), z, h });
+    const t1 = Array.from({ length: p.k }, (_, i) => new Float64Array(256).fill(i * 100));
+    const pk = pkEncode(p, new Uint8Array(32).fill(5), t1);
+    const t1Into = Array.from({ length: p.k }, () => new Float64Array(256).fill(-1));
+    expect(pkDecode(p, pk, t1Into).t1).toBe(t1Into);
+    expect(t1Into).toEqual(t1);
+  });
 
   test('malformed hints are rejected (⊥)', () => {
     const p = ML_DSA_44;

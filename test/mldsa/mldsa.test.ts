@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { mldsa44, mldsa65, mldsa87, hashSign, type MlDsa } from '../../src/mldsa/index.ts';
 import { sha256 } from '../../src/hash/sha256.ts';
-import { signInternal, signMuInternal, signScratch } from '../../src/mldsa/testing.ts';
+import { H, signInternal, signMuInternal, signScratch } from '../../src/mldsa/testing.ts';
+import { shake256 } from '../../src/hash/sha3.ts';
 import type { MlDsaParams } from '../../src/mldsa/params.ts';
 import { codeOf } from '../helpers/error-code.ts';
 
@@ -236,6 +237,45 @@ describe('FIPS 204 Alg 7/8 with external μ — computeMu, signMu, verifyMu', ()
   }
 });
 
+describe('FIPS 204 §3.7 H and Alg 8 — H and Verify_internal reuse their storage', () => {
+  test('H equals one-shot SHAKE256 of the concatenation, also after a throw inside H', () => {
+    const parts = [new Uint8Array(100).fill(3), Uint8Array.of(1, 2), new Uint8Array(300).fill(9)];
+    const whole = Uint8Array.of(...parts[0], ...parts[1], ...parts[2]);
+    expect(H(parts, 64)).toEqual(shake256(whole, 64));
+    const throwing = {
+      get length(): number {
+        throw new Error('boom');
+      },
+    } as unknown as Uint8Array;
+    expect(() => H([parts[0], throwing], 32)).toThrow('boom');
+    expect(H(parts, 200)).toEqual(shake256(whole, 200)); // the sponge was emptied
+    expect(H([parts[1]], 48)).toEqual(shake256(parts[1], 48));
+  });
+
+  test('verifications interleaved across parameter sets, and after refused signatures, give the same results', () => {
+    const msgs = [Uint8Array.of(1), Uint8Array.of(2, 3), new Uint8Array(100).fill(7)];
+    const keys = SETS.map((dsa) => dsa.keygen(new Uint8Array(32).fill(31)));
+    const sigs = SETS.map((dsa, s) =>
+      msgs.map((m) => dsa.sign(keys[s].secretKey, m, { deterministic: true })),
+    );
+    for (const i of [2, 0, 1]) {
+      SETS.forEach((dsa, s) => {
+        const { publicKey } = keys[s];
+        const sig = sigs[s][i];
+        // a malformed hint (count above ω) stops sigDecode half-way through h
+        const malformed = sig.slice();
+        malformed[sig.length - 1] = dsa.params.omega + 1;
+        expect(dsa.verify(publicKey, msgs[i], malformed)).toBe(false);
+        const wrongZ = sig.slice();
+        wrongZ[dsa.params.cTildeBytes + 5] ^= 1;
+        expect(dsa.verify(publicKey, msgs[i], wrongZ)).toBe(false);
+        expect(dsa.verify(publicKey, msgs[i], sig)).toBe(true);
+        expect(dsa.verify(publicKey, msgs[(i + 1) % 3], sig)).toBe(false);
+      });
+    }
+  });
+});
+
 describe('FIPS 204 Alg 7 — Sign_internal reuses one set of vectors per parameter set', () => {
   test('signatures interleaved across parameter sets, and after a refused key, equal first-run ones', () => {
     const msgs = [Uint8Array.of(1), Uint8Array.of(2, 3), new Uint8Array(100).fill(7)];
@@ -257,12 +297,17 @@ describe('FIPS 204 Alg 7 — Sign_internal reuses one set of vectors per paramet
     SETS.forEach((dsa, s) => {
       const { secretKey } = dsa.keygen(new Uint8Array(32).fill(22 + s));
       const scratch = signScratch(dsa.params);
-      expect(scratch.all.length).toBe((4 * dsa.params.l + 6 * dsa.params.k) * 256);
+      const { k, l } = dsa.params;
+      expect(scratch.all.length).toBe((4 * l + 6 * k + 3) * 256);
+      // Keccak state, ExpandMask and SampleInBall blocks, ρ″ ‖ κ, w1Encode(w₁), h
+      expect(scratch.bytes.length).toBe(200 + 5 * 136 + 136 + 66 + scratch.w1Bytes.length + k * 256);
+      const allZero = () =>
+        scratch.all.every((x) => x === 0) && scratch.bytes.every((x) => x === 0);
       dsa.sign(secretKey, Uint8Array.of(s));
-      expect(scratch.all.every((x) => x === 0)).toBe(true);
+      expect(allZero()).toBe(true);
       const bad = withEtaField(dsa.params, secretKey, dsa.params.l, 255, 2 * dsa.params.eta + 1);
       expect(codeOf(() => dsa.sign(bad, Uint8Array.of(s)))).toBe('NON_CANONICAL');
-      expect(scratch.all.every((x) => x === 0)).toBe(true);
+      expect(allZero()).toBe(true);
     });
   });
 });

@@ -102,26 +102,61 @@ describe('FIPS 204 Alg 41/42/45 — NTT, NTT⁻¹, MultiplyNTT', () => {
     );
   });
 
-  test('Alg 48 MatrixVectorNTT equals the sum of MultiplyNTT products (k = 2, l = 7)', () => {
+  test('NTT without the final reduction: same values mod q, within max|w| + 4(q − 1); MultiplyNTT and MatrixVectorNTT accept it', () => {
+    const lazy = (w: ArrayLike<number>): PolyNTT => {
+      const a = Float64Array.from(w) as PolyNTT;
+      nttInPlace(a, false);
+      return a;
+    };
     fc.assert(
-      fc.property(fc.array(polyArb(H), { minLength: 21, maxLength: 21 }), (ps) => {
-        const hat = ps.map((p) => Float64Array.from(p) as PolyNTT);
-        const A = [hat.slice(0, 7), hat.slice(7, 14)];
-        const v = hat.slice(14);
-        const out = [newPolyNTT(), newPolyNTT()];
-        matrixVectorNTT(out, A, v);
-        for (let i = 0; i < 2; i++) {
-          const want = new Array<number>(N).fill(0);
-          const tmp = newPolyNTT();
-          for (let j = 0; j < 7; j++) {
-            multiplyNTT(tmp, A[i][j], v[j]);
-            for (let c = 0; c < N; c++) want[c] = modQ(want[c] + tmp[c]);
-          }
-          expect(out[i].every((x) => Math.abs(x) <= H)).toBe(true);
-          expect(unsigned(out[i])).toEqual(want);
-        }
+      fc.property(polyArb(2 ** 19), polyArb(1), polyArb(H), (z, c, s) => {
+        const zHat = lazy(z);
+        expect(unsigned(zHat)).toEqual(reference.ntt(z));
+        expect(zHat.every((x) => Math.abs(x) <= 2 ** 19 + 4 * (Q - 1))).toBe(true);
+        // ĉ unreduced times a centered ŝ (signing's cs₁, cs₂, ct₀)
+        const cHat = lazy(c);
+        const prod = newPolyNTT();
+        multiplyNTT(prod, cHat, ntt(s));
+        expect(unsigned(inv(prod))).toEqual(schoolbookMul(c, s));
       }),
-      { numRuns: 20 },
+      { numRuns: 30 },
     );
+    // the extremes of MatrixVectorNTT's bound: l = 7 products of (2¹⁹ + 4(q − 1)) · (q − 1)/2
+    const edge = 2 ** 19 + 4 * (Q - 1);
+    const big = Float64Array.from({ length: N }, (_, i) => (i & 1 ? -edge : edge)) as PolyNTT;
+    const aMax = Float64Array.from({ length: N }, (_, i) => (i & 2 ? -H : H)) as PolyNTT;
+    const out = [newPolyNTT()];
+    matrixVectorNTT(out, [Array(7).fill(aMax)], Array(7).fill(big));
+    const want = Array.from({ length: N }, (_, i) =>
+      Number((7n * BigInt(big[i]) * BigInt(aMax[i])) % BigInt(Q) + BigInt(Q)) % Q,
+    );
+    expect(unsigned(out[0])).toEqual(want);
+  });
+
+  test('Alg 48 MatrixVectorNTT equals the sum of MultiplyNTT products (k = 2, l = 3 … 7)', () => {
+    for (let l = 3; l <= 7; l++) {
+      fc.assert(
+        fc.property(fc.array(polyArb(H), { minLength: 3 * l, maxLength: 3 * l }), (ps) => {
+          const hat = ps.map((p) => Float64Array.from(p) as PolyNTT);
+          const A = [hat.slice(0, l), hat.slice(l, 2 * l)];
+          const v = hat.slice(2 * l);
+          const out = [newPolyNTT().fill(1) as PolyNTT, newPolyNTT().fill(2) as PolyNTT];
+          matrixVectorNTT(out, A, v);
+          for (let i = 0; i < 2; i++) {
+            const want = new Array<number>(N).fill(0);
+            const tmp = newPolyNTT();
+            for (let j = 0; j < l; j++) {
+              multiplyNTT(tmp, A[i][j], v[j]);
+              for (let c = 0; c < N; c++) want[c] = modQ(want[c] + tmp[c]);
+            }
+            expect(out[i].every((x) => Math.abs(x) <= H)).toBe(true);
+            expect(unsigned(out[i])).toEqual(want);
+          }
+        }),
+        { numRuns: 8 },
+      );
+    }
+    const two = [newPolyNTT(), newPolyNTT()];
+    expect(() => matrixVectorNTT([newPolyNTT()], [two], two)).toThrow('l ≥ 3');
   });
 });

@@ -66,6 +66,31 @@ describe('FIPS 204 Alg 29 — SampleInBall', () => {
         { numRuns: 100 },
       );
     });
+
+    test(`${p.name}: both forms equal Algorithm 29 written literally, call after call`, () => {
+      /** Algorithm 29 step by step on a plain array, from 1000 bytes of H(ρ). */
+      const literal = (rho: Uint8Array): number[] => {
+        const stream = shake256(rho, 1000);
+        const c = new Array<number>(256).fill(0);
+        let pos = 8;
+        for (let i = 256 - p.tau; i < 256; i++) {
+          let j = stream[pos++];
+          while (j > i) j = stream[pos++];
+          const hBit = (stream[(i + p.tau - 256) >> 3] >> ((i + p.tau - 256) & 7)) & 1;
+          c[i] = c[j];
+          c[j] = hBit === 1 ? -1 : 1;
+        }
+        return c;
+      };
+      for (let t = 0; t < 40; t++) {
+        const cTilde = new Uint8Array(p.cTildeBytes).map((_, i) => (i * 37 + t * 101) & 0xff);
+        for (const secret of [true, false]) {
+          const c = new Float64Array(256).fill(5);
+          sampleInBall(c, p.tau, cTilde, new Uint8Array(136), new Uint32Array(50), secret);
+          expect(Array.from(c)).toEqual(literal(cTilde));
+        }
+      }
+    });
   }
 });
 
