@@ -10,7 +10,7 @@
  * Verification handles public data only and may branch and return early. Temporaries holding
  * secrets are wiped (best effort: the GC and V8 may keep copies).
  */
-import { KeccakSponge } from '../hash/sponge.ts';
+import { shake256Into } from '../hash/sha3.ts';
 import { wipe } from '../util/ct.ts';
 import { bytesEqual, copyBytes } from '../util/bytes.ts';
 import {
@@ -48,24 +48,12 @@ const newVec = newPolys;
 const newVecNTT = (n: number): PolyNTT[] => newVec(n) as PolyNTT[];
 
 /**
- * The SHAKE256 sponge (FIPS 202 §6.2: rate 136 bytes, suffix 1111) behind every H call, reused:
- * a fresh `shake256Xof()` per call cost one 400-byte backing store (three to nine per signature
- * or verification). H is synchronous and never nests, and it empties the sponge before returning.
- */
-const H_SPONGE = new KeccakSponge(136, 0b1111, 4);
-
-/**
- * H(parts…, outLen) = SHAKE256 of the concatenation (FIPS 204 §3.7), as a fresh array.
- * The sponge is wiped (and left empty) also when absorbing throws.
+ * H(parts…, outLen) = SHAKE256 of the concatenation (FIPS 204 §3.7), as a fresh array, on the
+ * shared one-shot sponge of hash/sha3.ts (no sponge allocated per call; wiped also on a throw).
  */
 export function H(parts: Uint8Array[], outLen: number): Uint8Array {
   const out = new Uint8Array(outLen);
-  try {
-    for (let i = 0; i < parts.length; i++) H_SPONGE.absorb(parts[i]);
-    H_SPONGE.squeezeInto(out);
-  } finally {
-    H_SPONGE.destroy();
-  }
+  shake256Into(out, ...parts);
   return out;
 }
 
