@@ -223,7 +223,11 @@ function invLayers4And8(out: Poly): void {
   }
 }
 
-/** FIPS 204 Algorithm 42, layers len = 16 and 32. */
+/**
+ * FIPS 204 Algorithm 42, layers len = 16 and 32: invLayers4And8 without the reduction of the
+ * sums. One shared function that always reduces measured 3–13% slower per NTT⁻¹ (function-level
+ * A/B), and signing runs 17 NTT⁻¹ per attempt, so the pass is written twice.
+ */
 function invLayers16And32(out: Poly): void {
   const L = 16;
   for (let start = 0, b = 0; start < N; start += 4 * L, b++) {
