@@ -16,6 +16,7 @@ import { createStore, unlockStore } from '../src/client/unlock.ts';
 import { Sync } from '../src/client/sync.ts';
 import { connectWebSocket } from '../src/client/ws-transport.ts';
 import { defaultSuite } from '../src/protocol/default-suite.ts';
+import { DEFAULT_LIMITS } from '../src/server/limits.ts';
 import { defaultRandom } from '../src/util/random.ts';
 import { Device, startTestServer } from '../test/client/harness.ts';
 import type { BenchCase } from './harness.ts';
@@ -94,9 +95,15 @@ async function coldStartCase(dir: string): Promise<BenchCase> {
   };
 }
 
-/** One message from Alice to Bob through a local server; Bob stays connected (as `watch`). */
+/**
+ * One message from Alice to Bob through a local server; Bob stays connected (as `watch`). The
+ * server's per-connection send and request limits (100 and 500/s) are lifted: back-to-back round
+ * trips exceed them, and this case measures latency, not the limiters.
+ */
 async function latencyCase(dir: string): Promise<BenchCase> {
-  const server = await startTestServer(dir);
+  const unlimited = { perSecond: 1e6, burst: 1e6 };
+  const limits = { ...DEFAULT_LIMITS, sendRate: unlimited, requestRate: unlimited };
+  const server = await startTestServer(dir, 0, limits);
   const alice = await Device.create('alice', dir);
   const bob = await Device.create('bob', dir);
   for (const d of [alice, bob]) await d.run(server.url, async () => {}, true);

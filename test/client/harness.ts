@@ -15,20 +15,27 @@ import type { Connect } from '../../src/client/transport.ts';
 import { connectWebSocket } from '../../src/client/ws-transport.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { defaultSuite } from '../../src/protocol/default-suite.ts';
-import { DEFAULT_LIMITS } from '../../src/server/limits.ts';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../src/server/limits.ts';
 import { jsonLogger } from '../../src/server/log.ts';
 import { startServer, type RunningServer } from '../../src/server/server.ts';
 import { openSqliteStore } from '../../src/server/sqlite-store.ts';
 import { defaultRandom } from '../../src/util/random.ts';
 
-/** The real delivery service on 127.0.0.1 (`port` 0: any free port) with dir/server.sqlite. */
-export async function startTestServer(dir: string, port = 0): Promise<RunningServer> {
+/**
+ * The real delivery service on 127.0.0.1 (`port` 0: any free port) with dir/server.sqlite, with
+ * the default limits unless given others.
+ */
+export async function startTestServer(
+  dir: string,
+  port = 0,
+  limits: ServerLimits = DEFAULT_LIMITS,
+): Promise<RunningServer> {
   const store = await openSqliteStore(join(dir, 'server.sqlite'));
   return startServer({
     store,
     host: '127.0.0.1',
     port,
-    limits: DEFAULT_LIMITS,
+    limits,
     clock: Date.now,
     random: defaultRandom,
     suite: defaultSuite,
