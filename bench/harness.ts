@@ -107,8 +107,8 @@ function fmtRate(m: Measurement): string {
 
 export function sizeLabel(size: number | null | undefined): string {
   if (size === null || size === undefined) return '';
-  if (size >= 1 << 20) return `${size / (1 << 20)} MiB`;
-  if (size >= 1024) return `${size / 1024} KiB`;
+  if (size >= 1 << 20) return `${+(size / (1 << 20)).toFixed(1)} MiB`;
+  if (size >= 1024) return `${+(size / 1024).toFixed(1)} KiB`;
   return `${size} B`;
 }
 
