@@ -172,11 +172,11 @@ function shake(rate: 168 | 136, msg: Uint8Array, outputLength: number, what: str
 }
 
 /**
- * SHAKE256(M₁ ‖ M₂ ‖ …, 8·out.length) written into `out`, on the shared one-shot sponge: for
- * the hashes of ML-KEM and ML-DSA whose input comes in parts (J(z‖c), H(tr‖M′)), without
- * concatenating them or allocating a sponge per call. FIPS 202, §6.2 (SHAKE256).
+ * SHAKE256(M₁ ‖ M₂ ‖ …, 8·out.length) written into `out` (and returned), on the shared one-shot
+ * sponge: for the hashes of ML-KEM and ML-DSA whose input comes in parts (J(z‖c), H(tr‖M′)),
+ * without concatenating them or allocating a sponge per call. FIPS 202, §6.2 (SHAKE256).
  */
-export function shake256Into(out: Uint8Array, ...parts: Uint8Array[]): void {
+export function shake256Into(out: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   expectBytes(out, 'shake256Into output');
   for (const part of parts) expectBytes(part, 'shake256Into input');
   const sponge = oneShot(136, SHAKE_SUFFIX, 4);
@@ -186,6 +186,7 @@ export function shake256Into(out: Uint8Array, ...parts: Uint8Array[]): void {
   } finally {
     sponge.destroy();
   }
+  return out;
 }
 
 /** SHAKE128(M, 8·outputLength). FIPS 202, §6.2 (SHAKE128). */

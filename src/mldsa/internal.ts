@@ -52,9 +52,7 @@ const newVecNTT = (n: number): PolyNTT[] => newVec(n) as PolyNTT[];
  * shared one-shot sponge of hash/sha3.ts (no sponge allocated per call; wiped also on a throw).
  */
 export function H(parts: Uint8Array[], outLen: number): Uint8Array {
-  const out = new Uint8Array(outLen);
-  shake256Into(out, ...parts);
-  return out;
+  return shake256Into(new Uint8Array(outLen), ...parts);
 }
 
 /** v̂[i] ← NTT(v[i]), into `out` (fresh arrays unless given). */

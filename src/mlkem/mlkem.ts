@@ -35,10 +35,9 @@ export interface MlKemEncapsulation {
   sharedSecret: Uint8Array;
 }
 
-/** J(s) = SHAKE256(s, 8·32) on z‖c, into out (32 bytes). FIPS 203, §4.1, equation (4.4). */
-function J(z: Uint8Array, c: Uint8Array, out: Uint8Array): Uint8Array {
-  shake256Into(out, z, c);
-  return out;
+/** J(s) = SHAKE256(s, 8·32) on z‖c without concatenating. FIPS 203, §4.1, equation (4.4). */
+function J(z: Uint8Array, c: Uint8Array): Uint8Array {
+  return shake256Into(new Uint8Array(32), z, c);
 }
 
 /** G(a‖b) = SHA3-512(a‖b) for two 32-byte strings. FIPS 203, §4.1, equation (4.5). */
@@ -102,7 +101,7 @@ export function decapsInternal(p: MlKemParams, dk: Uint8Array, c: Uint8Array): U
   const z = dk.subarray(768 * k + 64, 768 * k + 96); // z ← dk[768k + 64 : 768k + 96]
   const mPrime = kpkeDecrypt(p, dkPKE, c); // m′ ← K-PKE.Decrypt(dk_PKE, c)
   const KrPrime = G(mPrime, h); // (K′, r′) ← G(m′‖h)
-  const KBar = J(z, c, new Uint8Array(32)); // K̄ ← J(z‖c)
+  const KBar = J(z, c); // K̄ ← J(z‖c)
   const cPrime = RE_ENCRYPTION[k - 2];
   // c′ ← K-PKE.Encrypt(ek_PKE, m′, r′)
   kpkeEncrypt(p, ekPKE, mPrime, KrPrime.subarray(32, 64), cPrime);
